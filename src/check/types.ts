@@ -1,0 +1,116 @@
+/** How bad a finding is: only `error` fails the check (exit code 1). */
+export type Severity = 'error' | 'warning' | 'notice'
+
+/**
+ * Why a migration is unsafe:
+ * - `lock`: takes a lock that blocks reads or writes for as long as the statement runs on a big table;
+ * - `breaks-running-code`: the code still serving traffic during the rollout (or after a code rollback) fails;
+ * - `data-loss`: rows or columns are destroyed;
+ * - `irreversible`: the migration cannot be rolled back to the schema it started from;
+ * - `fails-to-apply`: the migration errors out when it runs;
+ * - `needs-review`: the check cannot tell, a person must look.
+ */
+export type Reason = 'lock' | 'breaks-running-code' | 'data-loss' | 'irreversible' | 'fails-to-apply' | 'needs-review'
+
+/** One problem in one migration file. Lines and columns are 1-based. */
+export interface Finding {
+  /** Stable rule id, e.g. `drop-column` or `pg-create-index`. */
+  ruleId: string
+  severity: Severity
+  /** Path relative to the check's `cwd`, with `/` separators. */
+  file: string
+  line: number
+  column: number
+  endLine?: number
+  endColumn?: number
+  /** What is wrong here, naming the table/column involved. */
+  message: string
+  reason: Reason
+  /** The safe alternative (expand → migrate → contract). */
+  fix: string
+  /** Extra detail shown under the message (e.g. a schema difference). */
+  detail?: string
+}
+
+/** A finding that a suppression silenced, with where the suppression came from and its reason. */
+export interface SuppressedFinding extends Finding {
+  suppression: { kind: 'inline' | 'config'; reason: string; line?: number }
+}
+
+/** Static description of a rule: the catalog behind SARIF's `rules` and the docs. */
+export interface RuleInfo {
+  id: string
+  title: string
+  severity: Severity
+  reason: Reason
+  fix: string
+}
+
+/**
+ * The deploy spec's `check:` section.
+ *
+ * ```yaml
+ * check:
+ *   paths: [database/migrations, db/sql]      # what to check when no path is given
+ *   laravel: 11                               # Laravel major version (default: composer.lock, else latest)
+ *   rules: { raw-sql: notice, add-index: off } # per-rule severity override, or off
+ *   ignore:
+ *     - rule: drop-column
+ *       path: database/migrations/2024_*_drop_legacy_*.php
+ *       reason: legacy columns unused since v3 (ticket OPS-12)
+ *   verify: { database: "pgsql://postgres@127.0.0.1:5432/postgres", app: "." }
+ * ```
+ */
+export interface CheckConfig {
+  /** Files or directories to check when none are given (default `database/migrations` and `**\/migrations/**\/*.sql`). */
+  paths?: string[]
+  /** Suppressions: `rule` is a rule id (or `*`), `path` a glob relative to cwd (default: every file), `reason` is required. */
+  ignore?: Array<{ rule: string; path?: string; reason: string }>
+  /** Per-rule severity override; `off` disables the rule. */
+  rules?: Record<string, Severity | 'off'>
+  /** Laravel major version; decides rules that differ by version (`change-drops-modifiers` fires from 11 on). */
+  laravel?: number
+  /** Defaults for `--verify`: `database` is a DSN (`sqlite` default, `pgsql://…`, `mysql://…`), `app` the Laravel app directory. */
+  verify?: { database?: string; app?: string }
+}
+
+/** Input of {@link checkMigrations}. */
+export interface CheckOptions {
+  /** Directory that paths and reported file names are relative to (default `process.cwd()`). */
+  cwd?: string
+  /** Files or directories to check; default `config.paths`, else `database/migrations` and `*.sql` under `migrations` dirs. */
+  paths?: string[]
+  /** Git ref: check only migrations added or changed since its merge base with HEAD (working tree included). */
+  base?: string
+  /** The spec's `check:` section. */
+  config?: CheckConfig
+  /** Run the selected Laravel migrations up → down → up against a scratch database. */
+  verify?: boolean
+  /** DSN for `verify` (overrides `config.verify.database`): `sqlite` (default), `pgsql://user:pass@host:port/db`, `mysql://…`. */
+  database?: string
+  /** Laravel app directory for `verify` (overrides `config.verify.app`; default cwd). */
+  app?: string
+}
+
+/** What happened to one migration under `--verify`. */
+export interface VerifyOutcome {
+  file: string
+  status: 'ok' | 'up-failed' | 'down-failed' | 'down-mismatch' | 'reapply-failed' | 'reapply-mismatch' | 'skipped'
+  /** Schema difference or command output tail, when not ok. */
+  detail?: string
+}
+
+/** Output of {@link checkMigrations}. */
+export interface CheckResult {
+  /** Unsuppressed findings, sorted by file, line, column. */
+  findings: Finding[]
+  /** Findings silenced by an inline comment or the config's `ignore` list. */
+  suppressed: SuppressedFinding[]
+  /** Files checked, relative to cwd. */
+  files: string[]
+  /** One entry per migration run, when `verify` was asked. */
+  verify?: VerifyOutcome[]
+  counts: { error: number; warning: number; notice: number }
+  /** 0 when no error-level finding remains, else 1. */
+  exitCode: 0 | 1
+}

@@ -1,0 +1,40 @@
+/** Where things live under the deploy root on a host. */
+import { posix } from 'node:path'
+
+/** Paths under one deploy root. */
+export interface Layout {
+  root: string
+  releases: string
+  shared: string
+  current: string
+  meta: string
+  records: string
+  lock: string
+  audit: string
+}
+
+/** The layout for a deploy root: releases/, shared/, current, .slipway/{releases,lock,audit.log}. */
+export function layout(root: string): Layout {
+  const r = root.replace(/\/+$/, '') || '/'
+  const meta = posix.join(r, '.slipway')
+  return {
+    root: r,
+    releases: posix.join(r, 'releases'),
+    shared: posix.join(r, 'shared'),
+    current: posix.join(r, 'current'),
+    meta,
+    records: posix.join(meta, 'releases'),
+    lock: posix.join(meta, 'lock'),
+    audit: posix.join(meta, 'audit.log')
+  }
+}
+
+/** The directory of one release. */
+export function releaseDir(l: Layout, id: string): string {
+  return posix.join(l.releases, id)
+}
+
+/** The history record file of one release. */
+export function recordFile(l: Layout, id: string): string {
+  return posix.join(l.records, `${id}.json`)
+}

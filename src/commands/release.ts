@@ -1,0 +1,72 @@
+/** Building a release on the host: directory, upload, shared links, writable dirs, build steps. */
+import { posix } from 'node:path'
+import { type Layout, releaseDir } from './layout.js'
+import { and, cmd, inDir, quote, raw, type Command } from './shell.js'
+import { stepMark, type Markers } from '../remote/script.js'
+
+/** Exit code of the shared-files check when one is missing. */
+export const MISSING_SHARED = 3
+
+/** The command that unpacks a tar stream (on stdin) into a fresh release directory. */
+export function unpack(l: Layout, id: string): Command {
+  const dir = releaseDir(l, id)
+  return and(cmd('mkdir', '-p', dir), cmd('tar', '-x', '-f', '-', '-C', dir, '--no-same-owner', '-m'))
+}
+
+/** A relative link target from `from` (a path inside the release) to `to` (under shared/). */
+function relativeTarget(linkPath: string, target: string): string {
+  return posix.relative(posix.dirname(linkPath), target)
+}
+
+/**
+ * Fails (exit {@link MISSING_SHARED}) before anything else when a shared file is missing,
+ * with the command that creates it.
+ */
+export function checkSharedFiles(l: Layout, files: string[], hostLabel: string): Command[] {
+  return files.map((f) => {
+    const path = posix.join(l.shared, f)
+    const help = `shared file ${path} is missing on ${hostLabel}. Create it once before deploying, e.g.: ssh ${hostLabel} 'mkdir -p ${posix.dirname(path)} && cat > ${path}' < ${posix.basename(f)}`
+    return `if [ ! -f ${quote(path)} ]; then ${cmd('printf', '%s\n', help)} >&2; exit ${MISSING_SHARED}; fi`
+  })
+}
+
+/** Links shared files and directories into the release (dirs are created, seeded from the release the first time). */
+export function linkShared(l: Layout, id: string, shared: { files: string[]; dirs: string[] }): Command[] {
+  const dir = releaseDir(l, id)
+  const out: Command[] = []
+  for (const d of shared.dirs) {
+    const inShared = posix.join(l.shared, d)
+    const inRelease = posix.join(dir, d)
+    out.push(`if [ ! -d ${quote(inShared)} ]; then ${cmd('mkdir', '-p', posix.dirname(inShared))}; if [ -d ${quote(inRelease)} ] && [ ! -L ${quote(inRelease)} ]; then ${cmd('cp', '-a', inRelease, inShared)}; else ${cmd('mkdir', '-p', inShared)}; fi; fi`)
+    out.push(link(inRelease, inShared))
+  }
+  for (const f of shared.files) out.push(link(posix.join(dir, f), posix.join(l.shared, f)))
+  return out
+}
+
+function link(inRelease: string, inShared: string): Command {
+  return and(cmd('rm', '-rf', inRelease), cmd('mkdir', '-p', posix.dirname(inRelease)), cmd('ln', '-s', relativeTarget(inRelease, inShared), inRelease))
+}
+
+/** Creates the writable directories and makes them group-writable. */
+export function makeWritable(l: Layout, id: string, dirs: string[]): Command[] {
+  return dirs.map((d) => {
+    const path = posix.join(releaseDir(l, id), d)
+    return and(cmd('mkdir', '-p', path), cmd('chmod', '-R', 'ug+rwX', path))
+  })
+}
+
+/** Copies directories from the live release into the new one (a copy, so the old release never changes). */
+export function copyFromPrevious(l: Layout, id: string, previous: string | undefined, dirs: string[]): Command[] {
+  if (!previous) return []
+  return dirs.map((d) => {
+    const from = posix.join(releaseDir(l, previous), d)
+    const to = posix.join(releaseDir(l, id), d)
+    return `if [ -d ${quote(from)} ] && [ ! -e ${quote(to)} ]; then ${and(cmd('mkdir', '-p', posix.dirname(to)), cmd('cp', '-a', from, to))}; fi`
+  })
+}
+
+/** User commands run in a directory, each announced as a step `<phase> N: <command>`. */
+export function hooks(m: Markers, phase: string, dir: string, commands: string[]): Command[] {
+  return commands.flatMap((c, i) => [stepMark(m, `${phase} ${i + 1}: ${c}`), inDir(dir, raw(c).raw)])
+}

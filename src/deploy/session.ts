@@ -1,0 +1,113 @@
+/** One connected host for one operation: its layout, markers, and phases run as single scripts. */
+import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { type Layout, layout } from '../commands/layout.js'
+import type { Command } from '../commands/shell.js'
+import { InputError, SlipwayError } from '../errors.js'
+import type { Reporter } from '../report/reporter.js'
+import { runScript, type ScriptResult } from '../remote/script.js'
+import { connectSsh } from '../remote/ssh.js'
+import type { Remote } from '../remote/types.js'
+import type { HostSpec, Spec } from '../spec/types.js'
+
+/** Opens a Remote for a host; tests and embedders may supply their own. */
+export type Connector = (host: HostSpec, spec: Spec) => Promise<Remote>
+
+/** A host taking part in an operation. */
+export interface Session {
+  host: HostSpec
+  remote: Remote
+  layout: Layout
+  marker: string
+}
+
+/** A remote step failed: names host, step, exit code and the output tail. */
+export class StepError extends SlipwayError {
+  constructor(readonly host: string, readonly step: string, readonly code: number, readonly tail: string[]) {
+    super(`${host}: step "${step}" failed with exit code ${code}${tail.length ? `\n--- last output ---\n${tail.join('\n')}` : ''}`)
+    this.name = 'StepError'
+  }
+}
+
+/** A fresh marker for this run's script data lines. */
+export function newMarker(): string {
+  return `@@slipway-${randomBytes(6).toString('hex')}@@`
+}
+
+/** Reads the deploy key: the host's identity file, else env SLIPWAY_SSH_KEY. */
+export function privateKeyFor(host: HostSpec, spec: Spec, env: NodeJS.ProcessEnv = process.env): string {
+  if (host.identity) {
+    const file = resolve(spec.baseDir, host.identity)
+    try {
+      return readFileSync(file, 'utf8')
+    } catch {
+      throw new InputError(`${host.name}: cannot read identity file ${file}. Fix: point hosts[].identity at a private key, or put the key text in env SLIPWAY_SSH_KEY`)
+    }
+  }
+  if (env.SLIPWAY_SSH_KEY) return env.SLIPWAY_SSH_KEY
+  throw new InputError(`${host.name}: no SSH key. Fix: set hosts[].identity to a private key file, or env SLIPWAY_SSH_KEY to the key text`)
+}
+
+/** known_hosts from the spec: a path (relative to the spec) if such a file exists, else the text itself. */
+export function knownHostsText(spec: Spec): string | undefined {
+  const value = spec.known_hosts
+  if (!value) return undefined
+  if (value.includes('\n') || /\s(ssh-|ecdsa-|sk-)/.test(value)) return value
+  try {
+    return readFileSync(resolve(spec.baseDir, value), 'utf8')
+  } catch {
+    throw new InputError(`${spec.file}: known_hosts file ${resolve(spec.baseDir, value)} cannot be read. Fix: create it (ssh-keyscan -p PORT HOST > known_hosts) or paste the lines inline`)
+  }
+}
+
+/** The default connector: SSH with the spec's keys, known_hosts and timeouts. */
+export const sshConnector: Connector = async (host, spec) => {
+  const knownHosts = knownHostsText(spec)
+  return connectSsh({
+    name: host.name,
+    host: host.host,
+    port: host.port,
+    user: host.user,
+    privateKey: privateKeyFor(host, spec),
+    passphrase: process.env.SLIPWAY_SSH_PASSPHRASE,
+    knownHosts,
+    hostKey: host.host_key,
+    insecure: spec.insecure_skip_host_key_check,
+    connectTimeoutMs: spec.timeouts.connect * 1000
+  })
+}
+
+/** Connects to every host in parallel; on any failure closes the others and throws the first error. */
+export async function openSessions(spec: Spec, connect: Connector, reporter: Reporter): Promise<Session[]> {
+  if (spec.insecure_skip_host_key_check) reporter.warn('insecure_skip_host_key_check is on: host keys are NOT verified; anyone between you and the host can impersonate it')
+  const marker = newMarker()
+  const results = await Promise.allSettled(spec.hosts.map((host) => connect(host, spec)))
+  const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined
+  if (failed) {
+    await Promise.all(results.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)))
+    throw failed.reason
+  }
+  return results.map((r, i) => ({ host: spec.hosts[i], remote: (r as PromiseFulfilledResult<Remote>).value, layout: layout(spec.path), marker }))
+}
+
+/** Closes every session; never throws. */
+export async function closeSessions(sessions: Session[]): Promise<void> {
+  await Promise.all(sessions.map((s) => s.remote.close().catch(() => undefined)))
+}
+
+/** Runs one phase on one host as a single script; throws {@link StepError} on a non-zero exit. */
+export async function runPhase(s: Session, spec: Spec, reporter: Reporter, phase: string, commands: Command[], extra: { stdin?: NodeJS.ReadableStream; okCodes?: number[] } = {}): Promise<ScriptResult> {
+  reporter.debug(`${s.host.name}: ${phase}: ${commands.length} commands`)
+  const result = await runScript(s.remote, commands, {
+    marker: s.marker,
+    stdin: extra.stdin as never,
+    timeoutMs: spec.timeouts.command * 1000,
+    idleMs: spec.timeouts.idle * 1000,
+    onLine: (line, stream) => reporter.line(s.host.name, line, stream)
+  }).catch((error: Error) => {
+    throw new StepError(s.host.name, phase, 124, [error.message])
+  })
+  if (result.code !== 0 && !(extra.okCodes ?? []).includes(result.code)) throw new StepError(s.host.name, result.step ?? phase, result.code, result.tail)
+  return result
+}

@@ -1,0 +1,97 @@
+/** SshRemote: the Remote interface on node-ssh (ssh2), with host key checks, retries and timeouts. */
+import { NodeSSH } from 'node-ssh'
+import { InputError, SlipwayError } from '../errors.js'
+import { hostPattern, verifyKnownHosts, verifyPinned, type Verdict } from './known-hosts.js'
+import { exec } from './channel.js'
+import type { ExecOptions, ExecResult, Remote } from './types.js'
+
+/** How to reach and trust one host. */
+export interface SshTarget {
+  name: string
+  host: string
+  port: number
+  user: string
+  /** Private key text (never logged). */
+  privateKey: string
+  passphrase?: string
+  /** known_hosts text; or `hostKey` (SHA256:...); or `insecure`. */
+  knownHosts?: string
+  hostKey?: string
+  insecure?: boolean
+  connectTimeoutMs: number
+  /** Connect attempts after the first, for refused or timed-out connects only. */
+  retries?: number
+}
+
+const RETRYABLE = /ECONNREFUSED|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|Timed out while waiting for handshake/
+
+/** Opens an SSH connection, verifying the host key before any credential is sent. */
+export async function connectSsh(target: SshTarget): Promise<Remote> {
+  const attempts = 1 + (target.retries ?? 2)
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connectOnce(target)
+    } catch (error) {
+      if (attempt >= attempts || error instanceof InputError || !RETRYABLE.test(String(error))) throw error
+      await new Promise((r) => setTimeout(r, 500 * attempt))
+    }
+  }
+}
+
+async function connectOnce(target: SshTarget): Promise<Remote> {
+  const ssh = new NodeSSH()
+  let verdict: Verdict = { ok: true }
+  const hostVerifier = (key: Buffer): boolean => {
+    if (target.insecure) return true
+    verdict = target.hostKey ? verifyPinned(target.hostKey, key) : verifyKnownHosts(target.knownHosts ?? '', target.host, target.port, key)
+    return verdict.ok
+  }
+  try {
+    await ssh.connect({
+      host: target.host,
+      port: target.port,
+      username: target.user,
+      privateKey: target.privateKey,
+      passphrase: target.passphrase,
+      readyTimeout: target.connectTimeoutMs,
+      hostVerifier,
+      keepaliveInterval: 15000
+    })
+  } catch (error) {
+    ssh.dispose()
+    if (!verdict.ok) throw hostKeyError(target, verdict)
+    const message = error instanceof Error ? error.message : String(error)
+    if (/authentication methods failed/i.test(message)) {
+      throw new InputError(`${target.name}: authentication failed for user "${target.user}". Fix: add the deploy key's public half to ~${target.user}/.ssh/authorized_keys on the host, or check identity/SLIPWAY_SSH_KEY`)
+    }
+    if (/passphrase|encrypted|Unsupported key format|Cannot parse privateKey/i.test(message)) {
+      throw new InputError(`${target.name}: cannot use the private key: ${message}. Fix: give an unencrypted OpenSSH/PEM key, or its passphrase in SLIPWAY_SSH_PASSPHRASE`)
+    }
+    throw new SlipwayError(`${target.name}: cannot connect: ${message}`)
+  }
+  return new SshRemote(target.name, ssh)
+}
+
+function hostKeyError(target: SshTarget, v: Extract<Verdict, { ok: false }>): InputError {
+  const where = hostPattern(target.host, target.port)
+  const scan = `ssh-keyscan -p ${target.port} ${target.host}`
+  if (v.reason === 'changed') {
+    return new InputError(`${target.name}: HOST KEY CHANGED for ${where}: the host offered ${v.type} ${v.fingerprint}, which does not match the trusted key. This could be a man-in-the-middle attack, or the host was rebuilt. Fix: confirm the new fingerprint with the host's owner, then update known_hosts / host_key`)
+  }
+  return new InputError(`${target.name}: unknown host key for ${where}: the host offered ${v.type} ${v.fingerprint}. Fix: verify that fingerprint out of band, then add the host to known_hosts (${scan}) or set host_key: "${v.fingerprint}"`)
+}
+
+/** A live SSH connection. */
+class SshRemote implements Remote {
+  constructor(readonly name: string, private ssh: NodeSSH) {}
+
+  exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const client = this.ssh.connection
+    if (!client) return Promise.reject(new SlipwayError(`${this.name}: connection is closed`))
+    return exec(client, command, options)
+  }
+
+  async close(): Promise<void> {
+    this.ssh.dispose()
+  }
+}

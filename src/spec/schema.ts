@@ -1,0 +1,94 @@
+/**
+ * The deploy spec's schema, written once: the validator walks it, `slipway.schema.json`
+ * is generated from it, and its `doc` strings are the reference documentation.
+ */
+
+/** One node of the schema. */
+export type Field =
+  | { kind: 'string'; doc: string; default?: string; enum?: readonly string[]; pattern?: RegExp; example?: string }
+  | { kind: 'integer'; doc: string; default?: number; min?: number; max?: number }
+  | { kind: 'boolean'; doc: string; default?: boolean }
+  | { kind: 'list'; doc: string; of: Field; default?: readonly unknown[] }
+  | { kind: 'object'; doc: string; fields: Record<string, Field>; required?: readonly string[] }
+  | { kind: 'map'; doc: string; of: Field }
+  | { kind: 'oneOf'; doc: string; options: readonly Field[] }
+
+const relPath = /^(?!\/)(?!.*(^|\/)\.\.(\/|$)).+$/
+
+const str = (doc: string, extra: Partial<Extract<Field, { kind: 'string' }>> = {}): Field => ({ kind: 'string', doc, ...extra })
+const int = (doc: string, extra: Partial<Extract<Field, { kind: 'integer' }>> = {}): Field => ({ kind: 'integer', doc, ...extra })
+const bool = (doc: string, value: boolean): Field => ({ kind: 'boolean', doc, default: value })
+const strings = (doc: string, pattern?: RegExp): Field => ({ kind: 'list', doc, of: { kind: 'string', doc: pattern ? 'A path relative to the release, without "..".' : doc, pattern }, default: [] })
+const obj = (doc: string, fields: Record<string, Field>, required: string[] = []): Field => ({ kind: 'object', doc, fields, required })
+
+
+const host = obj('One SSH target.', {
+  host: str('Host name or address.'),
+  port: int('SSH port.', { default: 22, min: 1, max: 65535 }),
+  user: str('Login user on the host.'),
+  identity: str('Path to a private key file (ed25519, RSA or ECDSA). Without it, the key text in env SLIPWAY_SSH_KEY is used; a passphrase comes from env SLIPWAY_SSH_PASSPHRASE.'),
+  host_key: str('Expected host key fingerprint, "SHA256:..." as printed by ssh-keygen -lf; an alternative to known_hosts.', { pattern: /^SHA256:[A-Za-z0-9+/]{43}=?$/ }),
+  name: str('Label for logs (default: user@host:port).')
+}, ['host', 'user'])
+
+const httpCheck = obj('An HTTP check.', {
+  name: str('Label in the report.'),
+  http: str('URL to request.'),
+  from: str('Where the request is made from.', { enum: ['runner', 'host'], default: 'runner' }),
+  method: str('HTTP method.', { default: 'GET' }),
+  status: int('Expected status code.', { default: 200, min: 100, max: 599 }),
+  contains: str('A substring the body must contain.'),
+  header: str('A header that must be present, "Name: value" (value optional).'),
+  timeout: int('Per-request timeout, seconds.', { default: 5, min: 1 }),
+  retries: int('Attempts after the first, with a growing wait.', { default: 3, min: 0 }),
+  deadline: int('Overall deadline for the check, seconds.', { default: 60, min: 1 })
+}, ['http'])
+
+const runCheck = obj('A command run on the host in the new current release; exit 0 passes.', {
+  name: str('Label in the report.'),
+  run: str('Shell command.'),
+  timeout: int('Timeout, seconds.', { default: 60, min: 1 })
+}, ['run'])
+
+/** Top-level keys that an `environments:` entry may override. */
+export const specFields: Record<string, Field> = {
+  app: str('Application name, used in logs, audit lines and the lock owner.', { pattern: /^[A-Za-z0-9._-]+$/ }),
+  path: str('Deploy root on each host (absolute): releases/, shared/, current and .slipway/ live here.', { pattern: /^\/.*/ }),
+  keep_releases: int('How many releases to keep on each host; current and the last healthy one are never deleted.', { default: 5, min: 1 }),
+  hosts: { kind: 'list', doc: 'The hosts to deploy to; all get the same release.', of: host },
+  known_hosts: str('OpenSSH known_hosts: a file path, or the text itself. Required unless every host has host_key.'),
+  insecure_skip_host_key_check: bool('Accept any host key. Unsafe: a man in the middle gets your deploy key session. Never use for production.', false),
+  source: obj('What is uploaded as the new release.', {
+    dir: str('Local directory uploaded as the release.', { default: '.' }),
+    exclude: { kind: 'list', doc: 'Paths or globs (*, **) left out of the upload.', of: str(''), default: ['.git', 'node_modules'] }
+  }),
+  shared: obj('Items kept across releases in <path>/shared and linked into each release.', {
+    files: strings('Shared files (relative paths), e.g. .env. They must exist on the host before the first deploy.', relPath),
+    dirs: strings('Shared directories (relative paths), e.g. storage. Created on first deploy, seeded from the release.', relPath)
+  }),
+  writable: strings('Directories in the release made writable (created if missing).', relPath),
+  copy_from_previous: strings('Directories copied from the live release before the build (e.g. vendor, node_modules) so installs have little to do.', relPath),
+  build: strings('Shell commands run on the host in the new release directory, before the switch.'),
+  activate: strings('Shell commands run on the host in the new release after the switch.'),
+  rollback_hooks: strings('Shell commands run on the host in the restored release after any rollback.'),
+  smoke: { kind: 'list', doc: 'Checks run after the switch; a failure rolls back.', of: { kind: 'oneOf', doc: 'An http or run check.', options: [httpCheck, runCheck] }, default: [] },
+  rollback: obj('Automatic rollback.', {
+    on_smoke_failure: bool('Switch back to the previous release when a smoke check fails.', true)
+  }),
+  timeouts: obj('Time limits, seconds.', {
+    connect: int('SSH connect timeout (a refused or timed-out connect is retried twice).', { default: 20, min: 1 }),
+    command: int('Total time a remote step may take.', { default: 1800, min: 1 }),
+    idle: int('Time a remote step may go without output.', { default: 600, min: 1 })
+  })
+}
+
+/** The whole spec: the overridable keys plus `environments`. */
+export const specSchema: Extract<Field, { kind: 'object' }> = {
+  kind: 'object',
+  doc: 'Slipway deploy spec (v1).',
+  fields: {
+    ...specFields,
+    environments: { kind: 'map', doc: 'Named overrides chosen with --env; each may set any top-level key.', of: { kind: 'object', doc: 'Overrides.', fields: specFields } }
+  },
+  required: ['app', 'path', 'hosts']
+}

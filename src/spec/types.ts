@@ -1,0 +1,59 @@
+/** The deploy spec after validation and defaults: one type for the action, the CLI and the library. */
+
+/** One SSH target. */
+export interface HostSpec {
+  host: string
+  port: number
+  user: string
+  identity?: string
+  host_key?: string
+  /** Label for logs: `name` from the spec, or user@host:port. */
+  name: string
+}
+
+/** An HTTP smoke check. */
+export interface HttpCheck {
+  name: string
+  http: string
+  from: 'runner' | 'host'
+  method: string
+  status: number
+  contains?: string
+  header?: string
+  timeout: number
+  retries: number
+  deadline: number
+}
+
+/** A command smoke check, run on the host in the new current release. */
+export interface RunCheck {
+  name: string
+  run: string
+  timeout: number
+}
+
+/** One smoke check. */
+export type SmokeCheck = HttpCheck | RunCheck
+
+/** A validated deploy spec with every default filled in. */
+export interface Spec {
+  app: string
+  path: string
+  keep_releases: number
+  hosts: HostSpec[]
+  known_hosts?: string
+  insecure_skip_host_key_check: boolean
+  source: { dir: string; exclude: string[] }
+  shared: { files: string[]; dirs: string[] }
+  writable: string[]
+  copy_from_previous: string[]
+  build: string[]
+  activate: string[]
+  rollback_hooks: string[]
+  smoke: SmokeCheck[]
+  rollback: { on_smoke_failure: boolean }
+  timeouts: { connect: number; command: number; idle: number }
+  /** Where the spec was read from (for messages), and the directory relative paths resolve against. */
+  file: string
+  baseDir: string
+}
