@@ -6,6 +6,8 @@ export interface SqlStatement {
   fields: Record<string, unknown>
   /** Character offset of the statement's first token. */
   start: number
+  /** Character offset just past the statement (before its `;`). */
+  end: number
 }
 
 /** A parsed SQL text, or the parser's error with its character offset. */
@@ -40,7 +42,9 @@ export function parseSql(sql: string): SqlParse {
     const result = pg.parseSync(sql)
     const statements = (result.stmts ?? []).map((raw) => {
       const [kind, fields] = unwrap(raw.stmt)
-      return { kind, fields, start: skipBlank(sql, toChar(raw.stmt_location ?? 0)) }
+      const from = raw.stmt_location ?? 0
+      const end = raw.stmt_len ? toChar(from + raw.stmt_len) : sql.length
+      return { kind, fields, start: skipBlank(sql, toChar(from)), end }
     })
     return { ok: true, statements }
   } catch (e) {

@@ -1,0 +1,98 @@
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { collectFiles, relativePath, roots } from './files.js'
+import { ColumnHistory } from './php/history.js'
+import { checkPhpFile } from './php/check-file.js'
+import type { Migration } from './php/migration.js'
+import { detectLaravel } from './php/version.js'
+import { selectChanged } from './select.js'
+import { checkSqlFile } from './sql/check-file.js'
+import { loadSqlParser } from './sql/parse.js'
+import { applySuppressions, readDirectives, validateIgnores, type Directive, type LineRange } from './suppress.js'
+import type { CheckConfig, CheckOptions, CheckResult, Finding, SuppressedFinding, VerifyOutcome } from './types.js'
+import { verifyMigrations } from './verify/index.js'
+
+export type { CheckConfig, CheckOptions, CheckResult, Finding, Reason, RuleInfo, Severity, SuppressedFinding, VerifyOutcome } from './types.js'
+export { RULES } from './catalog.js'
+export { CheckInputError } from './errors.js'
+export { formatText } from './format/text.js'
+export { formatJson } from './format/json.js'
+export { formatSarif, type SarifFormatOptions } from './format/sarif.js'
+export { formatGithub, type GithubFormatOptions } from './format/github.js'
+
+/**
+ * Checks migrations for safety before they merge: Laravel migrations (PHP, read with php-parser) and `.sql` files
+ * (read with the PostgreSQL parser) against rules for locks, code that breaks during a rollout, data loss and
+ * missing or wrong rollbacks; with `verify`, also runs the Laravel migrations up → down → up on a scratch database.
+ *
+ * Throws CheckInputError on bad input (missing path, bad git ref, ignore entry without reason).
+ */
+export async function checkMigrations(options: CheckOptions = {}): Promise<CheckResult> {
+  const cwd = resolve(options.cwd ?? process.cwd())
+  const config: CheckConfig = options.config ?? {}
+  validateIgnores(config.ignore)
+  const paths = options.paths && options.paths.length > 0 ? options.paths : config.paths
+  let files = await collectFiles(cwd, paths)
+  const raw: Finding[] = []
+  if (options.base) {
+    const selection = await selectChanged(cwd, options.base, files.map((f) => relativePath(cwd, f)), roots(cwd, paths))
+    files = selection.files
+    raw.push(...selection.findings)
+  }
+  await loadSqlParser()
+  const app = resolve(cwd, options.app ?? config.verify?.app ?? '.')
+  const laravel = config.laravel ?? detectLaravel(app) ?? detectLaravel(cwd)
+  const migrations = new Map<string, Migration | undefined>()
+  const history = new ColumnHistory(migrations)
+  const directives = new Map<string, Directive[]>()
+  const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')))
+  files.forEach((abs, i) => {
+    const file = relativePath(cwd, abs)
+    const text = texts[i] as string
+    let result: { findings: Finding[]; statements: LineRange[] }
+    if (abs.endsWith('.sql')) {
+      result = checkSqlFile(file, text)
+    } else {
+      const php = checkPhpFile(text, { file, laravel, previousColumn: (t, c) => history.previous(abs, t, c) })
+      migrations.set(abs, php.migration)
+      result = php
+    }
+    const inline = readDirectives(file, text, result.statements)
+    directives.set(file, inline.directives)
+    raw.push(...result.findings, ...inline.findings)
+  })
+  let verify: VerifyOutcome[] | undefined
+  if (options.verify) {
+    const php = files.flatMap((path) => { const migration = migrations.get(path); return migration ? [{ path, migration }] : [] })
+    const run = await verifyMigrations({ cwd, app, files: php, database: options.database ?? config.verify?.database ?? 'sqlite' })
+    verify = run.outcomes
+    raw.push(...run.findings)
+  }
+  const findings: Finding[] = []
+  const suppressed: SuppressedFinding[] = []
+  for (const f of overrideSeverities(raw, config.rules)) {
+    const split = applySuppressions([f], directives.get(f.file) ?? [], config.ignore)
+    findings.push(...split.kept)
+    suppressed.push(...split.suppressed)
+  }
+  findings.sort(byPosition)
+  suppressed.sort(byPosition)
+  const counts = { error: 0, warning: 0, notice: 0 }
+  for (const f of findings) counts[f.severity]++
+  const result: CheckResult = { findings, suppressed, files: files.map((f) => relativePath(cwd, f)), counts, exitCode: counts.error > 0 ? 1 : 0 }
+  if (verify) result.verify = verify
+  return result
+}
+
+function overrideSeverities(findings: Finding[], rules: CheckConfig['rules']): Finding[] {
+  if (!rules) return findings
+  return findings.flatMap((f) => {
+    const level = rules[f.ruleId]
+    if (level === 'off') return []
+    return level ? [{ ...f, severity: level }] : [f]
+  })
+}
+
+function byPosition(a: Finding, b: Finding): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0)
+}

@@ -1,0 +1,114 @@
+import { finding, type Site } from '../catalog.js'
+import type { Finding } from '../types.js'
+import { FILLING_MODIFIERS, KEPT_MODIFIERS, SELF_FILLING } from './blueprint.js'
+import { embeddedFindings, embeddedOps, readEmbedded, type EmbeddedSql } from './embedded.js'
+import type { Migration } from './migration.js'
+import type { ColumnDef, SchemaOp } from './ops.js'
+import { reversalFindings } from './reversal.js'
+
+/** The last definition of a column in an earlier migration, for `->change()`. */
+export interface PreviousColumn { column: ColumnDef; file: string }
+
+/** What the Laravel rules need besides the migration itself. */
+export interface PhpContext {
+  file: string
+  /** Laravel major version; undefined means the latest. */
+  laravel: number | undefined
+  previousColumn(table: string, column: string): PreviousColumn | undefined
+}
+
+/** Runs every Laravel rule over one migration. */
+export function phpFindings(m: Migration, ctx: PhpContext): Finding[] {
+  const out: Finding[] = []
+  const at = (span: { line: number; column: number; endLine?: number; endColumn?: number }) => ({ file: ctx.file, ...span })
+  const upOps = m.up?.ops.ops ?? []
+  const downOps = m.down?.ops.ops ?? []
+  const created = new Set<string>()
+  const upSql: EmbeddedSql[] = []
+  const downSql: EmbeddedSql[] = []
+  for (const op of upOps) {
+    if (op.op === 'raw-sql') {
+      const e = readEmbedded(op)
+      upSql.push(e)
+      out.push(...embeddedFindings(e, ctx.file, created, true))
+      if (m.withinTransaction && /\bconcurrently\b/i.test(op.sql ?? '')) out.push(concurrently(ctx.file, op))
+      continue
+    }
+    out.push(...opFindings(op, created, ctx))
+  }
+  for (const op of downOps) {
+    if (op.op !== 'raw-sql') continue
+    const e = readEmbedded(op)
+    downSql.push(e)
+    out.push(...embeddedFindings(e, ctx.file, new Set(), false))
+    if (m.withinTransaction && /\bconcurrently\b/i.test(op.sql ?? '')) out.push(concurrently(ctx.file, op))
+  }
+  if (!m.down) {
+    out.push(finding('missing-down', at(m.span), 'the migration has no down(): a failed release cannot roll its schema back'))
+  } else if (m.down.ops.empty) {
+    out.push(finding('empty-down', at(m.down.span), 'down() is empty: rolling back leaves the schema of this migration in place'))
+  } else {
+    const expand = (ops: SchemaOp[], sql: EmbeddedSql[]): SchemaOp[] => [...ops, ...sql.flatMap(embeddedOps)]
+    out.push(...reversalFindings(expand(upOps, upSql), expand(downOps, downSql), ctx.file, {
+      upOpaque: upSql.some((e) => !e.statements), downOpaque: downSql.some((e) => !e.statements)
+    }))
+  }
+  return out
+}
+
+function concurrently(file: string, op: Extract<SchemaOp, { op: 'raw-sql' }>): Finding {
+  return finding('concurrently-in-transaction', { file, ...op.span },
+    `${op.call}() runs CONCURRENTLY inside the migration's transaction: Postgres refuses it (set public $withinTransaction = false)`)
+}
+
+function opFindings(op: SchemaOp, created: Set<string>, ctx: PhpContext): Finding[] {
+  const site = { file: ctx.file, ...op.span }
+  switch (op.op) {
+    case 'create-table': created.add(op.table); return []
+    case 'drop-table':
+      return created.has(op.table) ? [] : [finding('drop-table', site, `dropping table ${op.table} destroys its rows while the running code still queries it`)]
+    case 'rename-table':
+      return [finding('rename-table', site, `renaming table ${op.from} to ${op.to} breaks the code still using ${op.from} during the rollout and after a code rollback`)]
+    case 'drop-column':
+      if (created.has(op.table)) return []
+      return [finding('drop-column', site, `dropping ${op.columns.map((c) => `${op.table}.${c}`).join(', ')} breaks the code still reading ${op.columns.length > 1 ? 'them' : 'it'} and destroys the data`)]
+    case 'rename-column':
+      return [finding('rename-column', site, `renaming ${op.table}.${op.from} to ${op.to} breaks the code still using ${op.from} during the rollout and after a code rollback`)]
+    case 'add-column':
+      return created.has(op.table) || fills(op.column) ? [] : [finding('add-not-null-column', site,
+        `${op.table}.${op.column.name} is added NOT NULL without a default: the running code's INSERTs fail (and Postgres/SQLite refuse it on a non-empty table)`)]
+    case 'change-column': return changeFindings(op.table, op.column, site, ctx)
+    case 'add-index': {
+      if (created.has(op.table)) return []
+      const { type, name } = op.index
+      if (type === 'foreign') return [finding('add-foreign-key', site, `adding foreign key ${name} validates every row of ${op.table} while writes are blocked`)]
+      if (type === 'unique' || type === 'primary') return [finding('add-unique', site, `adding ${type} index ${name} to ${op.table} blocks writes while it builds (and fails on duplicates)`)]
+      return [finding('add-index', site, `adding index ${name} to ${op.table} blocks writes while it builds`)]
+    }
+    case 'delete-data': return [finding('delete-data', site, `${op.what} deletes rows in a schema migration; rolling back does not bring them back`)]
+    default: return []
+  }
+}
+
+function fills(c: ColumnDef): boolean {
+  if (SELF_FILLING.has(c.type)) return true
+  for (const [name, args] of c.modifiers) if (FILLING_MODIFIERS.has(name) && args[0] !== 'false') return true
+  return false
+}
+
+function changeFindings(table: string, c: ColumnDef, site: Site, ctx: PhpContext): Finding[] {
+  const out: Finding[] = []
+  const prev = ctx.previousColumn(table, c.name)
+  const where = prev ? ` (defined in ${prev.file}:${prev.column.span.line})` : ''
+  const sameType = prev && prev.column.type === c.type && prev.column.args.join(',') === c.args.join(',')
+  if (!sameType) {
+    const from = prev ? ` from ${prev.column.type}(${prev.column.args.join(', ')})` : ''
+    out.push(finding('change-column-type', site, `->change() of ${table}.${c.name}${from} to ${c.type}(${c.args.join(', ')}) rewrites the table under an exclusive lock and breaks code expecting the old type${where}`))
+  }
+  if (prev && (ctx.laravel === undefined || ctx.laravel >= 11)) {
+    const lost = KEPT_MODIFIERS.filter((m) => prev.column.modifiers.has(m) && !c.modifiers.has(m))
+      .map((m) => `${m}(${(prev.column.modifiers.get(m) ?? []).join(', ')})`)
+    if (lost.length > 0) out.push(finding('change-drops-modifiers', site, `->change() of ${table}.${c.name} does not restate ${lost.join(', ')}${where}: Laravel 11+ drops ${lost.length > 1 ? 'them' : 'it'}`))
+  }
+  return out
+}
