@@ -5,16 +5,24 @@ import commonjs from '@rollup/plugin-commonjs'
 import json from '@rollup/plugin-json'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import typescript from '@rollup/plugin-typescript'
+import { existsSync } from 'node:fs'
 
 const native = /(cpu-features|sshcrypto\.node|\.node$)/
 
 export default {
-  input: { index: 'src/action/main.ts', post: 'src/action/post.ts', cli: 'src/cli/main.ts' },
+  input: Object.fromEntries(Object.entries({ index: 'src/action/main.ts', post: 'src/action/post.ts', cli: 'src/cli/main.ts' }).filter(([, f]) => existsSync(f))),
   output: { dir: 'dist', format: 'es', sourcemap: false, entryFileNames: '[name].js', chunkFileNames: '[name].js',
-    banner: "import { createRequire as __slipwayRequire } from 'module'; const require = __slipwayRequire(import.meta.url);" },
+    banner: [
+      "import { createRequire as __slipwayCreateRequire } from 'node:module'",
+      "import { fileURLToPath as __slipwayPath } from 'node:url'",
+      "const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.replace(/[\\\\/][^\\\\/]*$/, '')",
+      "const __slipwayRequire = __slipwayCreateRequire(import.meta.url)",
+      "// ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.",
+      "const require = (id) => { if (/cpu-features|\\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }"
+    ].join('\n') },
   external: (id) => native.test(id),
   plugins: [
-    typescript({ tsconfig: 'tsconfig.build.json', include: ['src/**/*.ts'], exclude: [], outDir: 'dist', declaration: false, sourceMap: false, noEmit: false }),
+    typescript({ tsconfig: 'tsconfig.build.json', outDir: 'dist', declaration: false, sourceMap: false, noEmit: false, module: 'NodeNext', moduleResolution: 'NodeNext' }),
     nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
     commonjs({ ignoreDynamicRequires: true, ignore: (id) => native.test(id) }),
     json()

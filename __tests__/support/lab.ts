@@ -14,8 +14,13 @@ export interface Lab {
   port: number
   key: string
   knownHosts: string
+  /** With `ownDisk`: the local directory this host sees at {@link HOSTS_MOUNT}. */
+  disk?: string
   stop(): void
 }
+
+/** Where a lab started with `ownDisk` mounts its private directory (in its own mount namespace). */
+export const HOSTS_MOUNT = '/srv/slipway-hosts'
 
 /** A free TCP port on 127.0.0.1. */
 export function freePort(): Promise<number> {
@@ -29,12 +34,14 @@ export function freePort(): Promise<number> {
 }
 
 /** Starts a throwaway sshd on a free loopback port. */
-export async function startLab(): Promise<Lab> {
+export async function startLab(options: { ownDisk?: boolean } = {}): Promise<Lab> {
   const dir = mkdtempSync(join(tmpdir(), 'slipway-sshd-'))
+  const disk = options.ownDisk ? mkdtempSync(join(tmpdir(), 'slipway-disk-')) : undefined
   const port = await freePort()
-  execFileSync('bash', [script, 'start', dir, String(port), LAB_USER], { stdio: 'pipe', timeout: 30000 })
+  execFileSync('bash', [script, 'start', dir, String(port), LAB_USER, ...(disk ? [disk] : [])], { stdio: 'pipe', timeout: 30000 })
   return {
     dir,
+    disk,
     port,
     key: join(dir, 'id_ed25519'),
     knownHosts: join(dir, 'known_hosts'),
@@ -64,9 +71,9 @@ export function appDir(files: Record<string, string> = { 'index.html': 'v1\n', '
 
 /** Writes a file as the lab user would own it on the host. */
 export function hostWrite(path: string, text: string): void {
-  mkdirSync(join(path, '..'), { recursive: true })
+  const created = mkdirSync(join(path, '..'), { recursive: true })
   writeFileSync(path, text)
-  execFileSync('chown', ['-R', `${LAB_USER}:${LAB_USER}`, join(path, '..')])
+  execFileSync('chown', ['-R', `${LAB_USER}:${LAB_USER}`, created ?? join(path, '..'), path])
 }
 
 /** Reads a text file on the host. */

@@ -22,10 +22,10 @@ function relativeTarget(linkPath: string, target: string): string {
  * Fails (exit {@link MISSING_SHARED}) before anything else when a shared file is missing,
  * with the command that creates it.
  */
-export function checkSharedFiles(l: Layout, files: string[], hostLabel: string): Command[] {
+export function checkSharedFiles(l: Layout, files: string[], ssh: string): Command[] {
   return files.map((f) => {
     const path = posix.join(l.shared, f)
-    const help = `shared file ${path} is missing on ${hostLabel}. Create it once before deploying, e.g.: ssh ${hostLabel} 'mkdir -p ${posix.dirname(path)} && cat > ${path}' < ${posix.basename(f)}`
+    const help = `shared file ${path} is missing on the host. Create it once before deploying, e.g.: ${ssh} ${quote(and(cmd('mkdir', '-p', posix.dirname(path)), cmd('cat') + ' > ' + quote(path)))} < ${quote(posix.basename(f))}`
     return `if [ ! -f ${quote(path)} ]; then ${cmd('printf', '%s\n', help)} >&2; exit ${MISSING_SHARED}; fi`
   })
 }

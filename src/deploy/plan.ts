@@ -36,7 +36,7 @@ export function preparePhase(p: HostPlan): Command[] {
     unpack(l, id),
     'exec </dev/null',
     stepMark(m, 'shared files'),
-    ...checkSharedFiles(l, spec.shared.files, `${p.host.user}@${p.host.host}`),
+    ...checkSharedFiles(l, spec.shared.files, `ssh${p.host.port === 22 ? '' : ` -p ${p.host.port}`} ${p.host.user}@${p.host.host}`),
     ...linkShared(l, id, spec.shared),
     ...makeWritable(l, id, spec.writable),
     ...copyFromPrevious(l, id, p.previous, spec.copy_from_previous),

@@ -15,10 +15,10 @@ type Plain = string | number | boolean | Plain[] | { [key: string]: Plain }
 
 /** Converts a YAML node to a plain value of the field's shape, recording problems (no defaults yet). */
 export function check(field: Field, node: unknown, path: string, lines: LineCounter, problems: Problem[]): Plain | undefined {
-  const at = (message: string, fix: string, where: unknown = node): undefined => {
+  const at = (message: string, fix: string, where: unknown = node, wherePath = path): undefined => {
     const range = (where as Node | undefined)?.range
     const pos = range ? lines.linePos(range[0]) : { line: 1, col: 1 }
-    problems.push({ line: pos.line, col: pos.col, path: path || '(top level)', message, fix })
+    problems.push({ line: pos.line, col: pos.col, path: wherePath || '(top level)', message, fix })
     return undefined
   }
   if (node == null || (isScalar(node) && node.value === null)) return at(`expected ${describe(field)}, found nothing`, `give a value or remove the key`)
@@ -64,13 +64,13 @@ export function check(field: Field, node: unknown, path: string, lines: LineCoun
         const sub = field.kind === 'map' ? field.of : field.fields[key]
         if (!sub) {
           const near = closest(key, Object.keys(field.kind === 'object' ? field.fields : {}))
-          at(`unknown key "${key}"`, near ? `did you mean "${near}"?` : `remove it; known keys: ${Object.keys(field.kind === 'object' ? field.fields : {}).join(', ')}`, pair.key)
+          at(`unknown key "${key}"`, near ? `did you mean "${near}"?` : `remove it; known keys: ${Object.keys(field.kind === 'object' ? field.fields : {}).join(', ')}`, pair.key, keyPath)
           continue
         }
         const prev = problems.length
         const value = check(sub, pair.value, keyPath, lines, problems)
         if (value !== undefined) out[key] = value
-        else if (problems.length === prev) at(`expected a value`, `give a value`, pair.key)
+        else if (problems.length === prev) at(`expected a value`, `give a value`, pair.key, keyPath)
       }
       return out
     }

@@ -1,0 +1,103 @@
+/** The `slipway` command line: parses arguments, calls the library, maps errors to exit codes. */
+import { parseArgs } from 'node:util'
+import { deploy } from '../deploy/deploy.js'
+import { planDeploy } from '../deploy/dry-run.js'
+import { listReleases, unlock } from '../deploy/releases.js'
+import { rollback } from '../deploy/rollback.js'
+import { InputError, SlipwayError } from '../errors.js'
+import { consoleReporter } from '../report/reporter.js'
+import { formatReleases } from '../report/table.js'
+import { loadSpec } from '../spec/load.js'
+
+/** Where the CLI writes. */
+export interface Io {
+  out(s: string): void
+  err(s: string): void
+  cwd: string
+}
+
+export const USAGE = `usage: slipway <command> [options]
+
+commands:
+  deploy     [--spec f] [--env e] [--dry-run]   build a new release on every host and switch to it
+  rollback   [--spec f] [--env e] [--to id]     activate an earlier release (default: newest healthy before current)
+  releases   [--spec f] [--env e] [--json]      the release history of every host
+  unlock     [--spec f] [--env e]               break a stale deploy lock (prints who held it)
+
+exit codes: 0 ok, 1 the operation failed, 2 bad input (nothing was touched)`
+
+const options = {
+  spec: { type: 'string', default: 'slipway.yml' },
+  env: { type: 'string' },
+  'dry-run': { type: 'boolean', default: false },
+  to: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  verbose: { type: 'boolean', short: 'v', default: false },
+  help: { type: 'boolean', short: 'h', default: false }
+} as const
+
+/** Runs one CLI invocation and returns its exit code. */
+export async function run(argv: string[], io: Io): Promise<number> {
+  try {
+    return await dispatch(argv, io)
+  } catch (error) {
+    if (error instanceof SlipwayError) {
+      io.err(`slipway: ${error.message}`)
+      return error.exitCode
+    }
+    io.err(`slipway: unexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`)
+    return 1
+  }
+}
+
+async function dispatch(argv: string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    io.out(USAGE)
+    return command ? 0 : 2
+  }
+  let parsed
+  try {
+    parsed = parseArgs({ args: rest, options, allowPositionals: false, strict: true })
+  } catch (error) {
+    throw new InputError(`${(error as Error).message}\n${USAGE}`)
+  }
+  const v = parsed.values
+  const spec = () => loadSpec(resolvePath(io.cwd, v.spec), { env: v.env })
+  const reporter = consoleReporter(io.out, io.err, v.verbose)
+  switch (command) {
+    case 'deploy': {
+      if (v['dry-run']) {
+        for (const host of planDeploy({ spec: spec() })) {
+          io.out(`# host ${host.host}`)
+          for (const p of host.phases) io.out(`## ${p.phase}\n${p.command}\n`)
+        }
+        return 0
+      }
+      const result = await deploy({ spec: spec(), reporter })
+      if (v.json) io.out(JSON.stringify(result))
+      return 0
+    }
+    case 'rollback': {
+      const result = await rollback({ spec: spec(), reporter, to: v.to })
+      io.out(`Rolled back ${result.from} → ${result.release} on ${result.hosts.join(', ')}`)
+      return 0
+    }
+    case 'releases': {
+      const listing = await listReleases({ spec: spec() })
+      io.out(v.json ? JSON.stringify(listing, null, 2) : formatReleases(listing))
+      return 0
+    }
+    case 'unlock': {
+      const held = await unlock({ spec: spec() })
+      for (const [host, holder] of Object.entries(held)) io.out(`${host}: ${holder ? `lock broken (was held by ${holder})` : 'not locked'}`)
+      return 0
+    }
+    default:
+      throw new InputError(`unknown command "${command}"\n${USAGE}`)
+  }
+}
+
+function resolvePath(cwd: string, file: string): string {
+  return file.startsWith('/') ? file : `${cwd}/${file}`
+}

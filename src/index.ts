@@ -1,0 +1,23 @@
+/**
+ * Slipway's library API: zero-downtime, release-based deploys over SSH.
+ *
+ * ```ts
+ * import { loadSpec, deploy, rollback, listReleases } from 'slipway'
+ * const spec = loadSpec('slipway.yml', { env: 'production' })
+ * const result = await deploy({ spec, reporter })
+ * ```
+ * The CLI and the GitHub Action are thin faces over these functions.
+ */
+export { loadSpec, parseSpec, SpecError, type LoadOptions } from './spec/load.js'
+export type { Spec, HostSpec, SmokeCheck, HttpCheck, RunCheck } from './spec/types.js'
+export { deploy, DeployError, type DeployOptions, type DeployResult } from './deploy/deploy.js'
+export { rollback, pickTarget, type RollbackOptions, type RollbackResult } from './deploy/rollback.js'
+export { listReleases, unlock, type ReleaseListing, type ReleaseRow } from './deploy/releases.js'
+export { planDeploy, type PlannedHost } from './deploy/dry-run.js'
+export { notReverted } from './deploy/caveats.js'
+export { LockedError, type OperationOptions } from './deploy/run.js'
+export { StepError, sshConnector, type Connector } from './deploy/session.js'
+export type { Remote, ExecOptions, ExecResult } from './remote/types.js'
+export type { ReleaseRecord, ReleaseState, MigrationRecord } from './commands/history.js'
+export { consoleReporter, silentReporter, type Reporter } from './report/reporter.js'
+export { SlipwayError, InputError } from './errors.js'

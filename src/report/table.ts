@@ -1,0 +1,24 @@
+/** Plain-text tables for the terminal and the job summary. */
+import type { ReleaseListing } from '../deploy/releases.js'
+
+/** Pads columns to the widest cell. */
+export function textTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  const line = (cells: string[]) => cells.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd()
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')
+}
+
+/** The rows of the release table: id, commit, time, state, by, current marker, note. */
+export function releaseRows(listing: ReleaseListing['hosts'][number]): string[][] {
+  return listing.releases.map((r) => [r.current ? '*' : '', r.id, r.commit?.slice(0, 12) ?? '-', r.created_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), r.state, r.by, r.note ?? ''])
+}
+
+/** Column names for {@link releaseRows}. */
+export const releaseHeader = ['cur', 'release', 'commit', 'time (UTC)', 'state', 'by', 'note']
+
+/** The release table of every host, for a terminal. */
+export function formatReleases(listing: ReleaseListing): string {
+  return listing.hosts
+    .map((h) => `${h.host}${h.lock ? `  (locked: ${h.lock})` : ''}\n${h.releases.length ? textTable(releaseHeader, releaseRows(h)) : '(no releases)'}`)
+    .join('\n\n')
+}
