@@ -9,7 +9,7 @@ export interface Directive { rules: string[]; reason: string; line: number; from
 /** A statement's first and last line, for deciding what a comment above it covers. */
 export type LineRange = [number, number]
 
-const PATTERN = /(\/\/|#|--|\/\*|^\s*\*)\s*slipway-ignore(-file)?\s+([\w*-]+(?:\s*,\s*[\w*-]+)*)\s*(?::\s*(.*?))?\s*(?:\*\/.*)?$/
+const PATTERN = /(\/\/|#|--|\/\*|^\s*\*)\s*slipway-ignore(-file)?\s+([\w*-]+(?:\s*,\s*[\w*-]+)*)(.*)$/
 
 /**
  * Reads the inline suppressions of a file. A comment alone on its line covers the statement that follows it
@@ -26,7 +26,7 @@ export function readDirectives(file: string, text: string, statements: LineRange
     if (!m) return
     const line = i + 1
     const rules = (m[3] as string).split(',').map((r) => r.trim())
-    const reason = (m[4] ?? '').trim()
+    const reason = /^\s*:/.test(m[4] ?? '') ? (m[4] as string).replace(/^\s*:/, '').replace(/\*\/.*$/, '').trim() : ''
     if (!reason) {
       findings.push(finding('suppression-without-reason', { file, line, column: (m.index ?? 0) + 1 },
         `slipway-ignore ${rules.join(', ')} has no reason, so it suppresses nothing`))

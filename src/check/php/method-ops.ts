@@ -9,7 +9,7 @@ const DELETES = new Set(['delete', 'truncate', 'forceDelete'])
 /** The schema operations of a migration method (up or down), in source order. */
 export function methodOps(method: PhpNode | undefined): MethodOps {
   const body = method?.body as PhpNode | undefined
-  const statements = nodes(body, 'children')
+  const statements = nodes(body, 'children').filter((n) => n.kind !== 'noop' && !n.kind.startsWith('comment'))
   const ops: SchemaOp[] = []
   if (body) {
     walk(body, (n) => {

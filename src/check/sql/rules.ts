@@ -15,6 +15,7 @@ export interface SqlContext {
 
 const VOLATILE = new Set(['random', 'gen_random_uuid', 'uuid_generate_v1', 'uuid_generate_v1mc', 'uuid_generate_v4',
   'uuidv4', 'uuidv7', 'clock_timestamp', 'timeofday', 'nextval', 'txid_current', 'statement_timestamp'])
+const STATEMENT_NAMES: Record<string, string> = { IndexStmt: 'CREATE INDEX', DropStmt: 'DROP', RenameStmt: 'RENAME', AlterTableStmt: 'ALTER TABLE' }
 const SERIAL = new Set(['serial', 'bigserial', 'smallserial', 'serial4', 'serial8', 'serial2'])
 
 /** Runs the PostgreSQL rules over the statements of one file (or one DB::statement). */
@@ -23,6 +24,7 @@ export function sqlFindings(statements: SqlStatement[], ctx: SqlContext): Findin
   let inTransaction = false
   let lockTimeout = false
   let warnedTimeout = false
+  const validated = new Set<string>()
   for (const s of statements) {
     const site = { file: ctx.file, ...ctx.locate(s.start) }
     const add = (id: string, message: string): void => { out.push(finding(id, site, message)) }
@@ -72,7 +74,11 @@ export function sqlFindings(statements: SqlStatement[], ctx: SqlContext): Findin
       }
       case 'AlterTableStmt':
         if (isNew || String(s.fields.objtype) !== 'OBJECT_TABLE') break
-        for (const c of (s.fields.cmds as Node[] | undefined) ?? []) alterFindings(table ?? '?', unwrap(c)[1], add)
+        for (const c of (s.fields.cmds as Node[] | undefined) ?? []) {
+          const cmd = unwrap(c)[1]
+          if (cmd.subtype === 'AT_ValidateConstraint' && table) validated.add(table)
+          if (cmd.subtype !== 'AT_SetNotNull' || !validated.has(table ?? '')) alterFindings(table ?? '?', cmd, add)
+        }
         locks = true
         break
       case 'TruncateStmt':
@@ -84,7 +90,7 @@ export function sqlFindings(statements: SqlStatement[], ctx: SqlContext): Findin
     }
     if (locks && !lockTimeout && !warnedTimeout && !ctx.embedded) {
       warnedTimeout = true
-      add('pg-missing-lock-timeout', `no SET lock_timeout before this ${s.kind.replace(/Stmt$/, '')}: while it waits for its lock every query on the table queues behind it`)
+      add('pg-missing-lock-timeout', `no SET lock_timeout before this ${STATEMENT_NAMES[s.kind] ?? s.kind}: while it waits for its lock, every query on ${table ?? 'the table'} queues behind it`)
     }
   }
   return out

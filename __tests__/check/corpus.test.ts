@@ -1,0 +1,54 @@
+import { beforeAll, describe, expect, test } from '@jest/globals'
+import { join } from 'node:path'
+import { checkMigrations, RULES, type CheckResult } from '../../src/check/index.js'
+import { expectedMarkers, FIXTURES, fixtureFiles } from './helpers.js'
+
+// Every fixture marks the lines where a finding must appear with `@expect rule-id`; a file's findings must be
+// exactly its markers, so an unsafe form that goes quiet and a safe form that fires both fail.
+const DIRS = ['laravel/unsafe', 'laravel/safe', 'laravel/history', 'sql/unsafe', 'sql/safe']
+let result: CheckResult
+
+beforeAll(async () => {
+  result = await checkMigrations({ cwd: FIXTURES, paths: DIRS })
+})
+
+const found = (file: string): string[] => result.findings.filter((f) => f.file === file).map((f) => `${f.ruleId}@${f.line}`).sort()
+
+describe.each(DIRS)('%s', (dir) => {
+  test.each(fixtureFiles(dir))('%s: findings are exactly the @expect markers', (file) => {
+    expect(found(file)).toEqual(expectedMarkers(join(FIXTURES, file)))
+  })
+})
+
+const STATIC = RULES.filter((r) => !r.id.startsWith('verify-') && r.id !== 'migration-modified')
+const HISTORY: Record<string, { unsafe: string; safe: string }> = {
+  'change-column-type': { unsafe: 'laravel/history/2024_01_04_000000_change_articles_views.php', safe: 'laravel/history/2024_01_03_000000_change_articles_summary.php' },
+  'change-drops-modifiers': { unsafe: 'laravel/history/2024_01_02_000000_change_articles_title.php', safe: 'laravel/history/2024_01_03_000000_change_articles_summary.php' }
+}
+
+describe.each(STATIC.map((r) => r.id))('rule %s', (id) => {
+  const lang = id.startsWith('pg-') ? 'sql' : 'laravel'
+  const ext = lang === 'sql' ? 'sql' : 'php'
+  const unsafe = HISTORY[id]?.unsafe ?? `${lang}/unsafe/${id}.${ext}`
+  const safe = HISTORY[id]?.safe ?? `${lang}/safe/${id}.${ext}`
+
+  test('fires on the unsafe form', () => {
+    const marked = expectedMarkers(join(FIXTURES, unsafe)).filter((m) => m.startsWith(`${id}@`))
+    expect(marked.length).toBeGreaterThan(0)
+    expect(found(unsafe).filter((m) => m.startsWith(`${id}@`))).toEqual(marked)
+  })
+
+  test('stays quiet on the safe form', () => {
+    expect(result.files).toContain(safe)
+    expect(found(safe).filter((m) => m.startsWith(`${id}@`))).toEqual([])
+  })
+})
+
+test('every finding carries its rule severity, reason and fix', () => {
+  const byId = new Map(RULES.map((r) => [r.id, r]))
+  for (const f of result.findings) {
+    const rule = byId.get(f.ruleId)
+    expect(rule).toBeDefined()
+    expect([f.severity, f.reason, f.fix]).toEqual([rule?.severity, rule?.reason, rule?.fix])
+  }
+})
