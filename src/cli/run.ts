@@ -7,6 +7,7 @@ import { rollback } from '../deploy/rollback.js'
 import { InputError, SlipwayError } from '../errors.js'
 import { consoleReporter } from '../report/reporter.js'
 import { formatReleases } from '../report/table.js'
+import { specJsonSchema } from '../spec/json-schema.js'
 import { loadSpec } from '../spec/load.js'
 
 /** Where the CLI writes. */
@@ -23,6 +24,7 @@ commands:
   rollback   [--spec f] [--env e] [--to id]     activate an earlier release (default: newest healthy before current)
   releases   [--spec f] [--env e] [--json]      the release history of every host
   unlock     [--spec f] [--env e]               break a stale deploy lock (prints who held it)
+  schema                                        print the spec's JSON Schema
 
 exit codes: 0 ok, 1 the operation failed, 2 bad input (nothing was touched)`
 
@@ -93,6 +95,9 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       for (const [host, holder] of Object.entries(held)) io.out(`${host}: ${holder ? `lock broken (was held by ${holder})` : 'not locked'}`)
       return 0
     }
+    case 'schema':
+      io.out(JSON.stringify(specJsonSchema(), null, 2))
+      return 0
     default:
       throw new InputError(`unknown command "${command}"\n${USAGE}`)
   }

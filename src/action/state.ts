@@ -1,0 +1,50 @@
+/**
+ * What the main step leaves for the post step (GITHUB_STATE → STATE_* env): temporary files to remove,
+ * and enough to find and release a deploy lock the main step may still hold if it was killed.
+ */
+import * as core from '@actions/core'
+import type { HeldLock } from '../deploy/release-lock.js'
+
+/** The lock the main step took, and how to reach its hosts again. */
+export interface LockState {
+  held: HeldLock
+  spec: string
+  environment?: string
+  /** The private key file the hosts are reached with, if the key came from an input. */
+  keyFile?: string
+  knownHosts?: string
+}
+
+/** Everything the post step reads. */
+export interface PostState {
+  /** Temporary files and directories to remove. */
+  paths: string[]
+  /** Set while an operation holds (or may hold) a lock; cleared when the library released it. */
+  lock?: LockState
+}
+
+const PATHS = 'slipway_paths'
+const LOCK = 'slipway_lock'
+
+/** Records the temporary paths (saved at once: the step may be killed any time after). */
+export function saveTempPaths(paths: string[]): void {
+  core.saveState(PATHS, JSON.stringify(paths))
+}
+
+/** Records (or, with undefined, clears) the lock this step may hold. */
+export function saveLock(lock: LockState | undefined): void {
+  core.saveState(LOCK, lock ? JSON.stringify(lock) : '')
+}
+
+/** Reads the state the main step saved; missing or damaged values read as empty. */
+export function readPostState(get: (name: string) => string = core.getState): PostState {
+  const parse = <T>(text: string, fallback: T): T => {
+    try {
+      return text ? (JSON.parse(text) as T) : fallback
+    } catch {
+      return fallback
+    }
+  }
+  const lock = parse<LockState | undefined>(get(LOCK), undefined)
+  return { paths: parse<string[]>(get(PATHS), []), ...(lock ? { lock } : {}) }
+}

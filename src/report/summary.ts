@@ -1,0 +1,146 @@
+/**
+ * Markdown for a job summary (or any Markdown viewer): what a deploy, rollback or check did.
+ * Library-level: no `@actions/*` imports, so the CLI can write the same report. Every value that
+ * came from a host or a file is escaped, so it renders as text and cannot break the table.
+ */
+import type { CheckResult } from '../check/types.js'
+import type { DeployResult } from '../deploy/deploy.js'
+import type { PlannedHost } from '../deploy/dry-run.js'
+import type { ReleaseListing } from '../deploy/releases.js'
+import type { RollbackResult } from '../deploy/rollback.js'
+
+/** One smoke check's outcome. */
+export interface SmokeRow {
+  name: string
+  ok: boolean
+  detail: string
+}
+
+/** Migrations a deploy ran, and those stepped back (by an automatic or a manual rollback). */
+export interface MigrationsRun {
+  ran: string[]
+  steppedBack: string[]
+}
+
+/** Fields a result may carry once smoke checks and migrations run (read when present). */
+export interface ResultExtras {
+  smoke?: SmokeRow[]
+  migrations?: MigrationsRun
+}
+
+/** Escapes text for a Markdown table cell or paragraph: pipes, HTML, newlines. */
+export function escapeCell(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/([\\|*_`[\]])/g, '\\$1').replace(/\r?\n/g, '<br>')
+}
+
+/** A Markdown table with every cell escaped. */
+export function markdownTable(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.map(escapeCell).join(' | ')} |`
+  return [line(header), `|${header.map(() => ' --- |').join('')}`, ...rows.map(line)].join('\n')
+}
+
+/** A fenced code block whose fence is longer than any backtick run inside the text. */
+export function fenced(text: string): string {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length))
+  const fence = '`'.repeat(longest + 1)
+  return `${fence}text\n${text}\n${fence}`
+}
+
+/** The release table of every host: current marker, id, commit, time, state, by, note. */
+export function releasesMarkdown(listing: ReleaseListing): string {
+  return listing.hosts.map((h) => {
+    const head = `#### Releases on ${escapeCell(h.host)}${h.lock ? ` (locked: ${escapeCell(h.lock)})` : ''}`
+    if (!h.releases.length) return `${head}\n\n(no releases)`
+    const rows = h.releases.map((r) => [r.current ? '▶ current' : '', r.id, r.commit?.slice(0, 12) ?? '-', r.created_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), r.state, r.by, r.note ?? ''])
+    return `${head}\n\n${markdownTable(['', 'Release', 'Commit', 'Time (UTC)', 'State', 'By', 'Note'], rows)}`
+  }).join('\n\n')
+}
+
+/** Each smoke check with its result. */
+export function smokeMarkdown(rows: SmokeRow[]): string {
+  return `#### Smoke checks\n\n${markdownTable(['Check', 'Result', 'Detail'], rows.map((r) => [r.name, r.ok ? '✅ passed' : '❌ failed', r.detail]))}`
+}
+
+/** Migrations run, and stepped back. */
+export function migrationsMarkdown(m: MigrationsRun): string {
+  const list = (names: string[]) => (names.length ? names.map((n) => `- ${escapeCell(n)}`).join('\n') : '- (none)')
+  return `#### Migrations\n\nRan:\n${list(m.ran)}\n\nStepped back:\n${list(m.steppedBack)}`
+}
+
+/** What a code rollback leaves as it is. */
+export function notRevertedMarkdown(items: string[]): string {
+  return `#### Not reverted by the rollback\n\n${items.map((i) => `- ${escapeCell(i)}`).join('\n')}`
+}
+
+function facts(pairs: Array<[string, string | undefined]>): string {
+  return pairs.filter(([, v]) => v).map(([k, v]) => `- **${k}:** ${escapeCell(v as string)}`).join('\n')
+}
+
+function sections(parts: Array<string | false | undefined>): string {
+  return `${parts.filter(Boolean).join('\n\n')}\n`
+}
+
+/** Input of {@link deployMarkdown}. */
+export interface DeployReport {
+  result: DeployResult & ResultExtras
+  /** The error message when the deploy failed. */
+  failure?: string
+  listing?: ReleaseListing
+  url?: string
+  /** Shown when the deploy was rolled back. */
+  notReverted?: string[]
+}
+
+/** The summary of a deploy: headline, facts, smoke checks, migrations, caveats after a rollback, the release table. */
+export function deployMarkdown(r: DeployReport): string {
+  const { result } = r
+  const title = !r.failure
+    ? `### ✅ Deployed ${escapeCell(result.release)}`
+    : result.rolledBack
+      ? `### ↩️ Release ${escapeCell(result.release)} failed and was rolled back to ${escapeCell(result.previous ?? '(no release)')}`
+      : `### ❌ Deploy of ${escapeCell(result.release)} failed before the switch; ${escapeCell(result.previous ?? 'nothing')} is still live`
+  return sections([
+    title,
+    facts([['Release', result.release], ['Previous release', result.previous], ['Commit', result.commit], ['Hosts', result.hosts.join(', ')], ['URL', r.url]]),
+    r.failure && fenced(r.failure),
+    !!result.smoke?.length && smokeMarkdown(result.smoke),
+    result.migrations && migrationsMarkdown(result.migrations),
+    result.rolledBack && !!r.notReverted?.length && notRevertedMarkdown(r.notReverted),
+    r.listing && releasesMarkdown(r.listing)
+  ])
+}
+
+/** The summary of a manual rollback. */
+export function rollbackMarkdown(r: { result: RollbackResult & ResultExtras; listing?: ReleaseListing; url?: string }): string {
+  const { result } = r
+  return sections([
+    `### ↩️ Rolled back ${escapeCell(result.from)} → ${escapeCell(result.release)}`,
+    facts([['Release', result.release], ['Rolled back from', result.from], ['Hosts', result.hosts.join(', ')], ['URL', r.url]]),
+    result.migrations && migrationsMarkdown(result.migrations),
+    notRevertedMarkdown(result.notReverted),
+    r.listing && releasesMarkdown(r.listing)
+  ])
+}
+
+/** A failed operation that produced no result (bad input, lock held, host unreachable). */
+export function failureMarkdown(what: string, message: string, listing?: ReleaseListing): string {
+  return sections([`### ❌ ${escapeCell(what)} failed`, fenced(message), listing && releasesMarkdown(listing)])
+}
+
+/** The plan of a dry run: the exact script each host would get. */
+export function planMarkdown(hosts: PlannedHost[]): string {
+  return sections(['### Dry run: nothing was changed', ...hosts.flatMap((h) => [`#### ${escapeCell(h.host)}`, ...h.phases.map((p) => `${escapeCell(p.phase)}\n\n${fenced(p.command)}`)])])
+}
+
+/** The migration check: counts, every finding, and where the SARIF file is. */
+export function checkMarkdown(result: CheckResult, sarifPath?: string): string {
+  const { error, warning, notice } = result.counts
+  const title = error ? `### ❌ Migration check: ${error} error(s)` : `### ✅ Migration check: no errors`
+  const rows = result.findings.map((f) => [f.severity, f.ruleId, `${f.file}:${f.line}`, f.message, f.fix])
+  return sections([
+    title,
+    `${result.files.length} file(s) checked: ${error} error(s), ${warning} warning(s), ${notice} notice(s)${result.suppressed.length ? `, ${result.suppressed.length} suppressed` : ''}.`,
+    rows.length > 0 && markdownTable(['Severity', 'Rule', 'Where', 'Problem', 'Fix'], rows),
+    sarifPath && `SARIF: ${escapeCell(sarifPath)}`
+  ])
+}
