@@ -92,7 +92,7 @@ function opFindings(op: SchemaOp, created: Set<string>, ctx: PhpContext): Findin
 
 function fills(c: ColumnDef): boolean {
   if (SELF_FILLING.has(c.type)) return true
-  for (const [name, args] of c.modifiers) if (FILLING_MODIFIERS.has(name) && args[0] !== 'false') return true
+  for (const [name, args] of c.modifiers) if (FILLING_MODIFIERS.has(name) && !(name === 'nullable' && args[0] === 'false')) return true
   return false
 }
 

@@ -56,7 +56,7 @@ export async function scratchApp(source: string, target: DbTarget, exclude: Set<
   const env: NodeJS.ProcessEnv = {
     ...process.env, SLIPWAY_DB: settings, APP_ENV: 'local', DB_CONNECTION: target.driver, DB_DATABASE: database,
     DB_HOST: target.host, DB_PORT: target.port, DB_USERNAME: target.username, DB_PASSWORD: target.password,
-    DATABASE_URL: '', DB_URL: '', CACHE_DRIVER: 'array', CACHE_STORE: 'array', SESSION_DRIVER: 'array', LOG_CHANNEL: 'stderr'
+    DATABASE_URL: '', DB_URL: '', CACHE_DRIVER: 'array', CACHE_STORE: 'array', SESSION_DRIVER: 'array', COLUMNS: '400'
   }
   const db = async (action: string): Promise<RunResult> => run(php, [script, action], dir, env)
   if (target.driver !== 'sqlite') {

@@ -26,8 +26,9 @@ export function schemaDiff(before: string[], after: string[]): string {
   return [...before.filter((l) => !b.has(l)).map((l) => `- ${l}`), ...after.filter((l) => !a.has(l)).map((l) => `+ ${l}`)].join('\n')
 }
 
-function tail(r: RunResult, lines = 15): string {
-  return r.output.split('\n').filter((l) => l.trim() !== '').slice(-lines).join('\n')
+/** The last lines of a command's output, blank lines and stack frames left out. */
+function tail(r: RunResult, lines = 12): string {
+  return r.output.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^#\d+ /.test(l)).slice(-lines).join('\n')
 }
 
 /**
@@ -50,12 +51,20 @@ export async function verifyMigrations(input: VerifyInput): Promise<{ outcomes: 
     if (baseline.code !== 0) throw new CheckInputError(`--verify: the app's other migrations fail before the checked ones run:\n${tail(baseline)}`)
     const outcomes: VerifyOutcome[] = []
     const findings: Finding[] = []
+    let broken: string | undefined
     for (const f of files) {
       const file = relativePath(input.cwd, f.path)
+      if (broken) { outcomes.push({ file, status: 'skipped', detail: broken }); continue }
       const upAt: Site = { file, ...(f.migration.up?.span ?? f.migration.span) }
       const downAt: Site = { file, ...(f.migration.down?.span ?? f.migration.span) }
       const outcome = await verifyOne(app, f.path)
       outcomes.push({ file, ...outcome })
+      if (outcome.status !== 'ok') {
+        // Start the next migration from a clean schema: this one's leftovers would blur its diff.
+        if (outcome.status.endsWith('failed')) await rm(join(app.migrations, basename(f.path)), { force: true })
+        const fresh = await app.artisan(['migrate:fresh'])
+        if (fresh.code !== 0) broken = `the scratch database could not be rebuilt after ${basename(f.path)}:\n${tail(fresh)}`
+      }
       const detail = outcome.detail
       const name = basename(f.path)
       switch (outcome.status) {
@@ -77,15 +86,18 @@ async function verifyOne(app: ScratchApp, path: string): Promise<Omit<VerifyOutc
   const before = await app.snapshot()
   await copyFile(path, target)
   const up = await app.artisan(['migrate'])
-  if (up.code !== 0) { await rm(target, { force: true }); return { status: 'up-failed', detail: tail(up) } }
+  if (up.code !== 0) return { status: 'up-failed', detail: tail(up) }
   const afterUp = await app.snapshot()
   const down = await app.artisan(['migrate:rollback', '--step=1'])
   if (down.code !== 0) return { status: 'down-failed', detail: tail(down) }
   const afterDown = await app.snapshot()
   const downDiff = schemaDiff(before, afterDown)
   const again = await app.artisan(['migrate'])
-  if (again.code !== 0) return { status: downDiff ? 'down-mismatch' : 'reapply-failed', detail: downDiff ? `${downDiff}\n(and migrating again fails: ${tail(again, 3)})` : tail(again) }
-  if (downDiff) return { status: 'down-mismatch', detail: `schema after rollback vs before up():\n${downDiff}` }
+  if (downDiff) {
+    const note = again.code !== 0 ? `\nmigrating again then fails:\n${tail(again, 4)}` : ''
+    return { status: 'down-mismatch', detail: `schema after rollback vs before up():\n${downDiff}${note}` }
+  }
+  if (again.code !== 0) return { status: 'reapply-failed', detail: tail(again) }
   const upDiff = schemaDiff(afterUp, await app.snapshot())
   if (upDiff) return { status: 'reapply-mismatch', detail: `schema after second up() vs first up():\n${upDiff}` }
   return { status: 'ok' }
