@@ -73,7 +73,9 @@ export function argList(link: Link, index: number, name?: string): string[] | un
 export function argsKey(link: Link): string[] {
   return link.args.map((a) => {
     const v = a.kind === 'namedargument' ? node(a, 'value') : a
-    const text = v?.kind === 'boolean' || v?.kind === 'nullkeyword' ? String(v.raw ?? v.value) : literal(v) ?? '?'
+    const lit = literal(v)
+    const text = v?.kind === 'boolean' || v?.kind === 'nullkeyword' ? String(v.raw ?? v.value)
+      : lit === undefined ? '?' : v?.kind === 'number' ? lit : `'${lit}'`
     return a.kind === 'namedargument' ? `${String(a.name)}=${text}` : text
   })
 }

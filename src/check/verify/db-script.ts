@@ -52,7 +52,7 @@ if ($c['driver'] === 'sqlite') {
     }
 } else {
     foreach ($pdo->query("SELECT TABLE_NAME t, COLUMN_NAME c, COLUMN_TYPE ty, IS_NULLABLE n, COLUMN_DEFAULT d, EXTRA e FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> 'migrations'") as $r) {
-        $lines[] = "{$r['t']}: column {$r['c']} {$r['ty']}" . ($r['n'] === 'NO' ? ' not null' : ' null') . ' default ' . ($r['d'] ?? 'none') . ($r['e'] ? " {$r['e']}" : '');
+        $lines[] = "{$r['t']}: column {$r['c']} {$r['ty']}" . ($r['n'] === 'NO' ? ' not null' : ' null') . ' default ' . (($r['d'] === null || $r['d'] === 'NULL') ? 'none' : $r['d']) . ($r['e'] ? " {$r['e']}" : '');
     }
     foreach ($pdo->query("SELECT TABLE_NAME t, INDEX_NAME i, NON_UNIQUE nu, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX SEPARATOR ', ') cols FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> 'migrations' GROUP BY TABLE_NAME, INDEX_NAME, NON_UNIQUE") as $r) {
         $lines[] = "{$r['t']}: " . ($r['nu'] ? '' : 'unique ') . "index {$r['i']} ({$r['cols']})";
