@@ -1,7 +1,7 @@
 import { spanOf, type Span } from './chain.js'
 import { methodOps } from './method-ops.js'
 import type { MethodOps } from './ops.js'
-import { nameOf, node, nodes, walk, type PhpNode } from './parse.js'
+import { nameOf, node, nodes, type PhpNode } from './parse.js'
 
 /** A Laravel migration class, read statically. */
 export interface Migration {
@@ -15,8 +15,7 @@ export interface Migration {
 
 /** Finds the migration class in a parsed file (`return new class extends Migration` or a named class). */
 export function readMigration(ast: PhpNode): Migration | undefined {
-  const classes: PhpNode[] = []
-  walk(ast, (n) => { if (n.kind === 'class') classes.push(n) })
+  const classes = topLevelClasses(nodes(ast, 'children'))
   const cls = classes.find((c) => /Migration$/.test(nameOf(node(c, 'extends')) ?? '')) ??
     classes.find((c) => methodOf(c, 'up'))
   if (!cls) return undefined
@@ -26,6 +25,20 @@ export function readMigration(ast: PhpNode): Migration | undefined {
   if (up) migration.up = { span: spanOf(up), ops: methodOps(up) }
   if (down) migration.down = { span: spanOf(down), ops: methodOps(down) }
   return migration
+}
+
+/** Classes declared at the top level, in a namespace, or returned (`return new class …`). */
+function topLevelClasses(statements: PhpNode[]): PhpNode[] {
+  const out: PhpNode[] = []
+  for (const s of statements) {
+    if (s.kind === 'class') out.push(s)
+    else if (s.kind === 'namespace') out.push(...topLevelClasses(nodes(s, 'children')))
+    else if (s.kind === 'return' || s.kind === 'expressionstatement') {
+      const what = node(node(s, s.kind === 'return' ? 'expr' : 'expression'), 'what')
+      if (what?.kind === 'class') out.push(what)
+    }
+  }
+  return out
 }
 
 function methodOf(cls: PhpNode, name: string): PhpNode | undefined {

@@ -97,8 +97,10 @@ export function literalList(n: PhpNode | undefined): string[] | undefined {
 /** Calls `visit` on `n` and every node below it, depth first, in source order. */
 export function walk(n: PhpNode, visit: (n: PhpNode) => boolean | void): void {
   if (visit(n) === false) return
-  for (const [key, v] of Object.entries(n)) {
-    if (key === 'loc' || key === 'leadingComments' || key === 'trailingComments') continue
+  for (const key in n) {
+    if (key === 'loc' || key === 'kind' || key === 'leadingComments' || key === 'trailingComments') continue
+    const v = n[key]
+    if (typeof v !== 'object' || v === null) continue
     if (Array.isArray(v)) { for (const c of v) if (isNode(c)) walk(c, visit) } else if (isNode(v)) walk(v, visit)
   }
 }
