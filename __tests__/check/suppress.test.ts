@@ -58,6 +58,14 @@ describe('config suppressions', () => {
       .rejects.toThrow(new CheckInputError('check.ignore[0] (pg-drop-table): a reason is required'))
   })
 
+  test.each([
+    [{ ignore: [{ rule: 'drop-colum', reason: 'typo' }] }, 'check.ignore[0]: unknown rule drop-colum'],
+    [{ rules: { 'no-such-rule': 'off' as const } }, 'check.rules: unknown rule no-such-rule'],
+    [{ rules: { 'raw-sql': 'fatal' as unknown as 'error' } }, 'check.rules.raw-sql: fatal is not error, warning, notice or off']
+  ])('config %j is bad input', async (config, message) => {
+    await expect(checkMigrations({ cwd: FIXTURES, paths: ['sql/safe'], config })).rejects.toThrow(new CheckInputError(message))
+  })
+
   test('rules can be turned off or re-levelled', async () => {
     const r = await checkMigrations({ cwd: FIXTURES, paths: ['laravel/unsafe/add-index.php', 'laravel/unsafe/raw-sql.php'],
       config: { rules: { 'add-index': 'off', 'raw-sql': 'notice' } } })

@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { checkMigrations, type CheckResult } from '../../src/check/index.js'
+import { checkMigrations, CheckInputError, type CheckResult } from '../../src/check/index.js'
 import { parseDsn } from '../../src/check/verify/dsn.js'
 import { schemaDiff } from '../../src/check/verify/index.js'
 import { FIXTURES, LARAVEL_APP } from './helpers.js'
@@ -58,6 +58,11 @@ describe('--verify', () => {
     expect(r.findings).toEqual([])
     expect(readdirSync(join(LARAVEL_APP, 'database', 'migrations'))).toEqual(before)
   })
+})
+
+test('--verify needs a Laravel app with artisan', async () => {
+  await expect(checkMigrations({ cwd: FIXTURES, paths: [files[0] as string], verify: true, app: FIXTURES }))
+    .rejects.toThrow(new CheckInputError(`--verify: no artisan in ${FIXTURES} (point --app at the Laravel app)`))
 })
 
 test('schemaDiff lists what only one side has', () => {

@@ -8,7 +8,8 @@ import { detectLaravel } from './php/version.js'
 import { selectChanged } from './select.js'
 import { checkSqlFile } from './sql/check-file.js'
 import { loadSqlParser } from './sql/parse.js'
-import { applySuppressions, readDirectives, validateIgnores, type Directive, type LineRange } from './suppress.js'
+import { RULES } from './catalog.js'
+import { applySuppressions, readDirectives, validateConfig, type Directive, type LineRange } from './suppress.js'
 import type { CheckConfig, CheckOptions, CheckResult, Finding, SuppressedFinding, VerifyOutcome } from './types.js'
 import { verifyMigrations } from './verify/index.js'
 
@@ -30,7 +31,7 @@ export { formatGithub, type GithubFormatOptions } from './format/github.js'
 export async function checkMigrations(options: CheckOptions = {}): Promise<CheckResult> {
   const cwd = resolve(options.cwd ?? process.cwd())
   const config: CheckConfig = options.config ?? {}
-  validateIgnores(config.ignore)
+  validateConfig(config, (id) => RULES.some((r) => r.id === id))
   const paths = options.paths && options.paths.length > 0 ? options.paths : config.paths
   let files = await collectFiles(cwd, paths)
   const raw: Finding[] = []
@@ -39,13 +40,14 @@ export async function checkMigrations(options: CheckOptions = {}): Promise<Check
     files = selection.files
     raw.push(...selection.findings)
   }
-  await loadSqlParser()
+  const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')))
+  // The PostgreSQL parser (WASM) loads only when there is SQL to read.
+  if (files.some((f) => f.endsWith('.sql')) || texts.some((t) => /statement\s*\(|unprepared\s*\(/.test(t))) await loadSqlParser()
   const app = resolve(cwd, options.app ?? config.verify?.app ?? '.')
   const laravel = config.laravel ?? detectLaravel(app) ?? detectLaravel(cwd)
   const migrations = new Map<string, Migration | undefined>()
   const history = new ColumnHistory(migrations)
   const directives = new Map<string, Directive[]>()
-  const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')))
   files.forEach((abs, i) => {
     const file = relativePath(cwd, abs)
     const text = texts[i] as string

@@ -49,11 +49,16 @@ function coveredUntil(line: number, statements: LineRange[]): number {
   return end
 }
 
-/** Checks the config's ignore list; an entry without a reason is bad input. */
-export function validateIgnores(ignores: CheckConfig['ignore']): void {
-  for (const [i, entry] of (ignores ?? []).entries()) {
+/** Checks the config's `ignore` and `rules`: an unknown rule id, a missing reason or a bad level is bad input. */
+export function validateConfig(config: CheckConfig, known: (id: string) => boolean): void {
+  for (const [i, entry] of (config.ignore ?? []).entries()) {
     if (!entry.rule) throw new CheckInputError(`check.ignore[${i}]: rule is required`)
+    if (entry.rule !== '*' && !known(entry.rule)) throw new CheckInputError(`check.ignore[${i}]: unknown rule ${entry.rule}`)
     if (!entry.reason || !entry.reason.trim()) throw new CheckInputError(`check.ignore[${i}] (${entry.rule}): a reason is required`)
+  }
+  for (const [id, level] of Object.entries(config.rules ?? {})) {
+    if (!known(id)) throw new CheckInputError(`check.rules: unknown rule ${id}`)
+    if (!['error', 'warning', 'notice', 'off'].includes(level)) throw new CheckInputError(`check.rules.${id}: ${String(level)} is not error, warning, notice or off`)
   }
 }
 

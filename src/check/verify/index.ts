@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { copyFile, rm } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { finding, type Site } from '../catalog.js'
@@ -40,6 +41,7 @@ export async function verifyMigrations(input: VerifyInput): Promise<{ outcomes: 
   const target = parseDsn(input.database)
   const files = [...input.files].sort((a, b) => (basename(a.path) < basename(b.path) ? -1 : 1))
   if (files.length === 0) return { outcomes: [], findings: [] }
+  if (!existsSync(join(input.app, 'artisan'))) throw new CheckInputError(`--verify: no artisan in ${input.app} (point --app at the Laravel app)`)
   let app: ScratchApp
   try {
     app = await scratchApp(input.app, target, new Set(files.map((f) => basename(f.path))))
