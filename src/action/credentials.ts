@@ -13,6 +13,7 @@ import type { Settings } from './inputs.js'
 export function maskSecret(secret: string | undefined): void {
   if (!secret) return
   core.setSecret(secret)
+  if (!secret.trim().includes('\n')) return
   for (const line of secret.split('\n')) {
     const l = line.trim()
     if (l.length >= 8 && !/^-----(BEGIN|END) /.test(l)) core.setSecret(l)

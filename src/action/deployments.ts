@@ -48,7 +48,7 @@ export function deployments(target: DeploymentTarget, log: Reporter): Deployment
       const res = await attempt('creating the deployment', () => octokit.request('POST /repos/{owner}/{repo}/deployments', {
         owner, repo, ref, environment, description, payload, auto_merge: false, required_contexts: [], transient_environment: false
       }))
-      const id = res && 'id' in res.data ? res.data.id : undefined
+      const id = res && 'id' in res.data ? Number(res.data.id) : undefined
       if (res && id === undefined) log.warn(`GitHub deployment record: the API did not create a deployment (${JSON.stringify(res.data).slice(0, 200)})`)
       return id
     },
@@ -61,7 +61,7 @@ export function deployments(target: DeploymentTarget, log: Reporter): Deployment
     async deactivate(sha, description) {
       const list = await attempt('finding the deployment to mark inactive', () => octokit.request('GET /repos/{owner}/{repo}/deployments', { owner, repo, environment, sha, per_page: 1 }))
       const found = list?.data[0]
-      if (found) await this.status(found.id, 'inactive', description)
+      if (found) await this.status(Number(found.id), 'inactive', description)
     }
   }
 }

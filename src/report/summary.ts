@@ -30,7 +30,7 @@ export interface ResultExtras {
 
 /** Escapes text for a Markdown table cell or paragraph: pipes, HTML, newlines. */
 export function escapeCell(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/([\\|*_`[\]])/g, '\\$1').replace(/\r?\n/g, '<br>')
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/([\\|*`[\]])/g, '\\$1').replace(/\r?\n/g, '<br>')
 }
 
 /** A Markdown table with every cell escaped. */

@@ -1,0 +1,14 @@
+/** `command: releases` — the release table of every host, in the log and the job summary. */
+import { listReleases } from '../deploy/releases.js'
+import { escapeCell, releasesMarkdown } from '../report/summary.js'
+import { formatReleases } from '../report/table.js'
+import type { Context, Outcome } from './context.js'
+
+/** Lists the releases; output `release` is the current release on the first host. */
+export async function releasesCommand(ctx: Context): Promise<Outcome> {
+  const spec = ctx.spec()
+  const listing = await ctx.log.group('Read the release history', () => listReleases({ spec, reporter: ctx.log, actor: ctx.actor, runId: ctx.runId }))
+  ctx.log.info(formatReleases(listing))
+  const current = listing.hosts[0]?.releases.find((r) => r.current)?.id ?? ''
+  return { outputs: { release: current }, summary: `### Releases of ${escapeCell(spec.app)}\n\n${releasesMarkdown(listing)}\n` }
+}

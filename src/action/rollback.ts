@@ -1,0 +1,51 @@
+/** `command: rollback` — activate an earlier release (a given one, or the newest healthy before current). */
+import type { HostState } from '../commands/history.js'
+import type { ReleaseListing } from '../deploy/releases.js'
+import { pickTarget, rollback, type RollbackOptions, type RollbackResult } from '../deploy/rollback.js'
+import { escapeCell, releasesMarkdown, rollbackMarkdown, type ResultExtras } from '../report/summary.js'
+import type { Context, Outcome } from './context.js'
+import { environmentUrl, migrationsOutput } from './deploy.js'
+
+/** Rolls back, records the deployment (target success, the release left inactive), reports. */
+export async function rollbackCommand(ctx: Context): Promise<Outcome> {
+  const { log, actor, runId, settings } = ctx
+  const spec = ctx.spec()
+  if (settings.dryRun) return plan(ctx)
+  ctx.holdLock('rollback')
+  // `migrations` is passed through for the engine's migration step-back (issue 3).
+  const options: RollbackOptions & { migrations?: boolean } = { spec, reporter: log, actor, runId, to: settings.release, ...(settings.migrations ? { migrations: true } : {}) }
+  const result: RollbackResult & ResultExtras = await rollback(options)
+  ctx.lockReleased()
+  if (settings.migrations && !result.migrations) log.warn('input "migrations" is true, but the engine reported no migrations stepped back: the database was not changed')
+  const listing = await ctx.listing()
+  const url = environmentUrl(spec, settings.url)
+  const commit = (id: string) => listing?.hosts[0]?.releases.find((r) => r.id === id)?.commit
+  const ref = commit(result.release) ?? ctx.env.GITHUB_SHA
+  if (ctx.records && ref) {
+    const record = await ctx.records.create(ref, `slipway rollback of ${spec.app} to ${result.release}`, { app: spec.app, release: result.release, rolled_back_from: result.from })
+    await ctx.records.status(record, 'success', `rolled back ${result.from} → ${result.release}`, url)
+    const left = commit(result.from)
+    if (left && left !== ref) await ctx.records.deactivate(left, `rolled back to ${result.release}`)
+  }
+  const outputs = { release: result.release, 'previous-release': result.from, 'rolled-back': 'true', migrations: migrationsOutput(result), url: url ?? '' }
+  return { outputs, summary: rollbackMarkdown({ result, listing, url }) }
+}
+
+/** The history as {@link pickTarget} reads it, from one host's listing. */
+export function hostState(host: ReleaseListing['hosts'][number]): HostState {
+  const records = [...host.releases].reverse().map(({ current: _current, ...r }) => r)
+  return { records, current: host.releases.find((r) => r.current)?.id }
+}
+
+async function plan(ctx: Context): Promise<Outcome> {
+  const listing = await ctx.listing()
+  const first = listing?.hosts[0]
+  if (!listing || !first) throw new Error('dry run: the release history could not be read')
+  const target = pickTarget(hostState(first), ctx.settings.release)
+  const from = first.releases.find((r) => r.current)?.id ?? ''
+  ctx.log.info(`Dry run: would roll back ${from || '(none)'} → ${target.id}; nothing was changed`)
+  return {
+    outputs: { release: target.id, 'previous-release': from, 'rolled-back': 'false' },
+    summary: `### Dry run: would roll back ${escapeCell(from || '(none)')} → ${escapeCell(target.id)}; nothing was changed\n\n${releasesMarkdown(listing)}\n`
+  }
+}
