@@ -35,9 +35,9 @@ describe('slipway CLI (dist bundle)', () => {
     expect(list.code).toBe(0)
     const lines = list.out.trim().split('\n')
     expect(lines[0]).toBe(`slipway@127.0.0.1:${lab.port}`)
-    expect(lines[1]).toMatch(/^cur\s+release\s+commit\s+time \(UTC\)\s+state\s+by\s+note$/)
-    expect(lines[3]).toMatch(new RegExp(`^\\*\\s+${second.replace('.', '\\.')}\\s+-\\s+\\S+ \\S+Z\\s+healthy\\s+cli-user$`))
-    expect(lines[4]).toMatch(new RegExp(`^\\s+${first}\\s+-\\s+\\S+ \\S+Z\\s+healthy\\s+cli-user$`))
+    expect(lines[1]).toMatch(/^cur\s+release\s+commit\s+time \(UTC\)\s+state\s+by\s+migrations\s+note$/)
+    expect(lines[3]).toMatch(new RegExp(`^\\*\\s+${second.replace('.', '\\.')}\\s+-\\s+\\S+ \\S+Z\\s+healthy\\s+cli-user\\s+-$`))
+    expect(lines[4]).toMatch(new RegExp(`^\\s+${first}\\s+-\\s+\\S+ \\S+Z\\s+healthy\\s+cli-user\\s+-$`))
     const json = JSON.parse(slipway(app, 'releases', '--json').out)
     expect(json.hosts[0].releases.map((r: { id: string; current: boolean }) => [r.id, r.current])).toEqual([[second, true], [first, false]])
 

@@ -21,7 +21,9 @@ export const USAGE = `usage: slipway <command> [options]
 
 commands:
   deploy     [--spec f] [--env e] [--dry-run]   build a new release on every host and switch to it
-  rollback   [--spec f] [--env e] [--to id]     activate an earlier release (default: newest healthy before current)
+  rollback   [--spec f] [--env e] [--to id] [--migrations]
+                                                activate an earlier release (default: newest healthy before current);
+                                                --migrations also steps back the migrations of the releases rolled over
   releases   [--spec f] [--env e] [--json]      the release history of every host
   unlock     [--spec f] [--env e]               break a stale deploy lock (prints who held it)
   schema                                        print the spec's JSON Schema
@@ -33,6 +35,7 @@ const options = {
   env: { type: 'string' },
   'dry-run': { type: 'boolean', default: false },
   to: { type: 'string' },
+  migrations: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   verbose: { type: 'boolean', short: 'v', default: false },
   help: { type: 'boolean', short: 'h', default: false }
@@ -81,7 +84,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       return 0
     }
     case 'rollback': {
-      const result = await rollback({ spec: spec(), reporter, to: v.to })
+      const result = await rollback({ spec: spec(), reporter, to: v.to, migrations: v.migrations })
       io.out(`Rolled back ${result.from} → ${result.release} on ${result.hosts.join(', ')}`)
       return 0
     }

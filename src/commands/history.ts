@@ -19,6 +19,8 @@ export interface MigrationRecord {
   stepped_back_at?: string
   /** A migration that failed part-way (its changes may be partly applied). */
   failed?: string
+  /** What the failure means for the schema (e.g. partly applied on MySQL). */
+  note?: string
 }
 
 /** One release in the host's history. */

@@ -1,14 +1,18 @@
-/** The deploy pipeline: lock → prepare (upload, shared, build) on every host → switch everywhere → finish. */
+/** The deploy pipeline: lock → prepare everywhere → migrate (one host) → switch everywhere → smoke → finish. */
 import { pickExpired, removeReleases } from '../commands/cleanup.js'
 import { parseState, type HostState, type ReleaseRecord } from '../commands/history.js'
-import { LOCKED } from '../commands/lock.js'
+import { LOCKED, type LockOwner } from '../commands/lock.js'
 import { SlipwayError } from '../errors.js'
+import { driverFor, migrateHostIndex } from '../migrations/driver.js'
+import { auditLine } from './audit.js'
 import { nextReleaseId } from './id.js'
-import { beginPhase, failPhase, finishPhase, preparePhase, restorePhase, switchPhase, type HostPlan } from './plan.js'
+import { migrate, type MigrateOutcome } from './migrate.js'
+import { beginPhase, failPhase, finishPhase, preparePhase, switchPhase, type HostPlan } from './plan.js'
+import { restore } from './restore.js'
 import { LockedError, lockOwner, onEach, operation, releaseLocks, type Operation, type OperationOptions } from './run.js'
 import { closeSessions, openSessions, runPhase, sshConnector, type Session } from './session.js'
+import { runSmoke, type SmokeResult } from './smoke.js'
 import { gitCommit, listSource, tarStream } from './source.js'
-import { auditLine } from './audit.js'
 
 /** Options for {@link deploy}. */
 export type DeployOptions = OperationOptions
@@ -25,6 +29,9 @@ export interface DeployResult {
   rolledBack: boolean
   /** Releases removed by keep_releases, per host. */
   removed: Record<string, string[]>
+  smoke: SmokeResult[]
+  /** Migrations this deploy ran, and which of them were stepped back. */
+  migrations?: { ran: string[]; steppedBack: string[]; failed?: string; refused?: string; stillApplied?: string[] }
 }
 
 /** A deploy that failed; `result` says how far it got (and whether it was rolled back). */
@@ -34,6 +41,8 @@ export class DeployError extends SlipwayError {
     this.name = 'DeployError'
   }
 }
+
+const first = (error: unknown) => String((error as Error).message).split('\n')[0]
 
 /** Deploys the spec's source to every host as a new release and switches to it atomically. */
 export async function deploy(options: DeployOptions): Promise<DeployResult> {
@@ -48,26 +57,51 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     const stamp = op.now().toISOString()
     const record: ReleaseRecord = { id, state: 'building', commit, created_at: stamp, updated_at: stamp, by: op.by, run: op.run }
     const plans: HostPlan[] = sessions.map((s, i) => ({ spec, host: s.host, layout: s.layout, markers: s, id, owner, previous: states[i].current, record }))
-    const result: DeployResult = { release: id, previous: states[0].current, commit, hosts: sessions.map((s) => s.host.name), rolledBack: false, removed: {} }
+    const result: DeployResult = { release: id, previous: states[0].current, commit, hosts: sessions.map((s) => s.host.name), rolledBack: false, removed: {}, smoke: [] }
+    const failBeforeSwitch = async (error: unknown): Promise<never> => {
+      await onEach(sessions, (s, i) => runPhase(s, spec, reporter, 'record failure', failPhase(plans[i], first(error), auditLine(op, 'deploy', id, commit, 'failed before switch')))).catch(() => undefined)
+      throw new DeployError(`deploy of ${id} failed before the switch; current is unchanged.\n${(error as Error).message}`, result)
+    }
     reporter.info(`Release ${id}${commit ? ` (commit ${commit.slice(0, 12)})` : ''}: ${entries.length} entries to ${sessions.length} host(s)`)
 
-    try {
-      await reporter.group(`Prepare release ${id}`, () => onEach(sessions, (s, i) => runPhase(s, spec, reporter, 'prepare', preparePhase(plans[i]), { stdin: tarStream(spec.source.dir, entries) })))
-    } catch (error) {
-      await onEach(sessions, (s, i) => runPhase(s, spec, reporter, 'record failure', failPhase(plans[i], String((error as Error).message).split('\n')[0], auditLine(op, 'deploy', id, commit, 'failed before switch')))).catch(() => undefined)
-      throw new DeployError(`deploy of ${id} failed before the switch; current is unchanged.\n${(error as Error).message}`, result)
+    await reporter.group(`Prepare release ${id}`, () => onEach(sessions, (s, i) => runPhase(s, spec, reporter, 'prepare', preparePhase(plans[i]), { stdin: tarStream(spec.source.dir, entries) }))).catch(failBeforeSwitch)
+
+    const driver = driverFor(spec)
+    let migrated: MigrateOutcome | undefined
+    if (driver) {
+      const at = migrateHostIndex(spec)
+      migrated = await reporter.group(`Migrate on ${sessions[at].host.name}`, () => migrate(op, sessions[at], id, driver)).catch(failBeforeSwitch)
+      for (const p of plans) p.record = { ...p.record, migrations: migrated.record }
+      result.migrations = { ran: migrated.record.ran, steppedBack: [], failed: migrated.record.failed }
+      if (migrated.error) {
+        await restore(op, sessions, plans, `migration failed: ${first(migrated.error)}`, migrated, result, false)
+        throw new DeployError(`deploy of ${id} failed while migrating; current is unchanged.\n${migrated.record.note ?? ''}\n${migrated.error.message}${stepBackNote(result)}`, result)
+      }
     }
 
     try {
       await reporter.group(`Switch to ${id}`, () => onEach(sessions, (s, i) => runPhase(s, spec, reporter, 'switch', switchPhase(plans[i]))))
     } catch (error) {
-      await restore(op, sessions, plans, `switch or activate hook failed: ${String((error as Error).message).split('\n')[0]}`)
-      result.rolledBack = true
-      throw new DeployError(`deploy of ${id} failed after the switch and was rolled back to ${result.previous ?? '(no release)'}.\n${(error as Error).message}`, result)
+      await restore(op, sessions, plans, `switch or activate hook failed: ${first(error)}`, migrated, result, true)
+      throw new DeployError(`deploy of ${id} failed after the switch and was rolled back to ${result.previous ?? '(no release)'}.\n${(error as Error).message}${stepBackNote(result)}`, result)
+    }
+
+    if (spec.smoke.length) {
+      result.smoke = await reporter.group('Smoke tests', () => runSmoke(op, sessions, spec.smoke))
+      const failed = result.smoke.filter((r) => !r.ok)
+      if (failed.length) {
+        const why = `smoke check failed: ${failed.map((f) => `${f.name}${f.host ? ` on ${f.host}` : ''}: ${f.detail}`).join('; ')}`
+        if (!spec.rollback.on_smoke_failure) {
+          await onEach(sessions, (s, i) => runPhase(s, spec, reporter, 'record failure', finishPhase({ ...plans[i], record: { ...plans[i].record, state: 'live', note: why } }, [], auditLine(op, 'deploy', id, commit, 'live, smoke failed, not rolled back (rollback.on_smoke_failure: false)'), 'live')))
+          throw new DeployError(`deploy of ${id} is live but its ${why}\nrollback.on_smoke_failure is false: roll back by hand with slipway rollback`, result)
+        }
+        await restore(op, sessions, plans, why, migrated, result, true)
+        throw new DeployError(`deploy of ${id} was rolled back to ${result.previous ?? '(no release)'}: ${why}${stepBackNote(result)}`, result)
+      }
     }
 
     await reporter.group('Finish', () => onEach(sessions, async (s, i) => {
-      const expired = pickExpired([...states[i].records, { ...record, state: 'healthy' }], spec.keep_releases, id)
+      const expired = pickExpired([...states[i].records, { ...plans[i].record, state: 'healthy' }], spec.keep_releases, id)
       result.removed[s.host.name] = expired
       await runPhase(s, spec, reporter, 'finish', finishPhase(plans[i], removeReleases(s.layout, expired), auditLine(op, 'deploy', id, commit, 'ok')))
     }))
@@ -81,18 +115,16 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   }
 }
 
+function stepBackNote(result: DeployResult): string {
+  const m = result.migrations
+  if (!m || !m.ran.length) return ''
+  if (m.steppedBack.length) return `\nmigrations stepped back: ${m.steppedBack.join(', ')}`
+  return `\nmigrations NOT stepped back (still applied): ${m.ran.join(', ')}${m.refused ? ` — ${m.refused}` : ''}`
+}
+
 /** Takes the lock on one host and reads its history; throws {@link LockedError} when it is held. */
-export async function lockAndRead(op: Operation, s: Session, owner: ReturnType<typeof lockOwner>): Promise<HostState> {
+export async function lockAndRead(op: Operation, s: Session, owner: LockOwner): Promise<HostState> {
   const r = await runPhase(s, op.spec, op.reporter, 'lock', beginPhase(s, s.layout, owner), { okCodes: [LOCKED] })
   if (r.code === LOCKED) throw new LockedError(s.host.name, r.data.holder?.[0] ?? '')
   return parseState(r.data)
-}
-
-/** After a failed switch or smoke check: every host back to its previous release, the new one marked failed. */
-export async function restore(op: Operation, sessions: Session[], plans: HostPlan[], note: string): Promise<void> {
-  await op.reporter.group(`Roll back ${plans[0].id}`, () => onEach(sessions, (s, i) => {
-    const p = plans[i]
-    const line = auditLine(op, 'rollback', p.previous ?? '(none)', undefined, `automatic, from ${p.id}: ${note}`)
-    return runPhase(s, op.spec, op.reporter, 'roll back', restorePhase(s, s.layout, op.spec, p.previous, [{ ...p.record, state: 'failed', note, updated_at: op.now().toISOString() }], line, p.owner))
-  }))
 }

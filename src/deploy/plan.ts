@@ -52,8 +52,8 @@ export function switchPhase(p: HostPlan): Command[] {
 }
 
 /** Phase 4: mark healthy, prune old releases, audit, unlock. */
-export function finishPhase(p: HostPlan, expired: Command[], auditLine: string): Command[] {
-  return [writeRecord(p.layout, { ...p.record, state: 'healthy' }), ...expired, audit(p.layout, auditLine), release(p.layout, p.owner)]
+export function finishPhase(p: HostPlan, expired: Command[], auditLine: string, state: ReleaseRecord['state'] = 'healthy'): Command[] {
+  return [writeRecord(p.layout, { ...p.record, state }), ...expired, audit(p.layout, auditLine), release(p.layout, p.owner)]
 }
 
 /** On failure before the switch: mark the release failed, audit, unlock. `current` is not touched. */
@@ -62,16 +62,17 @@ export function failPhase(p: HostPlan, note: string, auditLine: string): Command
 }
 
 /**
- * Switches `current` back to `target` (or removes it when there was no live release), records
- * the new states, audits, runs the rollback hooks in the restored release, and unlocks.
+ * Switches `current` back to `target` (or removes it when there was no live release; not at all
+ * with `switchBack` false, for a deploy that failed before its switch), records
+ * the new states, steps back migrations (commands that write their own records), audits, runs the rollback hooks in the restored release, and unlocks.
  */
-export function restorePhase(m: Markers, l: Layout, spec: Spec, target: string | undefined, updates: ReleaseRecord[], auditLine: string, owner: LockOwner): Command[] {
+export function restorePhase(m: Markers, l: Layout, spec: Spec, target: string | undefined, updates: ReleaseRecord[], auditLine: string, owner: LockOwner, stepBack: Command[] = [], switchBack = true): Command[] {
   return [
-    stepMark(m, 'switch back'),
-    target ? activate(l, target) : cmd('rm', '-f', l.current),
+    ...(switchBack ? [stepMark(m, 'switch back'), target ? activate(l, target) : cmd('rm', '-f', l.current)] : []),
     ...updates.map((r) => writeRecord(l, r)),
+    ...stepBack,
     audit(l, auditLine),
-    ...(target ? hooks(m, 'rollback hook', releaseDir(l, target), spec.rollback_hooks) : []),
+    ...(switchBack && target ? hooks(m, 'rollback hook', releaseDir(l, target), spec.rollback_hooks) : []),
     release(l, owner)
   ]
 }

@@ -1,17 +1,25 @@
 /** Manual rollback: two round trips per host — lock + read history, then switch + record + hooks + unlock. */
 import type { HostState, ReleaseRecord } from '../commands/history.js'
+import { releaseDir } from '../commands/layout.js'
+import { inDir, type Command } from '../commands/shell.js'
+import { driverFor, migrateHostIndex } from '../migrations/driver.js'
+import { parseMigrationState } from '../migrations/types.js'
+import { dataMark } from '../remote/script.js'
+import { checkStepBack, planStepBack } from './migrate.js'
 import { InputError, SlipwayError } from '../errors.js'
 import { auditLine } from './audit.js'
 import { notReverted } from './caveats.js'
 import { lockAndRead } from './deploy.js'
 import { restorePhase } from './plan.js'
-import { lockOwner, onEach, operation, releaseLocks, type OperationOptions } from './run.js'
-import { closeSessions, openSessions, runPhase, sshConnector } from './session.js'
+import { lockOwner, onEach, operation, releaseLocks, type Operation, type OperationOptions } from './run.js'
+import { closeSessions, openSessions, runPhase, sshConnector, type Session } from './session.js'
 
 /** Options for {@link rollback}. */
 export interface RollbackOptions extends OperationOptions {
   /** The release to activate (default: the newest healthy release older than current). */
   to?: string
+  /** Also step back the migrations of the releases rolled back over (newest first, same guards as automatic step-back). */
+  migrations?: boolean
 }
 
 /** What a rollback did. */
@@ -23,6 +31,8 @@ export interface RollbackResult {
   hosts: string[]
   /** What a code rollback leaves as it is, for the user to handle. */
   notReverted: string[]
+  /** Migrations stepped back (with --migrations), and those that stay applied. */
+  migrations: { steppedBack: string[]; kept: string[] }
 }
 
 /** Picks the rollback target from one host's history, or explains why there is none. */
@@ -42,6 +52,34 @@ export function pickTarget(state: HostState, to: string | undefined): ReleaseRec
   return target
 }
 
+/** The records of the release being left: marked rolled-back. */
+function leaving(state: HostState, target: string, by: string, stamp: string): ReleaseRecord[] {
+  const r = state.records.find((x) => x.id === state.current)
+  return r ? [{ ...r, state: r.state === 'failed' ? 'failed' : 'rolled-back', note: `rolled back to ${target} by ${by}`, updated_at: stamp }] : []
+}
+
+/**
+ * Step-back commands for the migrations of the releases rolled back over, newest first, each from
+ * its own release directory; refuses (nothing touched) when any of them cannot be undone.
+ */
+async function planMigrationSteps(op: Operation, s: Session, state: HostState, over: ReleaseRecord[], target: string, stamp: string): Promise<{ commands: Command[]; names: string[] }> {
+  const driver = driverFor(op.spec)
+  if (!driver) throw new InputError('--migrations needs a migrate section in the spec')
+  const read = await runPhase(s, op.spec, op.reporter, 'read migration state', [`state=$( ${inDir(releaseDir(s.layout, over[0].id), driver.state())} )`, dataMark(s, 'state', '$state')])
+  let db = parseMigrationState(read.data.state?.[0])
+  const commands: Command[] = []
+  const names: string[] = []
+  for (const r of over) {
+    const base = r.id === state.current ? leaving(state, target, op.by, stamp)[0] : r
+    const plan = planStepBack(s, driver, base, db, stamp)
+    if ('refused' in plan) throw new SlipwayError(`cannot step back the migrations of ${r.id} (${r.migrations!.ran.join(', ')}): ${plan.refused}. Nothing was changed; roll back without --migrations, or step back by hand`)
+    commands.push(...plan.commands)
+    names.push(...plan.names)
+    db = { ...db, ran: db.ran.filter(([n]) => !plan.names.includes(n)) }
+  }
+  return { commands, names }
+}
+
 /** Activates an earlier release on every host (atomic switch), marks the one it replaces rolled-back, runs rollback_hooks. */
 export async function rollback(options: RollbackOptions): Promise<RollbackResult> {
   const op = operation(options)
@@ -55,16 +93,25 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
     states.forEach((st, i) => {
       if (!st.records.some((r) => r.id === target.id)) throw new InputError(`${sessions[i].host.name}: release ${target.id} is not on this host`)
     })
+    const over = states[0].records.filter((r) => r.id > target.id && r.id <= from && r.state !== 'failed' && r.migrations?.ran.length && !r.migrations.stepped_back?.length).reverse()
+    const stamp = op.now().toISOString()
+    const at = migrateHostIndex(spec)
+    const steps = options.migrations && over.length ? await planMigrationSteps(op, sessions[at], states[at], over, target.id, stamp) : { commands: [], names: [] }
     reporter.info(`Rolling back ${from} → ${target.id} on ${sessions.length} host(s)`)
-    await reporter.group(`Roll back to ${target.id}`, () => onEach(sessions, (s, i) => {
-      const stamp = op.now().toISOString()
-      const leaving = states[i].records.find((r) => r.id === states[i].current)
-      const updates = leaving ? [{ ...leaving, state: 'rolled-back' as const, note: `rolled back to ${target.id} by ${op.by}`, updated_at: stamp }] : []
-      return runPhase(s, spec, reporter, 'roll back', restorePhase(s, s.layout, spec, target.id, updates, auditLine(op, 'rollback', target.id, target.commit, `manual, from ${from}`), owner))
+    await reporter.group(`Roll back to ${target.id}`, () => onEach(sessions, async (s, i) => {
+      const updates = leaving(states[i], target.id, op.by, stamp)
+      const r = await runPhase(s, spec, reporter, 'roll back', restorePhase(s, s.layout, spec, target.id, updates, auditLine(op, 'rollback', target.id, target.commit, `manual, from ${from}${steps.names.length ? `, migrations stepped back: ${steps.names.join(' ')}` : ''}`), owner, i === at ? steps.commands : []))
+      if (i === at && steps.names.length) {
+        const check = checkStepBack(op, r.data, { driver: '', ran: steps.names })
+        if (!check.ok) throw new SlipwayError(`code rolled back to ${target.id}, but migrations are still applied: ${check.stillApplied.join(', ')}`)
+      }
     }))
+    const kept = over.flatMap((r) => r.migrations!.ran).filter((n) => !steps.names.includes(n))
     const caveats = notReverted(spec)
+    if (kept.length) reporter.warn(`migrations that stay applied (run with --migrations to step them back): ${kept.join(', ')}`)
+    if (steps.names.length) reporter.info(`migrations stepped back: ${steps.names.join(', ')}`)
     reporter.warn(`A code rollback does not revert:\n${caveats.map((c) => `  - ${c}`).join('\n')}`)
-    return { release: target.id, from, hosts: sessions.map((s) => s.host.name), notReverted: caveats }
+    return { release: target.id, from, hosts: sessions.map((s) => s.host.name), notReverted: caveats, migrations: { steppedBack: steps.names, kept } }
   } catch (error) {
     await releaseLocks(op, sessions, owner)
     throw error instanceof SlipwayError ? error : new SlipwayError(String(error))

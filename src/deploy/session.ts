@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
+import type { Readable } from 'node:stream'
 import { type Layout, layout } from '../commands/layout.js'
 import type { Command } from '../commands/shell.js'
 import { InputError, SlipwayError } from '../errors.js'
@@ -24,7 +25,7 @@ export interface Session {
 
 /** A remote step failed: names host, step, exit code and the output tail. */
 export class StepError extends SlipwayError {
-  constructor(readonly host: string, readonly step: string, readonly code: number, readonly tail: string[]) {
+  constructor(readonly host: string, readonly step: string, readonly code: number, readonly tail: string[], readonly data: Record<string, string[]> = {}) {
     super(`${host}: step "${step}" failed with exit code ${code}${tail.length ? `\n--- last output ---\n${tail.join('\n')}` : ''}`)
     this.name = 'StepError'
   }
@@ -97,17 +98,17 @@ export async function closeSessions(sessions: Session[]): Promise<void> {
 }
 
 /** Runs one phase on one host as a single script; throws {@link StepError} on a non-zero exit. */
-export async function runPhase(s: Session, spec: Spec, reporter: Reporter, phase: string, commands: Command[], extra: { stdin?: NodeJS.ReadableStream; okCodes?: number[] } = {}): Promise<ScriptResult> {
+export async function runPhase(s: Session, spec: Spec, reporter: Reporter, phase: string, commands: Command[], extra: { stdin?: Readable; okCodes?: number[] } = {}): Promise<ScriptResult> {
   reporter.debug(`${s.host.name}: ${phase}: ${commands.length} commands`)
   const result = await runScript(s.remote, commands, {
     marker: s.marker,
-    stdin: extra.stdin as never,
+    stdin: extra.stdin,
     timeoutMs: spec.timeouts.command * 1000,
     idleMs: spec.timeouts.idle * 1000,
     onLine: (line, stream) => reporter.line(s.host.name, line, stream)
   }).catch((error: Error) => {
     throw new StepError(s.host.name, phase, 124, [error.message])
   })
-  if (result.code !== 0 && !(extra.okCodes ?? []).includes(result.code)) throw new StepError(s.host.name, result.step ?? phase, result.code, result.tail)
+  if (result.code !== 0 && !(extra.okCodes ?? []).includes(result.code)) throw new StepError(s.host.name, result.step ?? phase, result.code, result.tail, result.data)
   return result
 }

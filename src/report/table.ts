@@ -1,4 +1,5 @@
 /** Plain-text tables for the terminal and the job summary. */
+import type { ReleaseRecord } from '../commands/history.js'
 import type { ReleaseListing } from '../deploy/releases.js'
 
 /** Pads columns to the widest cell. */
@@ -10,11 +11,18 @@ export function textTable(header: string[], rows: string[][]): string {
 
 /** The rows of the release table: id, commit, time, state, by, current marker, note. */
 export function releaseRows(listing: ReleaseListing['hosts'][number]): string[][] {
-  return listing.releases.map((r) => [r.current ? '*' : '', r.id, r.commit?.slice(0, 12) ?? '-', r.created_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), r.state, r.by, r.note ?? ''])
+  return listing.releases.map((r) => [r.current ? '*' : '', r.id, r.commit?.slice(0, 12) ?? '-', r.created_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), r.state, r.by, migrationCell(r), r.note ?? ''])
+}
+
+/** "2 ran", "2 ran, stepped back", or "-". */
+export function migrationCell(r: ReleaseRecord): string {
+  const m = r.migrations
+  if (!m?.ran.length) return m?.failed ? `failed: ${m.failed}` : '-'
+  return `${m.ran.length} ran${m.stepped_back?.length ? ', stepped back' : ''}${m.failed ? `, failed: ${m.failed}` : ''}`
 }
 
 /** Column names for {@link releaseRows}. */
-export const releaseHeader = ['cur', 'release', 'commit', 'time (UTC)', 'state', 'by', 'note']
+export const releaseHeader = ['cur', 'release', 'commit', 'time (UTC)', 'state', 'by', 'migrations', 'note']
 
 /** The release table of every host, for a terminal. */
 export function formatReleases(listing: ReleaseListing): string {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { LineCounter, parseDocument } from 'yaml'
 import { InputError } from '../errors.js'
+import { applyPreset } from './presets.js'
 import { specSchema, type Field } from './schema.js'
 import type { Spec } from './types.js'
 import { check, type Problem } from './validate.js'
@@ -55,13 +56,14 @@ export function parseSpec(text: string, file: string, options: LoadOptions = {})
     }
     merged = mergeDeep(plain, override)
   }
-  const filled = fill(specSchema, merged, '', problems) as Record<string, unknown>
+  const filled = fill(specSchema, applyPreset(merged), '', problems) as Record<string, unknown>
   if (problems.length) throw new SpecError(file, problems)
   return finish(filled, file, problems)
 }
 
 function fill(field: Field, value: unknown, path: string, problems: Problem[]): unknown {
   if (field.kind === 'object') {
+    if (value === undefined && (field.optional || field.required?.length) && path) return undefined
     const input = (value ?? {}) as Record<string, unknown>
     const out: Record<string, unknown> = {}
     for (const key of field.required ?? []) {
@@ -106,6 +108,8 @@ function finish(raw: Record<string, unknown>, file: string, problems: Problem[])
   if (!spec.known_hosts && !pinned && !spec.insecure_skip_host_key_check) {
     problems.push({ line: 1, col: 1, path: 'known_hosts', message: 'host keys cannot be verified: no known_hosts and not every host has host_key', fix: 'add known_hosts: <file or text> (ssh-keyscan -p PORT HOST prints it), or host_key: "SHA256:..." per host' })
   }
+  if (spec.migrate && !spec.migrate.preset && !spec.migrate.commands) problems.push({ line: 1, col: 1, path: 'migrate', message: 'no migration driver', fix: 'set migrate.preset: laravel, or migrate.commands.run (and status/step_back)' })
+  if (spec.migrate?.on && !spec.hosts.some((h) => h.name === spec.migrate!.on || h.host === spec.migrate!.on)) problems.push({ line: 1, col: 1, path: 'migrate.on', message: `no host named "${spec.migrate.on}"`, fix: `use one of: ${spec.hosts.map((h) => h.name).join(', ')}` })
   const names = new Set<string>()
   for (const h of spec.hosts) {
     if (names.has(h.name)) problems.push({ line: 1, col: 1, path: 'hosts', message: `host ${h.name} is listed twice`, fix: 'list each host once' })

@@ -9,7 +9,7 @@ export type Field =
   | { kind: 'integer'; doc: string; default?: number; min?: number; max?: number }
   | { kind: 'boolean'; doc: string; default?: boolean }
   | { kind: 'list'; doc: string; of: Field; default?: readonly unknown[] }
-  | { kind: 'object'; doc: string; fields: Record<string, Field>; required?: readonly string[] }
+  | { kind: 'object'; doc: string; fields: Record<string, Field>; required?: readonly string[]; optional?: boolean }
   | { kind: 'map'; doc: string; of: Field }
   | { kind: 'oneOf'; doc: string; options: readonly Field[] }
 
@@ -19,7 +19,7 @@ const str = (doc: string, extra: Partial<Extract<Field, { kind: 'string' }>> = {
 const int = (doc: string, extra: Partial<Extract<Field, { kind: 'integer' }>> = {}): Field => ({ kind: 'integer', doc, ...extra })
 const bool = (doc: string, value: boolean): Field => ({ kind: 'boolean', doc, default: value })
 const strings = (doc: string, pattern?: RegExp): Field => ({ kind: 'list', doc, of: { kind: 'string', doc: pattern ? 'A path relative to the release, without "..".' : doc, pattern }, default: [] })
-const obj = (doc: string, fields: Record<string, Field>, required: string[] = []): Field => ({ kind: 'object', doc, fields, required })
+const obj = (doc: string, fields: Record<string, Field>, required: string[] = [], optional = false): Field => ({ kind: 'object', doc, fields, required, optional })
 
 
 const host = obj('One SSH target.', {
@@ -72,6 +72,19 @@ export const specFields: Record<string, Field> = {
   activate: strings('Shell commands run on the host in the new release after the switch.'),
   rollback_hooks: strings('Shell commands run on the host in the restored release after any rollback.'),
   smoke: { kind: 'list', doc: 'Checks run after the switch; a failure rolls back.', of: { kind: 'oneOf', doc: 'An http or run check.', options: [httpCheck, runCheck] }, default: [] },
+  preset: str('Framework defaults to start from; every key you set overrides the preset.', { enum: ['laravel'] }),
+  php_fpm_reload: str('Laravel preset: a command that reloads PHP-FPM (e.g. "sudo systemctl reload php8.2-fpm"), run after activate and after a rollback so opcache sees the new release.'),
+  migrate: obj('Database migrations: run on one host in the new release before the switch; what each deploy ran is recorded so a rollback can step back exactly that.', {
+    preset: str('Migration driver.', { enum: ['laravel'] }),
+    commands: obj('For other frameworks: the commands, run in the release directory.', {
+      run: str('Applies pending migrations.'),
+      status: str('Prints the applied migration names, one per line, oldest first.'),
+      step_back: str('Steps back the newest migrations; {count} and {migrations} are filled in.')
+    }, ['run']),
+    step_back: str('What to do with this deploy\'s migrations when it is rolled back automatically.', { enum: ['auto', 'never'], default: 'auto' }),
+    backup: str('A command run in the deploy root before migrating; {release} is the new release id.'),
+    on: str('The host (hosts[].name or host) that runs migrations when there are several (default: the first).')
+  }, [], true),
   rollback: obj('Automatic rollback.', {
     on_smoke_failure: bool('Switch back to the previous release when a smoke check fails.', true)
   }),

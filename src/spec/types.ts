@@ -35,6 +35,15 @@ export interface RunCheck {
 /** One smoke check. */
 export type SmokeCheck = HttpCheck | RunCheck
 
+/** Database migrations. */
+export interface MigrateSpec {
+  preset?: 'laravel'
+  commands?: { run: string; status?: string; step_back?: string }
+  step_back: 'auto' | 'never'
+  backup?: string
+  on?: string
+}
+
 /** A validated deploy spec with every default filled in. */
 export interface Spec {
   app: string
@@ -51,6 +60,9 @@ export interface Spec {
   activate: string[]
   rollback_hooks: string[]
   smoke: SmokeCheck[]
+  preset?: 'laravel'
+  php_fpm_reload?: string
+  migrate?: MigrateSpec
   rollback: { on_smoke_failure: boolean }
   timeouts: { connect: number; command: number; idle: number }
   /** Where the spec was read from (for messages), and the directory relative paths resolve against. */

@@ -1,0 +1,37 @@
+/** Migration commands on the host: run with the state read before and after, and step back one batch. */
+import type { MigrationDriver } from '../migrations/types.js'
+import { dataMark, stepMark, type Markers } from '../remote/script.js'
+import { type ReleaseRecord, writeRecord } from './history.js'
+import { type Layout, releaseDir } from './layout.js'
+import { inDir, raw, type Command } from './shell.js'
+
+/** Optional backup, then: state → data `before`, migrate (exit code kept), state → data `after`, exit with migrate's code. */
+export function runMigrations(m: Markers, l: Layout, id: string, driver: MigrationDriver, backup?: string): Command[] {
+  const dir = releaseDir(l, id)
+  return [
+    ...(backup ? [stepMark(m, 'backup'), inDir(l.root, raw(backup.replaceAll('{release}', id)).raw)] : []),
+    stepMark(m, 'read migration state'),
+    `before=$( ${inDir(dir, driver.state())} )`,
+    dataMark(m, 'before', '$before'),
+    stepMark(m, 'migrate'),
+    `${inDir(dir, driver.run())} && rc=0 || rc=$?`,
+    `after=$( ${inDir(dir, driver.state())} ) || after=''`,
+    dataMark(m, 'after', '$after'),
+    '[ "$rc" -eq 0 ] || exit "$rc"'
+  ]
+}
+
+/**
+ * Steps back one release's migrations from that release's own directory (only it has those
+ * files), writes the record that matches the outcome, and reports `ok|failed` as data
+ * `stepback` and the state afterwards as data `verify`.
+ */
+export function stepBack(m: Markers, l: Layout, releaseId: string, command: Command, driver: MigrationDriver, ok: ReleaseRecord, failed: ReleaseRecord): Command[] {
+  const dir = releaseDir(l, releaseId)
+  return [
+    stepMark(m, `step back migrations of ${releaseId}`),
+    `if ${inDir(dir, command)}; then ${writeRecord(l, ok)}; ${dataMark(m, 'stepback', `${releaseId} ok`)}; else ${writeRecord(l, failed)}; ${dataMark(m, 'stepback', `${releaseId} failed`)}; fi`,
+    `state=$( ${inDir(dir, driver.state())} ) || state=''`,
+    dataMark(m, 'verify', '$state')
+  ]
+}

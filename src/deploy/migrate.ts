@@ -1,0 +1,60 @@
+/** The migrate step of a deploy, and stepping back exactly what a release ran. */
+import type { MigrationRecord, ReleaseRecord } from '../commands/history.js'
+import { runMigrations, stepBack } from '../commands/migrate.js'
+import type { Command } from '../commands/shell.js'
+import { canStepBack, ranBetween, stillApplied } from '../migrations/step-back.js'
+import { parseMigrationState, type MigrationDriver, type MigrationState } from '../migrations/types.js'
+import type { Operation } from './run.js'
+import { runPhase, StepError, type Session } from './session.js'
+
+/** What the migrate step did. */
+export interface MigrateOutcome {
+  record: MigrationRecord
+  /** The state right after migrating (for step-back guards). */
+  after: MigrationState
+  /** Set when migrating failed. */
+  error?: StepError
+}
+
+/** Runs migrations in the new release on one host and works out exactly what ran. */
+export async function migrate(op: Operation, s: Session, id: string, driver: MigrationDriver): Promise<MigrateOutcome> {
+  let data: Record<string, string[]>
+  let error: StepError | undefined
+  try {
+    data = (await runPhase(s, op.spec, op.reporter, 'migrate', runMigrations(s, s.layout, id, driver, op.spec.migrate?.backup))).data
+  } catch (e) {
+    if (!(e instanceof StepError) || !e.data.before) throw e
+    error = e
+    data = e.data
+  }
+  const before = parseMigrationState(data.before?.[0])
+  const after = data.after?.[0] ? parseMigrationState(data.after[0]) : before
+  const record = ranBetween(driver.name, before, after, error !== undefined)
+  op.reporter.info(`migrations: ${record.ran.length ? `ran ${record.ran.join(', ')}${record.batch !== undefined ? ` (batch ${record.batch})` : ''}` : 'none to run'}`)
+  if (record.failed) {
+    const partial = after.driver === 'mysql' || after.driver === 'mariadb'
+    record.note = `migration ${record.failed} failed${partial ? `: on ${after.driver} DDL is not transactional, so its schema changes may be PARTLY APPLIED; inspect the tables it touches before retrying` : ` (on ${after.driver ?? 'this database'} it ran in a transaction that was rolled back)`}`
+    op.reporter.error(record.note)
+  }
+  return { record, after, error }
+}
+
+/** The step-back commands for a release's migrations, or the reason it is refused. */
+export function planStepBack(s: Session, driver: MigrationDriver, release: ReleaseRecord, state: MigrationState, stamp: string): { commands: Command[]; names: string[] } | { refused: string } {
+  const m = release.migrations
+  if (!m) return { refused: 'this release ran no migrations' }
+  const verdict = canStepBack(m, state)
+  if (!verdict.ok) return { refused: verdict.reason }
+  const ok: ReleaseRecord = { ...release, migrations: { ...m, stepped_back: verdict.names, stepped_back_at: stamp } }
+  const failed: ReleaseRecord = { ...release, note: `${release.note ?? ''}${release.note ? '; ' : ''}migration step-back failed` }
+  return { commands: stepBack(s, s.layout, release.id, driver.stepBack(verdict.names, verdict.batch, state), driver, ok, failed), names: verdict.names }
+}
+
+/** Reads the outcome of step-back commands: names still applied after an `ok`, or a failure. */
+export function checkStepBack(op: Operation, data: Record<string, string[]>, record: MigrationRecord): { ok: boolean; stillApplied: string[] } {
+  const ok = (data.stepback ?? []).every((line) => line.endsWith(' ok')) && (data.stepback ?? []).length > 0
+  const verify = data.verify?.length ? parseMigrationState(data.verify[data.verify.length - 1]) : undefined
+  const left = verify ? stillApplied(record, verify) : record.ran
+  if (!ok || left.length) op.reporter.error(`stepping back migrations did not complete: still applied: ${left.join(', ') || '(unknown)'}`)
+  return { ok: ok && left.length === 0, stillApplied: left }
+}

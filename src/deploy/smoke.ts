@@ -1,0 +1,114 @@
+/** Smoke checks after the switch: HTTP from the runner or the host, and commands on the host. */
+import { httpFromHost, parseCoded, runInRelease } from '../commands/smoke.js'
+import type { HttpCheck, RunCheck, SmokeCheck } from '../spec/types.js'
+import type { Operation } from './run.js'
+import { runPhase, type Session } from './session.js'
+
+/** The outcome of one check (on one host, for host-side checks). */
+export interface SmokeResult {
+  name: string
+  /** The host it ran on, or undefined for checks from the runner. */
+  host?: string
+  ok: boolean
+  attempts: number
+  /** Why it failed (with a response or output tail), or what passed. */
+  detail: string
+}
+
+/** An HTTP response as the checks see it. */
+export interface HttpResponse {
+  status: number
+  headers: Record<string, string>
+  body: string
+}
+
+/** Why a response fails a check, or undefined when it passes. */
+export function judgeHttp(check: HttpCheck, r: HttpResponse): string | undefined {
+  if (r.status !== check.status) return `expected status ${check.status}, got ${r.status}`
+  if (check.contains !== undefined && !r.body.includes(check.contains)) return `body does not contain ${JSON.stringify(check.contains)}`
+  if (check.header) {
+    const [name, ...rest] = check.header.split(':')
+    const want = rest.join(':').trim()
+    const got = r.headers[name.trim().toLowerCase()]
+    if (got === undefined) return `header ${name.trim()} is missing`
+    if (want && !got.includes(want)) return `header ${name.trim()} is "${got}", expected "${want}"`
+  }
+  return undefined
+}
+
+/** Parses `curl -i` output into a response. */
+export function parseCurl(text: string): HttpResponse {
+  const split = text.search(/\r?\n\r?\n/)
+  const head = split < 0 ? text : text.slice(0, split)
+  const body = split < 0 ? '' : text.slice(split).replace(/^\r?\n\r?\n/, '')
+  const [statusLine, ...lines] = head.split(/\r?\n/)
+  const headers: Record<string, string> = {}
+  for (const l of lines) {
+    const i = l.indexOf(':')
+    if (i > 0) headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim()
+  }
+  return { status: Number(statusLine.split(' ')[1] ?? 0), headers, body }
+}
+
+const tail = (text: string) => text.split('\n').slice(-10).join('\n').slice(-1500)
+
+/** Retries `attempt` with a growing wait (1s, 2s, 4s…) until it passes, retries run out, or the deadline. */
+async function withRetries(check: HttpCheck, attempt: () => Promise<string | undefined>): Promise<{ failure?: string; attempts: number }> {
+  const deadline = Date.now() + check.deadline * 1000
+  let failure: string | undefined
+  let n = 0
+  for (;;) {
+    n++
+    failure = await attempt()
+    if (!failure || n > check.retries) break
+    const wait = Math.min(1000 * 2 ** (n - 1), deadline - Date.now())
+    if (wait <= 0) break
+    await new Promise((r) => setTimeout(r, wait))
+  }
+  return { failure, attempts: n }
+}
+
+async function fromRunner(check: HttpCheck): Promise<SmokeResult> {
+  const { failure, attempts } = await withRetries(check, async () => {
+    try {
+      const res = await fetch(check.http, { method: check.method, signal: AbortSignal.timeout(check.timeout * 1000), redirect: 'manual' })
+      const r: HttpResponse = { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() }
+      const why = judgeHttp(check, r)
+      return why && `${why}; response: ${tail(r.body)}`
+    } catch (error) {
+      return `request failed: ${(error as Error).message}`
+    }
+  })
+  return { name: check.name, ok: !failure, attempts, detail: failure ?? `HTTP ${check.status}` }
+}
+
+async function fromHost(op: Operation, s: Session, check: HttpCheck): Promise<SmokeResult> {
+  const { failure, attempts } = await withRetries(check, async () => {
+    const r = await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, httpFromHost(s, check.http, check.method, check.timeout))
+    const { code, text } = parseCoded(r.data.http?.[0])
+    if (code !== 0) return `curl on the host failed (exit ${code}): ${tail(text)}`
+    const res = parseCurl(text)
+    const why = judgeHttp(check, res)
+    return why && `${why}; response: ${tail(res.body)}`
+  })
+  return { name: check.name, host: s.host.name, ok: !failure, attempts, detail: failure ?? `HTTP ${check.status}` }
+}
+
+async function onHost(op: Operation, s: Session, check: RunCheck): Promise<SmokeResult> {
+  const r = await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, runInRelease(s, s.layout.current, check.run, check.timeout))
+  const { code, text } = parseCoded(r.data.run?.[0])
+  return { name: check.name, host: s.host.name, ok: code === 0, attempts: 1, detail: code === 0 ? 'exit 0' : `exit ${code}${code === 124 ? ' (timed out)' : ''}: ${tail(text)}` }
+}
+
+/** Runs every smoke check; host-side checks on every host. Never throws for a failing check. */
+export async function runSmoke(op: Operation, sessions: Session[], checks: SmokeCheck[]): Promise<SmokeResult[]> {
+  const results: SmokeResult[] = []
+  for (const check of checks) {
+    const batch = 'run' in check
+      ? await Promise.all(sessions.map((s) => onHost(op, s, check)))
+      : check.from === 'host' ? await Promise.all(sessions.map((s) => fromHost(op, s, check))) : [await fromRunner(check)]
+    for (const r of batch) op.reporter[r.ok ? 'info' : 'error'](`smoke ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}${r.host ? ` on ${r.host}` : ''}: ${r.detail}`)
+    results.push(...batch)
+  }
+  return results
+}

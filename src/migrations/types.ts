@@ -1,0 +1,37 @@
+/** What a migration driver knows: how to read the applied migrations, run new ones, and step back a batch. */
+import type { Command } from '../commands/shell.js'
+
+/** The applied migrations as read from the database, in order. */
+export interface MigrationState {
+  /** Framework version (Laravel: 8.83.26), when known. */
+  version?: string
+  /** Database driver (sqlite, mysql, pgsql), when known. */
+  driver?: string
+  /** Applied migrations with their batch (0 where the framework has no batches). */
+  ran: Array<[string, number]>
+  /** Migration files not yet applied, in order. */
+  pending: string[]
+  /** For applied migrations whose file is in the release: can down() undo it? */
+  undo: Record<string, 'ok' | 'none' | 'empty'>
+}
+
+/** A framework's migration commands, each run in a release directory. */
+export interface MigrationDriver {
+  name: string
+  /** Prints the {@link MigrationState} as one JSON line. */
+  state(): Command
+  /** Applies pending migrations. */
+  run(): Command
+  /** Steps back exactly `names` (one batch, the newest), given the state they were read in. */
+  stepBack(names: string[], batch: number, state: MigrationState): Command
+}
+
+/** Parses a state line; throws with the text when it is not the expected JSON. */
+export function parseMigrationState(line: string | undefined): MigrationState {
+  try {
+    const s = JSON.parse(line ?? '') as Partial<MigrationState>
+    return { version: s.version, driver: s.driver, ran: s.ran ?? [], pending: s.pending ?? [], undo: s.undo ?? {} }
+  } catch {
+    throw new Error(`could not read the migration state (got: ${JSON.stringify((line ?? '').slice(0, 300))})`)
+  }
+}
