@@ -59,7 +59,7 @@ describe('the action on a real sshd with the Laravel fixture', () => {
     expect(run.code).toBe(0)
     const id = run.outputs.release
     expect(id).toMatch(/^\d{14}$/)
-    expect(run.outputs).toEqual({ release: id, 'previous-release': '', 'rolled-back': 'false', migrations: '{"ran":[],"steppedBack":[]}', url: 'https://shop.example/' })
+    expect(run.outputs).toEqual({ release: id, 'previous-release': '', 'rolled-back': 'false', migrations: '{"ran":[],"steppedBack":[],"stillApplied":[]}', url: 'https://shop.example/' })
     // On the host: the Laravel release is live, with its shared .env linked in.
     expect(current(t.root)).toBe(`releases/${id}`)
     expect(readlinkSync(join(t.root, 'current/.env'))).toBe('../../shared/.env')
@@ -115,7 +115,7 @@ describe('the action on a real sshd with the Laravel fixture', () => {
     expect(run.code).toBe(1)
     const bad = run.outputs.release
     expect(bad > good).toBe(true)
-    expect(run.outputs).toEqual({ release: bad, 'previous-release': good, 'rolled-back': 'true', migrations: '{"ran":[],"steppedBack":[]}', url: '' })
+    expect(run.outputs).toEqual({ release: bad, 'previous-release': good, 'rolled-back': 'true', migrations: '{"ran":[],"steppedBack":[],"stillApplied":[]}', url: '' })
     expect(current(t.root)).toBe(`releases/${good}`)
     expect(record(t.root, bad).state).toBe('failed')
     const errors = named(run, 'error')
@@ -155,7 +155,7 @@ describe('the action on a real sshd with the Laravel fixture', () => {
     const run = await deployStep({ ...t.inputs, command: 'rollback', release: ids[0], environment: 'staging', url: 'https://staging.shop.example/' }, 'f'.repeat(40))
     expect(run.code).toBe(0)
     const dep = api.deployments.at(-1)?.id
-    expect(run.outputs).toEqual({ release: ids[0], 'previous-release': ids[2], 'rolled-back': 'true', migrations: '{"ran":[],"steppedBack":[]}', url: 'https://staging.shop.example/' })
+    expect(run.outputs).toEqual({ release: ids[0], 'previous-release': ids[2], 'rolled-back': 'true', migrations: '{"ran":[],"steppedBack":[],"stillApplied":[]}', url: 'https://staging.shop.example/' })
     expect(current(t.root)).toBe(`releases/${ids[0]}`)
     expect(record(t.root, ids[2])).toMatchObject({ state: 'rolled-back', note: `rolled back to ${ids[0]} by octocat` })
     expect(readFileSync(join(t.root, 'current/VERSION'), 'utf8')).toBe(`${git(t.repo, 'show', `${shas[0]}:VERSION`)}\n`)

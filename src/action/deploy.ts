@@ -2,7 +2,7 @@
 import { notReverted } from '../deploy/caveats.js'
 import { deploy, DeployError, type DeployResult } from '../deploy/deploy.js'
 import { planDeploy } from '../deploy/dry-run.js'
-import { deployMarkdown, planMarkdown, type ResultExtras } from '../report/summary.js'
+import { deployMarkdown, planMarkdown, type MigrationsView } from '../report/summary.js'
 import type { Spec } from '../spec/types.js'
 import type { Context, Outcome } from './context.js'
 
@@ -21,9 +21,9 @@ export function environmentUrl(spec: Spec, input: string | undefined): string | 
   return undefined
 }
 
-/** The `migrations` output: JSON of what ran and what was stepped back. */
-export function migrationsOutput(extras: ResultExtras): string {
-  return JSON.stringify({ ran: extras.migrations?.ran ?? [], steppedBack: extras.migrations?.steppedBack ?? [] })
+/** The `migrations` output: JSON of what ran, what was stepped back, and what stays applied. */
+export function migrationsOutput(m: MigrationsView | undefined): string {
+  return JSON.stringify({ ran: m?.ran ?? [], steppedBack: m?.steppedBack ?? [], stillApplied: m?.stillApplied ?? [] })
 }
 
 /** Runs the deploy (or prints its plan with dry-run). */
@@ -40,7 +40,7 @@ export async function deployCommand(ctx: Context): Promise<Outcome> {
   const record = ctx.records && ref ? await ctx.records.create(ref, `slipway deploy of ${spec.app}`, { app: spec.app }) : undefined
   await ctx.records?.status(record, 'in_progress', `deploying ${spec.app}`)
   ctx.holdLock('deploy')
-  let result: DeployResult & ResultExtras
+  let result: DeployResult
   let failure: string | undefined
   try {
     result = await deploy({ spec, reporter: log, actor, runId })
@@ -60,7 +60,7 @@ export async function deployCommand(ctx: Context): Promise<Outcome> {
     release: result.release,
     'previous-release': result.previous ?? '',
     'rolled-back': String(result.rolledBack),
-    migrations: migrationsOutput(result),
+    migrations: migrationsOutput(result.migrations),
     url: url ?? ''
   }
   return { outputs, failure, summary: deployMarkdown({ result, failure, listing, url, notReverted: notReverted(spec) }) }

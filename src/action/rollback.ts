@@ -1,8 +1,8 @@
 /** `command: rollback` — activate an earlier release (a given one, or the newest healthy before current). */
 import type { HostState } from '../commands/history.js'
 import type { ReleaseListing } from '../deploy/releases.js'
-import { pickTarget, rollback, type RollbackOptions, type RollbackResult } from '../deploy/rollback.js'
-import { escapeCell, releasesMarkdown, rollbackMarkdown, type ResultExtras } from '../report/summary.js'
+import { pickTarget, rollback } from '../deploy/rollback.js'
+import { escapeCell, releasesMarkdown, rollbackMarkdown } from '../report/summary.js'
 import type { Context, Outcome } from './context.js'
 import { environmentUrl, migrationsOutput } from './deploy.js'
 
@@ -12,11 +12,8 @@ export async function rollbackCommand(ctx: Context): Promise<Outcome> {
   const spec = ctx.spec()
   if (settings.dryRun) return plan(ctx)
   ctx.holdLock('rollback')
-  // `migrations` is passed through for the engine's migration step-back (issue 3).
-  const options: RollbackOptions & { migrations?: boolean } = { spec, reporter: log, actor, runId, to: settings.release, ...(settings.migrations ? { migrations: true } : {}) }
-  const result: RollbackResult & ResultExtras = await rollback(options)
+  const result = await rollback({ spec, reporter: log, actor, runId, to: settings.release, migrations: settings.migrations })
   ctx.lockReleased()
-  if (settings.migrations && !result.migrations) log.warn('input "migrations" is true, but the engine reported no migrations stepped back: the database was not changed')
   const listing = await ctx.listing()
   const url = environmentUrl(spec, settings.url)
   const commit = (id: string) => listing?.hosts[0]?.releases.find((r) => r.id === id)?.commit
@@ -27,7 +24,7 @@ export async function rollbackCommand(ctx: Context): Promise<Outcome> {
     const left = commit(result.from)
     if (left && left !== ref) await ctx.records.deactivate(left, `rolled back to ${result.release}`)
   }
-  const outputs = { release: result.release, 'previous-release': result.from, 'rolled-back': 'true', migrations: migrationsOutput(result), url: url ?? '' }
+  const outputs = { release: result.release, 'previous-release': result.from, 'rolled-back': 'true', migrations: migrationsOutput({ ran: [], steppedBack: result.migrations.steppedBack, stillApplied: result.migrations.kept }), url: url ?? '' }
   return { outputs, summary: rollbackMarkdown({ result, listing, url }) }
 }
 

@@ -9,23 +9,24 @@ import type { PlannedHost } from '../deploy/dry-run.js'
 import type { ReleaseListing } from '../deploy/releases.js'
 import type { RollbackResult } from '../deploy/rollback.js'
 
-/** One smoke check's outcome. */
+/** One smoke check's outcome (`host` is absent for checks run from the runner). */
 export interface SmokeRow {
   name: string
+  host?: string
   ok: boolean
   detail: string
 }
 
-/** Migrations a deploy ran, and those stepped back (by an automatic or a manual rollback). */
-export interface MigrationsRun {
-  ran: string[]
+/** What happened to migrations: run by a deploy, stepped back by a rollback, or left applied. */
+export interface MigrationsView {
+  ran?: string[]
   steppedBack: string[]
-}
-
-/** Fields a result may carry once smoke checks and migrations run (read when present). */
-export interface ResultExtras {
-  smoke?: SmokeRow[]
-  migrations?: MigrationsRun
+  /** Migrations that stay applied after a rollback (not stepped back, or refused). */
+  stillApplied?: string[]
+  /** A migration that failed part-way. */
+  failed?: string
+  /** Why the step-back was refused. */
+  refused?: string
 }
 
 /** Escapes text for a Markdown table cell or paragraph: pipes, HTML, newlines. */
@@ -58,13 +59,20 @@ export function releasesMarkdown(listing: ReleaseListing): string {
 
 /** Each smoke check with its result. */
 export function smokeMarkdown(rows: SmokeRow[]): string {
-  return `#### Smoke checks\n\n${markdownTable(['Check', 'Result', 'Detail'], rows.map((r) => [r.name, r.ok ? '✅ passed' : '❌ failed', r.detail]))}`
+  return `#### Smoke checks\n\n${markdownTable(['Check', 'Host', 'Result', 'Detail'], rows.map((r) => [r.name, r.host ?? 'runner', r.ok ? '✅ passed' : '❌ failed', r.detail]))}`
 }
 
-/** Migrations run, and stepped back. */
-export function migrationsMarkdown(m: MigrationsRun): string {
-  const list = (names: string[]) => (names.length ? names.map((n) => `- ${escapeCell(n)}`).join('\n') : '- (none)')
-  return `#### Migrations\n\nRan:\n${list(m.ran)}\n\nStepped back:\n${list(m.steppedBack)}`
+/** Migrations run, stepped back, still applied; a failure or a refused step-back. */
+export function migrationsMarkdown(m: MigrationsView): string {
+  const list = (title: string, names: string[]) => `${title}:\n${names.length ? names.map((n) => `- ${escapeCell(n)}`).join('\n') : '- (none)'}`
+  return [
+    '#### Migrations',
+    m.ran && list('Ran', m.ran),
+    list('Stepped back', m.steppedBack),
+    !!m.stillApplied?.length && list('Still applied', m.stillApplied),
+    m.failed && `Failed part-way: ${escapeCell(m.failed)}`,
+    m.refused && `Not stepped back: ${escapeCell(m.refused)}`
+  ].filter(Boolean).join('\n\n')
 }
 
 /** What a code rollback leaves as it is. */
@@ -82,7 +90,7 @@ function sections(parts: Array<string | false | undefined>): string {
 
 /** Input of {@link deployMarkdown}. */
 export interface DeployReport {
-  result: DeployResult & ResultExtras
+  result: DeployResult
   /** The error message when the deploy failed. */
   failure?: string
   listing?: ReleaseListing
@@ -111,12 +119,12 @@ export function deployMarkdown(r: DeployReport): string {
 }
 
 /** The summary of a manual rollback. */
-export function rollbackMarkdown(r: { result: RollbackResult & ResultExtras; listing?: ReleaseListing; url?: string }): string {
+export function rollbackMarkdown(r: { result: RollbackResult; listing?: ReleaseListing; url?: string }): string {
   const { result } = r
   return sections([
     `### ↩️ Rolled back ${escapeCell(result.from)} → ${escapeCell(result.release)}`,
     facts([['Release', result.release], ['Rolled back from', result.from], ['Hosts', result.hosts.join(', ')], ['URL', r.url]]),
-    result.migrations && migrationsMarkdown(result.migrations),
+    (result.migrations.steppedBack.length > 0 || result.migrations.kept.length > 0) && migrationsMarkdown({ steppedBack: result.migrations.steppedBack, stillApplied: result.migrations.kept }),
     notRevertedMarkdown(result.notReverted),
     r.listing && releasesMarkdown(r.listing)
   ])
