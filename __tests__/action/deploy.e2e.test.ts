@@ -152,6 +152,12 @@ describe('the action on a real sshd with the Laravel fixture', () => {
     }
     expect(api.requests).toEqual([]) // github-token: '' writes no records
     api.deployments.push({ id: 7, sha: shas[2], environment: 'staging' }, { id: 8, sha: shas[2], environment: 'production' })
+    const dry = await deployStep({ ...t.inputs, command: 'rollback', release: ids[0], environment: 'staging', 'dry-run': 'true' }, shas[2])
+    expect(dry.code).toBe(0)
+    expect(dry.outputs).toEqual({ release: ids[0], 'previous-release': ids[2], 'rolled-back': 'false' })
+    expect(dry.summary.split('\n')[0]).toBe(`### Dry run: would roll back ${ids[2]} → ${ids[0]}; nothing was changed`)
+    expect(current(t.root)).toBe(`releases/${ids[2]}`)
+    expect(api.requests).toEqual([])
     const run = await deployStep({ ...t.inputs, command: 'rollback', release: ids[0], environment: 'staging', url: 'https://staging.shop.example/' }, 'f'.repeat(40))
     expect(run.code).toBe(0)
     const dep = api.deployments.at(-1)?.id
@@ -203,6 +209,18 @@ describe('the action on a real sshd with the Laravel fixture', () => {
     expect(second.text).toContain(`${HOST()}: released`)
     expect(existsSync(join(t.root, '.slipway/lock'))).toBe(false)
     expect(existsSync(keyDir)).toBe(false)
+  })
+
+  test('dry-run deploy: the scripts each host would get, nothing connected or changed', async () => {
+    const t = setup()
+    const run = await deployStep({ ...t.inputs, 'dry-run': 'true' }, t.sha)
+    expect(run.code).toBe(0)
+    expect(run.outputs).toEqual({})
+    expect(named(run, 'group').map((c) => c.message)).toEqual([`Plan for ${HOST()}`])
+    expect(run.text.filter((l) => l.startsWith('## '))).toEqual(['## lock and read history', '## upload (tar on stdin) and prepare', '## switch and activate', '## finish'])
+    expect(run.summary.split('\n')[0]).toBe('### Dry run: nothing was changed')
+    expect(existsSync(join(t.root, 'releases'))).toBe(false)
+    expect(api.requests).toEqual([])
   })
 
   test('a token without deployments permission: warnings, and the deploy still succeeds', async () => {

@@ -1,0 +1,71 @@
+import { describe, expect, test } from '@jest/globals'
+import type { DeployResult } from '../../src/deploy/deploy.js'
+import type { ReleaseListing } from '../../src/deploy/releases.js'
+import { checkMarkdown, deployMarkdown, escapeCell, fenced, markdownTable, rollbackMarkdown } from '../../src/report/summary.js'
+
+const listing: ReleaseListing = {
+  hosts: [{
+    host: 'web-1',
+    releases: [
+      { id: '20260102030406', state: 'failed', commit: 'bbbbbbbbbbbbbbbbbbbb', created_at: '2026-01-02T03:04:06.000Z', updated_at: '', by: 'octocat', note: 'smoke check failed: health | 500', current: false },
+      { id: '20260102030405', state: 'healthy', commit: 'aaaaaaaaaaaaaaaaaaaa', created_at: '2026-01-02T03:04:05.000Z', updated_at: '', by: 'octocat', current: true }
+    ]
+  }]
+}
+
+describe('job summary markdown', () => {
+  test('cells: pipes, HTML, backticks and newlines cannot break out of a table', () => {
+    expect(escapeCell('a|b <script>`x`\n[l](u) *b*')).toBe('a\\|b &lt;script&gt;\\`x\\`<br>\\[l\\](u) \\*b\\*')
+    expect(markdownTable(['A', 'B'], [['1', 'x|y']])).toBe('| A | B |\n| --- | --- |\n| 1 | x\\|y |')
+    expect(fenced('out ``` more')).toBe('````text\nout ``` more\n````')
+  })
+
+  test('a deploy rolled back after a failed smoke check: headline, facts, error, smoke, migrations, caveats, release table', () => {
+    const result: DeployResult = {
+      release: '20260102030406', previous: '20260102030405', commit: 'bbbbbbbbbbbbbbbbbbbb', hosts: ['web-1'], rolledBack: true, removed: {},
+      smoke: [{ name: 'health', ok: false, attempts: 2, detail: 'expected status 200, got 500' }],
+      migrations: { ran: ['2024_02_02_create_orders'], steppedBack: ['2024_02_02_create_orders'] }
+    }
+    expect(deployMarkdown({ result, failure: 'deploy of 20260102030406 was rolled back', listing, notReverted: ['the database: …'] })).toBe([
+      '### ↩️ Release 20260102030406 failed and was rolled back to 20260102030405',
+      '',
+      '- **Release:** 20260102030406\n- **Previous release:** 20260102030405\n- **Commit:** bbbbbbbbbbbbbbbbbbbb\n- **Hosts:** web-1',
+      '',
+      '```text\ndeploy of 20260102030406 was rolled back\n```',
+      '',
+      '#### Smoke checks\n\n| Check | Host | Result | Detail |\n| --- | --- | --- | --- |\n| health | runner | ❌ failed | expected status 200, got 500 |',
+      '',
+      '#### Migrations\n\nRan:\n- 2024_02_02_create_orders\n\nStepped back:\n- 2024_02_02_create_orders',
+      '',
+      '#### Not reverted by the rollback\n\n- the database: …',
+      '',
+      '#### Releases on web-1',
+      '',
+      '|  | Release | Commit | Time (UTC) | State | By | Note |\n| --- | --- | --- | --- | --- | --- | --- |',
+      '|  | 20260102030406 | bbbbbbbbbbbb | 2026-01-02 03:04:06Z | failed | octocat | smoke check failed: health \\| 500 |',
+      '| ▶ current | 20260102030405 | aaaaaaaaaaaa | 2026-01-02 03:04:05Z | healthy | octocat |  |',
+      ''
+    ].join('\n'))
+  })
+
+  test('a deploy that failed before the switch shows no rollback caveats; a success has no error block', () => {
+    const base: DeployResult = { release: '2', previous: '1', hosts: ['h'], rolledBack: false, removed: {}, smoke: [] }
+    const failed = deployMarkdown({ result: base, failure: 'build failed', notReverted: ['x'] })
+    expect(failed.split('\n')[0]).toBe('### ❌ Deploy of 2 failed before the switch; 1 is still live')
+    expect(failed).not.toContain('Not reverted')
+    expect(deployMarkdown({ result: base, url: 'https://shop.example/' })).toBe('### ✅ Deployed 2\n\n- **Release:** 2\n- **Previous release:** 1\n- **Hosts:** h\n- **URL:** https://shop.example/\n')
+  })
+
+  test('a rollback: migrations stepped back and kept, and what it did not revert', () => {
+    const md = rollbackMarkdown({ result: { release: '1', from: '3', hosts: ['h'], notReverted: ['queued jobs'], migrations: { steppedBack: ['m3'], kept: ['m2'] } } })
+    expect(md).toBe('### ↩️ Rolled back 3 → 1\n\n- **Release:** 1\n- **Rolled back from:** 3\n- **Hosts:** h\n\n#### Migrations\n\nStepped back:\n- m3\n\nStill applied:\n- m2\n\n#### Not reverted by the rollback\n\n- queued jobs\n')
+  })
+
+  test('the check: counts, every finding, the SARIF path', () => {
+    const md = checkMarkdown({
+      findings: [{ ruleId: 'drop-column', severity: 'error', file: 'database/migrations/x.php', line: 12, column: 5, message: 'drops users.email', reason: 'breaks-running-code', fix: 'contract later' }],
+      suppressed: [], files: ['database/migrations/x.php'], counts: { error: 1, warning: 0, notice: 0 }, exitCode: 1
+    }, '/tmp/s.sarif')
+    expect(md).toBe('### ❌ Migration check: 1 error(s)\n\n1 file(s) checked: 1 error(s), 0 warning(s), 0 notice(s).\n\n| Severity | Rule | Where | Problem | Fix |\n| --- | --- | --- | --- | --- |\n| error | drop-column | database/migrations/x.php:12 | drops users.email | contract later |\n\nSARIF: /tmp/s.sarif\n')
+  })
+})
