@@ -1,7 +1,6 @@
 import { describe, expect, test } from '@jest/globals'
-import type { DeployResult } from '../../src/deploy/deploy.js'
 import type { ReleaseListing } from '../../src/deploy/releases.js'
-import { checkMarkdown, deployMarkdown, escapeCell, fenced, markdownTable, rollbackMarkdown } from '../../src/report/summary.js'
+import { checkMarkdown, deployMarkdown, escapeCell, fenced, markdownTable, rollbackMarkdown, type DeployReport } from '../../src/report/summary.js'
 
 const listing: ReleaseListing = {
   hosts: [{
@@ -21,8 +20,8 @@ describe('job summary markdown', () => {
   })
 
   test('a deploy rolled back after a failed smoke check: headline, facts, error, smoke, migrations, caveats, release table', () => {
-    const result: DeployResult = {
-      release: '20260102030406', previous: '20260102030405', commit: 'bbbbbbbbbbbbbbbbbbbb', hosts: ['web-1'], rolledBack: true, removed: {},
+    const result: DeployReport['result'] = {
+      release: '20260102030406', previous: '20260102030405', commit: 'bbbbbbbbbbbbbbbbbbbb', hosts: ['web-1'], rolledBack: true,
       smoke: [{ name: 'health', ok: false, attempts: 2, detail: 'expected status 200, got 500' }],
       migrations: { ran: ['2024_02_02_create_orders'], steppedBack: ['2024_02_02_create_orders'] }
     }
@@ -49,7 +48,7 @@ describe('job summary markdown', () => {
   })
 
   test('a deploy that failed before the switch shows no rollback caveats; a success has no error block', () => {
-    const base: DeployResult = { release: '2', previous: '1', hosts: ['h'], rolledBack: false, removed: {}, smoke: [] }
+    const base: DeployReport['result'] = { release: '2', previous: '1', hosts: ['h'], rolledBack: false, smoke: [] }
     const failed = deployMarkdown({ result: base, failure: 'build failed', notReverted: ['x'] })
     expect(failed.split('\n')[0]).toBe('### ❌ Deploy of 2 failed before the switch; 1 is still live')
     expect(failed).not.toContain('Not reverted')

@@ -31,7 +31,7 @@ export async function rollbackCommand(ctx: Context): Promise<Outcome> {
 /** The history as {@link pickTarget} reads it, from one host's listing. */
 export function hostState(host: ReleaseListing['hosts'][number]): HostState {
   const records = [...host.releases].reverse().map(({ current: _current, ...r }) => r)
-  return { records, current: host.releases.find((r) => r.current)?.id }
+  return { records, current: host.releases.find((r) => r.current)?.id, manifest: [] }
 }
 
 async function plan(ctx: Context): Promise<Outcome> {

@@ -90,7 +90,7 @@ function sections(parts: Array<string | false | undefined>): string {
 
 /** Input of {@link deployMarkdown}. */
 export interface DeployReport {
-  result: DeployResult
+  result: Pick<DeployResult, 'release' | 'previous' | 'commit' | 'hosts' | 'rolledBack' | 'smoke' | 'migrations'>
   /** The error message when the deploy failed. */
   failure?: string
   listing?: ReleaseListing
@@ -119,7 +119,7 @@ export function deployMarkdown(r: DeployReport): string {
 }
 
 /** The summary of a manual rollback. */
-export function rollbackMarkdown(r: { result: RollbackResult; listing?: ReleaseListing; url?: string }): string {
+export function rollbackMarkdown(r: { result: Pick<RollbackResult, 'release' | 'from' | 'hosts' | 'notReverted' | 'migrations'>; listing?: ReleaseListing; url?: string }): string {
   const { result } = r
   return sections([
     `### ↩️ Rolled back ${escapeCell(result.from)} → ${escapeCell(result.release)}`,
