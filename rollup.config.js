@@ -5,7 +5,7 @@ import commonjs from '@rollup/plugin-commonjs'
 import json from '@rollup/plugin-json'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import typescript from '@rollup/plugin-typescript'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 
 const native = /(cpu-features|sshcrypto\.node|\.node$)/
 
@@ -22,7 +22,9 @@ export default {
     ].join('\n') },
   external: (id) => native.test(id),
   plugins: [
-    typescript({ tsconfig: 'tsconfig.build.json', outDir: 'dist', declaration: false, sourceMap: false, noEmit: false, module: 'NodeNext', moduleResolution: 'NodeNext' }),
+    // libpg-query (the check's SQL parser) loads its WASM from next to the bundle.
+    { name: 'copy-pg-wasm', generateBundle() { this.emitFile({ type: 'asset', fileName: 'libpg-query.wasm', source: readFileSync('node_modules/libpg-query/wasm/libpg-query.wasm') }) } },
+    typescript({ tsconfig: 'tsconfig.bundle.json', module: 'NodeNext', moduleResolution: 'NodeNext' }),
     nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
     commonjs({ ignoreDynamicRequires: true, ignore: (id) => native.test(id) }),
     json()

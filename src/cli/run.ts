@@ -1,5 +1,7 @@
 /** The `slipway` command line: parses arguments, calls the library, maps errors to exit codes. */
+import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
+import { CHECK_USAGE, checkCommand } from '../check/command.js'
 import { deploy } from '../deploy/deploy.js'
 import { planDeploy } from '../deploy/dry-run.js'
 import { listReleases, unlock } from '../deploy/releases.js'
@@ -26,6 +28,7 @@ commands:
                                                 --migrations also steps back the migrations of the releases rolled over
   releases   [--spec f] [--env e] [--json]      the release history of every host
   unlock     [--spec f] [--env e]               break a stale deploy lock (prints who held it)
+  check      [paths…] [--base ref] [--format f] [--verify]   PR migration-safety check (slipway check --help)
   schema                                        print the spec's JSON Schema
 
 exit codes: 0 ok, 1 the operation failed, 2 bad input (nothing was touched)`
@@ -57,6 +60,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
 
 async function dispatch(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv
+  if (command === 'check') return check(rest, io)
   if (!command || command === 'help' || command === '--help' || command === '-h') {
     io.out(USAGE)
     return command ? 0 : 2
@@ -104,6 +108,23 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     default:
       throw new InputError(`unknown command "${command}"\n${USAGE}`)
   }
+}
+
+/** `slipway check`: the spec's `check:` section (when there is a spec) plus the check's own arguments. */
+async function check(argv: string[], io: Io): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.out(CHECK_USAGE)
+    return 0
+  }
+  const picked: Record<string, string> = {}
+  const rest: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--spec' || argv[i] === '--env') picked[argv[i].slice(2)] = argv[++i] ?? ''
+    else rest.push(argv[i])
+  }
+  const file = resolvePath(io.cwd, picked.spec ?? 'slipway.yml')
+  const config = picked.spec || existsSync(file) ? loadSpec(file, { env: picked.env }).check : undefined
+  return checkCommand(rest, io, config)
 }
 
 function resolvePath(cwd: string, file: string): string {

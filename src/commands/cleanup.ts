@@ -1,6 +1,7 @@
 /** keep_releases: which releases to delete, chosen from the history (pure), and the command. */
 import type { ReleaseRecord } from './history.js'
 import { type Layout, recordFile, releaseDir } from './layout.js'
+import { manifestFile } from './delta.js'
 import { cmd, type Command } from './shell.js'
 
 /**
@@ -15,5 +16,5 @@ export function pickExpired(records: ReleaseRecord[], keep: number, current: str
 
 /** Deletes releases and their records. */
 export function removeReleases(l: Layout, ids: string[]): Command[] {
-  return ids.map((id) => cmd('rm', '-rf', releaseDir(l, id), recordFile(l, id)))
+  return ids.map((id) => cmd('rm', '-rf', releaseDir(l, id), recordFile(l, id), manifestFile(l, id)))
 }

@@ -63,11 +63,13 @@ export interface HostState {
   records: ReleaseRecord[]
   current?: string
   lock?: string
+  /** The live release's manifest lines, when it has one. */
+  manifest: string[]
 }
 
 /** Parses the data lines of {@link readState}. */
 export function parseState(data: Record<string, string[]>): HostState {
   const records = (data.record ?? []).map((line) => JSON.parse(line) as ReleaseRecord).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   const target = data.current?.[0]
-  return { records, current: target ? target.replace(/\/+$/, '').split('/').pop() : undefined, lock: data.lock?.[0] }
+  return { records, current: target ? target.replace(/\/+$/, '').split('/').pop() : undefined, lock: data.lock?.[0], manifest: data.manifest ?? [] }
 }

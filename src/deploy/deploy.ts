@@ -12,7 +12,10 @@ import { restore } from './restore.js'
 import { LockedError, lockOwner, onEach, operation, releaseLocks, type Operation, type OperationOptions } from './run.js'
 import { closeSessions, openSessions, runPhase, sshConnector, type Session } from './session.js'
 import { runSmoke, type SmokeResult } from './smoke.js'
-import { gitCommit, listSource, tarStream } from './source.js'
+import { gitCommit, listSource, tarStream, type SourceEntry } from './source.js'
+import { buildManifest, deltaSafe, diffManifest } from './manifest.js'
+import { UPLOAD_LIST } from '../commands/delta.js'
+import type { Spec } from '../spec/types.js'
 
 /** Options for {@link deploy}. */
 export type DeployOptions = OperationOptions
@@ -30,6 +33,8 @@ export interface DeployResult {
   /** Releases removed by keep_releases, per host. */
   removed: Record<string, string[]>
   smoke: SmokeResult[]
+  /** Per host: entries sent in the upload, and whether it was a delta against the live release. */
+  uploaded: Record<string, { sent: number; delta: boolean }>
   /** Migrations this deploy ran, and which of them were stepped back. */
   migrations?: { ran: string[]; steppedBack: string[]; failed?: string; refused?: string; stillApplied?: string[] }
 }
@@ -56,15 +61,16 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     const id = nextReleaseId(op.now(), states.flatMap((st) => st.records.map((r) => r.id)))
     const stamp = op.now().toISOString()
     const record: ReleaseRecord = { id, state: 'building', commit, created_at: stamp, updated_at: stamp, by: op.by, run: op.run }
-    const plans: HostPlan[] = sessions.map((s, i) => ({ spec, host: s.host, layout: s.layout, markers: s, id, owner, previous: states[i].current, record }))
-    const result: DeployResult = { release: id, previous: states[0].current, commit, hosts: sessions.map((s) => s.host.name), rolledBack: false, removed: {}, smoke: [] }
+    const uploads = await planUploads(spec, entries, states)
+    const plans: HostPlan[] = sessions.map((s, i) => ({ spec, host: s.host, layout: s.layout, markers: s, id, owner, previous: states[i].current, delta: uploads[i].delta, record }))
+    const result: DeployResult = { release: id, previous: states[0].current, commit, hosts: sessions.map((s) => s.host.name), rolledBack: false, removed: {}, smoke: [], uploaded: Object.fromEntries(sessions.map((s, i) => [s.host.name, { sent: uploads[i].send.length, delta: uploads[i].delta }])) }
     const failBeforeSwitch = async (error: unknown): Promise<never> => {
       await onEach(sessions, (s, i) => runPhase(s, spec, reporter, 'record failure', failPhase(plans[i], first(error), auditLine(op, 'deploy', id, commit, 'failed before switch')))).catch(() => undefined)
       throw new DeployError(`deploy of ${id} failed before the switch; current is unchanged.\n${(error as Error).message}`, result)
     }
-    reporter.info(`Release ${id}${commit ? ` (commit ${commit.slice(0, 12)})` : ''}: ${entries.length} entries to ${sessions.length} host(s)`)
+    reporter.info(`Release ${id}${commit ? ` (commit ${commit.slice(0, 12)})` : ''}: ${entries.length} entries; ${sessions.map((s, i) => `${s.host.name}: ${uploads[i].delta ? `delta, ${uploads[i].send.length} sent` : 'full upload'}`).join(', ')}`)
 
-    await reporter.group(`Prepare release ${id}`, () => onEach(sessions, (s, i) => runPhase(s, spec, reporter, 'prepare', preparePhase(plans[i]), { stdin: tarStream(spec.source.dir, entries) }))).catch(failBeforeSwitch)
+    await reporter.group(`Prepare release ${id}`, () => onEach(sessions, (s, i) => runPhase(s, spec, reporter, 'prepare', preparePhase(plans[i]), { stdin: tarStream(spec.source.dir, uploads[i].send, { [UPLOAD_LIST]: uploads[i].list.join('\n') + '\n' }) }))).catch(failBeforeSwitch)
 
     const driver = driverFor(spec)
     let migrated: MigrateOutcome | undefined
@@ -113,6 +119,19 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   } finally {
     await closeSessions(sessions)
   }
+}
+
+/** Per host: what to send, the upload list, and whether it is a delta against the live release. */
+async function planUploads(spec: Spec, entries: SourceEntry[], states: HostState[]): Promise<Array<{ send: SourceEntry[]; list: string[]; delta: boolean }>> {
+  const local = await buildManifest(spec.source.dir, entries)
+  const shared = [...spec.shared.files, ...spec.shared.dirs]
+  const always = (path: string) => shared.some((s) => path === s || path.startsWith(`${s}/`))
+  const safe = deltaSafe(entries)
+  return states.map((st) => {
+    const delta = safe && st.manifest.length > 0
+    const d = diffManifest(entries, local, delta ? st.manifest : [], always)
+    return { send: d.send, list: d.upload, delta }
+  })
 }
 
 function stepBackNote(result: DeployResult): string {

@@ -5,6 +5,7 @@ import { acquire, release, type LockOwner } from '../commands/lock.js'
 import { checkSharedFiles, copyFromPrevious, hooks, linkShared, makeWritable, unpack } from '../commands/release.js'
 import { cmd, type Command } from '../commands/shell.js'
 import { activate } from '../commands/switch.js'
+import { completeUpload, readLiveManifest } from '../commands/delta.js'
 import { stepMark, type Markers } from '../remote/script.js'
 import type { HostSpec, Spec } from '../spec/types.js'
 
@@ -18,12 +19,14 @@ export interface HostPlan {
   owner: LockOwner
   /** The live release before this deploy, if any. */
   previous?: string
+  /** Set when the upload is a delta against the live release's manifest. */
+  delta?: boolean
   record: ReleaseRecord
 }
 
 /** Phase 1: take the lock and read the history. */
 export function beginPhase(m: Markers, l: Layout, owner: LockOwner): Command[] {
-  return [...acquire(m, l, owner), ...readState(m, l)]
+  return [...acquire(m, l, owner), ...readState(m, l), readLiveManifest(m.marker, l)]
 }
 
 /** Phase 2: unpack the upload (stdin), link shared items, seed caches, run the build; the record goes building → ready. */
@@ -35,6 +38,7 @@ export function preparePhase(p: HostPlan): Command[] {
     at('building'),
     unpack(l, id),
     'exec </dev/null',
+    ...completeUpload(l, id, p.delta ? p.previous : undefined),
     stepMark(m, 'shared files'),
     ...checkSharedFiles(l, spec.shared.files, `ssh${p.host.port === 22 ? '' : ` -p ${p.host.port}`} ${p.host.user}@${p.host.host}`),
     ...linkShared(l, id, spec.shared),

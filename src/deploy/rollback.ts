@@ -36,7 +36,7 @@ export interface RollbackResult {
 }
 
 /** Picks the rollback target from one host's history, or explains why there is none. */
-export function pickTarget(state: HostState, to: string | undefined): ReleaseRecord {
+export function pickTarget(state: Pick<HostState, 'records' | 'current'>, to: string | undefined): ReleaseRecord {
   const current = state.current
   if (to !== undefined) {
     const found = state.records.find((r) => r.id === to)

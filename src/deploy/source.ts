@@ -54,10 +54,11 @@ export async function listSource(dir: string, exclude: string[]): Promise<Source
   return out
 }
 
-/** Streams the entries as a tar archive, reading one file at a time. */
-export function tarStream(dir: string, entries: SourceEntry[]): Readable {
+/** Streams the entries as a tar archive, reading one file at a time; `extra` files (name → text) go first. */
+export function tarStream(dir: string, entries: SourceEntry[], extra: Record<string, string> = {}): Readable {
   const tar = pack()
   ;(async () => {
+    for (const [name, text] of Object.entries(extra)) tar.entry({ name, mode: 0o600 }, text)
     for (const e of entries) {
       const header = { name: e.path, mode: e.mode, mtime: e.mtime }
       if (e.type === 'dir') tar.entry({ ...header, type: 'directory' })

@@ -85,6 +85,13 @@ export const specFields: Record<string, Field> = {
     backup: str('A command run in the deploy root before migrating; {release} is the new release id.'),
     on: str('The host (hosts[].name or host) that runs migrations when there are several (default: the first).')
   }, [], true),
+  check: obj('The PR migration-safety check (slipway check).', {
+    paths: strings('Files or directories to check when none are given (default: database/migrations and *.sql under migrations/).'),
+    ignore: { kind: 'list', doc: 'Suppressions, each with a reason.', of: obj('One suppression.', { rule: str('Rule id, or *.'), path: str('Glob of files it covers (default: all).'), reason: str('Why this is safe here.') }, ['rule', 'reason']), default: [] },
+    rules: { kind: 'map', doc: 'Per-rule severity: error, warning, notice or off.', of: str('', { enum: ['error', 'warning', 'notice', 'off'] }) },
+    laravel: int('Laravel major version, for rules that differ by version.', { min: 5 }),
+    verify: obj('Defaults for --verify.', { database: str('DSN: sqlite (default), pgsql://user@host:port/db, mysql://user@host:port'), app: str('The Laravel app directory.') })
+  }, [], true),
   rollback: obj('Automatic rollback.', {
     on_smoke_failure: bool('Switch back to the previous release when a smoke check fails.', true)
   }),

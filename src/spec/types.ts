@@ -35,6 +35,8 @@ export interface RunCheck {
 /** One smoke check. */
 export type SmokeCheck = HttpCheck | RunCheck
 
+import type { CheckConfig } from '../check/types.js'
+
 /** Database migrations. */
 export interface MigrateSpec {
   preset?: 'laravel'
@@ -63,6 +65,7 @@ export interface Spec {
   preset?: 'laravel'
   php_fpm_reload?: string
   migrate?: MigrateSpec
+  check?: CheckConfig
   rollback: { on_smoke_failure: boolean }
   timeouts: { connect: number; command: number; idle: number }
   /** Where the spec was read from (for messages), and the directory relative paths resolve against. */
