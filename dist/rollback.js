@@ -1,0 +1,6104 @@
+import { createRequire as __slipwayCreateRequire } from 'node:module'
+import { fileURLToPath as __slipwayPath } from 'node:url'
+const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.replace(/[\\/][^\\/]*$/, '')
+const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
+// ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
+const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
+import { stat, readdir, mkdtemp, cp, symlink, mkdir, writeFile, rm, copyFile, readFile } from 'node:fs/promises';
+import { resolve, join, relative, sep, basename, dirname, posix } from 'node:path';
+import { readdirSync, readFileSync, existsSync, createReadStream, promises } from 'node:fs';
+import { createRequire } from 'node:module';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { tmpdir } from 'node:os';
+import { j as cmd, e as dataMark, w as writeFile$1, k as recordFile, m as appendLine, o as operation, a as openSessions, b as onEach, r as runPhase, f as describeHolder, d as closeSessions, s as sshConnector, n as breakLock, q as quote, t as releaseDir, u as raw, v as stepMark, x as inDir, y as StepError, z as and, c as release, A as acquire, B as lockOwner, C as releaseLocks, S as SlipwayError, L as LOCKED, D as LockedError, E as layout, F as bash, G as script, I as InputError } from './load.js';
+import { c as commonjsGlobal } from './_commonjsHelpers.js';
+import events from 'events';
+import { createHash } from 'node:crypto';
+
+/** Bad input to the check (unknown path, bad git ref, bad config): the command exits 2 with this message. */
+class CheckInputError extends Error {
+    name = 'CheckInputError';
+}
+
+const SKIP$1 = new Set(['node_modules', 'vendor', '.git']);
+const MIGRATION = /\.(php|sql)$/;
+/** Turns an absolute path into the `/`-separated path relative to cwd that findings carry. */
+function relativePath(cwd, file) {
+    return relative(cwd, file).split(sep).join('/');
+}
+/**
+ * The migration files to check, absolute and sorted: every `.php`/`.sql` file under the given paths, or by default
+ * `database/migrations` and the `.sql` files under any `migrations` directory. A path that does not exist is bad input.
+ */
+async function collectFiles(cwd, paths) {
+    const found = new Set();
+    if (paths && paths.length > 0) {
+        for (const p of paths) {
+            const abs = resolve(cwd, p);
+            const info = await stat(abs).catch(() => undefined);
+            if (!info)
+                throw new CheckInputError(`${p}: no such file or directory`);
+            if (info.isDirectory())
+                for (const f of await walk$1(abs, () => true))
+                    found.add(f);
+            else if (MIGRATION.test(abs))
+                found.add(abs);
+            else
+                throw new CheckInputError(`${p}: not a .php or .sql migration`);
+        }
+    }
+    else {
+        const laravel = join(cwd, 'database', 'migrations');
+        if ((await stat(laravel).catch(() => undefined))?.isDirectory())
+            for (const f of await walk$1(laravel, () => true))
+                found.add(f);
+        for (const f of await walk$1(cwd, (dir) => dir.split(sep).includes('migrations'), '.sql'))
+            found.add(f);
+    }
+    return [...found].sort();
+}
+/** The directories given on the command line (or the defaults), for matching deleted files under --base. */
+function roots(cwd, paths) {
+    return paths && paths.length > 0 ? paths.map((p) => relativePath(cwd, resolve(cwd, p))) : ['database/migrations', '**/migrations'];
+}
+async function walk$1(dir, keep, ext) {
+    const out = [];
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+        const abs = join(dir, e.name);
+        if (e.isDirectory()) {
+            if (!SKIP$1.has(e.name))
+                out.push(...await walk$1(abs, keep, ext));
+        }
+        else if (e.isFile() && MIGRATION.test(e.name) &&
+            (!ext || e.name.endsWith(ext)) && keep(dir))
+            out.push(abs);
+    }
+    return out;
+}
+
+let engine;
+function getEngine() {
+    if (!engine) {
+        const Ctor = createRequire(import.meta.url)('php-parser');
+        engine = new Ctor({ parser: { extractDoc: true, version: '8.3' }, ast: { withPositions: true }, lexer: { short_tags: false } });
+    }
+    return engine;
+}
+/** Parses PHP source with php-parser (positions on); a syntax error is returned, not thrown. */
+function parsePhp(code, file) {
+    try {
+        const ast = getEngine().parseCode(code, file);
+        const comments = nodes(ast, 'comments').map((c) => ({
+            value: String(c.value), line: c.loc?.start.line ?? 1, column: c.loc?.start.column ?? 0, endLine: c.loc?.end.line ?? 1
+        }));
+        return { ok: true, ast, comments };
+    }
+    catch (e) {
+        const err = e;
+        return { ok: false, message: String(err.message ?? e), line: err.lineNumber ?? 1, column: err.columnNumber ?? 0 };
+    }
+}
+/** `node[key]` when it is a node. */
+function node(n, key) {
+    const v = n?.[key];
+    return isNode(v) ? v : undefined;
+}
+/** `node[key]` when it is an array of nodes (non-nodes are dropped). */
+function nodes(n, key) {
+    const v = n?.[key];
+    return Array.isArray(v) ? v.filter(isNode) : [];
+}
+/** True for php-parser AST nodes. */
+function isNode(v) {
+    return typeof v === 'object' && v !== null && typeof v.kind === 'string';
+}
+/** The name of an identifier/name node, or a plain string field. */
+function nameOf(n) {
+    if (typeof n === 'string')
+        return n;
+    if (!n)
+        return undefined;
+    const name = n.name;
+    if (typeof name === 'string')
+        return name;
+    return isNode(name) ? nameOf(name) : undefined;
+}
+/** The literal value of a string/number node; undefined for anything computed. */
+function literal(n) {
+    if (!n)
+        return undefined;
+    if (n.kind === 'string' || n.kind === 'number')
+        return String(n.value);
+    if (n.kind === 'nowdoc')
+        return String(n.value);
+    if (n.kind === 'namedargument')
+        return literal(node(n, 'value'));
+    return undefined;
+}
+/** The literal strings of a string or of an array of strings (`['a', 'b']`). */
+function literalList(n) {
+    if (!n)
+        return undefined;
+    if (n.kind === 'namedargument')
+        return literalList(node(n, 'value'));
+    if (n.kind === 'array') {
+        const out = [];
+        for (const item of nodes(n, 'items')) {
+            const v = literal(item.kind === 'entry' ? node(item, 'value') : item);
+            if (v === undefined)
+                return undefined;
+            out.push(v);
+        }
+        return out;
+    }
+    const v = literal(n);
+    return v === undefined ? undefined : [v];
+}
+/** Calls `visit` on `n` and every node below it, depth first, in source order. */
+function walk(n, visit) {
+    if (visit(n) === false)
+        return;
+    for (const key in n) {
+        if (key === 'loc' || key === 'kind' || key === 'leadingComments' || key === 'trailingComments')
+            continue;
+        const v = n[key];
+        if (typeof v !== 'object' || v === null)
+            continue;
+        if (Array.isArray(v)) {
+            for (const c of v)
+                if (isNode(c))
+                    walk(c, visit);
+        }
+        else if (isNode(v))
+            walk(v, visit);
+    }
+}
+
+/** The span of a node (php-parser columns are 0-based). */
+function spanOf(n) {
+    const loc = n.loc;
+    if (!loc)
+        return { line: 1, column: 1, endLine: 1, endColumn: 1 };
+    return { line: loc.start.line, column: loc.start.column + 1, endLine: loc.end.line, endColumn: loc.end.column + 1 };
+}
+const LOOKUPS = new Set(['propertylookup', 'staticlookup', 'nullsafepropertylookup']);
+/** Flattens a `call` node into its chain; undefined for anything else. */
+function flatten(call) {
+    if (call.kind !== 'call')
+        return undefined;
+    const links = [];
+    let cur = call;
+    while (cur && cur.kind === 'call') {
+        const what = node(cur, 'what');
+        if (!what || !LOOKUPS.has(what.kind)) {
+            links.unshift({ name: nameOf(what) ?? '', args: nodes(cur, 'arguments'), call: cur });
+            return { root: undefined, links };
+        }
+        links.unshift({ name: nameOf(node(what, 'offset')) ?? '', args: nodes(cur, 'arguments'), call: cur });
+        const recv = node(what, 'what');
+        if (recv?.kind !== 'call')
+            return { root: recv, links };
+        cur = recv;
+    }
+    return { root: undefined, links };
+}
+/** The class a static chain starts from (`Schema`, `DB`, `User`), without its namespace. */
+function rootClass(chain) {
+    if (chain.root?.kind !== 'name')
+        return undefined;
+    const name = nameOf(chain.root) ?? '';
+    return name.split('\\').pop();
+}
+/** The variable a chain starts from (`table` for `$table->…`). */
+function rootVariable(chain) {
+    return chain.root?.kind === 'variable' ? nameOf(chain.root) : undefined;
+}
+/** The argument at `index`, or the named argument `name` (PHP 8 named arguments). */
+function arg(link, index, name) {
+    if (name) {
+        const named = link.args.find((a) => a.kind === 'namedargument' && a.name === name);
+        if (named)
+            return node(named, 'value');
+    }
+    const positional = link.args.filter((a) => a.kind !== 'namedargument');
+    return positional[index];
+}
+/** The literal string of an argument. */
+function argString(link, index, name) {
+    return literal(arg(link, index, name));
+}
+/** The literal strings of an argument given as a string or an array of strings. */
+function argList(link, index, name) {
+    return literalList(arg(link, index, name));
+}
+/** A comparable rendering of a link's arguments: literals as written, anything computed as `?`. */
+function argsKey(link) {
+    return link.args.map((a) => {
+        const v = a.kind === 'namedargument' ? node(a, 'value') : a;
+        const lit = literal(v);
+        const text = v?.kind === 'boolean' || v?.kind === 'nullkeyword' ? String(v.raw ?? v.value)
+            : lit === undefined ? '?' : v?.kind === 'number' ? lit : `'${lit}'`;
+        return a.kind === 'namedargument' ? `${String(a.name)}=${text}` : text;
+    });
+}
+/** The first parameter's name of a closure or arrow function (the Blueprint variable). */
+function firstParam(fn) {
+    const p = nodes(fn, 'arguments')[0];
+    return p ? nameOf(node(p, 'name') ?? (typeof p.name === 'string' ? p.name : undefined)) : undefined;
+}
+/** The statements-or-expression body of a closure or arrow function. */
+function bodyOf(fn) {
+    if (!fn)
+        return undefined;
+    const body = fn.body;
+    return isNode(body) ? body : undefined;
+}
+
+/** What Laravel's Blueprint methods do to a table: which add columns, which drop them, index naming. */
+const TYPES = `bigIncrements bigInteger binary boolean char dateTimeTz dateTime date decimal double enum float foreignId
+ foreignIdFor foreignUlid foreignUuid geography geometry geometryCollection id increments integer integerIncrements ipAddress
+ json jsonb lineString longText macAddress mediumIncrements mediumInteger mediumText morphs multiLineString multiPoint
+ multiPolygon nullableMorphs nullableTimestamps nullableUlidMorphs nullableUuidMorphs point polygon rememberToken set
+ smallIncrements smallInteger softDeletesTz softDeletes string text timeTz time timestampTz timestamp timestampsTz timestamps
+ tinyIncrements tinyInteger tinyText unsignedBigInteger unsignedDecimal unsignedDouble unsignedFloat unsignedInteger
+ unsignedMediumInteger unsignedSmallInteger unsignedTinyInteger ulidMorphs uuidMorphs ulid uuid year vector`;
+/** Blueprint methods that add a column. */
+const COLUMN_TYPES = new Set(TYPES.split(/\s+/).filter(Boolean));
+/** Column types that fill themselves (auto-increment) or are nullable by construction. */
+const SELF_FILLING = new Set(['bigIncrements', 'id', 'increments', 'integerIncrements', 'mediumIncrements',
+    'smallIncrements', 'tinyIncrements', 'nullableMorphs', 'nullableTimestamps', 'nullableUlidMorphs', 'nullableUuidMorphs',
+    'rememberToken', 'softDeletes', 'softDeletesTz', 'timestamps', 'timestampsTz']);
+/** Modifiers that give a new column a value for existing rows. */
+const FILLING_MODIFIERS = new Set(['nullable', 'default', 'useCurrent', 'autoIncrement', 'storedAs', 'virtualAs',
+    'generatedAs', 'always']);
+/** Modifiers that Laravel 11+ drops on ->change() unless restated. */
+const KEPT_MODIFIERS = ['nullable', 'default', 'unsigned', 'comment', 'charset', 'collation', 'autoIncrement',
+    'useCurrent', 'useCurrentOnUpdate', 'storedAs', 'virtualAs', 'generatedAs', 'invisible'];
+/** Blueprint methods (and column modifiers) that add an index, by the kind they add. */
+const INDEX_METHODS = {
+    index: 'index', unique: 'unique', primary: 'primary', foreign: 'foreign', fulltext: 'fulltext', fullText: 'fulltext',
+    spatialIndex: 'spatialindex', constrained: 'foreign', references: 'foreign'
+};
+/** Blueprint methods that drop an index, by the kind they drop. */
+const DROP_INDEX_METHODS = {
+    dropIndex: 'index', dropUnique: 'unique', dropPrimary: 'primary', dropForeign: 'foreign', dropFullText: 'fulltext',
+    dropSpatialIndex: 'spatialindex'
+};
+/** The columns a column-adding method creates, given its first literal argument. */
+function columnsOf(method, first) {
+    switch (method) {
+        case 'id': return [first ?? 'id'];
+        case 'timestamps':
+        case 'timestampsTz':
+        case 'nullableTimestamps': return ['created_at', 'updated_at'];
+        case 'softDeletes':
+        case 'softDeletesTz': return [first ?? 'deleted_at'];
+        case 'rememberToken': return ['remember_token'];
+        case 'uuid': return [first ?? 'uuid'];
+        case 'ulid': return [first ?? 'ulid'];
+        case 'morphs':
+        case 'nullableMorphs':
+        case 'uuidMorphs':
+        case 'ulidMorphs':
+        case 'nullableUuidMorphs':
+        case 'nullableUlidMorphs':
+            return first === undefined ? [] : [`${first}_type`, `${first}_id`];
+        default: return first === undefined ? [] : [first];
+    }
+}
+/** The columns a column-dropping method removes, or undefined when the method drops no column. */
+function droppedColumns(method, args) {
+    switch (method) {
+        case 'dropColumn':
+        case 'dropColumns': return args.flatMap((a) => a ?? []);
+        case 'dropTimestamps':
+        case 'dropTimestampsTz': return ['created_at', 'updated_at'];
+        case 'dropSoftDeletes':
+        case 'dropSoftDeletesTz': return [args[0]?.[0] ?? 'deleted_at'];
+        case 'dropRememberToken': return ['remember_token'];
+        case 'dropMorphs': return args[0]?.[0] === undefined ? [] : [`${args[0][0]}_type`, `${args[0][0]}_id`];
+        case 'dropConstrainedForeignId': return args[0] ?? [];
+        default: return undefined;
+    }
+}
+/** Laravel's generated index name: `{table}_{columns}_{type}`, lower-cased, `-` and `.` as `_`. */
+function indexName(table, columns, type) {
+    return `${table}_${columns.join('_')}_${type}`.replace(/[-.]/g, '_').toLowerCase();
+}
+
+/** The operations of a `Schema::create|table('t', function (Blueprint $table) { … })` closure, in source order. */
+function tableOps(table, closure, creating) {
+    const variable = firstParam(closure);
+    const body = bodyOf(closure);
+    if (!variable || !body)
+        return [];
+    const ops = [];
+    walk(body, (n) => {
+        const chain = flatten(n);
+        if (!chain || rootVariable(chain) !== variable || chain.links.length === 0)
+            return;
+        ops.push(...chainOps$1(table, chain, creating, n));
+        return false;
+    });
+    return ops;
+}
+function chainOps$1(table, chain, creating, whole) {
+    const [base, ...modifiers] = chain.links;
+    const span = spanOf(whole);
+    if (COLUMN_TYPES.has(base.name))
+        return columnOps(table, base, modifiers, creating, span);
+    const dropped = droppedColumns(base.name, base.args.map((_, i) => argList(base, i)));
+    if (dropped) {
+        const ops = [];
+        if (base.name === 'dropConstrainedForeignId')
+            ops.push({ op: 'drop-index', table, index: index(table, 'foreign', dropped), span });
+        if (base.name === 'dropMorphs')
+            ops.push({ op: 'drop-index', table, index: index(table, 'index', dropped), span });
+        return [...ops, { op: 'drop-column', table, columns: dropped, span }];
+    }
+    if (base.name === 'renameColumn') {
+        const from = argString(base, 0, 'from');
+        const to = argString(base, 1, 'to');
+        return from && to ? [{ op: 'rename-column', table, from, to, span }] : [];
+    }
+    if (base.name === 'rename') {
+        const to = argString(base, 0, 'to');
+        return to ? [{ op: 'rename-table', from: table, to, span }] : [];
+    }
+    if (base.name === 'drop' || base.name === 'dropIfExists')
+        return [{ op: 'drop-table', table, span }];
+    const dropType = DROP_INDEX_METHODS[base.name];
+    if (dropType)
+        return [{ op: 'drop-index', table, index: droppedIndex(table, base, dropType), span }];
+    const type = INDEX_METHODS[base.name];
+    if (type && base.name !== 'constrained' && base.name !== 'references') {
+        const columns = argList(base, 0, 'columns') ?? [];
+        const name = argString(base, 1, 'name');
+        return [{ op: 'add-index', table, index: index(table, type, columns, name), span }];
+    }
+    return [];
+}
+function columnOps(table, base, modifiers, creating, span) {
+    const names = columnsOf(base.name, argString(base, 0, 'column'));
+    const modMap = new Map(modifiers.map((m) => [m.name, argsKey(m)]));
+    const ops = [];
+    const change = modMap.has('change');
+    for (const name of names) {
+        const column = { name, type: base.name, args: argsKey(base).slice(1), modifiers: modMap, span };
+        ops.push(change ? { op: 'change-column', table, column, span } : { op: 'add-column', table, column, span });
+    }
+    if (creating || change)
+        return ops;
+    if (/[mM]orphs$/.test(base.name))
+        ops.push({ op: 'add-index', table, index: index(table, 'index', names), span });
+    for (const m of modifiers) {
+        const type = INDEX_METHODS[m.name];
+        if (!type)
+            continue;
+        if (type === 'foreign' && m.name === 'references' && base.name !== 'foreign')
+            continue;
+        const named = type === 'foreign' ? undefined : argString(m, 0, 'indexName');
+        ops.push({ op: 'add-index', table, index: index(table, type, names, named), span });
+    }
+    return ops;
+}
+function index(table, type, columns, name) {
+    return { type, columns, name: name ?? indexName(table, columns, type) };
+}
+function droppedIndex(table, link, type) {
+    const single = argString(link, 0, 'index');
+    if (single !== undefined)
+        return { type, columns: [], name: single };
+    const columns = argList(link, 0, 'index') ?? [];
+    return index(table, type, columns);
+}
+
+const RAW_SQL = new Set(['statement', 'unprepared']);
+const DELETES = new Set(['delete', 'truncate', 'forceDelete']);
+/** The schema operations of a migration method (up or down), in source order. */
+function methodOps(method) {
+    const body = method?.body;
+    const statements = nodes(body, 'children').filter((n) => n.kind !== 'noop' && !n.kind.startsWith('comment'));
+    const ops = [];
+    if (body) {
+        walk(body, (n) => {
+            const chain = flatten(n);
+            if (!chain)
+                return;
+            const found = chainOps(chain, spanOf(n));
+            if (found === undefined)
+                return;
+            ops.push(...found);
+            return false;
+        });
+    }
+    return { ops, empty: statements.length === 0 };
+}
+/** Ops of one chain; undefined when the chain is none of ours (keep walking into it). */
+function chainOps(chain, span) {
+    const cls = rootClass(chain);
+    const links = chain.links.filter((l) => l.name !== 'connection');
+    const first = links[0];
+    if (!first)
+        return undefined;
+    if (cls === 'Schema')
+        return schemaOps(first.name, chain, span);
+    if (cls === 'DB' && RAW_SQL.has(first.name)) {
+        const q = arg(first, 0, 'query');
+        const sqlSpan = q ? spanOf(q) : span;
+        return [{ op: 'raw-sql', call: `DB::${first.name}`, sql: literal(q), span, sqlSpan }];
+    }
+    if (cls === 'DB' && first.name === 'delete')
+        return [{ op: 'delete-data', what: 'DB::delete()', span }];
+    const del = links.find((l) => DELETES.has(l.name));
+    if (cls && del) {
+        const what = cls === 'DB' && first.name === 'table' ? `DB::table('${argString(first, 0) ?? '?'}')` : cls;
+        return [{ op: 'delete-data', what: `${what}…->${del.name}()`, span }];
+    }
+    return undefined;
+}
+function schemaOps(method, chain, span) {
+    const link = chain.links.find((l) => l.name === method);
+    if (!link)
+        return undefined;
+    const table = argString(link, 0, 'table');
+    switch (method) {
+        case 'create':
+        case 'table': {
+            if (table === undefined)
+                return [];
+            const ops = tableOps(table, arg(link, 1, 'callback'), method === 'create');
+            if (method === 'table')
+                return ops;
+            const columns = ops.flatMap((o) => (o.op === 'add-column' ? [o.column] : []));
+            return [{ op: 'create-table', table, columns, span }];
+        }
+        case 'drop':
+        case 'dropIfExists':
+            return table === undefined ? [] : [{ op: 'drop-table', table, span }];
+        case 'rename': {
+            const from = argString(link, 0, 'from');
+            const to = argString(link, 1, 'to');
+            return from === undefined || to === undefined ? [] : [{ op: 'rename-table', from, to, span }];
+        }
+        case 'dropColumns':
+        case 'dropColumn': {
+            const columns = argList(link, 1, 'columns');
+            return table === undefined || !columns ? [] : [{ op: 'drop-column', table, columns, span }];
+        }
+        default:
+            return [];
+    }
+}
+
+/** Finds the migration class in a parsed file (`return new class extends Migration` or a named class). */
+function readMigration(ast) {
+    const classes = topLevelClasses(nodes(ast, 'children'));
+    const cls = classes.find((c) => /Migration$/.test(nameOf(node(c, 'extends')) ?? '')) ??
+        classes.find((c) => methodOf(c, 'up'));
+    if (!cls)
+        return undefined;
+    const migration = { span: spanOf(cls), withinTransaction: withinTransaction(cls) };
+    const up = methodOf(cls, 'up');
+    const down = methodOf(cls, 'down');
+    if (up)
+        migration.up = { span: spanOf(up), ops: methodOps(up) };
+    if (down)
+        migration.down = { span: spanOf(down), ops: methodOps(down) };
+    return migration;
+}
+/** Classes declared at the top level, in a namespace, or returned (`return new class …`). */
+function topLevelClasses(statements) {
+    const out = [];
+    for (const s of statements) {
+        if (s.kind === 'class')
+            out.push(s);
+        else if (s.kind === 'namespace')
+            out.push(...topLevelClasses(nodes(s, 'children')));
+        else if (s.kind === 'return' || s.kind === 'expressionstatement') {
+            const what = node(node(s, s.kind === 'return' ? 'expr' : 'expression'), 'what');
+            if (what?.kind === 'class')
+                out.push(what);
+        }
+    }
+    return out;
+}
+function methodOf(cls, name) {
+    return nodes(cls, 'body').find((m) => m.kind === 'method' && nameOf(node(m, 'name'))?.toLowerCase() === name);
+}
+function withinTransaction(cls) {
+    for (const statement of nodes(cls, 'body')) {
+        if (statement.kind !== 'propertystatement')
+            continue;
+        for (const p of nodes(statement, 'properties')) {
+            if (nameOf(node(p, 'name')) !== 'withinTransaction')
+                continue;
+            const value = node(p, 'value');
+            return !(value?.kind === 'boolean' && value.value === false);
+        }
+    }
+    return true;
+}
+
+/**
+ * Column definitions from the migrations that sort before a given one in its directory: what `->change()`
+ * starts from. Files are read lazily, once.
+ */
+class ColumnHistory {
+    known;
+    cache = new Map();
+    dirs = new Map();
+    replays = new Map();
+    /** `load` may hand over migrations already parsed (absolute path → migration). */
+    constructor(known = new Map()) {
+        this.known = known;
+    }
+    /** The last definition of `table.column` before `file` (absolute), following renames; undefined when none. */
+    previous(file, table, column) {
+        const name = basename(file);
+        const dir = dirname(file);
+        // Queries mostly come in file order: carry the replay forward instead of starting over.
+        let replay = this.replays.get(dir);
+        if (!replay || replay.upTo > name)
+            replay = { upTo: '', next: 0, defs: new Map() };
+        this.replays.set(dir, replay);
+        const list = this.listing(dir);
+        while (replay.next < list.length && list[replay.next][0] < name) {
+            const [f, path] = list[replay.next++];
+            apply(replay.defs, this.load(path)?.up?.ops.ops ?? [], f);
+        }
+        replay.upTo = name;
+        return replay.defs.get(`${table}.${column}`);
+    }
+    listing(dir) {
+        let list = this.dirs.get(dir);
+        if (!list) {
+            try {
+                list = readdirSync(dir).filter((f) => f.endsWith('.php')).sort().map((f) => [f, join(dir, f)]);
+            }
+            catch {
+                list = [];
+            }
+            this.dirs.set(dir, list);
+        }
+        return list;
+    }
+    load(file) {
+        if (this.known.has(file))
+            return this.known.get(file);
+        if (this.cache.has(file))
+            return this.cache.get(file);
+        let m;
+        try {
+            const parsed = parsePhp(readFileSync(file, 'utf8'), file);
+            m = parsed.ok ? readMigration(parsed.ast) : undefined;
+        }
+        catch {
+            m = undefined;
+        }
+        this.cache.set(file, m);
+        return m;
+    }
+}
+/** Applies one migration's up() operations to the known column definitions. */
+function apply(defs, ops, file) {
+    for (const op of ops) {
+        if (op.op === 'create-table')
+            for (const c of op.columns)
+                defs.set(`${op.table}.${c.name}`, { column: c, file });
+        else if (op.op === 'add-column' || op.op === 'change-column')
+            defs.set(`${op.table}.${op.column.name}`, { column: op.column, file });
+        else if (op.op === 'drop-column')
+            for (const c of op.columns)
+                defs.delete(`${op.table}.${c}`);
+        else if (op.op === 'rename-column') {
+            const d = defs.get(`${op.table}.${op.from}`);
+            defs.delete(`${op.table}.${op.from}`);
+            if (d)
+                defs.set(`${op.table}.${op.to}`, d);
+        }
+        else if (op.op === 'rename-table') {
+            for (const [k, d] of [...defs])
+                if (k.startsWith(`${op.from}.`)) {
+                    defs.delete(k);
+                    defs.set(`${op.to}.${k.slice(op.from.length + 1)}`, d);
+                }
+        }
+    }
+}
+
+const rule$2 = (id, severity, reason, title, fix) => ({ id, severity, reason, title, fix });
+/** The Laravel migration rules. */
+const PHP_RULES = [
+    rule$2('drop-column', 'error', 'breaks-running-code', 'Column dropped', 'Contract in two deploys: first ship code that no longer reads or writes the column (drop it from $fillable, $casts, queries), then drop the column in a later migration.'),
+    rule$2('drop-table', 'error', 'data-loss', 'Table dropped', 'Ship code that no longer uses the table first; drop it in a later release, after a backup (or rename it to a *_deprecated table and drop that later).'),
+    rule$2('rename-column', 'error', 'breaks-running-code', 'Column renamed', 'Expand → migrate → contract: add the new column, write both, backfill, switch reads to the new column, then drop the old one in a later release.'),
+    rule$2('rename-table', 'error', 'breaks-running-code', 'Table renamed', 'Create the new table (or a view with the new name), write both, backfill, switch reads, then drop the old table in a later release.'),
+    rule$2('change-column-type', 'warning', 'lock', 'Column type changed', 'Changing a type rewrites the table under an exclusive lock and breaks code that expects the old type: add a new column of the new type, backfill in batches, switch the code, drop the old column later.'),
+    rule$2('change-drops-modifiers', 'error', 'breaks-running-code', 'change() drops modifiers (Laravel 11+)', 'From Laravel 11 on, ->change() keeps only the modifiers it restates: repeat every modifier the column had (nullable(), default(), unsigned(), comment(), …).'),
+    rule$2('add-not-null-column', 'error', 'breaks-running-code', 'NOT NULL column without default on an existing table', 'The running code inserts rows without this column: add it ->nullable() (or with ->default()), backfill, and make it NOT NULL in a later migration once every writer sets it.'),
+    rule$2('add-index', 'warning', 'lock', 'Index added to an existing table', "Postgres blocks writes while the index builds: DB::statement('CREATE INDEX CONCURRENTLY …') in a migration with public $withinTransaction = false (MySQL: ALGORITHM=INPLACE, LOCK=NONE)."),
+    rule$2('add-unique', 'warning', 'lock', 'Unique or primary key added to an existing table', "Build the unique index first with DB::statement('CREATE UNIQUE INDEX CONCURRENTLY …') ($withinTransaction = false), then ADD CONSTRAINT … UNIQUE USING INDEX; clean up duplicates before."),
+    rule$2('add-foreign-key', 'warning', 'lock', 'Foreign key added to an existing table', "Validating the key locks both tables: DB::statement('ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY … NOT VALID'), then VALIDATE CONSTRAINT in a later migration."),
+    rule$2('concurrently-in-transaction', 'error', 'fails-to-apply', 'CONCURRENTLY inside a transaction', 'Postgres refuses CONCURRENTLY in a transaction block: add public $withinTransaction = false; to the migration class.'),
+    rule$2('missing-down', 'error', 'irreversible', 'No down() method', 'Write a down() that undoes up() exactly, so a failed release can roll back its schema.'),
+    rule$2('empty-down', 'error', 'irreversible', 'Empty down() method', 'Write a down() that undoes up() exactly; if the change truly cannot be undone, suppress this with the reason.'),
+    rule$2('down-mismatch', 'error', 'irreversible', 'down() does not undo up()', 'Every table, column and index that up() adds must be removed in down(), and everything up() removes or renames must be restored.'),
+    rule$2('raw-sql', 'warning', 'needs-review', 'Raw SQL the check cannot analyse', 'Use literal SQL the check can parse, or have someone review the statement for locks and reversibility, then suppress with the reason.'),
+    rule$2('delete-data', 'error', 'data-loss', 'Data deleted in a migration', 'Move data clean-ups out of schema migrations (a job or command that can be retried), or keep a copy of the rows and restore them in down().'),
+    rule$2('parse-error', 'error', 'needs-review', 'File does not parse', 'Fix the syntax error; the check cannot review a file it cannot parse.'),
+    rule$2('unrecognized-migration', 'warning', 'needs-review', 'No migration class found', 'A Laravel migration returns (or declares) a class extending Migration with up() and down().'),
+    rule$2('migration-modified', 'error', 'irreversible', 'Merged migration changed', 'A migration that already ran in production never runs again: revert the change and write a new migration instead.'),
+    rule$2('suppression-without-reason', 'warning', 'needs-review', 'Suppression without a reason', 'Write the reason after the rule id: // slipway-ignore drop-column: unused since v3 (OPS-12).')
+];
+
+const rule$1 = (id, severity, reason, title, fix) => ({ id, severity, reason, title, fix });
+/** The PostgreSQL rules, for `.sql` migrations and the literal SQL in Laravel's DB::statement(). */
+const SQL_RULES = [
+    rule$1('pg-create-index', 'warning', 'lock', 'CREATE INDEX without CONCURRENTLY', 'CREATE INDEX CONCURRENTLY, outside a transaction block (it blocks no writes).'),
+    rule$1('pg-drop-index', 'warning', 'lock', 'DROP INDEX without CONCURRENTLY', 'DROP INDEX CONCURRENTLY, outside a transaction block.'),
+    rule$1('pg-constraint-not-valid', 'warning', 'lock', 'Foreign key or check constraint validated while locked', 'ADD CONSTRAINT … NOT VALID, then ALTER TABLE … VALIDATE CONSTRAINT in a separate migration (it takes a lighter lock).'),
+    rule$1('pg-add-unique-constraint', 'warning', 'lock', 'UNIQUE / PRIMARY KEY built under an exclusive lock', 'CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT … UNIQUE USING INDEX (or PRIMARY KEY USING INDEX).'),
+    rule$1('pg-set-not-null', 'warning', 'lock', 'SET NOT NULL scans the table under an exclusive lock', 'ADD CONSTRAINT … CHECK (col IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT, then SET NOT NULL (Postgres 12+ skips the scan) and drop the check.'),
+    rule$1('pg-alter-column-type', 'warning', 'lock', 'Column type change rewrites the table', 'Add a new column of the new type, backfill in batches, switch the code, drop the old column later.'),
+    rule$1('pg-volatile-default', 'warning', 'lock', 'ADD COLUMN with a volatile default or a serial/stored generated column rewrites the table', 'Add the column without the default (or with a constant one), set the default for new rows, backfill in batches.'),
+    rule$1('pg-add-not-null-column', 'error', 'breaks-running-code', 'NOT NULL column without default', 'Add the column nullable (or with a constant DEFAULT), backfill, then SET NOT NULL safely in a later migration.'),
+    rule$1('pg-rename-column', 'error', 'breaks-running-code', 'Column renamed', 'Add the new column, write both, backfill, switch reads, drop the old column in a later release.'),
+    rule$1('pg-rename-table', 'error', 'breaks-running-code', 'Table renamed', 'Create the new table (or a view with the new name), switch the code, drop the old one in a later release.'),
+    rule$1('pg-drop-column', 'error', 'breaks-running-code', 'Column dropped', 'Ship code that no longer uses the column first, then drop it in a later migration.'),
+    rule$1('pg-drop-table', 'error', 'data-loss', 'Table dropped', 'Ship code that no longer uses the table first, back it up, and drop it in a later release.'),
+    rule$1('pg-delete-data', 'error', 'data-loss', 'TRUNCATE or DELETE without WHERE', 'Move data clean-ups out of schema migrations, or keep a copy of the rows.'),
+    rule$1('pg-missing-lock-timeout', 'warning', 'lock', 'No lock_timeout before a locking statement', "SET lock_timeout = '5s'; at the top of the migration, so a statement waiting for its lock does not queue every query behind it."),
+    rule$1('pg-concurrently-in-transaction', 'error', 'fails-to-apply', 'CONCURRENTLY inside BEGIN … COMMIT', 'Run CREATE/DROP INDEX CONCURRENTLY outside the transaction block.'),
+    rule$1('pg-parse-error', 'error', 'needs-review', 'SQL does not parse', 'Fix the statement (the check uses the PostgreSQL 18 parser); for another dialect, review by hand and suppress with the reason.')
+];
+
+const rule = (id, title, reason, fix) => ({ id, severity: 'error', reason, title, fix });
+/** Findings of `--verify`, the up → down → up run on a scratch database. */
+const VERIFY_RULES = [
+    rule('verify-up-failed', 'Migration failed on a scratch database', 'fails-to-apply', 'Fix the migration so `php artisan migrate` succeeds on a database migrated to the previous release.'),
+    rule('verify-down-failed', 'Rollback failed on a scratch database', 'irreversible', 'Fix down() so `php artisan migrate:rollback` succeeds right after up().'),
+    rule('verify-down-mismatch', 'Rollback does not restore the schema', 'irreversible', 'Make down() undo exactly what up() did: the schema after rollback must equal the schema before up().'),
+    rule('verify-reapply-failed', 'Migration fails when applied again after a rollback', 'irreversible', 'down() leaves something behind that up() trips on: remove it in down().'),
+    rule('verify-reapply-mismatch', 'Re-applying gives a different schema', 'irreversible', 'up() after down() must give the same schema as the first up(): make down() restore exactly what up() changed.')
+];
+
+/** Every rule the check knows, in documentation order. */
+const RULES = [...PHP_RULES, ...SQL_RULES, ...VERIFY_RULES];
+const byId = new Map(RULES.map((r) => [r.id, r]));
+/** The rule with this id; throws on an unknown id (a bug, not bad input). */
+function ruleInfo(id) {
+    const info = byId.get(id);
+    if (!info)
+        throw new Error(`unknown rule id ${id}`);
+    return info;
+}
+/** Builds a finding of rule `id` at `site`, with the rule's severity, reason and fix. */
+function finding(id, site, message, detail) {
+    const info = ruleInfo(id);
+    const f = { ruleId: id, severity: info.severity, file: site.file, line: site.line, column: site.column,
+        message, reason: info.reason, fix: info.fix };
+    if (site.endLine !== undefined)
+        f.endLine = site.endLine;
+    if (site.endColumn !== undefined)
+        f.endColumn = site.endColumn;
+    if (detail !== undefined)
+        f.detail = detail;
+    return f;
+}
+
+let pg;
+/** Loads the PostgreSQL parser (WASM) once; every parse after it is synchronous. */
+async function loadSqlParser() {
+    if (pg)
+        return;
+    const mod = (await import('./wasm.js'));
+    await mod.loadModule();
+    pg = mod;
+}
+/** The node kind and fields of a libpg-query node (`{ IndexStmt: {…} }`). */
+function unwrap(n) {
+    if (!n)
+        return ['', {}];
+    const [kind, fields] = Object.entries(n)[0] ?? ['', {}];
+    return [kind, (fields ?? {})];
+}
+/** Parses SQL with the real PostgreSQL parser; needs loadSqlParser() first. Never throws on bad SQL. */
+function parseSql(sql) {
+    if (!pg)
+        throw new Error('loadSqlParser() must run before parseSql()');
+    const bytes = Buffer.from(sql, 'utf8');
+    const ascii = bytes.length === sql.length;
+    const toChar = (byteOffset) => (ascii ? byteOffset : bytes.subarray(0, byteOffset).toString('utf8').length);
+    try {
+        const result = pg.parseSync(sql);
+        const statements = (result.stmts ?? []).map((raw) => {
+            const [kind, fields] = unwrap(raw.stmt);
+            const from = raw.stmt_location ?? 0;
+            const end = raw.stmt_len ? toChar(from + raw.stmt_len) : sql.length;
+            return { kind, fields, start: skipBlank(sql, toChar(from)), end };
+        });
+        return { ok: true, statements };
+    }
+    catch (e) {
+        const err = e;
+        const cursor = err.sqlDetails?.cursorPosition ?? 0;
+        return { ok: false, message: String(err.message ?? e), offset: toChar(Math.max(0, cursor)) };
+    }
+}
+/** The offset of the first character after whitespace and comments. */
+function skipBlank(sql, at) {
+    let i = at;
+    for (;;) {
+        while (i < sql.length && /\s/.test(sql[i]))
+            i++;
+        if (sql.startsWith('--', i)) {
+            const nl = sql.indexOf('\n', i);
+            i = nl < 0 ? sql.length : nl + 1;
+            continue;
+        }
+        if (sql.startsWith('/*', i)) {
+            const end = sql.indexOf('*/', i + 2);
+            i = end < 0 ? sql.length : end + 2;
+            continue;
+        }
+        return i;
+    }
+}
+/** Maps character offsets of a text to 1-based line and column, starting at `base` (the text's first character). */
+function locator(text, base = { line: 1, column: 1 }) {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++)
+        if (text.charCodeAt(i) === 10)
+            starts.push(i + 1);
+    return (offset) => {
+        let lo = 0;
+        let hi = starts.length - 1;
+        while (lo < hi) {
+            const mid = (lo + hi + 1) >> 1;
+            if (starts[mid] <= offset)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        const column = offset - starts[lo] + 1;
+        return lo === 0 ? { line: base.line, column: base.column + column - 1 } : { line: base.line + lo, column };
+    };
+}
+
+const VOLATILE = new Set(['random', 'gen_random_uuid', 'uuid_generate_v1', 'uuid_generate_v1mc', 'uuid_generate_v4',
+    'uuidv4', 'uuidv7', 'clock_timestamp', 'timeofday', 'nextval', 'txid_current', 'statement_timestamp']);
+const STATEMENT_NAMES = { IndexStmt: 'CREATE INDEX', DropStmt: 'DROP', RenameStmt: 'RENAME', AlterTableStmt: 'ALTER TABLE' };
+const SERIAL = new Set(['serial', 'bigserial', 'smallserial', 'serial4', 'serial8', 'serial2']);
+/** Runs the PostgreSQL rules over the statements of one file (or one DB::statement). */
+function sqlFindings(statements, ctx) {
+    const out = [];
+    let inTransaction = false;
+    let lockTimeout = false;
+    let warnedTimeout = false;
+    const validated = new Set();
+    for (const s of statements) {
+        const site = { file: ctx.file, ...ctx.locate(s.start) };
+        const add = (id, message) => { out.push(finding(id, site, message)); };
+        const table = relname(s.fields.relation);
+        const isNew = table !== undefined && ctx.created.has(table);
+        let locks = false;
+        switch (s.kind) {
+            case 'TransactionStmt': {
+                const kind = String(s.fields.kind);
+                if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START')
+                    inTransaction = true;
+                if (kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK')
+                    inTransaction = false;
+                break;
+            }
+            case 'VariableSetStmt':
+                if (s.fields.name === 'lock_timeout')
+                    lockTimeout = true;
+                break;
+            case 'CreateStmt':
+                if (table)
+                    ctx.created.add(table);
+                break;
+            case 'IndexStmt': {
+                const concurrent = s.fields.concurrent === true;
+                if (concurrent && inTransaction && !ctx.embedded)
+                    add('pg-concurrently-in-transaction', `CREATE INDEX CONCURRENTLY on ${table} inside a transaction block fails`);
+                if (!concurrent && !isNew) {
+                    add('pg-create-index', `CREATE INDEX on ${table} blocks writes to the table while it builds`);
+                    locks = true;
+                }
+                break;
+            }
+            case 'DropStmt': {
+                const type = String(s.fields.removeType);
+                const names = (s.fields.objects ?? []).map(objectName);
+                if (type === 'OBJECT_INDEX') {
+                    const concurrent = s.fields.concurrent === true;
+                    if (concurrent && inTransaction && !ctx.embedded)
+                        add('pg-concurrently-in-transaction', `DROP INDEX CONCURRENTLY ${names.join(', ')} inside a transaction block fails`);
+                    if (!concurrent) {
+                        add('pg-drop-index', `DROP INDEX ${names.join(', ')} blocks reads and writes of its table`);
+                        locks = true;
+                    }
+                }
+                if (type === 'OBJECT_TABLE') {
+                    const old = names.filter((n) => !ctx.created.has(n));
+                    if (old.length > 0) {
+                        add('pg-drop-table', `DROP TABLE ${old.join(', ')} destroys the table and its rows`);
+                        locks = true;
+                    }
+                }
+                break;
+            }
+            case 'RenameStmt': {
+                if (isNew)
+                    break;
+                const type = String(s.fields.renameType);
+                if (type === 'OBJECT_COLUMN')
+                    add('pg-rename-column', `renaming ${table}.${String(s.fields.subname)} to ${String(s.fields.newname)} breaks the code still using the old name`);
+                if (type === 'OBJECT_TABLE')
+                    add('pg-rename-table', `renaming ${table} to ${String(s.fields.newname)} breaks the code still using the old name`);
+                locks = true;
+                break;
+            }
+            case 'AlterTableStmt':
+                if (isNew || String(s.fields.objtype) !== 'OBJECT_TABLE')
+                    break;
+                for (const c of s.fields.cmds ?? []) {
+                    const cmd = unwrap(c)[1];
+                    if (cmd.subtype === 'AT_ValidateConstraint' && table)
+                        validated.add(table);
+                    if (cmd.subtype !== 'AT_SetNotNull' || !validated.has(table ?? ''))
+                        alterFindings(table ?? '?', cmd, add);
+                }
+                locks = true;
+                break;
+            case 'TruncateStmt':
+                add('pg-delete-data', `TRUNCATE ${(s.fields.relations ?? []).map(objectName).join(', ')} deletes every row`);
+                break;
+            case 'DeleteStmt':
+                if (!s.fields.whereClause)
+                    add('pg-delete-data', `DELETE FROM ${table} without WHERE deletes every row`);
+                break;
+        }
+        if (locks && !lockTimeout && !warnedTimeout && !ctx.embedded) {
+            warnedTimeout = true;
+            add('pg-missing-lock-timeout', `no SET lock_timeout before this ${STATEMENT_NAMES[s.kind] ?? s.kind}: while it waits for its lock, every query on ${table ?? 'the table'} queues behind it`);
+        }
+    }
+    return out;
+}
+function alterFindings(table, cmd, add) {
+    const column = `${table}.${String(cmd.name)}`;
+    const [defKind, def] = unwrap(cmd.def);
+    switch (String(cmd.subtype)) {
+        case 'AT_DropColumn':
+            add('pg-drop-column', `dropping ${column} breaks the code still reading it and destroys its data`);
+            break;
+        case 'AT_AlterColumnType':
+            add('pg-alter-column-type', `changing the type of ${column} rewrites ${table} under an ACCESS EXCLUSIVE lock`);
+            break;
+        case 'AT_SetNotNull':
+            add('pg-set-not-null', `SET NOT NULL on ${column} scans ${table} under an ACCESS EXCLUSIVE lock`);
+            break;
+        case 'AT_AddColumn':
+            if (defKind === 'ColumnDef')
+                addColumnFindings(table, def, add);
+            break;
+        case 'AT_AddConstraint':
+            if (defKind === 'Constraint')
+                constraintFindings(table, def, add);
+            break;
+    }
+}
+function addColumnFindings(table, def, add) {
+    const column = `${table}.${String(def.colname)}`;
+    const constraints = (def.constraints ?? []).map((c) => unwrap(c)[1]);
+    const has = (type) => constraints.find((c) => c.contype === type);
+    const defaultExpr = has('CONSTR_DEFAULT');
+    const typeName = typeNameOf(def.typeName);
+    if (has('CONSTR_NOTNULL') && !defaultExpr && !has('CONSTR_IDENTITY') && !has('CONSTR_GENERATED') && !SERIAL.has(typeName)) {
+        add('pg-add-not-null-column', `${column} is NOT NULL without a DEFAULT: the statement fails on a non-empty table and the running code's INSERTs fail`);
+    }
+    const volatile = defaultExpr && volatileCall(defaultExpr.raw_expr);
+    if (volatile || SERIAL.has(typeName) || has('CONSTR_GENERATED')) {
+        add('pg-volatile-default', `adding ${column} ${volatile ? `with DEFAULT ${volatile}()` : `as ${typeName || 'a stored generated column'}`} rewrites ${table} under an ACCESS EXCLUSIVE lock`);
+    }
+    if (has('CONSTR_UNIQUE') || has('CONSTR_PRIMARY'))
+        add('pg-add-unique-constraint', `the UNIQUE/PRIMARY KEY on new column ${column} builds its index under an ACCESS EXCLUSIVE lock`);
+}
+function constraintFindings(table, c, add) {
+    const name = c.conname ? ` ${String(c.conname)}` : '';
+    const type = String(c.contype);
+    if ((type === 'CONSTR_FOREIGN' || type === 'CONSTR_CHECK') && c.skip_validation !== true) {
+        add('pg-constraint-not-valid', `constraint${name} on ${table} is validated while ${table} is locked${type === 'CONSTR_FOREIGN' ? ' (and the referenced table too)' : ''}: add it NOT VALID`);
+    }
+    if ((type === 'CONSTR_UNIQUE' || type === 'CONSTR_PRIMARY') && !c.indexname) {
+        add('pg-add-unique-constraint', `constraint${name} on ${table} builds its index under an ACCESS EXCLUSIVE lock`);
+    }
+}
+function volatileCall(expr) {
+    if (Array.isArray(expr)) {
+        for (const e of expr) {
+            const v = volatileCall(e);
+            if (v)
+                return v;
+        }
+        return undefined;
+    }
+    if (typeof expr !== 'object' || expr === null)
+        return undefined;
+    const fn = expr.FuncCall;
+    if (fn) {
+        const name = String(unwrap(fn.funcname?.[fn.funcname.length - 1])[1].sval ?? '');
+        if (VOLATILE.has(name))
+            return name;
+    }
+    for (const v of Object.values(expr)) {
+        const found = volatileCall(v);
+        if (found)
+            return found;
+    }
+    return undefined;
+}
+function typeNameOf(t) {
+    const names = t?.names ?? [];
+    return String(unwrap(names[names.length - 1])[1].sval ?? '');
+}
+/** The table name of a RangeVar. */
+function relname(rv) {
+    const name = rv?.relname;
+    return typeof name === 'string' ? name : undefined;
+}
+/** The (last) name of a DROP/TRUNCATE object: a List of Strings or a RangeVar. */
+function objectName(n) {
+    const [kind, f] = unwrap(n);
+    if (kind === 'RangeVar')
+        return String(f.relname);
+    const items = f.items ?? [];
+    return String(unwrap(items[items.length - 1])[1].sval ?? '?');
+}
+
+/** Parses the literal SQL of a raw-sql op. */
+function readEmbedded(op) {
+    if (op.sql === undefined)
+        return { op, problem: `${op.call}() with computed SQL cannot be analysed` };
+    const parsed = parseSql(op.sql);
+    if (!parsed.ok)
+        return { op, problem: `${op.call}() SQL does not parse as PostgreSQL (${parsed.message})` };
+    return { op, statements: parsed.statements };
+}
+/** Findings for one DB::statement(): the PostgreSQL rules on its SQL, or `raw-sql` when it cannot be read. */
+function embeddedFindings(e, file, created, lint) {
+    if (!e.statements)
+        return [finding('raw-sql', { file, ...e.op.span }, `${e.problem}: review it by hand`)];
+    if (!lint)
+        return [];
+    const locate = locator(e.op.sql ?? '', { line: e.op.sqlSpan.line, column: e.op.sqlSpan.column + 1 });
+    return sqlFindings(e.statements, { file, locate, embedded: true, created });
+}
+/** The schema operations that literal SQL performs, for the up()/down() comparison. */
+function embeddedOps(e) {
+    const ops = [];
+    const span = e.op.span;
+    for (const s of e.statements ?? []) {
+        const table = relname(s.fields.relation) ?? '';
+        if (s.kind === 'IndexStmt' && typeof s.fields.idxname === 'string') {
+            ops.push({ op: 'add-index', table, index: { type: s.fields.unique ? 'unique' : 'index', columns: [], name: s.fields.idxname }, span });
+        }
+        else if (s.kind === 'DropStmt' && s.fields.removeType === 'OBJECT_INDEX') {
+            for (const o of s.fields.objects ?? []) {
+                ops.push({ op: 'drop-index', table: '', index: { type: 'index', columns: [], name: objectName(o) }, span });
+            }
+        }
+        else if (s.kind === 'DropStmt' && s.fields.removeType === 'OBJECT_TABLE') {
+            for (const o of s.fields.objects ?? [])
+                ops.push({ op: 'drop-table', table: objectName(o), span });
+        }
+        else if (s.kind === 'AlterTableStmt') {
+            for (const c of s.fields.cmds ?? [])
+                ops.push(...alterOps(table, unwrap(c)[1], span));
+        }
+    }
+    return ops;
+}
+function alterOps(table, cmd, span) {
+    const [kind, def] = unwrap(cmd.def);
+    if (cmd.subtype === 'AT_DropColumn')
+        return [{ op: 'drop-column', table, columns: [String(cmd.name)], span }];
+    if (cmd.subtype === 'AT_AddColumn' && kind === 'ColumnDef') {
+        return [{ op: 'add-column', table, column: { name: String(def.colname), type: 'sql', args: [], modifiers: new Map(), span }, span }];
+    }
+    if (cmd.subtype === 'AT_AddConstraint' && kind === 'Constraint' && typeof def.conname === 'string') {
+        const type = def.contype === 'CONSTR_FOREIGN' ? 'foreign' : def.contype === 'CONSTR_UNIQUE' ? 'unique' : 'index';
+        return [{ op: 'add-index', table, index: { type, columns: [], name: def.conname }, span }];
+    }
+    if (cmd.subtype === 'AT_DropConstraint')
+        return [{ op: 'drop-index', table, index: { type: 'index', columns: [], name: String(cmd.name) }, span }];
+    return [];
+}
+
+function effects(ops) {
+    const e = { createdTables: new Map(), droppedTables: new Map(), addedColumns: new Map(), droppedColumns: new Map(),
+        changedColumns: new Map(), addedIndexes: new Map(), droppedIndexes: new Map(), renamedColumns: [], renamedTables: [] };
+    for (const op of ops) {
+        switch (op.op) {
+            case 'create-table':
+                e.createdTables.set(op.table, op.span);
+                break;
+            case 'drop-table':
+                e.droppedTables.set(op.table, op.span);
+                break;
+            case 'add-column':
+                e.addedColumns.set(`${op.table}.${op.column.name}`, op.span);
+                break;
+            case 'change-column':
+                e.changedColumns.set(`${op.table}.${op.column.name}`, op.span);
+                break;
+            case 'drop-column':
+                for (const c of op.columns)
+                    e.droppedColumns.set(`${op.table}.${c}`, op.span);
+                break;
+            case 'add-index':
+                e.addedIndexes.set(op.index.name, { span: op.span, table: op.table, index: op.index });
+                break;
+            case 'drop-index':
+                e.droppedIndexes.set(op.index.name, op.span);
+                break;
+            case 'rename-column':
+                e.renamedColumns.push({ table: op.table, from: op.from, to: op.to, span: op.span });
+                break;
+            case 'rename-table':
+                e.renamedTables.push({ from: op.from, to: op.to, span: op.span });
+                break;
+        }
+    }
+    return e;
+}
+/** `down-mismatch` findings: what up() does that down() does not undo, and what down() undoes that up() never did. */
+function reversalFindings(upOps, downOps, file, opacity) {
+    const up = effects(upOps);
+    const down = effects(downOps);
+    const out = [];
+    const report = (span, message) => { out.push(finding('down-mismatch', { file, ...span }, message)); };
+    const tableOf = (key) => key.slice(0, key.indexOf('.'));
+    if (!opacity.downOpaque) {
+        for (const [t, span] of up.createdTables)
+            if (!down.droppedTables.has(t))
+                report(span, `up() creates table ${t} but down() does not drop it`);
+        for (const [c, span] of up.addedColumns) {
+            if (!up.createdTables.has(tableOf(c)) && !down.droppedColumns.has(c) && !down.droppedTables.has(tableOf(c)))
+                report(span, `up() adds ${c} but down() does not drop it`);
+        }
+        for (const [name, { span, table, index }] of up.addedIndexes) {
+            if (up.createdTables.has(table) || down.droppedIndexes.has(name) || down.droppedTables.has(table))
+                continue;
+            const columnGone = index.columns.some((c) => down.droppedColumns.has(`${table}.${c}`));
+            if (index.type === 'foreign' && columnGone)
+                report(span, `up() adds foreign key ${name}; down() drops its column but not the key, which MySQL refuses: use dropConstrainedForeignId() or dropForeign() first`);
+            else if (!columnGone)
+                report(span, `up() adds index ${name} but down() does not drop it`);
+        }
+        for (const [t, span] of up.droppedTables)
+            if (!down.createdTables.has(t))
+                report(span, `up() drops table ${t} but down() does not recreate it`);
+        for (const [c, span] of up.droppedColumns) {
+            if (!up.createdTables.has(tableOf(c)) && !down.addedColumns.has(c))
+                report(span, `up() drops ${c} but down() does not add it back`);
+        }
+        for (const [c, span] of up.changedColumns)
+            if (!down.changedColumns.has(c))
+                report(span, `up() changes ${c} but down() does not change it back`);
+        for (const [name, span] of up.droppedIndexes)
+            if (!down.addedIndexes.has(name))
+                report(span, `up() drops index ${name} but down() does not recreate it`);
+        for (const r of up.renamedColumns) {
+            if (!down.renamedColumns.some((d) => d.table === r.table && d.from === r.to && d.to === r.from))
+                report(r.span, `up() renames ${r.table}.${r.from} to ${r.to} but down() does not rename it back`);
+        }
+        for (const r of up.renamedTables) {
+            if (!down.renamedTables.some((d) => d.from === r.to && d.to === r.from))
+                report(r.span, `up() renames table ${r.from} to ${r.to} but down() does not rename it back`);
+        }
+    }
+    if (!opacity.upOpaque) {
+        const renamedTo = new Set(up.renamedTables.map((r) => r.to));
+        const renamedColumnTo = new Set(up.renamedColumns.map((r) => `${r.table}.${r.to}`));
+        for (const [t, span] of down.droppedTables) {
+            if (!up.createdTables.has(t) && !renamedTo.has(t))
+                report(span, `down() drops table ${t}, which up() did not create: rolling back destroys it`);
+        }
+        for (const [c, span] of down.droppedColumns) {
+            if (!up.addedColumns.has(c) && !up.createdTables.has(tableOf(c)) && !renamedColumnTo.has(c))
+                report(span, `down() drops ${c}, which up() did not add: rolling back destroys it`);
+        }
+        for (const [c, span] of down.addedColumns)
+            if (!up.droppedColumns.has(c))
+                report(span, `down() adds ${c}, which up() did not drop`);
+        for (const [t, span] of down.createdTables)
+            if (!up.droppedTables.has(t))
+                report(span, `down() creates table ${t}, which up() did not drop`);
+    }
+    return out;
+}
+
+/** Runs every Laravel rule over one migration. */
+function phpFindings(m, ctx) {
+    const out = [];
+    const at = (span) => ({ file: ctx.file, ...span });
+    const upOps = m.up?.ops.ops ?? [];
+    const downOps = m.down?.ops.ops ?? [];
+    const created = new Set();
+    const upSql = [];
+    const downSql = [];
+    for (const op of upOps) {
+        if (op.op === 'raw-sql') {
+            const e = readEmbedded(op);
+            upSql.push(e);
+            out.push(...embeddedFindings(e, ctx.file, created, true));
+            if (m.withinTransaction && /\bconcurrently\b/i.test(op.sql ?? ''))
+                out.push(concurrently(ctx.file, op));
+            continue;
+        }
+        out.push(...opFindings(op, created, ctx));
+    }
+    for (const op of downOps) {
+        if (op.op !== 'raw-sql')
+            continue;
+        const e = readEmbedded(op);
+        downSql.push(e);
+        out.push(...embeddedFindings(e, ctx.file, new Set(), false));
+        if (m.withinTransaction && /\bconcurrently\b/i.test(op.sql ?? ''))
+            out.push(concurrently(ctx.file, op));
+    }
+    if (!m.down) {
+        out.push(finding('missing-down', at(m.span), 'the migration has no down(): a failed release cannot roll its schema back'));
+    }
+    else if (m.down.ops.empty) {
+        out.push(finding('empty-down', at(m.down.span), 'down() is empty: rolling back leaves the schema of this migration in place'));
+    }
+    else {
+        const expand = (ops, sql) => [...ops, ...sql.flatMap(embeddedOps)];
+        out.push(...reversalFindings(expand(upOps, upSql), expand(downOps, downSql), ctx.file, {
+            upOpaque: upSql.some((e) => !e.statements), downOpaque: downSql.some((e) => !e.statements)
+        }));
+    }
+    return out;
+}
+function concurrently(file, op) {
+    return finding('concurrently-in-transaction', { file, ...op.span }, `${op.call}() runs CONCURRENTLY inside the migration's transaction: Postgres refuses it (set public $withinTransaction = false)`);
+}
+function opFindings(op, created, ctx) {
+    const site = { file: ctx.file, ...op.span };
+    switch (op.op) {
+        case 'create-table':
+            created.add(op.table);
+            return [];
+        case 'drop-table':
+            return created.has(op.table) ? [] : [finding('drop-table', site, `dropping table ${op.table} destroys its rows while the running code still queries it`)];
+        case 'rename-table':
+            return [finding('rename-table', site, `renaming table ${op.from} to ${op.to} breaks the code still using ${op.from} during the rollout and after a code rollback`)];
+        case 'drop-column':
+            if (created.has(op.table))
+                return [];
+            return [finding('drop-column', site, `dropping ${op.columns.map((c) => `${op.table}.${c}`).join(', ')} breaks the code still reading ${op.columns.length > 1 ? 'them' : 'it'} and destroys the data`)];
+        case 'rename-column':
+            return [finding('rename-column', site, `renaming ${op.table}.${op.from} to ${op.to} breaks the code still using ${op.from} during the rollout and after a code rollback`)];
+        case 'add-column':
+            return created.has(op.table) || fills(op.column) ? [] : [finding('add-not-null-column', site, `${op.table}.${op.column.name} is added NOT NULL without a default: the running code's INSERTs fail (and Postgres/SQLite refuse it on a non-empty table)`)];
+        case 'change-column': return changeFindings(op.table, op.column, site, ctx);
+        case 'add-index': {
+            if (created.has(op.table))
+                return [];
+            const { type, name } = op.index;
+            if (type === 'foreign')
+                return [finding('add-foreign-key', site, `adding foreign key ${name} validates every row of ${op.table} while writes are blocked`)];
+            if (type === 'unique' || type === 'primary')
+                return [finding('add-unique', site, `adding ${type} index ${name} to ${op.table} blocks writes while it builds (and fails on duplicates)`)];
+            return [finding('add-index', site, `adding index ${name} to ${op.table} blocks writes while it builds`)];
+        }
+        case 'delete-data': return [finding('delete-data', site, `${op.what} deletes rows in a schema migration; rolling back does not bring them back`)];
+        default: return [];
+    }
+}
+function fills(c) {
+    if (SELF_FILLING.has(c.type))
+        return true;
+    for (const [name, args] of c.modifiers)
+        if (FILLING_MODIFIERS.has(name) && !(name === 'nullable' && args[0] === 'false'))
+            return true;
+    return false;
+}
+function changeFindings(table, c, site, ctx) {
+    const out = [];
+    const prev = ctx.previousColumn(table, c.name);
+    const where = prev ? ` (defined in ${prev.file}:${prev.column.span.line})` : '';
+    const sameType = prev && prev.column.type === c.type && prev.column.args.join(',') === c.args.join(',');
+    if (!sameType) {
+        const from = prev ? ` from ${prev.column.type}(${prev.column.args.join(', ')})` : '';
+        out.push(finding('change-column-type', site, `->change() of ${table}.${c.name}${from} to ${c.type}(${c.args.join(', ')}) rewrites the table under an exclusive lock and breaks code expecting the old type${where}`));
+    }
+    if (prev && (ctx.laravel === undefined || ctx.laravel >= 11)) {
+        const lost = KEPT_MODIFIERS.filter((m) => prev.column.modifiers.has(m) && !c.modifiers.has(m))
+            .map((m) => `${m}(${(prev.column.modifiers.get(m) ?? []).join(', ')})`);
+        if (lost.length > 0)
+            out.push(finding('change-drops-modifiers', site, `->change() of ${table}.${c.name} does not restate ${lost.join(', ')}${where}: Laravel 11+ drops ${lost.length > 1 ? 'them' : 'it'}`));
+    }
+    return out;
+}
+
+const STATEMENTS = /statement$|^(class|method|return|if|foreach|for|while|do|try|switch)$/;
+/** Parses one Laravel migration and runs the rules on it. */
+function checkPhpFile(text, ctx) {
+    const parsed = parsePhp(text, ctx.file);
+    if (!parsed.ok) {
+        return { findings: [finding('parse-error', { file: ctx.file, line: parsed.line, column: parsed.column + 1 }, `PHP does not parse: ${parsed.message}`)], statements: [] };
+    }
+    const statements = [];
+    if (text.includes('slipway-ignore')) {
+        walk(parsed.ast, (n) => { if (n.loc && STATEMENTS.test(n.kind))
+            statements.push([n.loc.start.line, n.loc.end.line]); });
+    }
+    const migration = readMigration(parsed.ast);
+    if (!migration) {
+        return { findings: [finding('unrecognized-migration', { file: ctx.file, line: 1, column: 1 }, 'no class extending Migration with an up() method was found')], statements };
+    }
+    return { findings: phpFindings(migration, ctx), statements, migration };
+}
+
+/** The Laravel major version of the app in `dir`, from composer.lock (else composer.json); undefined when unknown. */
+function detectLaravel(dir) {
+    try {
+        const lock = JSON.parse(readFileSync(join(dir, 'composer.lock'), 'utf8'));
+        const pkg = lock.packages?.find((p) => p.name === 'laravel/framework');
+        const major = /^v?(\d+)/.exec(pkg?.version ?? '');
+        if (major)
+            return Number(major[1]);
+    }
+    catch { /* no lock file: try composer.json */ }
+    try {
+        const json = JSON.parse(readFileSync(join(dir, 'composer.json'), 'utf8'));
+        const major = /(\d+)/.exec(json.require?.['laravel/framework'] ?? '');
+        if (major)
+            return Number(major[1]);
+    }
+    catch { /* unknown */ }
+    return undefined;
+}
+
+/** Turns a glob (`**`, `*`, `?`, `{a,b}`) into an anchored RegExp over `/`-separated paths. */
+function globToRegExp$1(glob) {
+    let re = '';
+    for (let i = 0; i < glob.length; i++) {
+        const c = glob[i];
+        if (c === '*' && glob[i + 1] === '*') {
+            const slash = glob[i + 2] === '/';
+            re += slash ? '(?:.*/)?' : '.*';
+            i += slash ? 2 : 1;
+        }
+        else if (c === '*')
+            re += '[^/]*';
+        else if (c === '?')
+            re += '[^/]';
+        else if (c === '{') {
+            const end = glob.indexOf('}', i);
+            if (end < 0) {
+                re += '\\{';
+                continue;
+            }
+            re += `(?:${glob.slice(i + 1, end).split(',').map(escape).join('|')})`;
+            i = end;
+        }
+        else
+            re += escape(c);
+    }
+    return new RegExp(`^${re}$`);
+}
+function escape(s) {
+    return s.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+}
+/** Whether a `/`-separated relative path matches a glob; a glob without `/` also matches the base name. */
+function matchesGlob(path, glob) {
+    if (globToRegExp$1(glob).test(path))
+        return true;
+    return !glob.includes('/') && globToRegExp$1(glob).test(path.slice(path.lastIndexOf('/') + 1));
+}
+
+const exec = promisify(execFile);
+async function git(cwd, args) {
+    try {
+        return (await exec('git', args, { cwd, maxBuffer: 64 * 1024 * 1024 })).stdout;
+    }
+    catch (e) {
+        const err = e;
+        throw new CheckInputError(`git ${args[0]} failed: ${(err.stderr || err.message || '').trim()}`);
+    }
+}
+/**
+ * Keeps the candidates (relative paths) that were added or changed since the merge base of `base` and HEAD,
+ * working tree and untracked files included. A migration that existed at the base and changed, was renamed or
+ * was deleted is a `migration-modified` finding: it already ran in production and will not run again.
+ */
+async function selectChanged(cwd, base, candidates, roots) {
+    if (!base || base.startsWith('-') || /[\s\0]/.test(base))
+        throw new CheckInputError(`--base ${JSON.stringify(base)}: not a git ref`);
+    const commit = (await git(cwd, ['rev-parse', '--verify', '--quiet', `${base}^{commit}`])).trim();
+    const mergeBase = (await git(cwd, ['merge-base', commit, 'HEAD'])).trim();
+    const wanted = new Set(candidates);
+    const underRoots = (p) => /\.(php|sql)$/.test(p) && roots.some((r) => p.startsWith(`${r}/`) || matchesGlob(p, `${r}/**`) || p === r);
+    const files = [];
+    const added = new Set();
+    const findings = [];
+    const fields = (await git(cwd, ['diff', '--name-status', '-z', '--relative', '--find-renames', mergeBase, '--'])).split('\0');
+    for (let i = 0; i < fields.length - 1;) {
+        const status = fields[i++];
+        const from = fields[i++];
+        const to = status.startsWith('R') || status.startsWith('C') ? fields[i++] : from;
+        if (status === 'A') {
+            if (wanted.has(to)) {
+                files.push(to);
+                added.add(to);
+            }
+            continue;
+        }
+        if (status === 'D') {
+            if (underRoots(from))
+                findings.push(finding('migration-modified', { file: from, line: 1, column: 1 }, `${from} was merged and is now deleted: rolling back past it is no longer possible`));
+            continue;
+        }
+        if (!wanted.has(to))
+            continue;
+        files.push(to);
+        const line = await firstChangedLine(cwd, mergeBase, to);
+        const message = status.startsWith('R')
+            ? `${to} is ${from} renamed after it was merged: Laravel will run it again under its new name`
+            : `${to} was merged and has changed since: databases that already ran it will never run the change`;
+        findings.push(finding('migration-modified', { file: to, line, column: 1 }, message));
+    }
+    for (const p of (await git(cwd, ['ls-files', '--others', '--exclude-standard', '-z'])).split('\0')) {
+        if (wanted.has(p) && !added.has(p)) {
+            files.push(p);
+            added.add(p);
+        }
+    }
+    return { files: [...new Set(files)].sort().map((f) => resolve(cwd, f)), added, findings };
+}
+async function firstChangedLine(cwd, mergeBase, file) {
+    const diff = await git(cwd, ['diff', '-U0', '--relative', mergeBase, '--', file]);
+    const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/m.exec(diff);
+    if (!m)
+        return 1;
+    return Math.max(1, Number(m[1]) + (m[2] === '0' ? 1 : 0));
+}
+
+/** Where the "down" half of a goose / sql-migrate / dbmate file starts: only the "up" half is checked. */
+const DOWN_MARKER = /^--\s*(\+goose\s+down|\+migrate\s+down|migrate:down)\b/im;
+/** Checks one `.sql` migration with the PostgreSQL parser; a file that does not parse is a finding, not a crash. */
+function checkSqlFile(file, text) {
+    const down = DOWN_MARKER.exec(text);
+    const up = down ? text.slice(0, down.index) : text;
+    const locate = locator(text);
+    if (up.trim() === '')
+        return { findings: [], statements: [] };
+    const parsed = parseSql(up);
+    if (!parsed.ok) {
+        return { findings: [finding('pg-parse-error', { file, ...locate(parsed.offset) }, `SQL does not parse: ${parsed.message}: needs review`)], statements: [] };
+    }
+    const statements = parsed.statements.map((s) => [locate(s.start).line, locate(Math.max(s.start, s.end - 1)).line]);
+    return { findings: sqlFindings(parsed.statements, { file, locate, embedded: false, created: new Set() }), statements };
+}
+
+const PATTERN = /(\/\/|#|--|\/\*|^\s*\*)\s*slipway-ignore(-file)?\s+([\w*-]+(?:\s*,\s*[\w*-]+)*)(.*)$/;
+/**
+ * Reads the inline suppressions of a file. A comment alone on its line covers the statement that follows it
+ * (all of it), a comment after code covers its own line, `slipway-ignore-file` covers the whole file.
+ * A suppression without a reason suppresses nothing and is itself a finding.
+ */
+function readDirectives(file, text, statements) {
+    const directives = [];
+    const findings = [];
+    const lines = text.split('\n');
+    lines.forEach((content, i) => {
+        if (!content.includes('slipway-ignore'))
+            return;
+        const m = PATTERN.exec(content);
+        if (!m)
+            return;
+        const line = i + 1;
+        const rules = m[3].split(',').map((r) => r.trim());
+        const reason = /^\s*:/.test(m[4] ?? '') ? m[4].replace(/^\s*:/, '').replace(/\*\/.*$/, '').trim() : '';
+        if (!reason) {
+            findings.push(finding('suppression-without-reason', { file, line, column: (m.index ?? 0) + 1 }, `slipway-ignore ${rules.join(', ')} has no reason, so it suppresses nothing`));
+            return;
+        }
+        if (m[2]) {
+            directives.push({ rules, reason, line, from: 1, to: lines.length });
+            return;
+        }
+        const trailing = content.slice(0, m.index).trim() !== '' && !/^\s*\*/.test(content);
+        directives.push({ rules, reason, line, from: line, to: trailing ? line : coveredUntil(line, statements) });
+    });
+    return { directives, findings };
+}
+function coveredUntil(line, statements) {
+    let first = Infinity;
+    let end = line;
+    for (const [start, stop] of statements) {
+        if (start <= line)
+            continue;
+        if (start < first) {
+            first = start;
+            end = stop;
+        }
+        else if (start === first)
+            end = Math.max(end, stop);
+    }
+    return end;
+}
+/** Checks the config's `ignore` and `rules`: an unknown rule id, a missing reason or a bad level is bad input. */
+function validateConfig(config, known) {
+    for (const [i, entry] of (config.ignore ?? []).entries()) {
+        if (!entry.rule)
+            throw new CheckInputError(`check.ignore[${i}]: rule is required`);
+        if (entry.rule !== '*' && !known(entry.rule))
+            throw new CheckInputError(`check.ignore[${i}]: unknown rule ${entry.rule}`);
+        if (!entry.reason || !entry.reason.trim())
+            throw new CheckInputError(`check.ignore[${i}] (${entry.rule}): a reason is required`);
+    }
+    for (const [id, level] of Object.entries(config.rules ?? {})) {
+        if (!known(id))
+            throw new CheckInputError(`check.rules: unknown rule ${id}`);
+        if (!['error', 'warning', 'notice', 'off'].includes(level))
+            throw new CheckInputError(`check.rules.${id}: ${String(level)} is not error, warning, notice or off`);
+    }
+}
+/** Splits findings into kept and suppressed (by an inline directive first, then by the config's ignore list). */
+function applySuppressions(findings, directives, ignores) {
+    const kept = [];
+    const suppressed = [];
+    for (const f of findings) {
+        if (f.ruleId === 'suppression-without-reason') {
+            kept.push(f);
+            continue;
+        }
+        const d = directives.find((x) => matches(x.rules, f.ruleId) && f.line >= x.from && f.line <= x.to);
+        if (d) {
+            suppressed.push({ ...f, suppression: { kind: 'inline', reason: d.reason, line: d.line } });
+            continue;
+        }
+        const entry = (ignores ?? []).find((x) => matches([x.rule], f.ruleId) && (!x.path || matchesGlob(f.file, x.path)));
+        if (entry) {
+            suppressed.push({ ...f, suppression: { kind: 'config', reason: entry.reason } });
+            continue;
+        }
+        kept.push(f);
+    }
+    return { kept, suppressed };
+}
+function matches(rules, id) {
+    return rules.includes(id) || rules.includes('*');
+}
+
+/**
+ * The PHP helper that --verify runs with the app's PHP: `php slipway-db.php create|drop|snapshot`.
+ * Connection settings come from SLIPWAY_DB (JSON: driver, database, host, port, username, password, scratch).
+ * `snapshot` prints the schema as sorted lines, one per column, index and foreign key, the `migrations` table left out.
+ */
+const DB_SCRIPT = String.raw `<?php
+$c = json_decode(getenv('SLIPWAY_DB'), true);
+$action = $argv[1] ?? 'snapshot';
+function connect(array $c, ?string $db) {
+    $o = [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION, PDO::ATTR_DEFAULT_FETCH_MODE => PDO::FETCH_ASSOC];
+    if ($c['driver'] === 'sqlite') return new PDO('sqlite:' . $c['database'], null, null, $o);
+    $dsn = $c['driver'] === 'pgsql'
+        ? "pgsql:host={$c['host']};port={$c['port']};dbname=" . ($db ?? 'postgres')
+        : "mysql:host={$c['host']};port={$c['port']}" . ($db === null ? '' : ";dbname=$db");
+    return new PDO($dsn, $c['username'], $c['password'], $o);
+}
+$q = fn ($s) => $c['driver'] === 'mysql' ? chr(96) . $s . chr(96) : '"' . $s . '"';
+if ($action === 'create' || $action === 'drop') {
+    $pdo = connect($c, $c['driver'] === 'pgsql' ? ($c['admin'] ?? 'postgres') : null);
+    $pdo->exec(($action === 'create' ? 'CREATE DATABASE ' : 'DROP DATABASE IF EXISTS ') . $q($c['database']));
+    exit(0);
+}
+$pdo = connect($c, $c['database']);
+$lines = [];
+if ($c['driver'] === 'sqlite') {
+    $norm = function ($v) { if ($v === null || strtoupper($v) === 'NULL') return 'none'; return trim($v, "'\""); };
+    foreach ($pdo->query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'migrations'") as $t) {
+        $n = $t['name'];
+        foreach ($pdo->query("PRAGMA table_info(\"$n\")") as $col) {
+            $type = strtolower(preg_replace('/\s*\(.*\)$/', '', $col['type']));
+            $lines[] = "$n: column {$col['name']} $type" . ($col['notnull'] ? ' not null' : ' null') . ' default ' . $norm($col['dflt_value']) . ($col['pk'] ? ' primary key' : '');
+        }
+        foreach ($pdo->query("PRAGMA index_list(\"$n\")") as $ix) {
+            if ($ix['origin'] === 'pk') continue;
+            $cols = array_map(fn ($r) => $r['name'], $pdo->query("PRAGMA index_info(\"{$ix['name']}\")")->fetchAll());
+            $name = str_starts_with($ix['name'], 'sqlite_autoindex_') ? 'auto' : $ix['name'];
+            $lines[] = "$n: " . ($ix['unique'] ? 'unique ' : '') . "index $name (" . implode(', ', $cols) . ')';
+        }
+        foreach ($pdo->query("PRAGMA foreign_key_list(\"$n\")") as $fk) {
+            $lines[] = "$n: foreign key ({$fk['from']}) references {$fk['table']} ({$fk['to']}) on delete " . strtolower($fk['on_delete']);
+        }
+    }
+} elseif ($c['driver'] === 'pgsql') {
+    foreach ($pdo->query("SELECT table_name, column_name, data_type, character_maximum_length AS len, is_nullable, column_default FROM information_schema.columns WHERE table_schema = current_schema() AND table_name <> 'migrations'") as $r) {
+        $lines[] = "{$r['table_name']}: column {$r['column_name']} {$r['data_type']}" . ($r['len'] ? "({$r['len']})" : '') . ($r['is_nullable'] === 'NO' ? ' not null' : ' null') . ' default ' . ($r['column_default'] ?? 'none');
+    }
+    foreach ($pdo->query("SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename <> 'migrations'") as $r) {
+        $lines[] = "{$r['tablename']}: index {$r['indexname']} " . preg_replace('/^.* USING /', 'using ', $r['indexdef']);
+    }
+    foreach ($pdo->query("SELECT c.conrelid::regclass::text AS t, c.conname, pg_get_constraintdef(c.oid) AS def FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = current_schema() AND c.contype IN ('f', 'c', 'u', 'p', 'x')") as $r) {
+        if ($r['t'] !== 'migrations') $lines[] = "{$r['t']}: constraint {$r['conname']} {$r['def']}";
+    }
+} else {
+    foreach ($pdo->query("SELECT TABLE_NAME t, COLUMN_NAME c, COLUMN_TYPE ty, IS_NULLABLE n, COLUMN_DEFAULT d, EXTRA e FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> 'migrations'") as $r) {
+        $lines[] = "{$r['t']}: column {$r['c']} {$r['ty']}" . ($r['n'] === 'NO' ? ' not null' : ' null') . ' default ' . (($r['d'] === null || $r['d'] === 'NULL') ? 'none' : $r['d']) . ($r['e'] ? " {$r['e']}" : '');
+    }
+    foreach ($pdo->query("SELECT TABLE_NAME t, INDEX_NAME i, NON_UNIQUE nu, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX SEPARATOR ', ') cols FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> 'migrations' GROUP BY TABLE_NAME, INDEX_NAME, NON_UNIQUE") as $r) {
+        $lines[] = "{$r['t']}: " . ($r['nu'] ? '' : 'unique ') . "index {$r['i']} ({$r['cols']})";
+    }
+    foreach ($pdo->query("SELECT TABLE_NAME t, CONSTRAINT_NAME n, COLUMN_NAME c, REFERENCED_TABLE_NAME rt, REFERENCED_COLUMN_NAME rc FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME IS NOT NULL") as $r) {
+        $lines[] = "{$r['t']}: foreign key {$r['n']} ({$r['c']}) references {$r['rt']} ({$r['rc']})";
+    }
+}
+sort($lines);
+echo json_encode($lines), "\n";
+`;
+
+const SKIP = new Set(['vendor', 'node_modules', '.git']);
+function run(cmd, args, cwd, env) {
+    return new Promise((done) => {
+        execFile(cmd, args, { cwd, env, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+            const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+            done({ code, output: `${stdout}${stderr}`.trim() });
+        });
+    });
+}
+/**
+ * Copies the app at `source` to a temp dir (vendor/ linked, not copied; cached config and the migrations
+ * under test left out; environment variables override .env), creates the scratch database and returns the handle. `exclude` are the base
+ * names of the migrations under test, held back from the baseline.
+ */
+async function scratchApp(source, target, exclude, php = 'php') {
+    const dir = await mkdtemp(join(tmpdir(), 'slipway-verify-'));
+    const app = join(dir, 'app');
+    await cp(source, app, {
+        recursive: true,
+        filter: (src) => {
+            const rel = src.slice(source.length).replace(/^[\\/]/, '');
+            const top = rel.split(/[\\/]/)[0] ?? '';
+            if (SKIP.has(top) || /^bootstrap[\\/]cache[\\/].*\.php$/.test(rel))
+                return false;
+            return !(/^database[\\/]migrations[\\/]/.test(rel) && exclude.has(basename(rel)));
+        }
+    });
+    await symlink(join(source, 'vendor'), join(app, 'vendor')).catch(() => undefined);
+    const migrations = join(app, 'database', 'migrations');
+    await mkdir(migrations, { recursive: true });
+    const database = target.driver === 'sqlite' ? join(dir, 'scratch.sqlite') : `slipway_verify_${process.pid}_${Date.now().toString(36)}`;
+    if (target.driver === 'sqlite')
+        await writeFile(database, '');
+    const script = join(dir, 'slipway-db.php');
+    await writeFile(script, DB_SCRIPT);
+    const settings = JSON.stringify({ ...target, database });
+    const env = {
+        ...process.env, SLIPWAY_DB: settings, APP_ENV: 'local', DB_CONNECTION: target.driver, DB_DATABASE: database,
+        DB_HOST: target.host, DB_PORT: target.port, DB_USERNAME: target.username, DB_PASSWORD: target.password,
+        DATABASE_URL: '', DB_URL: '', CACHE_DRIVER: 'array', CACHE_STORE: 'array', SESSION_DRIVER: 'array', COLUMNS: '400'
+    };
+    const db = async (action) => run(php, [script, action], dir, env);
+    if (target.driver !== 'sqlite') {
+        const created = await db('create');
+        if (created.code !== 0) {
+            await rm(dir, { recursive: true, force: true });
+            throw new Error(`cannot create scratch database: ${created.output}`);
+        }
+    }
+    return {
+        dir: app,
+        migrations,
+        artisan: (args) => run(php, ['artisan', ...args, '--force', '--no-interaction', '--no-ansi'], app, env),
+        async snapshot() {
+            const r = await db('snapshot');
+            if (r.code !== 0)
+                throw new Error(`schema snapshot failed: ${r.output}`);
+            return JSON.parse(r.output.split('\n').pop() ?? '[]');
+        },
+        async dispose() {
+            if (target.driver !== 'sqlite')
+                await db('drop');
+            await rm(dir, { recursive: true, force: true });
+        }
+    };
+}
+
+/**
+ * Parses a --database DSN: `sqlite` (a scratch file, the default), `pgsql://user:pass@host:port/db`
+ * (also `postgres://`, `postgresql://`) or `mysql://user:pass@host:port` (also `mariadb://`).
+ * The server is only used to create and drop a scratch database; the named database is never written to.
+ */
+function parseDsn(dsn) {
+    const text = dsn.trim();
+    if (text === '' || text === 'sqlite' || text.startsWith('sqlite:')) {
+        return { driver: 'sqlite', host: '', port: '', username: '', password: '', admin: '' };
+    }
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new CheckInputError(`--database ${text}: not a DSN (sqlite, pgsql://…, mysql://…)`);
+    }
+    const scheme = url.protocol.replace(/:$/, '');
+    const driver = ['pgsql', 'postgres', 'postgresql'].includes(scheme) ? 'pgsql' : ['mysql', 'mariadb'].includes(scheme) ? 'mysql' : undefined;
+    if (!driver)
+        throw new CheckInputError(`--database ${text}: unknown scheme ${scheme} (sqlite, pgsql, mysql)`);
+    return {
+        driver,
+        host: decodeURIComponent(url.hostname) || '127.0.0.1',
+        port: url.port || (driver === 'pgsql' ? '5432' : '3306'),
+        username: decodeURIComponent(url.username) || (driver === 'pgsql' ? 'postgres' : 'root'),
+        password: decodeURIComponent(url.password),
+        admin: decodeURIComponent(url.pathname.replace(/^\//, '')) || 'postgres'
+    };
+}
+
+/** Schema lines only before (`-`) and only after (`+`). */
+function schemaDiff(before, after) {
+    const a = new Set(before);
+    const b = new Set(after);
+    return [...before.filter((l) => !b.has(l)).map((l) => `- ${l}`), ...after.filter((l) => !a.has(l)).map((l) => `+ ${l}`)].join('\n');
+}
+/** The last lines of a command's output, blank lines and stack frames left out. */
+function tail$1(r, lines = 12) {
+    return r.output.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^#\d+ /.test(l)).slice(-lines).join('\n');
+}
+/**
+ * Runs each migration for real on a copy of the app: `migrate` (up), snapshot, `migrate:rollback --step=1` (down),
+ * compare with the schema before, `migrate` again and compare with the first up. The baseline is every other
+ * migration of the app, migrated first.
+ */
+async function verifyMigrations(input) {
+    const target = parseDsn(input.database);
+    const files = [...input.files].sort((a, b) => (basename(a.path) < basename(b.path) ? -1 : 1));
+    if (files.length === 0)
+        return { outcomes: [], findings: [] };
+    if (!existsSync(join(input.app, 'artisan')))
+        throw new CheckInputError(`--verify: no artisan in ${input.app} (point --app at the Laravel app)`);
+    let app;
+    try {
+        app = await scratchApp(input.app, target, new Set(files.map((f) => basename(f.path))));
+    }
+    catch (e) {
+        throw new CheckInputError(`--verify: ${e.message}`);
+    }
+    try {
+        const baseline = await app.artisan(['migrate']);
+        if (baseline.code !== 0)
+            throw new CheckInputError(`--verify: the app's other migrations fail before the checked ones run:\n${tail$1(baseline)}`);
+        const outcomes = [];
+        const findings = [];
+        let broken;
+        for (const f of files) {
+            const file = relativePath(input.cwd, f.path);
+            if (broken) {
+                outcomes.push({ file, status: 'skipped', detail: broken });
+                continue;
+            }
+            const upAt = { file, ...(f.migration.up?.span ?? f.migration.span) };
+            const downAt = { file, ...(f.migration.down?.span ?? f.migration.span) };
+            const outcome = await verifyOne(app, f.path);
+            outcomes.push({ file, ...outcome });
+            if (outcome.status !== 'ok') {
+                // Start the next migration from a clean schema: this one's leftovers would blur its diff.
+                if (outcome.status.endsWith('failed'))
+                    await rm(join(app.migrations, basename(f.path)), { force: true });
+                const fresh = await app.artisan(['migrate:fresh']);
+                if (fresh.code !== 0)
+                    broken = `the scratch database could not be rebuilt after ${basename(f.path)}:\n${tail$1(fresh)}`;
+            }
+            const detail = outcome.detail;
+            const name = basename(f.path);
+            switch (outcome.status) {
+                case 'up-failed':
+                    findings.push(finding('verify-up-failed', upAt, `php artisan migrate fails on ${name}`, detail));
+                    break;
+                case 'down-failed':
+                    findings.push(finding('verify-down-failed', downAt, `php artisan migrate:rollback fails right after ${name} ran`, detail));
+                    break;
+                case 'down-mismatch':
+                    findings.push(finding('verify-down-mismatch', downAt, `rolling back ${name} does not restore the schema it started from`, detail));
+                    break;
+                case 'reapply-failed':
+                    findings.push(finding('verify-reapply-failed', upAt, `${name} fails when migrated again after its rollback`, detail));
+                    break;
+                case 'reapply-mismatch':
+                    findings.push(finding('verify-reapply-mismatch', upAt, `${name} gives a different schema when migrated again after its rollback`, detail));
+                    break;
+            }
+        }
+        return { outcomes, findings };
+    }
+    finally {
+        await app.dispose();
+    }
+}
+async function verifyOne(app, path) {
+    const target = join(app.migrations, basename(path));
+    const before = await app.snapshot();
+    await copyFile(path, target);
+    const up = await app.artisan(['migrate']);
+    if (up.code !== 0)
+        return { status: 'up-failed', detail: tail$1(up) };
+    const afterUp = await app.snapshot();
+    const down = await app.artisan(['migrate:rollback', '--step=1']);
+    if (down.code !== 0)
+        return { status: 'down-failed', detail: tail$1(down) };
+    const afterDown = await app.snapshot();
+    const downDiff = schemaDiff(before, afterDown);
+    const again = await app.artisan(['migrate']);
+    if (downDiff) {
+        const note = again.code !== 0 ? `\nmigrating again then fails:\n${tail$1(again, 4)}` : '';
+        return { status: 'down-mismatch', detail: `schema after rollback vs before up():\n${downDiff}${note}` };
+    }
+    if (again.code !== 0)
+        return { status: 'reapply-failed', detail: tail$1(again) };
+    const upDiff = schemaDiff(afterUp, await app.snapshot());
+    if (upDiff)
+        return { status: 'reapply-mismatch', detail: `schema after second up() vs first up():\n${upDiff}` };
+    return { status: 'ok' };
+}
+
+const SEVERITY = { error: 0, warning: 1, notice: 2 };
+const REASON = { 'data-loss': 0, 'breaks-running-code': 1, 'fails-to-apply': 2, irreversible: 3, lock: 4, 'needs-review': 5 };
+/** Orders findings worst first: severity, then reason (data loss before a lock), then position. */
+function byWorst(a, b) {
+    return SEVERITY[a.severity] - SEVERITY[b.severity] || REASON[a.reason] - REASON[b.reason] ||
+        (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column;
+}
+/** `1 error`, `2 warnings`. */
+function plural(n, word) {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * The human report: findings grouped by file (`line:col  severity  rule  message`, then why and how to fix it),
+ * the --verify outcomes, and a summary line.
+ */
+function formatText(result) {
+    const lines = [];
+    let file;
+    for (const f of result.findings) {
+        if (f.file !== file) {
+            if (file !== undefined)
+                lines.push('');
+            file = f.file;
+            lines.push(f.file);
+        }
+        lines.push(`  ${f.line}:${f.column}  ${f.severity.padEnd(7)}  ${f.ruleId}  ${f.message}`);
+        if (f.detail)
+            for (const d of f.detail.split('\n'))
+                lines.push(`      | ${d}`);
+        lines.push(`      why: ${f.reason}. fix: ${f.fix}`);
+    }
+    if (result.verify && result.verify.length > 0) {
+        if (lines.length > 0)
+            lines.push('');
+        lines.push('verify (up → down → up on a scratch database):');
+        for (const v of result.verify)
+            lines.push(`  ${v.status.padEnd(16)}  ${v.file}`);
+    }
+    if (lines.length > 0)
+        lines.push('');
+    const { error, warning, notice } = result.counts;
+    const suppressed = result.suppressed.length > 0 ? ` (${result.suppressed.length} suppressed)` : '';
+    lines.push(`${plural(error, 'error')}, ${plural(warning, 'warning')}, ${plural(notice, 'notice')} in ${plural(result.files.length, 'file')}${suppressed}`);
+    return `${lines.join('\n')}\n`;
+}
+
+const LEVEL = { error: 'error', warning: 'warning', notice: 'note' };
+/** Tool version reported in SARIF. */
+const TOOL_VERSION = '0.1.0';
+/**
+ * SARIF 2.1.0 for GitHub code scanning: one run, every rule in `tool.driver.rules` (so a rule that stops firing
+ * closes its alert), one result per finding, URIs relative to the repository root (`%SRCROOT%`).
+ */
+function formatSarif(result, options = {}) {
+    const index = new Map(RULES.map((r, i) => [r.id, i]));
+    const toResult = (f) => {
+        const region = { startLine: f.line, startColumn: f.column };
+        if (f.endLine !== undefined)
+            region.endLine = f.endLine;
+        if (f.endColumn !== undefined && (f.endLine === undefined || f.endLine === f.line ? f.endColumn > f.column : true))
+            region.endColumn = f.endColumn;
+        const out = {
+            ruleId: f.ruleId,
+            ruleIndex: index.get(f.ruleId),
+            level: LEVEL[f.severity],
+            message: { text: `${f.message}${f.detail ? `\n${f.detail}` : ''}\nFix: ${f.fix}` },
+            locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(f.file), uriBaseId: '%SRCROOT%' }, region } }],
+            properties: { reason: f.reason }
+        };
+        if ('suppression' in f) {
+            out.suppressions = [{ kind: f.suppression.kind === 'inline' ? 'inSource' : 'external', justification: f.suppression.reason }];
+        }
+        return out;
+    };
+    const sarif = {
+        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+        version: '2.1.0',
+        runs: [{
+                tool: {
+                    driver: {
+                        name: 'slipway',
+                        version: TOOL_VERSION,
+                        rules: RULES.map((r) => ({
+                            id: r.id,
+                            name: r.id.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase()),
+                            shortDescription: { text: r.title },
+                            fullDescription: { text: `${r.title} (${r.reason}).` },
+                            help: { text: r.fix },
+                            defaultConfiguration: { level: LEVEL[r.severity] },
+                            properties: { tags: ['migration', r.reason] }
+                        }))
+                    }
+                },
+                results: [...result.findings.map(toResult), ...(options.includeSuppressed ? result.suppressed.map(toResult) : [])]
+            }]
+    };
+    return `${JSON.stringify(sarif, null, 2)}\n`;
+}
+
+/** Escapes a workflow command's message, as @actions/core does: `%`, `\r`, `\n`. */
+function escapeData(s) {
+    return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+/** Escapes a workflow command's property value: `%`, `\r`, `\n`, `:` and `,`. */
+function escapeProperty(s) {
+    return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+/** One `::error file=…,line=…,col=…,endLine=…,title=…::message` command for a finding. */
+function annotation(f) {
+    const props = [
+        ['file', f.file], ['line', f.line], ['col', f.column], ['endLine', f.endLine], ['title', `${f.ruleId}: ${f.reason}`]
+    ];
+    const list = props.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(',');
+    return `::${f.severity} ${list}::${escapeData(`${f.message}${f.detail ? `\n${f.detail}` : ''}\nFix: ${f.fix}`)}`;
+}
+/**
+ * GitHub workflow annotations: the worst `limit` findings of each level as `::error`/`::warning`/`::notice`
+ * commands, then a plain line counting what was left out (the job summary has the full table).
+ */
+function formatGithub(result, options = {}) {
+    const limit = options.limit ?? 10;
+    const lines = [];
+    const left = [];
+    for (const level of ['error', 'warning', 'notice']) {
+        const all = result.findings.filter((f) => f.severity === level).sort(byWorst);
+        for (const f of all.slice(0, limit))
+            lines.push(annotation(f));
+        if (all.length > limit)
+            left.push(plural(all.length - limit, level));
+    }
+    if (left.length > 0)
+        lines.push(`slipway check: ${left.join(', ')} not annotated (GitHub shows ${limit} per level); see the full report.`);
+    return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
+/**
+ * Checks migrations for safety before they merge: Laravel migrations (PHP, read with php-parser) and `.sql` files
+ * (read with the PostgreSQL parser) against rules for locks, code that breaks during a rollout, data loss and
+ * missing or wrong rollbacks; with `verify`, also runs the Laravel migrations up → down → up on a scratch database.
+ *
+ * Throws CheckInputError on bad input (missing path, bad git ref, ignore entry without reason).
+ */
+async function checkMigrations(options = {}) {
+    const cwd = resolve(options.cwd ?? process.cwd());
+    const config = options.config ?? {};
+    validateConfig(config, (id) => RULES.some((r) => r.id === id));
+    const paths = options.paths && options.paths.length > 0 ? options.paths : config.paths;
+    let files = await collectFiles(cwd, paths);
+    const raw = [];
+    if (options.base) {
+        const selection = await selectChanged(cwd, options.base, files.map((f) => relativePath(cwd, f)), roots(cwd, paths));
+        files = selection.files;
+        raw.push(...selection.findings);
+    }
+    const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
+    // The PostgreSQL parser (WASM) loads only when there is SQL to read.
+    if (files.some((f) => f.endsWith('.sql')) || texts.some((t) => /statement\s*\(|unprepared\s*\(/.test(t)))
+        await loadSqlParser();
+    const app = resolve(cwd, options.app ?? config.verify?.app ?? '.');
+    const laravel = config.laravel ?? detectLaravel(app) ?? detectLaravel(cwd);
+    const migrations = new Map();
+    const history = new ColumnHistory(migrations);
+    const directives = new Map();
+    files.forEach((abs, i) => {
+        const file = relativePath(cwd, abs);
+        const text = texts[i];
+        let result;
+        if (abs.endsWith('.sql')) {
+            result = checkSqlFile(file, text);
+        }
+        else {
+            const php = checkPhpFile(text, { file, laravel, previousColumn: (t, c) => history.previous(abs, t, c) });
+            migrations.set(abs, php.migration);
+            result = php;
+        }
+        const inline = readDirectives(file, text, result.statements);
+        directives.set(file, inline.directives);
+        raw.push(...result.findings, ...inline.findings);
+    });
+    let verify;
+    if (options.verify) {
+        const php = files.flatMap((path) => { const migration = migrations.get(path); return migration ? [{ path, migration }] : []; });
+        const run = await verifyMigrations({ cwd, app, files: php, database: options.database ?? config.verify?.database ?? 'sqlite' });
+        verify = run.outcomes;
+        raw.push(...run.findings);
+    }
+    const findings = [];
+    const suppressed = [];
+    for (const f of overrideSeverities(raw, config.rules)) {
+        const split = applySuppressions([f], directives.get(f.file) ?? [], config.ignore);
+        findings.push(...split.kept);
+        suppressed.push(...split.suppressed);
+    }
+    findings.sort(byPosition);
+    suppressed.sort(byPosition);
+    const counts = { error: 0, warning: 0, notice: 0 };
+    for (const f of findings)
+        counts[f.severity]++;
+    const result = { findings, suppressed, files: files.map((f) => relativePath(cwd, f)), counts, exitCode: counts.error > 0 ? 1 : 0 };
+    if (verify)
+        result.verify = verify;
+    return result;
+}
+function overrideSeverities(findings, rules) {
+    if (!rules)
+        return findings;
+    return findings.flatMap((f) => {
+        const level = rules[f.ruleId];
+        if (level === 'off')
+            return [];
+        return level ? [{ ...f, severity: level }] : [f];
+    });
+}
+function byPosition(a, b) {
+    return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
+}
+
+/** Release history on the host: one JSON record per release, plus an audit log. */
+/** Writes (or replaces) a release record atomically. */
+function writeRecord(l, record) {
+    return writeFile$1(recordFile(l, record.id), JSON.stringify(record));
+}
+/** Appends a line to the host's audit log. */
+function audit(l, line) {
+    return appendLine(l.audit, line);
+}
+/** Reports every release record, the `current` target and the lock owner as data lines. */
+function readState(m, l) {
+    return [
+        `for f in ${cmd(l.records)}/*.json; do [ -e "$f" ] || continue; ${dataMark(m, 'record', '$(cat "$f")')}; done`,
+        `if [ -L ${cmd(l.current)} ]; then ${dataMark(m, 'current', `$(readlink ${cmd(l.current)})`)}; fi`,
+        `if [ -d ${cmd(l.lock)} ]; then ${dataMark(m, 'lock', `$(cat ${cmd(l.lock)}/owner.json 2>/dev/null || true)`)}; fi`
+    ];
+}
+/** Parses the data lines of {@link readState}. */
+function parseState(data) {
+    const records = (data.record ?? []).map((line) => JSON.parse(line)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const target = data.current?.[0];
+    return { records, current: target ? target.replace(/\/+$/, '').split('/').pop() : undefined, lock: data.lock?.[0], manifest: data.manifest ?? [] };
+}
+
+/** Reading the release history, and breaking a stale lock. */
+/** Lists the releases on every host (one read-only round trip per host; no lock taken). */
+async function listReleases(options) {
+    const op = operation(options);
+    const sessions = await openSessions(op.spec, options.connect ?? sshConnector, op.reporter);
+    try {
+        const hosts = await onEach(sessions, async (s) => {
+            const state = parseState((await runPhase(s, op.spec, op.reporter, 'read history', readState(s, s.layout))).data);
+            const releases = state.records.map((r) => ({ ...r, current: r.id === state.current })).reverse();
+            return { host: s.host.name, releases, lock: state.lock ? describeHolder(state.lock) : undefined };
+        });
+        return { hosts };
+    }
+    finally {
+        await closeSessions(sessions);
+    }
+}
+/** Breaks the deploy lock on every host; returns who held it, per host (undefined where none). */
+async function unlock(options) {
+    const op = operation(options);
+    const sessions = await openSessions(op.spec, options.connect ?? sshConnector, op.reporter);
+    try {
+        const held = await onEach(sessions, async (s) => (await runPhase(s, op.spec, op.reporter, 'unlock', breakLock(s, s.layout))).data.holder?.[0]);
+        return Object.fromEntries(sessions.map((s, i) => [s.host.name, held[i] ? describeHolder(held[i]) : undefined]));
+    }
+    finally {
+        await closeSessions(sessions);
+    }
+}
+
+/** One line per thing a rollback leaves as it is. */
+function notReverted(spec) {
+    const out = [
+        'the database: schema changes and data written by the newer release stay (use forward-compatible, expand→migrate→contract migrations; step back migrations explicitly if needed)'
+    ];
+    if (spec.shared.files.length)
+        out.push(`shared files (${spec.shared.files.join(', ')}): edits made for the newer release stay`);
+    if (spec.shared.dirs.length)
+        out.push(`shared directories (${spec.shared.dirs.join(', ')}): uploads and files written there stay`);
+    out.push('queued jobs serialized by the newer code may fail on the older code: restart workers (e.g. php artisan queue:restart) and watch failed jobs');
+    out.push(`caches built by the newer release (config, routes, views, opcache): clear them${spec.rollback_hooks.length ? ` — rollback_hooks ran: ${spec.rollback_hooks.join('; ')}` : ' (add rollback_hooks to do it automatically)'}`);
+    return out;
+}
+
+/**
+ * Host side of a delta upload: the tar on stdin carries the changed entries and `.slipway-upload.tsv`;
+ * unchanged paths are copied (real copies, never hard links) from the live release, and the new
+ * release's manifest is written from the old one plus the changes.
+ */
+/** Name of the upload list inside the tar stream. */
+const UPLOAD_LIST = '.slipway-upload.tsv';
+/** Where a release's manifest is kept. */
+function manifestFile(l, id) {
+    return posix.join(l.meta, 'manifests', `${id}.tsv`);
+}
+/** After unpacking: copy unchanged entries from `previous` (when given) and write this release's manifest. */
+function completeUpload(l, id, previous) {
+    const dir = releaseDir(l, id);
+    const list = posix.join(dir, UPLOAD_LIST);
+    const keep = posix.join(dir, '.slipway-keep.tsv');
+    const out = manifestFile(l, id);
+    const tab = `$'\\t'`;
+    if (!previous) {
+        return [cmd('mkdir', '-p', posix.dirname(out)), `awk -F'\\t' '$1 != "X"' ${quote(list)} > ${quote(out)}`, cmd('rm', '-f', list)];
+    }
+    const prevDir = releaseDir(l, previous);
+    return [
+        cmd('mkdir', '-p', posix.dirname(out)),
+        `awk -F'\\t' 'NR==FNR { seen[$4] = 1; next } !($4 in seen)' ${quote(list)} ${quote(manifestFile(l, previous))} > ${quote(keep)}`,
+        `cut -f4 ${quote(keep)} | (cd ${quote(prevDir)} && tar -c -f - --no-recursion --verbatim-files-from -T -) | tar -x -f - -C ${quote(dir)} --no-same-owner`,
+        `{ cat ${quote(keep)}; awk -F'\\t' '$1 != "X"' ${quote(list)}; } | sort -t ${tab} -k4,4 > ${quote(out)}`,
+        cmd('rm', '-f', list, keep)
+    ];
+}
+/** Reports the manifest of the live release (if it has one) as data lines `manifest`. */
+function readLiveManifest(marker, l) {
+    const prefix = `${marker}data:manifest:`;
+    return `if [ -L ${quote(l.current)} ]; then m=${quote(posix.join(l.meta, 'manifests'))}/$(basename "$(readlink ${quote(l.current)})").tsv; if [ -f "$m" ]; then sed -e ${quote(`s/^/${prefix.replace(/[/&\\]/g, '\\$&')}/`)} "$m"; fi; fi`;
+}
+
+/**
+ * The releases beyond the newest `keep`, by history order, never `current` and never the
+ * newest healthy release (the rollback target of last resort).
+ */
+function pickExpired(records, keep, current) {
+    const ordered = [...records].sort((a, b) => (a.id < b.id ? 1 : -1));
+    const lastHealthy = ordered.find((r) => r.state === 'healthy' && r.id !== current)?.id;
+    return ordered.slice(keep).map((r) => r.id).filter((id) => id !== current && id !== lastHealthy);
+}
+/** Deletes releases and their records. */
+function removeReleases(l, ids) {
+    return ids.map((id) => cmd('rm', '-rf', releaseDir(l, id), recordFile(l, id), manifestFile(l, id)));
+}
+
+/**
+ * A driver for any framework from three commands: `run`, `status` (prints one applied migration
+ * name per line, oldest first) and `step_back` (with {count} and {migrations} filled in).
+ */
+/** Builds a driver from user commands. Without `status` nothing can be tracked, so nothing is stepped back. */
+function customDriver(c) {
+    return {
+        name: 'custom',
+        // Wrap the status lines into the state JSON on the host (names become JSON strings via sed escaping).
+        state: () => c.status
+            ? `{ printf '{"ran":['; (${raw(c.status).raw}) | sed -e 's/\\\\/\\\\\\\\/g' -e 's/"/\\\\"/g' -e 's/.*/["&",0]/' | paste -sd, - | tr -d '\\n'; printf '],"pending":[],"undo":{}}\\n'; }`
+            : `printf '%s\\n' '{"ran":[],"pending":[],"undo":{}}'`,
+        run: () => raw(c.run).raw,
+        stepBack: (names) => raw((c.step_back ?? 'false').replaceAll('{count}', String(names.length)).replaceAll('{migrations}', names.map(quote).join(' '))).raw
+    };
+}
+
+/**
+ * The PHP that Slipway runs in a Laravel release (php -r) to read the `migrations` table and
+ * inspect migration classes. It boots the app with its own config, so it sees the same database
+ * `php artisan migrate` uses, on any Laravel version. Output: one JSON line.
+ *
+ * Prints {version, driver, ran: [[name, batch]...], pending: [names], undo: {name: "ok"|"none"|"empty"}}
+ * where `undo` says, for each applied migration whose file is in this release, whether its down() can undo it.
+ */
+const LARAVEL_PHP = String.raw `
+error_reporting(E_ALL & ~E_DEPRECATED & ~E_USER_DEPRECATED);
+require getcwd() . '/vendor/autoload.php';
+$app = require getcwd() . '/bootstrap/app.php';
+$app->make(Illuminate\Contracts\Console\Kernel::class)->bootstrap();
+$db = $app['db']->connection();
+$dir = $app->databasePath('migrations');
+$files = [];
+foreach (glob($dir . '/*.php') as $f) { $files[basename($f, '.php')] = $f; }
+ksort($files);
+$ran = [];
+if ($db->getSchemaBuilder()->hasTable('migrations')) {
+  foreach ($db->table('migrations')->orderBy('batch')->orderBy('migration')->get() as $row) { $ran[] = [$row->migration, (int) $row->batch]; }
+}
+$done = array_column($ran, 0);
+$pending = array_values(array_diff(array_keys($files), $done));
+$undo = [];
+foreach ($done as $name) {
+  if (!isset($files[$name])) { continue; }
+  $before = get_declared_classes();
+  $obj = require_once $files[$name];
+  if (!is_object($obj)) {
+    $path = realpath($files[$name]);
+    $new = array_values(array_filter(array_diff(get_declared_classes(), $before), function ($c) use ($path) { return (new ReflectionClass($c))->getFileName() === $path; }));
+    $class = $new ? $new[0] : Illuminate\Support\Str::studly(implode('_', array_slice(explode('_', $name), 4)));
+    if (!class_exists($class)) { continue; }
+    $r = new ReflectionClass($class);
+  } else {
+    $r = new ReflectionClass($obj);
+  }
+  if (!$r->hasMethod('down') || $r->getMethod('down')->getDeclaringClass()->getName() !== $r->getName()) { $undo[$name] = 'none'; continue; }
+  $m = $r->getMethod('down');
+  $src = implode('', array_slice(file($m->getFileName()), $m->getStartLine() - 1, $m->getEndLine() - $m->getStartLine() + 1));
+  $body = substr($src, strpos($src, '{') + 1, strrpos($src, '}') - strpos($src, '{') - 1);
+  $body = preg_replace('~//[^\n]*|#[^\n]*|/\*.*?\*/~s', '', $body);
+  $undo[$name] = trim($body) === '' ? 'empty' : 'ok';
+}
+echo json_encode(['version' => $app->version(), 'driver' => $db->getDriverName(), 'ran' => $ran, 'pending' => $pending, 'undo' => $undo]), "\n";
+`;
+
+/** The Laravel migration driver: artisan to run and step back, a PHP probe to read the migrations table. */
+/** Laravel 10+ can roll back one batch by number; older versions count steps. */
+function supportsBatchRollback(version) {
+    return Number((version ?? '0').split('.')[0]) >= 10;
+}
+/** Builds the Laravel driver. */
+function laravelDriver(options = {}) {
+    const php = options.php ?? 'php';
+    return {
+        name: 'laravel',
+        state: () => cmd(php, '-r', LARAVEL_PHP),
+        run: () => (options.run ? raw(options.run).raw : cmd(php, 'artisan', 'migrate', '--force', '--no-interaction')),
+        stepBack(names, batch, state) {
+            return supportsBatchRollback(state.version)
+                ? cmd(php, 'artisan', 'migrate:rollback', `--batch=${batch}`, '--force', '--no-interaction')
+                : cmd(php, 'artisan', 'migrate:rollback', `--step=${names.length}`, '--force', '--no-interaction');
+        }
+    };
+}
+
+/** The spec's driver, or undefined when the spec has no migrate section. */
+function driverFor(spec) {
+    const m = spec.migrate;
+    if (!m)
+        return undefined;
+    if (m.preset === 'laravel')
+        return laravelDriver({ run: m.commands?.run });
+    return m.commands ? customDriver(m.commands) : undefined;
+}
+/** Index of the host that runs migrations: migrate.on, else the first. */
+function migrateHostIndex(spec) {
+    const on = spec.migrate?.on;
+    const i = on ? spec.hosts.findIndex((h) => h.name === on || h.host === on) : 0;
+    return Math.max(0, i);
+}
+
+/** `<time> <operation> <release> by <who> [run <id>] [commit <sha>]: <outcome>` */
+function auditLine(op, operation, release, commit, outcome) {
+    return `${op.now().toISOString()} ${op.spec.app} ${operation} ${release} by ${op.by}${op.run ? ` run ${op.run}` : ''}${commit ? ` commit ${commit.slice(0, 12)}` : ''}: ${outcome}`;
+}
+
+/** Release ids: UTC YYYYMMDDHHMMSS, with a .NN suffix when that second (or a later one) is taken. */
+/** The id for a deploy at `now` that sorts after every id in `existing`. */
+function nextReleaseId(now, existing) {
+    const base = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+    const newest = [...existing].sort().pop();
+    if (!newest || newest < base)
+        return base;
+    const [prefix, suffix] = newest.split('.');
+    const n = Number(suffix ?? 0) + 1;
+    return `${prefix}.${String(n).padStart(2, '0')}`;
+}
+
+/** Optional backup, then: state → data `before`, migrate (exit code kept), state → data `after`, exit with migrate's code. */
+function runMigrations(m, l, id, driver, backup) {
+    const dir = releaseDir(l, id);
+    return [
+        ...(backup ? [stepMark(m, 'backup'), inDir(l.root, raw(backup.replaceAll('{release}', id)).raw)] : []),
+        stepMark(m, 'read migration state'),
+        `before=$( ${inDir(dir, driver.state())} )`,
+        dataMark(m, 'before', '$before'),
+        stepMark(m, 'migrate'),
+        `${inDir(dir, driver.run())} && rc=0 || rc=$?`,
+        `after=$( ${inDir(dir, driver.state())} ) || after=''`,
+        dataMark(m, 'after', '$after'),
+        '[ "$rc" -eq 0 ] || exit "$rc"'
+    ];
+}
+/**
+ * Steps back one release's migrations from that release's own directory (only it has those
+ * files), writes the record that matches the outcome, and reports `ok|failed` as data
+ * `stepback` and the state afterwards as data `verify`.
+ */
+function stepBack(m, l, releaseId, command, driver, ok, failed) {
+    const dir = releaseDir(l, releaseId);
+    return [
+        stepMark(m, `step back migrations of ${releaseId}`),
+        `if ${inDir(dir, command)}; then ${writeRecord(l, ok)}; ${dataMark(m, 'stepback', `${releaseId} ok`)}; else ${writeRecord(l, failed)}; ${dataMark(m, 'stepback', `${releaseId} failed`)}; fi`,
+        `state=$( ${inDir(dir, driver.state())} ) || state=''`,
+        dataMark(m, 'verify', '$state')
+    ];
+}
+
+/** What a migrate run did, from the states read before and after it. */
+function ranBetween(driverName, before, after, failed) {
+    const had = new Set(before.ran.map(([n]) => n));
+    const fresh = after.ran.filter(([n]) => !had.has(n));
+    const batches = [...new Set(fresh.map(([, b]) => b))];
+    return {
+        driver: driverName,
+        ...(batches.length === 1 ? { batch: batches[0] } : {}),
+        ran: fresh.map(([n]) => n),
+        ...(failed && after.pending.length ? { failed: after.pending[0] } : {})
+    };
+}
+/**
+ * Refuses what would not restore the schema: migrations spread over several batches, a batch
+ * that is no longer the newest (stepping back would undo someone else's), or a migration whose
+ * down() is missing or empty (Laravel would delete its row and undo nothing).
+ */
+function canStepBack(record, state) {
+    if (!record.ran.length)
+        return { ok: false, reason: 'this release ran no migrations' };
+    const applied = state.ran.filter(([n]) => record.ran.includes(n));
+    if (!applied.length)
+        return { ok: false, reason: 'its migrations are no longer applied' };
+    const batches = [...new Set(applied.map(([, b]) => b))];
+    if (batches.length > 1)
+        return { ok: false, reason: `its migrations are in more than one batch (${batches.join(', ')}); step back by hand` };
+    const newest = Math.max(...state.ran.map(([, b]) => b));
+    if (batches[0] !== newest)
+        return { ok: false, reason: `its batch ${batches[0]} is not the newest (${newest}): later migrations would be undone too` };
+    const inBatch = state.ran.filter(([, b]) => b === batches[0]).map(([n]) => n);
+    const foreign = inBatch.filter((n) => !record.ran.includes(n));
+    if (foreign.length)
+        return { ok: false, reason: `batch ${batches[0]} also holds migrations this release did not run: ${foreign.join(', ')}` };
+    const bad = inBatch.filter((n) => state.undo[n] !== undefined && state.undo[n] !== 'ok');
+    if (bad.length)
+        return { ok: false, reason: bad.map((n) => `${n} has ${state.undo[n] === 'none' ? 'no' : 'an empty'} down()`).join('; ') + ': stepping back would delete its row without undoing it' };
+    const unknown = inBatch.filter((n) => state.undo[n] === undefined);
+    if (unknown.length && Object.keys(state.undo).length)
+        return { ok: false, reason: `the migration files for ${unknown.join(', ')} are not in this release` };
+    return { ok: true, names: inBatch, batch: batches[0] };
+}
+/** The state after a step back, for checking it worked. */
+function stillApplied(record, state) {
+    const names = new Set(state.ran.map(([n]) => n));
+    return record.ran.filter((n) => names.has(n));
+}
+
+/** Parses a state line; throws with the text when it is not the expected JSON. */
+function parseMigrationState(line) {
+    try {
+        const s = JSON.parse(line ?? '');
+        return { version: s.version, driver: s.driver, ran: s.ran ?? [], pending: s.pending ?? [], undo: s.undo ?? {} };
+    }
+    catch {
+        throw new Error(`could not read the migration state (got: ${JSON.stringify((line ?? '').slice(0, 300))})`);
+    }
+}
+
+/** Runs migrations in the new release on one host and works out exactly what ran. */
+async function migrate(op, s, id, driver) {
+    let data;
+    let error;
+    try {
+        data = (await runPhase(s, op.spec, op.reporter, 'migrate', runMigrations(s, s.layout, id, driver, op.spec.migrate?.backup))).data;
+    }
+    catch (e) {
+        if (!(e instanceof StepError) || !e.data.before)
+            throw e;
+        error = e;
+        data = e.data;
+    }
+    const before = parseMigrationState(data.before?.[0]);
+    const after = data.after?.[0] ? parseMigrationState(data.after[0]) : before;
+    const record = ranBetween(driver.name, before, after, error !== undefined);
+    op.reporter.info(`migrations: ${record.ran.length ? `ran ${record.ran.join(', ')}${record.batch !== undefined ? ` (batch ${record.batch})` : ''}` : 'none to run'}`);
+    if (record.failed) {
+        const partial = after.driver === 'mysql' || after.driver === 'mariadb';
+        record.note = `migration ${record.failed} failed${partial ? `: on ${after.driver} DDL is not transactional, so its schema changes may be PARTLY APPLIED; inspect the tables it touches before retrying` : ` (on ${after.driver ?? 'this database'} it ran in a transaction that was rolled back)`}`;
+        op.reporter.error(record.note);
+    }
+    return { record, after, error };
+}
+/** The step-back commands for a release's migrations, or the reason it is refused. */
+function planStepBack(s, driver, release, state, stamp) {
+    const m = release.migrations;
+    if (!m)
+        return { refused: 'this release ran no migrations' };
+    const verdict = canStepBack(m, state);
+    if (!verdict.ok)
+        return { refused: verdict.reason };
+    const ok = { ...release, migrations: { ...m, stepped_back: verdict.names, stepped_back_at: stamp } };
+    const failed = { ...release, note: `${release.note ?? ''}${release.note ? '; ' : ''}migration step-back failed` };
+    return { commands: stepBack(s, s.layout, release.id, driver.stepBack(verdict.names, verdict.batch, state), driver, ok, failed), names: verdict.names };
+}
+/** Reads the outcome of step-back commands: names still applied after an `ok`, or a failure. */
+function checkStepBack(op, data, record) {
+    const ok = (data.stepback ?? []).every((line) => line.endsWith(' ok')) && (data.stepback ?? []).length > 0;
+    const verify = data.verify?.length ? parseMigrationState(data.verify[data.verify.length - 1]) : undefined;
+    const left = verify ? stillApplied(record, verify) : record.ran;
+    if (!ok || left.length)
+        op.reporter.error(`stepping back migrations did not complete: still applied: ${left.join(', ') || '(unknown)'}`);
+    return { ok: ok && left.length === 0, stillApplied: left };
+}
+
+/** Building a release on the host: directory, upload, shared links, writable dirs, build steps. */
+/** Exit code of the shared-files check when one is missing. */
+const MISSING_SHARED = 3;
+/** The command that unpacks a tar stream (on stdin) into a fresh release directory. */
+function unpack(l, id) {
+    const dir = releaseDir(l, id);
+    return and(cmd('mkdir', '-p', dir), cmd('tar', '-x', '-f', '-', '-C', dir, '--no-same-owner', '-m'));
+}
+/** A relative link target from `from` (a path inside the release) to `to` (under shared/). */
+function relativeTarget(linkPath, target) {
+    return posix.relative(posix.dirname(linkPath), target);
+}
+/**
+ * Fails (exit {@link MISSING_SHARED}) before anything else when a shared file is missing,
+ * with the command that creates it.
+ */
+function checkSharedFiles(l, files, ssh) {
+    return files.map((f) => {
+        const path = posix.join(l.shared, f);
+        const help = `shared file ${path} is missing on the host. Create it once before deploying, e.g.: ${ssh} ${quote(and(cmd('mkdir', '-p', posix.dirname(path)), cmd('cat') + ' > ' + quote(path)))} < ${quote(posix.basename(f))}`;
+        return `if [ ! -f ${quote(path)} ]; then ${cmd('printf', '%s\n', help)} >&2; exit ${MISSING_SHARED}; fi`;
+    });
+}
+/** Links shared files and directories into the release (dirs are created, seeded from the release the first time). */
+function linkShared(l, id, shared) {
+    const dir = releaseDir(l, id);
+    const out = [];
+    for (const d of shared.dirs) {
+        const inShared = posix.join(l.shared, d);
+        const inRelease = posix.join(dir, d);
+        out.push(`if [ ! -d ${quote(inShared)} ]; then ${cmd('mkdir', '-p', posix.dirname(inShared))}; if [ -d ${quote(inRelease)} ] && [ ! -L ${quote(inRelease)} ]; then ${cmd('cp', '-a', inRelease, inShared)}; else ${cmd('mkdir', '-p', inShared)}; fi; fi`);
+        out.push(link(inRelease, inShared));
+    }
+    for (const f of shared.files)
+        out.push(link(posix.join(dir, f), posix.join(l.shared, f)));
+    return out;
+}
+function link(inRelease, inShared) {
+    return and(cmd('rm', '-rf', inRelease), cmd('mkdir', '-p', posix.dirname(inRelease)), cmd('ln', '-s', relativeTarget(inRelease, inShared), inRelease));
+}
+/** Creates the writable directories and makes them group-writable. */
+function makeWritable(l, id, dirs) {
+    return dirs.map((d) => {
+        const path = posix.join(releaseDir(l, id), d);
+        return and(cmd('mkdir', '-p', path), cmd('chmod', '-R', 'ug+rwX', path));
+    });
+}
+/** Copies directories from the live release into the new one (a copy, so the old release never changes). */
+function copyFromPrevious(l, id, previous, dirs) {
+    if (!previous)
+        return [];
+    return dirs.map((d) => {
+        const from = posix.join(releaseDir(l, previous), d);
+        const to = posix.join(releaseDir(l, id), d);
+        return `if [ -d ${quote(from)} ] && [ ! -e ${quote(to)} ]; then ${and(cmd('mkdir', '-p', posix.dirname(to)), cmd('cp', '-a', from, to))}; fi`;
+    });
+}
+/** User commands run in a directory, each announced as a step `<phase> N: <command>`. */
+function hooks(m, phase, dir, commands) {
+    return commands.flatMap((c, i) => [stepMark(m, `${phase} ${i + 1}: ${c}`), inDir(dir, raw(c).raw)]);
+}
+
+/** Atomically points `current` at releases/<id> (relative link, `mv -T` rename). */
+function activate(l, id) {
+    const tmp = `${l.current}.next`;
+    return and(cmd('rm', '-f', tmp), cmd('ln', '-s', `releases/${id}`, tmp), cmd('mv', '-T', '-f', tmp, l.current));
+}
+
+/** Pure planning: the exact commands each phase of a deploy sends to one host. */
+/** Phase 1: take the lock and read the history. */
+function beginPhase(m, l, owner) {
+    return [...acquire(m, l, owner), ...readState(m, l), readLiveManifest(m.marker, l)];
+}
+/** Phase 2: unpack the upload (stdin), link shared items, seed caches, run the build; the record goes building → ready. */
+function preparePhase(p) {
+    const { spec, layout: l, markers: m, id } = p;
+    const at = (state) => writeRecord(l, { ...p.record, state, updated_at: p.record.updated_at });
+    return [
+        stepMark(m, 'upload'),
+        at('building'),
+        unpack(l, id),
+        'exec </dev/null',
+        ...completeUpload(l, id, p.delta ? p.previous : undefined),
+        stepMark(m, 'shared files'),
+        ...checkSharedFiles(l, spec.shared.files, `ssh${p.host.port === 22 ? '' : ` -p ${p.host.port}`} ${p.host.user}@${p.host.host}`),
+        ...linkShared(l, id, spec.shared),
+        ...makeWritable(l, id, spec.writable),
+        ...copyFromPrevious(l, id, p.previous, spec.copy_from_previous),
+        ...hooks(m, 'build', releaseDir(l, id), spec.build),
+        at('ready')
+    ];
+}
+/** Phase 3: the atomic switch, then the activate hooks; the record goes live. */
+function switchPhase(p) {
+    const { spec, layout: l, markers: m, id } = p;
+    return [stepMark(m, 'switch'), activate(l, id), writeRecord(l, { ...p.record, state: 'live' }), ...hooks(m, 'activate', releaseDir(l, id), spec.activate)];
+}
+/** Phase 4: mark healthy, prune old releases, audit, unlock. */
+function finishPhase(p, expired, auditLine, state = 'healthy') {
+    return [writeRecord(p.layout, { ...p.record, state }), ...expired, audit(p.layout, auditLine), release(p.layout, p.owner)];
+}
+/** On failure before the switch: mark the release failed, audit, unlock. `current` is not touched. */
+function failPhase(p, note, auditLine) {
+    return [writeRecord(p.layout, { ...p.record, state: 'failed', note }), audit(p.layout, auditLine), release(p.layout, p.owner)];
+}
+/**
+ * Switches `current` back to `target` (or removes it when there was no live release; not at all
+ * with `switchBack` false, for a deploy that failed before its switch), records
+ * the new states, steps back migrations (commands that write their own records), audits, runs the rollback hooks in the restored release, and unlocks.
+ */
+function restorePhase(m, l, spec, target, updates, auditLine, owner, stepBack = [], switchBack = true) {
+    return [
+        ...(switchBack ? [stepMark(m, 'switch back'), target ? activate(l, target) : cmd('rm', '-f', l.current)] : []),
+        ...updates.map((r) => writeRecord(l, r)),
+        ...stepBack,
+        audit(l, auditLine),
+        ...(switchBack && target ? hooks(m, 'rollback hook', releaseDir(l, target), spec.rollback_hooks) : []),
+        release(l, owner)
+    ];
+}
+
+/**
+ * Every host back to its previous release (or, before the switch, just the records), the new
+ * release marked failed, and this deploy's migrations stepped back when the spec allows it.
+ * `switched` says whether `current` had moved.
+ */
+async function restore(op, sessions, plans, note, migrated, result, switched) {
+    const stamp = op.now().toISOString();
+    const driver = driverFor(op.spec);
+    const at = migrateHostIndex(op.spec);
+    const failed = { ...plans[0].record, state: 'failed', note, updated_at: stamp };
+    let stepBack = [];
+    if (driver && migrated?.record.ran.length) {
+        // A failed migrate run is always undone (the deploy never went live); after a switch, only with step_back: auto.
+        const allowed = !switched || op.spec.migrate?.step_back === 'auto';
+        const plan = allowed ? planStepBack(sessions[at], driver, failed, migrated.after, stamp) : { refused: 'migrate.step_back is never' };
+        if ('refused' in plan) {
+            result.migrations.refused = plan.refused;
+            op.reporter.error(`migrations of ${failed.id} are NOT stepped back (${plan.refused}); still applied: ${migrated.record.ran.join(', ')}`);
+        }
+        else
+            stepBack = plan.commands;
+    }
+    await op.reporter.group(`Roll back ${failed.id}`, () => onEach(sessions, async (s, i) => {
+        const p = plans[i];
+        const target = switched ? p.previous : undefined;
+        const line = auditLine(op, switched ? 'rollback' : 'deploy', switched ? p.previous ?? '(none)' : failed.id, undefined, switched ? `automatic, from ${p.id}: ${note}` : `failed before switch: ${note}`);
+        const commands = restorePhase(s, s.layout, op.spec, target, [{ ...failed, migrations: p.record.migrations }], line, p.owner, i === at ? stepBack : [], switched);
+        const r = await runPhase(s, op.spec, op.reporter, switched ? 'roll back' : 'record failure', commands);
+        if (i === at && stepBack.length && migrated) {
+            const check = checkStepBack(op, r.data, migrated.record);
+            result.migrations.steppedBack = check.ok ? migrated.record.ran : [];
+            result.migrations.stillApplied = check.stillApplied;
+        }
+    }));
+    result.rolledBack = switched;
+}
+
+/** Smoke checks that run on a host: an HTTP request with curl, or a command in the live release. */
+/** Requests a URL from the host; reports `<curl exit> <base64 of headers+body>` as data `http`. */
+function httpFromHost(m, url, method, timeout) {
+    return [
+        `out=$(${cmd('curl', '-sS', '-i', '--max-time', String(timeout), '-X', method, url)} 2>&1) && rc=0 || rc=$?`,
+        dataMark(m, 'http', '$rc $(printf %s "$out" | tail -c 65536 | base64 -w0)')
+    ];
+}
+/** Runs a command in a directory with a time limit; reports `<exit> <base64 of output tail>` as data `run`. */
+function runInRelease(m, dir, command, timeout) {
+    return [
+        `out=$(${and(cmd('cd', dir), cmd('timeout', String(timeout), 'bash', '-c', command))} 2>&1) && rc=0 || rc=$?`,
+        dataMark(m, 'run', '$rc $(printf %s "$out" | tail -n 20 | base64 -w0)')
+    ];
+}
+/** Splits a data value `<code> <base64>` from the commands above. */
+function parseCoded(value) {
+    const [code, b64] = (value ?? '255 ').split(' ');
+    return { code: Number(code), text: Buffer.from(b64 ?? '', 'base64').toString('utf8') };
+}
+
+/** Smoke checks after the switch: HTTP from the runner or the host, and commands on the host. */
+/** Why a response fails a check, or undefined when it passes. */
+function judgeHttp(check, r) {
+    if (r.status !== check.status)
+        return `expected status ${check.status}, got ${r.status}`;
+    if (check.contains !== undefined && !r.body.includes(check.contains))
+        return `body does not contain ${JSON.stringify(check.contains)}`;
+    if (check.header) {
+        const [name, ...rest] = check.header.split(':');
+        const want = rest.join(':').trim();
+        const got = r.headers[name.trim().toLowerCase()];
+        if (got === undefined)
+            return `header ${name.trim()} is missing`;
+        if (want && !got.includes(want))
+            return `header ${name.trim()} is "${got}", expected "${want}"`;
+    }
+    return undefined;
+}
+/** Parses `curl -i` output into a response. */
+function parseCurl(text) {
+    const split = text.search(/\r?\n\r?\n/);
+    const head = split < 0 ? text : text.slice(0, split);
+    const body = split < 0 ? '' : text.slice(split).replace(/^\r?\n\r?\n/, '');
+    const [statusLine, ...lines] = head.split(/\r?\n/);
+    const headers = {};
+    for (const l of lines) {
+        const i = l.indexOf(':');
+        if (i > 0)
+            headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
+    }
+    return { status: Number(statusLine.split(' ')[1] ?? 0), headers, body };
+}
+const tail = (text) => text.split('\n').slice(-10).join('\n').slice(-1500);
+/** Retries `attempt` with a growing wait (1s, 2s, 4s…) until it passes, retries run out, or the deadline. */
+async function withRetries(check, attempt) {
+    const deadline = Date.now() + check.deadline * 1000;
+    let failure;
+    let n = 0;
+    for (;;) {
+        n++;
+        failure = await attempt();
+        if (!failure || n > check.retries)
+            break;
+        const wait = Math.min(1000 * 2 ** (n - 1), deadline - Date.now());
+        if (wait <= 0)
+            break;
+        await new Promise((r) => setTimeout(r, wait));
+    }
+    return { failure, attempts: n };
+}
+async function fromRunner(check) {
+    const { failure, attempts } = await withRetries(check, async () => {
+        try {
+            const res = await fetch(check.http, { method: check.method, signal: AbortSignal.timeout(check.timeout * 1000), redirect: 'manual' });
+            const r = { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
+            const why = judgeHttp(check, r);
+            return why && `${why}; response: ${tail(r.body)}`;
+        }
+        catch (error) {
+            return `request failed: ${error.message}`;
+        }
+    });
+    return { name: check.name, ok: !failure, attempts, detail: failure ?? `HTTP ${check.status}` };
+}
+async function fromHost(op, s, check) {
+    const { failure, attempts } = await withRetries(check, async () => {
+        const r = await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, httpFromHost(s, check.http, check.method, check.timeout));
+        const { code, text } = parseCoded(r.data.http?.[0]);
+        if (code !== 0)
+            return `curl on the host failed (exit ${code}): ${tail(text)}`;
+        const res = parseCurl(text);
+        const why = judgeHttp(check, res);
+        return why && `${why}; response: ${tail(res.body)}`;
+    });
+    return { name: check.name, host: s.host.name, ok: !failure, attempts, detail: failure ?? `HTTP ${check.status}` };
+}
+async function onHost(op, s, check) {
+    const r = await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, runInRelease(s, s.layout.current, check.run, check.timeout));
+    const { code, text } = parseCoded(r.data.run?.[0]);
+    return { name: check.name, host: s.host.name, ok: code === 0, attempts: 1, detail: code === 0 ? 'exit 0' : `exit ${code}${code === 124 ? ' (timed out)' : ''}: ${tail(text)}` };
+}
+/** Runs every smoke check; host-side checks on every host. Never throws for a failing check. */
+async function runSmoke(op, sessions, checks) {
+    const results = [];
+    for (const check of checks) {
+        const batch = 'run' in check
+            ? await Promise.all(sessions.map((s) => onHost(op, s, check)))
+            : check.from === 'host' ? await Promise.all(sessions.map((s) => fromHost(op, s, check))) : [await fromRunner(check)];
+        for (const r of batch)
+            op.reporter[r.ok ? 'info' : 'error'](`smoke ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}${r.host ? ` on ${r.host}` : ''}: ${r.detail}`);
+        results.push(...batch);
+    }
+    return results;
+}
+
+var tarStream$1 = {};
+
+var _default;
+var hasRequired_default;
+
+function require_default () {
+	if (hasRequired_default) return _default;
+	hasRequired_default = 1;
+	_default = events;
+	return _default;
+}
+
+var fixedSize;
+var hasRequiredFixedSize;
+
+function requireFixedSize () {
+	if (hasRequiredFixedSize) return fixedSize;
+	hasRequiredFixedSize = 1;
+	fixedSize = class FixedFIFO {
+	  constructor (hwm) {
+	    if (!(hwm > 0) || ((hwm - 1) & hwm) !== 0) throw new Error('Max size for a FixedFIFO should be a power of two')
+	    this.buffer = new Array(hwm);
+	    this.mask = hwm - 1;
+	    this.top = 0;
+	    this.btm = 0;
+	    this.next = null;
+	  }
+
+	  clear () {
+	    this.top = this.btm = 0;
+	    this.next = null;
+	    this.buffer.fill(undefined);
+	  }
+
+	  push (data) {
+	    if (this.buffer[this.top] !== undefined) return false
+	    this.buffer[this.top] = data;
+	    this.top = (this.top + 1) & this.mask;
+	    return true
+	  }
+
+	  shift () {
+	    const last = this.buffer[this.btm];
+	    if (last === undefined) return undefined
+	    this.buffer[this.btm] = undefined;
+	    this.btm = (this.btm + 1) & this.mask;
+	    return last
+	  }
+
+	  peek () {
+	    return this.buffer[this.btm]
+	  }
+
+	  isEmpty () {
+	    return this.buffer[this.btm] === undefined
+	  }
+	};
+	return fixedSize;
+}
+
+var fastFifo;
+var hasRequiredFastFifo;
+
+function requireFastFifo () {
+	if (hasRequiredFastFifo) return fastFifo;
+	hasRequiredFastFifo = 1;
+	const FixedFIFO = requireFixedSize();
+
+	fastFifo = class FastFIFO {
+	  constructor (hwm) {
+	    this.hwm = hwm || 16;
+	    this.head = new FixedFIFO(this.hwm);
+	    this.tail = this.head;
+	    this.length = 0;
+	  }
+
+	  clear () {
+	    this.head = this.tail;
+	    this.head.clear();
+	    this.length = 0;
+	  }
+
+	  push (val) {
+	    this.length++;
+	    if (!this.head.push(val)) {
+	      const prev = this.head;
+	      this.head = prev.next = new FixedFIFO(2 * this.head.buffer.length);
+	      this.head.push(val);
+	    }
+	  }
+
+	  shift () {
+	    if (this.length !== 0) this.length--;
+	    const val = this.tail.shift();
+	    if (val === undefined && this.tail.next) {
+	      const next = this.tail.next;
+	      this.tail.next = null;
+	      this.tail = next;
+	      return this.tail.shift()
+	    }
+
+	    return val
+	  }
+
+	  peek () {
+	    const val = this.tail.peek();
+	    if (val === undefined && this.tail.next) return this.tail.next.peek()
+	    return val
+	  }
+
+	  isEmpty () {
+	    return this.length === 0
+	  }
+	};
+	return fastFifo;
+}
+
+var b4a;
+var hasRequiredB4a;
+
+function requireB4a () {
+	if (hasRequiredB4a) return b4a;
+	hasRequiredB4a = 1;
+	function isBuffer(value) {
+	  return Buffer.isBuffer(value) || value instanceof Uint8Array
+	}
+
+	function isEncoding(encoding) {
+	  return Buffer.isEncoding(encoding)
+	}
+
+	function alloc(size, fill, encoding) {
+	  return Buffer.alloc(size, fill, encoding)
+	}
+
+	function allocUnsafe(size) {
+	  return Buffer.allocUnsafe(size)
+	}
+
+	function allocUnsafeSlow(size) {
+	  return Buffer.allocUnsafeSlow(size)
+	}
+
+	function byteLength(string, encoding) {
+	  return Buffer.byteLength(string, encoding)
+	}
+
+	function compare(a, b) {
+	  return Buffer.compare(a, b)
+	}
+
+	function concat(buffers, totalLength) {
+	  return Buffer.concat(buffers, totalLength)
+	}
+
+	function copy(source, target, targetStart, start, end) {
+	  return toBuffer(source).copy(target, targetStart, start, end)
+	}
+
+	function equals(a, b) {
+	  return toBuffer(a).equals(b)
+	}
+
+	function fill(buffer, value, offset, end, encoding) {
+	  return toBuffer(buffer).fill(value, offset, end, encoding)
+	}
+
+	function from(value, encodingOrOffset, length) {
+	  return Buffer.from(value, encodingOrOffset, length)
+	}
+
+	function includes(buffer, value, byteOffset, encoding) {
+	  return toBuffer(buffer).includes(value, byteOffset, encoding)
+	}
+
+	function indexOf(buffer, value, byfeOffset, encoding) {
+	  return toBuffer(buffer).indexOf(value, byfeOffset, encoding)
+	}
+
+	function lastIndexOf(buffer, value, byteOffset, encoding) {
+	  return toBuffer(buffer).lastIndexOf(value, byteOffset, encoding)
+	}
+
+	function swap16(buffer) {
+	  return toBuffer(buffer).swap16()
+	}
+
+	function swap32(buffer) {
+	  return toBuffer(buffer).swap32()
+	}
+
+	function swap64(buffer) {
+	  return toBuffer(buffer).swap64()
+	}
+
+	function toBuffer(buffer) {
+	  if (Buffer.isBuffer(buffer)) return buffer
+	  return Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+	}
+
+	function toString(buffer, encoding, start, end) {
+	  return toBuffer(buffer).toString(encoding, start, end)
+	}
+
+	function toHex(buffer, start, end) {
+	  return toBuffer(buffer).toString('hex', start, end)
+	}
+
+	function write(buffer, string, offset, length, encoding) {
+	  return toBuffer(buffer).write(string, offset, length, encoding)
+	}
+
+	function readDoubleBE(buffer, offset) {
+	  return toBuffer(buffer).readDoubleBE(offset)
+	}
+
+	function readDoubleLE(buffer, offset) {
+	  return toBuffer(buffer).readDoubleLE(offset)
+	}
+
+	function readFloatBE(buffer, offset) {
+	  return toBuffer(buffer).readFloatBE(offset)
+	}
+
+	function readFloatLE(buffer, offset) {
+	  return toBuffer(buffer).readFloatLE(offset)
+	}
+
+	function readInt32BE(buffer, offset) {
+	  return toBuffer(buffer).readInt32BE(offset)
+	}
+
+	function readInt32LE(buffer, offset) {
+	  return toBuffer(buffer).readInt32LE(offset)
+	}
+
+	function readUInt32BE(buffer, offset) {
+	  return toBuffer(buffer).readUInt32BE(offset)
+	}
+
+	function readUInt32LE(buffer, offset) {
+	  return toBuffer(buffer).readUInt32LE(offset)
+	}
+
+	function writeDoubleBE(buffer, value, offset) {
+	  return toBuffer(buffer).writeDoubleBE(value, offset)
+	}
+
+	function writeDoubleLE(buffer, value, offset) {
+	  return toBuffer(buffer).writeDoubleLE(value, offset)
+	}
+
+	function writeFloatBE(buffer, value, offset) {
+	  return toBuffer(buffer).writeFloatBE(value, offset)
+	}
+
+	function writeFloatLE(buffer, value, offset) {
+	  return toBuffer(buffer).writeFloatLE(value, offset)
+	}
+
+	function writeInt32BE(buffer, value, offset) {
+	  return toBuffer(buffer).writeInt32BE(value, offset)
+	}
+
+	function writeInt32LE(buffer, value, offset) {
+	  return toBuffer(buffer).writeInt32LE(value, offset)
+	}
+
+	function writeUInt32BE(buffer, value, offset) {
+	  return toBuffer(buffer).writeUInt32BE(value, offset)
+	}
+
+	function writeUInt32LE(buffer, value, offset) {
+	  return toBuffer(buffer).writeUInt32LE(value, offset)
+	}
+
+	b4a = {
+	  isBuffer,
+	  isEncoding,
+	  alloc,
+	  allocUnsafe,
+	  allocUnsafeSlow,
+	  byteLength,
+	  compare,
+	  concat,
+	  copy,
+	  equals,
+	  fill,
+	  from,
+	  includes,
+	  indexOf,
+	  lastIndexOf,
+	  swap16,
+	  swap32,
+	  swap64,
+	  toBuffer,
+	  toString,
+	  toHex,
+	  write,
+	  readDoubleBE,
+	  readDoubleLE,
+	  readFloatBE,
+	  readFloatLE,
+	  readInt32BE,
+	  readInt32LE,
+	  readUInt32BE,
+	  readUInt32LE,
+	  writeDoubleBE,
+	  writeDoubleLE,
+	  writeFloatBE,
+	  writeFloatLE,
+	  writeInt32BE,
+	  writeInt32LE,
+	  writeUInt32BE,
+	  writeUInt32LE
+	};
+	return b4a;
+}
+
+var passThroughDecoder;
+var hasRequiredPassThroughDecoder;
+
+function requirePassThroughDecoder () {
+	if (hasRequiredPassThroughDecoder) return passThroughDecoder;
+	hasRequiredPassThroughDecoder = 1;
+	const b4a = requireB4a();
+
+	passThroughDecoder = class PassThroughDecoder {
+	  constructor(encoding) {
+	    this.encoding = encoding;
+	  }
+
+	  get remaining() {
+	    return 0
+	  }
+
+	  decode(data) {
+	    return b4a.toString(data, this.encoding)
+	  }
+
+	  flush() {
+	    return ''
+	  }
+	};
+	return passThroughDecoder;
+}
+
+var utf8Decoder;
+var hasRequiredUtf8Decoder;
+
+function requireUtf8Decoder () {
+	if (hasRequiredUtf8Decoder) return utf8Decoder;
+	hasRequiredUtf8Decoder = 1;
+	const b4a = requireB4a();
+
+	/**
+	 * https://encoding.spec.whatwg.org/#utf-8-decoder
+	 */
+	utf8Decoder = class UTF8Decoder {
+	  constructor() {
+	    this._reset();
+	  }
+
+	  get remaining() {
+	    return this.bytesSeen
+	  }
+
+	  decode(data) {
+	    if (data.byteLength === 0) return ''
+
+	    if (this.bytesNeeded === 0 && trailingIncomplete(data, 0) === 0) {
+	      this.bytesSeen = trailingBytesSeen(data);
+	      return b4a.toString(data, 'utf8')
+	    }
+
+	    let result = '';
+	    let start = 0;
+
+	    if (this.bytesNeeded > 0) {
+	      while (start < data.byteLength) {
+	        const byte = data[start];
+
+	        if (byte < this.lowerBoundary || byte > this.upperBoundary) {
+	          result += '\ufffd';
+	          this._reset();
+	          break
+	        }
+
+	        this.lowerBoundary = 0x80;
+	        this.upperBoundary = 0xbf;
+	        this.codePoint = (this.codePoint << 6) | (byte & 0x3f);
+	        this.bytesSeen++;
+	        start++;
+
+	        if (this.bytesSeen === this.bytesNeeded) {
+	          result += String.fromCodePoint(this.codePoint);
+	          this._reset();
+	          break
+	        }
+	      }
+
+	      if (this.bytesNeeded > 0) return result
+	    }
+
+	    const trailing = trailingIncomplete(data, start);
+	    const end = data.byteLength - trailing;
+
+	    if (end > start) result += b4a.toString(data, 'utf8', start, end);
+
+	    for (let i = end; i < data.byteLength; i++) {
+	      const byte = data[i];
+
+	      if (this.bytesNeeded === 0) {
+	        if (byte <= 0x7f) {
+	          this.bytesSeen = 0;
+	          result += String.fromCharCode(byte);
+	        } else if (byte >= 0xc2 && byte <= 0xdf) {
+	          this.bytesNeeded = 2;
+	          this.bytesSeen = 1;
+	          this.codePoint = byte & 0x1f;
+	        } else if (byte >= 0xe0 && byte <= 0xef) {
+	          if (byte === 0xe0) this.lowerBoundary = 0xa0;
+	          else if (byte === 0xed) this.upperBoundary = 0x9f;
+	          this.bytesNeeded = 3;
+	          this.bytesSeen = 1;
+	          this.codePoint = byte & 0xf;
+	        } else if (byte >= 0xf0 && byte <= 0xf4) {
+	          if (byte === 0xf0) this.lowerBoundary = 0x90;
+	          else if (byte === 0xf4) this.upperBoundary = 0x8f;
+	          this.bytesNeeded = 4;
+	          this.bytesSeen = 1;
+	          this.codePoint = byte & 0x7;
+	        } else {
+	          this.bytesSeen = 1;
+	          result += '\ufffd';
+	        }
+
+	        continue
+	      }
+
+	      if (byte < this.lowerBoundary || byte > this.upperBoundary) {
+	        result += '\ufffd';
+	        i--;
+	        this._reset();
+
+	        continue
+	      }
+
+	      this.lowerBoundary = 0x80;
+	      this.upperBoundary = 0xbf;
+
+	      this.codePoint = (this.codePoint << 6) | (byte & 0x3f);
+	      this.bytesSeen++;
+
+	      if (this.bytesSeen === this.bytesNeeded) {
+	        result += String.fromCodePoint(this.codePoint);
+	        this._reset();
+	      }
+	    }
+
+	    return result
+	  }
+
+	  flush() {
+	    const result = this.bytesNeeded > 0 ? '\ufffd' : '';
+	    this._reset();
+	    return result
+	  }
+
+	  _reset() {
+	    this.codePoint = 0;
+	    this.bytesNeeded = 0;
+	    this.bytesSeen = 0;
+	    this.lowerBoundary = 0x80;
+	    this.upperBoundary = 0xbf;
+	  }
+	};
+
+	function trailingIncomplete(data, start) {
+	  const len = data.byteLength;
+	  if (len <= start) return 0
+
+	  const limit = Math.max(start, len - 4);
+
+	  let i = len - 1;
+	  while (i > limit && (data[i] & 0xc0) === 0x80) i--;
+
+	  if (i < start) return 0
+
+	  const byte = data[i];
+
+	  let needed;
+	  if (byte <= 0x7f) return 0
+	  if (byte >= 0xc2 && byte <= 0xdf) needed = 2;
+	  else if (byte >= 0xe0 && byte <= 0xef) needed = 3;
+	  else if (byte >= 0xf0 && byte <= 0xf4) needed = 4;
+	  else return 0
+
+	  const available = len - i;
+	  return available < needed ? available : 0
+	}
+
+	function trailingBytesSeen(data) {
+	  const len = data.byteLength;
+	  if (len === 0) return 0
+
+	  const last = data[len - 1];
+
+	  if (last <= 0x7f) return 0
+	  if ((last & 0xc0) !== 0x80) return 1
+
+	  const limit = Math.max(0, len - 4);
+
+	  let i = len - 2;
+	  while (i >= limit && (data[i] & 0xc0) === 0x80) i--;
+
+	  if (i < 0) return 1
+
+	  const first = data[i];
+
+	  let needed;
+	  if (first >= 0xc2 && first <= 0xdf) needed = 2;
+	  else if (first >= 0xe0 && first <= 0xef) needed = 3;
+	  else if (first >= 0xf0 && first <= 0xf4) needed = 4;
+	  else return 1
+
+	  if (len - i !== needed) return 1
+
+	  if (needed >= 3) {
+	    const second = data[i + 1];
+	    if (first === 0xe0 && second < 0xa0) return 1
+	    if (first === 0xed && second > 0x9f) return 1
+	    if (first === 0xf0 && second < 0x90) return 1
+	    if (first === 0xf4 && second > 0x8f) return 1
+	  }
+
+	  return 0
+	}
+	return utf8Decoder;
+}
+
+var textDecoder;
+var hasRequiredTextDecoder;
+
+function requireTextDecoder () {
+	if (hasRequiredTextDecoder) return textDecoder;
+	hasRequiredTextDecoder = 1;
+	const PassThroughDecoder = requirePassThroughDecoder();
+	const UTF8Decoder = requireUtf8Decoder();
+
+	textDecoder = class TextDecoder {
+	  constructor(encoding = 'utf8') {
+	    this.encoding = normalizeEncoding(encoding);
+
+	    switch (this.encoding) {
+	      case 'utf8':
+	        this.decoder = new UTF8Decoder();
+	        break
+	      case 'utf16le':
+	      case 'base64':
+	        throw new Error('Unsupported encoding: ' + this.encoding)
+	      default:
+	        this.decoder = new PassThroughDecoder(this.encoding);
+	    }
+	  }
+
+	  get remaining() {
+	    return this.decoder.remaining
+	  }
+
+	  push(data) {
+	    if (typeof data === 'string') return data
+	    return this.decoder.decode(data)
+	  }
+
+	  // For Node.js compatibility
+	  write(data) {
+	    return this.push(data)
+	  }
+
+	  end(data) {
+	    let result = '';
+	    if (data) result = this.push(data);
+	    result += this.decoder.flush();
+	    return result
+	  }
+	};
+
+	function normalizeEncoding(encoding) {
+	  encoding = encoding.toLowerCase();
+
+	  switch (encoding) {
+	    case 'utf8':
+	    case 'utf-8':
+	      return 'utf8'
+	    case 'ucs2':
+	    case 'ucs-2':
+	    case 'utf16le':
+	    case 'utf-16le':
+	      return 'utf16le'
+	    case 'latin1':
+	    case 'binary':
+	      return 'latin1'
+	    case 'base64':
+	    case 'ascii':
+	    case 'hex':
+	      return encoding
+	    default:
+	      throw new Error('Unknown encoding: ' + encoding)
+	  }
+	}
+	return textDecoder;
+}
+
+var errors;
+var hasRequiredErrors;
+
+function requireErrors () {
+	if (hasRequiredErrors) return errors;
+	hasRequiredErrors = 1;
+	errors = class StreamError extends Error {
+	  constructor(msg, code, fn = StreamError) {
+	    super(msg);
+
+	    this.code = code;
+
+	    if (Error.captureStackTrace) {
+	      Error.captureStackTrace(this, fn);
+	    }
+	  }
+
+	  static isStreamDestroyed(err) {
+	    return err && err.code === 'STREAM_DESTROYED'
+	  }
+
+	  static isPrematureClose(err) {
+	    return err && err.code === 'PREMATURE_CLOSE'
+	  }
+
+	  static isAborted(err) {
+	    return err && err.code === 'ABORTED'
+	  }
+
+	  static isBadArgument(err) {
+	    return err && err.code === 'BAD_ARGUMENT'
+	  }
+
+	  get name() {
+	    return 'StreamError'
+	  }
+
+	  static STREAM_DESTROYED() {
+	    return new StreamError('Stream was destroyed', 'STREAM_DESTROYED', StreamError.STREAM_DESTROYED)
+	  }
+
+	  static PREMATURE_CLOSE(msg = 'Premature close') {
+	    return new StreamError(msg, 'PREMATURE_CLOSE', StreamError.PREMATURE_CLOSE)
+	  }
+
+	  static ABORTED() {
+	    return new StreamError('Stream aborted', 'ABORTED', StreamError.ABORTED)
+	  }
+
+	  static BAD_ARGUMENT(msg = 'Bad argument') {
+	    return new StreamError(msg, 'BAD_ARGUMENT', StreamError.BAD_ARGUMENT)
+	  }
+	};
+	return errors;
+}
+
+var streamx;
+var hasRequiredStreamx;
+
+function requireStreamx () {
+	if (hasRequiredStreamx) return streamx;
+	hasRequiredStreamx = 1;
+	const { EventEmitter } = require_default();
+	const FIFO = requireFastFifo();
+	const TextDecoder = requireTextDecoder();
+
+	const StreamError = requireErrors();
+
+	// if we do a future major, expect queue microtask to be there always, for now a bit defensive
+	const qmt =
+	  typeof queueMicrotask === 'undefined' ? (fn) => commonjsGlobal.process.nextTick(fn) : queueMicrotask;
+
+	// 29 bits used total (4 from shared, 14 from read, and 11 from write)
+	const MAX = (1 << 29) - 1;
+
+	// Shared state
+	const OPENING = 0b0001;
+	const PREDESTROYING = 0b0010;
+	const DESTROYING = 0b0100;
+	const DESTROYED = 0b1000;
+
+	const NOT_OPENING = MAX ^ OPENING;
+	const NOT_PREDESTROYING = MAX ^ PREDESTROYING;
+
+	// Read state (4 bit offset from shared state)
+	const READ_ACTIVE = 0b00000000000001 << 4;
+	const READ_UPDATING = 0b00000000000010 << 4;
+	const READ_PRIMARY = 0b00000000000100 << 4;
+	const READ_QUEUED = 0b00000000001000 << 4;
+	const READ_RESUMED = 0b00000000010000 << 4;
+	const READ_PIPE_DRAINED = 0b00000000100000 << 4;
+	const READ_ENDING = 0b00000001000000 << 4;
+	const READ_EMIT_DATA = 0b00000010000000 << 4;
+	const READ_EMIT_READABLE = 0b00000100000000 << 4;
+	const READ_EMITTED_READABLE = 0b00001000000000 << 4;
+	const READ_DONE = 0b00010000000000 << 4;
+	const READ_NEXT_TICK = 0b00100000000000 << 4;
+	const READ_NEEDS_PUSH = 0b01000000000000 << 4;
+	const READ_READ_AHEAD = 0b10000000000000 << 4;
+
+	// Combined read state
+	const READ_FLOWING = READ_RESUMED | READ_PIPE_DRAINED;
+	const READ_ACTIVE_AND_NEEDS_PUSH = READ_ACTIVE | READ_NEEDS_PUSH;
+	const READ_PRIMARY_AND_ACTIVE = READ_PRIMARY | READ_ACTIVE;
+	const READ_EMIT_READABLE_AND_QUEUED = READ_EMIT_READABLE | READ_QUEUED;
+	const READ_RESUMED_READ_AHEAD = READ_RESUMED | READ_READ_AHEAD;
+
+	const READ_NOT_ACTIVE = MAX ^ READ_ACTIVE;
+	const READ_NON_PRIMARY = MAX ^ READ_PRIMARY;
+	const READ_NON_PRIMARY_AND_PUSHED = MAX ^ (READ_PRIMARY | READ_NEEDS_PUSH);
+	const READ_PUSHED = MAX ^ READ_NEEDS_PUSH;
+	const READ_PAUSED = MAX ^ READ_RESUMED;
+	const READ_NOT_QUEUED = MAX ^ (READ_QUEUED | READ_EMITTED_READABLE);
+	const READ_NOT_ENDING = MAX ^ READ_ENDING;
+	const READ_PIPE_NOT_DRAINED = MAX ^ READ_FLOWING;
+	const READ_NOT_NEXT_TICK = MAX ^ READ_NEXT_TICK;
+	const READ_NOT_UPDATING = MAX ^ READ_UPDATING;
+	const READ_NO_READ_AHEAD = MAX ^ READ_READ_AHEAD;
+	const READ_PAUSED_NO_READ_AHEAD = MAX ^ READ_RESUMED_READ_AHEAD;
+
+	// Write state (18 bit offset, 4 bit offset from shared state and 14 from read state)
+	const WRITE_ACTIVE = 0b00000000001 << 18;
+	const WRITE_UPDATING = 0b00000000010 << 18;
+	const WRITE_PRIMARY = 0b00000000100 << 18;
+	const WRITE_QUEUED = 0b00000001000 << 18;
+	const WRITE_UNDRAINED = 0b00000010000 << 18;
+	const WRITE_DONE = 0b00000100000 << 18;
+	const WRITE_EMIT_DRAIN = 0b00001000000 << 18;
+	const WRITE_NEXT_TICK = 0b00010000000 << 18;
+	const WRITE_WRITING = 0b00100000000 << 18;
+	const WRITE_FINISHING = 0b01000000000 << 18;
+	const WRITE_CORKED = 0b10000000000 << 18;
+
+	const WRITE_NOT_ACTIVE = MAX ^ (WRITE_ACTIVE | WRITE_WRITING);
+	const WRITE_NON_PRIMARY = MAX ^ WRITE_PRIMARY;
+	const WRITE_NOT_FINISHING = MAX ^ (WRITE_ACTIVE | WRITE_FINISHING);
+	const WRITE_DRAINED = MAX ^ WRITE_UNDRAINED;
+	const WRITE_NOT_QUEUED = MAX ^ WRITE_QUEUED;
+	const WRITE_NOT_NEXT_TICK = MAX ^ WRITE_NEXT_TICK;
+	const WRITE_NOT_UPDATING = MAX ^ WRITE_UPDATING;
+	const WRITE_NOT_CORKED = MAX ^ WRITE_CORKED;
+
+	// Combined shared state
+	const ACTIVE = READ_ACTIVE | WRITE_ACTIVE;
+	const NOT_ACTIVE = MAX ^ ACTIVE;
+	const DONE = READ_DONE | WRITE_DONE;
+	const DESTROY_STATUS = DESTROYING | DESTROYED | PREDESTROYING;
+	const OPEN_STATUS = DESTROY_STATUS | OPENING;
+	const AUTO_DESTROY = DESTROY_STATUS | DONE;
+	const NON_PRIMARY = WRITE_NON_PRIMARY & READ_NON_PRIMARY;
+	const ACTIVE_OR_TICKING = WRITE_NEXT_TICK | READ_NEXT_TICK;
+	const TICKING = ACTIVE_OR_TICKING & NOT_ACTIVE;
+	const IS_OPENING = OPEN_STATUS | TICKING;
+
+	// Combined shared state and read state
+	const READ_PRIMARY_STATUS = OPEN_STATUS | READ_ENDING | READ_DONE;
+	const READ_STATUS = OPEN_STATUS | READ_DONE | READ_QUEUED;
+	const READ_ENDING_STATUS = OPEN_STATUS | READ_ENDING | READ_QUEUED;
+	const READ_READABLE_STATUS = OPEN_STATUS | READ_EMIT_READABLE | READ_QUEUED | READ_EMITTED_READABLE;
+	const SHOULD_NOT_READ =
+	  OPEN_STATUS | READ_ACTIVE | READ_ENDING | READ_DONE | READ_NEEDS_PUSH | READ_READ_AHEAD;
+	const READ_BACKPRESSURE_STATUS = DESTROY_STATUS | READ_ENDING | READ_DONE;
+	const READ_UPDATE_SYNC_STATUS = READ_UPDATING | OPEN_STATUS | READ_NEXT_TICK | READ_PRIMARY;
+	const READ_NEXT_TICK_OR_OPENING = READ_NEXT_TICK | OPENING;
+
+	// Combined write state
+	const WRITE_PRIMARY_STATUS = OPEN_STATUS | WRITE_FINISHING | WRITE_DONE;
+	const WRITE_QUEUED_AND_UNDRAINED = WRITE_QUEUED | WRITE_UNDRAINED;
+	const WRITE_QUEUED_AND_ACTIVE = WRITE_QUEUED | WRITE_ACTIVE;
+	const WRITE_DRAIN_STATUS = WRITE_QUEUED | WRITE_UNDRAINED | OPEN_STATUS | WRITE_ACTIVE;
+	const WRITE_STATUS = OPEN_STATUS | WRITE_ACTIVE | WRITE_QUEUED | WRITE_CORKED;
+	const WRITE_PRIMARY_AND_ACTIVE = WRITE_PRIMARY | WRITE_ACTIVE;
+	const WRITE_ACTIVE_AND_WRITING = WRITE_ACTIVE | WRITE_WRITING;
+	const WRITE_FINISHING_STATUS = OPEN_STATUS | WRITE_FINISHING | WRITE_QUEUED_AND_ACTIVE | WRITE_DONE;
+	const WRITE_BACKPRESSURE_STATUS = WRITE_UNDRAINED | DESTROY_STATUS | WRITE_FINISHING | WRITE_DONE;
+	const WRITE_UPDATE_SYNC_STATUS = WRITE_UPDATING | OPEN_STATUS | WRITE_NEXT_TICK | WRITE_PRIMARY;
+	const WRITE_DROP_DATA = WRITE_FINISHING | WRITE_DONE | DESTROY_STATUS;
+
+	const asyncIterator = Symbol.asyncIterator || Symbol('asyncIterator');
+
+	class WritableState {
+	  constructor(
+	    stream,
+	    { highWaterMark = 16384, map = null, mapWritable, byteLength, byteLengthWritable } = {}
+	  ) {
+	    this.stream = stream;
+	    this.queue = new FIFO();
+	    this.highWaterMark = highWaterMark;
+	    this.buffered = 0;
+	    this.error = null;
+	    this.pipeline = null;
+	    this.drains = null; // if we add more seldomly used helpers we might them into a subobject so its a single ptr
+	    this.byteLength = byteLengthWritable || byteLength || defaultByteLength;
+	    this.map = mapWritable || map;
+	    this.afterWrite = afterWrite.bind(this);
+	    this.afterUpdateNextTick = updateWriteNT.bind(this);
+	  }
+
+	  get ending() {
+	    return (this.stream._duplexState & WRITE_FINISHING) !== 0
+	  }
+
+	  get ended() {
+	    return (this.stream._duplexState & WRITE_DONE) !== 0
+	  }
+
+	  push(data) {
+	    if ((this.stream._duplexState & WRITE_DROP_DATA) !== 0) return false
+	    if (this.map !== null) data = this.map(data);
+
+	    this.buffered += this.byteLength(data);
+	    this.queue.push(data);
+
+	    if (this.buffered < this.highWaterMark) {
+	      this.stream._duplexState |= WRITE_QUEUED;
+	      return true
+	    }
+
+	    this.stream._duplexState |= WRITE_QUEUED_AND_UNDRAINED;
+	    return false
+	  }
+
+	  shift() {
+	    const data = this.queue.shift();
+
+	    this.buffered -= this.byteLength(data);
+	    if (this.buffered === 0) this.stream._duplexState &= WRITE_NOT_QUEUED;
+
+	    return data
+	  }
+
+	  end(data) {
+	    if (typeof data === 'function') {
+	      this.stream.once('finish', data);
+	    } else if (data !== undefined && data !== null) {
+	      this.push(data);
+	    }
+
+	    this.stream._duplexState = (this.stream._duplexState | WRITE_FINISHING) & WRITE_NON_PRIMARY;
+	  }
+
+	  autoBatch(data, cb) {
+	    const buffer = [];
+	    const stream = this.stream;
+
+	    buffer.push(data);
+	    while ((stream._duplexState & WRITE_STATUS) === WRITE_QUEUED_AND_ACTIVE) {
+	      buffer.push(stream._writableState.shift());
+	    }
+
+	    if ((stream._duplexState & OPEN_STATUS) !== 0) return cb(null)
+	    stream._writev(buffer, cb);
+	  }
+
+	  update() {
+	    const stream = this.stream;
+
+	    stream._duplexState |= WRITE_UPDATING;
+
+	    do {
+	      while ((stream._duplexState & WRITE_STATUS) === WRITE_QUEUED) {
+	        const data = this.shift();
+	        stream._duplexState |= WRITE_ACTIVE_AND_WRITING;
+	        stream._write(data, this.afterWrite);
+	      }
+
+	      if ((stream._duplexState & WRITE_PRIMARY_AND_ACTIVE) === 0) this.updateNonPrimary();
+	    } while (this.continueUpdate() === true)
+
+	    stream._duplexState &= WRITE_NOT_UPDATING;
+	  }
+
+	  updateNonPrimary() {
+	    const stream = this.stream;
+
+	    if ((stream._duplexState & WRITE_FINISHING_STATUS) === WRITE_FINISHING) {
+	      stream._duplexState = stream._duplexState | WRITE_ACTIVE;
+	      stream._final(afterFinal.bind(this));
+	      return
+	    }
+
+	    if ((stream._duplexState & DESTROY_STATUS) === DESTROYING) {
+	      if ((stream._duplexState & ACTIVE_OR_TICKING) === 0) {
+	        stream._duplexState |= ACTIVE;
+	        stream._destroy(afterDestroy.bind(this));
+	      }
+	      return
+	    }
+
+	    if ((stream._duplexState & IS_OPENING) === OPENING) {
+	      stream._duplexState = (stream._duplexState | ACTIVE) & NOT_OPENING;
+	      stream._open(afterOpen.bind(this));
+	    }
+	  }
+
+	  continueUpdate() {
+	    if ((this.stream._duplexState & WRITE_NEXT_TICK) === 0) return false
+	    this.stream._duplexState &= WRITE_NOT_NEXT_TICK;
+	    return true
+	  }
+
+	  updateCallback() {
+	    if ((this.stream._duplexState & WRITE_UPDATE_SYNC_STATUS) === WRITE_PRIMARY) {
+	      this.update();
+	    } else {
+	      this.updateNextTick();
+	    }
+	  }
+
+	  updateNextTick() {
+	    if ((this.stream._duplexState & WRITE_NEXT_TICK) !== 0) return
+	    this.stream._duplexState |= WRITE_NEXT_TICK;
+	    if ((this.stream._duplexState & WRITE_UPDATING) === 0) qmt(this.afterUpdateNextTick);
+	  }
+	}
+
+	class ReadableState {
+	  constructor(
+	    stream,
+	    { highWaterMark = 16384, map = null, mapReadable, byteLength, byteLengthReadable } = {}
+	  ) {
+	    this.stream = stream;
+	    this.queue = new FIFO();
+	    this.highWaterMark = highWaterMark === 0 ? 1 : highWaterMark;
+	    this.buffered = 0;
+	    this.readAhead = highWaterMark > 0;
+	    this.error = null;
+	    this.pipeline = null;
+	    this.byteLength = byteLengthReadable || byteLength || defaultByteLength;
+	    this.map = mapReadable || map;
+	    this.pipeTo = null;
+	    this.afterRead = afterRead.bind(this);
+	    this.afterUpdateNextTick = updateReadNT.bind(this);
+	  }
+
+	  get ending() {
+	    return (this.stream._duplexState & READ_ENDING) !== 0
+	  }
+
+	  get ended() {
+	    return (this.stream._duplexState & READ_DONE) !== 0
+	  }
+
+	  pipe(pipeTo, cb) {
+	    if (this.pipeTo !== null) throw StreamError.BAD_ARGUMENT('Can only pipe to one destination')
+	    if (typeof cb !== 'function') cb = null;
+
+	    this.stream._duplexState |= READ_PIPE_DRAINED;
+	    this.pipeTo = pipeTo;
+	    this.pipeline = new Pipeline(this.stream, pipeTo, cb);
+
+	    if (cb) this.stream.on('error', noop); // We already error handle this so supress crashes
+
+	    if (isStreamx(pipeTo)) {
+	      pipeTo._writableState.pipeline = this.pipeline;
+	      if (cb) pipeTo.on('error', noop); // We already error handle this so supress crashes
+	      pipeTo.on('finish', this.pipeline.finished.bind(this.pipeline)); // TODO: just call finished from pipeTo itself
+	    } else {
+	      const onerror = this.pipeline.done.bind(this.pipeline, pipeTo);
+	      const onclose = this.pipeline.done.bind(this.pipeline, pipeTo, null); // onclose has a weird bool arg
+	      pipeTo.on('error', onerror);
+	      pipeTo.on('close', onclose);
+	      pipeTo.on('finish', this.pipeline.finished.bind(this.pipeline));
+	    }
+
+	    pipeTo.on('drain', afterDrain.bind(this));
+	    this.stream.emit('piping', pipeTo);
+	    pipeTo.emit('pipe', this.stream);
+	  }
+
+	  push(data) {
+	    const stream = this.stream;
+
+	    if (data === null) {
+	      this.highWaterMark = 0;
+	      stream._duplexState = (stream._duplexState | READ_ENDING) & READ_NON_PRIMARY_AND_PUSHED;
+	      return false
+	    }
+
+	    if (this.map !== null) {
+	      data = this.map(data);
+	      if (data === null) {
+	        stream._duplexState &= READ_PUSHED;
+	        return this.buffered < this.highWaterMark
+	      }
+	    }
+
+	    this.buffered += this.byteLength(data);
+	    this.queue.push(data);
+
+	    stream._duplexState = (stream._duplexState | READ_QUEUED) & READ_PUSHED;
+
+	    return this.buffered < this.highWaterMark
+	  }
+
+	  shift() {
+	    const data = this.queue.shift();
+
+	    this.buffered -= this.byteLength(data);
+	    if (this.buffered === 0) {
+	      this.stream._duplexState &= READ_NOT_QUEUED;
+	    }
+
+	    return data
+	  }
+
+	  unshift(data) {
+	    const pending = [this.map !== null ? this.map(data) : data];
+	    while (this.buffered > 0) pending.push(this.shift());
+
+	    for (let i = 0; i < pending.length - 1; i++) {
+	      const data = pending[i];
+	      this.buffered += this.byteLength(data);
+	      this.queue.push(data);
+	    }
+
+	    this.push(pending[pending.length - 1]);
+	  }
+
+	  read() {
+	    const stream = this.stream;
+
+	    if ((stream._duplexState & READ_STATUS) === READ_QUEUED) {
+	      const data = this.shift();
+
+	      if (this.pipeTo !== null && this.pipeTo.write(data) === false) {
+	        stream._duplexState &= READ_PIPE_NOT_DRAINED;
+	      }
+
+	      if ((stream._duplexState & READ_EMIT_DATA) !== 0) {
+	        stream.emit('data', data);
+	      }
+
+	      return data
+	    }
+
+	    if (this.readAhead === false) {
+	      stream._duplexState |= READ_READ_AHEAD;
+	      this.updateNextTick();
+	    }
+
+	    return null
+	  }
+
+	  drain() {
+	    const stream = this.stream;
+
+	    while (
+	      (stream._duplexState & READ_STATUS) === READ_QUEUED &&
+	      (stream._duplexState & READ_FLOWING) !== 0
+	    ) {
+	      const data = this.shift();
+
+	      if (this.pipeTo !== null && this.pipeTo.write(data) === false) {
+	        stream._duplexState &= READ_PIPE_NOT_DRAINED;
+	      }
+
+	      if ((stream._duplexState & READ_EMIT_DATA) !== 0) {
+	        stream.emit('data', data);
+	      }
+	    }
+	  }
+
+	  update() {
+	    const stream = this.stream;
+
+	    stream._duplexState |= READ_UPDATING;
+
+	    do {
+	      this.drain();
+
+	      while (
+	        this.buffered < this.highWaterMark &&
+	        (stream._duplexState & SHOULD_NOT_READ) === READ_READ_AHEAD
+	      ) {
+	        stream._duplexState |= READ_ACTIVE_AND_NEEDS_PUSH;
+	        stream._read(this.afterRead);
+	        this.drain();
+	      }
+
+	      if ((stream._duplexState & READ_READABLE_STATUS) === READ_EMIT_READABLE_AND_QUEUED) {
+	        stream._duplexState |= READ_EMITTED_READABLE;
+	        stream.emit('readable');
+	      }
+
+	      if ((stream._duplexState & READ_PRIMARY_AND_ACTIVE) === 0) {
+	        this.updateNonPrimary();
+	      }
+	    } while (this.continueUpdate() === true)
+
+	    stream._duplexState &= READ_NOT_UPDATING;
+	  }
+
+	  updateNonPrimary() {
+	    const stream = this.stream;
+
+	    if ((stream._duplexState & READ_ENDING_STATUS) === READ_ENDING) {
+	      stream._duplexState = (stream._duplexState | READ_DONE) & READ_NOT_ENDING;
+	      stream.emit('end');
+
+	      if ((stream._duplexState & AUTO_DESTROY) === DONE) {
+	        stream._duplexState |= DESTROYING;
+	      }
+
+	      if (this.pipeTo !== null) {
+	        this.pipeTo.end();
+	      }
+	    }
+
+	    if ((stream._duplexState & DESTROY_STATUS) === DESTROYING) {
+	      if ((stream._duplexState & ACTIVE_OR_TICKING) === 0) {
+	        stream._duplexState |= ACTIVE;
+	        stream._destroy(afterDestroy.bind(this));
+	      }
+	      return
+	    }
+
+	    if ((stream._duplexState & IS_OPENING) === OPENING) {
+	      stream._duplexState = (stream._duplexState | ACTIVE) & NOT_OPENING;
+	      stream._open(afterOpen.bind(this));
+	    }
+	  }
+
+	  continueUpdate() {
+	    if ((this.stream._duplexState & READ_NEXT_TICK) === 0) return false
+	    this.stream._duplexState &= READ_NOT_NEXT_TICK;
+	    return true
+	  }
+
+	  updateCallback() {
+	    if ((this.stream._duplexState & READ_UPDATE_SYNC_STATUS) === READ_PRIMARY) {
+	      this.update();
+	    } else {
+	      this.updateNextTick();
+	    }
+	  }
+
+	  updateNextTickIfOpen() {
+	    if ((this.stream._duplexState & READ_NEXT_TICK_OR_OPENING) !== 0) return
+	    this.stream._duplexState |= READ_NEXT_TICK;
+	    if ((this.stream._duplexState & READ_UPDATING) === 0) qmt(this.afterUpdateNextTick);
+	  }
+
+	  updateNextTick() {
+	    if ((this.stream._duplexState & READ_NEXT_TICK) !== 0) return
+	    this.stream._duplexState |= READ_NEXT_TICK;
+	    if ((this.stream._duplexState & READ_UPDATING) === 0) qmt(this.afterUpdateNextTick);
+	  }
+	}
+
+	class TransformState {
+	  constructor(stream) {
+	    this.data = null;
+	    this.afterTransform = afterTransform.bind(stream);
+	    this.afterFinal = null;
+	  }
+	}
+
+	class Pipeline {
+	  constructor(src, dst, cb) {
+	    this.from = src;
+	    this.to = dst;
+	    this.afterPipe = cb;
+	    this.error = null;
+	    this.pipeToFinished = false;
+	  }
+
+	  finished() {
+	    this.pipeToFinished = true;
+	  }
+
+	  done(stream, err) {
+	    if (err) this.error = err;
+
+	    if (stream === this.to) {
+	      this.to = null;
+
+	      if (this.from !== null) {
+	        if ((this.from._duplexState & READ_DONE) === 0 || !this.pipeToFinished) {
+	          this.from.destroy(this.error || StreamError.PREMATURE_CLOSE('Writable stream closed'));
+	        }
+	        return
+	      }
+	    }
+
+	    if (stream === this.from) {
+	      this.from = null;
+
+	      if (this.to !== null) {
+	        if ((stream._duplexState & READ_DONE) === 0) {
+	          this.to.destroy(this.error || StreamError.PREMATURE_CLOSE('Readable stream closed'));
+	        }
+	        return
+	      }
+	    }
+
+	    if (this.afterPipe !== null) this.afterPipe(this.error);
+	    this.to = this.from = this.afterPipe = null;
+	  }
+	}
+
+	function afterDrain() {
+	  this.stream._duplexState |= READ_PIPE_DRAINED;
+	  this.updateCallback();
+	}
+
+	function afterFinal(err) {
+	  const stream = this.stream;
+	  if (err) stream.destroy(err);
+
+	  if ((stream._duplexState & DESTROY_STATUS) === 0) {
+	    stream._duplexState |= WRITE_DONE;
+	    stream.emit('finish');
+	  }
+
+	  if ((stream._duplexState & AUTO_DESTROY) === DONE) {
+	    stream._duplexState |= DESTROYING;
+	  }
+
+	  stream._duplexState &= WRITE_NOT_FINISHING;
+
+	  // no need to wait the extra tick here, so we short circuit that
+	  if ((stream._duplexState & WRITE_UPDATING) === 0) {
+	    this.update();
+	  } else {
+	    this.updateNextTick();
+	  }
+	}
+
+	function afterDestroy(err) {
+	  const stream = this.stream;
+
+	  if (!err && !StreamError.isStreamDestroyed(this.error)) err = this.error;
+	  if (err) stream.emit('error', err);
+
+	  stream._duplexState |= DESTROYED;
+	  stream.emit('close');
+
+	  const rs = stream._readableState;
+	  const ws = stream._writableState;
+
+	  if (rs !== null && rs.pipeline !== null) {
+	    rs.pipeline.done(stream, err);
+	  }
+
+	  if (ws !== null) {
+	    while (ws.drains !== null && ws.drains.length > 0) {
+	      ws.drains.shift().resolve(false);
+	    }
+
+	    if (ws.pipeline !== null) {
+	      ws.pipeline.done(stream, err);
+	    }
+	  }
+	}
+
+	function afterWrite(err) {
+	  const stream = this.stream;
+
+	  if (err) stream.destroy(err);
+	  stream._duplexState &= WRITE_NOT_ACTIVE;
+
+	  if (this.drains !== null) tickDrains(this.drains);
+
+	  if ((stream._duplexState & WRITE_DRAIN_STATUS) === WRITE_UNDRAINED) {
+	    stream._duplexState &= WRITE_DRAINED;
+
+	    if ((stream._duplexState & WRITE_EMIT_DRAIN) === WRITE_EMIT_DRAIN) {
+	      stream.emit('drain');
+	    }
+	  }
+
+	  this.updateCallback();
+	}
+
+	function afterRead(err) {
+	  if (err) this.stream.destroy(err);
+	  this.stream._duplexState &= READ_NOT_ACTIVE;
+
+	  if (this.readAhead === false && (this.stream._duplexState & READ_RESUMED) === 0) {
+	    this.stream._duplexState &= READ_NO_READ_AHEAD;
+	  }
+
+	  this.updateCallback();
+	}
+
+	function updateReadNT() {
+	  if ((this.stream._duplexState & READ_UPDATING) === 0) {
+	    this.stream._duplexState &= READ_NOT_NEXT_TICK;
+	    this.update();
+	  }
+	}
+
+	function updateWriteNT() {
+	  if ((this.stream._duplexState & WRITE_UPDATING) === 0) {
+	    this.stream._duplexState &= WRITE_NOT_NEXT_TICK;
+	    this.update();
+	  }
+	}
+
+	function tickDrains(drains) {
+	  for (let i = 0; i < drains.length; i++) {
+	    // drains.writes are monotonic, so if one is 0 its always the first one
+	    if (--drains[i].writes === 0) {
+	      drains.shift().resolve(true);
+	      i--;
+	    }
+	  }
+	}
+
+	function afterOpen(err) {
+	  const stream = this.stream;
+
+	  if (err) stream.destroy(err);
+
+	  if ((stream._duplexState & DESTROYING) === 0) {
+	    if ((stream._duplexState & READ_PRIMARY_STATUS) === 0) {
+	      stream._duplexState |= READ_PRIMARY;
+	    }
+
+	    if ((stream._duplexState & WRITE_PRIMARY_STATUS) === 0) {
+	      stream._duplexState |= WRITE_PRIMARY;
+	    }
+
+	    stream.emit('open');
+	  }
+
+	  stream._duplexState &= NOT_ACTIVE;
+
+	  if (stream._writableState !== null) {
+	    stream._writableState.updateCallback();
+	  }
+
+	  if (stream._readableState !== null) {
+	    stream._readableState.updateCallback();
+	  }
+	}
+
+	function afterTransform(err, data) {
+	  if (data !== undefined && data !== null) this.push(data);
+	  this._writableState.afterWrite(err);
+	}
+
+	function newListener(name) {
+	  if (this._readableState !== null) {
+	    if (name === 'data') {
+	      this._duplexState |= READ_EMIT_DATA | READ_RESUMED_READ_AHEAD;
+	      this._readableState.updateNextTick();
+	    }
+	    if (name === 'readable') {
+	      this._duplexState |= READ_EMIT_READABLE;
+	      this._readableState.updateNextTick();
+	    }
+	  }
+
+	  if (this._writableState !== null) {
+	    if (name === 'drain') {
+	      this._duplexState |= WRITE_EMIT_DRAIN;
+	      this._writableState.updateNextTick();
+	    }
+	  }
+	}
+
+	class Stream extends EventEmitter {
+	  constructor(opts) {
+	    super();
+
+	    this._duplexState = 0;
+	    this._readableState = null;
+	    this._writableState = null;
+
+	    if (opts) {
+	      if (opts.open) this._open = opts.open;
+	      if (opts.destroy) this._destroy = opts.destroy;
+	      if (opts.predestroy) this._predestroy = opts.predestroy;
+	      if (opts.signal) opts.signal.addEventListener('abort', abort.bind(this));
+	    }
+
+	    this.on('newListener', newListener);
+	  }
+
+	  _open(cb) {
+	    cb(null);
+	  }
+
+	  _destroy(cb) {
+	    cb(null);
+	  }
+
+	  _predestroy() {
+	    // does nothing
+	  }
+
+	  get readable() {
+	    return this._readableState !== null ? true : undefined
+	  }
+
+	  get writable() {
+	    return this._writableState !== null ? true : undefined
+	  }
+
+	  get destroyed() {
+	    return (this._duplexState & DESTROYED) !== 0
+	  }
+
+	  get destroying() {
+	    return (this._duplexState & DESTROY_STATUS) !== 0
+	  }
+
+	  destroy(err) {
+	    if ((this._duplexState & DESTROY_STATUS) === 0) {
+	      if (!err) err = StreamError.STREAM_DESTROYED();
+	      this._duplexState = (this._duplexState | DESTROYING) & NON_PRIMARY;
+
+	      if (this._readableState !== null) {
+	        this._readableState.highWaterMark = 0;
+	        this._readableState.error = err;
+	      }
+
+	      if (this._writableState !== null) {
+	        this._writableState.highWaterMark = 0;
+	        this._writableState.error = err;
+	      }
+
+	      this._duplexState |= PREDESTROYING;
+	      this._predestroy();
+	      this._duplexState &= NOT_PREDESTROYING;
+
+	      if (this._readableState !== null) {
+	        this._readableState.updateNextTick();
+	      }
+
+	      if (this._writableState !== null) {
+	        this._writableState.updateNextTick();
+	      }
+	    }
+	  }
+	}
+
+	class Readable extends Stream {
+	  constructor(opts) {
+	    super(opts);
+
+	    this._duplexState |= OPENING | WRITE_DONE | READ_READ_AHEAD;
+	    this._readableState = new ReadableState(this, opts);
+
+	    if (opts) {
+	      if (this._readableState.readAhead === false) this._duplexState &= READ_NO_READ_AHEAD;
+	      if (opts.read) this._read = opts.read;
+	      if (opts.eagerOpen) this._readableState.updateNextTick();
+	      if (opts.encoding) this.setEncoding(opts.encoding);
+	    }
+	  }
+
+	  static deferred(fn, opts) {
+	    const out = new PassThrough(opts);
+
+	    fn()
+	      .then((src) => {
+	        if (src === null) return out.end()
+	        if (out.destroying) return
+	        pipeline(src, out, noop);
+	      })
+	      .catch((err) => out.destroy(err));
+
+	    return out
+	  }
+
+	  setEncoding(encoding) {
+	    const dec = new TextDecoder(encoding);
+	    const map = this._readableState.map || echo;
+	    this._readableState.map = mapOrSkip;
+	    return this
+
+	    function mapOrSkip(data) {
+	      const next = dec.push(data);
+	      return next === '' && (data.byteLength !== 0 || dec.remaining > 0) ? null : map(next)
+	    }
+	  }
+
+	  _read(cb) {
+	    cb(null);
+	  }
+
+	  pipe(dest, cb) {
+	    this._readableState.updateNextTick();
+	    this._readableState.pipe(dest, cb);
+	    return dest
+	  }
+
+	  read() {
+	    this._readableState.updateNextTick();
+	    return this._readableState.read()
+	  }
+
+	  push(data) {
+	    this._readableState.updateNextTickIfOpen();
+	    return this._readableState.push(data)
+	  }
+
+	  unshift(data) {
+	    this._readableState.updateNextTickIfOpen();
+	    return this._readableState.unshift(data)
+	  }
+
+	  resume() {
+	    this._duplexState |= READ_RESUMED_READ_AHEAD;
+	    this._readableState.updateNextTick();
+	    return this
+	  }
+
+	  pause() {
+	    this._duplexState &=
+	      this._readableState.readAhead === false ? READ_PAUSED_NO_READ_AHEAD : READ_PAUSED;
+	    return this
+	  }
+
+	  static _fromAsyncIterator(ite, opts) {
+	    let destroy;
+
+	    const rs = new Readable({
+	      ...opts,
+	      read(cb) {
+	        ite.next().then(push).then(cb.bind(null, null)).catch(cb);
+	      },
+	      predestroy() {
+	        destroy = ite.return();
+	      },
+	      destroy(cb) {
+	        if (!destroy) return cb(null)
+	        destroy.then(cb.bind(null, null)).catch(cb);
+	      }
+	    });
+
+	    return rs
+
+	    function push(data) {
+	      if (data.done) rs.push(null);
+	      else rs.push(data.value);
+	    }
+	  }
+
+	  static from(data, opts) {
+	    if (isReadStreamx(data)) return data
+	    if (data[asyncIterator]) return this._fromAsyncIterator(data[asyncIterator](), opts)
+	    if (!Array.isArray(data)) data = data === undefined ? [] : [data];
+
+	    let i = 0;
+	    return new Readable({
+	      ...opts,
+	      read(cb) {
+	        this.push(i === data.length ? null : data[i++]);
+	        cb(null);
+	      }
+	    })
+	  }
+
+	  static isBackpressured(rs) {
+	    return (
+	      (rs._duplexState & READ_BACKPRESSURE_STATUS) !== 0 ||
+	      rs._readableState.buffered >= rs._readableState.highWaterMark
+	    )
+	  }
+
+	  static isPaused(rs) {
+	    return (rs._duplexState & READ_RESUMED) === 0
+	  }
+
+	  [asyncIterator]() {
+	    const stream = this;
+
+	    let error = null;
+	    let promiseResolve = null;
+	    let promiseReject = null;
+
+	    this.on('error', (err) => {
+	      error = err;
+	    });
+	    this.on('readable', onreadable);
+	    this.on('close', onclose);
+
+	    return {
+	      [asyncIterator]() {
+	        return this
+	      },
+	      next() {
+	        return new Promise(function (resolve, reject) {
+	          promiseResolve = resolve;
+	          promiseReject = reject;
+	          const data = stream.read();
+	          if (data !== null) ondata(data);
+	          else if ((stream._duplexState & DESTROYED) !== 0) ondata(null);
+	        })
+	      },
+	      return() {
+	        return destroy(null)
+	      },
+	      throw(err) {
+	        return destroy(err)
+	      }
+	    }
+
+	    function onreadable() {
+	      if (promiseResolve !== null) ondata(stream.read());
+	    }
+
+	    function onclose() {
+	      if (promiseResolve !== null) ondata(null);
+	    }
+
+	    function ondata(data) {
+	      if (promiseReject === null) return
+	      if (error) {
+	        promiseReject(error);
+	      } else if (data === null && (stream._duplexState & READ_DONE) === 0) {
+	        promiseReject(StreamError.STREAM_DESTROYED());
+	      } else {
+	        promiseResolve({ value: data, done: data === null });
+	      }
+	      promiseReject = promiseResolve = null;
+	    }
+
+	    function destroy(err) {
+	      stream.destroy(err);
+	      return new Promise((resolve, reject) => {
+	        if (stream._duplexState & DESTROYED) return resolve({ value: undefined, done: true })
+	        stream.once('close', function () {
+	          if (err) reject(err);
+	          else resolve({ value: undefined, done: true });
+	        });
+	      })
+	    }
+	  }
+	}
+
+	class Writable extends Stream {
+	  constructor(opts) {
+	    super(opts);
+
+	    this._duplexState |= OPENING | READ_DONE;
+	    this._writableState = new WritableState(this, opts);
+
+	    if (opts) {
+	      if (opts.writev) this._writev = opts.writev;
+	      if (opts.write) this._write = opts.write;
+	      if (opts.final) this._final = opts.final;
+	      if (opts.eagerOpen) this._writableState.updateNextTick();
+	    }
+	  }
+
+	  cork() {
+	    this._duplexState |= WRITE_CORKED;
+	  }
+
+	  uncork() {
+	    this._duplexState &= WRITE_NOT_CORKED;
+	    this._writableState.updateNextTick();
+	  }
+
+	  _writev(batch, cb) {
+	    cb(null);
+	  }
+
+	  _write(data, cb) {
+	    this._writableState.autoBatch(data, cb);
+	  }
+
+	  _final(cb) {
+	    cb(null);
+	  }
+
+	  static isBackpressured(ws) {
+	    return (ws._duplexState & WRITE_BACKPRESSURE_STATUS) !== 0
+	  }
+
+	  static drained(ws) {
+	    if (ws.destroyed) return Promise.resolve(false)
+
+	    const state = ws._writableState;
+	    const pending = isWritev(ws) ? Math.min(1, state.queue.length) : state.queue.length;
+	    const writes = pending + (ws._duplexState & WRITE_WRITING ? 1 : 0);
+	    if (writes === 0) return Promise.resolve(true)
+
+	    if (state.drains === null) state.drains = [];
+	    return new Promise((resolve) => {
+	      state.drains.push({ writes, resolve });
+	    })
+	  }
+
+	  write(data) {
+	    this._writableState.updateNextTick();
+	    return this._writableState.push(data)
+	  }
+
+	  end(data) {
+	    this._writableState.updateNextTick();
+	    this._writableState.end(data);
+	    return this
+	  }
+	}
+
+	class Duplex extends Readable {
+	  // and Writable
+	  constructor(opts) {
+	    super(opts);
+
+	    this._duplexState = OPENING | (this._duplexState & READ_READ_AHEAD);
+	    this._writableState = new WritableState(this, opts);
+
+	    if (opts) {
+	      if (opts.writev) this._writev = opts.writev;
+	      if (opts.write) this._write = opts.write;
+	      if (opts.final) this._final = opts.final;
+	    }
+	  }
+
+	  cork() {
+	    this._duplexState |= WRITE_CORKED;
+	  }
+
+	  uncork() {
+	    this._duplexState &= WRITE_NOT_CORKED;
+	    this._writableState.updateNextTick();
+	  }
+
+	  _writev(batch, cb) {
+	    cb(null);
+	  }
+
+	  _write(data, cb) {
+	    this._writableState.autoBatch(data, cb);
+	  }
+
+	  _final(cb) {
+	    cb(null);
+	  }
+
+	  write(data) {
+	    this._writableState.updateNextTick();
+	    return this._writableState.push(data)
+	  }
+
+	  end(data) {
+	    this._writableState.updateNextTick();
+	    this._writableState.end(data);
+	    return this
+	  }
+	}
+
+	class Transform extends Duplex {
+	  constructor(opts) {
+	    super(opts);
+	    this._transformState = new TransformState(this);
+
+	    if (opts) {
+	      if (opts.transform) this._transform = opts.transform;
+	      if (opts.flush) this._flush = opts.flush;
+	    }
+	  }
+
+	  _write(data, cb) {
+	    if (this._readableState.buffered >= this._readableState.highWaterMark) {
+	      this._transformState.data = data;
+	    } else {
+	      this._transform(data, this._transformState.afterTransform);
+	    }
+	  }
+
+	  _read(cb) {
+	    if (this._transformState.data !== null) {
+	      const data = this._transformState.data;
+	      this._transformState.data = null;
+	      cb(null);
+	      this._transform(data, this._transformState.afterTransform);
+	    } else {
+	      cb(null);
+	    }
+	  }
+
+	  destroy(err) {
+	    super.destroy(err);
+	    if (this._transformState.data !== null) {
+	      this._transformState.data = null;
+	      this._transformState.afterTransform();
+	    }
+	  }
+
+	  _transform(data, cb) {
+	    cb(null, data);
+	  }
+
+	  _flush(cb) {
+	    cb(null);
+	  }
+
+	  _final(cb) {
+	    this._transformState.afterFinal = cb;
+	    this._flush(transformAfterFlush.bind(this));
+	  }
+	}
+
+	class PassThrough extends Transform {}
+
+	function transformAfterFlush(err, data) {
+	  const cb = this._transformState.afterFinal;
+	  if (err) return cb(err)
+
+	  if (data !== null && data !== undefined) this.push(data);
+	  this.push(null);
+	  cb(null);
+	}
+
+	function pipelinePromise(...streams) {
+	  return new Promise((resolve, reject) => {
+	    return pipeline(...streams, (err) => {
+	      if (err) return reject(err)
+	      resolve();
+	    })
+	  })
+	}
+
+	function pipeline(stream, ...streams) {
+	  const all = Array.isArray(stream) ? [...stream, ...streams] : [stream, ...streams];
+	  const done = all.length && typeof all[all.length - 1] === 'function' ? all.pop() : null;
+
+	  if (all.length < 2) throw StreamError.BAD_ARGUMENT('Pipeline requires at least 2 streams')
+
+	  let src = all[0];
+	  let dest = null;
+	  let error = null;
+
+	  for (let i = 1; i < all.length; i++) {
+	    dest = all[i];
+
+	    if (isStreamx(src)) {
+	      src.pipe(dest, onerror);
+	    } else {
+	      errorHandle(src, true, i > 1, onerror);
+	      src.pipe(dest);
+	    }
+
+	    src = dest;
+	  }
+
+	  if (done) {
+	    let fin = false;
+
+	    const autoDestroy =
+	      isStreamx(dest) || !!(dest._writableState && dest._writableState.autoDestroy);
+
+	    dest.on('error', (err) => {
+	      if (error === null) error = err;
+	    });
+
+	    dest.on('finish', () => {
+	      fin = true;
+	      if (!autoDestroy) done(error);
+	    });
+
+	    if (autoDestroy) {
+	      dest.on('close', () => done(error || (fin ? null : StreamError.PREMATURE_CLOSE())));
+	    }
+	  }
+
+	  return dest
+
+	  function errorHandle(s, rd, wr, onerror) {
+	    s.on('error', onerror);
+	    s.on('close', onclose);
+
+	    function onclose() {
+	      if (s._readableState && !s._readableState.ended) {
+	        return onerror(StreamError.PREMATURE_CLOSE())
+	      }
+	      if (wr && s._writableState && !s._writableState.ended) {
+	        return onerror(StreamError.PREMATURE_CLOSE())
+	      }
+	    }
+	  }
+
+	  function onerror(err) {
+	    if (!err || error) return
+	    error = err;
+
+	    for (const s of all) {
+	      s.destroy(err);
+	    }
+	  }
+	}
+
+	function echo(s) {
+	  return s
+	}
+
+	function isStream(stream) {
+	  return !!stream._readableState || !!stream._writableState
+	}
+
+	function isStreamx(stream) {
+	  return typeof stream._duplexState === 'number' && isStream(stream)
+	}
+
+	function isEnding(stream) {
+	  return !!stream._readableState && stream._readableState.ending
+	}
+
+	function isEnded(stream) {
+	  return !!stream._readableState && stream._readableState.ended
+	}
+
+	function isFinishing(stream) {
+	  return !!stream._writableState && stream._writableState.ending
+	}
+
+	function isFinished(stream) {
+	  return !!stream._writableState && stream._writableState.ended
+	}
+
+	function getStreamError(stream, opts = {}) {
+	  const err =
+	    (stream._readableState && stream._readableState.error) ||
+	    (stream._writableState && stream._writableState.error);
+
+	  // avoid implicit errors by default
+	  return !opts.all && StreamError.isStreamDestroyed(err) ? null : err
+	}
+
+	function isReadStreamx(stream) {
+	  return isStreamx(stream) && stream.readable
+	}
+
+	function isDisturbed(stream) {
+	  return (
+	    (stream._duplexState & OPENING) !== OPENING ||
+	    (stream._duplexState & DESTROYING) === DESTROYING ||
+	    (stream._duplexState & ACTIVE_OR_TICKING) !== 0
+	  )
+	}
+
+	function isTypedArray(data) {
+	  return typeof data === 'object' && data !== null && typeof data.byteLength === 'number'
+	}
+
+	function defaultByteLength(data) {
+	  return isTypedArray(data) ? data.byteLength : 1024
+	}
+
+	function noop() {}
+
+	function abort() {
+	  this.destroy(StreamError.ABORTED());
+	}
+
+	function isWritev(s) {
+	  return s._writev !== Writable.prototype._writev && s._writev !== Duplex.prototype._writev
+	}
+
+	streamx = {
+	  pipeline,
+	  pipelinePromise,
+	  isStream,
+	  isStreamx,
+	  isEnding,
+	  isEnded,
+	  isFinishing,
+	  isFinished,
+	  isDisturbed,
+	  getStreamError,
+	  Stream,
+	  Writable,
+	  Readable,
+	  Duplex,
+	  Transform,
+	  // Export PassThrough for compatibility with Node.js core's stream module
+	  PassThrough
+	};
+	return streamx;
+}
+
+var headers = {};
+
+var hasRequiredHeaders;
+
+function requireHeaders () {
+	if (hasRequiredHeaders) return headers;
+	hasRequiredHeaders = 1;
+	const b4a = requireB4a();
+
+	const ZEROS = '0000000000000000000';
+	const SEVENS = '7777777777777777777';
+	const ZERO_OFFSET = '0'.charCodeAt(0);
+	const USTAR_MAGIC = b4a.from([0x75, 0x73, 0x74, 0x61, 0x72, 0x00]); // ustar\x00
+	const USTAR_VER = b4a.from([ZERO_OFFSET, ZERO_OFFSET]);
+	const GNU_MAGIC = b4a.from([0x75, 0x73, 0x74, 0x61, 0x72, 0x20]); // ustar\x20
+	const GNU_VER = b4a.from([0x20, 0x00]);
+	const MASK = 0o7777;
+	const MAGIC_OFFSET = 257;
+	const VERSION_OFFSET = 263;
+
+	headers.decodeLongPath = function decodeLongPath (buf, encoding) {
+	  return decodeStr(buf, 0, buf.length, encoding)
+	};
+
+	headers.encodePax = function encodePax (opts) { // TODO: encode more stuff in pax
+	  let result = '';
+	  if (opts.name) result += addLength(' path=' + opts.name + '\n');
+	  if (opts.linkname) result += addLength(' linkpath=' + opts.linkname + '\n');
+	  const pax = opts.pax;
+	  if (pax) {
+	    for (const key in pax) {
+	      result += addLength(' ' + key + '=' + pax[key] + '\n');
+	    }
+	  }
+	  return b4a.from(result)
+	};
+
+	headers.decodePax = function decodePax (buf) {
+	  const result = {};
+
+	  while (buf.length) {
+	    let i = 0;
+	    while (i < buf.length && buf[i] !== 32) i++;
+	    const len = parseInt(b4a.toString(buf.subarray(0, i)), 10);
+	    if (!len) return result
+
+	    const b = b4a.toString(buf.subarray(i + 1, len - 1));
+	    const keyIndex = b.indexOf('=');
+	    if (keyIndex === -1) return result
+	    result[b.slice(0, keyIndex)] = b.slice(keyIndex + 1);
+
+	    buf = buf.subarray(len);
+	  }
+
+	  return result
+	};
+
+	headers.encode = function encode (opts) {
+	  const buf = b4a.alloc(512);
+	  let name = opts.name;
+	  let prefix = '';
+
+	  if (opts.typeflag === 5 && name[name.length - 1] !== '/') name += '/';
+	  if (b4a.byteLength(name) !== name.length) return null // utf-8
+
+	  while (b4a.byteLength(name) > 100) {
+	    const i = name.indexOf('/');
+	    if (i === -1) return null
+	    prefix += prefix ? '/' + name.slice(0, i) : name.slice(0, i);
+	    name = name.slice(i + 1);
+	  }
+
+	  if (b4a.byteLength(name) > 100 || b4a.byteLength(prefix) > 155) return null
+	  if (opts.linkname && b4a.byteLength(opts.linkname) > 100) return null
+
+	  b4a.write(buf, name);
+	  b4a.write(buf, encodeOct(opts.mode & MASK, 6), 100);
+	  b4a.write(buf, encodeOct(opts.uid, 6), 108);
+	  b4a.write(buf, encodeOct(opts.gid, 6), 116);
+	  encodeSize(opts.size, buf, 124);
+	  b4a.write(buf, encodeOct((opts.mtime.getTime() / 1000) | 0, 11), 136);
+
+	  buf[156] = ZERO_OFFSET + toTypeflag(opts.type);
+
+	  if (opts.linkname) b4a.write(buf, opts.linkname, 157);
+
+	  b4a.copy(USTAR_MAGIC, buf, MAGIC_OFFSET);
+	  b4a.copy(USTAR_VER, buf, VERSION_OFFSET);
+	  if (opts.uname) b4a.write(buf, opts.uname, 265);
+	  if (opts.gname) b4a.write(buf, opts.gname, 297);
+	  b4a.write(buf, encodeOct(opts.devmajor || 0, 6), 329);
+	  b4a.write(buf, encodeOct(opts.devminor || 0, 6), 337);
+
+	  if (prefix) b4a.write(buf, prefix, 345);
+
+	  b4a.write(buf, encodeOct(cksum(buf), 6), 148);
+
+	  return buf
+	};
+
+	headers.decode = function decode (buf, filenameEncoding, allowUnknownFormat) {
+	  let typeflag = buf[156] === 0 ? 0 : buf[156] - ZERO_OFFSET;
+
+	  let name = decodeStr(buf, 0, 100, filenameEncoding);
+	  const mode = decodeOct(buf, 100, 8);
+	  const uid = decodeOct(buf, 108, 8);
+	  const gid = decodeOct(buf, 116, 8);
+	  const size = decodeOct(buf, 124, 12);
+	  const mtime = decodeOct(buf, 136, 12);
+	  const type = toType(typeflag);
+	  const linkname = buf[157] === 0 ? null : decodeStr(buf, 157, 100, filenameEncoding);
+	  const uname = decodeStr(buf, 265, 32);
+	  const gname = decodeStr(buf, 297, 32);
+	  const devmajor = decodeOct(buf, 329, 8);
+	  const devminor = decodeOct(buf, 337, 8);
+
+	  const c = cksum(buf);
+
+	  // checksum is still initial value if header was null.
+	  if (c === 8 * 32) return null
+
+	  // valid checksum
+	  if (c !== decodeOct(buf, 148, 8)) throw new Error('Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?')
+
+	  if (isUSTAR(buf)) {
+	    // ustar (posix) format.
+	    // prepend prefix, if present.
+	    if (buf[345]) name = decodeStr(buf, 345, 155, filenameEncoding) + '/' + name;
+	  } else if (isGNU(buf)) ; else {
+	    if (!allowUnknownFormat) {
+	      throw new Error('Invalid tar header: unknown format.')
+	    }
+	  }
+
+	  // to support old tar versions that use trailing / to indicate dirs
+	  if (typeflag === 0 && name && name[name.length - 1] === '/') typeflag = 5;
+
+	  return {
+	    name,
+	    mode,
+	    uid,
+	    gid,
+	    size,
+	    byteOffset: 0,
+	    mtime: new Date(1000 * mtime),
+	    type,
+	    linkname,
+	    uname,
+	    gname,
+	    devmajor,
+	    devminor,
+	    pax: null
+	  }
+	};
+
+	function isUSTAR (buf) {
+	  return b4a.equals(USTAR_MAGIC, buf.subarray(MAGIC_OFFSET, MAGIC_OFFSET + 6))
+	}
+
+	function isGNU (buf) {
+	  return b4a.equals(GNU_MAGIC, buf.subarray(MAGIC_OFFSET, MAGIC_OFFSET + 6)) &&
+	    b4a.equals(GNU_VER, buf.subarray(VERSION_OFFSET, VERSION_OFFSET + 2))
+	}
+
+	function clamp (index, len, defaultValue) {
+	  if (typeof index !== 'number') return defaultValue
+	  index = ~~index; // Coerce to integer.
+	  if (index >= len) return len
+	  if (index >= 0) return index
+	  index += len;
+	  if (index >= 0) return index
+	  return 0
+	}
+
+	function toType (flag) {
+	  switch (flag) {
+	    case 0:
+	      return 'file'
+	    case 1:
+	      return 'link'
+	    case 2:
+	      return 'symlink'
+	    case 3:
+	      return 'character-device'
+	    case 4:
+	      return 'block-device'
+	    case 5:
+	      return 'directory'
+	    case 6:
+	      return 'fifo'
+	    case 7:
+	      return 'contiguous-file'
+	    case 72:
+	      return 'pax-header'
+	    case 55:
+	      return 'pax-global-header'
+	    case 27:
+	      return 'gnu-long-link-path'
+	    case 28:
+	    case 30:
+	      return 'gnu-long-path'
+	  }
+
+	  return null
+	}
+
+	function toTypeflag (flag) {
+	  switch (flag) {
+	    case 'file':
+	      return 0
+	    case 'link':
+	      return 1
+	    case 'symlink':
+	      return 2
+	    case 'character-device':
+	      return 3
+	    case 'block-device':
+	      return 4
+	    case 'directory':
+	      return 5
+	    case 'fifo':
+	      return 6
+	    case 'contiguous-file':
+	      return 7
+	    case 'pax-header':
+	      return 72
+	  }
+
+	  return 0
+	}
+
+	function indexOf (block, num, offset, end) {
+	  for (; offset < end; offset++) {
+	    if (block[offset] === num) return offset
+	  }
+	  return end
+	}
+
+	function cksum (block) {
+	  let sum = 8 * 32;
+	  for (let i = 0; i < 148; i++) sum += block[i];
+	  for (let j = 156; j < 512; j++) sum += block[j];
+	  return sum
+	}
+
+	function encodeOct (val, n) {
+	  val = val.toString(8);
+	  if (val.length > n) return SEVENS.slice(0, n) + ' '
+	  return ZEROS.slice(0, n - val.length) + val + ' '
+	}
+
+	function encodeSizeBin (num, buf, off) {
+	  buf[off] = 0x80;
+	  for (let i = 11; i > 0; i--) {
+	    buf[off + i] = num & 0xff;
+	    num = Math.floor(num / 0x100);
+	  }
+	}
+
+	function encodeSize (num, buf, off) {
+	  if (num.toString(8).length > 11) {
+	    encodeSizeBin(num, buf, off);
+	  } else {
+	    b4a.write(buf, encodeOct(num, 11), off);
+	  }
+	}
+
+	/* Copied from the node-tar repo and modified to meet
+	 * tar-stream coding standard.
+	 *
+	 * Source: https://github.com/npm/node-tar/blob/51b6627a1f357d2eb433e7378e5f05e83b7aa6cd/lib/header.js#L349
+	 */
+	function parse256 (buf) {
+	  // first byte MUST be either 80 or FF
+	  // 80 for positive, FF for 2's comp
+	  let positive;
+	  if (buf[0] === 0x80) positive = true;
+	  else if (buf[0] === 0xFF) positive = false;
+	  else return null
+
+	  // build up a base-256 tuple from the least sig to the highest
+	  const tuple = [];
+	  let i;
+	  for (i = buf.length - 1; i > 0; i--) {
+	    const byte = buf[i];
+	    if (positive) tuple.push(byte);
+	    else tuple.push(0xFF - byte);
+	  }
+
+	  let sum = 0;
+	  const l = tuple.length;
+	  for (i = 0; i < l; i++) {
+	    sum += tuple[i] * Math.pow(256, i);
+	  }
+
+	  return positive ? sum : -1 * sum
+	}
+
+	function decodeOct (val, offset, length) {
+	  val = val.subarray(offset, offset + length);
+	  offset = 0;
+
+	  // If prefixed with 0x80 then parse as a base-256 integer
+	  if (val[offset] & 0x80) {
+	    return parse256(val)
+	  } else {
+	    // Older versions of tar can prefix with spaces
+	    while (offset < val.length && val[offset] === 32) offset++;
+	    const end = clamp(indexOf(val, 32, offset, val.length), val.length, val.length);
+	    while (offset < end && val[offset] === 0) offset++;
+	    if (end === offset) return 0
+	    return parseInt(b4a.toString(val.subarray(offset, end)), 8)
+	  }
+	}
+
+	function decodeStr (val, offset, length, encoding) {
+	  return b4a.toString(val.subarray(offset, indexOf(val, 0, offset, offset + length)), encoding)
+	}
+
+	function addLength (str) {
+	  const len = b4a.byteLength(str);
+	  let digits = Math.floor(Math.log(len) / Math.log(10)) + 1;
+	  if (len + digits >= Math.pow(10, digits)) digits++;
+
+	  return (len + digits) + str
+	}
+	return headers;
+}
+
+var extract;
+var hasRequiredExtract;
+
+function requireExtract () {
+	if (hasRequiredExtract) return extract;
+	hasRequiredExtract = 1;
+	const { Writable, Readable, getStreamError } = requireStreamx();
+	const FIFO = requireFastFifo();
+	const b4a = requireB4a();
+	const headers = requireHeaders();
+
+	const EMPTY = b4a.alloc(0);
+	const MAX_HEADER_SIZE = 4 * 1024 * 1024; // arbitrary big number
+
+	class BufferList {
+	  constructor () {
+	    this.buffered = 0;
+	    this.shifted = 0;
+	    this.queue = new FIFO();
+
+	    this._offset = 0;
+	  }
+
+	  push (buffer) {
+	    this.buffered += buffer.byteLength;
+	    this.queue.push(buffer);
+	  }
+
+	  shiftFirst (size) {
+	    return this.buffered === 0 ? null : this._next(size)
+	  }
+
+	  shift (size) {
+	    if (size > this.buffered) return null
+	    if (size === 0) return EMPTY
+
+	    let chunk = this._next(size);
+
+	    if (size === chunk.byteLength) return chunk // likely case
+
+	    const chunks = [chunk];
+
+	    while ((size -= chunk.byteLength) > 0) {
+	      chunk = this._next(size);
+	      chunks.push(chunk);
+	    }
+
+	    return b4a.concat(chunks)
+	  }
+
+	  _next (size) {
+	    const buf = this.queue.peek();
+	    const rem = buf.byteLength - this._offset;
+
+	    if (size >= rem) {
+	      const sub = this._offset ? buf.subarray(this._offset, buf.byteLength) : buf;
+	      this.queue.shift();
+	      this._offset = 0;
+	      this.buffered -= rem;
+	      this.shifted += rem;
+	      return sub
+	    }
+
+	    this.buffered -= size;
+	    this.shifted += size;
+
+	    return buf.subarray(this._offset, (this._offset += size))
+	  }
+	}
+
+	class Source extends Readable {
+	  constructor (self, header, offset) {
+	    super();
+
+	    this.header = header;
+	    this.offset = offset;
+
+	    this._parent = self;
+	  }
+
+	  _read (cb) {
+	    if (this.header.size === 0) {
+	      this.push(null);
+	    }
+	    if (this._parent._stream === this) {
+	      this._parent._update();
+	    }
+	    cb(null);
+	  }
+
+	  _predestroy () {
+	    this._parent.destroy(getStreamError(this));
+	  }
+
+	  _detach () {
+	    if (this._parent._stream === this) {
+	      this._parent._stream = null;
+	      this._parent._missing = overflow(this.header.size);
+	      this._parent._update();
+	    }
+	  }
+
+	  _destroy (cb) {
+	    this._detach();
+	    cb(null);
+	  }
+	}
+
+	class Extract extends Writable {
+	  constructor (opts) {
+	    super(opts);
+
+	    if (!opts) opts = {};
+
+	    this._buffer = new BufferList();
+	    this._offset = 0;
+	    this._header = null;
+	    this._stream = null;
+	    this._missing = 0;
+	    this._longHeader = false;
+	    this._callback = noop;
+	    this._locked = false;
+	    this._finished = false;
+	    this._pax = null;
+	    this._paxGlobal = null;
+	    this._gnuLongPath = null;
+	    this._gnuLongLinkPath = null;
+	    this._filenameEncoding = opts.filenameEncoding || 'utf-8';
+	    this._allowUnknownFormat = !!opts.allowUnknownFormat;
+	    this._unlockBound = this._unlock.bind(this);
+	  }
+
+	  _unlock (err) {
+	    this._locked = false;
+
+	    if (err) {
+	      this.destroy(err);
+	      this._continueWrite(err);
+	      return
+	    }
+
+	    this._update();
+	  }
+
+	  _consumeHeader () {
+	    if (this._locked) return false
+
+	    this._offset = this._buffer.shifted;
+
+	    try {
+	      this._header = headers.decode(this._buffer.shift(512), this._filenameEncoding, this._allowUnknownFormat);
+	    } catch (err) {
+	      this._continueWrite(err);
+	      return false
+	    }
+
+	    if (!this._header) return true
+
+	    this._header.byteOffset = this._buffer.shifted;
+
+	    switch (this._header.type) {
+	      case 'gnu-long-path':
+	      case 'gnu-long-link-path':
+	      case 'pax-global-header':
+	      case 'pax-header':
+	        this._longHeader = true;
+	        this._missing = this._header.size;
+	        if (this._missing > MAX_HEADER_SIZE) {
+	          this._continueWrite(new Error('Header exceeds max size'));
+	          return false
+	        }
+	        return true
+	    }
+
+	    this._locked = true;
+	    this._applyLongHeaders();
+
+	    if (!(this._header.size >= 0)) {
+	      this._continueWrite(new Error('Invalid header'));
+	      return false
+	    }
+
+	    if (this._header.size === 0 || this._header.type === 'directory') {
+	      this.emit('entry', this._header, this._createStream(), this._unlockBound);
+	      return true
+	    }
+
+	    this._stream = this._createStream();
+	    this._missing = this._header.size;
+
+	    this.emit('entry', this._header, this._stream, this._unlockBound);
+	    return true
+	  }
+
+	  _applyLongHeaders () {
+	    if (this._gnuLongPath) {
+	      this._header.name = this._gnuLongPath;
+	      this._gnuLongPath = null;
+	    }
+
+	    if (this._gnuLongLinkPath) {
+	      this._header.linkname = this._gnuLongLinkPath;
+	      this._gnuLongLinkPath = null;
+	    }
+
+	    if (this._pax) {
+	      if (this._pax.path) this._header.name = this._pax.path;
+	      if (this._pax.linkpath) this._header.linkname = this._pax.linkpath;
+	      if (this._pax.size) this._header.size = parseInt(this._pax.size, 10);
+	      this._header.pax = this._pax;
+	      this._pax = null;
+	    }
+	  }
+
+	  _decodeLongHeader (buf) {
+	    switch (this._header.type) {
+	      case 'gnu-long-path':
+	        this._gnuLongPath = headers.decodeLongPath(buf, this._filenameEncoding);
+	        break
+	      case 'gnu-long-link-path':
+	        this._gnuLongLinkPath = headers.decodeLongPath(buf, this._filenameEncoding);
+	        break
+	      case 'pax-global-header':
+	        this._paxGlobal = headers.decodePax(buf);
+	        break
+	      case 'pax-header':
+	        this._pax = this._paxGlobal === null
+	          ? headers.decodePax(buf)
+	          : Object.assign({}, this._paxGlobal, headers.decodePax(buf));
+	        break
+	    }
+	  }
+
+	  _consumeLongHeader () {
+	    this._longHeader = false;
+	    this._missing = overflow(this._header.size);
+
+	    const buf = this._buffer.shift(this._header.size);
+
+	    try {
+	      this._decodeLongHeader(buf);
+	    } catch (err) {
+	      this._continueWrite(err);
+	      return false
+	    }
+
+	    return true
+	  }
+
+	  _consumeStream () {
+	    const buf = this._buffer.shiftFirst(this._missing);
+	    if (buf === null) return false
+
+	    this._missing -= buf.byteLength;
+	    const drained = this._stream.push(buf);
+
+	    if (this._missing === 0) {
+	      this._stream.push(null);
+	      if (drained) this._stream._detach();
+	      return drained && this._locked === false
+	    }
+
+	    return drained
+	  }
+
+	  _createStream () {
+	    return new Source(this, this._header, this._offset)
+	  }
+
+	  _update () {
+	    while (this._buffer.buffered > 0 && !this.destroying) {
+	      if (this._missing > 0) {
+	        if (this._stream !== null) {
+	          if (this._consumeStream() === false) return
+	          continue
+	        }
+
+	        if (this._longHeader === true) {
+	          if (this._missing > this._buffer.buffered) break
+	          if (this._consumeLongHeader() === false) return false
+	          continue
+	        }
+
+	        const ignore = this._buffer.shiftFirst(this._missing);
+	        if (ignore !== null) this._missing -= ignore.byteLength;
+	        continue
+	      }
+
+	      if (this._buffer.buffered < 512) break
+	      if (this._stream !== null || this._consumeHeader() === false) return
+	    }
+
+	    this._continueWrite(null);
+	  }
+
+	  _continueWrite (err) {
+	    const cb = this._callback;
+	    this._callback = noop;
+	    cb(err);
+	  }
+
+	  _write (data, cb) {
+	    this._callback = cb;
+	    this._buffer.push(data);
+	    this._update();
+	  }
+
+	  _final (cb) {
+	    this._finished = this._missing === 0 && this._buffer.buffered === 0;
+	    cb(this._finished ? null : new Error('Unexpected end of data'));
+	  }
+
+	  _predestroy () {
+	    this._continueWrite(null);
+	  }
+
+	  _destroy (cb) {
+	    if (this._stream) this._stream.destroy(getStreamError(this));
+	    cb(null);
+	  }
+
+	  [Symbol.asyncIterator] () {
+	    let error = null;
+
+	    let promiseResolve = null;
+	    let promiseReject = null;
+
+	    let entryStream = null;
+	    let entryCallback = null;
+
+	    const extract = this;
+
+	    this.on('entry', onentry);
+	    this.on('error', (err) => { error = err; });
+	    this.on('close', onclose);
+
+	    return {
+	      [Symbol.asyncIterator] () {
+	        return this
+	      },
+	      next () {
+	        return new Promise(onnext)
+	      },
+	      return () {
+	        return destroy(null)
+	      },
+	      throw (err) {
+	        return destroy(err)
+	      }
+	    }
+
+	    function consumeCallback (err) {
+	      if (!entryCallback) return
+	      const cb = entryCallback;
+	      entryCallback = null;
+	      cb(err);
+	    }
+
+	    function onnext (resolve, reject) {
+	      if (error) {
+	        return reject(error)
+	      }
+
+	      if (entryStream) {
+	        resolve({ value: entryStream, done: false });
+	        entryStream = null;
+	        return
+	      }
+
+	      promiseResolve = resolve;
+	      promiseReject = reject;
+
+	      consumeCallback(null);
+
+	      if (extract._finished && promiseResolve) {
+	        promiseResolve({ value: undefined, done: true });
+	        promiseResolve = promiseReject = null;
+	      }
+	    }
+
+	    function onentry (header, stream, callback) {
+	      entryCallback = callback;
+	      stream.on('error', noop); // no way around this due to tick sillyness
+
+	      if (promiseResolve) {
+	        promiseResolve({ value: stream, done: false });
+	        promiseResolve = promiseReject = null;
+	      } else {
+	        entryStream = stream;
+	      }
+	    }
+
+	    function onclose () {
+	      consumeCallback(error);
+	      if (!promiseResolve) return
+	      if (error) promiseReject(error);
+	      else promiseResolve({ value: undefined, done: true });
+	      promiseResolve = promiseReject = null;
+	    }
+
+	    function destroy (err) {
+	      extract.destroy(err);
+	      consumeCallback(err);
+	      return new Promise((resolve, reject) => {
+	        if (extract.destroyed) return resolve({ value: undefined, done: true })
+	        extract.once('close', function () {
+	          if (err) reject(err);
+	          else resolve({ value: undefined, done: true });
+	        });
+	      })
+	    }
+	  }
+	}
+
+	extract = function extract (opts) {
+	  return new Extract(opts)
+	};
+
+	function noop () {}
+
+	function overflow (size) {
+	  size &= 511;
+	  return size && 512 - size
+	}
+	return extract;
+}
+
+var constants = {exports: {}};
+
+var hasRequiredConstants;
+
+function requireConstants () {
+	if (hasRequiredConstants) return constants.exports;
+	hasRequiredConstants = 1;
+	const constants$1 = { // just for envs without fs
+	  S_IFMT: 61440,
+	  S_IFDIR: 16384,
+	  S_IFCHR: 8192,
+	  S_IFBLK: 24576,
+	  S_IFIFO: 4096,
+	  S_IFLNK: 40960
+	};
+
+	try {
+	  constants.exports = require('fs').constants || constants$1;
+	} catch {
+	  constants.exports = constants$1;
+	}
+	return constants.exports;
+}
+
+var pack;
+var hasRequiredPack;
+
+function requirePack () {
+	if (hasRequiredPack) return pack;
+	hasRequiredPack = 1;
+	const { Readable, Writable, getStreamError } = requireStreamx();
+	const b4a = requireB4a();
+
+	const constants = requireConstants();
+	const headers = requireHeaders();
+
+	const DMODE = 0o755;
+	const FMODE = 0o644;
+
+	const END_OF_TAR = b4a.alloc(1024);
+
+	class Sink extends Writable {
+	  constructor (pack, header, callback) {
+	    super({ mapWritable, eagerOpen: true });
+
+	    this.written = 0;
+	    this.header = header;
+
+	    this._callback = callback;
+	    this._linkname = null;
+	    this._isLinkname = header.type === 'symlink' && !header.linkname;
+	    this._isVoid = header.type !== 'file' && header.type !== 'contiguous-file';
+	    this._finished = false;
+	    this._pack = pack;
+	    this._openCallback = null;
+
+	    if (this._pack._stream === null) this._pack._stream = this;
+	    else this._pack._pending.push(this);
+	  }
+
+	  _open (cb) {
+	    this._openCallback = cb;
+	    if (this._pack._stream === this) this._continueOpen();
+	  }
+
+	  _continuePack (err) {
+	    if (this._callback === null) return
+
+	    const callback = this._callback;
+	    this._callback = null;
+
+	    callback(err);
+	  }
+
+	  _continueOpen () {
+	    if (this._pack._stream === null) this._pack._stream = this;
+
+	    const cb = this._openCallback;
+	    this._openCallback = null;
+	    if (cb === null) return
+
+	    if (this._pack.destroying) return cb(new Error('pack stream destroyed'))
+	    if (this._pack._finalized) return cb(new Error('pack stream is already finalized'))
+
+	    this._pack._stream = this;
+
+	    if (!this._isLinkname) {
+	      this._pack._encode(this.header);
+	    }
+
+	    if (this._isVoid) {
+	      this._finish();
+	      this._continuePack(null);
+	    }
+
+	    cb(null);
+	  }
+
+	  _write (data, cb) {
+	    if (this._isLinkname) {
+	      this._linkname = this._linkname ? b4a.concat([this._linkname, data]) : data;
+	      return cb(null)
+	    }
+
+	    if (this._isVoid) {
+	      if (data.byteLength > 0) {
+	        return cb(new Error('No body allowed for this entry'))
+	      }
+	      return cb()
+	    }
+
+	    this.written += data.byteLength;
+	    if (this._pack.push(data)) return cb()
+	    this._pack._drain = cb;
+	  }
+
+	  _finish () {
+	    if (this._finished) return
+	    this._finished = true;
+
+	    if (this._isLinkname) {
+	      this.header.linkname = this._linkname ? b4a.toString(this._linkname, 'utf-8') : '';
+	      this._pack._encode(this.header);
+	    }
+
+	    overflow(this._pack, this.header.size);
+
+	    this._pack._done(this);
+	  }
+
+	  _final (cb) {
+	    if (this.written !== this.header.size) { // corrupting tar
+	      return cb(new Error('Size mismatch'))
+	    }
+
+	    this._finish();
+	    cb(null);
+	  }
+
+	  _getError () {
+	    return getStreamError(this) || new Error('tar entry destroyed')
+	  }
+
+	  _predestroy () {
+	    this._pack.destroy(this._getError());
+	  }
+
+	  _destroy (cb) {
+	    this._pack._done(this);
+
+	    this._continuePack(this._finished ? null : this._getError());
+
+	    cb();
+	  }
+	}
+
+	class Pack extends Readable {
+	  constructor (opts) {
+	    super(opts);
+	    this._drain = noop;
+	    this._finalized = false;
+	    this._finalizing = false;
+	    this._pending = [];
+	    this._stream = null;
+	  }
+
+	  entry (header, buffer, callback) {
+	    if (this._finalized || this.destroying) throw new Error('already finalized or destroyed')
+
+	    if (typeof buffer === 'function') {
+	      callback = buffer;
+	      buffer = null;
+	    }
+
+	    if (!callback) callback = noop;
+
+	    if (!header.size || header.type === 'symlink') header.size = 0;
+	    if (!header.type) header.type = modeToType(header.mode);
+	    if (!header.mode) header.mode = header.type === 'directory' ? DMODE : FMODE;
+	    if (!header.uid) header.uid = 0;
+	    if (!header.gid) header.gid = 0;
+	    if (!header.mtime) header.mtime = new Date();
+
+	    if (typeof buffer === 'string') buffer = b4a.from(buffer);
+
+	    const sink = new Sink(this, header, callback);
+
+	    if (b4a.isBuffer(buffer)) {
+	      header.size = buffer.byteLength;
+	      sink.write(buffer);
+	      sink.end();
+	      return sink
+	    }
+
+	    if (sink._isVoid) {
+	      return sink
+	    }
+
+	    return sink
+	  }
+
+	  finalize () {
+	    if (this._stream || this._pending.length > 0) {
+	      this._finalizing = true;
+	      return
+	    }
+
+	    if (this._finalized) return
+	    this._finalized = true;
+
+	    this.push(END_OF_TAR);
+	    this.push(null);
+	  }
+
+	  _done (stream) {
+	    if (stream !== this._stream) return
+
+	    this._stream = null;
+
+	    if (this._finalizing) this.finalize();
+	    if (this._pending.length) this._pending.shift()._continueOpen();
+	  }
+
+	  _encode (header) {
+	    if (!header.pax) {
+	      const buf = headers.encode(header);
+	      if (buf) {
+	        this.push(buf);
+	        return
+	      }
+	    }
+	    this._encodePax(header);
+	  }
+
+	  _encodePax (header) {
+	    const paxHeader = headers.encodePax({
+	      name: header.name,
+	      linkname: header.linkname,
+	      pax: header.pax
+	    });
+
+	    const newHeader = {
+	      name: 'PaxHeader',
+	      mode: header.mode,
+	      uid: header.uid,
+	      gid: header.gid,
+	      size: paxHeader.byteLength,
+	      mtime: header.mtime,
+	      type: 'pax-header',
+	      linkname: header.linkname && 'PaxHeader',
+	      uname: header.uname,
+	      gname: header.gname,
+	      devmajor: header.devmajor,
+	      devminor: header.devminor
+	    };
+
+	    this.push(headers.encode(newHeader));
+	    this.push(paxHeader);
+	    overflow(this, paxHeader.byteLength);
+
+	    newHeader.size = header.size;
+	    newHeader.type = header.type;
+	    this.push(headers.encode(newHeader));
+	  }
+
+	  _doDrain () {
+	    const drain = this._drain;
+	    this._drain = noop;
+	    drain();
+	  }
+
+	  _predestroy () {
+	    const err = getStreamError(this);
+
+	    if (this._stream) this._stream.destroy(err);
+
+	    while (this._pending.length) {
+	      const stream = this._pending.shift();
+	      stream.destroy(err);
+	      stream._continueOpen();
+	    }
+
+	    this._doDrain();
+	  }
+
+	  _read (cb) {
+	    this._doDrain();
+	    cb();
+	  }
+	}
+
+	pack = function pack (opts) {
+	  return new Pack(opts)
+	};
+
+	function modeToType (mode) {
+	  switch (mode & constants.S_IFMT) {
+	    case constants.S_IFBLK: return 'block-device'
+	    case constants.S_IFCHR: return 'character-device'
+	    case constants.S_IFDIR: return 'directory'
+	    case constants.S_IFIFO: return 'fifo'
+	    case constants.S_IFLNK: return 'symlink'
+	  }
+
+	  return 'file'
+	}
+
+	function noop () {}
+
+	function overflow (self, size) {
+	  size &= 511;
+	  if (size) self.push(END_OF_TAR.subarray(0, 512 - size));
+	}
+
+	function mapWritable (buf) {
+	  return b4a.isBuffer(buf) ? buf : b4a.from(buf)
+	}
+	return pack;
+}
+
+var hasRequiredTarStream;
+
+function requireTarStream () {
+	if (hasRequiredTarStream) return tarStream$1;
+	hasRequiredTarStream = 1;
+	tarStream$1.extract = requireExtract();
+	tarStream$1.pack = requirePack();
+	return tarStream$1;
+}
+
+var tarStreamExports = requireTarStream();
+
+/** The local side of an upload: which files go, streamed as one tar, and the git commit. */
+function globToRegExp(glob) {
+    const re = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\/?/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\u0000/g, '.*');
+    return new RegExp(`^${re}$`);
+}
+/** A predicate for exclude patterns: a bare name matches at any depth, a path with "/" from the root. */
+function excluder(patterns) {
+    const rules = patterns.map((p) => {
+        const clean = p.replace(/^\.\//, '').replace(/\/+$/, '');
+        return { anchored: clean.includes('/'), re: globToRegExp(clean) };
+    });
+    return (path) => {
+        const parts = path.split('/');
+        return rules.some(({ anchored, re }) => (anchored ? parts.some((_, i) => re.test(parts.slice(0, i + 1).join('/'))) : parts.some((seg) => re.test(seg))));
+    };
+}
+/** Lists what will be uploaded from `dir`, in a stable order, leaving out excluded paths. */
+async function listSource(dir, exclude) {
+    const skip = excluder(exclude);
+    const out = [];
+    async function walk(rel) {
+        const names = (await promises.readdir(join(dir, rel))).sort();
+        for (const name of names) {
+            const path = rel ? `${rel}/${name}` : name;
+            if (skip(path))
+                continue;
+            const st = await promises.lstat(join(dir, path));
+            if (st.isSymbolicLink())
+                out.push({ path, type: 'symlink', mode: st.mode & 0o7777, size: 0, mtime: st.mtime, linkTarget: await promises.readlink(join(dir, path)) });
+            else if (st.isDirectory()) {
+                out.push({ path, type: 'dir', mode: st.mode & 0o7777, size: 0, mtime: st.mtime });
+                await walk(path);
+            }
+            else if (st.isFile())
+                out.push({ path, type: 'file', mode: st.mode & 0o7777, size: st.size, mtime: st.mtime });
+        }
+    }
+    await walk('');
+    return out;
+}
+/** Streams the entries as a tar archive, reading one file at a time; `extra` files (name → text) go first. */
+function tarStream(dir, entries, extra = {}) {
+    const tar = tarStreamExports.pack();
+    (async () => {
+        for (const [name, text] of Object.entries(extra))
+            tar.entry({ name, mode: 0o600 }, text);
+        for (const e of entries) {
+            const header = { name: e.path, mode: e.mode, mtime: e.mtime };
+            if (e.type === 'dir')
+                tar.entry({ ...header, type: 'directory' });
+            else if (e.type === 'symlink')
+                tar.entry({ ...header, type: 'symlink', linkname: e.linkTarget });
+            else {
+                await new Promise((resolve, reject) => {
+                    const sink = tar.entry({ ...header, size: e.size }, (err) => (err ? reject(err) : resolve()));
+                    createReadStream(join(dir, e.path)).on('error', reject).pipe(sink);
+                });
+            }
+        }
+        tar.finalize();
+    })().catch((err) => tar.destroy(err));
+    return tar;
+}
+/** The git commit checked out in `dir`, or undefined outside a repository. */
+async function gitCommit(dir) {
+    try {
+        const { stdout } = await promisify(execFile)('git', ['-C', dir, 'rev-parse', 'HEAD'], { timeout: 10000 });
+        return stdout.trim() || undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+/**
+ * Release manifests: one line per uploaded path (`type \t hash \t mode \t path`), kept on the host
+ * per release, so a redeploy sends only what changed and the host copies the rest from the live release.
+ */
+/** The manifest line of an entry (files hashed with SHA-256, links by their target). */
+async function manifestLine(dir, e) {
+    const mode = e.mode.toString(8);
+    if (e.type === 'dir')
+        return `D\t-\t${mode}\t${e.path}`;
+    if (e.type === 'symlink')
+        return `L\t${createHash('sha256').update(e.linkTarget ?? '').digest('hex').slice(0, 32)}\t${mode}\t${e.path}`;
+    const hash = createHash('sha256');
+    for await (const chunk of createReadStream(join(dir, e.path)))
+        hash.update(chunk);
+    return `F\t${hash.digest('hex').slice(0, 32)}\t${mode}\t${e.path}`;
+}
+/** Manifest lines for every entry, in entry order. */
+async function buildManifest(dir, entries) {
+    const out = new Array(entries.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < entries.length) {
+            const i = next++;
+            out[i] = await manifestLine(dir, entries[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+    return out;
+}
+const pathOf = (line) => line.slice(line.lastIndexOf('\t') + 1);
+/** Paths that can take part in a delta (a manifest line holds no tab or newline in a path). */
+function deltaSafe(entries) {
+    return entries.every((e) => !/[\t\n\r]/.test(e.path));
+}
+/**
+ * Compares the local manifest with the live release's; entries under `always` (shared paths,
+ * replaced by links on the host) are always sent and never copied.
+ */
+function diffManifest(entries, local, previous, always) {
+    const before = new Map(previous.map((l) => [pathOf(l), l]));
+    const send = [];
+    const upload = [];
+    const seen = new Set();
+    entries.forEach((e, i) => {
+        seen.add(e.path);
+        if (always(e.path)) {
+            send.push(e);
+            return;
+        }
+        if (before.get(e.path) !== local[i]) {
+            send.push(e);
+            upload.push(local[i]);
+        }
+    });
+    for (const path of before.keys())
+        if (!seen.has(path) || always(path))
+            upload.push(`X\t-\t-\t${path}`);
+    return { send, upload };
+}
+
+/** The deploy pipeline: lock → prepare everywhere → migrate (one host) → switch everywhere → smoke → finish. */
+/** A deploy that failed; `result` says how far it got (and whether it was rolled back). */
+class DeployError extends SlipwayError {
+    result;
+    constructor(message, result) {
+        super(message);
+        this.result = result;
+        this.name = 'DeployError';
+    }
+}
+const first = (error) => String(error.message).split('\n')[0];
+/** Deploys the spec's source to every host as a new release and switches to it atomically. */
+async function deploy(options) {
+    const op = operation(options);
+    const { spec, reporter } = op;
+    const owner = lockOwner(op, 'deploy');
+    const sessions = await reporter.group('Connect', () => openSessions(spec, options.connect ?? sshConnector, reporter));
+    try {
+        const states = await reporter.group('Lock and read history', () => onEach(sessions, (s) => lockAndRead(op, s, owner)));
+        const [entries, commit] = await Promise.all([listSource(spec.source.dir, spec.source.exclude), gitCommit(spec.source.dir)]);
+        const id = nextReleaseId(op.now(), states.flatMap((st) => st.records.map((r) => r.id)));
+        const stamp = op.now().toISOString();
+        const record = { id, state: 'building', commit, created_at: stamp, updated_at: stamp, by: op.by, run: op.run };
+        const uploads = await planUploads(spec, entries, states);
+        const plans = sessions.map((s, i) => ({ spec, host: s.host, layout: s.layout, markers: s, id, owner, previous: states[i].current, delta: uploads[i].delta, record }));
+        const result = { release: id, previous: states[0].current, commit, hosts: sessions.map((s) => s.host.name), rolledBack: false, removed: {}, smoke: [], uploaded: Object.fromEntries(sessions.map((s, i) => [s.host.name, { sent: uploads[i].send.length, delta: uploads[i].delta }])) };
+        const failBeforeSwitch = async (error) => {
+            await onEach(sessions, (s, i) => runPhase(s, spec, reporter, 'record failure', failPhase(plans[i], first(error), auditLine(op, 'deploy', id, commit, 'failed before switch')))).catch(() => undefined);
+            throw new DeployError(`deploy of ${id} failed before the switch; current is unchanged.\n${error.message}`, result);
+        };
+        reporter.info(`Release ${id}${commit ? ` (commit ${commit.slice(0, 12)})` : ''}: ${entries.length} entries; ${sessions.map((s, i) => `${s.host.name}: ${uploads[i].delta ? `delta, ${uploads[i].send.length} sent` : 'full upload'}`).join(', ')}`);
+        await reporter.group(`Prepare release ${id}`, () => onEach(sessions, (s, i) => runPhase(s, spec, reporter, 'prepare', preparePhase(plans[i]), { stdin: tarStream(spec.source.dir, uploads[i].send, { [UPLOAD_LIST]: uploads[i].list.join('\n') + '\n' }) }))).catch(failBeforeSwitch);
+        const driver = driverFor(spec);
+        let migrated;
+        if (driver) {
+            const at = migrateHostIndex(spec);
+            migrated = await reporter.group(`Migrate on ${sessions[at].host.name}`, () => migrate(op, sessions[at], id, driver)).catch(failBeforeSwitch);
+            for (const p of plans)
+                p.record = { ...p.record, migrations: migrated.record };
+            result.migrations = { ran: migrated.record.ran, steppedBack: [], failed: migrated.record.failed };
+            if (migrated.error) {
+                await restore(op, sessions, plans, `migration failed: ${first(migrated.error)}`, migrated, result, false);
+                throw new DeployError(`deploy of ${id} failed while migrating; current is unchanged.\n${migrated.record.note ?? ''}\n${migrated.error.message}${stepBackNote(result)}`, result);
+            }
+        }
+        try {
+            await reporter.group(`Switch to ${id}`, () => onEach(sessions, (s, i) => runPhase(s, spec, reporter, 'switch', switchPhase(plans[i]))));
+        }
+        catch (error) {
+            await restore(op, sessions, plans, `switch or activate hook failed: ${first(error)}`, migrated, result, true);
+            throw new DeployError(`deploy of ${id} failed after the switch and was rolled back to ${result.previous ?? '(no release)'}.\n${error.message}${stepBackNote(result)}`, result);
+        }
+        if (spec.smoke.length) {
+            result.smoke = await reporter.group('Smoke tests', () => runSmoke(op, sessions, spec.smoke));
+            const failed = result.smoke.filter((r) => !r.ok);
+            if (failed.length) {
+                const why = `smoke check failed: ${failed.map((f) => `${f.name}${f.host ? ` on ${f.host}` : ''}: ${f.detail}`).join('; ')}`;
+                if (!spec.rollback.on_smoke_failure) {
+                    await onEach(sessions, (s, i) => runPhase(s, spec, reporter, 'record failure', finishPhase({ ...plans[i], record: { ...plans[i].record, state: 'live', note: why } }, [], auditLine(op, 'deploy', id, commit, 'live, smoke failed, not rolled back (rollback.on_smoke_failure: false)'), 'live')));
+                    throw new DeployError(`deploy of ${id} is live but its ${why}\nrollback.on_smoke_failure is false: roll back by hand with slipway rollback`, result);
+                }
+                await restore(op, sessions, plans, why, migrated, result, true);
+                throw new DeployError(`deploy of ${id} was rolled back to ${result.previous ?? '(no release)'}: ${why}${stepBackNote(result)}`, result);
+            }
+        }
+        await reporter.group('Finish', () => onEach(sessions, async (s, i) => {
+            const expired = pickExpired([...states[i].records, { ...plans[i].record, state: 'healthy' }], spec.keep_releases, id);
+            result.removed[s.host.name] = expired;
+            await runPhase(s, spec, reporter, 'finish', finishPhase(plans[i], removeReleases(s.layout, expired), auditLine(op, 'deploy', id, commit, 'ok')));
+        }));
+        reporter.info(`Deployed ${id} to ${result.hosts.join(', ')}`);
+        return result;
+    }
+    catch (error) {
+        await releaseLocks(op, sessions, owner);
+        throw error;
+    }
+    finally {
+        await closeSessions(sessions);
+    }
+}
+/** Per host: what to send, the upload list, and whether it is a delta against the live release. */
+async function planUploads(spec, entries, states) {
+    const local = await buildManifest(spec.source.dir, entries);
+    const shared = [...spec.shared.files, ...spec.shared.dirs];
+    const always = (path) => shared.some((s) => path === s || path.startsWith(`${s}/`));
+    const safe = deltaSafe(entries);
+    return states.map((st) => {
+        const delta = safe && st.manifest.length > 0;
+        const d = diffManifest(entries, local, delta ? st.manifest : [], always);
+        return { send: d.send, list: d.upload, delta };
+    });
+}
+function stepBackNote(result) {
+    const m = result.migrations;
+    if (!m || !m.ran.length)
+        return '';
+    if (m.steppedBack.length)
+        return `\nmigrations stepped back: ${m.steppedBack.join(', ')}`;
+    return `\nmigrations NOT stepped back (still applied): ${m.ran.join(', ')}${m.refused ? ` — ${m.refused}` : ''}`;
+}
+/** Takes the lock on one host and reads its history; throws {@link LockedError} when it is held. */
+async function lockAndRead(op, s, owner) {
+    const r = await runPhase(s, op.spec, op.reporter, 'lock', beginPhase(s, s.layout, owner), { okCodes: [LOCKED] });
+    if (r.code === LOCKED)
+        throw new LockedError(s.host.name, r.data.holder?.[0] ?? '');
+    return parseState(r.data);
+}
+
+/** `--dry-run`: the exact scripts each host would receive, computed without connecting anywhere. */
+/** Plans a deploy without touching any host. Values read from the host at run time (previous release, expired releases) are left out. */
+function planDeploy(options) {
+    const op = operation(options);
+    const owner = lockOwner(op, 'deploy');
+    const id = nextReleaseId(op.now(), []);
+    const stamp = op.now().toISOString();
+    const markers = { marker: '@@slipway-dryrun@@' };
+    return op.spec.hosts.map((host) => {
+        const l = layout(op.spec.path);
+        const p = { spec: op.spec, host, layout: l, markers, id, owner, record: { id, state: 'building', created_at: stamp, updated_at: stamp, by: op.by, run: op.run } };
+        const phases = [
+            ['lock and read history', beginPhase(markers, l, owner)],
+            ['upload (tar on stdin) and prepare', preparePhase(p), true],
+            ['switch and activate', switchPhase(p)],
+            ['finish', finishPhase(p, [], `<time> ${op.spec.app} deploy ${id} by ${op.by}: ok`)]
+        ];
+        return { host: host.name, phases: phases.map(([phase, commands, stdin]) => ({ phase, command: bash(script(commands, stdin)) })) };
+    });
+}
+
+/** Pads columns to the widest cell. */
+function textTable(header, rows) {
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+    const line = (cells) => cells.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd();
+    return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+/** The rows of the release table: id, commit, time, state, by, current marker, note. */
+function releaseRows(listing) {
+    return listing.releases.map((r) => [r.current ? '*' : '', r.id, r.commit?.slice(0, 12) ?? '-', r.created_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), r.state, r.by, migrationCell(r), r.note ?? '']);
+}
+/** "2 ran", "2 ran, stepped back", or "-". */
+function migrationCell(r) {
+    const m = r.migrations;
+    if (!m?.ran.length)
+        return m?.failed ? `failed: ${m.failed}` : '-';
+    return `${m.ran.length} ran${m.stepped_back?.length ? ', stepped back' : ''}${m.failed ? `, failed: ${m.failed}` : ''}`;
+}
+/** Column names for {@link releaseRows}. */
+const releaseHeader = ['cur', 'release', 'commit', 'time (UTC)', 'state', 'by', 'migrations', 'note'];
+/** The release table of every host, for a terminal. */
+function formatReleases(listing) {
+    return listing.hosts
+        .map((h) => `${h.host}${h.lock ? `  (locked: ${h.lock})` : ''}\n${h.releases.length ? textTable(releaseHeader, releaseRows(h)) : '(no releases)'}`)
+        .join('\n\n');
+}
+
+/** Picks the rollback target from one host's history, or explains why there is none. */
+function pickTarget(state, to) {
+    const current = state.current;
+    if (to !== undefined) {
+        const found = state.records.find((r) => r.id === to);
+        if (!found)
+            throw new InputError(`release ${to} is not in the history. Fix: pick one of: ${state.records.map((r) => r.id).join(', ') || '(none)'} (slipway releases)`);
+        if (found.id === current)
+            throw new InputError(`release ${to} is already current`);
+        if (found.state === 'failed')
+            throw new InputError(`release ${to} is marked failed (${found.note ?? 'no note'}); rollback skips failed releases. Fix: choose a healthy release (slipway releases)`);
+        return found;
+    }
+    if (!current)
+        throw new InputError('there is no current release to roll back from');
+    const older = state.records.filter((r) => r.id < current && r.state === 'healthy');
+    const target = older.pop();
+    if (!target)
+        throw new InputError(`no healthy release older than ${current} to roll back to. Fix: deploy a fixed release instead`);
+    return target;
+}
+/** The records of the release being left: marked rolled-back. */
+function leaving(state, target, by, stamp) {
+    const r = state.records.find((x) => x.id === state.current);
+    return r ? [{ ...r, state: r.state === 'failed' ? 'failed' : 'rolled-back', note: `rolled back to ${target} by ${by}`, updated_at: stamp }] : [];
+}
+/**
+ * Step-back commands for the migrations of the releases rolled back over, newest first, each from
+ * its own release directory; refuses (nothing touched) when any of them cannot be undone.
+ */
+async function planMigrationSteps(op, s, state, over, target, stamp) {
+    const driver = driverFor(op.spec);
+    if (!driver)
+        throw new InputError('--migrations needs a migrate section in the spec');
+    const read = await runPhase(s, op.spec, op.reporter, 'read migration state', [`state=$( ${inDir(releaseDir(s.layout, over[0].id), driver.state())} )`, dataMark(s, 'state', '$state')]);
+    let db = parseMigrationState(read.data.state?.[0]);
+    const commands = [];
+    const names = [];
+    for (const r of over) {
+        const base = r.id === state.current ? leaving(state, target, op.by, stamp)[0] : r;
+        const plan = planStepBack(s, driver, base, db, stamp);
+        if ('refused' in plan)
+            throw new SlipwayError(`cannot step back the migrations of ${r.id} (${r.migrations.ran.join(', ')}): ${plan.refused}. Nothing was changed; roll back without --migrations, or step back by hand`);
+        commands.push(...plan.commands);
+        names.push(...plan.names);
+        db = { ...db, ran: db.ran.filter(([n]) => !plan.names.includes(n)) };
+    }
+    return { commands, names };
+}
+/** Activates an earlier release on every host (atomic switch), marks the one it replaces rolled-back, runs rollback_hooks. */
+async function rollback(options) {
+    const op = operation(options);
+    const { spec, reporter } = op;
+    const owner = lockOwner(op, 'rollback');
+    const sessions = await openSessions(spec, options.connect ?? sshConnector, reporter);
+    try {
+        const states = await onEach(sessions, (s) => lockAndRead(op, s, owner));
+        const target = pickTarget(states[0], options.to);
+        const from = states[0].current ?? '(none)';
+        states.forEach((st, i) => {
+            if (!st.records.some((r) => r.id === target.id))
+                throw new InputError(`${sessions[i].host.name}: release ${target.id} is not on this host`);
+        });
+        const over = states[0].records.filter((r) => r.id > target.id && r.id <= from && r.state !== 'failed' && r.migrations?.ran.length && !r.migrations.stepped_back?.length).reverse();
+        const stamp = op.now().toISOString();
+        const at = migrateHostIndex(spec);
+        const steps = options.migrations && over.length ? await planMigrationSteps(op, sessions[at], states[at], over, target.id, stamp) : { commands: [], names: [] };
+        reporter.info(`Rolling back ${from} → ${target.id} on ${sessions.length} host(s)`);
+        await reporter.group(`Roll back to ${target.id}`, () => onEach(sessions, async (s, i) => {
+            const updates = leaving(states[i], target.id, op.by, stamp);
+            const r = await runPhase(s, spec, reporter, 'roll back', restorePhase(s, s.layout, spec, target.id, updates, auditLine(op, 'rollback', target.id, target.commit, `manual, from ${from}${steps.names.length ? `, migrations stepped back: ${steps.names.join(' ')}` : ''}`), owner, i === at ? steps.commands : []));
+            if (i === at && steps.names.length) {
+                const check = checkStepBack(op, r.data, { driver: '', ran: steps.names });
+                if (!check.ok)
+                    throw new SlipwayError(`code rolled back to ${target.id}, but migrations are still applied: ${check.stillApplied.join(', ')}`);
+            }
+        }));
+        const kept = over.flatMap((r) => r.migrations.ran).filter((n) => !steps.names.includes(n));
+        const caveats = notReverted(spec);
+        if (kept.length)
+            reporter.warn(`migrations that stay applied (run with --migrations to step them back): ${kept.join(', ')}`);
+        if (steps.names.length)
+            reporter.info(`migrations stepped back: ${steps.names.join(', ')}`);
+        reporter.warn(`A code rollback does not revert:\n${caveats.map((c) => `  - ${c}`).join('\n')}`);
+        return { release: target.id, from, hosts: sessions.map((s) => s.host.name), notReverted: caveats, migrations: { steppedBack: steps.names, kept } };
+    }
+    catch (error) {
+        await releaseLocks(op, sessions, owner);
+        throw error instanceof SlipwayError ? error : new SlipwayError(String(error));
+    }
+    finally {
+        await closeSessions(sessions);
+    }
+}
+
+export { CheckInputError as C, DeployError as D, formatGithub as a, formatSarif as b, checkMigrations as c, deploy as d, formatReleases as e, formatText as f, pickTarget as g, listReleases as l, notReverted as n, planDeploy as p, rollback as r, unlock as u };
