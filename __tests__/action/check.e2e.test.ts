@@ -76,4 +76,13 @@ describe('the action\'s migration check on a pull request', () => {
     const sarif = JSON.parse(readFileSync(run.outputs.sarif, 'utf8')) as { runs: Array<{ results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> }
     expect(sarif.runs[0].results.map((r) => r.locations[0].physicalLocation.artifactLocation.uri)).toEqual([`app/${RENAME}`])
   })
+
+  test('the spec\'s check: section applies (a rule lowered to a warning) without known_hosts: the check connects nowhere', async () => {
+    const pr = pullRequest([NO_DOWN, RENAME])
+    writeFileSync(join(pr.repo, 'slipway.yml'), 'app: shop\npath: /srv/shop\nhosts:\n  - { host: 203.0.113.10, user: deploy }\ncheck:\n  rules: { missing-down: warning }\n')
+    const run = await runStep({ inputs: { command: 'check', 'working-directory': pr.repo }, env: pr.env })
+    expect(run.code).toBe(1)
+    expect(run.commands.filter((c) => ['error', 'warning'].includes(c.name)).map((c) => [c.name, c.props.file])).toEqual([['error', RENAME], ['warning', NO_DOWN]])
+    expect(run.outputs.findings).toBe('{"error":1,"warning":1,"notice":0}')
+  })
 })

@@ -2,12 +2,23 @@
  * `command: check` — the PR migration-safety check: annotations for the worst findings (GitHub shows 10 per
  * level per step), the full table in the job summary, and a SARIF file for github/codeql-action/upload-sarif.
  */
-import { writeFileSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative, sep } from 'node:path'
-import { checkMigrations, formatGithub, formatSarif, formatText, type CheckResult } from '../check/index.js'
+import { checkMigrations, formatGithub, formatSarif, formatText, type CheckConfig, type CheckResult } from '../check/index.js'
 import { checkMarkdown } from '../report/summary.js'
 import type { Context, Outcome } from './context.js'
+import type { Settings } from './inputs.js'
+import { loadActionSpec } from './spec.js'
+
+/** Stands in for known_hosts while reading the spec for the check, which connects to no host. */
+const NO_HOSTS = '# the migration check connects to no host\n'
+
+/** The spec's `check:` section, when the spec file exists (its hosts are not used, so no known_hosts is needed). */
+export function checkConfig(settings: Settings): CheckConfig | undefined {
+  if (!existsSync(settings.spec)) return undefined
+  return loadActionSpec(settings.spec, settings.environment, undefined, settings.knownHosts ?? NO_HOSTS).check
+}
 
 /** The git ref a pull request is checked against: the event's base sha, else origin/<base branch>, else none (check all). */
 export function baseRef(env: NodeJS.ProcessEnv, payload: PullRequestPayload): string | undefined {
@@ -32,7 +43,10 @@ export function fromRepoRoot(result: CheckResult, workspace: string, workingDire
 export async function checkCommand(ctx: Context, payload: PullRequestPayload): Promise<Outcome> {
   const { log, env, settings } = ctx
   const base = baseRef(env, payload)
-  const raw = await log.group(`Check migrations${base ? ` changed since ${base}` : ''}`, () => checkMigrations({ cwd: settings.workingDirectory, ...(base ? { base } : {}) }))
+  const raw = await log.group(`Check migrations${base ? ` changed since ${base}` : ''}`, () => {
+    const config = checkConfig(settings)
+    return checkMigrations({ cwd: settings.workingDirectory, ...(base ? { base } : {}), ...(config ? { config } : {}) })
+  })
   const result = fromRepoRoot(raw, env.GITHUB_WORKSPACE || settings.workingDirectory, settings.workingDirectory)
   log.info(formatText(result))
   log.commands(formatGithub(result, { limit: 10 }))
