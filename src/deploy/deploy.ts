@@ -85,8 +85,15 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       }
     }
 
+    // Finishing (healthy, prune, audit, unlock) rides on the switch's round trip when there are no smoke checks.
+    const finish = (s: Session, i: number) => {
+      const expired = pickExpired([...states[i].records, { ...plans[i].record, state: 'healthy' }], spec.keep_releases, id)
+      result.removed[s.host.name] = expired
+      return finishPhase(plans[i], removeReleases(s.layout, expired), auditLine(op, 'deploy', id, commit, 'ok'))
+    }
+    const together = spec.smoke.length === 0
     try {
-      await reporter.group(`Switch to ${id}`, () => onEach(sessions, (s, i) => runPhase(s, spec, reporter, 'switch', switchPhase(plans[i]))))
+      await reporter.group(`Switch to ${id}`, () => onEach(sessions, (s, i) => runPhase(s, spec, reporter, 'switch', [...switchPhase(plans[i]), ...(together ? finish(s, i) : [])])))
     } catch (error) {
       await restore(op, sessions, plans, `switch or activate hook failed: ${first(error)}`, migrated, result, true)
       throw new DeployError(`deploy of ${id} failed after the switch and was rolled back to ${result.previous ?? '(no release)'}.\n${(error as Error).message}${stepBackNote(result)}`, result)
@@ -106,11 +113,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       }
     }
 
-    await reporter.group('Finish', () => onEach(sessions, async (s, i) => {
-      const expired = pickExpired([...states[i].records, { ...plans[i].record, state: 'healthy' }], spec.keep_releases, id)
-      result.removed[s.host.name] = expired
-      await runPhase(s, spec, reporter, 'finish', finishPhase(plans[i], removeReleases(s.layout, expired), auditLine(op, 'deploy', id, commit, 'ok')))
-    }))
+    if (!together) await reporter.group('Finish', () => onEach(sessions, (s, i) => runPhase(s, spec, reporter, 'finish', finish(s, i))))
     reporter.info(`Deployed ${id} to ${result.hosts.join(', ')}`)
     return result
   } catch (error) {

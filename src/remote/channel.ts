@@ -3,7 +3,7 @@ import type { Client } from 'ssh2'
 import { SlipwayError } from '../errors.js'
 import type { ExecOptions, ExecResult } from './types.js'
 
-/** Runs a command on an open ssh2 client. Resolves with the exit code; rejects only on timeouts or channel errors. */
+/** Runs a command on an open ssh2 client. Resolves with the exit code (124 after a timeout, with the reason as the last stderr line); rejects only on channel errors. */
 export function exec(client: Client, command: string, options: ExecOptions): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     client.exec(command, (err, channel) => {
@@ -13,19 +13,21 @@ export function exec(client: Client, command: string, options: ExecOptions): Pro
       let code: number | null = null
       let finished = false
       let idleTimer: NodeJS.Timeout | undefined
-      const fail = (message: string) => {
+      const fail = (message: string, timedOut = false) => {
         if (finished) return
         finished = true
         clearTimers()
         channel.signal('TERM')
         channel.close()
-        reject(new SlipwayError(message))
+        if (!timedOut) return reject(new SlipwayError(message))
+        options.onLine?.(message, 'stderr')
+        resolve({ code: 124, stdout: out.stdout, stderr: `${out.stderr}${message}\n` })
       }
-      const totalTimer = options.timeoutMs ? setTimeout(() => fail(`timed out after ${options.timeoutMs! / 1000}s`), options.timeoutMs) : undefined
+      const totalTimer = options.timeoutMs ? setTimeout(() => fail(`timed out after ${options.timeoutMs! / 1000}s`, true), options.timeoutMs) : undefined
       const touch = () => {
         if (!options.idleMs) return
         clearTimeout(idleTimer)
-        idleTimer = setTimeout(() => fail(`no output for ${options.idleMs! / 1000}s (idle timeout)`), options.idleMs)
+        idleTimer = setTimeout(() => fail(`no output for ${options.idleMs! / 1000}s (idle timeout)`, true), options.idleMs)
       }
       const clearTimers = () => {
         clearTimeout(totalTimer)

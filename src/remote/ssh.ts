@@ -23,7 +23,7 @@ export interface SshTarget {
   retries?: number
 }
 
-const RETRYABLE = /ECONNREFUSED|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|Timed out while waiting for handshake/
+const RETRYABLE = /ECONNREFUSED|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|Timed out while waiting for handshake|Connection lost before handshake/
 
 /** Opens an SSH connection, verifying the host key before any credential is sent. */
 export async function connectSsh(target: SshTarget): Promise<Remote> {
