@@ -9,13 +9,15 @@ import { parseArgs as parseArgs$1 } from 'node:util';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { c as checkMigrations, a as formatGithub, b as formatSarif, f as formatText, C as CheckInputError, u as unlock, l as listReleases, e as formatReleases, r as rollback, p as planDeploy, d as deploy } from './rollback.js';
-import { h as specSchema, S as SlipwayError, I as InputError, i as consoleReporter, l as loadSpec } from './load.js';
+import { h as specSchema, S as SlipwayError, I as InputError, i as consoleReporter, l as loadSpec } from './run.js';
 import 'node:module';
 import 'node:child_process';
 import 'node:os';
 import './_commonjsHelpers.js';
 import 'events';
 import 'node:crypto';
+import 'process';
+import 'buffer';
 import 'assert';
 import 'fs';
 import 'path';
@@ -24,13 +26,11 @@ import 'net';
 import 'stream';
 import 'child_process';
 import 'crypto';
-import 'buffer';
 import 'http';
 import 'https';
 import 'tls';
 import 'dns';
 import 'zlib';
-import 'process';
 
 /** The machine report: `{ version: 1, exitCode, counts, files, findings, suppressed, verify? }`, pretty-printed. */
 function formatJson(result) {

@@ -4,7 +4,7 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { r as requireTunnel, a as requireUndici, u as undiciExports, w as writeKeyFile, s as saveTempPaths, b as saveLock, l as loadActionSpec, c as setOutput, d as summary, e as actionLog, m as maskSecret, g as getInput, i as info, E as ExitCode, f as setFailed, h as debug } from './log.js';
+import { r as requireTunnel, a as requireUndici, u as undiciExports, l as loadActionSpec, w as writeKeyFile, s as saveTempPaths, b as saveLock, c as setOutput, d as summary, e as actionLog, m as maskSecret, g as getInput, i as info, E as ExitCode, f as setFailed, h as debug } from './log.js';
 import { existsSync, readFileSync } from 'fs';
 import { EOL } from 'os';
 import http from 'http';
@@ -13,7 +13,7 @@ import { writeFileSync, existsSync as existsSync$1, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep as sep$1, resolve, isAbsolute } from 'node:path';
 import { c as checkMigrations, f as formatText, a as formatGithub, b as formatSarif, l as listReleases, p as planDeploy, d as deploy, D as DeployError, n as notReverted, e as formatReleases, r as rollback, g as pickTarget } from './rollback.js';
-import { I as InputError } from './load.js';
+import { I as InputError } from './run.js';
 import 'crypto';
 import 'path';
 import 'net';
@@ -47,11 +47,11 @@ import 'node:crypto';
 import 'node:fs/promises';
 import 'node:module';
 import 'node:child_process';
-import 'stream';
+import 'process';
 import 'buffer';
+import 'stream';
 import 'dns';
 import 'zlib';
-import 'process';
 
 class Context {
     /**
@@ -5502,6 +5502,14 @@ function checkMarkdown(result, sarifPath) {
  * `command: check` — the PR migration-safety check: annotations for the worst findings (GitHub shows 10 per
  * level per step), the full table in the job summary, and a SARIF file for github/codeql-action/upload-sarif.
  */
+/** Stands in for known_hosts while reading the spec for the check, which connects to no host. */
+const NO_HOSTS = '# the migration check connects to no host\n';
+/** The spec's `check:` section, when the spec file exists (its hosts are not used, so no known_hosts is needed). */
+function checkConfig(settings) {
+    if (!existsSync$1(settings.spec))
+        return undefined;
+    return loadActionSpec(settings.spec, settings.environment, undefined, settings.knownHosts ?? NO_HOSTS).check;
+}
 /** The git ref a pull request is checked against: the event's base sha, else origin/<base branch>, else none (check all). */
 function baseRef(env, payload) {
     const sha = payload.pull_request?.base?.sha;
@@ -5519,7 +5527,10 @@ function fromRepoRoot(result, workspace, workingDirectory) {
 async function checkCommand(ctx, payload) {
     const { log, env, settings } = ctx;
     const base = baseRef(env, payload);
-    const raw = await log.group(`Check migrations${base ? ` changed since ${base}` : ''}`, () => checkMigrations({ cwd: settings.workingDirectory, ...(base ? { base } : {}) }));
+    const raw = await log.group(`Check migrations${base ? ` changed since ${base}` : ''}`, () => {
+        const config = checkConfig(settings);
+        return checkMigrations({ cwd: settings.workingDirectory, ...(base ? { base } : {}), ...(config ? { config } : {}) });
+    });
     const result = fromRepoRoot(raw, env.GITHUB_WORKSPACE || settings.workingDirectory, settings.workingDirectory);
     log.info(formatText(result));
     log.commands(formatGithub(result, { limit: 10 }));

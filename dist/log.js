@@ -5,7 +5,7 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
-import { l as loadSpec, I as InputError, g as distExports, p as parseSpec } from './load.js';
+import { l as loadSpec, I as InputError, g as distExports, p as parseSpec } from './run.js';
 import { tmpdir, EOL as EOL$1 } from 'node:os';
 import { join } from 'node:path';
 import * as os from 'os';

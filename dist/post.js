@@ -5,7 +5,7 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { e as actionLog, j as readPostState, k as removePaths, h as debug, l as loadActionSpec } from './log.js';
-import { o as operation, a as openSessions, s as sshConnector, b as onEach, r as runPhase, c as release, d as closeSessions, q as quote, e as dataMark, f as describeHolder } from './load.js';
+import { o as operation, a as openSessions, s as sshConnector, b as onEach, r as runPhase, c as release, d as closeSessions, q as quote, e as dataMark, f as describeHolder } from './run.js';
 import 'node:fs';
 import 'node:os';
 import 'node:path';
@@ -43,11 +43,11 @@ import 'string_decoder';
 import 'child_process';
 import 'timers';
 import 'node:crypto';
-import 'stream';
+import 'process';
 import 'buffer';
+import 'stream';
 import 'dns';
 import 'zlib';
-import 'process';
 
 /** True when a lock owner record is the one described by `held`. */
 function ownedBy(owner, held) {

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
-import { j as cmd, e as dataMark, w as writeFile$1, k as recordFile, m as appendLine, o as operation, a as openSessions, b as onEach, r as runPhase, f as describeHolder, d as closeSessions, s as sshConnector, n as breakLock, q as quote, t as releaseDir, u as raw, v as stepMark, x as inDir, y as StepError, z as and, c as release, A as acquire, B as lockOwner, C as releaseLocks, S as SlipwayError, L as LOCKED, D as LockedError, E as layout, F as bash, G as script, I as InputError } from './load.js';
+import { j as cmd, e as dataMark, w as writeFile$1, k as recordFile, m as appendLine, o as operation, a as openSessions, b as onEach, r as runPhase, f as describeHolder, d as closeSessions, s as sshConnector, n as breakLock, q as quote, t as releaseDir, u as raw, v as stepMark, x as inDir, y as StepError, z as and, c as release, A as acquire, B as lockOwner, C as releaseLocks, S as SlipwayError, L as LOCKED, D as LockedError, E as layout, F as bash, G as script, I as InputError } from './run.js';
 import { c as commonjsGlobal } from './_commonjsHelpers.js';
 import events from 'events';
 import { createHash } from 'node:crypto';
@@ -5895,8 +5895,15 @@ async function deploy(options) {
                 throw new DeployError(`deploy of ${id} failed while migrating; current is unchanged.\n${migrated.record.note ?? ''}\n${migrated.error.message}${stepBackNote(result)}`, result);
             }
         }
+        // Finishing (healthy, prune, audit, unlock) rides on the switch's round trip when there are no smoke checks.
+        const finish = (s, i) => {
+            const expired = pickExpired([...states[i].records, { ...plans[i].record, state: 'healthy' }], spec.keep_releases, id);
+            result.removed[s.host.name] = expired;
+            return finishPhase(plans[i], removeReleases(s.layout, expired), auditLine(op, 'deploy', id, commit, 'ok'));
+        };
+        const together = spec.smoke.length === 0;
         try {
-            await reporter.group(`Switch to ${id}`, () => onEach(sessions, (s, i) => runPhase(s, spec, reporter, 'switch', switchPhase(plans[i]))));
+            await reporter.group(`Switch to ${id}`, () => onEach(sessions, (s, i) => runPhase(s, spec, reporter, 'switch', [...switchPhase(plans[i]), ...(together ? finish(s, i) : [])])));
         }
         catch (error) {
             await restore(op, sessions, plans, `switch or activate hook failed: ${first(error)}`, migrated, result, true);
@@ -5915,11 +5922,8 @@ async function deploy(options) {
                 throw new DeployError(`deploy of ${id} was rolled back to ${result.previous ?? '(no release)'}: ${why}${stepBackNote(result)}`, result);
             }
         }
-        await reporter.group('Finish', () => onEach(sessions, async (s, i) => {
-            const expired = pickExpired([...states[i].records, { ...plans[i].record, state: 'healthy' }], spec.keep_releases, id);
-            result.removed[s.host.name] = expired;
-            await runPhase(s, spec, reporter, 'finish', finishPhase(plans[i], removeReleases(s.layout, expired), auditLine(op, 'deploy', id, commit, 'ok')));
-        }));
+        if (!together)
+            await reporter.group('Finish', () => onEach(sessions, (s, i) => runPhase(s, spec, reporter, 'finish', finish(s, i))));
         reporter.info(`Deployed ${id} to ${result.hosts.join(', ')}`);
         return result;
     }
