@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 demo_only=false; [ "${1:-}" = "--demo" ] && demo_only=true
 
 pkgs=(openssh-server openssh-client git)
-$demo_only || pkgs+=(php-cli php-sqlite3 php-mysql php-pgsql php-laravel-framework php-doctrine-dbal sqlite3)
+$demo_only || pkgs+=(php-cli php-sqlite3 php-mysql php-pgsql php-laravel-framework php-doctrine-dbal sqlite3 sqitch libdbd-sqlite3-perl curl)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -3,7 +3,7 @@ import type { MigrationRecord, ReleaseRecord } from '../commands/history.js'
 import { runMigrations, stepBack } from '../commands/migrate.js'
 import type { Command } from '../commands/shell.js'
 import { canStepBack, ranBetween, stillApplied } from '../migrations/step-back.js'
-import { parseMigrationState, type MigrationDriver, type MigrationState } from '../migrations/types.js'
+import type { MigrationDriver, MigrationState } from '../migrations/types.js'
 import type { Operation } from './run.js'
 import { runPhase, StepError, type Session } from './session.js'
 
@@ -27,8 +27,8 @@ export async function migrate(op: Operation, s: Session, id: string, driver: Mig
     error = e
     data = e.data
   }
-  const before = parseMigrationState(data.before?.[0])
-  const after = data.after?.[0] ? parseMigrationState(data.after[0]) : before
+  const before = driver.parse(data.before?.[0])
+  const after = data.after?.[0] ? driver.parse(data.after[0]) : before
   const record = ranBetween(driver.name, before, after, error !== undefined)
   op.reporter.info(`migrations: ${record.ran.length ? `ran ${record.ran.join(', ')}${record.batch !== undefined ? ` (batch ${record.batch})` : ''}` : 'none to run'}`)
   if (record.failed) {
@@ -51,9 +51,9 @@ export function planStepBack(s: Session, driver: MigrationDriver, release: Relea
 }
 
 /** Reads the outcome of step-back commands: names still applied after an `ok`, or a failure. */
-export function checkStepBack(op: Operation, data: Record<string, string[]>, record: MigrationRecord): { ok: boolean; stillApplied: string[] } {
+export function checkStepBack(op: Operation, driver: MigrationDriver, data: Record<string, string[]>, record: MigrationRecord): { ok: boolean; stillApplied: string[] } {
   const ok = (data.stepback ?? []).every((line) => line.endsWith(' ok')) && (data.stepback ?? []).length > 0
-  const verify = data.verify?.length ? parseMigrationState(data.verify[data.verify.length - 1]) : undefined
+  const verify = data.verify?.length ? driver.parse(data.verify[data.verify.length - 1]) : undefined
   const left = verify ? stillApplied(record, verify) : record.ran
   if (!ok || left.length) op.reporter.error(`stepping back migrations did not complete: still applied: ${left.join(', ') || '(unknown)'}`)
   return { ok: ok && left.length === 0, stillApplied: left }

@@ -35,7 +35,7 @@ export async function restore(op: Operation, sessions: Session[], plans: HostPla
     const commands = restorePhase(s, s.layout, op.spec, target, [{ ...failed, migrations: p.record.migrations }], line, p.owner, i === at ? stepBack : [], switched)
     const r = await runPhase(s, op.spec, op.reporter, switched ? 'roll back' : 'record failure', commands)
     if (i === at && stepBack.length && migrated) {
-      const check = checkStepBack(op, r.data, migrated.record)
+      const check = checkStepBack(op, driver!, r.data, migrated.record)
       result.migrations!.steppedBack = check.ok ? migrated.record.ran : []
       result.migrations!.stillApplied = check.stillApplied
     }

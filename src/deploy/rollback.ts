@@ -3,7 +3,6 @@ import type { HostState, ReleaseRecord } from '../commands/history.js'
 import { releaseDir } from '../commands/layout.js'
 import { inDir, type Command } from '../commands/shell.js'
 import { driverFor, migrateHostIndex } from '../migrations/driver.js'
-import { parseMigrationState } from '../migrations/types.js'
 import { dataMark } from '../remote/script.js'
 import { checkStepBack, planStepBack } from './migrate.js'
 import { InputError, SlipwayError } from '../errors.js'
@@ -66,7 +65,7 @@ async function planMigrationSteps(op: Operation, s: Session, state: HostState, o
   const driver = driverFor(op.spec)
   if (!driver) throw new InputError('--migrations needs a migrate section in the spec')
   const read = await runPhase(s, op.spec, op.reporter, 'read migration state', [`state=$( ${inDir(releaseDir(s.layout, over[0].id), driver.state())} )`, dataMark(s, 'state', '$state')])
-  let db = parseMigrationState(read.data.state?.[0])
+  let db = driver.parse(read.data.state?.[0])
   const commands: Command[] = []
   const names: string[] = []
   for (const r of over) {
@@ -102,7 +101,7 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
       const updates = leaving(states[i], target.id, op.by, stamp)
       const r = await runPhase(s, spec, reporter, 'roll back', restorePhase(s, s.layout, spec, target.id, updates, auditLine(op, 'rollback', target.id, target.commit, `manual, from ${from}${steps.names.length ? `, migrations stepped back: ${steps.names.join(' ')}` : ''}`), owner, i === at ? steps.commands : []))
       if (i === at && steps.names.length) {
-        const check = checkStepBack(op, r.data, { driver: '', ran: steps.names })
+        const check = checkStepBack(op, driverFor(spec)!, r.data, { driver: '', ran: steps.names })
         if (!check.ok) throw new SlipwayError(`code rolled back to ${target.id}, but migrations are still applied: ${check.stillApplied.join(', ')}`)
       }
     }))

@@ -16,10 +16,9 @@ export interface CustomCommands {
 export function customDriver(c: CustomCommands): MigrationDriver {
   return {
     name: 'custom',
-    // Wrap the status lines into the state JSON on the host (names become JSON strings via sed escaping).
-    state: () => c.status
-      ? `{ printf '{"ran":['; (${raw(c.status).raw}) | sed -e 's/\\\\/\\\\\\\\/g' -e 's/"/\\\\"/g' -e 's/.*/["&",0]/' | paste -sd, - | tr -d '\\n'; printf '],"pending":[],"undo":{}}\\n'; }`
-      : `printf '%s\\n' '{"ran":[],"pending":[],"undo":{}}'`,
+    // The status lines travel base64-encoded on one line; without batches, every name is batch 0.
+    state: () => (c.status ? `(${raw(c.status).raw}) | base64 -w0` : 'true'),
+    parse: (line) => ({ ran: Buffer.from(line ?? '', 'base64').toString('utf8').split('\n').map((n) => n.trim()).filter(Boolean).map((n): [string, number] => [n, 0]), pending: [], undo: {} }),
     run: () => raw(c.run).raw,
     stepBack: (names) => raw((c.step_back ?? 'false').replaceAll('{count}', String(names.length)).replaceAll('{migrations}', names.map(quote).join(' '))).raw
   }

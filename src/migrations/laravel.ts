@@ -1,7 +1,7 @@
 /** The Laravel migration driver: artisan to run and step back, a PHP probe to read the migrations table. */
 import { cmd, raw, type Command } from '../commands/shell.js'
 import { LARAVEL_PHP } from './laravel-php.js'
-import type { MigrationDriver, MigrationState } from './types.js'
+import { parseJsonState, type MigrationDriver, type MigrationState } from './types.js'
 
 /** Options of the Laravel driver. */
 export interface LaravelOptions {
@@ -21,6 +21,7 @@ export function laravelDriver(options: LaravelOptions = {}): MigrationDriver {
   const php = options.php ?? 'php'
   return {
     name: 'laravel',
+    parse: parseJsonState,
     state: () => cmd(php, '-r', LARAVEL_PHP),
     run: () => (options.run ? raw(options.run).raw : cmd(php, 'artisan', 'migrate', '--force', '--no-interaction')),
     stepBack(names: string[], batch: number, state: MigrationState): Command {

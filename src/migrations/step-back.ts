@@ -27,6 +27,12 @@ export function canStepBack(record: MigrationRecord, state: MigrationState): Ste
   if (!record.ran.length) return { ok: false, reason: 'this release ran no migrations' }
   const applied = state.ran.filter(([n]) => record.ran.includes(n))
   if (!applied.length) return { ok: false, reason: 'its migrations are no longer applied' }
+  if (state.ran.every(([, b]) => b === 0)) {
+    // No batches (a custom driver): this release's migrations must be the newest ones applied, in order.
+    const tail = state.ran.slice(-applied.length).map(([n]) => n)
+    if (tail.join('\n') !== applied.map(([n]) => n).join('\n')) return { ok: false, reason: `its migrations are not the newest applied (newest: ${tail.join(', ')}): later migrations would be undone too` }
+    return { ok: true, names: tail, batch: 0 }
+  }
   const batches = [...new Set(applied.map(([, b]) => b))]
   if (batches.length > 1) return { ok: false, reason: `its migrations are in more than one batch (${batches.join(', ')}); step back by hand` }
   const newest = Math.max(...state.ran.map(([, b]) => b))

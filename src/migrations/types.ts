@@ -24,10 +24,12 @@ export interface MigrationDriver {
   run(): Command
   /** Steps back exactly `names` (one batch, the newest), given the state they were read in. */
   stepBack(names: string[], batch: number, state: MigrationState): Command
+  /** Reads the line {@link state} printed. */
+  parse(line: string | undefined): MigrationState
 }
 
-/** Parses a state line; throws with the text when it is not the expected JSON. */
-export function parseMigrationState(line: string | undefined): MigrationState {
+/** Parses a JSON state line; throws with the text when it is not the expected JSON. */
+export function parseJsonState(line: string | undefined): MigrationState {
   try {
     const s = JSON.parse(line ?? '') as Partial<MigrationState>
     return { version: s.version, driver: s.driver, ran: s.ran ?? [], pending: s.pending ?? [], undo: s.undo ?? {} }
