@@ -20,6 +20,8 @@ export interface OperationOptions {
   runId?: string
   /** The clock (tests pin it). */
   now?: () => Date
+  /** The lock owner token (default: random); the Action saves it so its post step can release exactly its own lock. */
+  lockToken?: string
 }
 
 /** Resolved common settings. */
@@ -29,6 +31,7 @@ export interface Operation {
   by: string
   run?: string
   now: () => Date
+  lockToken?: string
 }
 
 /** Fills defaults for the common options. */
@@ -37,12 +40,12 @@ export function operation(o: OperationOptions): Operation {
   if (!by) {
     try { by = userInfo().username } catch { by = 'unknown' }
   }
-  return { spec: o.spec, reporter: o.reporter ?? silentReporter, by, run: o.runId ?? process.env.GITHUB_RUN_ID, now: o.now ?? (() => new Date()) }
+  return { spec: o.spec, reporter: o.reporter ?? silentReporter, by, run: o.runId ?? process.env.GITHUB_RUN_ID, now: o.now ?? (() => new Date()), lockToken: o.lockToken }
 }
 
 /** A lock owner for this operation. */
 export function lockOwner(op: Operation, operationName: string): LockOwner {
-  return { token: randomBytes(8).toString('hex'), app: op.spec.app, by: op.by, run: op.run, operation: operationName, since: op.now().toISOString() }
+  return { token: op.lockToken ?? randomBytes(8).toString('hex'), app: op.spec.app, by: op.by, run: op.run, operation: operationName, since: op.now().toISOString() }
 }
 
 /** The lock is held by someone else. */
