@@ -2117,10 +2117,9 @@ function removeReleases(l, ids) {
 function customDriver(c) {
     return {
         name: 'custom',
-        // Wrap the status lines into the state JSON on the host (names become JSON strings via sed escaping).
-        state: () => c.status
-            ? `{ printf '{"ran":['; (${raw(c.status).raw}) | sed -e 's/\\\\/\\\\\\\\/g' -e 's/"/\\\\"/g' -e 's/.*/["&",0]/' | paste -sd, - | tr -d '\\n'; printf '],"pending":[],"undo":{}}\\n'; }`
-            : `printf '%s\\n' '{"ran":[],"pending":[],"undo":{}}'`,
+        // The status lines travel base64-encoded on one line; without batches, every name is batch 0.
+        state: () => (c.status ? `(${raw(c.status).raw}) | base64 -w0` : 'true'),
+        parse: (line) => ({ ran: Buffer.from(line ?? '', 'base64').toString('utf8').split('\n').map((n) => n.trim()).filter(Boolean).map((n) => [n, 0]), pending: [], undo: {} }),
         run: () => raw(c.run).raw,
         stepBack: (names) => raw((c.step_back ?? 'false').replaceAll('{count}', String(names.length)).replaceAll('{migrations}', names.map(quote).join(' '))).raw
     };
@@ -2174,6 +2173,17 @@ foreach ($done as $name) {
 echo json_encode(['version' => $app->version(), 'driver' => $db->getDriverName(), 'ran' => $ran, 'pending' => $pending, 'undo' => $undo]), "\n";
 `;
 
+/** Parses a JSON state line; throws with the text when it is not the expected JSON. */
+function parseJsonState(line) {
+    try {
+        const s = JSON.parse(line ?? '');
+        return { version: s.version, driver: s.driver, ran: s.ran ?? [], pending: s.pending ?? [], undo: s.undo ?? {} };
+    }
+    catch {
+        throw new Error(`could not read the migration state (got: ${JSON.stringify((line ?? '').slice(0, 300))})`);
+    }
+}
+
 /** The Laravel migration driver: artisan to run and step back, a PHP probe to read the migrations table. */
 /** Laravel 10+ can roll back one batch by number; older versions count steps. */
 function supportsBatchRollback(version) {
@@ -2184,6 +2194,7 @@ function laravelDriver(options = {}) {
     const php = options.php ?? 'php';
     return {
         name: 'laravel',
+        parse: parseJsonState,
         state: () => cmd(php, '-r', LARAVEL_PHP),
         run: () => (options.run ? raw(options.run).raw : cmd(php, 'artisan', 'migrate', '--force', '--no-interaction')),
         stepBack(names, batch, state) {
@@ -2280,6 +2291,13 @@ function canStepBack(record, state) {
     const applied = state.ran.filter(([n]) => record.ran.includes(n));
     if (!applied.length)
         return { ok: false, reason: 'its migrations are no longer applied' };
+    if (state.ran.every(([, b]) => b === 0)) {
+        // No batches (a custom driver): this release's migrations must be the newest ones applied, in order.
+        const tail = state.ran.slice(-applied.length).map(([n]) => n);
+        if (tail.join('\n') !== applied.map(([n]) => n).join('\n'))
+            return { ok: false, reason: `its migrations are not the newest applied (newest: ${tail.join(', ')}): later migrations would be undone too` };
+        return { ok: true, names: tail, batch: 0 };
+    }
     const batches = [...new Set(applied.map(([, b]) => b))];
     if (batches.length > 1)
         return { ok: false, reason: `its migrations are in more than one batch (${batches.join(', ')}); step back by hand` };
@@ -2304,17 +2322,6 @@ function stillApplied(record, state) {
     return record.ran.filter((n) => names.has(n));
 }
 
-/** Parses a state line; throws with the text when it is not the expected JSON. */
-function parseMigrationState(line) {
-    try {
-        const s = JSON.parse(line ?? '');
-        return { version: s.version, driver: s.driver, ran: s.ran ?? [], pending: s.pending ?? [], undo: s.undo ?? {} };
-    }
-    catch {
-        throw new Error(`could not read the migration state (got: ${JSON.stringify((line ?? '').slice(0, 300))})`);
-    }
-}
-
 /** Runs migrations in the new release on one host and works out exactly what ran. */
 async function migrate(op, s, id, driver) {
     let data;
@@ -2328,8 +2335,8 @@ async function migrate(op, s, id, driver) {
         error = e;
         data = e.data;
     }
-    const before = parseMigrationState(data.before?.[0]);
-    const after = data.after?.[0] ? parseMigrationState(data.after[0]) : before;
+    const before = driver.parse(data.before?.[0]);
+    const after = data.after?.[0] ? driver.parse(data.after[0]) : before;
     const record = ranBetween(driver.name, before, after, error !== undefined);
     op.reporter.info(`migrations: ${record.ran.length ? `ran ${record.ran.join(', ')}${record.batch !== undefined ? ` (batch ${record.batch})` : ''}` : 'none to run'}`);
     if (record.failed) {
@@ -2352,9 +2359,9 @@ function planStepBack(s, driver, release, state, stamp) {
     return { commands: stepBack(s, s.layout, release.id, driver.stepBack(verdict.names, verdict.batch, state), driver, ok, failed), names: verdict.names };
 }
 /** Reads the outcome of step-back commands: names still applied after an `ok`, or a failure. */
-function checkStepBack(op, data, record) {
+function checkStepBack(op, driver, data, record) {
     const ok = (data.stepback ?? []).every((line) => line.endsWith(' ok')) && (data.stepback ?? []).length > 0;
-    const verify = data.verify?.length ? parseMigrationState(data.verify[data.verify.length - 1]) : undefined;
+    const verify = data.verify?.length ? driver.parse(data.verify[data.verify.length - 1]) : undefined;
     const left = verify ? stillApplied(record, verify) : record.ran;
     if (!ok || left.length)
         op.reporter.error(`stepping back migrations did not complete: still applied: ${left.join(', ') || '(unknown)'}`);
@@ -2511,7 +2518,7 @@ async function restore(op, sessions, plans, note, migrated, result, switched) {
         const commands = restorePhase(s, s.layout, op.spec, target, [{ ...failed, migrations: p.record.migrations }], line, p.owner, i === at ? stepBack : [], switched);
         const r = await runPhase(s, op.spec, op.reporter, switched ? 'roll back' : 'record failure', commands);
         if (i === at && stepBack.length && migrated) {
-            const check = checkStepBack(op, r.data, migrated.record);
+            const check = checkStepBack(op, driver, r.data, migrated.record);
             result.migrations.steppedBack = check.ok ? migrated.record.ran : [];
             result.migrations.stillApplied = check.stillApplied;
         }
@@ -6045,7 +6052,7 @@ async function planMigrationSteps(op, s, state, over, target, stamp) {
     if (!driver)
         throw new InputError('--migrations needs a migrate section in the spec');
     const read = await runPhase(s, op.spec, op.reporter, 'read migration state', [`state=$( ${inDir(releaseDir(s.layout, over[0].id), driver.state())} )`, dataMark(s, 'state', '$state')]);
-    let db = parseMigrationState(read.data.state?.[0]);
+    let db = driver.parse(read.data.state?.[0]);
     const commands = [];
     const names = [];
     for (const r of over) {
@@ -6082,7 +6089,7 @@ async function rollback(options) {
             const updates = leaving(states[i], target.id, op.by, stamp);
             const r = await runPhase(s, spec, reporter, 'roll back', restorePhase(s, s.layout, spec, target.id, updates, auditLine(op, 'rollback', target.id, target.commit, `manual, from ${from}${steps.names.length ? `, migrations stepped back: ${steps.names.join(' ')}` : ''}`), owner, i === at ? steps.commands : []));
             if (i === at && steps.names.length) {
-                const check = checkStepBack(op, r.data, { driver: '', ran: steps.names });
+                const check = checkStepBack(op, driverFor(spec), r.data, { driver: '', ran: steps.names });
                 if (!check.ok)
                     throw new SlipwayError(`code rolled back to ${target.id}, but migrations are still applied: ${check.stillApplied.join(', ')}`);
             }

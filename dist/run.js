@@ -36132,11 +36132,11 @@ function operation(o) {
             by = 'unknown';
         }
     }
-    return { spec: o.spec, reporter: o.reporter ?? silentReporter, by, run: o.runId ?? process.env.GITHUB_RUN_ID, now: o.now ?? (() => new Date()) };
+    return { spec: o.spec, reporter: o.reporter ?? silentReporter, by, run: o.runId ?? process.env.GITHUB_RUN_ID, now: o.now ?? (() => new Date()), lockToken: o.lockToken };
 }
 /** A lock owner for this operation. */
 function lockOwner(op, operationName) {
-    return { token: randomBytes(8).toString('hex'), app: op.spec.app, by: op.by, run: op.run, operation: operationName, since: op.now().toISOString() };
+    return { token: op.lockToken ?? randomBytes(8).toString('hex'), app: op.spec.app, by: op.by, run: op.run, operation: operationName, since: op.now().toISOString() };
 }
 /** The lock is held by someone else. */
 class LockedError extends SlipwayError {
