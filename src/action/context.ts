@@ -1,4 +1,5 @@
 /** What every command of the Action works with: settings, log, the spec with credentials, deployment records, lock state. */
+import { randomBytes } from 'node:crypto'
 import { listReleases, type ReleaseListing } from '../deploy/releases.js'
 import type { Spec } from '../spec/types.js'
 import { writeKeyFile } from './credentials.js'
@@ -30,6 +31,8 @@ export interface Context {
   /** Deployment records, when there is a token and a repository. */
   records?: Deployments
   /** Tells the post step an operation is about to take the lock. */
+  /** The lock owner token this step's deploy/rollback uses, saved for the post step. */
+  lockToken: string
   holdLock(operation: 'deploy' | 'rollback'): void
   /** Tells the post step the library released the lock. */
   lockReleased(): void
@@ -46,11 +49,12 @@ export function createContext(settings: Settings, log: ActionLog, env: NodeJS.Pr
   const runId = env.GITHUB_RUN_ID || undefined
   const ctx: Context = {
     settings, log, env, actor, runId,
+    lockToken: randomBytes(8).toString('hex'),
     spec: () => (spec ??= loadActionSpec(settings.spec, settings.environment, key?.file, settings.knownHosts)),
     records: settings.token ? deployments({ token: settings.token, environment: settings.environment ?? 'production', env }, log) : undefined,
     holdLock(operation) {
       saveLock({
-        held: { app: ctx.spec().app, by: actor, run: runId, operation, notBefore: new Date().toISOString() },
+        held: { app: ctx.spec().app, by: actor, run: runId, operation, notBefore: new Date().toISOString(), token: ctx.lockToken },
         spec: settings.spec, environment: settings.environment, keyFile: key?.file, knownHosts: settings.knownHosts
       })
     },
