@@ -13,6 +13,7 @@ import { writeFileSync, existsSync as existsSync$1, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep as sep$1, resolve, isAbsolute } from 'node:path';
 import { c as checkMigrations, f as formatText, a as formatGithub, b as formatSarif, l as listReleases, p as planDeploy, d as deploy, D as DeployError, n as notReverted, e as formatReleases, r as rollback, g as pickTarget } from './rollback.js';
+import { randomBytes } from 'node:crypto';
 import { I as InputError } from './run.js';
 import 'crypto';
 import 'path';
@@ -43,7 +44,6 @@ import 'node:dns';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
-import 'node:crypto';
 import 'node:fs/promises';
 import 'node:module';
 import 'node:child_process';
@@ -5605,11 +5605,12 @@ function createContext(settings, log, env = process.env) {
     const runId = env.GITHUB_RUN_ID || undefined;
     const ctx = {
         settings, log, env, actor, runId,
+        lockToken: randomBytes(8).toString('hex'),
         spec: () => (spec ??= loadActionSpec(settings.spec, settings.environment, key?.file, settings.knownHosts)),
         records: settings.token ? deployments({ token: settings.token, environment: settings.environment ?? 'production', env }, log) : undefined,
         holdLock(operation) {
             saveLock({
-                held: { app: ctx.spec().app, by: actor, run: runId, operation, notBefore: new Date().toISOString() },
+                held: { app: ctx.spec().app, by: actor, run: runId, operation, notBefore: new Date().toISOString(), token: ctx.lockToken },
                 spec: settings.spec, environment: settings.environment, keyFile: key?.file, knownHosts: settings.knownHosts
             });
         },
@@ -5666,7 +5667,7 @@ async function deployCommand(ctx) {
     let result;
     let failure;
     try {
-        result = await deploy({ spec, reporter: log, actor, runId });
+        result = await deploy({ spec, reporter: log, actor, runId, lockToken: ctx.lockToken });
         ctx.lockReleased();
     }
     catch (error) {
@@ -5784,7 +5785,7 @@ async function rollbackCommand(ctx) {
     if (settings.dryRun)
         return plan(ctx);
     ctx.holdLock('rollback');
-    const result = await rollback({ spec, reporter: log, actor, runId, to: settings.release, migrations: settings.migrations });
+    const result = await rollback({ spec, reporter: log, actor, runId, lockToken: ctx.lockToken, to: settings.release, migrations: settings.migrations });
     ctx.lockReleased();
     const listing = await ctx.listing();
     const url = environmentUrl(spec, settings.url);
