@@ -1,6 +1,7 @@
 /** Smoke tests, automatic rollback and exact migration step-back, on a real Laravel 8 app over a real sshd. */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { deploy, DeployError } from '../../src/deploy/deploy.js'
 import { rollback } from '../../src/deploy/rollback.js'
@@ -22,7 +23,8 @@ describe.each<Db>(['sqlite', 'pgsql', 'mysql'])('Laravel on %s', (kind) => {
   let source: string
   let db: ReturnType<typeof database>
   let web: Awaited<ReturnType<typeof serveCurrent>>
-  const spec = () => loadSpec(writeSpec(source, `app: shop\npath: ${root}\npreset: laravel\n${hostsYaml([lab])}\nsource:\n  exclude: [slipway.yml]\nsmoke:\n  - { name: health, http: "${web.url}/health", contains: '"ok":true', retries: 1, timeout: 5, deadline: 10 }\n`))
+  const backup = kind === 'sqlite' ? '\nmigrate:\n  backup: "mkdir -p shared/backups && cp shared/database.sqlite shared/backups/{release}.sqlite"' : ''
+  const spec = () => loadSpec(writeSpec(source, `app: shop\npath: ${root}\npreset: laravel${backup}\n${hostsYaml([lab])}\nsource:\n  exclude: [slipway.yml]\nsmoke:\n  - { name: health, http: "${web.url}/health", contains: '"ok":true', retries: 1, timeout: 5, deadline: 10 }\n`))
   const ran = () => db.query('select migration from migrations order by id').split('\n').filter(Boolean)
 
   beforeAll(async () => {
@@ -41,6 +43,11 @@ describe.each<Db>(['sqlite', 'pgsql', 'mysql'])('Laravel on %s', (kind) => {
     addMigration(source, '2024_02_01_000000_add_price_to_items')
     const v2 = await deploy({ spec: spec(), now: clock() })
     expect(record(root, v2.release)).toMatchObject({ state: 'healthy', migrations: { batch: 2, ran: ['2024_02_01_000000_add_price_to_items'] } })
+    if (kind === 'sqlite') {
+      // The backup ran before migrating: it holds batch 1 only.
+      const copy = join(root, 'shared/backups', `${v2.release}.sqlite`)
+      expect(execFileSync('sqlite3', [copy, 'select max(batch) from migrations'], { encoding: 'utf8' }).trim()).toBe('1')
+    }
     expect(await (await fetch(`${web.url}/health`)).json()).toMatchObject({ ok: true, release: v2.release })
 
     addMigration(source, '2024_02_02_000000_create_orders_table')
