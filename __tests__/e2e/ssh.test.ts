@@ -88,6 +88,13 @@ describe('ssh', () => {
     expect(JSON.parse(readFileSync(join(root, '.slipway/releases', `${err.result.release}.json`), 'utf8')).state).toBe('failed')
   })
 
+  test('a step silent for longer than timeouts.idle is stopped', async () => {
+    const root = deployRoot()
+    const err = (await deploy({ spec: specWith(root, lab.key, 'timeouts: { idle: 1 }\nbuild:\n  - echo working; sleep 30\n') }).catch((e) => e)) as DeployError
+    expect(err.message).toContain('step "build 1: echo working; sleep 30" failed with exit code 124\n--- last output ---\nworking\nno output for 1s (idle timeout)')
+    expect(existsSync(join(root, 'current'))).toBe(false)
+  })
+
   test('the key given in SLIPWAY_SSH_KEY never reaches the output', () => {
     const root = deployRoot()
     const app = appDir()

@@ -8,6 +8,7 @@ import { pickExpired } from '../../src/commands/cleanup.js'
 import type { ReleaseRecord } from '../../src/commands/history.js'
 import { nextReleaseId } from '../../src/deploy/id.js'
 import { pickTarget } from '../../src/deploy/rollback.js'
+import { migrationCell } from '../../src/report/table.js'
 import { excluder } from '../../src/deploy/source.js'
 import { fingerprint, keyType, verifyKnownHosts, verifyPinned } from '../../src/remote/known-hosts.js'
 
@@ -48,6 +49,15 @@ describe('rollback target', () => {
     expect(() => pickTarget(state, '09')).toThrow('release 09 is not in the history. Fix: pick one of: 01, 02, 03, 04')
     expect(() => pickTarget(state, '04')).toThrow('already current')
     expect(() => pickTarget({ records: [rec('01')], current: '01' }, undefined)).toThrow('no healthy release older than 01')
+  })
+})
+
+describe('release table', () => {
+  test('the migrations column says what a release ran and whether it was stepped back', () => {
+    expect(migrationCell(rec('01'))).toBe('-')
+    expect(migrationCell({ ...rec('01'), migrations: { driver: 'laravel', batch: 2, ran: ['a', 'b'] } })).toBe('2 ran')
+    expect(migrationCell({ ...rec('01'), migrations: { driver: 'laravel', batch: 2, ran: ['a'], stepped_back: ['a'] } })).toBe('1 ran, stepped back')
+    expect(migrationCell({ ...rec('01'), migrations: { driver: 'laravel', ran: [], failed: 'x' } })).toBe('failed: x')
   })
 })
 
