@@ -21,7 +21,12 @@ $demo_only && exit 0
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+  # This machine's registry lacks some of rollup's optional per-platform packages, so npm leaves them out of
+  # package-lock.json and `npm ci` then refuses the lock as out of sync; `npm install` installs the same tree.
+  if ! npm ci --no-audit --no-fund --loglevel=error 2>/tmp/slipway-npm-ci.log; then
+    echo "setup: npm ci refused the lock ($(grep -m1 -o 'Missing: [^ ]*' /tmp/slipway-npm-ci.log || echo see /tmp/slipway-npm-ci.log)); using npm install"
+    npm install --no-audit --no-fund --loglevel=error
+  fi
 fi
 
 # PostgreSQL and MariaDB for the migration tests: start them when they are installed but down.

@@ -32,7 +32,7 @@ export function beginPhase(m: Markers, l: Layout, owner: LockOwner): Command[] {
 /** Phase 2: unpack the upload (stdin), link shared items, seed caches, run the build; the record goes building → ready. */
 export function preparePhase(p: HostPlan): Command[] {
   const { spec, layout: l, markers: m, id } = p
-  const at = (state: ReleaseRecord['state']) => writeRecord(l, { ...p.record, state, updated_at: p.record.updated_at })
+  const at = (state: ReleaseRecord['state']) => writeRecord(l, { ...p.record, state })
   return [
     stepMark(m, 'upload'),
     at('building'),
