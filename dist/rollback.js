@@ -2444,7 +2444,7 @@ function beginPhase(m, l, owner) {
 /** Phase 2: unpack the upload (stdin), link shared items, seed caches, run the build; the record goes building → ready. */
 function preparePhase(p) {
     const { spec, layout: l, markers: m, id } = p;
-    const at = (state) => writeRecord(l, { ...p.record, state, updated_at: p.record.updated_at });
+    const at = (state) => writeRecord(l, { ...p.record, state });
     return [
         stepMark(m, 'upload'),
         at('building'),
