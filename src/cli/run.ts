@@ -88,8 +88,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       return 0
     }
     case 'rollback': {
-      const result = await rollback({ spec: spec(), reporter, to: v.to, migrations: v.migrations })
-      io.out(`Rolled back ${result.from} → ${result.release} on ${result.hosts.join(', ')}`)
+      await rollback({ spec: spec(), reporter, to: v.to, migrations: v.migrations })
       return 0
     }
     case 'releases': {

@@ -1,7 +1,7 @@
 /** Building a release on the host: directory, upload, shared links, writable dirs, build steps. */
 import { posix } from 'node:path'
 import { type Layout, releaseDir } from './layout.js'
-import { and, cmd, inDir, quote, raw, type Command } from './shell.js'
+import { and, cmd, inDir, quote, raw, type Command, type Raw } from './shell.js'
 import { stepMark, type Markers } from '../remote/script.js'
 
 /** Exit code of the shared-files check when one is missing. */
@@ -67,6 +67,6 @@ export function copyFromPrevious(l: Layout, id: string, previous: string | undef
 }
 
 /** User commands run in a directory, each announced as a step `<phase> N: <command>`. */
-export function hooks(m: Markers, phase: string, dir: string, commands: string[]): Command[] {
+export function hooks(m: Markers, phase: string, dir: string | Raw, commands: string[]): Command[] {
   return commands.flatMap((c, i) => [stepMark(m, `${phase} ${i + 1}: ${c}`), inDir(dir, raw(c).raw)])
 }

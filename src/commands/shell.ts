@@ -46,9 +46,9 @@ export function pipe(...commands: Command[]): Command {
   return commands.join(' | ')
 }
 
-/** Runs a command in a directory, in a subshell so the caller's directory is unchanged. */
-export function inDir(dir: string, command: Command): Command {
-  return `(cd ${quote(dir)} && ${command})`
+/** Runs a command in a directory (a value, or shell text such as `"$dir"`), in a subshell so the caller's directory is unchanged. */
+export function inDir(dir: string | Raw, command: Command): Command {
+  return `(cd ${typeof dir === 'string' ? quote(dir) : dir.raw} && ${command})`
 }
 
 /** Writes text to a file atomically: a temporary file in the same directory renamed over it. */

@@ -1,16 +1,19 @@
 /** Manual rollback: two round trips per host — lock + read history, then switch + record + hooks + unlock. */
-import type { HostState, ReleaseRecord } from '../commands/history.js'
+import { parseState, readState, type HostState, type ReleaseRecord } from '../commands/history.js'
+import { acquire, LOCKED, release, type LockOwner } from '../commands/lock.js'
+import { hooks } from '../commands/release.js'
+import { NO_TARGET, selectTarget, switchToTarget } from '../commands/select.js'
 import { releaseDir } from '../commands/layout.js'
-import { inDir, type Command } from '../commands/shell.js'
+import { inDir, quote, raw, type Command } from '../commands/shell.js'
 import { driverFor, migrateHostIndex } from '../migrations/driver.js'
-import { dataMark } from '../remote/script.js'
+import { dataMark, stepMark } from '../remote/script.js'
 import { checkStepBack, planStepBack } from './migrate.js'
 import { InputError, SlipwayError } from '../errors.js'
 import { auditLine } from './audit.js'
 import { notReverted } from './caveats.js'
 import { lockAndRead } from './deploy.js'
 import { restorePhase } from './plan.js'
-import { lockOwner, onEach, operation, releaseLocks, type Operation, type OperationOptions } from './run.js'
+import { LockedError, lockOwner, onEach, operation, releaseLocks, type Operation, type OperationOptions } from './run.js'
 import { closeSessions, openSessions, runPhase, sshConnector, type Session } from './session.js'
 
 /** Options for {@link rollback}. */
@@ -86,35 +89,72 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
   const owner = lockOwner(op, 'rollback')
   const sessions = await openSessions(spec, options.connect ?? sshConnector, reporter)
   try {
+    if (sessions.length === 1 && !options.migrations) return await rollbackInOne(op, sessions[0], owner, options.to)
     const states = await onEach(sessions, (s) => lockAndRead(op, s, owner))
     const target = pickTarget(states[0], options.to)
     const from = states[0].current ?? '(none)'
     states.forEach((st, i) => {
       if (!st.records.some((r) => r.id === target.id)) throw new InputError(`${sessions[i].host.name}: release ${target.id} is not on this host`)
     })
-    const over = states[0].records.filter((r) => r.id > target.id && r.id <= from && r.state !== 'failed' && r.migrations?.ran.length && !r.migrations.stepped_back?.length).reverse()
+    const over = rolledOver(states[0], target.id, from)
     const stamp = op.now().toISOString()
     const at = migrateHostIndex(spec)
     const steps = options.migrations && over.length ? await planMigrationSteps(op, sessions[at], states[at], over, target.id, stamp) : { commands: [], names: [] }
     reporter.info(`Rolling back ${from} → ${target.id} on ${sessions.length} host(s)`)
     await reporter.group(`Roll back to ${target.id}`, () => onEach(sessions, async (s, i) => {
       const updates = leaving(states[i], target.id, op.by, stamp)
-      const r = await runPhase(s, spec, reporter, 'roll back', restorePhase(s, s.layout, spec, target.id, updates, auditLine(op, 'rollback', target.id, target.commit, `manual, from ${from}${steps.names.length ? `, migrations stepped back: ${steps.names.join(' ')}` : ''}`), owner, i === at ? steps.commands : []))
+      const r = await runPhase(s, spec, reporter, 'roll back', restorePhase(s, s.layout, spec, target.id, updates, auditLine(op, 'rollback', target.id, undefined, `manual, from ${from}${steps.names.length ? `, migrations stepped back: ${steps.names.join(' ')}` : ''}`), owner, i === at ? steps.commands : []))
       if (i === at && steps.names.length) {
         const check = checkStepBack(op, driverFor(spec)!, r.data, { driver: '', ran: steps.names })
         if (!check.ok) throw new SlipwayError(`code rolled back to ${target.id}, but migrations are still applied: ${check.stillApplied.join(', ')}`)
       }
     }))
-    const kept = over.flatMap((r) => r.migrations!.ran).filter((n) => !steps.names.includes(n))
-    const caveats = notReverted(spec)
-    if (kept.length) reporter.warn(`migrations that stay applied (run with --migrations to step them back): ${kept.join(', ')}`)
-    if (steps.names.length) reporter.info(`migrations stepped back: ${steps.names.join(', ')}`)
-    reporter.warn(`A code rollback does not revert:\n${caveats.map((c) => `  - ${c}`).join('\n')}`)
-    return { release: target.id, from, hosts: sessions.map((s) => s.host.name), notReverted: caveats, migrations: { steppedBack: steps.names, kept } }
+    return report(op, sessions, target.id, from, over, steps.names)
   } catch (error) {
     await releaseLocks(op, sessions, owner)
     throw error instanceof SlipwayError ? error : new SlipwayError(String(error))
   } finally {
     await closeSessions(sessions)
   }
+}
+
+/**
+ * One host, no migrations: a single round trip — lock, read history, pick the target on the host,
+ * switch, record, audit, rollback hooks, unlock.
+ */
+async function rollbackInOne(op: Operation, s: Session, owner: LockOwner, to: string | undefined): Promise<RollbackResult> {
+  const stamp = op.now().toISOString()
+  const line = { before: `${stamp} ${op.spec.app} rollback `, after: ` by ${op.by}${op.run ? ` run ${op.run}` : ''}: manual, from ` }
+  const commands = [
+    ...acquire(s, s.layout, owner),
+    ...readState(s, s.layout),
+    ...selectTarget(s, s.layout, to),
+    stepMark(s, 'switch back'),
+    ...switchToTarget(s.layout, op.by, stamp, line),
+    ...hooks(s, 'rollback hook', raw(`${quote(s.layout.releases)}/"$target"`), op.spec.rollback_hooks),
+    release(s.layout, owner)
+  ]
+  const r = await op.reporter.group('Roll back', () => runPhase(s, op.spec, op.reporter, 'roll back', commands, { okCodes: [LOCKED, NO_TARGET] }))
+  if (r.code === LOCKED) throw new LockedError(s.host.name, r.data.holder?.[0] ?? '')
+  if (r.code === NO_TARGET) throw new InputError(r.tail[r.tail.length - 1] ?? 'no rollback target')
+  const state = parseState(r.data)
+  const target = r.data.target[0]
+  const from = state.current ?? '(none)'
+  return report(op, [s], target, from, rolledOver(state, target, from), [])
+}
+
+/** The live releases between the target and the one left, newest first, whose migrations are still applied. */
+function rolledOver(state: HostState, target: string, from: string): ReleaseRecord[] {
+  return state.records.filter((r) => r.id > target && r.id <= from && r.state !== 'failed' && r.migrations?.ran.length && !r.migrations.stepped_back?.length).reverse()
+}
+
+/** Tells what happened and what was not reverted, and builds the result. */
+function report(op: Operation, sessions: Session[], target: string, from: string, over: ReleaseRecord[], steppedBack: string[]): RollbackResult {
+  const kept = over.flatMap((r) => r.migrations!.ran).filter((n) => !steppedBack.includes(n))
+  const caveats = notReverted(op.spec)
+  op.reporter.info(`Rolled back ${from} → ${target} on ${sessions.map((s) => s.host.name).join(', ')}`)
+  if (kept.length) op.reporter.warn(`migrations that stay applied (run with --migrations to step them back): ${kept.join(', ')}`)
+  if (steppedBack.length) op.reporter.info(`migrations stepped back: ${steppedBack.join(', ')}`)
+  op.reporter.warn(`A code rollback does not revert:\n${caveats.map((c) => `  - ${c}`).join('\n')}`)
+  return { release: target, from, hosts: sessions.map((s) => s.host.name), notReverted: caveats, migrations: { steppedBack, kept } }
 }
