@@ -235,8 +235,7 @@ async function dispatch(argv, io) {
             return 0;
         }
         case 'rollback': {
-            const result = await rollback({ spec: spec(), reporter, to: v.to, migrations: v.migrations });
-            io.out(`Rolled back ${result.from} → ${result.release} on ${result.hosts.join(', ')}`);
+            await rollback({ spec: spec(), reporter, to: v.to, migrations: v.migrations });
             return 0;
         }
         case 'releases': {

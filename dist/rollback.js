@@ -2430,10 +2430,11 @@ function hooks(m, phase, dir, commands) {
     return commands.flatMap((c, i) => [stepMark(m, `${phase} ${i + 1}: ${c}`), inDir(dir, raw(c).raw)]);
 }
 
-/** Atomically points `current` at releases/<id> (relative link, `mv -T` rename). */
+/** Atomically points `current` at releases/<id> (relative link, `mv -T` rename); `id` may be shell text such as `"$target"`. */
 function activate(l, id) {
     const tmp = `${l.current}.next`;
-    return and(cmd('rm', '-f', tmp), cmd('ln', '-s', `releases/${id}`, tmp), cmd('mv', '-T', '-f', tmp, l.current));
+    const target = typeof id === 'string' ? `releases/${id}` : raw(`releases/${id.raw}`);
+    return and(cmd('rm', '-f', tmp), cmd('ln', '-s', target, tmp), cmd('mv', '-T', '-f', tmp, l.current));
 }
 
 /** Pure planning: the exact commands each phase of a deploy sends to one host. */
@@ -6017,6 +6018,53 @@ function formatReleases(listing) {
         .join('\n\n');
 }
 
+/** Exit code when there is no valid target; the reason is on stderr. */
+const NO_TARGET = 76;
+const fail = (message) => `{ printf '%s\\n' "${message}" >&2; exit ${NO_TARGET}; }`;
+/** Sets `$cur` and `$target` (reported as data `target`), or exits {@link NO_TARGET} with the reason. */
+function selectTarget(m, l, to) {
+    const rec = quote(l.records);
+    const common = [
+        'export LC_ALL=C',
+        `state_of() { grep -o '"state":"[a-z-]*"' ${rec}/"$1".json | head -n 1 | cut -d '"' -f 4; }`,
+        `cur=''; if [ -L ${quote(l.current)} ]; then cur=$(basename "$(readlink ${quote(l.current)})"); fi`
+    ];
+    const pick = to !== undefined
+        ? [
+            `target=${quote(to)}`,
+            `[ -f ${rec}/"$target".json ] || ${fail(`release $target is not in the history. Fix: pick one of: $(ls ${rec} | sed -n 's/[.]json$//p' | paste -sd ' ' -) (slipway releases)`)}`,
+            `[ "$target" != "$cur" ] || ${fail('release $target is already current')}`,
+            `[ "$(state_of "$target")" != failed ] || ${fail('release $target is marked failed; rollback skips failed releases. Fix: choose a healthy release (slipway releases)')}`
+        ]
+        : [
+            `[ -n "$cur" ] || ${fail('there is no current release to roll back from')}`,
+            `target=''; for id in $(ls ${rec} | sed -n 's/[.]json$//p' | sort -r); do if [[ "$id" < "$cur" ]] && [ "$(state_of "$id")" = healthy ]; then target=$id; break; fi; done`,
+            `[ -n "$target" ] || ${fail('no healthy release older than $cur to roll back to. Fix: deploy a fixed release instead')}`
+        ];
+    return [...common, ...pick, `[ -d ${quote(l.releases)}/"$target" ] || ${fail('release $target is in the history but its directory is gone')}`, dataMark(m, 'target', '$target')];
+}
+/**
+ * After {@link selectTarget}: switch to `$target`, mark `$cur` rolled-back in its record (unless it failed;
+ * the record is compact JSON written by Slipway, so sed can set its state, note and time), and append
+ * the audit line `<line.before>$target<line.after>$cur`.
+ */
+function switchToTarget(l, by, stamp, line) {
+    const bySed = JSON.stringify(by).slice(1, -1).replace(/[\\/&]/g, '\\$&');
+    const file = `${quote(l.records)}/"$cur".json`;
+    const edit = [
+        '-e', quote('s/"state":"[a-z-]*"/"state":"rolled-back"/'),
+        '-e', quote('s/,"note":"([^"\\]|\\.)*"//'),
+        '-e', quote(`s/"updated_at":"[^"]*"/"updated_at":"${stamp}"/`),
+        '-e', quote('s/}$/,"note":"rolled back to ') + '"$target"' + quote(` by ${bySed}"}/`)
+    ].join(' ');
+    return [
+        activate(l, raw('"$target"')),
+        `if [ -n "$cur" ] && [ -f ${file} ] && [ "$(state_of "$cur")" != failed ]; then sed -E ${edit} ${file} > ${file}.tmp && mv -f ${file}.tmp ${file}; fi`,
+        cmd('printf', '%s%s%s%s\n', line.before, raw('"$target"'), line.after, raw('"$cur"')) + ` >> ${quote(l.audit)}`
+    ];
+}
+
+/** Manual rollback: two round trips per host — lock + read history, then switch + record + hooks + unlock. */
 /** Picks the rollback target from one host's history, or explains why there is none. */
 function pickTarget(state, to) {
     const current = state.current;
@@ -6073,6 +6121,8 @@ async function rollback(options) {
     const owner = lockOwner(op, 'rollback');
     const sessions = await openSessions(spec, options.connect ?? sshConnector, reporter);
     try {
+        if (sessions.length === 1 && !options.migrations)
+            return await rollbackInOne(op, sessions[0], owner, options.to);
         const states = await onEach(sessions, (s) => lockAndRead(op, s, owner));
         const target = pickTarget(states[0], options.to);
         const from = states[0].current ?? '(none)';
@@ -6080,28 +6130,21 @@ async function rollback(options) {
             if (!st.records.some((r) => r.id === target.id))
                 throw new InputError(`${sessions[i].host.name}: release ${target.id} is not on this host`);
         });
-        const over = states[0].records.filter((r) => r.id > target.id && r.id <= from && r.state !== 'failed' && r.migrations?.ran.length && !r.migrations.stepped_back?.length).reverse();
+        const over = rolledOver(states[0], target.id, from);
         const stamp = op.now().toISOString();
         const at = migrateHostIndex(spec);
         const steps = options.migrations && over.length ? await planMigrationSteps(op, sessions[at], states[at], over, target.id, stamp) : { commands: [], names: [] };
         reporter.info(`Rolling back ${from} → ${target.id} on ${sessions.length} host(s)`);
         await reporter.group(`Roll back to ${target.id}`, () => onEach(sessions, async (s, i) => {
             const updates = leaving(states[i], target.id, op.by, stamp);
-            const r = await runPhase(s, spec, reporter, 'roll back', restorePhase(s, s.layout, spec, target.id, updates, auditLine(op, 'rollback', target.id, target.commit, `manual, from ${from}${steps.names.length ? `, migrations stepped back: ${steps.names.join(' ')}` : ''}`), owner, i === at ? steps.commands : []));
+            const r = await runPhase(s, spec, reporter, 'roll back', restorePhase(s, s.layout, spec, target.id, updates, auditLine(op, 'rollback', target.id, undefined, `manual, from ${from}${steps.names.length ? `, migrations stepped back: ${steps.names.join(' ')}` : ''}`), owner, i === at ? steps.commands : []));
             if (i === at && steps.names.length) {
                 const check = checkStepBack(op, driverFor(spec), r.data, { driver: '', ran: steps.names });
                 if (!check.ok)
                     throw new SlipwayError(`code rolled back to ${target.id}, but migrations are still applied: ${check.stillApplied.join(', ')}`);
             }
         }));
-        const kept = over.flatMap((r) => r.migrations.ran).filter((n) => !steps.names.includes(n));
-        const caveats = notReverted(spec);
-        if (kept.length)
-            reporter.warn(`migrations that stay applied (run with --migrations to step them back): ${kept.join(', ')}`);
-        if (steps.names.length)
-            reporter.info(`migrations stepped back: ${steps.names.join(', ')}`);
-        reporter.warn(`A code rollback does not revert:\n${caveats.map((c) => `  - ${c}`).join('\n')}`);
-        return { release: target.id, from, hosts: sessions.map((s) => s.host.name), notReverted: caveats, migrations: { steppedBack: steps.names, kept } };
+        return report(op, sessions, target.id, from, over, steps.names);
     }
     catch (error) {
         await releaseLocks(op, sessions, owner);
@@ -6110,6 +6153,48 @@ async function rollback(options) {
     finally {
         await closeSessions(sessions);
     }
+}
+/**
+ * One host, no migrations: a single round trip — lock, read history, pick the target on the host,
+ * switch, record, audit, rollback hooks, unlock.
+ */
+async function rollbackInOne(op, s, owner, to) {
+    const stamp = op.now().toISOString();
+    const line = { before: `${stamp} ${op.spec.app} rollback `, after: ` by ${op.by}${op.run ? ` run ${op.run}` : ''}: manual, from ` };
+    const commands = [
+        ...acquire(s, s.layout, owner),
+        ...readState(s, s.layout),
+        ...selectTarget(s, s.layout, to),
+        stepMark(s, 'switch back'),
+        ...switchToTarget(s.layout, op.by, stamp, line),
+        ...hooks(s, 'rollback hook', raw(`${quote(s.layout.releases)}/"$target"`), op.spec.rollback_hooks),
+        release(s.layout, owner)
+    ];
+    const r = await op.reporter.group('Roll back', () => runPhase(s, op.spec, op.reporter, 'roll back', commands, { okCodes: [LOCKED, NO_TARGET] }));
+    if (r.code === LOCKED)
+        throw new LockedError(s.host.name, r.data.holder?.[0] ?? '');
+    if (r.code === NO_TARGET)
+        throw new InputError(r.tail[r.tail.length - 1] ?? 'no rollback target');
+    const state = parseState(r.data);
+    const target = r.data.target[0];
+    const from = state.current ?? '(none)';
+    return report(op, [s], target, from, rolledOver(state, target, from), []);
+}
+/** The live releases between the target and the one left, newest first, whose migrations are still applied. */
+function rolledOver(state, target, from) {
+    return state.records.filter((r) => r.id > target && r.id <= from && r.state !== 'failed' && r.migrations?.ran.length && !r.migrations.stepped_back?.length).reverse();
+}
+/** Tells what happened and what was not reverted, and builds the result. */
+function report(op, sessions, target, from, over, steppedBack) {
+    const kept = over.flatMap((r) => r.migrations.ran).filter((n) => !steppedBack.includes(n));
+    const caveats = notReverted(op.spec);
+    op.reporter.info(`Rolled back ${from} → ${target} on ${sessions.map((s) => s.host.name).join(', ')}`);
+    if (kept.length)
+        op.reporter.warn(`migrations that stay applied (run with --migrations to step them back): ${kept.join(', ')}`);
+    if (steppedBack.length)
+        op.reporter.info(`migrations stepped back: ${steppedBack.join(', ')}`);
+    op.reporter.warn(`A code rollback does not revert:\n${caveats.map((c) => `  - ${c}`).join('\n')}`);
+    return { release: target, from, hosts: sessions.map((s) => s.host.name), notReverted: caveats, migrations: { steppedBack, kept } };
 }
 
 export { CheckInputError as C, DeployError as D, formatGithub as a, formatSarif as b, checkMigrations as c, deploy as d, formatReleases as e, formatText as f, pickTarget as g, listReleases as l, notReverted as n, planDeploy as p, rollback as r, unlock as u };

@@ -9177,9 +9177,9 @@ function cmd(...argv) {
 function and(...commands) {
     return commands.join(' && ');
 }
-/** Runs a command in a directory, in a subshell so the caller's directory is unchanged. */
+/** Runs a command in a directory (a value, or shell text such as `"$dir"`), in a subshell so the caller's directory is unchanged. */
 function inDir(dir, command) {
-    return `(cd ${quote(dir)} && ${command})`;
+    return `(cd ${typeof dir === 'string' ? quote(dir) : dir.raw} && ${command})`;
 }
 /** Writes text to a file atomically: a temporary file in the same directory renamed over it. */
 function writeFile(path, text) {
