@@ -33,12 +33,17 @@ bench_work() {
   trap 'exit 130' INT TERM
 }
 
-# Stops what the bench started (by the pids it recorded), then removes the work dir.
+# Stops what the bench started (by the pids it recorded, or the pid files it pointed at), then removes the work dir.
 bench_cleanup() {
   local f pid
   for f in "$BENCH_WORK"/pids/*.pid; do
     [ -f "$f" ] || continue
     pid=$(cat "$f" 2>/dev/null) || continue
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+  done
+  for f in "$BENCH_WORK"/pids/*.pidfile; do  # daemons whose pid changes (php-fpm after a reload)
+    [ -f "$f" ] || continue
+    pid=$(cat "$(cat "$f")" 2>/dev/null) || continue
     [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
   done
   [ -d "$BENCH_WORK/sshd" ] && bash "$bench_repo/scripts/sshd-lab.sh" stop "$BENCH_WORK/sshd" || true

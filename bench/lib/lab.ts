@@ -122,3 +122,8 @@ export function hostsYaml(lab: Lab, port = lab.port): string {
 export function recordPid(name: string, pid: number | undefined): void {
   if (pid) writeFileSync(join(work, 'pids', `${name}.pid`), String(pid))
 }
+
+/** Records a daemon's own pid file (for daemons whose pid changes, like php-fpm on reload) for common.sh. */
+export function recordPidFile(name: string, pidFile: string): void {
+  writeFileSync(join(work, 'pids', `${name}.pidfile`), pidFile)
+}

@@ -5,7 +5,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { freePort, LAB_USER, recordPid, repo, work } from '../lib/lab.js'
+import { freePort, LAB_USER, recordPid, recordPidFile, repo, work } from '../lib/lab.js'
 import { sleep } from '../lib/proc.js'
 
 /** PHP settings for the FPM master (-d): opcache on, no timestamp checks (releases are immutable), a big realpath cache. */
@@ -36,9 +36,10 @@ export async function startFpm(name: string, processControlTimeout: string): Pro
     'catch_workers_output = yes', 'decorate_workers_output = no', ''
   ].join('\n'))
   execFileSync('runuser', ['-u', LAB_USER, '--', '/usr/sbin/php-fpm8.2', '--fpm-config', conf, ...PHP_SETTINGS.flatMap((s) => ['-d', s])], { stdio: 'pipe', timeout: 30_000 })
-  const pid = await waitFor(() => Number(readFileSync(pidFile, 'utf8').trim()) || undefined)
-  recordPid(name, pid)
-  return { port, pidFile, stop: () => { try { process.kill(pid, 'SIGTERM') } catch { /* gone */ } } }
+  await waitFor(() => Number(readFileSync(pidFile, 'utf8').trim()) || undefined)
+  recordPidFile(name, pidFile)
+  // A reload (USR2) re-executes the daemonized master under a new pid: read the pid file when stopping.
+  return { port, pidFile, stop: () => { try { process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGTERM') } catch { /* gone */ } } }
 }
 
 /** A running nginx. */
