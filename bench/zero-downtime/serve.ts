@@ -45,8 +45,11 @@ export async function startFpm(name: string, processControlTimeout: string): Pro
 /** A running nginx. */
 export interface Nginx { url: string; stop(): void }
 
-/** The server block that makes the switch seamless: each request resolves `current` once, via $realpath_root. */
-export function serverBlock(port: number, root: string, fpmPort: number): string {
+/**
+ * The server block that makes the switch seamless: each request resolves `current` once, via $realpath_root
+ * (`docroot` passes $document_root instead, the unresolved path, for comparison).
+ */
+export function serverBlock(port: number, root: string, fpmPort: number, docroot = '$realpath_root'): string {
   return `  server {
     listen 127.0.0.1:${port};
     root ${root}/current/public;
@@ -54,21 +57,21 @@ export function serverBlock(port: number, root: string, fpmPort: number): string
     location / { try_files $uri /index.php?$query_string; }
     location ~ \\.php$ {
       include /etc/nginx/fastcgi_params;
-      fastcgi_param SCRIPT_FILENAME $realpath_root$fastcgi_script_name;
-      fastcgi_param DOCUMENT_ROOT $realpath_root;
+      fastcgi_param SCRIPT_FILENAME ${docroot}$fastcgi_script_name;
+      fastcgi_param DOCUMENT_ROOT ${docroot};
       fastcgi_pass 127.0.0.1:${fpmPort};
     }
   }`
 }
 
 /** Starts nginx (master as root, one www-data worker) on a free loopback port in front of FPM. */
-export async function startNginx(name: string, root: string, fpmPort: number): Promise<Nginx> {
+export async function startNginx(name: string, root: string, fpmPort: number, docroot?: string): Promise<Nginx> {
   const dir = join(work, name)
   mkdirSync(join(dir, 'tmp'), { recursive: true })
   const port = await freePort()
   const pidFile = join(work, 'pids', `${name}.pid`)
   const temp = ['client_body', 'fastcgi', 'proxy', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${dir}/tmp/${t};`).join('\n')
-  writeFileSync(join(dir, 'nginx.conf'), `daemon on;\nuser www-data;\nworker_processes 1;\npid ${pidFile};\nerror_log ${dir}/error.log warn;\nevents { worker_connections 1024; }\nhttp {\n  access_log off;\n${temp}\n${serverBlock(port, root, fpmPort)}\n}\n`)
+  writeFileSync(join(dir, 'nginx.conf'), `daemon on;\nuser www-data;\nworker_processes 1;\npid ${pidFile};\nerror_log ${dir}/error.log warn;\nevents { worker_connections 1024; }\nhttp {\n  access_log off;\n${temp}\n${serverBlock(port, root, fpmPort, docroot)}\n}\n`)
   execFileSync('nginx', ['-e', join(dir, 'error.log'), '-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'pipe', timeout: 30_000 })
   const pid = await waitFor(() => { try { return Number(readFileSync(pidFile, 'utf8').trim()) || undefined } catch { return undefined } })
   const url = `http://127.0.0.1:${port}`

@@ -23,10 +23,11 @@ const MODES = {
   preset: { hooks: 'preset', reload: false, pct: '10s', doc: 'preset hooks; no FPM reload ($realpath_root alone)' },
   'prebuilt+reload': { hooks: 'prebuilt', reload: true, pct: '10s', doc: 'build: config/route/view:cache (before the switch); activate and rollback_hooks: queue:restart, kill -USR2 <FPM master>; process_control_timeout = 10s' },
   prebuilt: { hooks: 'prebuilt', reload: false, pct: '10s', doc: 'as prebuilt+reload without the FPM reload' },
-  'prebuilt+reload-pct0': { hooks: 'prebuilt', reload: true, pct: '0', doc: 'as prebuilt+reload with process_control_timeout = 0 (the FPM default): workers get no time to finish' }
+  'prebuilt+reload-pct0': { hooks: 'prebuilt', reload: true, pct: '0', doc: 'as prebuilt+reload with process_control_timeout = 0 (the FPM default): workers get no time to finish' },
+  'prebuilt-docroot': { hooks: 'prebuilt', reload: false, pct: '10s', docroot: '$document_root', doc: 'as prebuilt, but nginx passes $document_root (…/current/public, unresolved) instead of $realpath_root' }
 } as const
 type ModeName = keyof typeof MODES
-const chosen = (process.env.BENCH_ZD_MODES ?? 'preset+reload,prebuilt+reload,prebuilt,prebuilt+reload-pct0').split(',').map((m) => m.trim()) as ModeName[]
+const chosen = (process.env.BENCH_ZD_MODES ?? 'preset+reload,prebuilt+reload,prebuilt,prebuilt+reload-pct0,prebuilt-docroot').split(',').map((m) => m.trim()) as ModeName[]
 for (const m of chosen) if (!(m in MODES)) throw new Error(`BENCH_ZD_MODES: unknown mode ${m}; pick from ${Object.keys(MODES).join(', ')}`)
 
 interface Outcome {
@@ -54,7 +55,7 @@ async function runMode(lab: Lab, cli: string, mode: ModeName): Promise<Outcome> 
   const source = laravelSource(`app-${mode}`)
   const root = deployRoot(`root-${mode}`, source)
   const fpm = await startFpm(`fpm-${mode}`, def.pct)
-  const nginx = await startNginx(`nginx-${mode}`, root, fpm.port)
+  const nginx = await startNginx(`nginx-${mode}`, root, fpm.port, 'docroot' in def ? def.docroot : undefined)
   const spec = join(work, `slipway-${mode}.yml`)
   writeFileSync(spec, `app: bench\npath: ${root}\npreset: laravel\nkeep_releases: 5\n${hostsYaml(lab)}\nsource:\n  dir: ${source}\n  exclude: []\n${hooksYaml(def, fpm.pidFile)}`)
   const log = join(work, `${mode}.log`)
@@ -114,7 +115,7 @@ async function main(): Promise<void> {
   const cli = await snapshotCli()
   const outcomes: Outcome[] = []
   for (const mode of chosen) outcomes.push(await runMode(lab, cli.bin, mode))
-  console.log(`\nbench/zero-downtime — Slipway (bundle ${cli.built}); nginx + php8.2-fpm on 127.0.0.1 serving current/public with $realpath_root;`)
+  console.log(`\nbench/zero-downtime — Slipway (bundle ${cli.built}); nginx + php8.2-fpm on 127.0.0.1 serving current/public with $realpath_root (the docroot mode: $document_root);`)
   console.log(`wrk -t2 -c${CONNECTIONS} on GET /health during ${CYCLES} deploy + rollback cycles per mode\n`)
   console.log(table([
     ['mode', 'cycles', 'requests', 'rate', 'non-2xx', 'socket errors', '2xx cut short', 'from old release', 'from new releases', 'deploy median', 'rollback median'],
@@ -126,8 +127,9 @@ async function main(): Promise<void> {
   console.log(`nginx server block:\n${serverBlock(0, '<path>', 0).replace(/127\.0\.0\.1:0/g, '127.0.0.1:PORT')}`)
   console.log('\nTarget (issue 6): 0 failed requests across the cycles')
   for (const o of outcomes) {
-    const { failed } = summarize(o)
-    console.log(`  ${o.mode.padEnd(20)} ${failed} failed of ${o.tally.total.toLocaleString('en-US')} — ${verdict(failed === 0)}`)
+    const { failed, fromNew } = summarize(o)
+    const stale = fromNew === 0 ? ' (but no request reached a new release: the switch was not seen)' : ''
+    console.log(`  ${o.mode.padEnd(20)} ${failed} failed of ${o.tally.total.toLocaleString('en-US')} — ${verdict(failed === 0 && fromNew > 0)}${stale}`)
   }
   for (const o of outcomes) {
     const statuses = [...o.tally.byStatus].filter(([s]) => s !== 'cut-short').map(([s, n]) => `${s}: ${n}`).join(', ')
