@@ -45,9 +45,10 @@ describe('laravel preset', () => {
     expect(spec.shared).toEqual({ files: ['.env'], dirs: ['storage'] })
     expect(spec.writable).toEqual(['storage', 'bootstrap/cache'])
     expect(spec.migrate).toEqual({ preset: 'laravel', step_back: 'auto' })
-    expect(spec.activate).toEqual(['php artisan config:cache', 'php artisan route:cache', 'php artisan view:cache', 'php artisan queue:restart', 'sudo systemctl reload php8.2-fpm'])
-    expect(spec.rollback_hooks.at(-1)).toBe('sudo systemctl reload php8.2-fpm')
+    expect(spec.build.slice(1)).toEqual(['php artisan config:cache', 'php artisan route:cache'])
     expect(spec.build[0]).toMatch(/^if \[ -f composer.json \]; then composer install --no-dev --optimize-autoloader/)
+    expect(spec.activate).toEqual(['php artisan queue:restart', 'sudo systemctl reload php8.2-fpm'])
+    expect(spec.rollback_hooks).toEqual(['php artisan cache:clear', 'php artisan queue:restart', 'sudo systemctl reload php8.2-fpm'])
   })
   test('every key can be overridden', () => {
     const spec = parseSpec(base + 'activate: [php artisan optimize]\nshared: { files: [.env.production] }\nmigrate: { step_back: never }\n', 's.yml')
