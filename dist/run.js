@@ -8757,16 +8757,27 @@ class InputError extends SlipwayError {
 }
 
 /** Presets: framework defaults applied under what the spec sets itself. */
-/** The Laravel defaults a Laravel team expects; every key can be overridden in the spec. */
+/**
+ * The Laravel defaults a Laravel team expects; every key can be overridden in the spec.
+ * Config and route caches are built in the new release before the switch: artisan writes them in place,
+ * so building them after the switch (or clearing them in the restored release on rollback) lets a request
+ * read a half-written or vanishing file (bench/zero-downtime measured lost requests that way). View caches
+ * are left to Blade's lazy compile: `view:cache` first clears the compiled views in the shared storage the
+ * live release is using.
+ */
 function laravelPreset(spec) {
     const reload = typeof spec.php_fpm_reload === 'string' ? [spec.php_fpm_reload] : [];
     return {
         shared: { files: ['.env'], dirs: ['storage'] },
         writable: ['storage', 'bootstrap/cache'],
-        build: ['if [ -f composer.json ]; then composer install --no-dev --optimize-autoloader --no-interaction --prefer-dist; fi'],
+        build: [
+            'if [ -f composer.json ]; then composer install --no-dev --optimize-autoloader --no-interaction --prefer-dist; fi',
+            'php artisan config:cache',
+            'php artisan route:cache'
+        ],
         migrate: { preset: 'laravel' },
-        activate: ['php artisan config:cache', 'php artisan route:cache', 'php artisan view:cache', 'php artisan queue:restart', ...reload],
-        rollback_hooks: ['php artisan config:clear', 'php artisan route:clear', 'php artisan view:clear', 'php artisan cache:clear', 'php artisan queue:restart', ...reload]
+        activate: ['php artisan queue:restart', ...reload],
+        rollback_hooks: ['php artisan cache:clear', 'php artisan queue:restart', ...reload]
     };
 }
 /** Fills keys the spec leaves out from its preset (objects key by key, lists and scalars whole). */
