@@ -1,7 +1,6 @@
 /** The `slipway` command line: parses arguments, calls the library, maps errors to exit codes. */
 import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { CHECK_USAGE, checkCommand } from '../check/command.js'
 import { deploy } from '../deploy/deploy.js'
 import { planDeploy } from '../deploy/dry-run.js'
 import { listReleases, unlock } from '../deploy/releases.js'
@@ -111,6 +110,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
 
 /** `slipway check`: the spec's `check:` section (when there is a spec) plus the check's own arguments. */
 async function check(argv: string[], io: Io): Promise<number> {
+  // Loaded on demand: the parsers are only needed here, and every other command starts faster without them.
+  const { CHECK_USAGE, checkCommand } = await import('../check/command.js')
   if (argv.includes('--help') || argv.includes('-h')) {
     io.out(CHECK_USAGE)
     return 0
