@@ -15,6 +15,11 @@ const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5))
 const HOOKS = process.env.BENCH_HOOKS === '1'
 const TOOLS = ['Slipway', 'Capistrano'] as const
 const OPS = ['first deploy', 'redeploy', 'manual rollback'] as const
+/**
+ * BENCH_HOOKS=1: the Laravel preset's artisan hooks (as of 2026-11-22), spelled out so that a later preset change
+ * does not make the two sides differ; cap/config/deploy.rb runs the same commands at the same points.
+ */
+const HOOKS_YAML = 'build:\n  - php artisan config:cache\n  - php artisan route:cache\nactivate:\n  - php artisan queue:restart\nrollback_hooks:\n  - php artisan cache:clear\n  - php artisan queue:restart\n'
 type Tool = (typeof TOOLS)[number]
 type Op = (typeof OPS)[number]
 interface Sample extends SshdCount { tool: Tool; op: Op; ms: number }
@@ -25,7 +30,7 @@ type Ops = Record<'deploy' | 'rollback', () => Promise<number>>
 const log = (name: string) => join(work, `${name}.log`)
 
 function slipwayOps(lab: Lab, cli: string, source: string, root: string, name: string): Ops {
-  const hooks = HOOKS ? '' : 'build: []\nactivate: []\nrollback_hooks: []\n'
+  const hooks = HOOKS ? HOOKS_YAML : 'build: []\nactivate: []\nrollback_hooks: []\n'
   const spec = join(work, `${name}.yml`)
   writeFileSync(spec, `app: bench\npath: ${root}\npreset: laravel\nkeep_releases: 3\n${hostsYaml(lab)}\nsource:\n  dir: ${source}\n  exclude: []\n${hooks}`)
   const cmd = (verb: string) => () => run('node', [cli, verb, '--spec', spec], { log: log(name), timeoutMs: 120_000 })
@@ -84,7 +89,7 @@ function report(samples: Sample[], cli: { built: string }, capVersion: string, l
   const med = (tool: Tool, op: Op, key: 'ms' | 'connections' | 'sessions') => median(pick(tool, op).map((s) => s[key]))
   const spread = (tool: Tool, op: Op) => { const xs = pick(tool, op).map((s) => s.ms / 1000); return `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)} s` }
   console.log(`\nbench/peer — Slipway (bundle ${cli.built}) vs ${capVersion}; Laravel 8 fixture, one loopback sshd (LogLevel VERBOSE),`)
-  console.log(`${RUNS} runs per tool alternating A B A B; ${HOOKS ? 'with the Laravel preset\'s artisan activate/rollback hooks on both sides' : 'no build/activate hooks on either side (BENCH_HOOKS=1 adds the preset\'s artisan hooks to both)'}\n`)
+  console.log(`${RUNS} runs per tool alternating A B A B; ${HOOKS ? 'with the Laravel preset\'s artisan hooks on both sides (config/route:cache before the switch, queue:restart after it; cache:clear, queue:restart after a rollback)' : 'no build/activate hooks on either side (BENCH_HOOKS=1 adds the preset\'s artisan hooks to both)'}\n`)
   console.log(table([
     ['operation', 'Slipway median', 'Capistrano median', 'Slipway/Capistrano', 'speed-up', 'Slipway range', 'Capistrano range'],
     ...OPS.map((op) => {

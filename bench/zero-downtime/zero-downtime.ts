@@ -14,20 +14,19 @@ import { PHP_SETTINGS, serverBlock, startFpm, startLoad, startNginx, waitHealthy
 const CYCLES = Math.max(1, Number(process.env.BENCH_CYCLES ?? 20))
 const CONNECTIONS = Math.max(1, Number(process.env.BENCH_CONNECTIONS ?? 4))
 /**
- * What is compared. `preset`: the Laravel preset's hooks as they are (config/route/view:cache run as activate
- * hooks, i.e. after the switch, and the rollback hooks clear those caches in the restored, live release).
- * `prebuilt`: the caches built in `build` (before the switch), only queue:restart (+ reload) after it.
+ * What is compared. `preset`: the Laravel preset's hooks as the bundle has them (since 2026-11-22: config/route
+ * caches built in `build`, before the switch; queue:restart after it). `after-switch`: the hooks the preset had
+ * before — config/route/view:cache after the switch, and their clears in the restored, live release on rollback.
  */
 const MODES = {
-  'preset+reload': { hooks: 'preset', reload: true, pct: '10s', doc: 'preset hooks; php_fpm_reload: kill -USR2 <FPM master>; process_control_timeout = 10s' },
-  preset: { hooks: 'preset', reload: false, pct: '10s', doc: 'preset hooks; no FPM reload ($realpath_root alone)' },
-  'prebuilt+reload': { hooks: 'prebuilt', reload: true, pct: '10s', doc: 'build: config/route/view:cache (before the switch); activate and rollback_hooks: queue:restart, kill -USR2 <FPM master>; process_control_timeout = 10s' },
-  prebuilt: { hooks: 'prebuilt', reload: false, pct: '10s', doc: 'as prebuilt+reload without the FPM reload' },
-  'prebuilt+reload-pct0': { hooks: 'prebuilt', reload: true, pct: '0', doc: 'as prebuilt+reload with process_control_timeout = 0 (the FPM default): workers get no time to finish' },
-  'prebuilt-docroot': { hooks: 'prebuilt', reload: false, pct: '10s', docroot: '$document_root', doc: 'as prebuilt, but nginx passes $document_root (…/current/public, unresolved) instead of $realpath_root' }
+  'preset+reload': { hooks: 'preset', reload: true, pct: '10s', doc: 'the preset\'s hooks; php_fpm_reload: kill -USR2 <FPM master>; process_control_timeout = 10s' },
+  preset: { hooks: 'preset', reload: false, pct: '10s', doc: 'the preset\'s hooks, no FPM reload ($realpath_root alone)' },
+  'preset+reload-pct0': { hooks: 'preset', reload: true, pct: '0', doc: 'as preset+reload with process_control_timeout = 0 (the FPM default): workers get no time to finish' },
+  'preset-docroot': { hooks: 'preset', reload: false, pct: '10s', docroot: '$document_root', doc: 'as preset, but nginx passes $document_root (…/current/public, unresolved) instead of $realpath_root' },
+  'after-switch+reload': { hooks: 'after-switch', reload: true, pct: '10s', doc: 'config/route/view:cache after the switch, their clears in the live release after a rollback (the preset until 2026-11-22); FPM reload' }
 } as const
 type ModeName = keyof typeof MODES
-const chosen = (process.env.BENCH_ZD_MODES ?? 'preset+reload,prebuilt+reload,prebuilt,prebuilt+reload-pct0,prebuilt-docroot').split(',').map((m) => m.trim()) as ModeName[]
+const chosen = (process.env.BENCH_ZD_MODES ?? Object.keys(MODES).join(',')).split(',').map((m) => m.trim()) as ModeName[]
 for (const m of chosen) if (!(m in MODES)) throw new Error(`BENCH_ZD_MODES: unknown mode ${m}; pick from ${Object.keys(MODES).join(', ')}`)
 
 interface Outcome {
@@ -44,8 +43,9 @@ interface Outcome {
 function hooksYaml(def: (typeof MODES)[ModeName], pidFile: string): string {
   const reload = `kill -USR2 "$(cat ${pidFile})"`
   if (def.hooks === 'preset') return def.reload ? `php_fpm_reload: '${reload}'\n` : ''
-  const after = ['php artisan queue:restart', ...(def.reload ? [reload] : [])].map((c) => `  - '${c}'`).join('\n')
-  return `build:\n  - php artisan config:cache\n  - php artisan route:cache\n  - php artisan view:cache\nactivate:\n${after}\nrollback_hooks:\n${after}\n`
+  const list = (cmds: string[]) => [...cmds, ...(def.reload ? [reload] : [])].map((c) => `  - '${c}'`).join('\n')
+  const artisan = (...verbs: string[]) => verbs.map((v) => `php artisan ${v}`)
+  return `build: []\nactivate:\n${list(artisan('config:cache', 'route:cache', 'view:cache', 'queue:restart'))}\nrollback_hooks:\n${list(artisan('config:clear', 'route:clear', 'view:clear', 'cache:clear', 'queue:restart'))}\n`
 }
 
 const live = (root: string) => readlinkSync(join(root, 'current')).split('/').pop()!

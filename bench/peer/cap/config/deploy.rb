@@ -34,11 +34,22 @@ namespace :deploy do
   end
   after "deploy:updated", "deploy:migrate"
 
-  # BENCH_HOOKS=1: the Laravel preset's activate / rollback hooks on both sides.
+  # BENCH_HOOKS=1: the Laravel preset's artisan hooks, as in bench/peer/peer.ts: config/route caches in the new
+  # release before the switch; queue:restart after it; cache:clear and queue:restart after a rollback.
+  task :bench_build do
+    next unless ENV["BENCH_HOOKS"] == "1"
+    on release_roles(:all) do
+      within release_path do
+        %w[config:cache route:cache].each { |c| execute :php, "artisan", c }
+      end
+    end
+  end
+  after "deploy:writable", "deploy:bench_build"
+
   task :bench_hooks do
     next unless ENV["BENCH_HOOKS"] == "1"
     rolling_back = Rake.application.top_level_tasks.any? { |t| t.end_with?("rollback") }
-    cmds = rolling_back ? %w[config:clear route:clear view:clear cache:clear queue:restart] : %w[config:cache route:cache view:cache queue:restart]
+    cmds = rolling_back ? %w[cache:clear queue:restart] : %w[queue:restart]
     on release_roles(:all) do
       within current_path do
         cmds.each { |c| execute :php, "artisan", c }
