@@ -1,7 +1,5 @@
+import { rule } from '../rule.js'
 import type { RuleInfo } from '../types.js'
-
-const rule = (id: string, severity: RuleInfo['severity'], reason: RuleInfo['reason'], title: string, fix: string): RuleInfo =>
-  ({ id, severity, reason, title, fix })
 
 /** The Laravel migration rules. */
 export const PHP_RULES: readonly RuleInfo[] = [

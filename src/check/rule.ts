@@ -1,0 +1,5 @@
+import type { RuleInfo } from './types.js'
+
+/** One catalog entry: id, severity, reason, title and the safe alternative. */
+export const rule = (id: string, severity: RuleInfo['severity'], reason: RuleInfo['reason'], title: string, fix: string): RuleInfo =>
+  ({ id, severity, reason, title, fix })
