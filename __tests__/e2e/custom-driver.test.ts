@@ -9,8 +9,10 @@ import { loadSpec } from '../../src/spec/load.js'
 import { deployRoot, hostsYaml, hostWrite, startLab, writeSpec, type Lab } from '../support/lab.js'
 
 let lab: Lab
-beforeAll(async () => { lab = await startLab() })
-afterAll(() => lab.stop())
+let hostA: Lab
+let hostB: Lab
+beforeAll(async () => { [lab, hostA, hostB] = await Promise.all([startLab(), startLab({ ownDisk: true }), startLab({ ownDisk: true })]) })
+afterAll(() => { lab.stop(); hostA.stop(); hostB.stop() })
 
 describe('custom migration driver (sqitch)', () => {
   test('records the changes a deploy ran and reverts exactly them when its smoke check fails', async () => {
@@ -44,5 +46,28 @@ smoke:
     expect(err.result).toMatchObject({ rolledBack: true, migrations: { ran: ['prices'], steppedBack: ['prices'] } })
     expect(readlinkSync(join(root, 'current'))).toBe(`releases/${v1.release}`)
     expect(tables()).toEqual(['items'])
+  })
+
+  test('with several hosts, migrations run once, on migrate.on, after every host is ready', async () => {
+    const name = `sq-${Date.now()}`
+    const path = `/srv/slipway-hosts/${name}`
+    const source = mkdtempSync(join(tmpdir(), 'slipway-sqitch-'))
+    cpSync(join(process.cwd(), '__tests__/fixtures/sqitch-app'), source, { recursive: true })
+    for (const h of [hostA, hostB]) hostWrite(join(h.disk!, name, 'shared/app.db'), '')
+    const spec = loadSpec(writeSpec(source, `app: shop
+path: ${path}
+${hostsYaml([hostA, hostB])}
+source: { exclude: [slipway.yml] }
+migrate:
+  on: slipway@127.0.0.1:${hostB.port}
+  commands:
+    run: sqitch deploy db:sqlite:${path}/shared/app.db
+`))
+    const r = await deploy({ spec })
+    expect(r.migrations).toEqual({ ran: [], steppedBack: [], failed: undefined })
+    const tablesOn = (h: Lab) => execFileSync('sqlite3', [join(h.disk!, name, 'shared/app.db'), "select name from sqlite_master where type='table'"], { encoding: 'utf8' }).trim()
+    expect(tablesOn(hostB)).toBe('items')
+    expect(tablesOn(hostA)).toBe('')
+    expect(readlinkSync(join(hostA.disk!, name, 'current'))).toBe(`releases/${r.release}`)
   })
 })

@@ -5,7 +5,10 @@ import { type ReleaseRecord, writeRecord } from './history.js'
 import { type Layout, releaseDir } from './layout.js'
 import { inDir, raw, type Command } from './shell.js'
 
-/** Optional backup, then: state → data `before`, migrate (exit code kept), state → data `after`, exit with migrate's code. */
+/**
+ * Optional backup, then: state → data `before`; when something is pending, migrate (exit code kept) and
+ * state → data `after`; exit with migrate's code. Nothing pending: no second framework boot at all.
+ */
 export function runMigrations(m: Markers, l: Layout, id: string, driver: MigrationDriver, backup?: string): Command[] {
   const dir = releaseDir(l, id)
   return [
@@ -14,8 +17,7 @@ export function runMigrations(m: Markers, l: Layout, id: string, driver: Migrati
     `before=$( ${inDir(dir, driver.state())} )`,
     dataMark(m, 'before', '$before'),
     stepMark(m, 'migrate'),
-    `${inDir(dir, driver.run())} && rc=0 || rc=$?`,
-    `after=$( ${inDir(dir, driver.state())} ) || after=''`,
+    `rc=0; after=$before; if ${driver.hasPending('before')}; then ${inDir(dir, driver.run())} || rc=$?; after=$( ${inDir(dir, driver.state())} ) || after=''; fi`,
     dataMark(m, 'after', '$after'),
     '[ "$rc" -eq 0 ] || exit "$rc"'
   ]

@@ -6,11 +6,11 @@ import { SlipwayError } from '../errors.js'
 import { driverFor, migrateHostIndex } from '../migrations/driver.js'
 import { auditLine } from './audit.js'
 import { nextReleaseId } from './id.js'
-import { migrate, type MigrateOutcome } from './migrate.js'
+import { migrate, migrateCommands, outcome, type MigrateOutcome } from './migrate.js'
 import { beginPhase, failPhase, finishPhase, preparePhase, switchPhase, type HostPlan } from './plan.js'
 import { restore } from './restore.js'
 import { LockedError, lockOwner, onEach, operation, releaseLocks, type Operation, type OperationOptions } from './run.js'
-import { closeSessions, openSessions, runPhase, sshConnector, type Session } from './session.js'
+import { closeSessions, openSessions, runPhase, sshConnector, StepError, type Session } from './session.js'
 import { runSmoke, type SmokeResult } from './smoke.js'
 import { gitCommit, listSource, tarStream, type SourceEntry } from './source.js'
 import { buildManifest, deltaSafe, diffManifest } from './manifest.js'
@@ -70,13 +70,24 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     }
     reporter.info(`Release ${id}${commit ? ` (commit ${commit.slice(0, 12)})` : ''}: ${entries.length} entries; ${sessions.map((s, i) => `${s.host.name}: ${uploads[i].delta ? `delta, ${uploads[i].send.length} sent` : 'full upload'}`).join(', ')}`)
 
-    await reporter.group(`Prepare release ${id}`, () => onEach(sessions, (s, i) => runPhase(s, spec, reporter, 'prepare', preparePhase(plans[i]), { stdin: tarStream(spec.source.dir, uploads[i].send, { [UPLOAD_LIST]: uploads[i].list.join('\n') + '\n' }) }))).catch(failBeforeSwitch)
-
+    // With one host, migrating rides on the prepare round trip; with several, it waits until every host is ready.
     const driver = driverFor(spec)
+    const at = migrateHostIndex(spec)
+    const fold = driver !== undefined && sessions.length === 1
     let migrated: MigrateOutcome | undefined
-    if (driver) {
-      const at = migrateHostIndex(spec)
-      migrated = await reporter.group(`Migrate on ${sessions[at].host.name}`, () => migrate(op, sessions[at], id, driver)).catch(failBeforeSwitch)
+    await reporter.group(`Prepare release ${id}`, () => onEach(sessions, async (s, i) => {
+      const commands = [...preparePhase(plans[i]), ...(fold ? migrateCommands(op, s, id, driver) : [])]
+      const stdin = tarStream(spec.source.dir, uploads[i].send, { [UPLOAD_LIST]: uploads[i].list.join('\n') + '\n' })
+      try {
+        const r = await runPhase(s, spec, reporter, 'prepare', commands, { stdin })
+        if (fold) migrated = outcome(op, driver, r.data)
+      } catch (error) {
+        if (!fold || !(error instanceof StepError) || !error.data.before) throw error
+        migrated = outcome(op, driver, error.data, error)
+      }
+    })).catch(failBeforeSwitch)
+    if (driver && !fold) migrated = await reporter.group(`Migrate on ${sessions[at].host.name}`, () => migrate(op, sessions[at], id, driver)).catch(failBeforeSwitch)
+    if (migrated) {
       for (const p of plans) p.record = { ...p.record, migrations: migrated.record }
       result.migrations = { ran: migrated.record.ran, steppedBack: [], failed: migrated.record.failed }
       if (migrated.error) {

@@ -16,17 +16,23 @@ export interface MigrateOutcome {
   error?: StepError
 }
 
-/** Runs migrations in the new release on one host and works out exactly what ran. */
+/** The migrate commands for the new release on the migrating host. */
+export function migrateCommands(op: Operation, s: Session, id: string, driver: MigrationDriver): Command[] {
+  return runMigrations(s, s.layout, id, driver, op.spec.migrate?.backup)
+}
+
+/** Runs migrations in the new release on one host (a phase of its own) and works out exactly what ran. */
 export async function migrate(op: Operation, s: Session, id: string, driver: MigrationDriver): Promise<MigrateOutcome> {
-  let data: Record<string, string[]>
-  let error: StepError | undefined
   try {
-    data = (await runPhase(s, op.spec, op.reporter, 'migrate', runMigrations(s, s.layout, id, driver, op.spec.migrate?.backup))).data
+    return outcome(op, driver, (await runPhase(s, op.spec, op.reporter, 'migrate', migrateCommands(op, s, id, driver))).data)
   } catch (e) {
     if (!(e instanceof StepError) || !e.data.before) throw e
-    error = e
-    data = e.data
+    return outcome(op, driver, e.data, e)
   }
+}
+
+/** What ran, from the `before`/`after` data of the migrate commands (`error` when the phase failed while migrating). */
+export function outcome(op: Operation, driver: MigrationDriver, data: Record<string, string[]>, error?: StepError): MigrateOutcome {
   const before = driver.parse(data.before?.[0])
   const after = data.after?.[0] ? driver.parse(data.after[0]) : before
   const record = ranBetween(driver.name, before, after, error !== undefined)

@@ -20,6 +20,7 @@ export function customDriver(c: CustomCommands): MigrationDriver {
     state: () => (c.status ? `(${raw(c.status).raw}) | base64 -w0` : 'true'),
     parse: (line) => ({ ran: Buffer.from(line ?? '', 'base64').toString('utf8').split('\n').map((n) => n.trim()).filter(Boolean).map((n): [string, number] => [n, 0]), pending: [], undo: {} }),
     run: () => raw(c.run).raw,
+    hasPending: () => 'true',
     stepBack: (names) => raw((c.step_back ?? 'false').replaceAll('{count}', String(names.length)).replaceAll('{migrations}', names.map(quote).join(' '))).raw
   }
 }

@@ -22,6 +22,7 @@ export function laravelDriver(options: LaravelOptions = {}): MigrationDriver {
   return {
     name: 'laravel',
     parse: parseJsonState,
+    hasPending: (variable) => `[[ "$${variable}" != *'"pending":[]'* ]]`,
     state: () => cmd(php, '-r', LARAVEL_PHP),
     run: () => (options.run ? raw(options.run).raw : cmd(php, 'artisan', 'migrate', '--force', '--no-interaction')),
     stepBack(names: string[], batch: number, state: MigrationState): Command {

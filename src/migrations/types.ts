@@ -24,6 +24,8 @@ export interface MigrationDriver {
   run(): Command
   /** Steps back exactly `names` (one batch, the newest), given the state they were read in. */
   stepBack(names: string[], batch: number, state: MigrationState): Command
+  /** A shell test that is true when the state held in `$var` may have pending migrations (so migrate must run). */
+  hasPending(variable: string): Command
   /** Reads the line {@link state} printed. */
   parse(line: string | undefined): MigrationState
 }
