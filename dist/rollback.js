@@ -143,6 +143,7 @@ function customDriver(c) {
         state: () => (c.status ? `(${raw(c.status).raw}) | base64 -w0` : 'true'),
         parse: (line) => ({ ran: Buffer.from(line ?? '', 'base64').toString('utf8').split('\n').map((n) => n.trim()).filter(Boolean).map((n) => [n, 0]), pending: [], undo: {} }),
         run: () => raw(c.run).raw,
+        hasPending: () => 'true',
         stepBack: (names) => raw((c.step_back ?? 'false').replaceAll('{count}', String(names.length)).replaceAll('{migrations}', names.map(quote).join(' '))).raw
     };
 }
@@ -217,6 +218,7 @@ function laravelDriver(options = {}) {
     return {
         name: 'laravel',
         parse: parseJsonState,
+        hasPending: (variable) => `[[ "$${variable}" != *'"pending":[]'* ]]`,
         state: () => cmd(php, '-r', LARAVEL_PHP),
         run: () => (options.run ? raw(options.run).raw : cmd(php, 'artisan', 'migrate', '--force', '--no-interaction')),
         stepBack(names, batch, state) {
@@ -260,7 +262,10 @@ function nextReleaseId(now, existing) {
     return `${prefix}.${String(n).padStart(2, '0')}`;
 }
 
-/** Optional backup, then: state → data `before`, migrate (exit code kept), state → data `after`, exit with migrate's code. */
+/**
+ * Optional backup, then: state → data `before`; when something is pending, migrate (exit code kept) and
+ * state → data `after`; exit with migrate's code. Nothing pending: no second framework boot at all.
+ */
 function runMigrations(m, l, id, driver, backup) {
     const dir = releaseDir(l, id);
     return [
@@ -269,8 +274,7 @@ function runMigrations(m, l, id, driver, backup) {
         `before=$( ${inDir(dir, driver.state())} )`,
         dataMark(m, 'before', '$before'),
         stepMark(m, 'migrate'),
-        `${inDir(dir, driver.run())} && rc=0 || rc=$?`,
-        `after=$( ${inDir(dir, driver.state())} ) || after=''`,
+        `rc=0; after=$before; if ${driver.hasPending('before')}; then ${inDir(dir, driver.run())} || rc=$?; after=$( ${inDir(dir, driver.state())} ) || after=''; fi`,
         dataMark(m, 'after', '$after'),
         '[ "$rc" -eq 0 ] || exit "$rc"'
     ];
@@ -344,19 +348,23 @@ function stillApplied(record, state) {
     return record.ran.filter((n) => names.has(n));
 }
 
-/** Runs migrations in the new release on one host and works out exactly what ran. */
+/** The migrate commands for the new release on the migrating host. */
+function migrateCommands(op, s, id, driver) {
+    return runMigrations(s, s.layout, id, driver, op.spec.migrate?.backup);
+}
+/** Runs migrations in the new release on one host (a phase of its own) and works out exactly what ran. */
 async function migrate(op, s, id, driver) {
-    let data;
-    let error;
     try {
-        data = (await runPhase(s, op.spec, op.reporter, 'migrate', runMigrations(s, s.layout, id, driver, op.spec.migrate?.backup))).data;
+        return outcome(op, driver, (await runPhase(s, op.spec, op.reporter, 'migrate', migrateCommands(op, s, id, driver))).data);
     }
     catch (e) {
         if (!(e instanceof StepError) || !e.data.before)
             throw e;
-        error = e;
-        data = e.data;
+        return outcome(op, driver, e.data, e);
     }
+}
+/** What ran, from the `before`/`after` data of the migrate commands (`error` when the phase failed while migrating). */
+function outcome(op, driver, data, error) {
     const before = driver.parse(data.before?.[0]);
     const after = data.after?.[0] ? driver.parse(data.after[0]) : before;
     const record = ranBetween(driver.name, before, after, error !== undefined);
@@ -3911,12 +3919,28 @@ async function deploy(options) {
             throw new DeployError(`deploy of ${id} failed before the switch; current is unchanged.\n${error.message}`, result);
         };
         reporter.info(`Release ${id}${commit ? ` (commit ${commit.slice(0, 12)})` : ''}: ${entries.length} entries; ${sessions.map((s, i) => `${s.host.name}: ${uploads[i].delta ? `delta, ${uploads[i].send.length} sent` : 'full upload'}`).join(', ')}`);
-        await reporter.group(`Prepare release ${id}`, () => onEach(sessions, (s, i) => runPhase(s, spec, reporter, 'prepare', preparePhase(plans[i]), { stdin: tarStream(spec.source.dir, uploads[i].send, { [UPLOAD_LIST]: uploads[i].list.join('\n') + '\n' }) }))).catch(failBeforeSwitch);
+        // With one host, migrating rides on the prepare round trip; with several, it waits until every host is ready.
         const driver = driverFor(spec);
+        const at = migrateHostIndex(spec);
+        const fold = driver !== undefined && sessions.length === 1;
         let migrated;
-        if (driver) {
-            const at = migrateHostIndex(spec);
+        await reporter.group(`Prepare release ${id}`, () => onEach(sessions, async (s, i) => {
+            const commands = [...preparePhase(plans[i]), ...(fold ? migrateCommands(op, s, id, driver) : [])];
+            const stdin = tarStream(spec.source.dir, uploads[i].send, { [UPLOAD_LIST]: uploads[i].list.join('\n') + '\n' });
+            try {
+                const r = await runPhase(s, spec, reporter, 'prepare', commands, { stdin });
+                if (fold)
+                    migrated = outcome(op, driver, r.data);
+            }
+            catch (error) {
+                if (!fold || !(error instanceof StepError) || !error.data.before)
+                    throw error;
+                migrated = outcome(op, driver, error.data, error);
+            }
+        })).catch(failBeforeSwitch);
+        if (driver && !fold)
             migrated = await reporter.group(`Migrate on ${sessions[at].host.name}`, () => migrate(op, sessions[at], id, driver)).catch(failBeforeSwitch);
+        if (migrated) {
             for (const p of plans)
                 p.record = { ...p.record, migrations: migrated.record };
             result.migrations = { ran: migrated.record.ran, steppedBack: [], failed: migrated.record.failed };

@@ -8857,7 +8857,7 @@ const specFields = {
     rollback_hooks: strings('Shell commands run on the host in the restored release after any rollback.'),
     smoke: { kind: 'list', doc: 'Checks run after the switch; a failure rolls back.', of: { kind: 'oneOf', doc: 'An http or run check.', options: [httpCheck, runCheck] }, default: [] },
     preset: str('Framework defaults to start from; every key you set overrides the preset.', { enum: ['laravel'] }),
-    php_fpm_reload: str('Laravel preset: a command that reloads PHP-FPM (e.g. "sudo systemctl reload php8.2-fpm"), run after activate and after a rollback so opcache sees the new release.'),
+    php_fpm_reload: str('Laravel preset: a command that reloads PHP-FPM (e.g. "sudo systemctl reload php8.2-fpm"), run after activate and after a rollback so opcache sees the new release. Set process_control_timeout above 0 in php-fpm.conf, or a reload kills requests in flight.'),
     migrate: obj('Database migrations: run on one host in the new release before the switch; what each deploy ran is recorded so a rollback can step back exactly that.', {
         preset: str('Migration driver.', { enum: ['laravel'] }),
         commands: obj('For other frameworks: the commands, run in the release directory.', {
