@@ -11,8 +11,10 @@ import { inDir, raw, type Command } from './shell.js'
  */
 export function runMigrations(m: Markers, l: Layout, id: string, driver: MigrationDriver, backup?: string): Command[] {
   const dir = releaseDir(l, id)
+  const first = backup ? [stepMark(m, 'backup'), inDir(l.root, raw(backup.replaceAll('{release}', id)).raw)] : []
+  if (driver.runTracked) return [...first, stepMark(m, 'migrate'), inDir(dir, driver.runTracked(m.marker))]
   return [
-    ...(backup ? [stepMark(m, 'backup'), inDir(l.root, raw(backup.replaceAll('{release}', id)).raw)] : []),
+    ...first,
     stepMark(m, 'read migration state'),
     `before=$( ${inDir(dir, driver.state())} )`,
     dataMark(m, 'before', '$before'),

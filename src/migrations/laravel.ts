@@ -23,7 +23,8 @@ export function laravelDriver(options: LaravelOptions = {}): MigrationDriver {
     name: 'laravel',
     parse: parseJsonState,
     hasPending: (variable) => `[[ "$${variable}" != *'"pending":[]'* ]]`,
-    state: () => cmd(php, '-r', LARAVEL_PHP),
+    state: () => cmd(php, '-r', LARAVEL_PHP, 'state'),
+    ...(options.run ? {} : { runTracked: (marker: string) => cmd(php, '-r', LARAVEL_PHP, 'migrate', marker) }),
     run: () => (options.run ? raw(options.run).raw : cmd(php, 'artisan', 'migrate', '--force', '--no-interaction')),
     stepBack(names: string[], batch: number, state: MigrationState): Command {
       return supportsBatchRollback(state.version)

@@ -22,6 +22,11 @@ export interface MigrationDriver {
   state(): Command
   /** Applies pending migrations. */
   run(): Command
+  /**
+   * Optional: reads the state, migrates when something is pending and reads it again in one process,
+   * printing `<marker>data:before:` and `<marker>data:after:` lines itself; exits with migrate's code.
+   */
+  runTracked?(marker: string): Command
   /** Steps back exactly `names` (one batch, the newest), given the state they were read in. */
   stepBack(names: string[], batch: number, state: MigrationState): Command
   /** A shell test that is true when the state held in `$var` may have pending migrations (so migrate must run). */
