@@ -149,51 +149,75 @@ function customDriver(c) {
 }
 
 /**
- * The PHP that Slipway runs in a Laravel release (php -r) to read the `migrations` table and
- * inspect migration classes. It boots the app with its own config, so it sees the same database
- * `php artisan migrate` uses, on any Laravel version. Output: one JSON line.
+ * The PHP that Slipway runs in a Laravel release (php -r) to read the `migrations` table and inspect
+ * migration classes. It boots the app with its own config, so it sees the same database artisan uses.
  *
- * Prints {version, driver, ran: [[name, batch]...], pending: [names], undo: {name: "ok"|"none"|"empty"}}
+ *   php -r CODE state            prints the state as one JSON line
+ *   php -r CODE migrate MARKER   prints MARKER.'data:before:'.state, runs Laravel's own `migrate --force`
+ *                                in the same process (one framework boot, not three) when something is
+ *                                pending, prints MARKER.'data:after:'.state, and exits with migrate's code
+ *
+ * A state is {version, driver, ran: [[name, batch]...], pending: [names], undo: {name: "ok"|"none"|"empty"}}
  * where `undo` says, for each applied migration whose file is in this release, whether its down() can undo it.
  */
 const LARAVEL_PHP = String.raw `
 error_reporting(E_ALL & ~E_DEPRECATED & ~E_USER_DEPRECATED);
 require getcwd() . '/vendor/autoload.php';
 $app = require getcwd() . '/bootstrap/app.php';
-$app->make(Illuminate\Contracts\Console\Kernel::class)->bootstrap();
-$db = $app['db']->connection();
-$dir = $app->databasePath('migrations');
-$files = [];
-foreach (glob($dir . '/*.php') as $f) { $files[basename($f, '.php')] = $f; }
-ksort($files);
-$ran = [];
-if ($db->getSchemaBuilder()->hasTable('migrations')) {
-  foreach ($db->table('migrations')->orderBy('batch')->orderBy('migration')->get() as $row) { $ran[] = [$row->migration, (int) $row->batch]; }
+$kernel = $app->make(Illuminate\Contracts\Console\Kernel::class);
+$kernel->bootstrap();
+function slipway_class($name, $file) {
+  static $seen = [];
+  if (isset($seen[$name])) { return $seen[$name]; }
+  if (preg_match('/return\s+new\s+class\b/', file_get_contents($file))) { return $seen[$name] = new ReflectionClass(require $file); }
+  $class = Illuminate\Support\Str::studly(implode('_', array_slice(explode('_', $name), 4)));
+  if (!class_exists($class, false)) { require_once $file; }
+  return $seen[$name] = class_exists($class, false) ? new ReflectionClass($class) : null;
 }
-$done = array_column($ran, 0);
-$pending = array_values(array_diff(array_keys($files), $done));
-$undo = [];
-foreach ($done as $name) {
-  if (!isset($files[$name])) { continue; }
-  $before = get_declared_classes();
-  $obj = require_once $files[$name];
-  if (!is_object($obj)) {
-    $path = realpath($files[$name]);
-    $new = array_values(array_filter(array_diff(get_declared_classes(), $before), function ($c) use ($path) { return (new ReflectionClass($c))->getFileName() === $path; }));
-    $class = $new ? $new[0] : Illuminate\Support\Str::studly(implode('_', array_slice(explode('_', $name), 4)));
-    if (!class_exists($class)) { continue; }
-    $r = new ReflectionClass($class);
-  } else {
-    $r = new ReflectionClass($obj);
-  }
-  if (!$r->hasMethod('down') || $r->getMethod('down')->getDeclaringClass()->getName() !== $r->getName()) { $undo[$name] = 'none'; continue; }
+function slipway_undo(ReflectionClass $r) {
+  if (!$r->hasMethod('down') || $r->getMethod('down')->getDeclaringClass()->getName() !== $r->getName()) { return 'none'; }
   $m = $r->getMethod('down');
   $src = implode('', array_slice(file($m->getFileName()), $m->getStartLine() - 1, $m->getEndLine() - $m->getStartLine() + 1));
   $body = substr($src, strpos($src, '{') + 1, strrpos($src, '}') - strpos($src, '{') - 1);
-  $body = preg_replace('~//[^\n]*|#[^\n]*|/\*.*?\*/~s', '', $body);
-  $undo[$name] = trim($body) === '' ? 'empty' : 'ok';
+  $body = preg_replace('~//[^\n]*|#[^\n\[]*|/\*.*?\*/~s', '', $body);
+  return trim($body) === '' ? 'empty' : 'ok';
 }
-echo json_encode(['version' => $app->version(), 'driver' => $db->getDriverName(), 'ran' => $ran, 'pending' => $pending, 'undo' => $undo]), "\n";
+function slipway_state($app) {
+  $db = $app['db']->connection();
+  $files = [];
+  foreach (glob($app->databasePath('migrations') . '/*.php') as $f) { $files[basename($f, '.php')] = $f; }
+  ksort($files);
+  $ran = [];
+  if ($db->getSchemaBuilder()->hasTable('migrations')) {
+    foreach ($db->table('migrations')->orderBy('batch')->orderBy('migration')->get() as $row) { $ran[] = [$row->migration, (int) $row->batch]; }
+  }
+  $done = array_column($ran, 0);
+  $undo = [];
+  foreach ($done as $name) {
+    if (!isset($files[$name])) { continue; }
+    $r = slipway_class($name, $files[$name]);
+    if ($r) { $undo[$name] = slipway_undo($r); }
+  }
+  return ['version' => $app->version(), 'driver' => $db->getDriverName(), 'ran' => $ran, 'pending' => array_values(array_diff(array_keys($files), $done)), 'undo' => $undo];
+}
+if (($argv[1] ?? 'state') === 'state') { echo json_encode(slipway_state($app)), "\n"; exit(0); }
+$marker = $argv[2];
+$before = slipway_state($app);
+echo $marker, 'data:before:', json_encode($before), "\n";
+$code = 0;
+if ($before['pending']) {
+  try {
+    $code = $kernel->call('migrate', ['--force' => true], new Symfony\Component\Console\Output\ConsoleOutput());
+  } catch (Throwable $e) {
+    fwrite(STDERR, get_class($e) . ': ' . $e->getMessage() . "\n");
+    $code = 1;
+  }
+  $app['db']->purge();
+  echo $marker, 'data:after:', json_encode(slipway_state($app)), "\n";
+} else {
+  echo $marker, 'data:after:', json_encode($before), "\n";
+}
+exit($code);
 `;
 
 /** Parses a JSON state line; throws with the text when it is not the expected JSON. */
@@ -219,7 +243,8 @@ function laravelDriver(options = {}) {
         name: 'laravel',
         parse: parseJsonState,
         hasPending: (variable) => `[[ "$${variable}" != *'"pending":[]'* ]]`,
-        state: () => cmd(php, '-r', LARAVEL_PHP),
+        state: () => cmd(php, '-r', LARAVEL_PHP, 'state'),
+        ...(options.run ? {} : { runTracked: (marker) => cmd(php, '-r', LARAVEL_PHP, 'migrate', marker) }),
         run: () => (options.run ? raw(options.run).raw : cmd(php, 'artisan', 'migrate', '--force', '--no-interaction')),
         stepBack(names, batch, state) {
             return supportsBatchRollback(state.version)
@@ -268,8 +293,11 @@ function nextReleaseId(now, existing) {
  */
 function runMigrations(m, l, id, driver, backup) {
     const dir = releaseDir(l, id);
+    const first = backup ? [stepMark(m, 'backup'), inDir(l.root, raw(backup.replaceAll('{release}', id)).raw)] : [];
+    if (driver.runTracked)
+        return [...first, stepMark(m, 'migrate'), inDir(dir, driver.runTracked(m.marker))];
     return [
-        ...(backup ? [stepMark(m, 'backup'), inDir(l.root, raw(backup.replaceAll('{release}', id)).raw)] : []),
+        ...first,
         stepMark(m, 'read migration state'),
         `before=$( ${inDir(dir, driver.state())} )`,
         dataMark(m, 'before', '$before'),
