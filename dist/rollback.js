@@ -77,7 +77,7 @@ function notReverted(spec) {
     if (spec.shared.dirs.length)
         out.push(`shared directories (${spec.shared.dirs.join(', ')}): uploads and files written there stay`);
     out.push('queued jobs serialized by the newer code may fail on the older code: restart workers (e.g. php artisan queue:restart) and watch failed jobs');
-    out.push(`caches built by the newer release (config, routes, views, opcache): clear them${spec.rollback_hooks.length ? ` — rollback_hooks ran: ${spec.rollback_hooks.join('; ')}` : ' (add rollback_hooks to do it automatically)'}`);
+    out.push(`caches shared between releases (the application cache, Redis/Memcached, opcache) keep what the newer code wrote: clear them and reload PHP-FPM${spec.rollback_hooks.length ? ` — rollback_hooks ran: ${spec.rollback_hooks.join('; ')}` : ' (add rollback_hooks to do it automatically)'}`);
     return out;
 }
 
