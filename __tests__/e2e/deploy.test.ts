@@ -5,7 +5,6 @@ import { deploy, DeployError } from '../../src/deploy/deploy.js'
 import { listReleases } from '../../src/deploy/releases.js'
 import { rollback } from '../../src/deploy/rollback.js'
 import { LockedError } from '../../src/deploy/run.js'
-import { StepError } from '../../src/deploy/session.js'
 import { loadSpec } from '../../src/spec/load.js'
 import { appDir, deployRoot, hostsYaml, hostWrite, startLab, writeSpec, type Lab } from '../support/lab.js'
 

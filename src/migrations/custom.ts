@@ -2,7 +2,7 @@
  * A driver for any framework from three commands: `run`, `status` (prints one applied migration
  * name per line, oldest first) and `step_back` (with {count} and {migrations} filled in).
  */
-import { quote, raw, type Command } from '../commands/shell.js'
+import { quote, raw } from '../commands/shell.js'
 import type { MigrationDriver } from './types.js'
 
 /** The spec's migrate.commands. */
