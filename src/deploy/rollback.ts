@@ -124,7 +124,9 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
  */
 async function rollbackInOne(op: Operation, s: Session, owner: LockOwner, to: string | undefined): Promise<RollbackResult> {
   const stamp = op.now().toISOString()
-  const line = { before: `${stamp} ${op.spec.app} rollback `, after: ` by ${op.by}${op.run ? ` run ${op.run}` : ''}: manual, from ` }
+  // The audit format lives in auditLine; the host fills in the target and the release it leaves.
+  const [before, after] = auditLine(op, 'rollback', '\u0000', undefined, 'manual, from \u0000').split('\u0000')
+  const line = { before, after }
   const commands = [
     ...acquire(s, s.layout, owner),
     ...readState(s, s.layout),
