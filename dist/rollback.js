@@ -4234,7 +4234,9 @@ async function rollback(options) {
  */
 async function rollbackInOne(op, s, owner, to) {
     const stamp = op.now().toISOString();
-    const line = { before: `${stamp} ${op.spec.app} rollback `, after: ` by ${op.by}${op.run ? ` run ${op.run}` : ''}: manual, from ` };
+    // The audit format lives in auditLine; the host fills in the target and the release it leaves.
+    const [before, after] = auditLine(op, 'rollback', '\u0000', undefined, 'manual, from \u0000').split('\u0000');
+    const line = { before, after };
     const commands = [
         ...acquire(s, s.layout, owner),
         ...readState(s, s.layout),
