@@ -8,14 +8,15 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { u as unlock, l as listReleases, f as formatReleases, r as rollback, p as planDeploy, d as deploy } from './rollback.js';
 import { h as specSchema, S as SlipwayError, I as InputError, i as consoleReporter, l as loadSpec } from './run.js';
+import 'node:crypto';
 import 'node:path';
 import 'node:child_process';
 import './_commonjsHelpers.js';
 import 'events';
-import 'node:crypto';
 import 'process';
 import 'buffer';
 import 'node:os';
+import 'node:stream';
 import 'assert';
 import 'fs';
 import 'path';
@@ -121,7 +122,7 @@ async function dispatch(argv, io) {
     switch (command) {
         case 'deploy': {
             if (v['dry-run']) {
-                for (const host of planDeploy({ spec: spec() })) {
+                for (const host of await planDeploy({ spec: spec() })) {
                     io.out(`# host ${host.host}`);
                     for (const p of host.phases)
                         io.out(`## ${p.phase}\n${p.command}\n`);

@@ -5633,7 +5633,7 @@ async function deployCommand(ctx) {
     const { log, actor, runId } = ctx;
     const spec = ctx.spec();
     if (ctx.settings.dryRun) {
-        const plan = planDeploy({ spec, actor, runId });
+        const plan = await planDeploy({ spec, actor, runId });
         for (const host of plan)
             await log.group(`Plan for ${host.host}`, async () => host.phases.forEach((p) => log.info(`## ${p.phase}\n${p.command}\n`)));
         return { outputs: {}, summary: planMarkdown(plan) };

@@ -10,6 +10,7 @@ import require$$0 from 'process';
 import require$$0$1 from 'buffer';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
+import { PassThrough } from 'node:stream';
 import invariant, { AssertionError } from 'assert';
 import fs__default from 'fs';
 import { g as getDefaultExportFromCjs } from './_commonjsHelpers.js';
@@ -9192,69 +9193,62 @@ function and(...commands) {
 function inDir(dir, command) {
     return `(cd ${typeof dir === 'string' ? quote(dir) : dir.raw} && ${command})`;
 }
+/** `printf '%s\n' <text>`: prints one value and a newline, the format kept on one line. */
+function printLine(text) {
+    return cmd('printf', raw(`'%s\\n'`), text);
+}
 /** Writes text to a file atomically: a temporary file in the same directory renamed over it. */
 function writeFile(path, text) {
     const tmp = `${path}.tmp`;
-    return and(cmd('printf', '%s\n', text) + ` > ${quote(tmp)}`, cmd('mv', '-f', tmp, path));
+    return and(printLine(text) + ` > ${quote(tmp)}`, cmd('mv', '-f', tmp, path));
 }
 /** Appends one line to a file. */
 function appendLine(path, line) {
-    return cmd('printf', '%s\n', line) + ` >> ${quote(path)}`;
-}
-/**
- * A whole script for `bash -c`: strict mode, then the commands one per line. Standard input is
- * closed first unless the script reads it (an upload), so no command waits on it.
- */
-function script(commands, readsStdin = false) {
-    return ['set -euo pipefail', ...(readsStdin ? [] : ['exec </dev/null']), ...commands].join('\n');
-}
-/** The command that runs a script on the host: `bash -c '<script>'`. */
-function bash(body) {
-    return cmd('bash', '-c', body);
+    return printLine(line) + ` >> ${quote(path)}`;
 }
 
 /**
- * Runs one phase as one script over one channel. The script marks its steps and data with
- * lines that start with a per-run marker; they are taken out of the output shown to users.
+ * The host protocol: what a script prints besides its users' output. Every such line starts with a
+ * per-run marker: `<marker>step:<label>` announces a step, `<marker>data:<key>:<value>` reports a value,
+ * `<marker>end:<code>` closes one phase of a channel. This module is the only one that knows the format.
  */
+/** The prefix of a data line for `key` (for programs that print data lines themselves, such as the PHP probe). */
+function dataPrefix(m, key) {
+    return `${m.marker}data:${key}:`;
+}
 /** A command that announces the step about to run. */
 function stepMark(m, label) {
-    return cmd('printf', '%s\n', `${m.marker}step:${label}`);
+    return printLine(`${m.marker}step:${label}`);
 }
-/** A command that reports a value computed on the host (shell text that is evaluated there). */
+/** A command that reports a value computed on the host (shell text that is evaluated there, inside double quotes). */
 function dataMark(m, key, valueExpr) {
-    return `printf '%s%s\\n' ${quote(`${m.marker}data:${key}:`)} "${valueExpr}"`;
+    return `printf '%s%s\\n' ${quote(dataPrefix(m, key))} "${valueExpr}"`;
 }
-const TAIL = 20;
-/** Sends the commands as one strict-mode bash script and collects steps, data and an output tail. */
-async function runScript(remote, commands, options) {
-    const result = { code: 0, data: {}, tail: [] };
-    const stepPrefix = `${options.marker}step:`;
-    const dataPrefix = `${options.marker}data:`;
-    const { code } = await remote.exec(bash(script(commands, options.stdin !== undefined)), {
-        stdin: options.stdin,
-        timeoutMs: options.timeoutMs,
-        idleMs: options.idleMs,
-        onLine: (line, stream) => {
-            if (line.startsWith(stepPrefix)) {
-                result.step = line.slice(stepPrefix.length);
-                return;
-            }
-            if (line.startsWith(dataPrefix)) {
-                const rest = line.slice(dataPrefix.length);
-                const colon = rest.indexOf(':');
-                const key = rest.slice(0, colon);
-                (result.data[key] ??= []).push(rest.slice(colon + 1));
-                return;
-            }
-            result.tail.push(line);
-            if (result.tail.length > TAIL)
-                result.tail.shift();
-            options.onLine?.(line, stream);
-        }
-    });
-    result.code = code;
-    return result;
+/** The command that closes a phase, reporting its exit status `$?`. */
+function endMark(m) {
+    return `printf '%s%s\\n' ${quote(`${m.marker}end:`)} "$?"`;
+}
+/** Parses a line of output: a protocol line, or undefined for user output. */
+function parseLine(m, line) {
+    if (!line.startsWith(m.marker))
+        return undefined;
+    const rest = line.slice(m.marker.length);
+    if (rest.startsWith('step:'))
+        return { kind: 'step', label: rest.slice(5) };
+    if (rest.startsWith('end:'))
+        return { kind: 'end', code: Number(rest.slice(4)) };
+    if (!rest.startsWith('data:'))
+        return undefined;
+    const body = rest.slice(5);
+    const colon = body.indexOf(':');
+    return colon < 0 ? undefined : { kind: 'data', key: body.slice(0, colon), value: body.slice(colon + 1) };
+}
+/** A release id as the host reports it; anything else is refused (it would reach paths and shells). */
+function releaseIdFrom(text) {
+    const id = text.replace(/\/+$/, '').split('/').pop() ?? '';
+    if (!/^\d{14}(\.\d{2,})?$/.test(id))
+        throw new Error(`the host reported a release id that is not one: ${JSON.stringify(text.slice(0, 100))}`);
+    return id;
 }
 
 /** Exit code of the acquire script when the lock is held by someone else. */
@@ -9305,6 +9299,91 @@ const silentReporter = {
     line: () => { },
     group: (_title, fn) => fn()
 };
+
+/**
+ * Scripts go to the host over stdin: one `bash -s` per channel reads each phase as a subshell, runs it
+ * under strict mode, and closes it with an end line carrying its exit code. A channel can carry several
+ * phases (the engine decides between them on what the last one reported); an upload phase sends its tar
+ * right after its script and ends the channel. Nothing is quoted twice and no script shows in `ps`.
+ */
+/** The command line that starts a channel on the host. */
+const SHELL = 'bash -s';
+const TAIL = 20;
+/**
+ * The text of one phase: the commands in a strict-mode subshell (stdin closed unless it reads the upload),
+ * then the end line. The outer braces make bash read the whole phase before running it, so an upload's
+ * bytes that follow are read by the phase, never as script.
+ */
+function phaseText(m, commands, readsStdin = false) {
+    return ['{ (', 'set -euo pipefail', ...commands, `)${readsStdin ? '' : ' </dev/null'}`, endMark(m), '}', ''].join('\n');
+}
+/** Opens a channel on a connected host. */
+function openChannel(remote, options) {
+    const input = new PassThrough();
+    let phase;
+    let ended = false;
+    const onLine = (line, stream) => {
+        const p = parseLine(options, line);
+        const result = phase?.result;
+        if (p?.kind === 'end') {
+            const current = phase;
+            phase = undefined;
+            if (current)
+                current.done({ ...current.result, code: p.code });
+        }
+        else if (p?.kind === 'step') {
+            if (result)
+                result.step = p.label;
+        }
+        else if (p?.kind === 'data') {
+            if (result)
+                (result.data[p.key] ??= []).push(p.value);
+        }
+        else {
+            if (result) {
+                result.tail.push(line);
+                if (result.tail.length > TAIL)
+                    result.tail.shift();
+            }
+            options.onLine?.(line, stream);
+        }
+    };
+    const closed = remote.exec(SHELL, { stdin: input, onLine, timeoutMs: options.timeoutMs, idleMs: options.idleMs });
+    closed.then(({ code }) => phase?.done({ ...phase.result, code: code === 0 ? 255 : code }), (error) => phase?.fail(error));
+    return {
+        run(commands, stdin) {
+            if (ended)
+                return Promise.reject(new Error('this channel has ended'));
+            if (phase)
+                return Promise.reject(new Error('a phase is still running on this channel'));
+            return new Promise((done, fail) => {
+                phase = { result: { code: 0, data: {}, tail: [] }, done, fail };
+                input.write(phaseText(options, commands, stdin !== undefined));
+                if (!stdin)
+                    return;
+                ended = true;
+                stdin.on('error', (e) => input.destroy(e));
+                stdin.pipe(input);
+            });
+        },
+        async close() {
+            if (!ended)
+                input.end();
+            ended = true;
+            await closed.catch(() => undefined);
+        }
+    };
+}
+/** Runs one phase on its own channel. */
+async function runScript(remote, commands, options) {
+    const channel = openChannel(remote, options);
+    try {
+        return await channel.run(commands, options.stdin);
+    }
+    finally {
+        await channel.close();
+    }
+}
 
 var isStream_1;
 var hasRequiredIsStream;
@@ -36112,18 +36191,30 @@ async function openSessions(spec, connect, reporter) {
 }
 /** Closes every session; never throws. */
 async function closeSessions(sessions) {
-    await Promise.all(sessions.map((s) => s.remote.close().catch(() => undefined)));
+    await Promise.all(sessions.map(async (s) => {
+        await s.channel?.close();
+        await s.remote.close().catch(() => undefined);
+    }));
+}
+function channelOptions(s, spec, reporter) {
+    return {
+        marker: s.marker,
+        timeoutMs: spec.timeouts.command * 1000,
+        idleMs: spec.timeouts.idle * 1000,
+        onLine: (line, stream) => reporter.line(s.host.name, line, stream)
+    };
+}
+/** Keeps one channel open on each session, so the operation's phases share it (one connection, one channel). */
+function holdChannels(sessions, spec, reporter) {
+    for (const s of sessions)
+        s.channel = openChannel(s.remote, channelOptions(s, spec, reporter));
 }
 /** Runs one phase on one host as a single script; throws {@link StepError} on a non-zero exit. */
 async function runPhase(s, spec, reporter, phase, commands, extra = {}) {
     reporter.debug(`${s.host.name}: ${phase}: ${commands.length} commands`);
-    const result = await runScript(s.remote, commands, {
-        marker: s.marker,
-        stdin: extra.stdin,
-        timeoutMs: spec.timeouts.command * 1000,
-        idleMs: spec.timeouts.idle * 1000,
-        onLine: (line, stream) => reporter.line(s.host.name, line, stream)
-    }).catch((error) => {
+    const options = channelOptions(s, spec, reporter);
+    const sent = s.channel ? s.channel.run(commands, extra.stdin) : runScript(s.remote, commands, { ...options, stdin: extra.stdin });
+    const result = await sent.catch((error) => {
         throw new StepError(s.host.name, phase, 124, [error.message]);
     });
     if (result.code !== 0 && !(extra.okCodes ?? []).includes(result.code))
@@ -36183,4 +36274,4 @@ async function releaseLocks(op, sessions, owner) {
     await Promise.allSettled(sessions.map((s) => runPhase(s, op.spec, op.reporter, 'unlock', [release(s.layout, owner)])));
 }
 
-export { acquire as A, lockOwner as B, releaseLocks as C, LockedError as D, layout as E, bash as F, script as G, InputError as I, LOCKED as L, SlipwayError as S, openSessions as a, onEach as b, release as c, closeSessions as d, dataMark as e, describeHolder as f, distExports as g, specSchema as h, consoleReporter as i, cmd as j, recordFile as k, loadSpec as l, appendLine as m, breakLock as n, operation as o, parseSpec as p, quote as q, runPhase as r, sshConnector as s, releaseDir as t, raw as u, stepMark as v, writeFile as w, inDir as x, StepError as y, and as z };
+export { printLine as A, StepError as B, releaseLocks as C, dataPrefix as D, LockedError as E, acquire as F, lockOwner as G, holdChannels as H, InputError as I, LOCKED as L, SlipwayError as S, openSessions as a, onEach as b, release as c, closeSessions as d, dataMark as e, describeHolder as f, distExports as g, specSchema as h, consoleReporter as i, releaseIdFrom as j, cmd as k, loadSpec as l, recordFile as m, appendLine as n, operation as o, parseSpec as p, quote as q, runPhase as r, sshConnector as s, breakLock as t, raw as u, releaseDir as v, writeFile as w, stepMark as x, inDir as y, and as z };

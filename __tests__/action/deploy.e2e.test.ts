@@ -231,7 +231,7 @@ describe('the action on a real sshd with the Laravel fixture', () => {
     expect(run.code).toBe(0)
     expect(run.outputs).toEqual({})
     expect(named(run, 'group').map((c) => c.message)).toEqual([`Plan for ${HOST()}`])
-    expect(run.text.filter((l) => l.startsWith('## '))).toEqual(['## lock and read history', '## upload (tar on stdin) and prepare', '## switch and activate', '## finish'])
+    expect(run.text.filter((l) => l.startsWith('## '))).toEqual(['## lock', '## upload, shared files, build (then the upload, a tar, on stdin)', '## switch, activate, prune, finish'])
     expect(run.summary.split('\n')[0]).toBe('### Dry run: nothing was changed')
     expect(existsSync(join(t.root, 'releases'))).toBe(false)
     expect(api.requests).toEqual([])

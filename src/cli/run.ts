@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { deploy } from '../deploy/deploy.js'
-import { planDeploy } from '../deploy/dry-run.js'
+import { planDeploy } from '../deploy/deploy.js'
 import { listReleases, unlock } from '../deploy/releases.js'
 import { rollback } from '../deploy/rollback.js'
 import { InputError, SlipwayError } from '../errors.js'
@@ -76,7 +76,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   switch (command) {
     case 'deploy': {
       if (v['dry-run']) {
-        for (const host of planDeploy({ spec: spec() })) {
+        for (const host of await planDeploy({ spec: spec() })) {
           io.out(`# host ${host.host}`)
           for (const p of host.phases) io.out(`## ${p.phase}\n${p.command}\n`)
         }

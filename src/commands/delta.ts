@@ -6,6 +6,7 @@
 import { posix } from 'node:path'
 import { type Layout, releaseDir } from './layout.js'
 import { cmd, quote, type Command } from './shell.js'
+import { dataPrefix, type Markers } from './protocol.js'
 
 /** Name of the upload list inside the tar stream. */
 export const UPLOAD_LIST = '.slipway-upload.tsv'
@@ -36,7 +37,7 @@ export function completeUpload(l: Layout, id: string, previous: string | undefin
 }
 
 /** Reports the manifest of the live release (if it has one) as data lines `manifest`. */
-export function readLiveManifest(marker: string, l: Layout): Command {
-  const prefix = `${marker}data:manifest:`
+export function readLiveManifest(m: Markers, l: Layout): Command {
+  const prefix = dataPrefix(m, 'manifest')
   return `if [ -L ${quote(l.current)} ]; then m=${quote(posix.join(l.meta, 'manifests'))}/$(basename "$(readlink ${quote(l.current)})").tsv; if [ -f "$m" ]; then sed -e ${quote(`s/^/${prefix.replace(/[/&\\]/g, '\\$&')}/`)} "$m"; fi; fi`
 }

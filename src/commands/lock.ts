@@ -1,7 +1,7 @@
 /** The deploy lock: an atomic `mkdir` with an owner file; released by its owner only. */
 import type { Layout } from './layout.js'
 import { cmd, quote, type Command } from './shell.js'
-import { dataMark, type Markers } from '../remote/script.js'
+import { dataMark, type Markers } from './protocol.js'
 
 /** Exit code of the acquire script when the lock is held by someone else. */
 export const LOCKED = 75

@@ -1,6 +1,6 @@
 /** Migration commands on the host: run with the state read before and after, and step back one batch. */
 import type { MigrationDriver } from '../migrations/types.js'
-import { dataMark, stepMark, type Markers } from '../remote/script.js'
+import { dataMark, stepMark, type Markers } from './protocol.js'
 import { type ReleaseRecord, writeRecord } from './history.js'
 import { type Layout, releaseDir } from './layout.js'
 import { inDir, raw, type Command } from './shell.js'

@@ -1,8 +1,8 @@
 /** Building a release on the host: directory, upload, shared links, writable dirs, build steps. */
 import { posix } from 'node:path'
 import { type Layout, releaseDir } from './layout.js'
-import { and, cmd, inDir, quote, raw, type Command, type Raw } from './shell.js'
-import { stepMark, type Markers } from '../remote/script.js'
+import { and, cmd, inDir, printLine, quote, raw, type Command, type Raw } from './shell.js'
+import { stepMark, type Markers } from './protocol.js'
 
 /** Exit code of the shared-files check when one is missing. */
 export const MISSING_SHARED = 3
@@ -26,7 +26,7 @@ export function checkSharedFiles(l: Layout, files: string[], ssh: string): Comma
   return files.map((f) => {
     const path = posix.join(l.shared, f)
     const help = `shared file ${path} is missing on the host. Create it once before deploying, e.g.: ${ssh} ${quote(and(cmd('mkdir', '-p', posix.dirname(path)), cmd('cat') + ' > ' + quote(path)))} < ${quote(posix.basename(f))}`
-    return `if [ ! -f ${quote(path)} ]; then ${cmd('printf', '%s\n', help)} >&2; exit ${MISSING_SHARED}; fi`
+    return `if [ ! -f ${quote(path)} ]; then ${printLine(help)} >&2; exit ${MISSING_SHARED}; fi`
   })
 }
 

@@ -51,26 +51,18 @@ export function inDir(dir: string | Raw, command: Command): Command {
   return `(cd ${typeof dir === 'string' ? quote(dir) : dir.raw} && ${command})`
 }
 
+/** `printf '%s\n' <text>`: prints one value and a newline, the format kept on one line. */
+export function printLine(text: string): Command {
+  return cmd('printf', raw(`'%s\\n'`), text)
+}
+
 /** Writes text to a file atomically: a temporary file in the same directory renamed over it. */
 export function writeFile(path: string, text: string): Command {
   const tmp = `${path}.tmp`
-  return and(cmd('printf', '%s\n', text) + ` > ${quote(tmp)}`, cmd('mv', '-f', tmp, path))
+  return and(printLine(text) + ` > ${quote(tmp)}`, cmd('mv', '-f', tmp, path))
 }
 
 /** Appends one line to a file. */
 export function appendLine(path: string, line: string): Command {
-  return cmd('printf', '%s\n', line) + ` >> ${quote(path)}`
-}
-
-/**
- * A whole script for `bash -c`: strict mode, then the commands one per line. Standard input is
- * closed first unless the script reads it (an upload), so no command waits on it.
- */
-export function script(commands: Command[], readsStdin = false): string {
-  return ['set -euo pipefail', ...(readsStdin ? [] : ['exec </dev/null']), ...commands].join('\n')
-}
-
-/** The command that runs a script on the host: `bash -c '<script>'`. */
-export function bash(body: string): Command {
-  return cmd('bash', '-c', body)
+  return printLine(line) + ` >> ${quote(path)}`
 }

@@ -1,6 +1,6 @@
 /** Smoke checks that run on a host: an HTTP request with curl, or a command in the live release. */
 import { and, cmd, type Command } from './shell.js'
-import { dataMark, type Markers } from '../remote/script.js'
+import { dataMark, type Markers } from './protocol.js'
 
 /** Requests a URL from the host; reports `<curl exit> <base64 of headers+body>` as data `http`. */
 export function httpFromHost(m: Markers, url: string, method: string, timeout: number): Command[] {

@@ -6,7 +6,7 @@
 import type { Layout } from '../commands/layout.js'
 import { release, type LockOwner } from '../commands/lock.js'
 import { quote } from '../commands/shell.js'
-import { dataMark } from '../remote/script.js'
+import { dataMark } from '../commands/protocol.js'
 import { onEach, operation, type OperationOptions } from './run.js'
 import { closeSessions, openSessions, runPhase, sshConnector, type Session } from './session.js'
 
