@@ -1,5 +1,6 @@
 /** Smoke checks after the switch: HTTP from the runner or the host, and commands on the host. */
 import { httpFromHost, parseCoded, runInRelease } from '../commands/smoke.js'
+import { stepMark } from '../commands/protocol.js'
 import type { Command } from '../commands/shell.js'
 import type { HttpCheck, RunCheck, SmokeCheck } from '../spec/types.js'
 import type { Operation } from './run.js'
@@ -103,7 +104,8 @@ async function onHost(op: Operation, s: Session, check: RunCheck): Promise<Smoke
 
 /** The commands of a check that runs on a host. */
 function hostCheck(s: Session, check: HttpCheck | RunCheck): Command[] {
-  return 'run' in check ? runInRelease(s, s.layout.current, check.run, check.timeout) : httpFromHost(s, check.http, check.method, check.timeout)
+  const commands = 'run' in check ? runInRelease(s, s.layout.current, check.run, check.timeout) : httpFromHost(s, check.http, check.method, check.timeout)
+  return [stepMark(s, `smoke ${check.name}`), ...commands]
 }
 
 /** A dry run: host checks are sent once (to the recorder), runner checks only described; nothing is judged. */
