@@ -719,7 +719,8 @@ async function onHost(op, s, check) {
 }
 /** The commands of a check that runs on a host. */
 function hostCheck(s, check) {
-    return 'run' in check ? runInRelease(s, s.layout.current, check.run, check.timeout) : httpFromHost(s, check.http, check.method, check.timeout);
+    const commands = 'run' in check ? runInRelease(s, s.layout.current, check.run, check.timeout) : httpFromHost(s, check.http, check.method, check.timeout);
+    return [stepMark(s, `smoke ${check.name}`), ...commands];
 }
 /** A dry run: host checks are sent once (to the recorder), runner checks only described; nothing is judged. */
 async function dryCheck(op, sessions, check) {

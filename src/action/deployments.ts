@@ -5,7 +5,7 @@
  * itself never fails because a record could not be written (e.g. the token lacks `deployments: write`).
  */
 import { getOctokit } from '@actions/github'
-import type { Reporter } from '../report/reporter.js'
+import type { Reporter } from '../reporter.js'
 
 /** The states Slipway sets. */
 export type DeploymentState = 'in_progress' | 'success' | 'failure' | 'inactive'

@@ -1,6 +1,6 @@
 /** The migrate step of a deploy, and stepping back exactly what a release ran. */
 import type { MigrationRecord, ReleaseRecord } from '../commands/history.js'
-import { stepBack } from '../commands/migrate.js'
+import { stepBack } from '../migrations/commands.js'
 import type { HostData } from '../commands/protocol.js'
 import type { Command } from '../commands/shell.js'
 import { canStepBack, ranBetween, stillApplied } from '../migrations/step-back.js'

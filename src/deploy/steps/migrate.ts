@@ -2,7 +2,7 @@
  * Step `migrate`: on the migrating host, in the new release, before the switch (optional backup first).
  * With one host it rides on the prepare round trip; with several it waits until every host is ready.
  */
-import { runMigrations } from '../../commands/migrate.js'
+import { runMigrations } from '../../migrations/commands.js'
 import { outcome } from '../migrate.js'
 import type { Step } from './types.js'
 

@@ -1,9 +1,9 @@
 /** Migration commands on the host: run with the state read before and after, and step back one batch. */
-import type { MigrationDriver } from '../migrations/types.js'
-import { dataMark, stepMark, type Markers } from './protocol.js'
-import { type ReleaseRecord, writeRecord } from './history.js'
-import { type Layout, releaseDir } from './layout.js'
-import { inDir, raw, type Command } from './shell.js'
+import type { MigrationDriver } from './types.js'
+import { dataMark, stepMark, type Markers } from '../commands/protocol.js'
+import { type ReleaseRecord, writeRecord } from '../commands/history.js'
+import { type Layout, releaseDir } from '../commands/layout.js'
+import { inDir, raw, type Command } from '../commands/shell.js'
 
 /**
  * Optional backup, then: state → data `before`; when something is pending, migrate (exit code kept) and
