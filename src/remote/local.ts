@@ -4,6 +4,7 @@
  * logic is exercised with real file effects at unit speed.
  */
 import { spawn } from 'node:child_process'
+import { lineCollector } from './lines.js'
 import type { ExecOptions, ExecResult, Remote } from './types.js'
 
 /** A "host" that is this machine, as the current user. */
@@ -13,25 +14,17 @@ export class LocalRemote implements Remote {
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
       const child = spawn('bash', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'] })
-      const out = { stdout: '', stderr: '' }
-      const partial = { stdout: '', stderr: '' }
+      const lines = lineCollector(options.onLine)
       let timedOut = ''
       const timer = options.timeoutMs ? setTimeout(() => { timedOut = `timed out after ${options.timeoutMs! / 1000}s`; child.kill('SIGTERM') }, options.timeoutMs) : undefined
-      const take = (stream: 'stdout' | 'stderr') => (data: Buffer) => {
-        const text = data.toString('utf8')
-        out[stream] += text
-        const lines = (partial[stream] + text).split('\n')
-        partial[stream] = lines.pop() ?? ''
-        for (const line of lines) options.onLine?.(line, stream)
-      }
-      child.stdout.on('data', take('stdout'))
-      child.stderr.on('data', take('stderr'))
+      child.stdout.on('data', lines.take('stdout'))
+      child.stderr.on('data', lines.take('stderr'))
       child.on('error', reject)
       child.on('close', (code) => {
         clearTimeout(timer)
-        for (const stream of ['stdout', 'stderr'] as const) if (partial[stream]) options.onLine?.(partial[stream], stream)
+        lines.flush()
         if (timedOut) options.onLine?.(timedOut, 'stderr')
-        resolve({ code: timedOut ? 124 : code ?? 255, ...out })
+        resolve({ code: timedOut ? 124 : code ?? 255, ...lines.text })
       })
       child.stdin.on('error', () => undefined)
       const stdin = options.stdin
