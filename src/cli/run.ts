@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { deploy } from '../deploy/deploy.js'
+import { isReleaseId } from '../deploy/id.js'
 import { planDeploy } from '../deploy/dry-run.js'
 import { listReleases, unlock } from '../deploy/releases.js'
 import { rollback } from '../deploy/rollback.js'
@@ -10,6 +11,7 @@ import { consoleReporter } from '../report/reporter.js'
 import { formatReleases } from '../report/table.js'
 import { specJsonSchema } from '../spec/json-schema.js'
 import { loadSpec } from '../spec/load.js'
+import { preflight } from '../spec/preflight.js'
 
 /** Where the CLI writes. */
 export interface Io {
@@ -52,7 +54,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
       io.err(`slipway: ${error.message}`)
       return error.exitCode
     }
-    io.err(`slipway: unexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`)
+    const verbose = argv.includes('--verbose') || argv.includes('-v')
+    const detail = error instanceof Error ? (verbose ? error.stack ?? error.message : error.message) : String(error)
+    io.err(`slipway: unexpected error: ${detail}${verbose ? '' : ' (run with --verbose for the stack trace)'}`)
     return 1
   }
 }
@@ -71,32 +75,42 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     throw new InputError(`${(error as Error).message}\n${USAGE}`)
   }
   const v = parsed.values
-  const spec = () => loadSpec(resolvePath(io.cwd, v.spec), { env: v.env })
+  if (v.to !== undefined && (command !== 'rollback' || !isReleaseId(v.to))) {
+    throw new InputError(command !== 'rollback' ? `--to is only for rollback. Fix: remove it` : `--to ${JSON.stringify(v.to)} is not a release id. Fix: give an id from slipway releases (UTC YYYYMMDDHHMMSS, optionally .NN, e.g. 20260102030405), or leave --to out for the newest healthy release before current`)
+  }
   const reporter = consoleReporter(io.out, io.err, v.verbose)
+  const load = () => loadSpec(resolvePath(io.cwd, v.spec), { env: v.env })
+  /** The spec, with everything local checked before anything connects. */
+  const spec = async (checks: { source?: boolean; credentials?: boolean }) => {
+    const loaded = load()
+    await preflight(loaded, { ...checks, warn: (m) => reporter.warn(m) })
+    return loaded
+  }
   switch (command) {
     case 'deploy': {
       if (v['dry-run']) {
-        for (const host of planDeploy({ spec: spec() })) {
+        for (const host of planDeploy({ spec: await spec({ source: true }) })) {
           io.out(`# host ${host.host}`)
           for (const p of host.phases) io.out(`## ${p.phase}\n${p.command}\n`)
         }
         return 0
       }
-      const result = await deploy({ spec: spec(), reporter })
+      // deploy() checks the source tree and credentials itself before connecting.
+      const result = await deploy({ spec: load(), reporter })
       if (v.json) io.out(JSON.stringify(result))
       return 0
     }
     case 'rollback': {
-      await rollback({ spec: spec(), reporter, to: v.to, migrations: v.migrations })
+      await rollback({ spec: await spec({ credentials: true }), reporter, to: v.to, migrations: v.migrations })
       return 0
     }
     case 'releases': {
-      const listing = await listReleases({ spec: spec() })
+      const listing = await listReleases({ spec: await spec({ credentials: true }) })
       io.out(v.json ? JSON.stringify(listing, null, 2) : formatReleases(listing))
       return 0
     }
     case 'unlock': {
-      const held = await unlock({ spec: spec() })
+      const held = await unlock({ spec: await spec({ credentials: true }) })
       for (const [host, holder] of Object.entries(held)) io.out(`${host}: ${holder ? `lock broken (was held by ${holder})` : 'not locked'}`)
       return 0
     }

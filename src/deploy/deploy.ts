@@ -13,8 +13,9 @@ import { LockedError, lockOwner, onEach, operation, releaseLocks, type Operation
 import { closeSessions, openSessions, runPhase, sshConnector, StepError, type Session } from './session.js'
 import { runSmoke, type SmokeResult } from './smoke.js'
 import { gitCommit, listSource, tarStream, type SourceEntry } from './source.js'
-import { buildManifest, deltaSafe, diffManifest } from './manifest.js'
+import { buildManifest, deltaSafe, diffManifest, usableManifest } from './manifest.js'
 import { UPLOAD_LIST } from '../commands/delta.js'
+import { preflight } from '../spec/preflight.js'
 import type { Spec } from '../spec/types.js'
 
 /** Options for {@link deploy}. */
@@ -54,6 +55,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const op = operation(options)
   const { spec, reporter } = op
   const owner = lockOwner(op, 'deploy')
+  await preflight(spec, { source: true, credentials: !options.connect, warn: (m) => reporter.warn(m) })
   const sessions = await reporter.group('Connect', () => openSessions(spec, options.connect ?? sshConnector, reporter))
   try {
     const states = await reporter.group('Lock and read history', () => onEach(sessions, (s) => lockAndRead(op, s, owner)))
@@ -142,7 +144,7 @@ async function planUploads(spec: Spec, entries: SourceEntry[], states: HostState
   const always = (path: string) => shared.some((s) => path === s || path.startsWith(`${s}/`))
   const safe = deltaSafe(entries)
   return states.map((st) => {
-    const delta = safe && st.manifest.length > 0
+    const delta = safe && usableManifest(st.manifest)
     const d = diffManifest(entries, local, delta ? st.manifest : [], always)
     return { send: d.send, list: d.upload, delta }
   })
