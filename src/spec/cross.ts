@@ -33,7 +33,7 @@ export function crossProblems(spec: Spec, where: Where): Problem[] {
   if (spec.insecure_skip_host_key_check) {
     const pinned = spec.hosts.findIndex((h) => h.host_key)
     const with_ = spec.known_hosts ? 'known_hosts' : pinned >= 0 ? `hosts[${pinned}].host_key` : undefined
-    if (with_) add('insecure_skip_host_key_check', 'insecure_skip_host_key_check', `insecure_skip_host_key_check: true contradicts ${with_} (or the known-hosts input): host keys would not be verified although trusted keys are given`, 'remove insecure_skip_host_key_check; the given host keys are then verified')
+    if (with_) add('insecure_skip_host_key_check', 'insecure_skip_host_key_check', `true contradicts ${with_} (or the Action's known-hosts input): host keys would not be verified although trusted keys are given`, 'remove insecure_skip_host_key_check; the given host keys are then verified')
   }
   if (spec.migrate && !spec.migrate.preset && !spec.migrate.commands) add('migrate', 'migrate', 'no migration driver', 'set migrate.preset: laravel, or migrate.commands.run (and status/step_back)')
   if (spec.migrate?.on && !spec.hosts.some((h) => h.name === spec.migrate!.on || h.host === spec.migrate!.on)) {

@@ -60,8 +60,12 @@ export function parseSpec(text: string, file: string, options: LoadOptions = {})
   }
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false })
   const syntax: Problem[] = doc.errors.map((e) => {
-    const pos = lines.linePos(e.pos[0])
-    return { line: pos.line, col: pos.col, path: '(yaml)', message: e.message.split('\n')[0], fix: 'correct the YAML syntax at this position' }
+    const quote = /^Missing closing (["'])quote/.exec(e.message)?.[1]
+    // An unclosed quote runs to the end of the file, where the parser notices; point at the quote that opened it.
+    const open = quote ? openingQuote(text, quote) : -1
+    const pos = lines.linePos(open >= 0 ? open : e.pos[0])
+    const message = open >= 0 ? `this ${quote} quote is never closed` : e.message.split('\n')[0]
+    return { line: pos.line, col: pos.col, path: '(yaml)', message, fix: open >= 0 ? `close the string with ${quote}` : 'correct the YAML syntax at this position' }
   })
   if (syntax.length) throw new SpecError(file, syntax)
   const w = walk(lines, doc)
@@ -84,6 +88,14 @@ export function parseSpec(text: string, file: string, options: LoadOptions = {})
   const filled = fill(specSchema, applyPreset(merged), '', problems, where) as Record<string, unknown>
   if (problems.length) throw new SpecError(file, problems)
   return finish(filled, file, where)
+}
+
+/** Offset of the quote that opens a string running to the end of the text: the last one not escaped. */
+function openingQuote(text: string, quote: string): number {
+  for (let i = text.lastIndexOf(quote); i >= 0; i = text.lastIndexOf(quote, i - 1)) {
+    if (quote === "'" || text[i - 1] !== '\\') return i
+  }
+  return -1
 }
 
 function fill(field: Field, value: unknown, path: string, problems: Problem[], where: Where): unknown {

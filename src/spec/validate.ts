@@ -64,7 +64,7 @@ export function check(field: Field, raw: unknown, path: string, w: Walk): Plain 
       const verdict = ruleFor(path)?.(value)
       if (verdict) return at(verdict.message, verdict.fix)
       if (field.enum && !field.enum.includes(value)) return at(`${q(value)} is not one of ${field.enum.join(', ')}`, `use one of: ${field.enum.join(', ')}`)
-      if (field.pattern && !field.pattern.test(value)) return at(`${q(value)} is not valid: ${field.doc}`, `see the spec reference for ${path}`)
+      if (field.pattern && !field.pattern.test(value)) return at(`${q(value)} is not valid (${field.doc.replace(/\.$/, '')})`, `write a value that matches ${field.pattern.source}`)
       return value
     }
     case 'integer': {
@@ -97,6 +97,7 @@ export function check(field: Field, raw: unknown, path: string, w: Walk): Plain 
       const out: Record<string, Plain> = {}
       const seen = new Set<string>()
       for (const pair of node.items) {
+        if (w.nodes > MAX_NODES) break
         const key = isScalar(pair.key) ? String(pair.key.value) : ''
         const keyPath = path ? `${path}.${key}` : key
         if (seen.has(key)) {
@@ -124,7 +125,7 @@ function describe(field: Field): string {
   switch (field.kind) {
     case 'list': return 'a list'
     case 'object': case 'map': return 'a mapping'
-    case 'oneOf': return `one of: ${field.doc}`
+    case 'oneOf': return `one of: ${field.doc.replace(/\.$/, '')}`
     case 'integer': return 'a whole number'
     case 'boolean': return 'true or false'
     default: return 'a string'
