@@ -6,7 +6,7 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { u as unlock, l as listReleases, f as formatReleases, r as rollback, p as planDeploy, d as deploy } from './rollback.js';
+import { i as isReleaseId, u as unlock, l as listReleases, f as formatReleases, r as rollback, p as planDeploy, d as deploy, b as preflight } from './rollback.js';
 import { h as specSchema, S as SlipwayError, I as InputError, i as consoleReporter, l as loadSpec } from './run.js';
 import 'node:path';
 import 'node:child_process';
@@ -96,7 +96,9 @@ async function run(argv, io) {
             io.err(`slipway: ${error.message}`);
             return error.exitCode;
         }
-        io.err(`slipway: unexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+        const verbose = argv.includes('--verbose') || argv.includes('-v');
+        const detail = error instanceof Error ? (verbose ? error.stack ?? error.message : error.message) : String(error);
+        io.err(`slipway: unexpected error: ${detail}${verbose ? '' : ' (run with --verbose for the stack trace)'}`);
         return 1;
     }
 }
@@ -116,34 +118,44 @@ async function dispatch(argv, io) {
         throw new InputError(`${error.message}\n${USAGE}`);
     }
     const v = parsed.values;
-    const spec = () => loadSpec(resolvePath(io.cwd, v.spec), { env: v.env });
+    if (v.to !== undefined && (command !== 'rollback' || !isReleaseId(v.to))) {
+        throw new InputError(command !== 'rollback' ? `--to is only for rollback. Fix: remove it` : `--to ${JSON.stringify(v.to)} is not a release id. Fix: give an id from slipway releases (UTC YYYYMMDDHHMMSS, optionally .NN, e.g. 20260102030405), or leave --to out for the newest healthy release before current`);
+    }
     const reporter = consoleReporter(io.out, io.err, v.verbose);
+    const load = () => loadSpec(resolvePath(io.cwd, v.spec), { env: v.env });
+    /** The spec, with everything local checked before anything connects. */
+    const spec = async (checks) => {
+        const loaded = load();
+        await preflight(loaded, { ...checks, warn: (m) => reporter.warn(m) });
+        return loaded;
+    };
     switch (command) {
         case 'deploy': {
             if (v['dry-run']) {
-                for (const host of planDeploy({ spec: spec() })) {
+                for (const host of planDeploy({ spec: await spec({ source: true }) })) {
                     io.out(`# host ${host.host}`);
                     for (const p of host.phases)
                         io.out(`## ${p.phase}\n${p.command}\n`);
                 }
                 return 0;
             }
-            const result = await deploy({ spec: spec(), reporter });
+            // deploy() checks the source tree and credentials itself before connecting.
+            const result = await deploy({ spec: load(), reporter });
             if (v.json)
                 io.out(JSON.stringify(result));
             return 0;
         }
         case 'rollback': {
-            await rollback({ spec: spec(), reporter, to: v.to, migrations: v.migrations });
+            await rollback({ spec: await spec({ credentials: true }), reporter, to: v.to, migrations: v.migrations });
             return 0;
         }
         case 'releases': {
-            const listing = await listReleases({ spec: spec() });
+            const listing = await listReleases({ spec: await spec({ credentials: true }) });
             io.out(v.json ? JSON.stringify(listing, null, 2) : formatReleases(listing));
             return 0;
         }
         case 'unlock': {
-            const held = await unlock({ spec: spec() });
+            const held = await unlock({ spec: await spec({ credentials: true }) });
             for (const [host, holder] of Object.entries(held))
                 io.out(`${host}: ${holder ? `lock broken (was held by ${holder})` : 'not locked'}`);
             return 0;

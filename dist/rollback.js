@@ -4,10 +4,10 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { j as cmd, e as dataMark, w as writeFile, k as recordFile, m as appendLine, o as operation, a as openSessions, b as onEach, r as runPhase, f as describeHolder, d as closeSessions, s as sshConnector, n as breakLock, q as quote, t as releaseDir, u as raw, v as stepMark, x as inDir, y as StepError, z as and, c as release, A as acquire, B as lockOwner, C as releaseLocks, S as SlipwayError, L as LOCKED, D as LockedError, E as layout, F as bash, G as script, I as InputError } from './run.js';
-import { posix, join } from 'node:path';
+import { j as cmd, e as dataMark, w as writeFile, k as recordFile, m as appendLine, o as operation, a as openSessions, b as onEach, r as runPhase, f as describeHolder, d as closeSessions, s as sshConnector, n as breakLock, q as quote, t as releaseDir, u as raw, v as stepMark, x as inDir, y as StepError, z as and, c as release, A as acquire, B as SpecError, C as lockOwner, D as releaseLocks, S as SlipwayError, L as LOCKED, E as LockedError, F as layout, G as bash, H as script, I as InputError } from './run.js';
+import { posix, join, resolve } from 'node:path';
 import { execFile } from 'node:child_process';
-import { createReadStream, promises } from 'node:fs';
+import { createReadStream, promises, statSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { c as commonjsGlobal } from './_commonjsHelpers.js';
 import events from 'events';
@@ -285,6 +285,14 @@ function nextReleaseId(now, existing) {
     const [prefix, suffix] = newest.split('.');
     const n = Number(suffix ?? 0) + 1;
     return `${prefix}.${String(n).padStart(2, '0')}`;
+}
+/**
+ * True when `value` has the shape {@link nextReleaseId} produces: 14 digits (UTC YYYYMMDDHHMMSS) and an optional
+ * `.NN` suffix. The one check for every release id a user gives (CLI `--to`, the Action's `release` input), so a
+ * value like `../../tmp/x` never reaches a host.
+ */
+function isReleaseId(value) {
+    return /^\d{14}(\.\d{2,4})?$/.test(value);
 }
 
 /**
@@ -3783,19 +3791,77 @@ function requireTarStream () {
 var tarStreamExports = requireTarStream();
 
 /** The local side of an upload: which files go, streamed as one tar, and the git commit. */
-function globToRegExp(glob) {
-    const re = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\/?/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\u0000/g, '.*');
-    return new RegExp(`^${re}$`);
+/** A glob as tokens: `**` (and a `/` after it) crosses directories, `*` and `?` do not; runs of `*` collapse. */
+function tokens(glob) {
+    const out = [];
+    for (let i = 0; i < glob.length; i++) {
+        if (glob[i] !== '*') {
+            out.push(glob[i] === '?' ? { kind: 'one' } : { kind: 'char', ch: glob[i] });
+            continue;
+        }
+        let j = i;
+        while (glob[j + 1] === '*')
+            j++;
+        const slash = j > i;
+        if (slash && glob[j + 1] === '/')
+            j++;
+        const last = out[out.length - 1];
+        if (last?.kind === 'star')
+            last.slash ||= slash;
+        else
+            out.push({ kind: 'star', slash });
+        i = j;
+    }
+    return out;
+}
+/**
+ * A glob matcher that runs in O(path × pattern) time whatever the input (a set-of-states walk, no backtracking).
+ * With `prefixes`, it also matches when the glob matches a leading part of the path that ends at a `/`.
+ */
+function matcher(glob) {
+    const t = tokens(glob);
+    const close = (on) => {
+        for (let i = 0; i < t.length; i++)
+            if (on[i] && t[i].kind === 'star')
+                on[i + 1] = 1;
+        return on;
+    };
+    const step = (on, c) => {
+        const next = new Uint8Array(t.length + 1);
+        let alive = false;
+        for (let i = 0; i < t.length; i++) {
+            const tok = t[i];
+            if (!on[i])
+                continue;
+            const to = tok.kind === 'star' ? (tok.slash || c !== '/' ? i : -1) : (tok.kind === 'one' ? c !== '/' : tok.ch === c) ? i + 1 : -1;
+            if (to >= 0)
+                next[to] = 1;
+            alive ||= to >= 0;
+        }
+        return alive ? close(next) : undefined;
+    };
+    return (path, prefixes) => {
+        let on = close(new Uint8Array(t.length + 1).fill(1, 0, 1));
+        for (let k = 0; on; k++) {
+            const boundary = k === path.length || (prefixes && path[k] === '/');
+            if (boundary && on[t.length])
+                return true;
+            if (k === path.length)
+                return false;
+            on = step(on, path[k]);
+        }
+        return false;
+    };
 }
 /** A predicate for exclude patterns: a bare name matches at any depth, a path with "/" from the root. */
 function excluder(patterns) {
     const rules = patterns.map((p) => {
         const clean = p.replace(/^\.\//, '').replace(/\/+$/, '');
-        return { anchored: clean.includes('/'), re: globToRegExp(clean) };
+        return { anchored: clean.includes('/'), match: matcher(clean) };
     });
     return (path) => {
         const parts = path.split('/');
-        return rules.some(({ anchored, re }) => (anchored ? parts.some((_, i) => re.test(parts.slice(0, i + 1).join('/'))) : parts.some((seg) => re.test(seg))));
+        return rules.some(({ anchored, match }) => (anchored ? match(path, true) : parts.some((seg) => match(seg, false))));
     };
 }
 /** Lists what will be uploaded from `dir`, in a stable order, leaving out excluded paths. */
@@ -3886,13 +3952,41 @@ async function buildManifest(dir, entries) {
     return out;
 }
 const pathOf = (line) => line.slice(line.lastIndexOf('\t') + 1);
-/** Paths that can take part in a delta (a manifest line holds no tab or newline in a path). */
+/** True when a path can be written into a manifest line (no tab, newline or CR, which would split the line). */
+function manifestSafe(path) {
+    return !/[\t\n\r]/.test(path);
+}
+/**
+ * Paths that can take part in a delta. A tree with a name that cannot be a manifest line goes up whole: such names
+ * are sent every time and never written into a manifest, so they cannot corrupt the next deploy's.
+ */
 function deltaSafe(entries) {
-    return entries.every((e) => !/[\t\n\r]/.test(e.path));
+    return entries.every((e) => manifestSafe(e.path));
+}
+const LINE = /^[FLD]\t(-|[0-9a-f]{32})\t[0-7]{1,6}\t[^\t\n\r]+$/;
+/**
+ * True when the live release's manifest (as read from the host) can be trusted for a delta: not empty, every
+ * line well formed, no path twice. Anything else (missing, cut short, written by a version that let a newline
+ * into a path) means a full upload, never a failure.
+ */
+function usableManifest(lines) {
+    if (!lines.length)
+        return false;
+    const paths = new Set();
+    for (const line of lines) {
+        if (!LINE.test(line))
+            return false;
+        const path = pathOf(line);
+        if (paths.has(path))
+            return false;
+        paths.add(path);
+    }
+    return true;
 }
 /**
  * Compares the local manifest with the live release's; entries under `always` (shared paths,
- * replaced by links on the host) are always sent and never copied.
+ * replaced by links on the host) are always sent and never copied, and so are names that cannot be a manifest
+ * line (they never enter the upload list, so the host never writes them into a manifest).
  */
 function diffManifest(entries, local, previous, always) {
     const before = new Map(previous.map((l) => [pathOf(l), l]));
@@ -3901,7 +3995,7 @@ function diffManifest(entries, local, previous, always) {
     const seen = new Set();
     entries.forEach((e, i) => {
         seen.add(e.path);
-        if (always(e.path)) {
+        if (always(e.path) || !manifestSafe(e.path)) {
             send.push(e);
             return;
         }
@@ -3914,6 +4008,139 @@ function diffManifest(entries, local, previous, always) {
         if (!seen.has(path) || always(path))
             upload.push(`X\t-\t-\t${path}`);
     return { send, upload };
+}
+
+/**
+ * Checks of the local source tree before anything connects: the source dir exists, no symlink points outside
+ * it (unless `source.allow_external_symlinks`), no shared/writable path goes through a symlink, no reserved name.
+ */
+/** Names at the release root that Slipway writes itself (the upload list, the keep list, ...). */
+const RESERVED_PREFIX = '.slipway-';
+const pos = (spec, path) => spec.where?.(path) ?? { line: 1, col: 1 };
+/** The source dir's problems, or undefined when it can be listed. */
+function sourceDirProblem(spec) {
+    const fix = 'set source.dir to the directory to upload (relative to the spec file), or create it';
+    try {
+        if (statSync(spec.source.dir).isDirectory())
+            return undefined;
+        return { ...pos(spec, 'source.dir'), path: 'source.dir', message: `${spec.source.dir} is not a directory`, fix };
+    }
+    catch (error) {
+        return { ...pos(spec, 'source.dir'), path: 'source.dir', message: `${spec.source.dir} cannot be read (${error.code ?? error})`, fix };
+    }
+}
+/** Where a symlink in the tree points, relative to the tree root; undefined when it leaves the tree. */
+function linkInside(entry) {
+    const target = entry.linkTarget ?? '';
+    if (target.startsWith('/'))
+        return undefined;
+    const joined = posix.normalize(posix.join(posix.dirname(entry.path), target));
+    return joined === '..' || joined.startsWith('../') ? undefined : joined;
+}
+const show = (s) => JSON.stringify(s);
+/** Every problem of the source tree (lists it once; the deploy lists it again after taking the lock). */
+async function treeProblems(spec) {
+    const dir = sourceDirProblem(spec);
+    if (dir)
+        return [dir];
+    const entries = await listSource(spec.source.dir, spec.source.exclude);
+    const problems = [];
+    const at = pos(spec, 'source.dir');
+    const byPath = new Map(entries.map((e) => [e.path, e]));
+    for (const e of entries) {
+        if (!e.path.includes('/') && e.path.startsWith(RESERVED_PREFIX)) {
+            problems.push({ ...at, path: 'source.dir', message: `${show(e.path)} in the source dir has a reserved name: ${RESERVED_PREFIX}* at the release root is Slipway's own (its upload and keep lists)`, fix: `rename it, or add "${e.path}" to source.exclude` });
+        }
+        if (e.type === 'symlink' && !spec.source.allow_external_symlinks && linkInside(e) === undefined) {
+            problems.push({ ...at, path: 'source.dir', message: `${show(e.path)} is a symlink to ${show(e.linkTarget ?? '')}, outside the source dir; on the host it would point outside the release`, fix: `replace the link with what it points to, add "${e.path}" to source.exclude, or set source.allow_external_symlinks: true if the target exists on every host on purpose` });
+        }
+    }
+    const keys = [['shared.files', spec.shared.files], ['shared.dirs', spec.shared.dirs], ['writable', spec.writable], ['copy_from_previous', spec.copy_from_previous]];
+    for (const [key, paths] of keys) {
+        paths.forEach((p, i) => {
+            const parts = p.split('/');
+            for (let n = 1; n <= parts.length; n++) {
+                const link = byPath.get(parts.slice(0, n).join('/'));
+                if (link?.type !== 'symlink')
+                    continue;
+                problems.push({ ...pos(spec, `${key}[${i}]`), path: `${key}[${i}]`, message: `${show(p)} goes through ${show(link.path)}, a symlink in the source dir (to ${show(link.linkTarget ?? '')}); linking or making it writable on the host would follow the link`, fix: `make ${show(link.path)} a real directory or file in the source, or add it to source.exclude` });
+                break;
+            }
+        });
+    }
+    return problems;
+}
+
+/**
+ * Everything about a deploy that can be checked on the runner before connecting: the source tree, the key and
+ * known_hosts files. A problem is an exit-2 {@link SpecError} naming file:line:col, key and fix; nothing is touched.
+ */
+/** Throws a {@link SpecError} listing every local problem; returns when there is none. */
+async function preflight(spec, options = {}) {
+    const problems = [];
+    if (options.credentials)
+        problems.push(...credentialProblems(spec, options.warn ?? (() => undefined), options.env ?? process.env));
+    if (options.source)
+        problems.push(...(await treeProblems(spec)));
+    if (problems.length)
+        throw new SpecError(spec.file, problems);
+}
+const PUBLIC = /^(ssh-|ecdsa-|sk-)\S+ [A-Za-z0-9+/=]+/;
+/** Problems with identity files, the env key and the known_hosts file; warns about keys readable by others. */
+function credentialProblems(spec, warn, env) {
+    const problems = [];
+    const at = (path) => spec.where?.(path) ?? { line: 1, col: 1 };
+    const checked = new Set();
+    spec.hosts.forEach((h, i) => {
+        const key = `hosts[${i}].identity`;
+        if (!h.identity) {
+            if (!env.SLIPWAY_SSH_KEY)
+                problems.push({ ...at(`hosts[${i}]`), path: key, message: `no SSH key for ${h.name}: no identity and env SLIPWAY_SSH_KEY is empty`, fix: 'set hosts[].identity to a private key file, or env SLIPWAY_SSH_KEY to the key text' });
+            return;
+        }
+        const file = resolve(spec.baseDir, h.identity);
+        if (checked.has(file))
+            return;
+        checked.add(file);
+        const problem = identityProblem(file, warn);
+        if (problem)
+            problems.push({ ...at(key), path: key, ...problem });
+    });
+    const kh = spec.known_hosts;
+    if (kh && !kh.includes('\n') && !/\s(ssh-|ecdsa-|sk-)/.test(kh)) {
+        const file = resolve(spec.baseDir, kh);
+        const text = readable(file);
+        if (typeof text !== 'string')
+            problems.push({ ...at('known_hosts'), path: 'known_hosts', message: `known_hosts file ${file} cannot be read (${text.code})`, fix: 'create it (ssh-keyscan -p PORT HOST > known_hosts, checked by hand) or paste the lines inline' });
+        else if (!text.split('\n').some((l) => l.trim() && !l.trim().startsWith('#')))
+            problems.push({ ...at('known_hosts'), path: 'known_hosts', message: `known_hosts file ${file} has no host key lines`, fix: 'fill it with the output of ssh-keyscan -p PORT HOST, checked by hand' });
+    }
+    return problems;
+}
+function readable(file) {
+    try {
+        if (!statSync(file).isFile())
+            return { code: 'not a file' };
+        return readFileSync(file, 'utf8');
+    }
+    catch (error) {
+        return { code: error.code ?? String(error) };
+    }
+}
+function identityProblem(file, warn) {
+    const text = readable(file);
+    if (typeof text !== 'string')
+        return { message: `identity file ${file} cannot be read (${text.code})`, fix: 'point hosts[].identity at the private key file, or put the key text in env SLIPWAY_SSH_KEY' };
+    if (PUBLIC.test(text.trim()) || (file.endsWith('.pub') && !text.includes('PRIVATE KEY'))) {
+        const priv = file.replace(/\.pub$/, '');
+        return { message: `identity file ${file} is a public key; SSH logs in with the private half`, fix: `use the private key file${priv !== file ? ` (${priv})` : ''}; the .pub line belongs in ~/.ssh/authorized_keys on the host` };
+    }
+    if (!/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(text))
+        return { message: `identity file ${file} is not a private key (no BEGIN ... PRIVATE KEY line)`, fix: 'point hosts[].identity at an OpenSSH or PEM private key file' };
+    const mode = statSync(file).mode & 0o777;
+    if (mode & 0o077)
+        warn(`identity file ${file} is readable by ${mode & 0o007 ? 'others' : 'group'} (mode ${mode.toString(8).padStart(4, '0')}); OpenSSH would refuse it. Fix: chmod 600 ${file}`);
+    return undefined;
 }
 
 /** The deploy pipeline: lock → prepare everywhere → migrate (one host) → switch everywhere → smoke → finish. */
@@ -3932,6 +4159,7 @@ async function deploy(options) {
     const op = operation(options);
     const { spec, reporter } = op;
     const owner = lockOwner(op, 'deploy');
+    await preflight(spec, { source: true, credentials: !options.connect, warn: (m) => reporter.warn(m) });
     const sessions = await reporter.group('Connect', () => openSessions(spec, options.connect ?? sshConnector, reporter));
     try {
         const states = await reporter.group('Lock and read history', () => onEach(sessions, (s) => lockAndRead(op, s, owner)));
@@ -4024,7 +4252,7 @@ async function planUploads(spec, entries, states) {
     const always = (path) => shared.some((s) => path === s || path.startsWith(`${s}/`));
     const safe = deltaSafe(entries);
     return states.map((st) => {
-        const delta = safe && st.manifest.length > 0;
+        const delta = safe && usableManifest(st.manifest);
         const d = diffManifest(entries, local, delta ? st.manifest : [], always);
         return { send: d.send, list: d.upload, delta };
     });
@@ -4273,4 +4501,4 @@ function report(op, sessions, target, from, over, steppedBack) {
     return { release: target, from, hosts: sessions.map((s) => s.host.name), notReverted: caveats, migrations: { steppedBack, kept } };
 }
 
-export { DeployError as D, pickTarget as a, deploy as d, formatReleases as f, listReleases as l, notReverted as n, planDeploy as p, rollback as r, unlock as u };
+export { DeployError as D, pickTarget as a, preflight as b, deploy as d, formatReleases as f, isReleaseId as i, listReleases as l, notReverted as n, planDeploy as p, rollback as r, unlock as u };
