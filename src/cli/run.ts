@@ -7,11 +7,12 @@ import { planDeploy } from '../deploy/dry-run.js'
 import { listReleases, unlock } from '../deploy/releases.js'
 import { rollback } from '../deploy/rollback.js'
 import { InputError, SlipwayError } from '../errors.js'
-import { consoleReporter } from '../report/reporter.js'
+import { consoleReporter, type Reporter } from '../report/reporter.js'
 import { formatReleases } from '../report/table.js'
 import { specJsonSchema } from '../spec/json-schema.js'
 import { loadSpec } from '../spec/load.js'
 import { preflight } from '../spec/preflight.js'
+import type { Spec } from '../spec/types.js'
 
 /** Where the CLI writes. */
 export interface Io {
@@ -64,10 +65,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
 async function dispatch(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv
   if (command === 'check') return check(rest, io)
-  if (!command || command === 'help' || command === '--help' || command === '-h') {
-    io.out(USAGE)
-    return command ? 0 : 2
-  }
+  if (!command || command === 'help' || command === '--help' || command === '-h') return usage(io, command)
   let parsed
   try {
     parsed = parseArgs({ args: rest, options, allowPositionals: false, strict: true })
@@ -75,17 +73,10 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     throw new InputError(`${(error as Error).message}\n${USAGE}`)
   }
   const v = parsed.values
-  if (v.to !== undefined && (command !== 'rollback' || !isReleaseId(v.to))) {
-    throw new InputError(command !== 'rollback' ? `--to is only for rollback. Fix: remove it` : `--to ${JSON.stringify(v.to)} is not a release id. Fix: give an id from slipway releases (UTC YYYYMMDDHHMMSS, optionally .NN, e.g. 20260102030405), or leave --to out for the newest healthy release before current`)
-  }
+  checkTo(command, v.to)
   const reporter = consoleReporter(io.out, io.err, v.verbose)
   const load = () => loadSpec(resolvePath(io.cwd, v.spec), { env: v.env })
-  /** The spec, with everything local checked before anything connects. */
-  const spec = async (checks: { source?: boolean; credentials?: boolean }) => {
-    const loaded = load()
-    await preflight(loaded, { ...checks, warn: (m) => reporter.warn(m) })
-    return loaded
-  }
+  const spec = checkedSpec(load, reporter)
   switch (command) {
     case 'deploy': {
       if (v['dry-run']) {
@@ -95,8 +86,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
         }
         return 0
       }
-      // deploy() checks the source tree and credentials itself before connecting.
-      const result = await deploy({ spec: load(), reporter })
+      const result = await deploy({ spec: load(), reporter }) // checks the source and credentials before connecting
       if (v.json) io.out(JSON.stringify(result))
       return 0
     }
@@ -119,6 +109,28 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       return 0
     default:
       throw new InputError(`unknown command "${command}"\n${USAGE}`)
+  }
+}
+
+/** Prints the usage: exit 0 when asked for, 2 when no command was given. */
+function usage(io: Io, command: string | undefined): number {
+  io.out(USAGE)
+  return command ? 0 : 2
+}
+
+/** Refuses a `--to` that is not a release id (or is given to another command) before anything is read or connected. */
+function checkTo(command: string, to: string | undefined): void {
+  if (to === undefined) return
+  if (command !== 'rollback') throw new InputError('--to is only for rollback. Fix: remove it')
+  if (!isReleaseId(to)) throw new InputError(`--to ${JSON.stringify(to)} is not a release id. Fix: give an id from slipway releases (UTC YYYYMMDDHHMMSS, optionally .NN, e.g. 20260102030405), or leave --to out for the newest healthy release before current`)
+}
+
+/** The spec, with everything local checked (source tree and/or credentials) before anything connects. */
+function checkedSpec(load: () => Spec, reporter: Reporter) {
+  return async (checks: { source?: boolean; credentials?: boolean }): Promise<Spec> => {
+    const loaded = load()
+    await preflight(loaded, { ...checks, warn: (m) => reporter.warn(m) })
+    return loaded
   }
 }
 

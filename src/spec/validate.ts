@@ -33,9 +33,11 @@ export function walk(lines: LineCounter, doc?: Document): Walk {
 
 type Plain = string | number | boolean | Plain[] | { [key: string]: Plain }
 
+type At = (message: string, fix: string, where?: unknown, wherePath?: string) => undefined
+
 /** Converts a YAML node to a plain value of the field's shape, recording problems (no defaults yet). */
 export function check(field: Field, raw: unknown, path: string, w: Walk): Plain | undefined {
-  const at = (message: string, fix: string, where: unknown = raw, wherePath = path): undefined => {
+  const at: At = (message, fix, where = raw, wherePath = path) => {
     const range = (where as Node | undefined)?.range
     const pos = range ? w.lines.linePos(range[0]) : { line: 1, col: 1 }
     w.problems.push({ line: pos.line, col: pos.col, path: wherePath || '(top level)', message, fix })
@@ -50,32 +52,14 @@ export function check(field: Field, raw: unknown, path: string, w: Walk): Plain 
     node = w.doc ? raw.resolve(w.doc) : undefined
     if (!node) return at(`alias *${raw.source} refers to no anchor`, `define &${raw.source} on an earlier value, or write the value here`)
   }
-  const range = (node as Node | undefined)?.range ?? (raw as Node | undefined)?.range
+  const range = (raw as Node | undefined)?.range
   if (range && path && !w.positions.has(path)) {
-    const pos = w.lines.linePos(((raw as Node).range ?? range)[0])
+    const pos = w.lines.linePos(range[0])
     w.positions.set(path, [pos.line, pos.col])
   }
   if (node == null || (isScalar(node) && node.value === null)) return at(`expected ${describe(field)}, found nothing`, `give a value or remove the key`)
   switch (field.kind) {
-    case 'string': {
-      if (!isScalar(node) || typeof node.value === 'object') return at(`expected a string, found ${shape(node)}`, `write it as a quoted string`)
-      const value = String(node.value)
-      if (value.includes('\u0000')) return at(`contains a NUL character (${showControl('\u0000')})`, 'remove it')
-      const verdict = ruleFor(path)?.(value)
-      if (verdict) return at(verdict.message, verdict.fix)
-      if (field.enum && !field.enum.includes(value)) return at(`${q(value)} is not one of ${field.enum.join(', ')}`, `use one of: ${field.enum.join(', ')}`)
-      if (field.pattern && !field.pattern.test(value)) return at(`${q(value)} is not valid (${field.doc.replace(/\.$/, '')})`, `write a value that matches ${field.pattern.source}`)
-      return value
-    }
-    case 'integer': {
-      if (!isScalar(node) || typeof node.value !== 'number' || !Number.isInteger(node.value)) return at(`expected a whole number, found ${shape(node)}`, `write a number such as ${field.default ?? 1}`)
-      if (field.min !== undefined && node.value < field.min) return at(`${node.value} is below the minimum ${field.min}`, `use ${field.min} or more`)
-      if (field.max !== undefined && node.value > field.max) return at(`${node.value} is above the maximum ${field.max}`, `use ${field.max} or less`)
-      return node.value
-    }
-    case 'boolean':
-      if (!isScalar(node) || typeof node.value !== 'boolean') return at(`expected true or false, found ${shape(node)}`, `write true or false`)
-      return node.value
+    case 'string': case 'integer': case 'boolean': return scalar(field, node, path, at)
     case 'list': {
       if (!isSeq(node)) return at(`expected a list, found ${shape(node)}`, `write it as a YAML list ("- item" lines or [a, b])`)
       const out: Plain[] = []
@@ -91,34 +75,58 @@ export function check(field: Field, raw: unknown, path: string, w: Walk): Plain 
       if (!match) return at(`expected ${describe(field)}`, `give one of the keys ${field.options.flatMap((o) => (o.kind === 'object' ? o.required ?? [] : [])).join(' or ')}`)
       return check(match, node, path, w)
     }
-    case 'map':
-    case 'object': {
-      if (!isMap(node)) return at(`expected a mapping (key: value), found ${shape(node)}`, `write "key: value" lines under ${path || 'the top level'}`)
-      const out: Record<string, Plain> = {}
-      const seen = new Set<string>()
-      for (const pair of node.items) {
-        if (w.nodes > MAX_NODES) break
-        const key = isScalar(pair.key) ? String(pair.key.value) : ''
-        const keyPath = path ? `${path}.${key}` : key
-        if (seen.has(key)) {
-          at(`duplicate key ${q(key)}`, `keep one ${q(key)} in this mapping`, pair.key, keyPath)
-          continue
-        }
-        seen.add(key)
-        const sub = field.kind === 'map' ? field.of : field.fields[key]
-        if (!sub) {
-          const near = closest(key, Object.keys(field.kind === 'object' ? field.fields : {}))
-          at(`unknown key ${q(key)}`, near ? `did you mean "${near}"?` : `remove it; known keys: ${Object.keys(field.kind === 'object' ? field.fields : {}).join(', ')}`, pair.key, keyPath)
-          continue
-        }
-        const prev = w.problems.length
-        const value = check(sub, pair.value, keyPath, w)
-        if (value !== undefined) out[key] = value
-        else if (w.problems.length === prev) at(`expected a value`, `give a value`, pair.key, keyPath)
-      }
-      return out
-    }
+    case 'map': case 'object': return mapping(field, node, path, w, at)
   }
+}
+
+function scalar(field: Extract<Field, { kind: 'string' | 'integer' | 'boolean' }>, node: unknown, path: string, at: At): Plain | undefined {
+  if (field.kind === 'boolean') {
+    if (!isScalar(node) || typeof node.value !== 'boolean') return at(`expected true or false, found ${shape(node)}`, `write true or false`)
+    return node.value
+  }
+  if (field.kind === 'integer') {
+    if (!isScalar(node) || typeof node.value !== 'number' || !Number.isInteger(node.value)) return at(`expected a whole number, found ${shape(node)}`, `write a number such as ${field.default ?? 1}`)
+    if (field.min !== undefined && node.value < field.min) return at(`${node.value} is below the minimum ${field.min}`, `use ${field.min} or more`)
+    if (field.max !== undefined && node.value > field.max) return at(`${node.value} is above the maximum ${field.max}`, `use ${field.max} or less`)
+    return node.value
+  }
+  if (!isScalar(node) || typeof node.value === 'object') return at(`expected a string, found ${shape(node)}`, `write it as a quoted string`)
+  const value = String(node.value)
+  if (value.includes('\u0000')) return at(`contains a NUL character (${showControl('\u0000')})`, 'remove it')
+  const verdict = ruleFor(path)?.(value)
+  if (verdict) return at(verdict.message, verdict.fix)
+  if (field.enum && !field.enum.includes(value)) return at(`${q(value)} is not one of ${field.enum.join(', ')}`, `use one of: ${field.enum.join(', ')}`)
+  if (field.pattern && !field.pattern.test(value)) return at(`${q(value)} is not valid (${field.doc.replace(/\.$/, '')})`, `write a value that matches ${field.pattern.source}`)
+  return value
+}
+
+/** A mapping's keys: each once (the duplicate named), each known, each value checked; stops at the node cap. */
+function mapping(field: Extract<Field, { kind: 'map' | 'object' }>, node: unknown, path: string, w: Walk, at: At): Plain | undefined {
+  if (!isMap(node)) return at(`expected a mapping (key: value), found ${shape(node)}`, `write "key: value" lines under ${path || 'the top level'}`)
+  const out: Record<string, Plain> = {}
+  const seen = new Set<string>()
+  const known = field.kind === 'object' ? Object.keys(field.fields) : []
+  for (const pair of node.items) {
+    if (w.nodes > MAX_NODES) break
+    const key = isScalar(pair.key) ? String(pair.key.value) : ''
+    const keyPath = path ? `${path}.${key}` : key
+    if (seen.has(key)) {
+      at(`duplicate key ${q(key)}`, `keep one ${q(key)} in this mapping`, pair.key, keyPath)
+      continue
+    }
+    seen.add(key)
+    const sub = field.kind === 'map' ? field.of : field.fields[key]
+    if (!sub) {
+      const near = closest(key, known)
+      at(`unknown key ${q(key)}`, near ? `did you mean "${near}"?` : `remove it; known keys: ${known.join(', ')}`, pair.key, keyPath)
+      continue
+    }
+    const prev = w.problems.length
+    const value = check(sub, pair.value, keyPath, w)
+    if (value !== undefined) out[key] = value
+    else if (w.problems.length === prev) at(`expected a value`, `give a value`, pair.key, keyPath)
+  }
+  return out
 }
 
 function describe(field: Field): string {
