@@ -6,7 +6,7 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { i as isReleaseId, u as unlock, l as listReleases, f as formatReleases, r as rollback, p as planDeploy, d as deploy, b as preflight } from './rollback.js';
+import { u as unlock, l as listReleases, f as formatReleases, r as rollback, p as planDeploy, d as deploy, i as isReleaseId, b as preflight } from './rollback.js';
 import { h as specSchema, S as SlipwayError, I as InputError, i as consoleReporter, l as loadSpec } from './run.js';
 import 'node:path';
 import 'node:child_process';
@@ -106,10 +106,8 @@ async function dispatch(argv, io) {
     const [command, ...rest] = argv;
     if (command === 'check')
         return check(rest, io);
-    if (!command || command === 'help' || command === '--help' || command === '-h') {
-        io.out(USAGE);
-        return command ? 0 : 2;
-    }
+    if (!command || command === 'help' || command === '--help' || command === '-h')
+        return usage(io, command);
     let parsed;
     try {
         parsed = parseArgs({ args: rest, options, allowPositionals: false, strict: true });
@@ -118,17 +116,10 @@ async function dispatch(argv, io) {
         throw new InputError(`${error.message}\n${USAGE}`);
     }
     const v = parsed.values;
-    if (v.to !== undefined && (command !== 'rollback' || !isReleaseId(v.to))) {
-        throw new InputError(command !== 'rollback' ? `--to is only for rollback. Fix: remove it` : `--to ${JSON.stringify(v.to)} is not a release id. Fix: give an id from slipway releases (UTC YYYYMMDDHHMMSS, optionally .NN, e.g. 20260102030405), or leave --to out for the newest healthy release before current`);
-    }
+    checkTo(command, v.to);
     const reporter = consoleReporter(io.out, io.err, v.verbose);
     const load = () => loadSpec(resolvePath(io.cwd, v.spec), { env: v.env });
-    /** The spec, with everything local checked before anything connects. */
-    const spec = async (checks) => {
-        const loaded = load();
-        await preflight(loaded, { ...checks, warn: (m) => reporter.warn(m) });
-        return loaded;
-    };
+    const spec = checkedSpec(load, reporter);
     switch (command) {
         case 'deploy': {
             if (v['dry-run']) {
@@ -139,8 +130,7 @@ async function dispatch(argv, io) {
                 }
                 return 0;
             }
-            // deploy() checks the source tree and credentials itself before connecting.
-            const result = await deploy({ spec: load(), reporter });
+            const result = await deploy({ spec: load(), reporter }); // checks the source and credentials before connecting
             if (v.json)
                 io.out(JSON.stringify(result));
             return 0;
@@ -166,6 +156,28 @@ async function dispatch(argv, io) {
         default:
             throw new InputError(`unknown command "${command}"\n${USAGE}`);
     }
+}
+/** Prints the usage: exit 0 when asked for, 2 when no command was given. */
+function usage(io, command) {
+    io.out(USAGE);
+    return command ? 0 : 2;
+}
+/** Refuses a `--to` that is not a release id (or is given to another command) before anything is read or connected. */
+function checkTo(command, to) {
+    if (to === undefined)
+        return;
+    if (command !== 'rollback')
+        throw new InputError('--to is only for rollback. Fix: remove it');
+    if (!isReleaseId(to))
+        throw new InputError(`--to ${JSON.stringify(to)} is not a release id. Fix: give an id from slipway releases (UTC YYYYMMDDHHMMSS, optionally .NN, e.g. 20260102030405), or leave --to out for the newest healthy release before current`);
+}
+/** The spec, with everything local checked (source tree and/or credentials) before anything connects. */
+function checkedSpec(load, reporter) {
+    return async (checks) => {
+        const loaded = load();
+        await preflight(loaded, { ...checks, warn: (m) => reporter.warn(m) });
+        return loaded;
+    };
 }
 /** `slipway check`: the spec's `check:` section (when there is a spec) plus the check's own arguments. */
 async function check(argv, io) {

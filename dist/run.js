@@ -9090,42 +9090,17 @@ function check(field, raw, path, w) {
         if (!node)
             return at(`alias *${raw.source} refers to no anchor`, `define &${raw.source} on an earlier value, or write the value here`);
     }
-    const range = node?.range ?? raw?.range;
+    const range = raw?.range;
     if (range && path && !w.positions.has(path)) {
-        const pos = w.lines.linePos((raw.range ?? range)[0]);
+        const pos = w.lines.linePos(range[0]);
         w.positions.set(path, [pos.line, pos.col]);
     }
     if (node == null || (distExports.isScalar(node) && node.value === null))
         return at(`expected ${describe(field)}, found nothing`, `give a value or remove the key`);
     switch (field.kind) {
-        case 'string': {
-            if (!distExports.isScalar(node) || typeof node.value === 'object')
-                return at(`expected a string, found ${shape(node)}`, `write it as a quoted string`);
-            const value = String(node.value);
-            if (value.includes('\u0000'))
-                return at(`contains a NUL character (${showControl('\u0000')})`, 'remove it');
-            const verdict = ruleFor(path)?.(value);
-            if (verdict)
-                return at(verdict.message, verdict.fix);
-            if (field.enum && !field.enum.includes(value))
-                return at(`${q(value)} is not one of ${field.enum.join(', ')}`, `use one of: ${field.enum.join(', ')}`);
-            if (field.pattern && !field.pattern.test(value))
-                return at(`${q(value)} is not valid (${field.doc.replace(/\.$/, '')})`, `write a value that matches ${field.pattern.source}`);
-            return value;
-        }
-        case 'integer': {
-            if (!distExports.isScalar(node) || typeof node.value !== 'number' || !Number.isInteger(node.value))
-                return at(`expected a whole number, found ${shape(node)}`, `write a number such as ${field.default ?? 1}`);
-            if (field.min !== undefined && node.value < field.min)
-                return at(`${node.value} is below the minimum ${field.min}`, `use ${field.min} or more`);
-            if (field.max !== undefined && node.value > field.max)
-                return at(`${node.value} is above the maximum ${field.max}`, `use ${field.max} or less`);
-            return node.value;
-        }
-        case 'boolean':
-            if (!distExports.isScalar(node) || typeof node.value !== 'boolean')
-                return at(`expected true or false, found ${shape(node)}`, `write true or false`);
-            return node.value;
+        case 'string':
+        case 'integer':
+        case 'boolean': return scalar(field, node, path, at);
         case 'list': {
             if (!distExports.isSeq(node))
                 return at(`expected a list, found ${shape(node)}`, `write it as a YAML list ("- item" lines or [a, b])`);
@@ -9145,37 +9120,69 @@ function check(field, raw, path, w) {
             return check(match, node, path, w);
         }
         case 'map':
-        case 'object': {
-            if (!distExports.isMap(node))
-                return at(`expected a mapping (key: value), found ${shape(node)}`, `write "key: value" lines under ${path || 'the top level'}`);
-            const out = {};
-            const seen = new Set();
-            for (const pair of node.items) {
-                if (w.nodes > MAX_NODES)
-                    break;
-                const key = distExports.isScalar(pair.key) ? String(pair.key.value) : '';
-                const keyPath = path ? `${path}.${key}` : key;
-                if (seen.has(key)) {
-                    at(`duplicate key ${q(key)}`, `keep one ${q(key)} in this mapping`, pair.key, keyPath);
-                    continue;
-                }
-                seen.add(key);
-                const sub = field.kind === 'map' ? field.of : field.fields[key];
-                if (!sub) {
-                    const near = closest(key, Object.keys(field.kind === 'object' ? field.fields : {}));
-                    at(`unknown key ${q(key)}`, near ? `did you mean "${near}"?` : `remove it; known keys: ${Object.keys(field.kind === 'object' ? field.fields : {}).join(', ')}`, pair.key, keyPath);
-                    continue;
-                }
-                const prev = w.problems.length;
-                const value = check(sub, pair.value, keyPath, w);
-                if (value !== undefined)
-                    out[key] = value;
-                else if (w.problems.length === prev)
-                    at(`expected a value`, `give a value`, pair.key, keyPath);
-            }
-            return out;
-        }
+        case 'object': return mapping(field, node, path, w, at);
     }
+}
+function scalar(field, node, path, at) {
+    if (field.kind === 'boolean') {
+        if (!distExports.isScalar(node) || typeof node.value !== 'boolean')
+            return at(`expected true or false, found ${shape(node)}`, `write true or false`);
+        return node.value;
+    }
+    if (field.kind === 'integer') {
+        if (!distExports.isScalar(node) || typeof node.value !== 'number' || !Number.isInteger(node.value))
+            return at(`expected a whole number, found ${shape(node)}`, `write a number such as ${field.default ?? 1}`);
+        if (field.min !== undefined && node.value < field.min)
+            return at(`${node.value} is below the minimum ${field.min}`, `use ${field.min} or more`);
+        if (field.max !== undefined && node.value > field.max)
+            return at(`${node.value} is above the maximum ${field.max}`, `use ${field.max} or less`);
+        return node.value;
+    }
+    if (!distExports.isScalar(node) || typeof node.value === 'object')
+        return at(`expected a string, found ${shape(node)}`, `write it as a quoted string`);
+    const value = String(node.value);
+    if (value.includes('\u0000'))
+        return at(`contains a NUL character (${showControl('\u0000')})`, 'remove it');
+    const verdict = ruleFor(path)?.(value);
+    if (verdict)
+        return at(verdict.message, verdict.fix);
+    if (field.enum && !field.enum.includes(value))
+        return at(`${q(value)} is not one of ${field.enum.join(', ')}`, `use one of: ${field.enum.join(', ')}`);
+    if (field.pattern && !field.pattern.test(value))
+        return at(`${q(value)} is not valid (${field.doc.replace(/\.$/, '')})`, `write a value that matches ${field.pattern.source}`);
+    return value;
+}
+/** A mapping's keys: each once (the duplicate named), each known, each value checked; stops at the node cap. */
+function mapping(field, node, path, w, at) {
+    if (!distExports.isMap(node))
+        return at(`expected a mapping (key: value), found ${shape(node)}`, `write "key: value" lines under ${path || 'the top level'}`);
+    const out = {};
+    const seen = new Set();
+    const known = field.kind === 'object' ? Object.keys(field.fields) : [];
+    for (const pair of node.items) {
+        if (w.nodes > MAX_NODES)
+            break;
+        const key = distExports.isScalar(pair.key) ? String(pair.key.value) : '';
+        const keyPath = path ? `${path}.${key}` : key;
+        if (seen.has(key)) {
+            at(`duplicate key ${q(key)}`, `keep one ${q(key)} in this mapping`, pair.key, keyPath);
+            continue;
+        }
+        seen.add(key);
+        const sub = field.kind === 'map' ? field.of : field.fields[key];
+        if (!sub) {
+            const near = closest(key, known);
+            at(`unknown key ${q(key)}`, near ? `did you mean "${near}"?` : `remove it; known keys: ${known.join(', ')}`, pair.key, keyPath);
+            continue;
+        }
+        const prev = w.problems.length;
+        const value = check(sub, pair.value, keyPath, w);
+        if (value !== undefined)
+            out[key] = value;
+        else if (w.problems.length === prev)
+            at(`expected a value`, `give a value`, pair.key, keyPath);
+    }
+    return out;
 }
 function describe(field) {
     switch (field.kind) {
