@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep as sep$1, resolve, isAbsolute } from 'node:path';
 import { c as checkMigrations, f as formatText, a as formatGithub, b as formatSarif } from './index2.js';
 import { randomBytes } from 'node:crypto';
-import { l as listReleases, p as planDeploy, d as deploy, D as DeployError, n as notReverted, f as formatReleases, r as rollback, a as pickTarget } from './rollback.js';
+import { l as listReleases, p as planDeploy, d as deploy, D as DeployError, n as notReverted, i as isReleaseId, f as formatReleases, r as rollback, a as pickTarget } from './rollback.js';
 import { I as InputError } from './run.js';
 import 'crypto';
 import 'path';
@@ -5735,8 +5735,8 @@ function knownHosts(raw) {
     return `${lines.join('\n')}\n`;
 }
 function releaseId(value) {
-    if (value !== undefined && !/^[A-Za-z0-9._-]+$/.test(value))
-        throw new InputError(`input "release": "${value}" is not a release id. Fix: use an id from the releases table (e.g. 20260102030405), or leave it empty for the newest healthy release before current`);
+    if (value !== undefined && !isReleaseId(value))
+        throw new InputError(`input "release": "${value}" is not a release id. Fix: use an id from the releases table (UTC YYYYMMDDHHMMSS, optionally .NN, e.g. 20260102030405), or leave it empty for the newest healthy release before current`);
     return value;
 }
 function url(value) {

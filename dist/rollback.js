@@ -4,14 +4,14 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { j as releaseIdFrom, k as cmd, e as dataMark, w as writeFile, m as recordFile, n as appendLine, o as operation, a as openSessions, s as sshConnector, b as onEach, r as runPhase, f as describeHolder, d as closeSessions, t as breakLock, u as raw, q as quote, S as SlipwayError, v as releaseDir, x as stepMark, y as inDir, I as InputError, z as and, A as printLine, c as release, B as StepError, C as releaseLocks, D as dataPrefix, L as LOCKED, E as LockedError, F as acquire, G as lockOwner, H as holdChannels } from './run.js';
-import { createHash } from 'node:crypto';
-import { createReadStream, promises } from 'node:fs';
-import { posix, join } from 'node:path';
+import { j as releaseIdFrom, k as cmd, e as dataMark, w as writeFile, m as recordFile, n as appendLine, o as operation, a as openSessions, s as sshConnector, b as onEach, r as runPhase, f as describeHolder, d as closeSessions, t as breakLock, u as SpecError, v as raw, q as quote, S as SlipwayError, x as releaseDir, y as stepMark, z as inDir, I as InputError, A as and, B as printLine, c as release, C as StepError, D as releaseLocks, E as dataPrefix, L as LOCKED, F as LockedError, G as acquire, H as lockOwner, J as holdChannels } from './run.js';
+import { createReadStream, promises, statSync, readFileSync } from 'node:fs';
+import { join, posix, resolve } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { c as commonjsGlobal } from './_commonjsHelpers.js';
 import events from 'events';
+import { createHash } from 'node:crypto';
 
 /** Release history on the host: one JSON record per release, plus an audit log. */
 /** The states a release may move to from each state (staying is always allowed: a note or migrations change). */
@@ -135,930 +135,6 @@ class RecordingRemote {
         return { code: 0, stdout: '', stderr: '' };
     }
     async close() { }
-}
-
-/**
- * A driver for any framework from three commands: `run`, `status` (prints one applied migration
- * name per line, oldest first) and `step_back` (with {count} and {migrations} filled in).
- */
-/** Builds a driver from user commands. Without `status` nothing can be tracked, so nothing is stepped back. */
-function customDriver(c) {
-    return {
-        name: 'custom',
-        // The status lines travel base64-encoded on one line; without batches, every name is batch 0.
-        state: () => (c.status ? `(${raw(c.status).raw}) | base64 -w0` : 'true'),
-        parse: (line) => ({ ran: Buffer.from(line ?? '', 'base64').toString('utf8').split('\n').map((n) => n.trim()).filter(Boolean).map((n) => [n, 0]), pending: [], undo: {} }),
-        run: () => raw(c.run).raw,
-        hasPending: () => 'true',
-        stepBack: (names) => raw((c.step_back ?? 'false').replaceAll('{count}', String(names.length)).replaceAll('{migrations}', names.map(quote).join(' '))).raw
-    };
-}
-
-/**
- * The PHP that Slipway runs in a Laravel release (php -r) to read the `migrations` table and inspect
- * migration classes. It boots the app with its own config, so it sees the same database artisan uses.
- *
- *   php -r CODE state            prints the state as one JSON line
- *   php -r CODE migrate MARKER   prints MARKER.'data:before:'.state, runs Laravel's own `migrate --force`
- *                                in the same process (one framework boot, not three) when something is
- *                                pending, prints MARKER.'data:after:'.state, and exits with migrate's code
- *
- * A state is {version, driver, ran: [[name, batch]...], pending: [names], undo: {name: "ok"|"none"|"empty"}}
- * where `undo` says, for each applied migration whose file is in this release, whether its down() can undo it.
- */
-const LARAVEL_PHP = String.raw `
-error_reporting(E_ALL & ~E_DEPRECATED & ~E_USER_DEPRECATED);
-require getcwd() . '/vendor/autoload.php';
-$app = require getcwd() . '/bootstrap/app.php';
-$kernel = $app->make(Illuminate\Contracts\Console\Kernel::class);
-$kernel->bootstrap();
-function slipway_class($name, $file) {
-  static $seen = [];
-  if (isset($seen[$name])) { return $seen[$name]; }
-  if (preg_match('/return\s+new\s+class\b/', file_get_contents($file))) { return $seen[$name] = new ReflectionClass(require $file); }
-  $class = Illuminate\Support\Str::studly(implode('_', array_slice(explode('_', $name), 4)));
-  if (!class_exists($class, false)) { require_once $file; }
-  return $seen[$name] = class_exists($class, false) ? new ReflectionClass($class) : null;
-}
-function slipway_undo(ReflectionClass $r) {
-  if (!$r->hasMethod('down') || $r->getMethod('down')->getDeclaringClass()->getName() !== $r->getName()) { return 'none'; }
-  $m = $r->getMethod('down');
-  $src = implode('', array_slice(file($m->getFileName()), $m->getStartLine() - 1, $m->getEndLine() - $m->getStartLine() + 1));
-  $body = substr($src, strpos($src, '{') + 1, strrpos($src, '}') - strpos($src, '{') - 1);
-  $body = preg_replace('~//[^\n]*|#[^\n\[]*|/\*.*?\*/~s', '', $body);
-  return trim($body) === '' ? 'empty' : 'ok';
-}
-function slipway_state($app) {
-  $db = $app['db']->connection();
-  $files = [];
-  foreach (glob($app->databasePath('migrations') . '/*.php') as $f) { $files[basename($f, '.php')] = $f; }
-  ksort($files);
-  $ran = [];
-  if ($db->getSchemaBuilder()->hasTable('migrations')) {
-    foreach ($db->table('migrations')->orderBy('batch')->orderBy('migration')->get() as $row) { $ran[] = [$row->migration, (int) $row->batch]; }
-  }
-  $done = array_column($ran, 0);
-  $undo = [];
-  foreach ($done as $name) {
-    if (!isset($files[$name])) { continue; }
-    $r = slipway_class($name, $files[$name]);
-    if ($r) { $undo[$name] = slipway_undo($r); }
-  }
-  return ['version' => $app->version(), 'driver' => $db->getDriverName(), 'ran' => $ran, 'pending' => array_values(array_diff(array_keys($files), $done)), 'undo' => $undo];
-}
-if (($argv[1] ?? 'state') === 'state') { echo json_encode(slipway_state($app)), "\n"; exit(0); }
-$marker = $argv[2];
-$before = slipway_state($app);
-echo $marker, 'data:before:', json_encode($before), "\n";
-$code = 0;
-if ($before['pending']) {
-  try {
-    $code = $kernel->call('migrate', ['--force' => true], new Symfony\Component\Console\Output\ConsoleOutput());
-  } catch (Throwable $e) {
-    fwrite(STDERR, get_class($e) . ': ' . $e->getMessage() . "\n");
-    $code = 1;
-  }
-  $app['db']->purge();
-  echo $marker, 'data:after:', json_encode(slipway_state($app)), "\n";
-} else {
-  echo $marker, 'data:after:', json_encode($before), "\n";
-}
-exit($code);
-`;
-
-/** Parses a JSON state line; throws with the text when it is not the expected JSON. */
-function parseJsonState(line) {
-    try {
-        const s = JSON.parse(line ?? '');
-        return { version: s.version, driver: s.driver, ran: s.ran ?? [], pending: s.pending ?? [], undo: s.undo ?? {} };
-    }
-    catch {
-        throw new Error(`could not read the migration state (got: ${JSON.stringify((line ?? '').slice(0, 300))})`);
-    }
-}
-
-/** The Laravel migration driver: artisan to run and step back, a PHP probe to read the migrations table. */
-/** Laravel 10+ can roll back one batch by number; older versions count steps. */
-function supportsBatchRollback(version) {
-    return Number((version ?? '0').split('.')[0]) >= 10;
-}
-/** Builds the Laravel driver. */
-function laravelDriver(options = {}) {
-    const php = options.php ?? 'php';
-    return {
-        name: 'laravel',
-        parse: parseJsonState,
-        hasPending: (variable) => `[[ "$${variable}" != *'"pending":[]'* ]]`,
-        state: () => cmd(php, '-r', LARAVEL_PHP, 'state'),
-        ...(options.run ? {} : { runTracked: (marker) => cmd(php, '-r', LARAVEL_PHP, 'migrate', marker) }),
-        run: () => (options.run ? raw(options.run).raw : cmd(php, 'artisan', 'migrate', '--force', '--no-interaction')),
-        stepBack(names, batch, state) {
-            return supportsBatchRollback(state.version)
-                ? cmd(php, 'artisan', 'migrate:rollback', `--batch=${batch}`, '--force', '--no-interaction')
-                : cmd(php, 'artisan', 'migrate:rollback', `--step=${names.length}`, '--force', '--no-interaction');
-        }
-    };
-}
-
-/** The spec's driver, or undefined when the spec has no migrate section. */
-function driverFor(spec) {
-    const m = spec.migrate;
-    if (!m)
-        return undefined;
-    if (m.preset === 'laravel')
-        return laravelDriver({ run: m.commands?.run });
-    return m.commands ? customDriver(m.commands) : undefined;
-}
-/** Index of the host that runs migrations: migrate.on, else the first. */
-function migrateHostIndex(spec) {
-    const on = spec.migrate?.on;
-    const i = on ? spec.hosts.findIndex((h) => h.name === on || h.host === on) : 0;
-    return Math.max(0, i);
-}
-
-/** What a deploy reports: its result, and the error that carries the result of a failed one. */
-/** A deploy that failed; `result` says how far it got (and whether it was rolled back). */
-class DeployError extends SlipwayError {
-    result;
-    constructor(message, result) {
-        super(message);
-        this.result = result;
-        this.name = 'DeployError';
-    }
-}
-/** The report's last line about migrations: stepped back, or still applied and why. */
-function stepBackNote(result) {
-    const m = result.migrations;
-    if (!m || !m.ran.length)
-        return '';
-    if (m.steppedBack.length)
-        return `\nmigrations stepped back: ${m.steppedBack.join(', ')}`;
-    return `\nmigrations NOT stepped back (still applied): ${m.ran.join(', ')}${m.refused ? ` — ${m.refused}` : ''}`;
-}
-
-/** `<time> <operation> <release> by <who> [run <id>] [commit <sha>]: <outcome>` */
-function auditLine(op, operation, release, commit, outcome) {
-    return `${op.now().toISOString()} ${op.spec.app} ${operation} ${release} by ${op.by}${op.run ? ` run ${op.run}` : ''}${commit ? ` commit ${commit.slice(0, 12)}` : ''}: ${outcome}`;
-}
-
-/**
- * Optional backup, then: state → data `before`; when something is pending, migrate (exit code kept) and
- * state → data `after`; exit with migrate's code. Nothing pending: no second framework boot at all.
- */
-function runMigrations(m, l, id, driver, backup) {
-    const dir = releaseDir(l, id);
-    const first = backup ? [stepMark(m, 'backup'), inDir(l.root, raw(backup.replaceAll('{release}', id)).raw)] : [];
-    if (driver.runTracked)
-        return [...first, stepMark(m, 'migrate'), inDir(dir, driver.runTracked(m.marker))];
-    return [
-        ...first,
-        stepMark(m, 'read migration state'),
-        `before=$( ${inDir(dir, driver.state())} )`,
-        dataMark(m, 'before', '$before'),
-        stepMark(m, 'migrate'),
-        `rc=0; after=$before; if ${driver.hasPending('before')}; then ${inDir(dir, driver.run())} || rc=$?; after=$( ${inDir(dir, driver.state())} ) || after=''; fi`,
-        dataMark(m, 'after', '$after'),
-        '[ "$rc" -eq 0 ] || exit "$rc"'
-    ];
-}
-/**
- * Steps back one release's migrations from that release's own directory (only it has those
- * files), writes the record that matches the outcome, and reports `ok|failed` as data
- * `stepback` and the state afterwards as data `verify`.
- */
-function stepBack(m, l, releaseId, command, driver, ok, failed) {
-    const dir = releaseDir(l, releaseId);
-    return [
-        stepMark(m, `step back migrations of ${releaseId}`),
-        `if ${inDir(dir, command)}; then ${writeRecord(l, ok)}; ${dataMark(m, 'stepback', `${releaseId} ok`)}; else ${writeRecord(l, failed)}; ${dataMark(m, 'stepback', `${releaseId} failed`)}; fi`,
-        `state=$( ${inDir(dir, driver.state())} ) || state=''`,
-        dataMark(m, 'verify', '$state')
-    ];
-}
-
-/** What a migrate run did, from the states read before and after it. */
-function ranBetween(driverName, before, after, failed) {
-    const had = new Set(before.ran.map(([n]) => n));
-    const fresh = after.ran.filter(([n]) => !had.has(n));
-    const batches = [...new Set(fresh.map(([, b]) => b))];
-    return {
-        driver: driverName,
-        ...(batches.length === 1 ? { batch: batches[0] } : {}),
-        ran: fresh.map(([n]) => n),
-        ...(failed && after.pending.length ? { failed: after.pending[0] } : {})
-    };
-}
-/**
- * Refuses what would not restore the schema: migrations spread over several batches, a batch
- * that is no longer the newest (stepping back would undo someone else's), or a migration whose
- * down() is missing or empty (Laravel would delete its row and undo nothing).
- */
-function canStepBack(record, state) {
-    if (!record.ran.length)
-        return { ok: false, reason: 'this release ran no migrations' };
-    const applied = state.ran.filter(([n]) => record.ran.includes(n));
-    if (!applied.length)
-        return { ok: false, reason: 'its migrations are no longer applied' };
-    if (state.ran.every(([, b]) => b === 0)) {
-        // No batches (a custom driver): this release's migrations must be the newest ones applied, in order.
-        const tail = state.ran.slice(-applied.length).map(([n]) => n);
-        if (tail.join('\n') !== applied.map(([n]) => n).join('\n'))
-            return { ok: false, reason: `its migrations are not the newest applied (newest: ${tail.join(', ')}): later migrations would be undone too` };
-        return { ok: true, names: tail, batch: 0 };
-    }
-    const batches = [...new Set(applied.map(([, b]) => b))];
-    if (batches.length > 1)
-        return { ok: false, reason: `its migrations are in more than one batch (${batches.join(', ')}); step back by hand` };
-    const newest = Math.max(...state.ran.map(([, b]) => b));
-    if (batches[0] !== newest)
-        return { ok: false, reason: `its batch ${batches[0]} is not the newest (${newest}): later migrations would be undone too` };
-    const inBatch = state.ran.filter(([, b]) => b === batches[0]).map(([n]) => n);
-    const foreign = inBatch.filter((n) => !record.ran.includes(n));
-    if (foreign.length)
-        return { ok: false, reason: `batch ${batches[0]} also holds migrations this release did not run: ${foreign.join(', ')}` };
-    const bad = inBatch.filter((n) => state.undo[n] !== undefined && state.undo[n] !== 'ok');
-    if (bad.length)
-        return { ok: false, reason: bad.map((n) => `${n} has ${state.undo[n] === 'none' ? 'no' : 'an empty'} down()`).join('; ') + ': stepping back would delete its row without undoing it' };
-    const unknown = inBatch.filter((n) => state.undo[n] === undefined);
-    if (unknown.length && Object.keys(state.undo).length)
-        return { ok: false, reason: `the migration files for ${unknown.join(', ')} are not in this release` };
-    return { ok: true, names: inBatch, batch: batches[0] };
-}
-/** The state after a step back, for checking it worked. */
-function stillApplied(record, state) {
-    const names = new Set(state.ran.map(([n]) => n));
-    return record.ran.filter((n) => names.has(n));
-}
-
-/** What ran, from the `before`/`after` data of the migrate commands (`failed` when the phase failed while migrating). */
-function outcome(op, driver, data, failed) {
-    const before = driver.parse(data.before?.[0]);
-    const after = data.after?.[0] ? driver.parse(data.after[0]) : before;
-    const record = ranBetween(driver.name, before, after, failed);
-    op.reporter.info(`migrations: ${record.ran.length ? `ran ${record.ran.join(', ')}${record.batch !== undefined ? ` (batch ${record.batch})` : ''}` : 'none to run'}`);
-    if (record.failed) {
-        record.note = `migration ${record.failed} failed: ${failureMeaning(after.driver)}`;
-        op.reporter.error(record.note);
-    }
-    return { record, after, failed };
-}
-/**
- * What a failed migration leaves behind. Laravel wraps a migration in a transaction only where the schema
- * grammar supports transactional DDL (PostgreSQL, SQL Server), and a migration can opt out.
- */
-function failureMeaning(driver) {
-    if (driver === 'pgsql' || driver === 'sqlsrv')
-        return `on ${driver} Laravel runs a migration in a transaction (unless it sets $withinTransaction = false), so its changes were most likely rolled back`;
-    return `on ${driver ?? 'this database'} Laravel does not run migrations in a transaction, so the statements it ran before failing stay applied (its schema changes may be PARTLY APPLIED); inspect the tables it touches before retrying`;
-}
-/** The step-back commands for a release's migrations, or the reason it is refused. */
-function planStepBack(s, driver, release, state, stamp) {
-    const m = release.migrations;
-    if (!m)
-        return { refused: 'this release ran no migrations' };
-    const verdict = canStepBack(m, state);
-    if (!verdict.ok)
-        return { refused: verdict.reason };
-    const ok = { ...release, migrations: { ...m, stepped_back: verdict.names, stepped_back_at: stamp } };
-    const failed = { ...release, note: `${release.note ?? ''}${release.note ? '; ' : ''}migration step-back failed` };
-    return { commands: stepBack(s, s.layout, release.id, driver.stepBack(verdict.names, verdict.batch, state), driver, ok, failed), names: verdict.names };
-}
-/** Reads the outcome of step-back commands: names still applied after an `ok`, or a failure. */
-function checkStepBack(op, driver, data, record) {
-    const ok = (data.stepback ?? []).every((line) => line.endsWith(' ok')) && (data.stepback ?? []).length > 0;
-    const verify = data.verify?.length ? driver.parse(data.verify[data.verify.length - 1]) : undefined;
-    const left = verify ? stillApplied(record, verify) : record.ran;
-    if (!ok || left.length)
-        op.reporter.error(`stepping back migrations did not complete: still applied: ${left.join(', ') || '(unknown)'}`);
-    return { ok: ok && left.length === 0, stillApplied: left };
-}
-
-/**
- * The one rollback brain: which release to go back to, which records change, and which releases are
- * rolled over. Manual rollbacks (one host or many), automatic ones and dry-runs all decide here, in
- * TypeScript, on the history read from the host; the host only executes what it is sent.
- */
-/** Picks the rollback target from one host's history, or explains why there is none. */
-function pickTarget(state, to) {
-    const current = state.current;
-    if (to !== undefined) {
-        const found = state.records.find((r) => r.id === to);
-        if (!found)
-            throw new InputError(`release ${to} is not in the history. Fix: pick one of: ${state.records.map((r) => r.id).join(', ') || '(none)'} (slipway releases)`);
-        if (found.id === current)
-            throw new InputError(`release ${to} is already current`);
-        if (found.state === 'failed')
-            throw new InputError(`release ${to} is marked failed (${found.note ?? 'no note'}); rollback skips failed releases. Fix: choose a healthy release (slipway releases)`);
-        return found;
-    }
-    if (!current)
-        throw new InputError('there is no current release to roll back from');
-    const target = state.records.filter((r) => r.id < current && r.state === 'healthy').pop();
-    if (!target)
-        throw new InputError(`no healthy release older than ${current} to roll back to. Fix: deploy a fixed release instead`);
-    return target;
-}
-/** Plans a rollback on one host's history. */
-function planRollback(state, request) {
-    const left = state.records.find((r) => r.id === state.current);
-    if ('automatic' in request) {
-        const updates = left ? [advance(left, 'failed', { note: request.note, updated_at: request.stamp })] : [];
-        return { target: request.previous, from: state.current, updates, over: [] };
-    }
-    const target = pickTarget(state, request.to).id;
-    const note = `rolled back to ${target} by ${request.by}`;
-    const updates = left ? [advance(left, left.state === 'failed' ? 'failed' : 'rolled-back', { note, updated_at: request.stamp })] : [];
-    const from = state.current;
-    const over = from ? rolledOver(state, target, from) : [];
-    return { target, from, updates, over };
-}
-/** The releases between the target and the one left, newest first, whose migrations are still applied. */
-function rolledOver(state, target, from) {
-    return state.records.filter((r) => r.id > target && r.id <= from && r.state !== 'failed' && r.migrations?.ran.length && !r.migrations.stepped_back?.length).reverse();
-}
-/** Every host must go back to the same release: the plans agree, or this says where they do not. */
-function agreeOnTarget(plans, hosts, states) {
-    const target = plans[0].target;
-    states.forEach((st, i) => {
-        if (target && !st.records.some((r) => r.id === target))
-            throw new InputError(`${hosts[i]}: release ${target} is not on this host`);
-    });
-    return target;
-}
-
-/** Building a release on the host: directory, upload, shared links, writable dirs, build steps. */
-/** Exit code of the shared-files check when one is missing. */
-const MISSING_SHARED = 3;
-/** The command that unpacks a tar stream (on stdin) into a fresh release directory. */
-function unpack(l, id) {
-    const dir = releaseDir(l, id);
-    return and(cmd('mkdir', '-p', dir), cmd('tar', '-x', '-f', '-', '-C', dir, '--no-same-owner', '-m'));
-}
-/** A relative link target from `from` (a path inside the release) to `to` (under shared/). */
-function relativeTarget(linkPath, target) {
-    return posix.relative(posix.dirname(linkPath), target);
-}
-/**
- * Fails (exit {@link MISSING_SHARED}) before anything else when a shared file is missing,
- * with the command that creates it.
- */
-function checkSharedFiles(l, files, ssh) {
-    return files.map((f) => {
-        const path = posix.join(l.shared, f);
-        const help = `shared file ${path} is missing on the host. Create it once before deploying, e.g.: ${ssh} ${quote(and(cmd('mkdir', '-p', posix.dirname(path)), cmd('cat') + ' > ' + quote(path)))} < ${quote(posix.basename(f))}`;
-        return `if [ ! -f ${quote(path)} ]; then ${printLine(help)} >&2; exit ${MISSING_SHARED}; fi`;
-    });
-}
-/** Links shared files and directories into the release (dirs are created, seeded from the release the first time). */
-function linkShared(l, id, shared) {
-    const dir = releaseDir(l, id);
-    const out = [];
-    for (const d of shared.dirs) {
-        const inShared = posix.join(l.shared, d);
-        const inRelease = posix.join(dir, d);
-        out.push(`if [ ! -d ${quote(inShared)} ]; then ${cmd('mkdir', '-p', posix.dirname(inShared))}; if [ -d ${quote(inRelease)} ] && [ ! -L ${quote(inRelease)} ]; then ${cmd('cp', '-a', inRelease, inShared)}; else ${cmd('mkdir', '-p', inShared)}; fi; fi`);
-        out.push(link(inRelease, inShared));
-    }
-    for (const f of shared.files)
-        out.push(link(posix.join(dir, f), posix.join(l.shared, f)));
-    return out;
-}
-function link(inRelease, inShared) {
-    return and(cmd('rm', '-rf', inRelease), cmd('mkdir', '-p', posix.dirname(inRelease)), cmd('ln', '-s', relativeTarget(inRelease, inShared), inRelease));
-}
-/** Creates the writable directories and makes them group-writable. */
-function makeWritable(l, id, dirs) {
-    return dirs.map((d) => {
-        const path = posix.join(releaseDir(l, id), d);
-        return and(cmd('mkdir', '-p', path), cmd('chmod', '-R', 'ug+rwX', path));
-    });
-}
-/** Copies directories from the live release into the new one (a copy, so the old release never changes). */
-function copyFromPrevious(l, id, previous, dirs) {
-    if (!previous)
-        return [];
-    return dirs.map((d) => {
-        const from = posix.join(releaseDir(l, previous), d);
-        const to = posix.join(releaseDir(l, id), d);
-        return `if [ -d ${quote(from)} ] && [ ! -e ${quote(to)} ]; then ${and(cmd('mkdir', '-p', posix.dirname(to)), cmd('cp', '-a', from, to))}; fi`;
-    });
-}
-/** User commands run in a directory, each announced as a step `<phase> N: <command>`. */
-function hooks(m, phase, dir, commands) {
-    return commands.flatMap((c, i) => [stepMark(m, `${phase} ${i + 1}: ${c}`), inDir(dir, raw(c).raw)]);
-}
-
-/** Atomically points `current` at releases/<id> (relative link, `mv -T` rename); `id` may be shell text such as `"$target"`. */
-function activate(l, id) {
-    const tmp = `${l.current}.next`;
-    const target = typeof id === 'string' ? `releases/${id}` : raw(`releases/${id.raw}`);
-    return and(cmd('rm', '-f', tmp), cmd('ln', '-s', target, tmp), cmd('mv', '-T', '-f', tmp, l.current));
-}
-
-/** The host side of any rollback, automatic or manual: switch back, records, step-back, audit, hooks, unlock. */
-/**
- * Switches `current` back to `target` (or removes it when there was no live release; not at all
- * with `switchBack` false, for a deploy that failed before its switch), records
- * the new states, steps back migrations (commands that write their own records), audits, runs the rollback hooks in the restored release, and unlocks.
- */
-function restorePhase(m, l, spec, target, updates, auditLine, owner, stepBack = [], switchBack = true) {
-    return [
-        ...(switchBack ? [stepMark(m, 'switch back'), target ? activate(l, target) : cmd('rm', '-f', l.current)] : []),
-        ...updates.map((r) => writeRecord(l, r)),
-        ...stepBack,
-        audit(l, auditLine),
-        ...(switchBack && target ? hooks(m, 'rollback hook', releaseDir(l, target), spec.rollback_hooks) : []),
-        release(l, owner)
-    ];
-}
-
-/**
- * Step `restore`, the one failure path of a deploy: the new release marked failed; after a switch, every
- * host switched back (the target chosen by the rollback brain); this deploy's migrations stepped back
- * when allowed; an audit line; the lock released — one round trip per host.
- */
-/** The step-back commands for this deploy's migrations, or none (with the refusal recorded in the result). */
-function stepBackCommands(run, failed, switched, stamp) {
-    const { driver, migrated, op } = run;
-    if (!driver || !migrated?.record.ran.length)
-        return [];
-    // A failed migrate run is always undone (the deploy never went live); after a switch, only with step_back: auto.
-    const allowed = !switched || op.spec.migrate?.step_back === 'auto';
-    const plan = allowed ? planStepBack(run.sessions[run.at], driver, failed, migrated.after, stamp) : { refused: 'migrate.step_back is never' };
-    if ('commands' in plan)
-        return plan.commands;
-    run.result.migrations.refused = plan.refused;
-    op.reporter.error(`migrations of ${failed.id} are NOT stepped back (${plan.refused}); still applied: ${migrated.record.ran.join(', ')}`);
-    return [];
-}
-/** Undoes a deploy that failed: `switched` says whether `current` may have moved. */
-async function restore(run, note, switched) {
-    const { op, id } = run;
-    const stamp = op.now().toISOString();
-    const failed = advance(run.plans[run.at].record, 'failed', { note, updated_at: stamp });
-    const stepBack = stepBackCommands(run, failed, switched, stamp);
-    await op.reporter.group(`Roll back ${id}`, () => onEach(run.sessions, async (s, i) => {
-        const p = run.plans[i];
-        const state = { records: [...run.states[i].records, p.record], current: switched ? id : p.previous};
-        const plan = switched ? planRollback(state, { automatic: true, previous: p.previous, note, stamp }) : { target: undefined, updates: [advance(p.record, 'failed', { note, updated_at: stamp })] };
-        const line = switched
-            ? auditLine(op, 'rollback', p.previous ?? '(none)', undefined, `automatic, from ${id}: ${note}`)
-            : auditLine(op, 'deploy', id, run.commit, 'failed before switch');
-        const commands = restorePhase(s, s.layout, op.spec, plan.target, plan.updates, line, run.owner, i === run.at ? stepBack : [], switched);
-        const r = await runPhase(s, op.spec, op.reporter, switched ? 'roll back' : 'record failure', commands);
-        if (i === run.at && stepBack.length && run.migrated) {
-            const check = checkStepBack(op, run.driver, r.data, run.migrated.record);
-            run.result.migrations.steppedBack = check.ok ? run.migrated.record.ran : [];
-            run.result.migrations.stillApplied = check.stillApplied;
-        }
-    }));
-    run.result.rolledBack = switched;
-}
-
-/** Smoke checks that run on a host: an HTTP request with curl, or a command in the live release. */
-/** Requests a URL from the host; reports `<curl exit> <base64 of headers+body>` as data `http`. */
-function httpFromHost(m, url, method, timeout) {
-    return [
-        `out=$(${cmd('curl', '-sS', '-i', '--max-time', String(timeout), '-X', method, url)} 2>&1) && rc=0 || rc=$?`,
-        dataMark(m, 'http', '$rc $(printf %s "$out" | tail -c 65536 | base64 -w0)')
-    ];
-}
-/** Runs a command in a directory with a time limit; reports `<exit> <base64 of output tail>` as data `run`. */
-function runInRelease(m, dir, command, timeout) {
-    return [
-        `out=$(${and(cmd('cd', dir), cmd('timeout', String(timeout), 'bash', '-c', command))} 2>&1) && rc=0 || rc=$?`,
-        dataMark(m, 'run', '$rc $(printf %s "$out" | tail -n 20 | base64 -w0)')
-    ];
-}
-/** Splits a data value `<code> <base64>` from the commands above. */
-function parseCoded(value) {
-    const [code, b64] = (value ?? '255 ').split(' ');
-    return { code: Number(code), text: Buffer.from(b64 ?? '', 'base64').toString('utf8') };
-}
-
-/** Smoke checks after the switch: HTTP from the runner or the host, and commands on the host. */
-/** Why a response fails a check, or undefined when it passes. */
-function judgeHttp(check, r) {
-    if (r.status !== check.status)
-        return `expected status ${check.status}, got ${r.status}`;
-    if (check.contains !== undefined && !r.body.includes(check.contains))
-        return `body does not contain ${JSON.stringify(check.contains)}`;
-    if (check.header) {
-        const [name, ...rest] = check.header.split(':');
-        const want = rest.join(':').trim();
-        const got = r.headers[name.trim().toLowerCase()];
-        if (got === undefined)
-            return `header ${name.trim()} is missing`;
-        if (want && !got.includes(want))
-            return `header ${name.trim()} is "${got}", expected "${want}"`;
-    }
-    return undefined;
-}
-/** Parses `curl -i` output into a response. */
-function parseCurl(text) {
-    const split = text.search(/\r?\n\r?\n/);
-    const head = split < 0 ? text : text.slice(0, split);
-    const body = split < 0 ? '' : text.slice(split).replace(/^\r?\n\r?\n/, '');
-    const [statusLine, ...lines] = head.split(/\r?\n/);
-    const headers = {};
-    for (const l of lines) {
-        const i = l.indexOf(':');
-        if (i > 0)
-            headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
-    }
-    return { status: Number(statusLine.split(' ')[1] ?? 0), headers, body };
-}
-const tail = (text) => text.split('\n').slice(-10).join('\n').slice(-1500);
-/** Retries `attempt` with a growing wait (1s, 2s, 4s…) until it passes, retries run out, or the deadline. */
-async function withRetries(check, attempt) {
-    const deadline = Date.now() + check.deadline * 1000;
-    let failure;
-    let n = 0;
-    for (;;) {
-        n++;
-        failure = await attempt();
-        if (!failure || n > check.retries)
-            break;
-        const wait = Math.min(1000 * 2 ** (n - 1), deadline - Date.now());
-        if (wait <= 0)
-            break;
-        await new Promise((r) => setTimeout(r, wait));
-    }
-    return { failure, attempts: n };
-}
-async function fromRunner(check) {
-    const { failure, attempts } = await withRetries(check, async () => {
-        try {
-            const res = await fetch(check.http, { method: check.method, signal: AbortSignal.timeout(check.timeout * 1000), redirect: 'manual' });
-            const r = { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
-            const why = judgeHttp(check, r);
-            return why && `${why}; response: ${tail(r.body)}`;
-        }
-        catch (error) {
-            return `request failed: ${error.message}`;
-        }
-    });
-    return { name: check.name, ok: !failure, attempts, detail: failure ?? `HTTP ${check.status}` };
-}
-async function fromHost(op, s, check) {
-    const { failure, attempts } = await withRetries(check, async () => {
-        const r = await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, hostCheck(s, check));
-        const { code, text } = parseCoded(r.data.http?.[0]);
-        if (code !== 0)
-            return `curl on the host failed (exit ${code}): ${tail(text)}`;
-        const res = parseCurl(text);
-        const why = judgeHttp(check, res);
-        return why && `${why}; response: ${tail(res.body)}`;
-    });
-    return { name: check.name, host: s.host.name, ok: !failure, attempts, detail: failure ?? `HTTP ${check.status}` };
-}
-async function onHost(op, s, check) {
-    const r = await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, hostCheck(s, check));
-    const { code, text } = parseCoded(r.data.run?.[0]);
-    return { name: check.name, host: s.host.name, ok: code === 0, attempts: 1, detail: code === 0 ? 'exit 0' : `exit ${code}${code === 124 ? ' (timed out)' : ''}: ${tail(text)}` };
-}
-/** The commands of a check that runs on a host. */
-function hostCheck(s, check) {
-    const commands = 'run' in check ? runInRelease(s, s.layout.current, check.run, check.timeout) : httpFromHost(s, check.http, check.method, check.timeout);
-    return [stepMark(s, `smoke ${check.name}`), ...commands];
-}
-/** A dry run: host checks are sent once (to the recorder), runner checks only described; nothing is judged. */
-async function dryCheck(op, sessions, check) {
-    if (!('run' in check) && check.from !== 'host')
-        return [{ name: check.name, ok: true, attempts: 0, detail: `from the runner: ${check.method} ${check.http}, expect ${check.status}` }];
-    return Promise.all(sessions.map(async (s) => {
-        await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, hostCheck(s, check));
-        return { name: check.name, host: s.host.name, ok: true, attempts: 0, detail: 'not judged (dry run)' };
-    }));
-}
-/** Runs every smoke check; host-side checks on every host. Never throws for a failing check. */
-async function runSmoke(op, sessions, checks, dry = false) {
-    const results = [];
-    for (const check of checks) {
-        const batch = dry ? await dryCheck(op, sessions, check) : 'run' in check
-            ? await Promise.all(sessions.map((s) => onHost(op, s, check)))
-            : check.from === 'host' ? await Promise.all(sessions.map((s) => fromHost(op, s, check))) : [await fromRunner(check)];
-        for (const r of batch)
-            op.reporter[r.ok ? 'info' : 'error'](`smoke ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}${r.host ? ` on ${r.host}` : ''}: ${r.detail}`);
-        results.push(...batch);
-    }
-    return results;
-}
-
-/** Step `smoke` (runner): the smoke checks after the switch; a failure switches back unless rollback.on_smoke_failure is false. */
-/** Smoke checks failed (the pipeline switches back). */
-class SmokeFailed extends Error {
-}
-/** rollback.on_smoke_failure false: the release stays live with the reason in its record; audit, unlock. */
-async function keepLive(run, why) {
-    const line = auditLine(run.op, 'deploy', run.id, run.commit, 'live, smoke failed, not rolled back (rollback.on_smoke_failure: false)');
-    await onEach(run.sessions, (s, i) => {
-        const p = run.plans[i];
-        return runPhase(s, run.spec, run.op.reporter, 'record failure', [writeRecord(p.layout, advance(p.record, 'live', { note: why })), audit(p.layout, line), release(p.layout, run.owner)]);
-    });
-    throw new DeployError(`deploy of ${run.id} is live but its ${why}\nrollback.on_smoke_failure is false: roll back by hand with slipway rollback`, run.result);
-}
-const smoke = {
-    name: 'smoke',
-    where: 'runner',
-    onFailure: 'switch back',
-    when: (run) => run.spec.smoke.length > 0,
-    run: async (run) => {
-        run.result.smoke = await run.op.reporter.group('Smoke tests', () => runSmoke(run.op, run.sessions, run.spec.smoke, run.dry));
-        const failed = run.result.smoke.filter((r) => !r.ok);
-        if (!failed.length)
-            return;
-        const why = `smoke check failed: ${failed.map((f) => `${f.name}${f.host ? ` on ${f.host}` : ''}: ${f.detail}`).join('; ')}`;
-        if (!run.spec.rollback.on_smoke_failure)
-            await keepLive(run, why);
-        throw new SmokeFailed(why);
-    }
-};
-
-/**
- * Runs a list of steps: consecutive host steps share a round trip (one script per host) until a step
- * needs what every host reported before it; runner steps run in between. Every failure goes through one
- * hook, which undoes as much as the failed step's `onFailure` says.
- */
-/** Groups the steps that take part in this run into round trips (pure: depends on the spec and the hosts). */
-function groupTrips(steps, run) {
-    const trips = [];
-    for (const step of steps) {
-        if (step.when && !step.when(run))
-            continue;
-        const last = trips[trips.length - 1];
-        if (step.where === 'runner')
-            trips.push({ kind: 'runner', step });
-        else if (last?.kind === 'hosts' && !step.barrier?.(run))
-            last.steps.push(step);
-        else
-            trips.push({ kind: 'hosts', steps: [step] });
-    }
-    return trips;
-}
-const SEVERITY = ['unlock', 'mark failed', 'switch back'];
-/** What a failure in this trip means: the most that any of its steps asks to undo. */
-function onFailure(trip) {
-    const modes = trip.kind === 'runner' ? [trip.step.onFailure] : trip.steps.map((s) => s.onFailure);
-    return modes.reduce((a, b) => (SEVERITY.indexOf(b) > SEVERITY.indexOf(a) ? b : a));
-}
-/** Runs one round trip: each host gets the commands of the steps that run there, as one script. */
-async function runTrip(run, steps) {
-    await onEach(run.sessions, async (s, i) => {
-        const mine = steps.filter((st) => st.where === 'each' || i === run.at);
-        if (!mine.length)
-            return;
-        const commands = mine.flatMap((st) => [stepMark(s, st.name), ...st.commands(run, i)]);
-        const stdin = mine.find((st) => st.stdin)?.stdin?.(run, i);
-        let result;
-        let error;
-        try {
-            result = await runPhase(s, run.spec, run.op.reporter, mine.map((st) => st.name).join(', '), commands, { stdin, okCodes: mine.flatMap((st) => st.okCodes ?? []) });
-        }
-        catch (e) {
-            if (!(e instanceof StepError))
-                throw e;
-            error = e;
-            result = { code: e.code, step: e.step, data: e.data, tail: e.tail };
-        }
-        for (const st of mine)
-            st.read?.(run, i, result, error !== undefined);
-        if (error)
-            throw error;
-    });
-}
-/** Runs the steps in order; a failure is undone as its step says, then thrown as a {@link DeployError}. */
-async function execute(run, steps, title) {
-    for (const trip of groupTrips(steps, run)) {
-        try {
-            if (trip.kind === 'runner')
-                await trip.step.run(run);
-            else
-                await run.op.reporter.group(title(trip), () => runTrip(run, trip.steps));
-        }
-        catch (error) {
-            await fail(run, onFailure(trip), error);
-        }
-    }
-}
-/** The one failure hook. */
-async function fail(run, mode, error) {
-    if (error instanceof DeployError)
-        throw error;
-    if (mode === 'unlock') {
-        await releaseLocks(run.op, run.sessions, run.owner);
-        throw error;
-    }
-    const message = error.message;
-    const first = message.split('\n')[0];
-    const migrating = run.migrated?.failed === true;
-    const switched = mode === 'switch back';
-    const note = error instanceof SmokeFailed ? message : migrating ? `migration failed: ${first}` : switched ? `switch or activate hook failed: ${first}` : first;
-    const { id, result } = run;
-    try {
-        await restore(run, note, switched);
-    }
-    catch (undo) {
-        await releaseLocks(run.op, run.sessions, run.owner);
-        const why = undo.message.split('\n')[0];
-        throw new DeployError(`deploy of ${id} failed${switched ? ' after the switch' : ''}, and undoing it did NOT complete (${why}). Check every host with: slipway releases\n${message}`, result);
-    }
-    const back = result.previous ?? '(no release)';
-    if (error instanceof SmokeFailed)
-        throw new DeployError(`deploy of ${id} was rolled back to ${back}: ${message}${stepBackNote(result)}`, result);
-    if (switched)
-        throw new DeployError(`deploy of ${id} failed after the switch and was rolled back to ${back}.\n${message}${stepBackNote(result)}`, result);
-    if (migrating)
-        throw new DeployError(`deploy of ${id} failed while migrating; current is unchanged.\n${run.migrated.record.note ?? ''}\n${message}${stepBackNote(result)}`, result);
-    throw new DeployError(`deploy of ${id} failed before the switch; current is unchanged.\n${message}`, result);
-}
-
-/** Step `activate`: the spec's activate hooks in the new current release. */
-const activateHooks = {
-    name: 'activate',
-    where: 'each',
-    onFailure: 'switch back',
-    when: (run) => run.spec.activate.length > 0,
-    commands: (run, i) => hooks(run.sessions[i], 'activate', releaseDir(run.plans[i].layout, run.id), run.spec.activate)
-};
-
-/** Step `build`: the spec's build commands in the new release; the release is then ready. */
-const build = {
-    name: 'build',
-    where: 'each',
-    onFailure: 'mark failed',
-    commands: (run, i) => {
-        const p = run.plans[i];
-        p.record = advance(p.record, 'ready');
-        return [...hooks(run.sessions[i], 'build', releaseDir(p.layout, p.id), run.spec.build), writeRecord(p.layout, p.record)];
-    }
-};
-
-/** Step `finish`: the release marked healthy, an audit line, the lock released. */
-const finish = {
-    name: 'finish',
-    where: 'each',
-    onFailure: 'switch back',
-    commands: (run, i) => {
-        const p = run.plans[i];
-        p.record = advance(p.record, 'healthy');
-        return [writeRecord(p.layout, p.record), audit(p.layout, auditLine(run.op, 'deploy', run.id, run.commit, 'ok')), release(p.layout, run.owner)];
-    }
-};
-
-/**
- * Host side of a delta upload: the tar on stdin carries the changed entries and `.slipway-upload.tsv`;
- * unchanged paths are copied (real copies, never hard links) from the live release, and the new
- * release's manifest is written from the old one plus the changes.
- */
-/** Name of the upload list inside the tar stream. */
-const UPLOAD_LIST = '.slipway-upload.tsv';
-/** Where a release's manifest is kept. */
-function manifestFile(l, id) {
-    return posix.join(l.meta, 'manifests', `${id}.tsv`);
-}
-/** After unpacking: copy unchanged entries from `previous` (when given) and write this release's manifest. */
-function completeUpload(l, id, previous) {
-    const dir = releaseDir(l, id);
-    const list = posix.join(dir, UPLOAD_LIST);
-    const keep = posix.join(dir, '.slipway-keep.tsv');
-    const out = manifestFile(l, id);
-    const tab = `$'\\t'`;
-    if (!previous) {
-        return [cmd('mkdir', '-p', posix.dirname(out)), `awk -F'\\t' '$1 != "X"' ${quote(list)} > ${quote(out)}`, cmd('rm', '-f', list)];
-    }
-    const prevDir = releaseDir(l, previous);
-    return [
-        cmd('mkdir', '-p', posix.dirname(out)),
-        `awk -F'\\t' 'NR==FNR { seen[$4] = 1; next } !($4 in seen)' ${quote(list)} ${quote(manifestFile(l, previous))} > ${quote(keep)}`,
-        `cut -f4 ${quote(keep)} | (cd ${quote(prevDir)} && tar -c -f - --no-recursion --verbatim-files-from -T -) | tar -x -f - -C ${quote(dir)} --no-same-owner`,
-        `{ cat ${quote(keep)}; awk -F'\\t' '$1 != "X"' ${quote(list)}; } | sort -t ${tab} -k4,4 > ${quote(out)}`,
-        cmd('rm', '-f', list, keep)
-    ];
-}
-/** Reports the manifest of the live release (if it has one) as data lines `manifest`. */
-function readLiveManifest(m, l) {
-    const prefix = dataPrefix(m, 'manifest');
-    return `if [ -L ${quote(l.current)} ]; then m=${quote(posix.join(l.meta, 'manifests'))}/$(basename "$(readlink ${quote(l.current)})").tsv; if [ -f "$m" ]; then sed -e ${quote(`s/^/${prefix.replace(/[/&\\]/g, '\\$&')}/`)} "$m"; fi; fi`;
-}
-
-/** Step `lock`: take the deploy lock (an atomic mkdir) and read the history and the live manifest, in one round trip. */
-/** The lock step's commands on one host (the live manifest only where an upload follows). */
-function lockCommands(s, owner, manifest = true) {
-    return [...acquire(s, s.layout, owner), ...readState(s, s.layout), ...(manifest ? [readLiveManifest(s, s.layout)] : [])];
-}
-/** The history a lock round trip read; throws {@link LockedError} when the lock is held by another. */
-function lockedState(s, r) {
-    if (r.code === LOCKED)
-        throw new LockedError(s.host.name, r.data.holder?.[0] ?? '');
-    return parseState(r.data);
-}
-/** Takes the lock on one host and reads its history. */
-async function lockAndRead(op, s, owner, manifest = true) {
-    return lockedState(s, await runPhase(s, op.spec, op.reporter, 'lock', lockCommands(s, owner, manifest), { okCodes: [LOCKED] }));
-}
-const lock = {
-    name: 'lock',
-    where: 'each',
-    onFailure: 'unlock',
-    okCodes: [LOCKED],
-    commands: (run, i) => lockCommands(run.sessions[i], run.owner),
-    read: (run, i, r) => {
-        run.states[i] = lockedState(run.sessions[i], r);
-    }
-};
-
-/**
- * Step `migrate`: on the migrating host, in the new release, before the switch (optional backup first).
- * With one host it rides on the prepare round trip; with several it waits until every host is ready.
- */
-const migrate = {
-    name: 'migrate',
-    where: 'migrating',
-    onFailure: 'mark failed',
-    when: (run) => run.driver !== undefined,
-    barrier: (run) => run.sessions.length > 1,
-    commands: (run, i) => runMigrations(run.sessions[i], run.plans[i].layout, run.id, run.driver, run.spec.migrate?.backup),
-    read: (run, _i, r, failed) => {
-        if (run.dry || !r.data.before)
-            return;
-        run.migrated = outcome(run.op, run.driver, r.data, failed);
-        for (const p of run.plans)
-            p.record = { ...p.record, migrations: run.migrated.record };
-        run.result.migrations = { ran: run.migrated.record.ran, steppedBack: [], failed: run.migrated.record.failed };
-    }
-};
-
-/** Release ids: UTC YYYYMMDDHHMMSS, with a .NN suffix when that second (or a later one) is taken. */
-/** The id for a deploy at `now` that sorts after every id in `existing`. */
-function nextReleaseId(now, existing) {
-    const base = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-    const newest = [...existing].sort().pop();
-    if (!newest || newest < base)
-        return base;
-    const [prefix, suffix] = newest.split('.');
-    const n = Number(suffix ?? 0) + 1;
-    return `${prefix}.${String(n).padStart(2, '0')}`;
-}
-
-/**
- * Release manifests: one line per uploaded path (`type \t hash \t mode \t path`), kept on the host
- * per release, so a redeploy sends only what changed and the host copies the rest from the live release.
- */
-/** The manifest line of an entry (files hashed with SHA-256, links by their target). */
-async function manifestLine(dir, e) {
-    const mode = e.mode.toString(8);
-    if (e.type === 'dir')
-        return `D\t-\t${mode}\t${e.path}`;
-    if (e.type === 'symlink')
-        return `L\t${createHash('sha256').update(e.linkTarget ?? '').digest('hex').slice(0, 32)}\t${mode}\t${e.path}`;
-    const hash = createHash('sha256');
-    for await (const chunk of createReadStream(join(dir, e.path)))
-        hash.update(chunk);
-    return `F\t${hash.digest('hex').slice(0, 32)}\t${mode}\t${e.path}`;
-}
-/** Manifest lines for every entry, in entry order. */
-async function buildManifest(dir, entries) {
-    const out = new Array(entries.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < entries.length) {
-            const i = next++;
-            out[i] = await manifestLine(dir, entries[i]);
-        }
-    };
-    await Promise.all(Array.from({ length: 16 }, worker));
-    return out;
-}
-const pathOf = (line) => line.slice(line.lastIndexOf('\t') + 1);
-/** Paths that can take part in a delta (a manifest line holds no tab or newline in a path). */
-function deltaSafe(entries) {
-    return entries.every((e) => !/[\t\n\r]/.test(e.path));
-}
-/**
- * Compares the local manifest with the live release's; entries under `always` (shared paths,
- * replaced by links on the host) are always sent and never copied.
- */
-function diffManifest(entries, local, previous, always) {
-    const before = new Map(previous.map((l) => [pathOf(l), l]));
-    const send = [];
-    const upload = [];
-    const seen = new Set();
-    entries.forEach((e, i) => {
-        seen.add(e.path);
-        if (always(e.path)) {
-            send.push(e);
-            return;
-        }
-        if (before.get(e.path) !== local[i]) {
-            send.push(e);
-            upload.push(local[i]);
-        }
-    });
-    for (const path of before.keys())
-        if (!seen.has(path) || always(path))
-            upload.push(`X\t-\t-\t${path}`);
-    return { send, upload };
 }
 
 var tarStream$1 = {};
@@ -4143,19 +3219,77 @@ function requireTarStream () {
 var tarStreamExports = requireTarStream();
 
 /** The local side of an upload: which files go, streamed as one tar, and the git commit. */
-function globToRegExp(glob) {
-    const re = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\/?/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\u0000/g, '.*');
-    return new RegExp(`^${re}$`);
+/** A glob as tokens: `**` (and a `/` after it) crosses directories, `*` and `?` do not; runs of `*` collapse. */
+function tokens(glob) {
+    const out = [];
+    for (let i = 0; i < glob.length; i++) {
+        if (glob[i] !== '*') {
+            out.push(glob[i] === '?' ? { kind: 'one' } : { kind: 'char', ch: glob[i] });
+            continue;
+        }
+        let j = i;
+        while (glob[j + 1] === '*')
+            j++;
+        const slash = j > i;
+        if (slash && glob[j + 1] === '/')
+            j++;
+        const last = out[out.length - 1];
+        if (last?.kind === 'star')
+            last.slash ||= slash;
+        else
+            out.push({ kind: 'star', slash });
+        i = j;
+    }
+    return out;
+}
+/**
+ * A glob matcher that runs in O(path × pattern) time whatever the input (a set-of-states walk, no backtracking).
+ * With `prefixes`, it also matches when the glob matches a leading part of the path that ends at a `/`.
+ */
+function matcher(glob) {
+    const t = tokens(glob);
+    const close = (on) => {
+        for (let i = 0; i < t.length; i++)
+            if (on[i] && t[i].kind === 'star')
+                on[i + 1] = 1;
+        return on;
+    };
+    const step = (on, c) => {
+        const next = new Uint8Array(t.length + 1);
+        let alive = false;
+        for (let i = 0; i < t.length; i++) {
+            const tok = t[i];
+            if (!on[i])
+                continue;
+            const to = tok.kind === 'star' ? (tok.slash || c !== '/' ? i : -1) : (tok.kind === 'one' ? c !== '/' : tok.ch === c) ? i + 1 : -1;
+            if (to >= 0)
+                next[to] = 1;
+            alive ||= to >= 0;
+        }
+        return alive ? close(next) : undefined;
+    };
+    return (path, prefixes) => {
+        let on = close(new Uint8Array(t.length + 1).fill(1, 0, 1));
+        for (let k = 0; on; k++) {
+            const boundary = k === path.length || (prefixes && path[k] === '/');
+            if (boundary && on[t.length])
+                return true;
+            if (k === path.length)
+                return false;
+            on = step(on, path[k]);
+        }
+        return false;
+    };
 }
 /** A predicate for exclude patterns: a bare name matches at any depth, a path with "/" from the root. */
 function excluder(patterns) {
     const rules = patterns.map((p) => {
         const clean = p.replace(/^\.\//, '').replace(/\/+$/, '');
-        return { anchored: clean.includes('/'), re: globToRegExp(clean) };
+        return { anchored: clean.includes('/'), match: matcher(clean) };
     });
     return (path) => {
         const parts = path.split('/');
-        return rules.some(({ anchored, re }) => (anchored ? parts.some((_, i) => re.test(parts.slice(0, i + 1).join('/'))) : parts.some((seg) => re.test(seg))));
+        return rules.some(({ anchored, match }) => (anchored ? match(path, true) : parts.some((seg) => match(seg, false))));
     };
 }
 /** Lists what will be uploaded from `dir`, in a stable order, leaving out excluded paths. */
@@ -4216,6 +3350,1099 @@ async function gitCommit(dir) {
     }
 }
 
+/**
+ * Checks of the local source tree before anything connects: the source dir exists, no symlink points outside
+ * it (unless `source.allow_external_symlinks`), no shared/writable path goes through a symlink, no reserved name.
+ */
+/** Names at the release root that Slipway writes itself (the upload list, the keep list, ...). */
+const RESERVED_PREFIX = '.slipway-';
+const pos = (spec, path) => spec.where?.(path) ?? { line: 1, col: 1 };
+/** The source dir's problems, or undefined when it can be listed. */
+function sourceDirProblem(spec) {
+    const fix = 'set source.dir to the directory to upload (relative to the spec file), or create it';
+    try {
+        if (statSync(spec.source.dir).isDirectory())
+            return undefined;
+        return { ...pos(spec, 'source.dir'), path: 'source.dir', message: `${spec.source.dir} is not a directory`, fix };
+    }
+    catch (error) {
+        return { ...pos(spec, 'source.dir'), path: 'source.dir', message: `${spec.source.dir} cannot be read (${error.code ?? error})`, fix };
+    }
+}
+/** Where a symlink in the tree points, relative to the tree root; undefined when it leaves the tree. */
+function linkInside(entry) {
+    const target = entry.linkTarget ?? '';
+    if (target.startsWith('/'))
+        return undefined;
+    const joined = posix.normalize(posix.join(posix.dirname(entry.path), target));
+    return joined === '..' || joined.startsWith('../') ? undefined : joined;
+}
+const show = (s) => JSON.stringify(s);
+/** Every problem of the source tree (lists it once; the deploy lists it again after taking the lock). */
+async function treeProblems(spec) {
+    const dir = sourceDirProblem(spec);
+    if (dir)
+        return [dir];
+    const entries = await listSource(spec.source.dir, spec.source.exclude);
+    const problems = [];
+    const at = pos(spec, 'source.dir');
+    const byPath = new Map(entries.map((e) => [e.path, e]));
+    for (const e of entries) {
+        if (!e.path.includes('/') && e.path.startsWith(RESERVED_PREFIX)) {
+            problems.push({ ...at, path: 'source.dir', message: `${show(e.path)} in the source dir has a reserved name: ${RESERVED_PREFIX}* at the release root is Slipway's own (its upload and keep lists)`, fix: `rename it, or add "${e.path}" to source.exclude` });
+        }
+        if (e.type === 'symlink' && !spec.source.allow_external_symlinks && linkInside(e) === undefined) {
+            problems.push({ ...at, path: 'source.dir', message: `${show(e.path)} is a symlink to ${show(e.linkTarget ?? '')}, outside the source dir; on the host it would point outside the release`, fix: `replace the link with what it points to, add "${e.path}" to source.exclude, or set source.allow_external_symlinks: true if the target exists on every host on purpose` });
+        }
+    }
+    const keys = [['shared.files', spec.shared.files], ['shared.dirs', spec.shared.dirs], ['writable', spec.writable], ['copy_from_previous', spec.copy_from_previous]];
+    for (const [key, paths] of keys) {
+        paths.forEach((p, i) => {
+            const parts = p.split('/');
+            for (let n = 1; n <= parts.length; n++) {
+                const link = byPath.get(parts.slice(0, n).join('/'));
+                if (link?.type !== 'symlink')
+                    continue;
+                problems.push({ ...pos(spec, `${key}[${i}]`), path: `${key}[${i}]`, message: `${show(p)} goes through ${show(link.path)}, a symlink in the source dir (to ${show(link.linkTarget ?? '')}); linking or making it writable on the host would follow the link`, fix: `make ${show(link.path)} a real directory or file in the source, or add it to source.exclude` });
+                break;
+            }
+        });
+    }
+    return problems;
+}
+
+/**
+ * Everything about a deploy that can be checked on the runner before connecting: the source tree, the key and
+ * known_hosts files. A problem is an exit-2 {@link SpecError} naming file:line:col, key and fix; nothing is touched.
+ */
+/** Throws a {@link SpecError} listing every local problem; returns when there is none. */
+async function preflight(spec, options = {}) {
+    const problems = [];
+    if (options.credentials)
+        problems.push(...credentialProblems(spec, options.warn ?? (() => undefined), options.env ?? process.env));
+    if (options.source)
+        problems.push(...(await treeProblems(spec)));
+    if (problems.length)
+        throw new SpecError(spec.file, problems);
+}
+const PUBLIC = /^(ssh-|ecdsa-|sk-)\S+ [A-Za-z0-9+/=]+/;
+/** Problems with identity files, the env key and the known_hosts file; warns about keys readable by others. */
+function credentialProblems(spec, warn, env) {
+    const problems = [];
+    const at = (path) => spec.where?.(path) ?? { line: 1, col: 1 };
+    const checked = new Set();
+    spec.hosts.forEach((h, i) => {
+        const key = `hosts[${i}].identity`;
+        if (!h.identity) {
+            if (!env.SLIPWAY_SSH_KEY)
+                problems.push({ ...at(`hosts[${i}]`), path: key, message: `no SSH key for ${h.name}: no identity and env SLIPWAY_SSH_KEY is empty`, fix: 'set hosts[].identity to a private key file, or env SLIPWAY_SSH_KEY to the key text' });
+            return;
+        }
+        const file = resolve(spec.baseDir, h.identity);
+        if (checked.has(file))
+            return;
+        checked.add(file);
+        const problem = identityProblem(file, warn);
+        if (problem)
+            problems.push({ ...at(key), path: key, ...problem });
+    });
+    const kh = spec.known_hosts;
+    if (kh && !kh.includes('\n') && !/\s(ssh-|ecdsa-|sk-)/.test(kh)) {
+        const file = resolve(spec.baseDir, kh);
+        const text = readable(file);
+        if (typeof text !== 'string')
+            problems.push({ ...at('known_hosts'), path: 'known_hosts', message: `known_hosts file ${file} cannot be read (${text.code})`, fix: 'create it (ssh-keyscan -p PORT HOST > known_hosts, checked by hand) or paste the lines inline' });
+        else if (!text.split('\n').some((l) => l.trim() && !l.trim().startsWith('#')))
+            problems.push({ ...at('known_hosts'), path: 'known_hosts', message: `known_hosts file ${file} has no host key lines`, fix: 'fill it with the output of ssh-keyscan -p PORT HOST, checked by hand' });
+    }
+    return problems;
+}
+function readable(file) {
+    try {
+        if (!statSync(file).isFile())
+            return { code: 'not a file' };
+        return readFileSync(file, 'utf8');
+    }
+    catch (error) {
+        return { code: error.code ?? String(error) };
+    }
+}
+function identityProblem(file, warn) {
+    const text = readable(file);
+    if (typeof text !== 'string')
+        return { message: `identity file ${file} cannot be read (${text.code})`, fix: 'point hosts[].identity at the private key file, or put the key text in env SLIPWAY_SSH_KEY' };
+    if (PUBLIC.test(text.trim()) || (file.endsWith('.pub') && !text.includes('PRIVATE KEY'))) {
+        const priv = file.replace(/\.pub$/, '');
+        return { message: `identity file ${file} is a public key; SSH logs in with the private half`, fix: `use the private key file${priv !== file ? ` (${priv})` : ''}; the .pub line belongs in ~/.ssh/authorized_keys on the host` };
+    }
+    if (!/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(text))
+        return { message: `identity file ${file} is not a private key (no BEGIN ... PRIVATE KEY line)`, fix: 'point hosts[].identity at an OpenSSH or PEM private key file' };
+    const mode = statSync(file).mode & 0o777;
+    if (mode & 0o077)
+        warn(`identity file ${file} is readable by ${mode & 0o007 ? 'others' : 'group'} (mode ${mode.toString(8).padStart(4, '0')}); OpenSSH would refuse it. Fix: chmod 600 ${file}`);
+    return undefined;
+}
+
+/**
+ * A driver for any framework from three commands: `run`, `status` (prints one applied migration
+ * name per line, oldest first) and `step_back` (with {count} and {migrations} filled in).
+ */
+/** Builds a driver from user commands. Without `status` nothing can be tracked, so nothing is stepped back. */
+function customDriver(c) {
+    return {
+        name: 'custom',
+        // The status lines travel base64-encoded on one line; without batches, every name is batch 0.
+        state: () => (c.status ? `(${raw(c.status).raw}) | base64 -w0` : 'true'),
+        parse: (line) => ({ ran: Buffer.from(line ?? '', 'base64').toString('utf8').split('\n').map((n) => n.trim()).filter(Boolean).map((n) => [n, 0]), pending: [], undo: {} }),
+        run: () => raw(c.run).raw,
+        hasPending: () => 'true',
+        stepBack: (names) => raw((c.step_back ?? 'false').replaceAll('{count}', String(names.length)).replaceAll('{migrations}', names.map(quote).join(' '))).raw
+    };
+}
+
+/**
+ * The PHP that Slipway runs in a Laravel release (php -r) to read the `migrations` table and inspect
+ * migration classes. It boots the app with its own config, so it sees the same database artisan uses.
+ *
+ *   php -r CODE state            prints the state as one JSON line
+ *   php -r CODE migrate MARKER   prints MARKER.'data:before:'.state, runs Laravel's own `migrate --force`
+ *                                in the same process (one framework boot, not three) when something is
+ *                                pending, prints MARKER.'data:after:'.state, and exits with migrate's code
+ *
+ * A state is {version, driver, ran: [[name, batch]...], pending: [names], undo: {name: "ok"|"none"|"empty"}}
+ * where `undo` says, for each applied migration whose file is in this release, whether its down() can undo it.
+ */
+const LARAVEL_PHP = String.raw `
+error_reporting(E_ALL & ~E_DEPRECATED & ~E_USER_DEPRECATED);
+require getcwd() . '/vendor/autoload.php';
+$app = require getcwd() . '/bootstrap/app.php';
+$kernel = $app->make(Illuminate\Contracts\Console\Kernel::class);
+$kernel->bootstrap();
+function slipway_class($name, $file) {
+  static $seen = [];
+  if (isset($seen[$name])) { return $seen[$name]; }
+  if (preg_match('/return\s+new\s+class\b/', file_get_contents($file))) { return $seen[$name] = new ReflectionClass(require $file); }
+  $class = Illuminate\Support\Str::studly(implode('_', array_slice(explode('_', $name), 4)));
+  if (!class_exists($class, false)) { require_once $file; }
+  return $seen[$name] = class_exists($class, false) ? new ReflectionClass($class) : null;
+}
+function slipway_undo(ReflectionClass $r) {
+  if (!$r->hasMethod('down') || $r->getMethod('down')->getDeclaringClass()->getName() !== $r->getName()) { return 'none'; }
+  $m = $r->getMethod('down');
+  $src = implode('', array_slice(file($m->getFileName()), $m->getStartLine() - 1, $m->getEndLine() - $m->getStartLine() + 1));
+  $body = substr($src, strpos($src, '{') + 1, strrpos($src, '}') - strpos($src, '{') - 1);
+  $body = preg_replace('~//[^\n]*|#[^\n\[]*|/\*.*?\*/~s', '', $body);
+  return trim($body) === '' ? 'empty' : 'ok';
+}
+function slipway_state($app) {
+  $db = $app['db']->connection();
+  $files = [];
+  foreach (glob($app->databasePath('migrations') . '/*.php') as $f) { $files[basename($f, '.php')] = $f; }
+  ksort($files);
+  $ran = [];
+  if ($db->getSchemaBuilder()->hasTable('migrations')) {
+    foreach ($db->table('migrations')->orderBy('batch')->orderBy('migration')->get() as $row) { $ran[] = [$row->migration, (int) $row->batch]; }
+  }
+  $done = array_column($ran, 0);
+  $undo = [];
+  foreach ($done as $name) {
+    if (!isset($files[$name])) { continue; }
+    $r = slipway_class($name, $files[$name]);
+    if ($r) { $undo[$name] = slipway_undo($r); }
+  }
+  return ['version' => $app->version(), 'driver' => $db->getDriverName(), 'ran' => $ran, 'pending' => array_values(array_diff(array_keys($files), $done)), 'undo' => $undo];
+}
+if (($argv[1] ?? 'state') === 'state') { echo json_encode(slipway_state($app)), "\n"; exit(0); }
+$marker = $argv[2];
+$before = slipway_state($app);
+echo $marker, 'data:before:', json_encode($before), "\n";
+$code = 0;
+if ($before['pending']) {
+  try {
+    $code = $kernel->call('migrate', ['--force' => true], new Symfony\Component\Console\Output\ConsoleOutput());
+  } catch (Throwable $e) {
+    fwrite(STDERR, get_class($e) . ': ' . $e->getMessage() . "\n");
+    $code = 1;
+  }
+  $app['db']->purge();
+  echo $marker, 'data:after:', json_encode(slipway_state($app)), "\n";
+} else {
+  echo $marker, 'data:after:', json_encode($before), "\n";
+}
+exit($code);
+`;
+
+/** Parses a JSON state line; throws with the text when it is not the expected JSON. */
+function parseJsonState(line) {
+    try {
+        const s = JSON.parse(line ?? '');
+        return { version: s.version, driver: s.driver, ran: s.ran ?? [], pending: s.pending ?? [], undo: s.undo ?? {} };
+    }
+    catch {
+        throw new Error(`could not read the migration state (got: ${JSON.stringify((line ?? '').slice(0, 300))})`);
+    }
+}
+
+/** The Laravel migration driver: artisan to run and step back, a PHP probe to read the migrations table. */
+/** Laravel 10+ can roll back one batch by number; older versions count steps. */
+function supportsBatchRollback(version) {
+    return Number((version ?? '0').split('.')[0]) >= 10;
+}
+/** Builds the Laravel driver. */
+function laravelDriver(options = {}) {
+    const php = options.php ?? 'php';
+    return {
+        name: 'laravel',
+        parse: parseJsonState,
+        hasPending: (variable) => `[[ "$${variable}" != *'"pending":[]'* ]]`,
+        state: () => cmd(php, '-r', LARAVEL_PHP, 'state'),
+        ...(options.run ? {} : { runTracked: (marker) => cmd(php, '-r', LARAVEL_PHP, 'migrate', marker) }),
+        run: () => (options.run ? raw(options.run).raw : cmd(php, 'artisan', 'migrate', '--force', '--no-interaction')),
+        stepBack(names, batch, state) {
+            return supportsBatchRollback(state.version)
+                ? cmd(php, 'artisan', 'migrate:rollback', `--batch=${batch}`, '--force', '--no-interaction')
+                : cmd(php, 'artisan', 'migrate:rollback', `--step=${names.length}`, '--force', '--no-interaction');
+        }
+    };
+}
+
+/** The spec's driver, or undefined when the spec has no migrate section. */
+function driverFor(spec) {
+    const m = spec.migrate;
+    if (!m)
+        return undefined;
+    if (m.preset === 'laravel')
+        return laravelDriver({ run: m.commands?.run });
+    return m.commands ? customDriver(m.commands) : undefined;
+}
+/** Index of the host that runs migrations: migrate.on, else the first. */
+function migrateHostIndex(spec) {
+    const on = spec.migrate?.on;
+    const i = on ? spec.hosts.findIndex((h) => h.name === on || h.host === on) : 0;
+    return Math.max(0, i);
+}
+
+/** What a deploy reports: its result, and the error that carries the result of a failed one. */
+/** A deploy that failed; `result` says how far it got (and whether it was rolled back). */
+class DeployError extends SlipwayError {
+    result;
+    constructor(message, result) {
+        super(message);
+        this.result = result;
+        this.name = 'DeployError';
+    }
+}
+/** The report's last line about migrations: stepped back, or still applied and why. */
+function stepBackNote(result) {
+    const m = result.migrations;
+    if (!m || !m.ran.length)
+        return '';
+    if (m.steppedBack.length)
+        return `\nmigrations stepped back: ${m.steppedBack.join(', ')}`;
+    return `\nmigrations NOT stepped back (still applied): ${m.ran.join(', ')}${m.refused ? ` — ${m.refused}` : ''}`;
+}
+
+/** `<time> <operation> <release> by <who> [run <id>] [commit <sha>]: <outcome>` */
+function auditLine(op, operation, release, commit, outcome) {
+    return `${op.now().toISOString()} ${op.spec.app} ${operation} ${release} by ${op.by}${op.run ? ` run ${op.run}` : ''}${commit ? ` commit ${commit.slice(0, 12)}` : ''}: ${outcome}`;
+}
+
+/**
+ * Optional backup, then: state → data `before`; when something is pending, migrate (exit code kept) and
+ * state → data `after`; exit with migrate's code. Nothing pending: no second framework boot at all.
+ */
+function runMigrations(m, l, id, driver, backup) {
+    const dir = releaseDir(l, id);
+    const first = backup ? [stepMark(m, 'backup'), inDir(l.root, raw(backup.replaceAll('{release}', id)).raw)] : [];
+    if (driver.runTracked)
+        return [...first, stepMark(m, 'migrate'), inDir(dir, driver.runTracked(m.marker))];
+    return [
+        ...first,
+        stepMark(m, 'read migration state'),
+        `before=$( ${inDir(dir, driver.state())} )`,
+        dataMark(m, 'before', '$before'),
+        stepMark(m, 'migrate'),
+        `rc=0; after=$before; if ${driver.hasPending('before')}; then ${inDir(dir, driver.run())} || rc=$?; after=$( ${inDir(dir, driver.state())} ) || after=''; fi`,
+        dataMark(m, 'after', '$after'),
+        '[ "$rc" -eq 0 ] || exit "$rc"'
+    ];
+}
+/**
+ * Steps back one release's migrations from that release's own directory (only it has those
+ * files), writes the record that matches the outcome, and reports `ok|failed` as data
+ * `stepback` and the state afterwards as data `verify`.
+ */
+function stepBack(m, l, releaseId, command, driver, ok, failed) {
+    const dir = releaseDir(l, releaseId);
+    return [
+        stepMark(m, `step back migrations of ${releaseId}`),
+        `if ${inDir(dir, command)}; then ${writeRecord(l, ok)}; ${dataMark(m, 'stepback', `${releaseId} ok`)}; else ${writeRecord(l, failed)}; ${dataMark(m, 'stepback', `${releaseId} failed`)}; fi`,
+        `state=$( ${inDir(dir, driver.state())} ) || state=''`,
+        dataMark(m, 'verify', '$state')
+    ];
+}
+
+/** What a migrate run did, from the states read before and after it. */
+function ranBetween(driverName, before, after, failed) {
+    const had = new Set(before.ran.map(([n]) => n));
+    const fresh = after.ran.filter(([n]) => !had.has(n));
+    const batches = [...new Set(fresh.map(([, b]) => b))];
+    return {
+        driver: driverName,
+        ...(batches.length === 1 ? { batch: batches[0] } : {}),
+        ran: fresh.map(([n]) => n),
+        ...(failed && after.pending.length ? { failed: after.pending[0] } : {})
+    };
+}
+/**
+ * Refuses what would not restore the schema: migrations spread over several batches, a batch
+ * that is no longer the newest (stepping back would undo someone else's), or a migration whose
+ * down() is missing or empty (Laravel would delete its row and undo nothing).
+ */
+function canStepBack(record, state) {
+    if (!record.ran.length)
+        return { ok: false, reason: 'this release ran no migrations' };
+    const applied = state.ran.filter(([n]) => record.ran.includes(n));
+    if (!applied.length)
+        return { ok: false, reason: 'its migrations are no longer applied' };
+    if (state.ran.every(([, b]) => b === 0)) {
+        // No batches (a custom driver): this release's migrations must be the newest ones applied, in order.
+        const tail = state.ran.slice(-applied.length).map(([n]) => n);
+        if (tail.join('\n') !== applied.map(([n]) => n).join('\n'))
+            return { ok: false, reason: `its migrations are not the newest applied (newest: ${tail.join(', ')}): later migrations would be undone too` };
+        return { ok: true, names: tail, batch: 0 };
+    }
+    const batches = [...new Set(applied.map(([, b]) => b))];
+    if (batches.length > 1)
+        return { ok: false, reason: `its migrations are in more than one batch (${batches.join(', ')}); step back by hand` };
+    const newest = Math.max(...state.ran.map(([, b]) => b));
+    if (batches[0] !== newest)
+        return { ok: false, reason: `its batch ${batches[0]} is not the newest (${newest}): later migrations would be undone too` };
+    const inBatch = state.ran.filter(([, b]) => b === batches[0]).map(([n]) => n);
+    const foreign = inBatch.filter((n) => !record.ran.includes(n));
+    if (foreign.length)
+        return { ok: false, reason: `batch ${batches[0]} also holds migrations this release did not run: ${foreign.join(', ')}` };
+    const bad = inBatch.filter((n) => state.undo[n] !== undefined && state.undo[n] !== 'ok');
+    if (bad.length)
+        return { ok: false, reason: bad.map((n) => `${n} has ${state.undo[n] === 'none' ? 'no' : 'an empty'} down()`).join('; ') + ': stepping back would delete its row without undoing it' };
+    const unknown = inBatch.filter((n) => state.undo[n] === undefined);
+    if (unknown.length && Object.keys(state.undo).length)
+        return { ok: false, reason: `the migration files for ${unknown.join(', ')} are not in this release` };
+    return { ok: true, names: inBatch, batch: batches[0] };
+}
+/** The state after a step back, for checking it worked. */
+function stillApplied(record, state) {
+    const names = new Set(state.ran.map(([n]) => n));
+    return record.ran.filter((n) => names.has(n));
+}
+
+/** What ran, from the `before`/`after` data of the migrate commands (`failed` when the phase failed while migrating). */
+function outcome(op, driver, data, failed) {
+    const before = driver.parse(data.before?.[0]);
+    const after = data.after?.[0] ? driver.parse(data.after[0]) : before;
+    const record = ranBetween(driver.name, before, after, failed);
+    op.reporter.info(`migrations: ${record.ran.length ? `ran ${record.ran.join(', ')}${record.batch !== undefined ? ` (batch ${record.batch})` : ''}` : 'none to run'}`);
+    if (record.failed) {
+        record.note = `migration ${record.failed} failed: ${failureMeaning(after.driver)}`;
+        op.reporter.error(record.note);
+    }
+    return { record, after, failed };
+}
+/**
+ * What a failed migration leaves behind. Laravel wraps a migration in a transaction only where the schema
+ * grammar supports transactional DDL (PostgreSQL, SQL Server), and a migration can opt out.
+ */
+function failureMeaning(driver) {
+    if (driver === 'pgsql' || driver === 'sqlsrv')
+        return `on ${driver} Laravel runs a migration in a transaction (unless it sets $withinTransaction = false), so its changes were most likely rolled back`;
+    return `on ${driver ?? 'this database'} Laravel does not run migrations in a transaction, so the statements it ran before failing stay applied (its schema changes may be PARTLY APPLIED); inspect the tables it touches before retrying`;
+}
+/** The step-back commands for a release's migrations, or the reason it is refused. */
+function planStepBack(s, driver, release, state, stamp) {
+    const m = release.migrations;
+    if (!m)
+        return { refused: 'this release ran no migrations' };
+    const verdict = canStepBack(m, state);
+    if (!verdict.ok)
+        return { refused: verdict.reason };
+    const ok = { ...release, migrations: { ...m, stepped_back: verdict.names, stepped_back_at: stamp } };
+    const failed = { ...release, note: `${release.note ?? ''}${release.note ? '; ' : ''}migration step-back failed` };
+    return { commands: stepBack(s, s.layout, release.id, driver.stepBack(verdict.names, verdict.batch, state), driver, ok, failed), names: verdict.names };
+}
+/** Reads the outcome of step-back commands: names still applied after an `ok`, or a failure. */
+function checkStepBack(op, driver, data, record) {
+    const ok = (data.stepback ?? []).every((line) => line.endsWith(' ok')) && (data.stepback ?? []).length > 0;
+    const verify = data.verify?.length ? driver.parse(data.verify[data.verify.length - 1]) : undefined;
+    const left = verify ? stillApplied(record, verify) : record.ran;
+    if (!ok || left.length)
+        op.reporter.error(`stepping back migrations did not complete: still applied: ${left.join(', ') || '(unknown)'}`);
+    return { ok: ok && left.length === 0, stillApplied: left };
+}
+
+/**
+ * The one rollback brain: which release to go back to, which records change, and which releases are
+ * rolled over. Manual rollbacks (one host or many), automatic ones and dry-runs all decide here, in
+ * TypeScript, on the history read from the host; the host only executes what it is sent.
+ */
+/** Picks the rollback target from one host's history, or explains why there is none. */
+function pickTarget(state, to) {
+    const current = state.current;
+    if (to !== undefined) {
+        const found = state.records.find((r) => r.id === to);
+        if (!found)
+            throw new InputError(`release ${to} is not in the history. Fix: pick one of: ${state.records.map((r) => r.id).join(', ') || '(none)'} (slipway releases)`);
+        if (found.id === current)
+            throw new InputError(`release ${to} is already current`);
+        if (found.state === 'failed')
+            throw new InputError(`release ${to} is marked failed (${found.note ?? 'no note'}); rollback skips failed releases. Fix: choose a healthy release (slipway releases)`);
+        return found;
+    }
+    if (!current)
+        throw new InputError('there is no current release to roll back from');
+    const target = state.records.filter((r) => r.id < current && r.state === 'healthy').pop();
+    if (!target)
+        throw new InputError(`no healthy release older than ${current} to roll back to. Fix: deploy a fixed release instead`);
+    return target;
+}
+/** Plans a rollback on one host's history. */
+function planRollback(state, request) {
+    const left = state.records.find((r) => r.id === state.current);
+    if ('automatic' in request) {
+        const updates = left ? [advance(left, 'failed', { note: request.note, updated_at: request.stamp })] : [];
+        return { target: request.previous, from: state.current, updates, over: [] };
+    }
+    const target = pickTarget(state, request.to).id;
+    const note = `rolled back to ${target} by ${request.by}`;
+    const updates = left ? [advance(left, left.state === 'failed' ? 'failed' : 'rolled-back', { note, updated_at: request.stamp })] : [];
+    const from = state.current;
+    const over = from ? rolledOver(state, target, from) : [];
+    return { target, from, updates, over };
+}
+/** The releases between the target and the one left, newest first, whose migrations are still applied. */
+function rolledOver(state, target, from) {
+    return state.records.filter((r) => r.id > target && r.id <= from && r.state !== 'failed' && r.migrations?.ran.length && !r.migrations.stepped_back?.length).reverse();
+}
+/** Every host must go back to the same release: the plans agree, or this says where they do not. */
+function agreeOnTarget(plans, hosts, states) {
+    const target = plans[0].target;
+    states.forEach((st, i) => {
+        if (target && !st.records.some((r) => r.id === target))
+            throw new InputError(`${hosts[i]}: release ${target} is not on this host`);
+    });
+    return target;
+}
+
+/** Building a release on the host: directory, upload, shared links, writable dirs, build steps. */
+/** Exit code of the shared-files check when one is missing. */
+const MISSING_SHARED = 3;
+/** The command that unpacks a tar stream (on stdin) into a fresh release directory. */
+function unpack(l, id) {
+    const dir = releaseDir(l, id);
+    return and(cmd('mkdir', '-p', dir), cmd('tar', '-x', '-f', '-', '-C', dir, '--no-same-owner', '-m'));
+}
+/** A relative link target from `from` (a path inside the release) to `to` (under shared/). */
+function relativeTarget(linkPath, target) {
+    return posix.relative(posix.dirname(linkPath), target);
+}
+/**
+ * Fails (exit {@link MISSING_SHARED}) before anything else when a shared file is missing,
+ * with the command that creates it.
+ */
+function checkSharedFiles(l, files, ssh) {
+    return files.map((f) => {
+        const path = posix.join(l.shared, f);
+        const help = `shared file ${path} is missing on the host. Create it once before deploying, e.g.: ${ssh} ${quote(and(cmd('mkdir', '-p', posix.dirname(path)), cmd('cat') + ' > ' + quote(path)))} < ${quote(posix.basename(f))}`;
+        return `if [ ! -f ${quote(path)} ]; then ${printLine(help)} >&2; exit ${MISSING_SHARED}; fi`;
+    });
+}
+/** Links shared files and directories into the release (dirs are created, seeded from the release the first time). */
+function linkShared(l, id, shared) {
+    const dir = releaseDir(l, id);
+    const out = [];
+    for (const d of shared.dirs) {
+        const inShared = posix.join(l.shared, d);
+        const inRelease = posix.join(dir, d);
+        out.push(`if [ ! -d ${quote(inShared)} ]; then ${cmd('mkdir', '-p', posix.dirname(inShared))}; if [ -d ${quote(inRelease)} ] && [ ! -L ${quote(inRelease)} ]; then ${cmd('cp', '-a', inRelease, inShared)}; else ${cmd('mkdir', '-p', inShared)}; fi; fi`);
+        out.push(link(inRelease, inShared));
+    }
+    for (const f of shared.files)
+        out.push(link(posix.join(dir, f), posix.join(l.shared, f)));
+    return out;
+}
+function link(inRelease, inShared) {
+    return and(cmd('rm', '-rf', inRelease), cmd('mkdir', '-p', posix.dirname(inRelease)), cmd('ln', '-s', relativeTarget(inRelease, inShared), inRelease));
+}
+/** Creates the writable directories and makes them group-writable. */
+function makeWritable(l, id, dirs) {
+    return dirs.map((d) => {
+        const path = posix.join(releaseDir(l, id), d);
+        return and(cmd('mkdir', '-p', path), cmd('chmod', '-R', 'ug+rwX', path));
+    });
+}
+/** Copies directories from the live release into the new one (a copy, so the old release never changes). */
+function copyFromPrevious(l, id, previous, dirs) {
+    if (!previous)
+        return [];
+    return dirs.map((d) => {
+        const from = posix.join(releaseDir(l, previous), d);
+        const to = posix.join(releaseDir(l, id), d);
+        return `if [ -d ${quote(from)} ] && [ ! -e ${quote(to)} ]; then ${and(cmd('mkdir', '-p', posix.dirname(to)), cmd('cp', '-a', from, to))}; fi`;
+    });
+}
+/** User commands run in a directory, each announced as a step `<phase> N: <command>`. */
+function hooks(m, phase, dir, commands) {
+    return commands.flatMap((c, i) => [stepMark(m, `${phase} ${i + 1}: ${c}`), inDir(dir, raw(c).raw)]);
+}
+
+/** Atomically points `current` at releases/<id> (relative link, `mv -T` rename); `id` may be shell text such as `"$target"`. */
+function activate(l, id) {
+    const tmp = `${l.current}.next`;
+    const target = typeof id === 'string' ? `releases/${id}` : raw(`releases/${id.raw}`);
+    return and(cmd('rm', '-f', tmp), cmd('ln', '-s', target, tmp), cmd('mv', '-T', '-f', tmp, l.current));
+}
+
+/** The host side of any rollback, automatic or manual: switch back, records, step-back, audit, hooks, unlock. */
+/**
+ * Switches `current` back to `target` (or removes it when there was no live release; not at all
+ * with `switchBack` false, for a deploy that failed before its switch), records
+ * the new states, steps back migrations (commands that write their own records), audits, runs the rollback hooks in the restored release, and unlocks.
+ */
+function restorePhase(m, l, spec, target, updates, auditLine, owner, stepBack = [], switchBack = true) {
+    return [
+        ...(switchBack ? [stepMark(m, 'switch back'), target ? activate(l, target) : cmd('rm', '-f', l.current)] : []),
+        ...updates.map((r) => writeRecord(l, r)),
+        ...stepBack,
+        audit(l, auditLine),
+        ...(switchBack && target ? hooks(m, 'rollback hook', releaseDir(l, target), spec.rollback_hooks) : []),
+        release(l, owner)
+    ];
+}
+
+/**
+ * Step `restore`, the one failure path of a deploy: the new release marked failed; after a switch, every
+ * host switched back (the target chosen by the rollback brain); this deploy's migrations stepped back
+ * when allowed; an audit line; the lock released — one round trip per host.
+ */
+/** The step-back commands for this deploy's migrations, or none (with the refusal recorded in the result). */
+function stepBackCommands(run, failed, switched, stamp) {
+    const { driver, migrated, op } = run;
+    if (!driver || !migrated?.record.ran.length)
+        return [];
+    // A failed migrate run is always undone (the deploy never went live); after a switch, only with step_back: auto.
+    const allowed = !switched || op.spec.migrate?.step_back === 'auto';
+    const plan = allowed ? planStepBack(run.sessions[run.at], driver, failed, migrated.after, stamp) : { refused: 'migrate.step_back is never' };
+    if ('commands' in plan)
+        return plan.commands;
+    run.result.migrations.refused = plan.refused;
+    op.reporter.error(`migrations of ${failed.id} are NOT stepped back (${plan.refused}); still applied: ${migrated.record.ran.join(', ')}`);
+    return [];
+}
+/** Undoes a deploy that failed: `switched` says whether `current` may have moved. */
+async function restore(run, note, switched) {
+    const { op, id } = run;
+    const stamp = op.now().toISOString();
+    const failed = advance(run.plans[run.at].record, 'failed', { note, updated_at: stamp });
+    const stepBack = stepBackCommands(run, failed, switched, stamp);
+    await op.reporter.group(`Roll back ${id}`, () => onEach(run.sessions, async (s, i) => {
+        const p = run.plans[i];
+        const state = { records: [...run.states[i].records, p.record], current: switched ? id : p.previous};
+        const plan = switched ? planRollback(state, { automatic: true, previous: p.previous, note, stamp }) : { target: undefined, updates: [advance(p.record, 'failed', { note, updated_at: stamp })] };
+        const line = switched
+            ? auditLine(op, 'rollback', p.previous ?? '(none)', undefined, `automatic, from ${id}: ${note}`)
+            : auditLine(op, 'deploy', id, run.commit, 'failed before switch');
+        const commands = restorePhase(s, s.layout, op.spec, plan.target, plan.updates, line, run.owner, i === run.at ? stepBack : [], switched);
+        const r = await runPhase(s, op.spec, op.reporter, switched ? 'roll back' : 'record failure', commands);
+        if (i === run.at && stepBack.length && run.migrated) {
+            const check = checkStepBack(op, run.driver, r.data, run.migrated.record);
+            run.result.migrations.steppedBack = check.ok ? run.migrated.record.ran : [];
+            run.result.migrations.stillApplied = check.stillApplied;
+        }
+    }));
+    run.result.rolledBack = switched;
+}
+
+/** Smoke checks that run on a host: an HTTP request with curl, or a command in the live release. */
+/** Requests a URL from the host; reports `<curl exit> <base64 of headers+body>` as data `http`. */
+function httpFromHost(m, url, method, timeout) {
+    return [
+        `out=$(${cmd('curl', '-sS', '-i', '--max-time', String(timeout), '-X', method, url)} 2>&1) && rc=0 || rc=$?`,
+        dataMark(m, 'http', '$rc $(printf %s "$out" | tail -c 65536 | base64 -w0)')
+    ];
+}
+/** Runs a command in a directory with a time limit; reports `<exit> <base64 of output tail>` as data `run`. */
+function runInRelease(m, dir, command, timeout) {
+    return [
+        `out=$(${and(cmd('cd', dir), cmd('timeout', String(timeout), 'bash', '-c', command))} 2>&1) && rc=0 || rc=$?`,
+        dataMark(m, 'run', '$rc $(printf %s "$out" | tail -n 20 | base64 -w0)')
+    ];
+}
+/** Splits a data value `<code> <base64>` from the commands above. */
+function parseCoded(value) {
+    const [code, b64] = (value ?? '255 ').split(' ');
+    return { code: Number(code), text: Buffer.from(b64 ?? '', 'base64').toString('utf8') };
+}
+
+/** Smoke checks after the switch: HTTP from the runner or the host, and commands on the host. */
+/** Why a response fails a check, or undefined when it passes. */
+function judgeHttp(check, r) {
+    if (r.status !== check.status)
+        return `expected status ${check.status}, got ${r.status}`;
+    if (check.contains !== undefined && !r.body.includes(check.contains))
+        return `body does not contain ${JSON.stringify(check.contains)}`;
+    if (check.header) {
+        const [name, ...rest] = check.header.split(':');
+        const want = rest.join(':').trim();
+        const got = r.headers[name.trim().toLowerCase()];
+        if (got === undefined)
+            return `header ${name.trim()} is missing`;
+        if (want && !got.includes(want))
+            return `header ${name.trim()} is "${got}", expected "${want}"`;
+    }
+    return undefined;
+}
+/** Parses `curl -i` output into a response. */
+function parseCurl(text) {
+    const split = text.search(/\r?\n\r?\n/);
+    const head = split < 0 ? text : text.slice(0, split);
+    const body = split < 0 ? '' : text.slice(split).replace(/^\r?\n\r?\n/, '');
+    const [statusLine, ...lines] = head.split(/\r?\n/);
+    const headers = {};
+    for (const l of lines) {
+        const i = l.indexOf(':');
+        if (i > 0)
+            headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
+    }
+    return { status: Number(statusLine.split(' ')[1] ?? 0), headers, body };
+}
+const tail = (text) => text.split('\n').slice(-10).join('\n').slice(-1500);
+/** Retries `attempt` with a growing wait (1s, 2s, 4s…) until it passes, retries run out, or the deadline. */
+async function withRetries(check, attempt) {
+    const deadline = Date.now() + check.deadline * 1000;
+    let failure;
+    let n = 0;
+    for (;;) {
+        n++;
+        failure = await attempt();
+        if (!failure || n > check.retries)
+            break;
+        const wait = Math.min(1000 * 2 ** (n - 1), deadline - Date.now());
+        if (wait <= 0)
+            break;
+        await new Promise((r) => setTimeout(r, wait));
+    }
+    return { failure, attempts: n };
+}
+async function fromRunner(check) {
+    const { failure, attempts } = await withRetries(check, async () => {
+        try {
+            const res = await fetch(check.http, { method: check.method, signal: AbortSignal.timeout(check.timeout * 1000), redirect: 'manual' });
+            const r = { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
+            const why = judgeHttp(check, r);
+            return why && `${why}; response: ${tail(r.body)}`;
+        }
+        catch (error) {
+            return `request failed: ${error.message}`;
+        }
+    });
+    return { name: check.name, ok: !failure, attempts, detail: failure ?? `HTTP ${check.status}` };
+}
+async function fromHost(op, s, check) {
+    const { failure, attempts } = await withRetries(check, async () => {
+        const r = await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, hostCheck(s, check));
+        const { code, text } = parseCoded(r.data.http?.[0]);
+        if (code !== 0)
+            return `curl on the host failed (exit ${code}): ${tail(text)}`;
+        const res = parseCurl(text);
+        const why = judgeHttp(check, res);
+        return why && `${why}; response: ${tail(res.body)}`;
+    });
+    return { name: check.name, host: s.host.name, ok: !failure, attempts, detail: failure ?? `HTTP ${check.status}` };
+}
+async function onHost(op, s, check) {
+    const r = await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, hostCheck(s, check));
+    const { code, text } = parseCoded(r.data.run?.[0]);
+    return { name: check.name, host: s.host.name, ok: code === 0, attempts: 1, detail: code === 0 ? 'exit 0' : `exit ${code}${code === 124 ? ' (timed out)' : ''}: ${tail(text)}` };
+}
+/** The commands of a check that runs on a host. */
+function hostCheck(s, check) {
+    const commands = 'run' in check ? runInRelease(s, s.layout.current, check.run, check.timeout) : httpFromHost(s, check.http, check.method, check.timeout);
+    return [stepMark(s, `smoke ${check.name}`), ...commands];
+}
+/** A dry run: host checks are sent once (to the recorder), runner checks only described; nothing is judged. */
+async function dryCheck(op, sessions, check) {
+    if (!('run' in check) && check.from !== 'host')
+        return [{ name: check.name, ok: true, attempts: 0, detail: `from the runner: ${check.method} ${check.http}, expect ${check.status}` }];
+    return Promise.all(sessions.map(async (s) => {
+        await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, hostCheck(s, check));
+        return { name: check.name, host: s.host.name, ok: true, attempts: 0, detail: 'not judged (dry run)' };
+    }));
+}
+/** Runs every smoke check; host-side checks on every host. Never throws for a failing check. */
+async function runSmoke(op, sessions, checks, dry = false) {
+    const results = [];
+    for (const check of checks) {
+        const batch = dry ? await dryCheck(op, sessions, check) : 'run' in check
+            ? await Promise.all(sessions.map((s) => onHost(op, s, check)))
+            : check.from === 'host' ? await Promise.all(sessions.map((s) => fromHost(op, s, check))) : [await fromRunner(check)];
+        for (const r of batch)
+            op.reporter[r.ok ? 'info' : 'error'](`smoke ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}${r.host ? ` on ${r.host}` : ''}: ${r.detail}`);
+        results.push(...batch);
+    }
+    return results;
+}
+
+/** Step `smoke` (runner): the smoke checks after the switch; a failure switches back unless rollback.on_smoke_failure is false. */
+/** Smoke checks failed (the pipeline switches back). */
+class SmokeFailed extends Error {
+}
+/** rollback.on_smoke_failure false: the release stays live with the reason in its record; audit, unlock. */
+async function keepLive(run, why) {
+    const line = auditLine(run.op, 'deploy', run.id, run.commit, 'live, smoke failed, not rolled back (rollback.on_smoke_failure: false)');
+    await onEach(run.sessions, (s, i) => {
+        const p = run.plans[i];
+        return runPhase(s, run.spec, run.op.reporter, 'record failure', [writeRecord(p.layout, advance(p.record, 'live', { note: why })), audit(p.layout, line), release(p.layout, run.owner)]);
+    });
+    throw new DeployError(`deploy of ${run.id} is live but its ${why}\nrollback.on_smoke_failure is false: roll back by hand with slipway rollback`, run.result);
+}
+const smoke = {
+    name: 'smoke',
+    where: 'runner',
+    onFailure: 'switch back',
+    when: (run) => run.spec.smoke.length > 0,
+    run: async (run) => {
+        run.result.smoke = await run.op.reporter.group('Smoke tests', () => runSmoke(run.op, run.sessions, run.spec.smoke, run.dry));
+        const failed = run.result.smoke.filter((r) => !r.ok);
+        if (!failed.length)
+            return;
+        const why = `smoke check failed: ${failed.map((f) => `${f.name}${f.host ? ` on ${f.host}` : ''}: ${f.detail}`).join('; ')}`;
+        if (!run.spec.rollback.on_smoke_failure)
+            await keepLive(run, why);
+        throw new SmokeFailed(why);
+    }
+};
+
+/**
+ * Runs a list of steps: consecutive host steps share a round trip (one script per host) until a step
+ * needs what every host reported before it; runner steps run in between. Every failure goes through one
+ * hook, which undoes as much as the failed step's `onFailure` says.
+ */
+/** Groups the steps that take part in this run into round trips (pure: depends on the spec and the hosts). */
+function groupTrips(steps, run) {
+    const trips = [];
+    for (const step of steps) {
+        if (step.when && !step.when(run))
+            continue;
+        const last = trips[trips.length - 1];
+        if (step.where === 'runner')
+            trips.push({ kind: 'runner', step });
+        else if (last?.kind === 'hosts' && !step.barrier?.(run))
+            last.steps.push(step);
+        else
+            trips.push({ kind: 'hosts', steps: [step] });
+    }
+    return trips;
+}
+const SEVERITY = ['unlock', 'mark failed', 'switch back'];
+/** What a failure in this trip means: the most that any of its steps asks to undo. */
+function onFailure(trip) {
+    const modes = trip.kind === 'runner' ? [trip.step.onFailure] : trip.steps.map((s) => s.onFailure);
+    return modes.reduce((a, b) => (SEVERITY.indexOf(b) > SEVERITY.indexOf(a) ? b : a));
+}
+/** Runs one round trip: each host gets the commands of the steps that run there, as one script. */
+async function runTrip(run, steps) {
+    await onEach(run.sessions, async (s, i) => {
+        const mine = steps.filter((st) => st.where === 'each' || i === run.at);
+        if (!mine.length)
+            return;
+        const commands = mine.flatMap((st) => [stepMark(s, st.name), ...st.commands(run, i)]);
+        const stdin = mine.find((st) => st.stdin)?.stdin?.(run, i);
+        let result;
+        let error;
+        try {
+            result = await runPhase(s, run.spec, run.op.reporter, mine.map((st) => st.name).join(', '), commands, { stdin, okCodes: mine.flatMap((st) => st.okCodes ?? []) });
+        }
+        catch (e) {
+            if (!(e instanceof StepError))
+                throw e;
+            error = e;
+            result = { code: e.code, step: e.step, data: e.data, tail: e.tail };
+        }
+        for (const st of mine)
+            st.read?.(run, i, result, error !== undefined);
+        if (error)
+            throw error;
+    });
+}
+/** Runs the steps in order; a failure is undone as its step says, then thrown as a {@link DeployError}. */
+async function execute(run, steps, title) {
+    for (const trip of groupTrips(steps, run)) {
+        try {
+            if (trip.kind === 'runner')
+                await trip.step.run(run);
+            else
+                await run.op.reporter.group(title(trip), () => runTrip(run, trip.steps));
+        }
+        catch (error) {
+            await fail(run, onFailure(trip), error);
+        }
+    }
+}
+/** The one failure hook. */
+async function fail(run, mode, error) {
+    if (error instanceof DeployError)
+        throw error;
+    if (mode === 'unlock') {
+        await releaseLocks(run.op, run.sessions, run.owner);
+        throw error;
+    }
+    const message = error.message;
+    const first = message.split('\n')[0];
+    const migrating = run.migrated?.failed === true;
+    const switched = mode === 'switch back';
+    const note = error instanceof SmokeFailed ? message : migrating ? `migration failed: ${first}` : switched ? `switch or activate hook failed: ${first}` : first;
+    const { id, result } = run;
+    try {
+        await restore(run, note, switched);
+    }
+    catch (undo) {
+        await releaseLocks(run.op, run.sessions, run.owner);
+        const why = undo.message.split('\n')[0];
+        throw new DeployError(`deploy of ${id} failed${switched ? ' after the switch' : ''}, and undoing it did NOT complete (${why}). Check every host with: slipway releases\n${message}`, result);
+    }
+    const back = result.previous ?? '(no release)';
+    if (error instanceof SmokeFailed)
+        throw new DeployError(`deploy of ${id} was rolled back to ${back}: ${message}${stepBackNote(result)}`, result);
+    if (switched)
+        throw new DeployError(`deploy of ${id} failed after the switch and was rolled back to ${back}.\n${message}${stepBackNote(result)}`, result);
+    if (migrating)
+        throw new DeployError(`deploy of ${id} failed while migrating; current is unchanged.\n${run.migrated.record.note ?? ''}\n${message}${stepBackNote(result)}`, result);
+    throw new DeployError(`deploy of ${id} failed before the switch; current is unchanged.\n${message}`, result);
+}
+
+/** Step `activate`: the spec's activate hooks in the new current release. */
+const activateHooks = {
+    name: 'activate',
+    where: 'each',
+    onFailure: 'switch back',
+    when: (run) => run.spec.activate.length > 0,
+    commands: (run, i) => hooks(run.sessions[i], 'activate', releaseDir(run.plans[i].layout, run.id), run.spec.activate)
+};
+
+/** Step `build`: the spec's build commands in the new release; the release is then ready. */
+const build = {
+    name: 'build',
+    where: 'each',
+    onFailure: 'mark failed',
+    commands: (run, i) => {
+        const p = run.plans[i];
+        p.record = advance(p.record, 'ready');
+        return [...hooks(run.sessions[i], 'build', releaseDir(p.layout, p.id), run.spec.build), writeRecord(p.layout, p.record)];
+    }
+};
+
+/** Step `finish`: the release marked healthy, an audit line, the lock released. */
+const finish = {
+    name: 'finish',
+    where: 'each',
+    onFailure: 'switch back',
+    commands: (run, i) => {
+        const p = run.plans[i];
+        p.record = advance(p.record, 'healthy');
+        return [writeRecord(p.layout, p.record), audit(p.layout, auditLine(run.op, 'deploy', run.id, run.commit, 'ok')), release(p.layout, run.owner)];
+    }
+};
+
+/**
+ * Host side of a delta upload: the tar on stdin carries the changed entries and `.slipway-upload.tsv`;
+ * unchanged paths are copied (real copies, never hard links) from the live release, and the new
+ * release's manifest is written from the old one plus the changes.
+ */
+/** Name of the upload list inside the tar stream. */
+const UPLOAD_LIST = '.slipway-upload.tsv';
+/** Where a release's manifest is kept. */
+function manifestFile(l, id) {
+    return posix.join(l.meta, 'manifests', `${id}.tsv`);
+}
+/** After unpacking: copy unchanged entries from `previous` (when given) and write this release's manifest. */
+function completeUpload(l, id, previous) {
+    const dir = releaseDir(l, id);
+    const list = posix.join(dir, UPLOAD_LIST);
+    const keep = posix.join(dir, '.slipway-keep.tsv');
+    const out = manifestFile(l, id);
+    const tab = `$'\\t'`;
+    if (!previous) {
+        return [cmd('mkdir', '-p', posix.dirname(out)), `awk -F'\\t' '$1 != "X"' ${quote(list)} > ${quote(out)}`, cmd('rm', '-f', list)];
+    }
+    const prevDir = releaseDir(l, previous);
+    return [
+        cmd('mkdir', '-p', posix.dirname(out)),
+        `awk -F'\\t' 'NR==FNR { seen[$4] = 1; next } !($4 in seen)' ${quote(list)} ${quote(manifestFile(l, previous))} > ${quote(keep)}`,
+        `cut -f4 ${quote(keep)} | (cd ${quote(prevDir)} && tar -c -f - --no-recursion --verbatim-files-from -T -) | tar -x -f - -C ${quote(dir)} --no-same-owner`,
+        `{ cat ${quote(keep)}; awk -F'\\t' '$1 != "X"' ${quote(list)}; } | sort -t ${tab} -k4,4 > ${quote(out)}`,
+        cmd('rm', '-f', list, keep)
+    ];
+}
+/** Reports the manifest of the live release (if it has one) as data lines `manifest`. */
+function readLiveManifest(m, l) {
+    const prefix = dataPrefix(m, 'manifest');
+    return `if [ -L ${quote(l.current)} ]; then m=${quote(posix.join(l.meta, 'manifests'))}/$(basename "$(readlink ${quote(l.current)})").tsv; if [ -f "$m" ]; then sed -e ${quote(`s/^/${prefix.replace(/[/&\\]/g, '\\$&')}/`)} "$m"; fi; fi`;
+}
+
+/** Step `lock`: take the deploy lock (an atomic mkdir) and read the history and the live manifest, in one round trip. */
+/** The lock step's commands on one host (the live manifest only where an upload follows). */
+function lockCommands(s, owner, manifest = true) {
+    return [...acquire(s, s.layout, owner), ...readState(s, s.layout), ...(manifest ? [readLiveManifest(s, s.layout)] : [])];
+}
+/** The history a lock round trip read; throws {@link LockedError} when the lock is held by another. */
+function lockedState(s, r) {
+    if (r.code === LOCKED)
+        throw new LockedError(s.host.name, r.data.holder?.[0] ?? '');
+    return parseState(r.data);
+}
+/** Takes the lock on one host and reads its history. */
+async function lockAndRead(op, s, owner, manifest = true) {
+    return lockedState(s, await runPhase(s, op.spec, op.reporter, 'lock', lockCommands(s, owner, manifest), { okCodes: [LOCKED] }));
+}
+const lock = {
+    name: 'lock',
+    where: 'each',
+    onFailure: 'unlock',
+    okCodes: [LOCKED],
+    commands: (run, i) => lockCommands(run.sessions[i], run.owner),
+    read: (run, i, r) => {
+        run.states[i] = lockedState(run.sessions[i], r);
+    }
+};
+
+/**
+ * Step `migrate`: on the migrating host, in the new release, before the switch (optional backup first).
+ * With one host it rides on the prepare round trip; with several it waits until every host is ready.
+ */
+const migrate = {
+    name: 'migrate',
+    where: 'migrating',
+    onFailure: 'mark failed',
+    when: (run) => run.driver !== undefined,
+    barrier: (run) => run.sessions.length > 1,
+    commands: (run, i) => runMigrations(run.sessions[i], run.plans[i].layout, run.id, run.driver, run.spec.migrate?.backup),
+    read: (run, _i, r, failed) => {
+        if (run.dry || !r.data.before)
+            return;
+        run.migrated = outcome(run.op, run.driver, r.data, failed);
+        for (const p of run.plans)
+            p.record = { ...p.record, migrations: run.migrated.record };
+        run.result.migrations = { ran: run.migrated.record.ran, steppedBack: [], failed: run.migrated.record.failed };
+    }
+};
+
+/** Release ids: UTC YYYYMMDDHHMMSS, with a .NN suffix when that second (or a later one) is taken. */
+/** The id for a deploy at `now` that sorts after every id in `existing`. */
+function nextReleaseId(now, existing) {
+    const base = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+    const newest = [...existing].sort().pop();
+    if (!newest || newest < base)
+        return base;
+    const [prefix, suffix] = newest.split('.');
+    const n = Number(suffix ?? 0) + 1;
+    return `${prefix}.${String(n).padStart(2, '0')}`;
+}
+/**
+ * True when `value` has the shape {@link nextReleaseId} produces: 14 digits (UTC YYYYMMDDHHMMSS) and an optional
+ * `.NN` suffix. The one check for every release id a user gives (CLI `--to`, the Action's `release` input), so a
+ * value like `../../tmp/x` never reaches a host.
+ */
+function isReleaseId(value) {
+    return /^\d{14}(\.\d{2,4})?$/.test(value);
+}
+
+/**
+ * Release manifests: one line per uploaded path (`type \t hash \t mode \t path`), kept on the host
+ * per release, so a redeploy sends only what changed and the host copies the rest from the live release.
+ */
+/** The manifest line of an entry (files hashed with SHA-256, links by their target). */
+async function manifestLine(dir, e) {
+    const mode = e.mode.toString(8);
+    if (e.type === 'dir')
+        return `D\t-\t${mode}\t${e.path}`;
+    if (e.type === 'symlink')
+        return `L\t${createHash('sha256').update(e.linkTarget ?? '').digest('hex').slice(0, 32)}\t${mode}\t${e.path}`;
+    const hash = createHash('sha256');
+    for await (const chunk of createReadStream(join(dir, e.path)))
+        hash.update(chunk);
+    return `F\t${hash.digest('hex').slice(0, 32)}\t${mode}\t${e.path}`;
+}
+/** Manifest lines for every entry, in entry order. */
+async function buildManifest(dir, entries) {
+    const out = new Array(entries.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < entries.length) {
+            const i = next++;
+            out[i] = await manifestLine(dir, entries[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+    return out;
+}
+const pathOf = (line) => line.slice(line.lastIndexOf('\t') + 1);
+/** True when a path can be written into a manifest line (no tab, newline or CR, which would split the line). */
+function manifestSafe(path) {
+    return !/[\t\n\r]/.test(path);
+}
+/**
+ * Paths that can take part in a delta. A tree with a name that cannot be a manifest line goes up whole: such names
+ * are sent every time and never written into a manifest, so they cannot corrupt the next deploy's.
+ */
+function deltaSafe(entries) {
+    return entries.every((e) => manifestSafe(e.path));
+}
+const LINE = /^[FLD]\t(-|[0-9a-f]{32})\t[0-7]{1,6}\t[^\t\n\r]+$/;
+/**
+ * True when the live release's manifest (as read from the host) can be trusted for a delta: not empty, every
+ * line well formed, no path twice. Anything else (missing, cut short, written by a version that let a newline
+ * into a path) means a full upload, never a failure.
+ */
+function usableManifest(lines) {
+    if (!lines.length)
+        return false;
+    const paths = new Set();
+    for (const line of lines) {
+        if (!LINE.test(line))
+            return false;
+        const path = pathOf(line);
+        if (paths.has(path))
+            return false;
+        paths.add(path);
+    }
+    return true;
+}
+/**
+ * Compares the local manifest with the live release's; entries under `always` (shared paths,
+ * replaced by links on the host) are always sent and never copied, and so are names that cannot be a manifest
+ * line (they never enter the upload list, so the host never writes them into a manifest).
+ */
+function diffManifest(entries, local, previous, always) {
+    const before = new Map(previous.map((l) => [pathOf(l), l]));
+    const send = [];
+    const upload = [];
+    const seen = new Set();
+    entries.forEach((e, i) => {
+        seen.add(e.path);
+        if (always(e.path) || !manifestSafe(e.path)) {
+            send.push(e);
+            return;
+        }
+        if (before.get(e.path) !== local[i]) {
+            send.push(e);
+            upload.push(local[i]);
+        }
+    });
+    for (const path of before.keys())
+        if (!seen.has(path) || always(path))
+            upload.push(`X\t-\t-\t${path}`);
+    return { send, upload };
+}
+
 /** Per host: what to send, the upload list, and whether it is a delta against the live release. */
 async function planUploads(spec, entries, states) {
     const local = await buildManifest(spec.source.dir, entries);
@@ -4223,7 +4450,7 @@ async function planUploads(spec, entries, states) {
     const always = (path) => shared.some((s) => path === s || path.startsWith(`${s}/`));
     const safe = deltaSafe(entries);
     return states.map((st) => {
-        const delta = safe && st.manifest.length > 0;
+        const delta = safe && usableManifest(st.manifest);
         const d = diffManifest(entries, local, delta ? st.manifest : [], always);
         return { send: d.send, list: d.upload, delta };
     });
@@ -4349,6 +4576,7 @@ function stepsOf(script) {
 }
 async function runDeploy(options, connect, dry) {
     const op = operation(options);
+    await preflight(op.spec, { source: true, credentials: connect === sshConnector, warn: (m) => op.reporter.warn(m) });
     const sessions = await op.reporter.group('Connect', () => openSessions(op.spec, connect, op.reporter));
     const result = { release: '', hosts: sessions.map((s) => s.host.name), rolledBack: false, removed: {}, smoke: [], uploaded: {} };
     const run = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, states: [], id: '', entries: [], uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result };
@@ -4460,4 +4688,4 @@ function report(op, sessions, target, from, over, steppedBack) {
     return { release: target, from, hosts: sessions.map((s) => s.host.name), notReverted: caveats, migrations: { steppedBack, kept } };
 }
 
-export { DeployError as D, pickTarget as a, deploy as d, formatReleases as f, listReleases as l, notReverted as n, planDeploy as p, rollback as r, unlock as u };
+export { DeployError as D, pickTarget as a, preflight as b, deploy as d, formatReleases as f, isReleaseId as i, listReleases as l, notReverted as n, planDeploy as p, rollback as r, unlock as u };

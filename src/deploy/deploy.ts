@@ -1,5 +1,6 @@
 /** The deploy: its list of steps, run by the pipeline; `--dry-run` runs the same steps against a recorder. */
 import { RecordingRemote } from '../remote/recorder.js'
+import { preflight } from './preflight.js'
 import { driverFor, migrateHostIndex } from '../migrations/driver.js'
 import { execute, type Trip } from './pipeline.js'
 import type { DeployResult } from './result.js'
@@ -66,6 +67,7 @@ function stepsOf(script: string): string {
 
 async function runDeploy(options: DeployOptions, connect: Connector, dry: boolean): Promise<DeployRun> {
   const op = operation(options)
+  await preflight(op.spec, { source: true, credentials: connect === sshConnector, warn: (m) => op.reporter.warn(m) })
   const sessions = await op.reporter.group('Connect', () => openSessions(op.spec, connect, op.reporter))
   const result: DeployResult = { release: '', hosts: sessions.map((s) => s.host.name), rolledBack: false, removed: {}, smoke: [], uploaded: {} }
   const run: DeployRun = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, states: [], id: '', entries: [], uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result }

@@ -2,7 +2,7 @@
 import type { HostState, ReleaseRecord } from '../../commands/history.js'
 import type { Spec } from '../../spec/types.js'
 import { nextReleaseId } from '../id.js'
-import { buildManifest, deltaSafe, diffManifest } from '../manifest.js'
+import { buildManifest, deltaSafe, diffManifest, usableManifest } from '../manifest.js'
 import { gitCommit, listSource, type SourceEntry } from '../source.js'
 import type { Step, Upload } from './types.js'
 
@@ -13,7 +13,7 @@ export async function planUploads(spec: Spec, entries: SourceEntry[], states: Ho
   const always = (path: string) => shared.some((s) => path === s || path.startsWith(`${s}/`))
   const safe = deltaSafe(entries)
   return states.map((st) => {
-    const delta = safe && st.manifest.length > 0
+    const delta = safe && usableManifest(st.manifest)
     const d = diffManifest(entries, local, delta ? st.manifest : [], always)
     return { send: d.send, list: d.upload, delta }
   })
