@@ -5580,11 +5580,11 @@ function recordProblem(error, apiUrl) {
     const e = error;
     const message = String(e?.message ?? error);
     const after = 'The deploy itself is not affected';
-    const off = 'or set github-token: \'\' to turn records off';
+    const off = 'set github-token: \'\' to turn records off';
     if (e?.response === undefined)
-        return `${apiUrl} did not answer (${message}). ${after}; check GITHUB_API_URL and the runner's network, ${off}`;
+        return `${apiUrl} did not answer (${message}). ${after}; check GITHUB_API_URL and the runner's network, or ${off}`;
     if (e.status === 401 || e.status === 403 || e.status === 404)
-        return `HTTP ${e.status}: ${message}. ${after}; give the job \`permissions: deployments: write\`, ${off}`;
+        return `HTTP ${e.status}: ${message}. ${after}; give the job \`permissions: deployments: write\`, or ${off}`;
     return `HTTP ${String(e.status)}: ${message}. ${after}; ${off}`;
 }
 

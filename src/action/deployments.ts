@@ -74,8 +74,8 @@ export function recordProblem(error: unknown, apiUrl: string): string {
   const e = error as { message?: unknown; status?: unknown; response?: unknown }
   const message = String(e?.message ?? error)
   const after = 'The deploy itself is not affected'
-  const off = 'or set github-token: \'\' to turn records off'
-  if (e?.response === undefined) return `${apiUrl} did not answer (${message}). ${after}; check GITHUB_API_URL and the runner's network, ${off}`
-  if (e.status === 401 || e.status === 403 || e.status === 404) return `HTTP ${e.status}: ${message}. ${after}; give the job \`permissions: deployments: write\`, ${off}`
+  const off = 'set github-token: \'\' to turn records off'
+  if (e?.response === undefined) return `${apiUrl} did not answer (${message}). ${after}; check GITHUB_API_URL and the runner's network, or ${off}`
+  if (e.status === 401 || e.status === 403 || e.status === 404) return `HTTP ${e.status}: ${message}. ${after}; give the job \`permissions: deployments: write\`, or ${off}`
   return `HTTP ${String(e.status)}: ${message}. ${after}; ${off}`
 }
