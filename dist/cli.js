@@ -4,11 +4,12 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { u as unlock, l as listReleases, f as formatReleases, r as rollback, p as planDeploy, d as deploy, i as isReleaseId, b as preflight } from './rollback.js';
 import { h as specSchema, S as SlipwayError, I as InputError, i as consoleReporter, l as loadSpec } from './run.js';
-import 'node:path';
 import 'node:child_process';
 import './_commonjsHelpers.js';
 import 'events';
@@ -205,8 +206,27 @@ function resolvePath(cwd, file) {
 }
 
 /** Entry point of the `slipway` binary (bundled as dist/cli.js). */
-process.exitCode = await run(process.argv.slice(2), {
-    out: (s) => process.stdout.write(s + '\n'),
-    err: (s) => process.stderr.write(s + '\n'),
-    cwd: process.cwd()
-});
+/** The version in slipway's own package.json, found upward from this file (dist/cli.js or src/cli/main.ts). */
+function version() {
+    for (let dir = dirname(fileURLToPath(import.meta.url));; dir = dirname(dir)) {
+        const file = join(dir, 'package.json');
+        if (existsSync(file)) {
+            const pkg = JSON.parse(readFileSync(file, 'utf8'));
+            if (pkg.name === 'slipway' && pkg.version)
+                return pkg.version;
+        }
+        if (dirname(dir) === dir)
+            return 'unknown (no package.json of slipway above the CLI)';
+    }
+}
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    process.stdout.write(`${version()}\n`);
+}
+else {
+    process.exitCode = await run(argv, {
+        out: (s) => process.stdout.write(s + '\n'),
+        err: (s) => process.stderr.write(s + '\n'),
+        cwd: process.cwd()
+    });
+}

@@ -4,11 +4,12 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { e as actionLog, j as readPostState, k as removePaths, h as debug, l as loadActionSpec } from './log.js';
+import { i as isEntry, e as actionLog, k as readPostState, n as removePaths, j as debug, l as loadActionSpec } from './log.js';
 import { o as operation, a as openSessions, s as sshConnector, b as onEach, r as runPhase, c as release, d as closeSessions, q as quote, e as dataMark, f as describeHolder } from './run.js';
 import 'node:fs';
 import 'node:os';
 import 'node:path';
+import 'node:url';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -35,7 +36,6 @@ import 'node:zlib';
 import 'node:perf_hooks';
 import 'node:util/types';
 import 'node:worker_threads';
-import 'node:url';
 import 'node:async_hooks';
 import 'node:console';
 import 'node:dns';
@@ -101,7 +101,8 @@ async function releaseLeftLock(lock, log) {
         log.info(r.outcome === 'held by another' ? `${r.host}: lock held by another operation, left alone: ${describeHolder(r.holder)}` : `${r.host}: ${r.outcome}`);
     }
 }
-async function post() {
+/** Runs the post step once (the runner starts this file; `@github/local-action --post` imports it and calls `run()`). */
+async function run() {
     const log = actionLog();
     const state = readPostState();
     try {
@@ -116,4 +117,7 @@ async function post() {
     log.resume();
     debug(`post step: removed ${state.paths.length} temporary path(s)`);
 }
-await post();
+if (isEntry(import.meta.url))
+    await run();
+
+export { run };

@@ -4014,7 +4014,8 @@ function parseCurl(text) {
     }
     return { status: Number(statusLine.split(' ')[1] ?? 0), headers, body };
 }
-const tail = (text) => text.split('\n').slice(-10).join('\n').slice(-1500);
+/** The last lines of some output after `label`, or `none` when there was no output (no dangling `: `). */
+const tail = (label, text, none) => (text.trim() ? `${label}${text.trimEnd().split('\n').slice(-10).join('\n').slice(-1500)}` : none);
 /** Retries `attempt` with a growing wait (1s, 2s, 4s…) until it passes, retries run out, or the deadline. */
 async function withRetries(check, attempt) {
     const deadline = Date.now() + check.deadline * 1000;
@@ -4038,7 +4039,7 @@ async function fromRunner(check) {
             const res = await fetch(check.http, { method: check.method, signal: AbortSignal.timeout(check.timeout * 1000), redirect: 'manual' });
             const r = { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
             const why = judgeHttp(check, r);
-            return why && `${why}; response: ${tail(r.body)}`;
+            return why && `${why}${tail('; response: ', r.body, '; empty response')}`;
         }
         catch (error) {
             return `request failed: ${error.message}`;
@@ -4051,17 +4052,17 @@ async function fromHost(op, s, check) {
         const r = await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, hostCheck(s, check));
         const { code, text } = parseCoded(r.data.http?.[0]);
         if (code !== 0)
-            return `curl on the host failed (exit ${code}): ${tail(text)}`;
+            return `curl on the host failed (exit ${code})${tail(': ', text, ', no output')}`;
         const res = parseCurl(text);
         const why = judgeHttp(check, res);
-        return why && `${why}; response: ${tail(res.body)}`;
+        return why && `${why}${tail('; response: ', res.body, '; empty response')}`;
     });
     return { name: check.name, host: s.host.name, ok: !failure, attempts, detail: failure ?? `HTTP ${check.status}` };
 }
 async function onHost(op, s, check) {
     const r = await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, hostCheck(s, check));
     const { code, text } = parseCoded(r.data.run?.[0]);
-    return { name: check.name, host: s.host.name, ok: code === 0, attempts: 1, detail: code === 0 ? 'exit 0' : `exit ${code}${code === 124 ? ' (timed out)' : ''}: ${tail(text)}` };
+    return { name: check.name, host: s.host.name, ok: code === 0, attempts: 1, detail: code === 0 ? 'exit 0' : `exit ${code}${code === 124 ? ' (timed out)' : ''}${tail(': ', text, ', no output')}` };
 }
 /** The commands of a check that runs on a host. */
 function hostCheck(s, check) {
@@ -4475,14 +4476,19 @@ const plan = {
     }
 };
 
+/** Whether a release counts toward keep_releases: one that went live and passed (a rollback target). */
+const countsTowardKeep = (r) => r.state === 'healthy';
 /**
- * The releases beyond the newest `keep`, by history order, never `current` and never the
- * newest healthy release (the rollback target of last resort).
+ * The releases keep_releases removes (newest id first). Healthy releases are kept first, newest first; failed,
+ * rolled-back and unfinished ones only fill the slots that are left, so they are pruned first and never push
+ * out a healthy one. `current` and the newest healthy release other than it (the rollback target of last
+ * resort) are never removed.
  */
 function pickExpired(records, keep, current) {
-    const ordered = [...records].sort((a, b) => (a.id < b.id ? 1 : -1));
-    const lastHealthy = ordered.find((r) => r.state === 'healthy' && r.id !== current)?.id;
-    return ordered.slice(keep).map((r) => r.id).filter((id) => id !== current && id !== lastHealthy);
+    const newest = [...records].sort((a, b) => (a.id < b.id ? 1 : -1));
+    const ranked = [...newest.filter(countsTowardKeep), ...newest.filter((r) => !countsTowardKeep(r))];
+    const lastHealthy = newest.find((r) => countsTowardKeep(r) && r.id !== current)?.id;
+    return ranked.slice(keep).map((r) => r.id).filter((id) => id !== current && id !== lastHealthy).sort((a, b) => (a < b ? 1 : -1));
 }
 /** Deletes releases and their records. */
 function removeReleases(l, ids) {

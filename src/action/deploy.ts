@@ -56,6 +56,8 @@ export async function deployCommand(ctx: Context): Promise<Outcome> {
   const description = !failure ? `release ${result.release} is live` : result.rolledBack ? `release ${result.release} failed; rolled back to ${result.previous ?? '(none)'}` : `release ${result.release} failed before the switch`
   await ctx.records?.status(record, failure ? 'failure' : 'success', description, failure ? undefined : url)
   const listing = await ctx.listing()
+  // A failed deploy unlocks before it throws; when every host reads unlocked, the post step has nothing to release.
+  if (failure && listing?.hosts.every((h) => h.lock === undefined)) ctx.lockReleased()
   const outputs = {
     release: result.release,
     'previous-release': result.previous ?? '',

@@ -52,7 +52,8 @@ export function parseCurl(text: string): HttpResponse {
   return { status: Number(statusLine.split(' ')[1] ?? 0), headers, body }
 }
 
-const tail = (text: string) => text.split('\n').slice(-10).join('\n').slice(-1500)
+/** The last lines of some output after `label`, or `none` when there was no output (no dangling `: `). */
+const tail = (label: string, text: string, none: string) => (text.trim() ? `${label}${text.trimEnd().split('\n').slice(-10).join('\n').slice(-1500)}` : none)
 
 /** Retries `attempt` with a growing wait (1s, 2s, 4s…) until it passes, retries run out, or the deadline. */
 async function withRetries(check: HttpCheck, attempt: () => Promise<string | undefined>): Promise<{ failure?: string; attempts: number }> {
@@ -76,7 +77,7 @@ async function fromRunner(check: HttpCheck): Promise<SmokeResult> {
       const res = await fetch(check.http, { method: check.method, signal: AbortSignal.timeout(check.timeout * 1000), redirect: 'manual' })
       const r: HttpResponse = { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() }
       const why = judgeHttp(check, r)
-      return why && `${why}; response: ${tail(r.body)}`
+      return why && `${why}${tail('; response: ', r.body, '; empty response')}`
     } catch (error) {
       return `request failed: ${(error as Error).message}`
     }
@@ -88,10 +89,10 @@ async function fromHost(op: Operation, s: Session, check: HttpCheck): Promise<Sm
   const { failure, attempts } = await withRetries(check, async () => {
     const r = await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, hostCheck(s, check))
     const { code, text } = parseCoded(r.data.http?.[0])
-    if (code !== 0) return `curl on the host failed (exit ${code}): ${tail(text)}`
+    if (code !== 0) return `curl on the host failed (exit ${code})${tail(': ', text, ', no output')}`
     const res = parseCurl(text)
     const why = judgeHttp(check, res)
-    return why && `${why}; response: ${tail(res.body)}`
+    return why && `${why}${tail('; response: ', res.body, '; empty response')}`
   })
   return { name: check.name, host: s.host.name, ok: !failure, attempts, detail: failure ?? `HTTP ${check.status}` }
 }
@@ -99,7 +100,7 @@ async function fromHost(op: Operation, s: Session, check: HttpCheck): Promise<Sm
 async function onHost(op: Operation, s: Session, check: RunCheck): Promise<SmokeResult> {
   const r = await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, hostCheck(s, check))
   const { code, text } = parseCoded(r.data.run?.[0])
-  return { name: check.name, host: s.host.name, ok: code === 0, attempts: 1, detail: code === 0 ? 'exit 0' : `exit ${code}${code === 124 ? ' (timed out)' : ''}: ${tail(text)}` }
+  return { name: check.name, host: s.host.name, ok: code === 0, attempts: 1, detail: code === 0 ? 'exit 0' : `exit ${code}${code === 124 ? ' (timed out)' : ''}${tail(': ', text, ', no output')}` }
 }
 
 /** The commands of a check that runs on a host. */
