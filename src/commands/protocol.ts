@@ -3,6 +3,7 @@
  * per-run marker: `<marker>step:<label>` announces a step, `<marker>data:<key>:<value>` reports a value,
  * `<marker>end:<code>` closes one phase of a channel. This module is the only one that knows the format.
  */
+import { isReleaseId } from './layout.js'
 import { printLine, quote, type Command } from './shell.js'
 
 /** The per-run marker a script's protocol lines start with. */
@@ -78,6 +79,6 @@ export function parseLine(m: Markers, line: string): ProtocolLine | undefined {
 /** A release id as the host reports it; anything else is refused (it would reach paths and shells). */
 export function releaseIdFrom(text: string): string {
   const id = text.replace(/\/+$/, '').split('/').pop() ?? ''
-  if (!/^\d{14}(\.\d{2,})?$/.test(id)) throw new Error(`the host reported a release id that is not one: ${JSON.stringify(text.slice(0, 100))}`)
+  if (!isReleaseId(id)) throw new Error(`the host reported a release id that is not one: ${JSON.stringify(text.slice(0, 100))}`)
   return id
 }

@@ -10,11 +10,4 @@ export function nextReleaseId(now: Date, existing: string[]): string {
   return `${prefix}.${String(n).padStart(2, '0')}`
 }
 
-/**
- * True when `value` has the shape {@link nextReleaseId} produces: 14 digits (UTC YYYYMMDDHHMMSS) and an optional
- * `.NN` suffix. The one check for every release id a user gives (CLI `--to`, the Action's `release` input), so a
- * value like `../../tmp/x` never reaches a host.
- */
-export function isReleaseId(value: string): boolean {
-  return /^\d{14}(\.\d{2,4})?$/.test(value)
-}
+export { isReleaseId } from '../commands/layout.js'

@@ -4,6 +4,7 @@
  * TypeScript, on the history read from the host; the host only executes what it is sent.
  */
 import { advance, type HostState, type ReleaseRecord } from '../commands/history.js'
+import { isReleaseId } from '../commands/layout.js'
 import { InputError } from '../errors.js'
 
 /** What a rollback will do on one host. */
@@ -37,6 +38,7 @@ export interface AutomaticRequest {
 /** Picks the rollback target from one host's history, or explains why there is none. */
 export function pickTarget(state: Pick<HostState, 'records' | 'current'>, to: string | undefined): ReleaseRecord {
   const current = state.current
+  if (to !== undefined && !isReleaseId(to)) throw new InputError(`"${to}" is not a release id (UTC YYYYMMDDHHMMSS, optionally .NN). Fix: pick one from slipway releases`)
   if (to !== undefined) {
     const found = state.records.find((r) => r.id === to)
     if (!found) throw new InputError(`release ${to} is not in the history. Fix: pick one of: ${state.records.map((r) => r.id).join(', ') || '(none)'} (slipway releases)`)
