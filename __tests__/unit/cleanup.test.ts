@@ -3,6 +3,7 @@ import { describe, expect, test } from '@jest/globals'
 import { pickExpired, removeReleases } from '../../src/commands/cleanup.js'
 import type { ReleaseRecord } from '../../src/commands/history.js'
 import { layout } from '../../src/commands/layout.js'
+import { render } from '../../src/commands/shell.js'
 
 const rec = (id: string, state: ReleaseRecord['state'] = 'healthy'): ReleaseRecord => ({ id, state, created_at: '', updated_at: '', by: 'x' })
 const history = (spec: string): ReleaseRecord[] =>
@@ -44,7 +45,7 @@ describe('pickExpired', () => {
 describe('removeReleases', () => {
   test('removes the release dir, its record and its manifest, one command per release, quoted', () => {
     const l = layout('/srv/my app')
-    expect(removeReleases(l, ['01'])).toEqual([
+    expect(removeReleases(l, ['01']).map(render)).toEqual([
       "rm -rf '/srv/my app/releases/01' '/srv/my app/.slipway/releases/01.json' '/srv/my app/.slipway/manifests/01.tsv'"
     ])
   })

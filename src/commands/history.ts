@@ -1,6 +1,6 @@
 /** Release history on the host: one JSON record per release, plus an audit log. */
 import { type Layout, recordFile } from './layout.js'
-import { appendLine, cmd, writeFile, type Command } from './shell.js'
+import { appendLine, raw, sh, when, writeFile, type Command } from './shell.js'
 import { dataMark, releaseIdFrom, type HostData, type Markers } from './protocol.js'
 
 /** Where a release is in its life: building → ready → live → healthy | failed | rolled-back. */
@@ -68,9 +68,9 @@ export function audit(l: Layout, line: string): Command {
 /** Reports every release record, the `current` target and the lock owner as data lines. */
 export function readState(m: Markers, l: Layout): Command[] {
   return [
-    `for f in ${cmd(l.records)}/*.json; do [ -e "$f" ] || continue; ${dataMark(m, 'record', '$(cat "$f")')}; done`,
-    `if [ -L ${cmd(l.current)} ]; then ${dataMark(m, 'current', `$(readlink ${cmd(l.current)})`)}; fi`,
-    `if [ -d ${cmd(l.lock)} ]; then ${dataMark(m, 'lock', `$(cat ${cmd(l.lock)}/owner.json 2>/dev/null || true)`)}; fi`
+    sh`for f in ${l.records}/*.json; do [ -e "$f" ] || continue; ${dataMark(m, 'record', raw('$(cat "$f")'))}; done`,
+    when(sh`[ -L ${l.current} ]`, [dataMark(m, 'current', sh`$(readlink ${l.current})`)]),
+    when(sh`[ -d ${l.lock} ]`, [dataMark(m, 'lock', sh`$(cat ${l.lock}/owner.json 2>/dev/null || true)`)])
   ]
 }
 

@@ -4,7 +4,7 @@
  * `<marker>end:<code>` closes one phase of a channel. This module is the only one that knows the format.
  */
 import { isReleaseId } from './layout.js'
-import { printLine, quote, type Command } from './shell.js'
+import { printLine, sh, type Command } from './shell.js'
 
 /** The per-run marker a script's protocol lines start with. */
 export interface Markers {
@@ -51,14 +51,14 @@ export function stepMark(m: Markers, label: string): Command {
   return printLine(`${m.marker}step:${label}`)
 }
 
-/** A command that reports a value computed on the host (shell text that is evaluated there, inside double quotes). */
-export function dataMark(m: Markers, key: DataKey, valueExpr: string): Command {
-  return `printf '%s%s\\n' ${quote(dataPrefix(m, key))} "${valueExpr}"`
+/** A command that reports a value computed on the host (evaluated there, inside double quotes). */
+export function dataMark(m: Markers, key: DataKey, value: Command): Command {
+  return sh`printf '%s%s\\n' ${dataPrefix(m, key)} "${value}"`
 }
 
 /** The command that closes a phase, reporting its exit status `$?`. */
 export function endMark(m: Markers): Command {
-  return `printf '%s%s\\n' ${quote(`${m.marker}end:`)} "$?"`
+  return sh`printf '%s%s\\n' ${`${m.marker}end:`} "$?"`
 }
 
 /** One protocol line, parsed. */

@@ -38,7 +38,6 @@ export interface AutomaticRequest {
 /** Picks the rollback target from one host's history, or explains why there is none. */
 export function pickTarget(state: Pick<HostState, 'records' | 'current'>, to: string | undefined): ReleaseRecord {
   const current = state.current
-  if (to !== undefined && !isReleaseId(to)) throw new InputError(`"${to}" is not a release id (UTC YYYYMMDDHHMMSS, optionally .NN). Fix: pick one from slipway releases`)
   if (to !== undefined) {
     const found = state.records.find((r) => r.id === to)
     if (!found) throw new InputError(`release ${to} is not in the history. Fix: pick one of: ${state.records.map((r) => r.id).join(', ') || '(none)'} (slipway releases)`)
@@ -59,6 +58,7 @@ export function planRollback(state: HostState, request: ManualRequest | Automati
     const updates = left ? [advance(left, 'failed', { note: request.note, updated_at: request.stamp })] : []
     return { target: request.previous, from: state.current, updates, over: [] }
   }
+  if (request.to !== undefined && !isReleaseId(request.to)) throw new InputError(`"${request.to}" is not a release id (UTC YYYYMMDDHHMMSS, optionally .NN). Fix: pick one from slipway releases`)
   const target = pickTarget(state, request.to).id
   const note = `rolled back to ${target} by ${request.by}`
   const updates = left ? [advance(left, left.state === 'failed' ? 'failed' : 'rolled-back', { note, updated_at: request.stamp })] : []

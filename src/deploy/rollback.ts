@@ -4,9 +4,8 @@
  * in TypeScript between phases, by the same brain the automatic rollback uses.
  */
 import type { ReleaseRecord } from '../commands/history.js'
-import { releaseDir } from '../commands/layout.js'
-import { dataMark } from '../commands/protocol.js'
-import { inDir, type Command } from '../commands/shell.js'
+import type { Command } from '../commands/shell.js'
+import { readMigrationState } from '../migrations/commands.js'
 import { InputError, SlipwayError } from '../errors.js'
 import { driverFor, migrateHostIndex } from '../migrations/driver.js'
 import { auditLine } from './audit.js'
@@ -82,7 +81,7 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
 async function planMigrationSteps(op: Operation, s: Session, plan: RollbackPlan, stamp: string): Promise<{ commands: Command[]; names: string[] }> {
   const driver = driverFor(op.spec)
   if (!driver) throw new InputError('--migrations needs a migrate section in the spec')
-  const read = await runPhase(s, op.spec, op.reporter, 'read migration state', [`state=$( ${inDir(releaseDir(s.layout, plan.over[0].id), driver.state())} )`, dataMark(s, 'state', '$state')])
+  const read = await runPhase(s, op.spec, op.reporter, 'read migration state', readMigrationState(s, s.layout, plan.over[0].id, driver))
   let db = driver.parse(read.data.state?.[0])
   const commands: Command[] = []
   const names: string[] = []

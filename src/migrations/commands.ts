@@ -3,7 +3,7 @@ import type { MigrationDriver } from './types.js'
 import { dataMark, stepMark, type Markers } from '../commands/protocol.js'
 import { type ReleaseRecord, writeRecord } from '../commands/history.js'
 import { type Layout, releaseDir } from '../commands/layout.js'
-import { inDir, raw, type Command } from '../commands/shell.js'
+import { inDir, raw, sh, when, type Command } from '../commands/shell.js'
 
 /**
  * Optional backup, then: state → data `before`; when something is pending, migrate (exit code kept) and
@@ -11,18 +11,24 @@ import { inDir, raw, type Command } from '../commands/shell.js'
  */
 export function runMigrations(m: Markers, l: Layout, id: string, driver: MigrationDriver, backup?: string): Command[] {
   const dir = releaseDir(l, id)
-  const first = backup ? [stepMark(m, 'backup'), inDir(l.root, raw(backup.replaceAll('{release}', id)).raw)] : []
+  const first = backup ? [stepMark(m, 'backup'), inDir(l.root, raw(backup.replaceAll('{release}', id)))] : []
   if (driver.runTracked) return [...first, stepMark(m, 'migrate'), inDir(dir, driver.runTracked(m.marker))]
   return [
     ...first,
     stepMark(m, 'read migration state'),
-    `before=$( ${inDir(dir, driver.state())} )`,
-    dataMark(m, 'before', '$before'),
+    sh`before=$( ${inDir(dir, driver.state())} )`,
+    dataMark(m, 'before', raw('$before')),
     stepMark(m, 'migrate'),
-    `rc=0; after=$before; if ${driver.hasPending('before')}; then ${inDir(dir, driver.run())} || rc=$?; after=$( ${inDir(dir, driver.state())} ) || after=''; fi`,
-    dataMark(m, 'after', '$after'),
-    '[ "$rc" -eq 0 ] || exit "$rc"'
+    raw('rc=0; after=$before'),
+    when(driver.hasPending('before'), [sh`${inDir(dir, driver.run())} || rc=$?`, sh`after=$( ${inDir(dir, driver.state())} ) || after=''`]),
+    dataMark(m, 'after', raw('$after')),
+    raw('[ "$rc" -eq 0 ] || exit "$rc"')
   ]
+}
+
+/** Reads the migration state in a release's directory, as data `state`. */
+export function readMigrationState(m: Markers, l: Layout, id: string, driver: MigrationDriver): Command[] {
+  return [sh`state=$( ${inDir(releaseDir(l, id), driver.state())} )`, dataMark(m, 'state', raw('$state'))]
 }
 
 /**
@@ -34,8 +40,8 @@ export function stepBack(m: Markers, l: Layout, releaseId: string, command: Comm
   const dir = releaseDir(l, releaseId)
   return [
     stepMark(m, `step back migrations of ${releaseId}`),
-    `if ${inDir(dir, command)}; then ${writeRecord(l, ok)}; ${dataMark(m, 'stepback', `${releaseId} ok`)}; else ${writeRecord(l, failed)}; ${dataMark(m, 'stepback', `${releaseId} failed`)}; fi`,
-    `state=$( ${inDir(dir, driver.state())} ) || state=''`,
-    dataMark(m, 'verify', '$state')
+    when(inDir(dir, command), [writeRecord(l, ok), dataMark(m, 'stepback', raw(`${releaseId} ok`))], [writeRecord(l, failed), dataMark(m, 'stepback', raw(`${releaseId} failed`))]),
+    sh`state=$( ${inDir(dir, driver.state())} ) || state=''`,
+    dataMark(m, 'verify', raw('$state'))
   ]
 }

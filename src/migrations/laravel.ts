@@ -22,10 +22,10 @@ export function laravelDriver(options: LaravelOptions = {}): MigrationDriver {
   return {
     name: 'laravel',
     parse: parseJsonState,
-    hasPending: (variable) => `[[ "$${variable}" != *'"pending":[]'* ]]`,
+    hasPending: (variable) => raw(`[[ "$${variable}" != *'"pending":[]'* ]]`),
     state: () => cmd(php, '-r', LARAVEL_PHP, 'state'),
     ...(options.run ? {} : { runTracked: (marker: string) => cmd(php, '-r', LARAVEL_PHP, 'migrate', marker) }),
-    run: () => (options.run ? raw(options.run).raw : cmd(php, 'artisan', 'migrate', '--force', '--no-interaction')),
+    run: () => (options.run ? raw(options.run) : cmd(php, 'artisan', 'migrate', '--force', '--no-interaction')),
     stepBack(names: string[], batch: number, state: MigrationState): Command {
       return supportsBatchRollback(state.version)
         ? cmd(php, 'artisan', 'migrate:rollback', `--batch=${batch}`, '--force', '--no-interaction')

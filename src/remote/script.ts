@@ -6,7 +6,7 @@
  */
 import { PassThrough, type Readable } from 'node:stream'
 import { endMark, parseLine, type HostData, type Markers } from '../commands/protocol.js'
-import type { Command } from '../commands/shell.js'
+import { render, type Command } from '../commands/shell.js'
 import type { Remote } from './types.js'
 
 /** The outcome of one phase. */
@@ -39,7 +39,7 @@ const TAIL = 20
  * bytes that follow are read by the phase, never as script.
  */
 export function phaseText(m: Markers, commands: Command[], readsStdin = false): string {
-  return ['{ (', 'set -euo pipefail', ...commands, `)${readsStdin ? '' : ' </dev/null'}`, endMark(m), '}', ''].join('\n')
+  return ['{ (', 'set -euo pipefail', ...commands.map(render), `)${readsStdin ? '' : ' </dev/null'}`, render(endMark(m)), '}', ''].join('\n')
 }
 
 /** A channel that runs phases one after the other. */
