@@ -4,7 +4,7 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { j as releaseIdFrom, k as cmd, e as dataMark, w as writeFile, m as recordFile, n as appendLine, o as operation, a as openSessions, s as sshConnector, b as onEach, r as runPhase, f as describeHolder, d as closeSessions, t as breakLock, u as SpecError, v as raw, q as quote, S as SlipwayError, x as releaseDir, y as stepMark, z as inDir, I as InputError, A as and, B as printLine, c as release, C as StepError, D as releaseLocks, E as dataPrefix, L as LOCKED, F as LockedError, G as acquire, H as lockOwner, J as holdChannels } from './run.js';
+import { k as releaseIdFrom, m as dataMark, n as sh, w as when, q as writeFile, t as recordFile, u as appendLine, v as raw, o as operation, a as openSessions, s as sshConnector, b as onEach, r as runPhase, f as describeHolder, e as closeSessions, x as breakLock, y as SpecError, z as render, A as cmd, S as SlipwayError, B as inDir, C as releaseDir, D as stepMark, I as InputError, i as isReleaseId, E as and, F as printLine, d as release, G as StepError, H as releaseLocks, J as dataPrefix, L as LOCKED, K as LockedError, M as acquire, N as lockOwner, O as holdChannels } from './run.js';
 import { createReadStream, promises, statSync, readFileSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import { execFile } from 'node:child_process';
@@ -40,9 +40,9 @@ function audit(l, line) {
 /** Reports every release record, the `current` target and the lock owner as data lines. */
 function readState(m, l) {
     return [
-        `for f in ${cmd(l.records)}/*.json; do [ -e "$f" ] || continue; ${dataMark(m, 'record', '$(cat "$f")')}; done`,
-        `if [ -L ${cmd(l.current)} ]; then ${dataMark(m, 'current', `$(readlink ${cmd(l.current)})`)}; fi`,
-        `if [ -d ${cmd(l.lock)} ]; then ${dataMark(m, 'lock', `$(cat ${cmd(l.lock)}/owner.json 2>/dev/null || true)`)}; fi`
+        sh `for f in ${l.records}/*.json; do [ -e "$f" ] || continue; ${dataMark(m, 'record', raw('$(cat "$f")'))}; done`,
+        when(sh `[ -L ${l.current} ]`, [dataMark(m, 'current', sh `$(readlink ${l.current})`)]),
+        when(sh `[ -d ${l.lock} ]`, [dataMark(m, 'lock', sh `$(cat ${l.lock}/owner.json 2>/dev/null || true)`)])
     ];
 }
 /** Parses the data lines of {@link readState}. */
@@ -3492,11 +3492,11 @@ function customDriver(c) {
     return {
         name: 'custom',
         // The status lines travel base64-encoded on one line; without batches, every name is batch 0.
-        state: () => (c.status ? `(${raw(c.status).raw}) | base64 -w0` : 'true'),
+        state: () => (c.status ? sh `(${raw(c.status)}) | base64 -w0` : raw('true')),
         parse: (line) => ({ ran: Buffer.from(line ?? '', 'base64').toString('utf8').split('\n').map((n) => n.trim()).filter(Boolean).map((n) => [n, 0]), pending: [], undo: {} }),
-        run: () => raw(c.run).raw,
-        hasPending: () => 'true',
-        stepBack: (names) => raw((c.step_back ?? 'false').replaceAll('{count}', String(names.length)).replaceAll('{migrations}', names.map(quote).join(' '))).raw
+        run: () => raw(c.run),
+        hasPending: () => raw('true'),
+        stepBack: (names) => raw((c.step_back ?? 'false').replaceAll('{count}', String(names.length)).replaceAll('{migrations}', render(cmd(...names))))
     };
 }
 
@@ -3594,10 +3594,10 @@ function laravelDriver(options = {}) {
     return {
         name: 'laravel',
         parse: parseJsonState,
-        hasPending: (variable) => `[[ "$${variable}" != *'"pending":[]'* ]]`,
+        hasPending: (variable) => raw(`[[ "$${variable}" != *'"pending":[]'* ]]`),
         state: () => cmd(php, '-r', LARAVEL_PHP, 'state'),
         ...(options.run ? {} : { runTracked: (marker) => cmd(php, '-r', LARAVEL_PHP, 'migrate', marker) }),
-        run: () => (options.run ? raw(options.run).raw : cmd(php, 'artisan', 'migrate', '--force', '--no-interaction')),
+        run: () => (options.run ? raw(options.run) : cmd(php, 'artisan', 'migrate', '--force', '--no-interaction')),
         stepBack(names, batch, state) {
             return supportsBatchRollback(state.version)
                 ? cmd(php, 'artisan', 'migrate:rollback', `--batch=${batch}`, '--force', '--no-interaction')
@@ -3653,19 +3653,24 @@ function auditLine(op, operation, release, commit, outcome) {
  */
 function runMigrations(m, l, id, driver, backup) {
     const dir = releaseDir(l, id);
-    const first = backup ? [stepMark(m, 'backup'), inDir(l.root, raw(backup.replaceAll('{release}', id)).raw)] : [];
+    const first = backup ? [stepMark(m, 'backup'), inDir(l.root, raw(backup.replaceAll('{release}', id)))] : [];
     if (driver.runTracked)
         return [...first, stepMark(m, 'migrate'), inDir(dir, driver.runTracked(m.marker))];
     return [
         ...first,
         stepMark(m, 'read migration state'),
-        `before=$( ${inDir(dir, driver.state())} )`,
-        dataMark(m, 'before', '$before'),
+        sh `before=$( ${inDir(dir, driver.state())} )`,
+        dataMark(m, 'before', raw('$before')),
         stepMark(m, 'migrate'),
-        `rc=0; after=$before; if ${driver.hasPending('before')}; then ${inDir(dir, driver.run())} || rc=$?; after=$( ${inDir(dir, driver.state())} ) || after=''; fi`,
-        dataMark(m, 'after', '$after'),
-        '[ "$rc" -eq 0 ] || exit "$rc"'
+        raw('rc=0; after=$before'),
+        when(driver.hasPending('before'), [sh `${inDir(dir, driver.run())} || rc=$?`, sh `after=$( ${inDir(dir, driver.state())} ) || after=''`]),
+        dataMark(m, 'after', raw('$after')),
+        raw('[ "$rc" -eq 0 ] || exit "$rc"')
     ];
+}
+/** Reads the migration state in a release's directory, as data `state`. */
+function readMigrationState(m, l, id, driver) {
+    return [sh `state=$( ${inDir(releaseDir(l, id), driver.state())} )`, dataMark(m, 'state', raw('$state'))];
 }
 /**
  * Steps back one release's migrations from that release's own directory (only it has those
@@ -3676,9 +3681,9 @@ function stepBack(m, l, releaseId, command, driver, ok, failed) {
     const dir = releaseDir(l, releaseId);
     return [
         stepMark(m, `step back migrations of ${releaseId}`),
-        `if ${inDir(dir, command)}; then ${writeRecord(l, ok)}; ${dataMark(m, 'stepback', `${releaseId} ok`)}; else ${writeRecord(l, failed)}; ${dataMark(m, 'stepback', `${releaseId} failed`)}; fi`,
-        `state=$( ${inDir(dir, driver.state())} ) || state=''`,
-        dataMark(m, 'verify', '$state')
+        when(inDir(dir, command), [writeRecord(l, ok), dataMark(m, 'stepback', raw(`${releaseId} ok`))], [writeRecord(l, failed), dataMark(m, 'stepback', raw(`${releaseId} failed`))]),
+        sh `state=$( ${inDir(dir, driver.state())} ) || state=''`,
+        dataMark(m, 'verify', raw('$state'))
     ];
 }
 
@@ -3811,6 +3816,8 @@ function planRollback(state, request) {
         const updates = left ? [advance(left, 'failed', { note: request.note, updated_at: request.stamp })] : [];
         return { target: request.previous, from: state.current, updates, over: [] };
     }
+    if (request.to !== undefined && !isReleaseId(request.to))
+        throw new InputError(`"${request.to}" is not a release id (UTC YYYYMMDDHHMMSS, optionally .NN). Fix: pick one from slipway releases`);
     const target = pickTarget(state, request.to).id;
     const note = `rolled back to ${target} by ${request.by}`;
     const updates = left ? [advance(left, left.state === 'failed' ? 'failed' : 'rolled-back', { note, updated_at: request.stamp })] : [];
@@ -3851,8 +3858,9 @@ function relativeTarget(linkPath, target) {
 function checkSharedFiles(l, files, ssh) {
     return files.map((f) => {
         const path = posix.join(l.shared, f);
-        const help = `shared file ${path} is missing on the host. Create it once before deploying, e.g.: ${ssh} ${quote(and(cmd('mkdir', '-p', posix.dirname(path)), cmd('cat') + ' > ' + quote(path)))} < ${quote(posix.basename(f))}`;
-        return `if [ ! -f ${quote(path)} ]; then ${printLine(help)} >&2; exit ${MISSING_SHARED}; fi`;
+        const create = render(sh `${raw(ssh)} ${render(and(cmd('mkdir', '-p', posix.dirname(path)), sh `cat > ${path}`))} < ${posix.basename(f)}`);
+        const help = `shared file ${path} is missing on the host. Create it once before deploying, e.g.: ${create}`;
+        return when(sh `[ ! -f ${path} ]`, [sh `${printLine(help)} >&2`, raw(`exit ${MISSING_SHARED}`)]);
     });
 }
 /** Links shared files and directories into the release (dirs are created, seeded from the release the first time). */
@@ -3862,7 +3870,8 @@ function linkShared(l, id, shared) {
     for (const d of shared.dirs) {
         const inShared = posix.join(l.shared, d);
         const inRelease = posix.join(dir, d);
-        out.push(`if [ ! -d ${quote(inShared)} ]; then ${cmd('mkdir', '-p', posix.dirname(inShared))}; if [ -d ${quote(inRelease)} ] && [ ! -L ${quote(inRelease)} ]; then ${cmd('cp', '-a', inRelease, inShared)}; else ${cmd('mkdir', '-p', inShared)}; fi; fi`);
+        const seed = when(sh `[ -d ${inRelease} ] && [ ! -L ${inRelease} ]`, [cmd('cp', '-a', inRelease, inShared)], [cmd('mkdir', '-p', inShared)]);
+        out.push(when(sh `[ ! -d ${inShared} ]`, [cmd('mkdir', '-p', posix.dirname(inShared)), seed]));
         out.push(link(inRelease, inShared));
     }
     for (const f of shared.files)
@@ -3886,12 +3895,12 @@ function copyFromPrevious(l, id, previous, dirs) {
     return dirs.map((d) => {
         const from = posix.join(releaseDir(l, previous), d);
         const to = posix.join(releaseDir(l, id), d);
-        return `if [ -d ${quote(from)} ] && [ ! -e ${quote(to)} ]; then ${and(cmd('mkdir', '-p', posix.dirname(to)), cmd('cp', '-a', from, to))}; fi`;
+        return when(sh `[ -d ${from} ] && [ ! -e ${to} ]`, [and(cmd('mkdir', '-p', posix.dirname(to)), cmd('cp', '-a', from, to))]);
     });
 }
 /** User commands run in a directory, each announced as a step `<phase> N: <command>`. */
 function hooks(m, phase, dir, commands) {
-    return commands.flatMap((c, i) => [stepMark(m, `${phase} ${i + 1}: ${c}`), inDir(dir, raw(c).raw)]);
+    return commands.flatMap((c, i) => [stepMark(m, `${phase} ${i + 1}: ${c}`), inDir(dir, raw(c))]);
 }
 
 /** Atomically points `current` at releases/<id> (relative link, `mv -T` rename); `id` may be shell text such as `"$target"`. */
@@ -3965,15 +3974,15 @@ async function restore(run, note, switched) {
 /** Requests a URL from the host; reports `<curl exit> <base64 of headers+body>` as data `http`. */
 function httpFromHost(m, url, method, timeout) {
     return [
-        `out=$(${cmd('curl', '-sS', '-i', '--max-time', String(timeout), '-X', method, url)} 2>&1) && rc=0 || rc=$?`,
-        dataMark(m, 'http', '$rc $(printf %s "$out" | tail -c 65536 | base64 -w0)')
+        sh `out=$(${cmd('curl', '-sS', '-i', '--max-time', String(timeout), '-X', method, url)} 2>&1) && rc=0 || rc=$?`,
+        dataMark(m, 'http', raw('$rc $(printf %s "$out" | tail -c 65536 | base64 -w0)'))
     ];
 }
 /** Runs a command in a directory with a time limit; reports `<exit> <base64 of output tail>` as data `run`. */
 function runInRelease(m, dir, command, timeout) {
     return [
-        `out=$(${and(cmd('cd', dir), cmd('timeout', String(timeout), 'bash', '-c', command))} 2>&1) && rc=0 || rc=$?`,
-        dataMark(m, 'run', '$rc $(printf %s "$out" | tail -n 20 | base64 -w0)')
+        sh `out=$(${and(cmd('cd', dir), cmd('timeout', String(timeout), 'bash', '-c', command))} 2>&1) && rc=0 || rc=$?`,
+        dataMark(m, 'run', raw('$rc $(printf %s "$out" | tail -n 20 | base64 -w0)'))
     ];
 }
 /** Splits a data value `<code> <base64>` from the commands above. */
@@ -4270,23 +4279,24 @@ function completeUpload(l, id, previous) {
     const list = posix.join(dir, UPLOAD_LIST);
     const keep = posix.join(dir, '.slipway-keep.tsv');
     const out = manifestFile(l, id);
-    const tab = `$'\\t'`;
+    const tab = raw(`$'\\t'`);
     if (!previous) {
-        return [cmd('mkdir', '-p', posix.dirname(out)), `awk -F'\\t' '$1 != "X"' ${quote(list)} > ${quote(out)}`, cmd('rm', '-f', list)];
+        return [cmd('mkdir', '-p', posix.dirname(out)), sh `awk -F'\\t' '$1 != "X"' ${list} > ${out}`, cmd('rm', '-f', list)];
     }
     const prevDir = releaseDir(l, previous);
     return [
         cmd('mkdir', '-p', posix.dirname(out)),
-        `awk -F'\\t' 'NR==FNR { seen[$4] = 1; next } !($4 in seen)' ${quote(list)} ${quote(manifestFile(l, previous))} > ${quote(keep)}`,
-        `cut -f4 ${quote(keep)} | (cd ${quote(prevDir)} && tar -c -f - --no-recursion --verbatim-files-from -T -) | tar -x -f - -C ${quote(dir)} --no-same-owner`,
-        `{ cat ${quote(keep)}; awk -F'\\t' '$1 != "X"' ${quote(list)}; } | sort -t ${tab} -k4,4 > ${quote(out)}`,
+        sh `awk -F'\\t' 'NR==FNR { seen[$4] = 1; next } !($4 in seen)' ${list} ${manifestFile(l, previous)} > ${keep}`,
+        sh `cut -f4 ${keep} | (cd ${prevDir} && tar -c -f - --no-recursion --verbatim-files-from -T -) | tar -x -f - -C ${dir} --no-same-owner`,
+        sh `{ cat ${keep}; awk -F'\\t' '$1 != "X"' ${list}; } | sort -t ${tab} -k4,4 > ${out}`,
         cmd('rm', '-f', list, keep)
     ];
 }
 /** Reports the manifest of the live release (if it has one) as data lines `manifest`. */
 function readLiveManifest(m, l) {
     const prefix = dataPrefix(m, 'manifest');
-    return `if [ -L ${quote(l.current)} ]; then m=${quote(posix.join(l.meta, 'manifests'))}/$(basename "$(readlink ${quote(l.current)})").tsv; if [ -f "$m" ]; then sed -e ${quote(`s/^/${prefix.replace(/[/&\\]/g, '\\$&')}/`)} "$m"; fi; fi`;
+    const print = when(raw('[ -f "$m" ]'), [sh `sed -e ${`s/^/${prefix.replace(/[/&\\]/g, '\\$&')}/`} "$m"`]);
+    return when(sh `[ -L ${l.current} ]`, [sh `m=${posix.join(l.meta, 'manifests')}/$(basename "$(readlink ${l.current})").tsv`, print]);
 }
 
 /** Step `lock`: take the deploy lock (an atomic mkdir) and read the history and the live manifest, in one round trip. */
@@ -4346,14 +4356,6 @@ function nextReleaseId(now, existing) {
     const [prefix, suffix] = newest.split('.');
     const n = Number(suffix ?? 0) + 1;
     return `${prefix}.${String(n).padStart(2, '0')}`;
-}
-/**
- * True when `value` has the shape {@link nextReleaseId} produces: 14 digits (UTC YYYYMMDDHHMMSS) and an optional
- * `.NN` suffix. The one check for every release id a user gives (CLI `--to`, the Action's `release` input), so a
- * value like `../../tmp/x` never reaches a host.
- */
-function isReleaseId(value) {
-    return /^\d{14}(\.\d{2,4})?$/.test(value);
 }
 
 /**
@@ -4545,7 +4547,7 @@ const upload = {
     stdin: (run, i) => tarStream(run.spec.source.dir, run.uploads[i].send, { [UPLOAD_LIST]: run.uploads[i].list.join('\n') + '\n' }),
     commands: (run, i) => {
         const p = run.plans[i];
-        return [writeRecord(p.layout, p.record), unpack(p.layout, p.id), 'exec </dev/null', ...completeUpload(p.layout, p.id, p.delta ? p.previous : undefined)];
+        return [writeRecord(p.layout, p.record), unpack(p.layout, p.id), raw('exec </dev/null'), ...completeUpload(p.layout, p.id, p.delta ? p.previous : undefined)];
     }
 };
 
@@ -4666,7 +4668,7 @@ async function planMigrationSteps(op, s, plan, stamp) {
     const driver = driverFor(op.spec);
     if (!driver)
         throw new InputError('--migrations needs a migrate section in the spec');
-    const read = await runPhase(s, op.spec, op.reporter, 'read migration state', [`state=$( ${inDir(releaseDir(s.layout, plan.over[0].id), driver.state())} )`, dataMark(s, 'state', '$state')]);
+    const read = await runPhase(s, op.spec, op.reporter, 'read migration state', readMigrationState(s, s.layout, plan.over[0].id, driver));
     let db = driver.parse(read.data.state?.[0]);
     const commands = [];
     const names = [];
@@ -4694,4 +4696,4 @@ function report(op, sessions, target, from, over, steppedBack) {
     return { release: target, from, hosts: sessions.map((s) => s.host.name), notReverted: caveats, migrations: { steppedBack, kept } };
 }
 
-export { DeployError as D, pickTarget as a, preflight as b, deploy as d, formatReleases as f, isReleaseId as i, listReleases as l, notReverted as n, planDeploy as p, rollback as r, unlock as u };
+export { DeployError as D, pickTarget as a, preflight as b, deploy as d, formatReleases as f, listReleases as l, notReverted as n, planDeploy as p, rollback as r, unlock as u };

@@ -9397,11 +9397,15 @@ function releaseDir(l, id) {
 function recordFile(l, id) {
     return posix.join(l.records, `${id}.json`);
 }
+/** A release id: UTC YYYYMMDDHHMMSS, with a .NN suffix when that second was taken. Anything else never names a release directory. */
+function isReleaseId(value) {
+    return /^\d{14}(\.\d{2,4})?$/.test(value);
+}
 
 /**
- * Shell commands as data. Every value that reaches a remote shell goes through {@link quote};
- * combinators join commands without re-parsing them. User-written hook commands are the only
- * raw shell text, and they are marked as such with {@link raw}.
+ * Shell commands as data. A command is a small tree — argv, `&&`/`||`/`|` chains, `if`, shell text with
+ * quoted holes (`sh`), and raw text — that {@link render} alone turns into shell text; render is the only
+ * caller of {@link quote}. User-written hook commands are the only raw shell text, marked with {@link raw}.
  */
 /** Marks shell text that must not be quoted. */
 function raw(text) {
@@ -9416,17 +9420,40 @@ function quote(value) {
         return value;
     return `'${value.replace(/'/g, `'\\''`)}'`;
 }
-/** Builds one command from argv, quoting every string and passing {@link Raw} parts through. */
+/** Shell text with holes: a string hole is a value (quoted when rendered), a command hole is rendered in place. */
+function sh(strings, ...holes) {
+    return { strings: [...strings], holes };
+}
+/** One command from argv: every string is a value, {@link Raw} parts pass through. */
 function cmd(...argv) {
-    return argv.map((part) => (typeof part === 'string' ? quote(part) : part.raw)).join(' ');
+    return { argv };
 }
 /** `a && b && c` */
-function and(...commands) {
-    return commands.join(' && ');
+function and(...parts) {
+    return { join: '&&', parts };
+}
+/** `if test; then a; b; [else c;] fi` */
+function when(test, then, otherwise) {
+    return { test, then, else: otherwise };
+}
+/** The shell text of a command: the one place values are quoted. */
+function render(c) {
+    if ('raw' in c)
+        return c.raw;
+    if ('argv' in c)
+        return c.argv.map((part) => (typeof part === 'string' ? quote(part) : part.raw)).join(' ');
+    if ('join' in c)
+        return c.parts.map(render).join(` ${c.join} `);
+    if ('test' in c)
+        return `if ${render(c.test)}; then ${c.then.map(render).join('; ')};${c.else ? ` else ${c.else.map(render).join('; ')};` : ''} fi`;
+    return c.strings.map((s, i) => s + (i < c.holes.length ? hole(c.holes[i]) : '')).join('');
+}
+function hole(h) {
+    return typeof h === 'string' ? quote(h) : render(h);
 }
 /** Runs a command in a directory (a value, or shell text such as `"$dir"`), in a subshell so the caller's directory is unchanged. */
 function inDir(dir, command) {
-    return `(cd ${typeof dir === 'string' ? quote(dir) : dir.raw} && ${command})`;
+    return sh `(cd ${dir} && ${command})`;
 }
 /** `printf '%s\n' <text>`: prints one value and a newline, the format kept on one line. */
 function printLine(text) {
@@ -9435,11 +9462,11 @@ function printLine(text) {
 /** Writes text to a file atomically: a temporary file in the same directory renamed over it. */
 function writeFile(path, text) {
     const tmp = `${path}.tmp`;
-    return and(printLine(text) + ` > ${quote(tmp)}`, cmd('mv', '-f', tmp, path));
+    return and(sh `${printLine(text)} > ${tmp}`, cmd('mv', '-f', tmp, path));
 }
 /** Appends one line to a file. */
 function appendLine(path, line) {
-    return printLine(line) + ` >> ${quote(path)}`;
+    return sh `${printLine(line)} >> ${path}`;
 }
 
 /**
@@ -9455,13 +9482,13 @@ function dataPrefix(m, key) {
 function stepMark(m, label) {
     return printLine(`${m.marker}step:${label}`);
 }
-/** A command that reports a value computed on the host (shell text that is evaluated there, inside double quotes). */
-function dataMark(m, key, valueExpr) {
-    return `printf '%s%s\\n' ${quote(dataPrefix(m, key))} "${valueExpr}"`;
+/** A command that reports a value computed on the host (evaluated there, inside double quotes). */
+function dataMark(m, key, value) {
+    return sh `printf '%s%s\\n' ${dataPrefix(m, key)} "${value}"`;
 }
 /** The command that closes a phase, reporting its exit status `$?`. */
 function endMark(m) {
-    return `printf '%s%s\\n' ${quote(`${m.marker}end:`)} "$?"`;
+    return sh `printf '%s%s\\n' ${`${m.marker}end:`} "$?"`;
 }
 /** Parses a line of output: a protocol line, or undefined for user output. */
 function parseLine(m, line) {
@@ -9481,7 +9508,7 @@ function parseLine(m, line) {
 /** A release id as the host reports it; anything else is refused (it would reach paths and shells). */
 function releaseIdFrom(text) {
     const id = text.replace(/\/+$/, '').split('/').pop() ?? '';
-    if (!/^\d{14}(\.\d{2,})?$/.test(id))
+    if (!isReleaseId(id))
         throw new Error(`the host reported a release id that is not one: ${JSON.stringify(text.slice(0, 100))}`);
     return id;
 }
@@ -9493,19 +9520,23 @@ function acquire(m, l, owner) {
     const file = `${l.lock}/owner.json`;
     return [
         cmd('mkdir', '-p', l.meta, l.records),
-        `if ! mkdir ${quote(l.lock)} 2>/dev/null; then ${dataMark(m, 'holder', `$(cat ${quote(file)} 2>/dev/null || echo unknown)`)}; exit ${LOCKED}; fi`,
-        cmd('printf', '%s', JSON.stringify(owner)) + ` > ${quote(file)}`
+        when(sh `! mkdir ${l.lock} 2>/dev/null`, [dataMark(m, 'holder', sh `$(cat ${file} 2>/dev/null || echo unknown)`), raw(`exit ${LOCKED}`)]),
+        sh `${cmd('printf', '%s', JSON.stringify(owner))} > ${file}`
     ];
 }
 /** Removes the lock only if this owner still holds it. */
 function release(l, owner) {
     const file = `${l.lock}/owner.json`;
-    return `if [ "$(cat ${quote(file)} 2>/dev/null)" = ${quote(JSON.stringify(owner))} ]; then rm -rf ${quote(l.lock)}; fi`;
+    return when(sh `[ "$(cat ${file} 2>/dev/null)" = ${JSON.stringify(owner)} ]`, [cmd('rm', '-rf', l.lock)]);
+}
+/** Reports the lock's owner record (as data `key`) when the lock is held. */
+function readOwner(m, l, key) {
+    return when(sh `[ -d ${l.lock} ]`, [dataMark(m, key, sh `$(cat ${l.lock}/owner.json 2>/dev/null || echo unknown)`)]);
 }
 /** Breaks the lock whoever holds it, reporting the holder first. */
 function breakLock(m, l) {
     return [
-        `if [ -d ${quote(l.lock)} ]; then ${dataMark(m, 'holder', `$(cat ${quote(l.lock)}/owner.json 2>/dev/null || echo unknown)`)}; fi`,
+        readOwner(m, l, 'holder'),
         cmd('rm', '-rf', l.lock)
     ];
 }
@@ -9550,7 +9581,7 @@ const TAIL = 20;
  * bytes that follow are read by the phase, never as script.
  */
 function phaseText(m, commands, readsStdin = false) {
-    return ['{ (', 'set -euo pipefail', ...commands, `)${readsStdin ? '' : ' </dev/null'}`, endMark(m), '}', ''].join('\n');
+    return ['{ (', 'set -euo pipefail', ...commands.map(render), `)${readsStdin ? '' : ' </dev/null'}`, render(endMark(m)), '}', ''].join('\n');
 }
 /** Opens a channel on a connected host. */
 function openChannel(remote, options) {
@@ -36531,4 +36562,4 @@ async function releaseLocks(op, sessions, owner) {
     await Promise.allSettled(sessions.map((s) => runPhase(s, op.spec, op.reporter, 'unlock', [release(s.layout, owner)])));
 }
 
-export { and as A, printLine as B, StepError as C, releaseLocks as D, dataPrefix as E, LockedError as F, acquire as G, lockOwner as H, InputError as I, holdChannels as J, LOCKED as L, SlipwayError as S, openSessions as a, onEach as b, release as c, closeSessions as d, dataMark as e, describeHolder as f, distExports as g, specSchema as h, consoleReporter as i, releaseIdFrom as j, cmd as k, loadSpec as l, recordFile as m, appendLine as n, operation as o, parseSpec as p, quote as q, runPhase as r, sshConnector as s, breakLock as t, SpecError as u, raw as v, writeFile as w, releaseDir as x, stepMark as y, inDir as z };
+export { cmd as A, inDir as B, releaseDir as C, stepMark as D, and as E, printLine as F, StepError as G, releaseLocks as H, InputError as I, dataPrefix as J, LockedError as K, LOCKED as L, acquire as M, lockOwner as N, holdChannels as O, SlipwayError as S, openSessions as a, onEach as b, readOwner as c, release as d, closeSessions as e, describeHolder as f, distExports as g, specSchema as h, isReleaseId as i, consoleReporter as j, releaseIdFrom as k, loadSpec as l, dataMark as m, sh as n, operation as o, parseSpec as p, writeFile as q, runPhase as r, sshConnector as s, recordFile as t, appendLine as u, raw as v, when as w, breakLock as x, SpecError as y, render as z };
