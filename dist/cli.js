@@ -13,6 +13,7 @@ import { h as specSchema, S as SlipwayError, I as InputError, j as consoleReport
 import 'node:child_process';
 import './_commonjsHelpers.js';
 import 'events';
+import 'node:timers/promises';
 import 'node:crypto';
 import 'process';
 import 'buffer';
@@ -96,7 +97,7 @@ async function run(argv, io) {
     catch (error) {
         if (error instanceof SlipwayError) {
             io.err(`slipway: ${error.message}`);
-            return error.exitCode;
+            return io.cancel?.exitCode() ?? error.exitCode;
         }
         const verbose = argv.includes('--verbose') || argv.includes('-v');
         const detail = error instanceof Error ? (verbose ? error.stack ?? error.message : error.message) : String(error);
@@ -132,13 +133,13 @@ async function dispatch(argv, io) {
                 }
                 return 0;
             }
-            const result = await deploy({ spec: load(), reporter }); // checks the source and credentials before connecting
+            const result = await deploy({ spec: load(), reporter, signal: io.cancel?.signal, force: io.cancel?.force }); // checks the source and credentials before connecting
             if (v.json)
                 io.out(JSON.stringify(result));
             return 0;
         }
         case 'rollback': {
-            await rollback({ spec: await spec({ credentials: true }), reporter, to: v.to, migrations: v.migrations });
+            await rollback({ spec: await spec({ credentials: true }), reporter, to: v.to, migrations: v.migrations, force: io.cancel?.force });
             return 0;
         }
         case 'releases': {
@@ -219,6 +220,25 @@ function version() {
             return 'unknown (no package.json of slipway above the CLI)';
     }
 }
+/**
+ * SIGINT/SIGTERM (how CI cancels a job): the first cancels the operation — it finishes the round trip in flight,
+ * undoes what this run did and releases the lock; the second releases the lock at once.
+ */
+function onSignals() {
+    const first = new AbortController();
+    const second = new AbortController();
+    let code;
+    for (const [name, exit] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+        process.on(name, () => {
+            if (code !== undefined)
+                return second.abort(name);
+            code = exit;
+            process.stderr.write(`slipway: ${name}: finishing the step in flight, then undoing this run and releasing the lock (${name} again: release the lock and stop at once)\n`);
+            first.abort(name);
+        });
+    }
+    return { signal: first.signal, force: second.signal, exitCode: () => code };
+}
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     process.stdout.write(`${version()}\n`);
@@ -227,6 +247,7 @@ else {
     process.exitCode = await run(argv, {
         out: (s) => process.stdout.write(s + '\n'),
         err: (s) => process.stderr.write(s + '\n'),
-        cwd: process.cwd()
+        cwd: process.cwd(),
+        cancel: onSignals()
     });
 }

@@ -48,6 +48,7 @@ import 'timers';
 import 'node:fs/promises';
 import 'node:module';
 import 'node:child_process';
+import 'node:timers/promises';
 import 'process';
 import 'buffer';
 import 'stream';

@@ -4,13 +4,14 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { k as releaseIdFrom, m as dataMark, n as sh, w as when, q as writeFile, t as recordFile, u as appendLine, v as raw, o as operation, a as openSessions, s as sshConnector, b as onEach, r as runPhase, f as describeHolder, e as closeSessions, x as breakLock, y as SpecError, z as render, A as cmd, S as SlipwayError, B as inDir, C as releaseDir, D as stepMark, I as InputError, i as isReleaseId, E as and, F as printLine, d as release, G as StepError, H as releaseLocks, J as dataPrefix, L as LOCKED, K as LockedError, M as acquire, N as lockOwner, O as holdChannels } from './run.js';
+import { k as releaseIdFrom, m as dataMark, n as sh, w as when, q as writeFile, t as recordFile, u as appendLine, v as raw, o as operation, a as openSessions, s as sshConnector, b as onEach, r as runPhase, f as describeHolder, e as closeSessions, x as breakLock, y as SpecError, z as render, A as cmd, S as SlipwayError, B as inDir, C as releaseDir, D as stepMark, I as InputError, i as isReleaseId, E as and, F as printLine, d as release, G as releaseLocks, H as StepError, J as dataPrefix, L as LOCKED, K as LockedError, M as acquire, N as lockOwner, O as forceable, P as holdChannels } from './run.js';
 import { createReadStream, promises, statSync, readFileSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { c as commonjsGlobal } from './_commonjsHelpers.js';
 import events from 'events';
+import { setTimeout } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 
 /** Release history on the host: one JSON record per release, plus an audit log. */
@@ -4026,7 +4027,7 @@ function parseCurl(text) {
 /** The last lines of some output after `label`, or `none` when there was no output (no dangling `: `). */
 const tail = (label, text, none) => (text.trim() ? `${label}${text.trimEnd().split('\n').slice(-10).join('\n').slice(-1500)}` : none);
 /** Retries `attempt` with a growing wait (1s, 2s, 4s…) until it passes, retries run out, or the deadline. */
-async function withRetries(check, attempt) {
+async function withRetries(check, attempt, signal) {
     const deadline = Date.now() + check.deadline * 1000;
     let failure;
     let n = 0;
@@ -4036,13 +4037,13 @@ async function withRetries(check, attempt) {
         if (!failure || n > check.retries)
             break;
         const wait = Math.min(1000 * 2 ** (n - 1), deadline - Date.now());
-        if (wait <= 0)
+        if (wait <= 0 || signal?.aborted)
             break;
-        await new Promise((r) => setTimeout(r, wait));
+        await setTimeout(wait, undefined, { signal }).catch(() => undefined);
     }
     return { failure, attempts: n };
 }
-async function fromRunner(check) {
+async function fromRunner(check, signal) {
     const { failure, attempts } = await withRetries(check, async () => {
         try {
             const res = await fetch(check.http, { method: check.method, signal: AbortSignal.timeout(check.timeout * 1000), redirect: 'manual' });
@@ -4053,7 +4054,7 @@ async function fromRunner(check) {
         catch (error) {
             return `request failed: ${error.message}`;
         }
-    });
+    }, signal);
     return { name: check.name, ok: !failure, attempts, detail: failure ?? `HTTP ${check.status}` };
 }
 async function fromHost(op, s, check) {
@@ -4065,7 +4066,7 @@ async function fromHost(op, s, check) {
         const res = parseCurl(text);
         const why = judgeHttp(check, res);
         return why && `${why}${tail('; response: ', res.body, '; empty response')}`;
-    });
+    }, op.signal);
     return { name: check.name, host: s.host.name, ok: !failure, attempts, detail: failure ?? `HTTP ${check.status}` };
 }
 async function onHost(op, s, check) {
@@ -4093,7 +4094,7 @@ async function runSmoke(op, sessions, checks, dry = false) {
     for (const check of checks) {
         const batch = dry ? await dryCheck(op, sessions, check) : 'run' in check
             ? await Promise.all(sessions.map((s) => onHost(op, s, check)))
-            : check.from === 'host' ? await Promise.all(sessions.map((s) => fromHost(op, s, check))) : [await fromRunner(check)];
+            : check.from === 'host' ? await Promise.all(sessions.map((s) => fromHost(op, s, check))) : [await fromRunner(check, op.signal)];
         for (const r of batch)
             op.reporter[r.ok ? 'info' : 'error'](`smoke ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}${r.host ? ` on ${r.host}` : ''}: ${r.detail}`);
         results.push(...batch);
@@ -4183,9 +4184,25 @@ async function runTrip(run, steps) {
             throw error;
     });
 }
-/** Runs the steps in order; a failure is undone as its step says, then thrown as a {@link DeployError}. */
+/** The operation was cancelled (SIGINT, SIGTERM, or the embedder's AbortSignal). */
+class Cancelled extends Error {
+    reason;
+    constructor(reason) {
+        super(`cancelled by ${reason}`);
+        this.reason = reason;
+        this.name = 'Cancelled';
+    }
+}
+/**
+ * Runs the steps in order; a failure is undone as its step says, then thrown as a {@link DeployError}.
+ * A cancel is seen between round trips: the one in flight finishes, then what the finished ones did is undone.
+ */
 async function execute(run, steps, title) {
+    let done = 'unlock';
     for (const trip of groupTrips(steps, run)) {
+        const signal = run.op.signal;
+        if (signal?.aborted)
+            await fail(run, done, new Cancelled(String(signal.reason ?? 'abort')));
         try {
             if (trip.kind === 'runner')
                 await trip.step.run(run);
@@ -4195,6 +4212,7 @@ async function execute(run, steps, title) {
         catch (error) {
             await fail(run, onFailure(trip), error);
         }
+        done = onFailure(trip);
     }
 }
 /** The one failure hook. */
@@ -4203,13 +4221,15 @@ async function fail(run, mode, error) {
         throw error;
     if (mode === 'unlock') {
         await releaseLocks(run.op, run.sessions, run.owner);
+        if (error instanceof Cancelled)
+            throw new DeployError(`deploy was ${error.message} before anything was written; the lock is released`, run.result);
         throw error;
     }
     const message = error.message;
     const first = message.split('\n')[0];
     const migrating = run.migrated?.failed === true;
     const switched = mode === 'switch back';
-    const note = error instanceof SmokeFailed ? message : migrating ? `migration failed: ${first}` : switched ? `switch or activate hook failed: ${first}` : first;
+    const note = error instanceof SmokeFailed || error instanceof Cancelled ? message : migrating ? `migration failed: ${first}` : switched ? `switch or activate hook failed: ${first}` : first;
     const { id, result } = run;
     try {
         await restore(run, note, switched);
@@ -4220,6 +4240,8 @@ async function fail(run, mode, error) {
         throw new DeployError(`deploy of ${id} failed${switched ? ' after the switch' : ''}, and undoing it did NOT complete (${why}). Check every host with: slipway releases\n${message}`, result);
     }
     const back = result.previous ?? '(no release)';
+    if (error instanceof Cancelled)
+        throw new DeployError(`deploy of ${id} was ${message}${switched ? ` after the switch and was rolled back to ${back}` : '; current is unchanged'}; the lock is released${stepBackNote(result)}`, result);
     if (error instanceof SmokeFailed)
         throw new DeployError(`deploy of ${id} was rolled back to ${back}: ${message}${stepBackNote(result)}`, result);
     if (switched)
@@ -4589,7 +4611,8 @@ async function runDeploy(options, connect, dry) {
     const result = { release: '', hosts: sessions.map((s) => s.host.name), rolledBack: false, removed: {}, smoke: [], uploaded: {} };
     const run = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, states: [], id: '', entries: [], uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result };
     try {
-        await execute(run, DEPLOY, (trip) => (trip.kind === 'hosts' ? TITLES[trip.steps[0].name]?.(run) ?? trip.steps[0].name : trip.step.name));
+        const steps = execute(run, DEPLOY, (trip) => (trip.kind === 'hosts' ? TITLES[trip.steps[0].name]?.(run) ?? trip.steps[0].name : trip.step.name));
+        await forceable(op, sessions, run.owner, steps, (why) => new DeployError(`deploy ${run.id} stopped at once (${why}, a second time): the lock is released, nothing was undone — the release may be unfinished and this run's migrations may stay applied; check with: slipway releases`, result));
         op.reporter.info(`${dry ? 'Planned' : 'Deployed'} ${run.id} to ${result.hosts.join(', ')}`);
         return run;
     }
@@ -4632,25 +4655,7 @@ async function rollback(options) {
     const sessions = await openSessions(spec, options.connect ?? sshConnector, reporter);
     holdChannels(sessions, spec, reporter);
     try {
-        const states = await onEach(sessions, (s) => lockAndRead(op, s, owner, false));
-        const stamp = op.now().toISOString();
-        const plans = states.map((st) => planRollback(st, { to: options.to, by: op.by, stamp }));
-        const target = agreeOnTarget(plans, sessions.map((s) => s.host.name), states);
-        const from = plans[0].from ?? '(none)';
-        const at = migrateHostIndex(spec);
-        const over = plans[at].over;
-        const steps = options.migrations && over.length ? await planMigrationSteps(op, sessions[at], plans[at], stamp) : { commands: [], names: [] };
-        reporter.info(`Rolling back ${from} → ${target} on ${sessions.length} host(s)`);
-        const line = auditLine(op, 'rollback', target, undefined, `manual, from ${from}${steps.names.length ? `, migrations stepped back: ${steps.names.join(' ')}` : ''}`);
-        await reporter.group(`Roll back to ${target}`, () => onEach(sessions, async (s, i) => {
-            const r = await runPhase(s, spec, reporter, 'roll back', restorePhase(s, s.layout, spec, target, plans[i].updates, line, owner, i === at ? steps.commands : []));
-            if (i === at && steps.names.length) {
-                const check = checkStepBack(op, driverFor(spec), r.data, { driver: '', ran: steps.names });
-                if (!check.ok)
-                    throw new SlipwayError(`code rolled back to ${target}, but migrations are still applied: ${check.stillApplied.join(', ')}`);
-            }
-        }));
-        return report(op, sessions, target, from, over, steps.names);
+        return await forceable(op, sessions, owner, rollbackOn(op, sessions, owner, options), (why) => new SlipwayError(`rollback stopped at once (${why}, a second time): the lock is released; check with: slipway releases`));
     }
     catch (error) {
         await releaseLocks(op, sessions, owner);
@@ -4659,6 +4664,29 @@ async function rollback(options) {
     finally {
         await closeSessions(sessions);
     }
+}
+/** The rollback on connected hosts, each holding one channel. */
+async function rollbackOn(op, sessions, owner, options) {
+    const { spec, reporter } = op;
+    const states = await onEach(sessions, (s) => lockAndRead(op, s, owner, false));
+    const stamp = op.now().toISOString();
+    const plans = states.map((st) => planRollback(st, { to: options.to, by: op.by, stamp }));
+    const target = agreeOnTarget(plans, sessions.map((s) => s.host.name), states);
+    const from = plans[0].from ?? '(none)';
+    const at = migrateHostIndex(spec);
+    const over = plans[at].over;
+    const steps = options.migrations && over.length ? await planMigrationSteps(op, sessions[at], plans[at], stamp) : { commands: [], names: [] };
+    reporter.info(`Rolling back ${from} → ${target} on ${sessions.length} host(s)`);
+    const line = auditLine(op, 'rollback', target, undefined, `manual, from ${from}${steps.names.length ? `, migrations stepped back: ${steps.names.join(' ')}` : ''}`);
+    await reporter.group(`Roll back to ${target}`, () => onEach(sessions, async (s, i) => {
+        const r = await runPhase(s, spec, reporter, 'roll back', restorePhase(s, s.layout, spec, target, plans[i].updates, line, owner, i === at ? steps.commands : []));
+        if (i === at && steps.names.length) {
+            const check = checkStepBack(op, driverFor(spec), r.data, { ran: steps.names });
+            if (!check.ok)
+                throw new SlipwayError(`code rolled back to ${target}, but migrations are still applied: ${check.stillApplied.join(', ')}`);
+        }
+    }));
+    return report(op, sessions, target, from, over, steps.names);
 }
 /**
  * Step-back commands for the migrations of the releases rolled back over, newest first, each from

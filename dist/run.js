@@ -36522,7 +36522,7 @@ function operation(o) {
             by = 'unknown';
         }
     }
-    return { spec: o.spec, reporter: o.reporter ?? silentReporter, by, run: o.runId ?? process.env.GITHUB_RUN_ID, now: o.now ?? (() => new Date()), lockToken: o.lockToken };
+    return { spec: o.spec, reporter: o.reporter ?? silentReporter, by, run: o.runId ?? process.env.GITHUB_RUN_ID, now: o.now ?? (() => new Date()), lockToken: o.lockToken, signal: o.signal, force: o.force };
 }
 /** A lock owner for this operation. */
 function lockOwner(op, operationName) {
@@ -36557,9 +36557,36 @@ async function onEach(sessions, fn) {
         throw failed.reason;
     return results.map((r) => r.value);
 }
+/**
+ * Runs `work`, unless `op.force` aborts first: then this owner's lock is released at once and the returned
+ * promise rejects with `stopped()` (the work in flight is abandoned; the process is about to exit).
+ */
+async function forceable(op, sessions, owner, work, stopped) {
+    const force = op.force;
+    if (!force)
+        return work;
+    let onAbort = () => { };
+    const forced = new Promise((_resolve, reject) => {
+        onAbort = () => {
+            work.catch(() => undefined);
+            void releaseLocks(op, sessions, owner).finally(() => reject(stopped(String(force.reason ?? 'abort'))));
+        };
+        if (force.aborted)
+            onAbort();
+        else
+            force.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+        return await Promise.race([work, forced]);
+    }
+    finally {
+        force.removeEventListener('abort', onAbort);
+    }
+}
 /** Best-effort: releases this owner's lock on every session (no-op where another owner holds it). */
 async function releaseLocks(op, sessions, owner) {
-    await Promise.allSettled(sessions.map((s) => runPhase(s, op.spec, op.reporter, 'unlock', [release(s.layout, owner)])));
+    // A channel of its own: the operation's channel may still be busy (a forced stop) or gone.
+    await Promise.allSettled(sessions.map((s) => runPhase({ ...s, channel: undefined }, op.spec, op.reporter, 'unlock', [release(s.layout, owner)])));
 }
 
-export { cmd as A, inDir as B, releaseDir as C, stepMark as D, and as E, printLine as F, StepError as G, releaseLocks as H, InputError as I, dataPrefix as J, LockedError as K, LOCKED as L, acquire as M, lockOwner as N, holdChannels as O, SlipwayError as S, openSessions as a, onEach as b, readOwner as c, release as d, closeSessions as e, describeHolder as f, distExports as g, specSchema as h, isReleaseId as i, consoleReporter as j, releaseIdFrom as k, loadSpec as l, dataMark as m, sh as n, operation as o, parseSpec as p, writeFile as q, runPhase as r, sshConnector as s, recordFile as t, appendLine as u, raw as v, when as w, breakLock as x, SpecError as y, render as z };
+export { cmd as A, inDir as B, releaseDir as C, stepMark as D, and as E, printLine as F, releaseLocks as G, StepError as H, InputError as I, dataPrefix as J, LockedError as K, LOCKED as L, acquire as M, lockOwner as N, forceable as O, holdChannels as P, SlipwayError as S, openSessions as a, onEach as b, readOwner as c, release as d, closeSessions as e, describeHolder as f, distExports as g, specSchema as h, isReleaseId as i, consoleReporter as j, releaseIdFrom as k, loadSpec as l, dataMark as m, sh as n, operation as o, parseSpec as p, writeFile as q, runPhase as r, sshConnector as s, recordFile as t, appendLine as u, raw as v, when as w, breakLock as x, SpecError as y, render as z };

@@ -19,6 +19,15 @@ export interface Io {
   out(s: string): void
   err(s: string): void
   cwd: string
+  /** Signals from the terminal or CI: the first cancels (undo, unlock), the second forces (unlock now). */
+  cancel?: Cancel
+}
+
+/** How a CLI run is cancelled, and the exit code of the signal that did it (130 SIGINT, 143 SIGTERM). */
+export interface Cancel {
+  signal: AbortSignal
+  force: AbortSignal
+  exitCode(): number | undefined
 }
 
 export const USAGE = `usage: slipway <command> [options]
@@ -53,7 +62,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   } catch (error) {
     if (error instanceof SlipwayError) {
       io.err(`slipway: ${error.message}`)
-      return error.exitCode
+      return io.cancel?.exitCode() ?? error.exitCode
     }
     const verbose = argv.includes('--verbose') || argv.includes('-v')
     const detail = error instanceof Error ? (verbose ? error.stack ?? error.message : error.message) : String(error)
@@ -86,12 +95,12 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
         }
         return 0
       }
-      const result = await deploy({ spec: load(), reporter }) // checks the source and credentials before connecting
+      const result = await deploy({ spec: load(), reporter, signal: io.cancel?.signal, force: io.cancel?.force }) // checks the source and credentials before connecting
       if (v.json) io.out(JSON.stringify(result))
       return 0
     }
     case 'rollback': {
-      await rollback({ spec: await spec({ credentials: true }), reporter, to: v.to, migrations: v.migrations })
+      await rollback({ spec: await spec({ credentials: true }), reporter, to: v.to, migrations: v.migrations, force: io.cancel?.force })
       return 0
     }
     case 'releases': {

@@ -57,15 +57,30 @@ async function runTrip(run: DeployRun, steps: Step[]): Promise<void> {
   })
 }
 
-/** Runs the steps in order; a failure is undone as its step says, then thrown as a {@link DeployError}. */
+/** The operation was cancelled (SIGINT, SIGTERM, or the embedder's AbortSignal). */
+export class Cancelled extends Error {
+  constructor(readonly reason: string) {
+    super(`cancelled by ${reason}`)
+    this.name = 'Cancelled'
+  }
+}
+
+/**
+ * Runs the steps in order; a failure is undone as its step says, then thrown as a {@link DeployError}.
+ * A cancel is seen between round trips: the one in flight finishes, then what the finished ones did is undone.
+ */
 export async function execute(run: DeployRun, steps: Step[], title: (trip: Trip) => string): Promise<void> {
+  let done: OnFailure = 'unlock'
   for (const trip of groupTrips(steps, run)) {
+    const signal = run.op.signal
+    if (signal?.aborted) await fail(run, done, new Cancelled(String(signal.reason ?? 'abort')))
     try {
       if (trip.kind === 'runner') await trip.step.run!(run)
       else await run.op.reporter.group(title(trip), () => runTrip(run, trip.steps))
     } catch (error) {
       await fail(run, onFailure(trip), error)
     }
+    done = onFailure(trip)
   }
 }
 
@@ -74,13 +89,14 @@ async function fail(run: DeployRun, mode: OnFailure, error: unknown): Promise<ne
   if (error instanceof DeployError) throw error
   if (mode === 'unlock') {
     await releaseLocks(run.op, run.sessions, run.owner)
+    if (error instanceof Cancelled) throw new DeployError(`deploy was ${error.message} before anything was written; the lock is released`, run.result)
     throw error
   }
   const message = (error as Error).message
   const first = message.split('\n')[0]
   const migrating = run.migrated?.failed === true
   const switched = mode === 'switch back'
-  const note = error instanceof SmokeFailed ? message : migrating ? `migration failed: ${first}` : switched ? `switch or activate hook failed: ${first}` : first
+  const note = error instanceof SmokeFailed || error instanceof Cancelled ? message : migrating ? `migration failed: ${first}` : switched ? `switch or activate hook failed: ${first}` : first
   const { id, result } = run
   try {
     await restore(run, note, switched)
@@ -90,6 +106,7 @@ async function fail(run: DeployRun, mode: OnFailure, error: unknown): Promise<ne
     throw new DeployError(`deploy of ${id} failed${switched ? ' after the switch' : ''}, and undoing it did NOT complete (${why}). Check every host with: slipway releases\n${message}`, result)
   }
   const back = result.previous ?? '(no release)'
+  if (error instanceof Cancelled) throw new DeployError(`deploy of ${id} was ${message}${switched ? ` after the switch and was rolled back to ${back}` : '; current is unchanged'}; the lock is released${stepBackNote(result)}`, result)
   if (error instanceof SmokeFailed) throw new DeployError(`deploy of ${id} was rolled back to ${back}: ${message}${stepBackNote(result)}`, result)
   if (switched) throw new DeployError(`deploy of ${id} failed after the switch and was rolled back to ${back}.\n${message}${stepBackNote(result)}`, result)
   if (migrating) throw new DeployError(`deploy of ${id} failed while migrating; current is unchanged.\n${run.migrated!.record.note ?? ''}\n${message}${stepBackNote(result)}`, result)

@@ -4,6 +4,7 @@
  * in TypeScript between phases, by the same brain the automatic rollback uses.
  */
 import type { ReleaseRecord } from '../commands/history.js'
+import type { LockOwner } from '../commands/lock.js'
 import type { Command } from '../commands/shell.js'
 import { readMigrationState } from '../migrations/commands.js'
 import { InputError, SlipwayError } from '../errors.js'
@@ -13,7 +14,7 @@ import { notReverted } from './caveats.js'
 import { checkStepBack, planStepBack } from './migrate.js'
 import { restorePhase } from './steps/restore-phase.js'
 import { agreeOnTarget, planRollback, type RollbackPlan } from './rollback-plan.js'
-import { lockOwner, onEach, operation, releaseLocks, type Operation, type OperationOptions } from './run.js'
+import { forceable, lockOwner, onEach, operation, releaseLocks, type Operation, type OperationOptions } from './run.js'
 import { closeSessions, holdChannels, openSessions, runPhase, sshConnector, type Session } from './session.js'
 import { lockAndRead } from './steps/lock.js'
 
@@ -48,30 +49,36 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
   const sessions = await openSessions(spec, options.connect ?? sshConnector, reporter)
   holdChannels(sessions, spec, reporter)
   try {
-    const states = await onEach(sessions, (s) => lockAndRead(op, s, owner, false))
-    const stamp = op.now().toISOString()
-    const plans = states.map((st) => planRollback(st, { to: options.to, by: op.by, stamp }))
-    const target = agreeOnTarget(plans, sessions.map((s) => s.host.name), states)!
-    const from = plans[0].from ?? '(none)'
-    const at = migrateHostIndex(spec)
-    const over = plans[at].over
-    const steps = options.migrations && over.length ? await planMigrationSteps(op, sessions[at], plans[at], stamp) : { commands: [], names: [] }
-    reporter.info(`Rolling back ${from} → ${target} on ${sessions.length} host(s)`)
-    const line = auditLine(op, 'rollback', target, undefined, `manual, from ${from}${steps.names.length ? `, migrations stepped back: ${steps.names.join(' ')}` : ''}`)
-    await reporter.group(`Roll back to ${target}`, () => onEach(sessions, async (s, i) => {
-      const r = await runPhase(s, spec, reporter, 'roll back', restorePhase(s, s.layout, spec, target, plans[i].updates, line, owner, i === at ? steps.commands : []))
-      if (i === at && steps.names.length) {
-        const check = checkStepBack(op, driverFor(spec)!, r.data, { driver: '', ran: steps.names })
-        if (!check.ok) throw new SlipwayError(`code rolled back to ${target}, but migrations are still applied: ${check.stillApplied.join(', ')}`)
-      }
-    }))
-    return report(op, sessions, target, from, over, steps.names)
+    return await forceable(op, sessions, owner, rollbackOn(op, sessions, owner, options), (why) => new SlipwayError(`rollback stopped at once (${why}, a second time): the lock is released; check with: slipway releases`))
   } catch (error) {
     await releaseLocks(op, sessions, owner)
     throw error instanceof SlipwayError ? error : new SlipwayError(String(error))
   } finally {
     await closeSessions(sessions)
   }
+}
+
+/** The rollback on connected hosts, each holding one channel. */
+async function rollbackOn(op: Operation, sessions: Session[], owner: LockOwner, options: RollbackOptions): Promise<RollbackResult> {
+  const { spec, reporter } = op
+  const states = await onEach(sessions, (s) => lockAndRead(op, s, owner, false))
+  const stamp = op.now().toISOString()
+  const plans = states.map((st) => planRollback(st, { to: options.to, by: op.by, stamp }))
+  const target = agreeOnTarget(plans, sessions.map((s) => s.host.name), states)!
+  const from = plans[0].from ?? '(none)'
+  const at = migrateHostIndex(spec)
+  const over = plans[at].over
+  const steps = options.migrations && over.length ? await planMigrationSteps(op, sessions[at], plans[at], stamp) : { commands: [], names: [] }
+  reporter.info(`Rolling back ${from} → ${target} on ${sessions.length} host(s)`)
+  const line = auditLine(op, 'rollback', target, undefined, `manual, from ${from}${steps.names.length ? `, migrations stepped back: ${steps.names.join(' ')}` : ''}`)
+  await reporter.group(`Roll back to ${target}`, () => onEach(sessions, async (s, i) => {
+    const r = await runPhase(s, spec, reporter, 'roll back', restorePhase(s, s.layout, spec, target, plans[i].updates, line, owner, i === at ? steps.commands : []))
+    if (i === at && steps.names.length) {
+      const check = checkStepBack(op, driverFor(spec)!, r.data, { driver: '', ran: steps.names })
+      if (!check.ok) throw new SlipwayError(`code rolled back to ${target}, but migrations are still applied: ${check.stillApplied.join(', ')}`)
+    }
+  }))
+  return report(op, sessions, target, from, over, steps.names)
 }
 
 /**

@@ -22,6 +22,13 @@ export interface OperationOptions {
   now?: () => Date
   /** The lock owner token (default: random); the Action saves it so its post step can release exactly its own lock. */
   lockToken?: string
+  /**
+   * Cancels the operation (its reason names the signal): no new step starts, the round trip in flight finishes,
+   * then everything this run did is undone (switch back, step back, mark failed) and the lock released.
+   */
+  signal?: AbortSignal
+  /** Stops waiting: the lock is released at once and the operation throws (a second Ctrl-C). */
+  force?: AbortSignal
 }
 
 /** Resolved common settings. */
@@ -32,6 +39,8 @@ export interface Operation {
   run?: string
   now: () => Date
   lockToken?: string
+  signal?: AbortSignal
+  force?: AbortSignal
 }
 
 /** Fills defaults for the common options. */
@@ -40,7 +49,7 @@ export function operation(o: OperationOptions): Operation {
   if (!by) {
     try { by = userInfo().username } catch { by = 'unknown' }
   }
-  return { spec: o.spec, reporter: o.reporter ?? silentReporter, by, run: o.runId ?? process.env.GITHUB_RUN_ID, now: o.now ?? (() => new Date()), lockToken: o.lockToken }
+  return { spec: o.spec, reporter: o.reporter ?? silentReporter, by, run: o.runId ?? process.env.GITHUB_RUN_ID, now: o.now ?? (() => new Date()), lockToken: o.lockToken, signal: o.signal, force: o.force }
 }
 
 /** A lock owner for this operation. */
@@ -74,7 +83,31 @@ export async function onEach<T>(sessions: Session[], fn: (s: Session, i: number)
   return results.map((r) => (r as PromiseFulfilledResult<T>).value)
 }
 
+/**
+ * Runs `work`, unless `op.force` aborts first: then this owner's lock is released at once and the returned
+ * promise rejects with `stopped()` (the work in flight is abandoned; the process is about to exit).
+ */
+export async function forceable<T>(op: Operation, sessions: Session[], owner: LockOwner, work: Promise<T>, stopped: (reason: string) => Error): Promise<T> {
+  const force = op.force
+  if (!force) return work
+  let onAbort = () => {}
+  const forced = new Promise<never>((_resolve, reject) => {
+    onAbort = () => {
+      work.catch(() => undefined)
+      void releaseLocks(op, sessions, owner).finally(() => reject(stopped(String(force.reason ?? 'abort'))))
+    }
+    if (force.aborted) onAbort()
+    else force.addEventListener('abort', onAbort, { once: true })
+  })
+  try {
+    return await Promise.race([work, forced])
+  } finally {
+    force.removeEventListener('abort', onAbort)
+  }
+}
+
 /** Best-effort: releases this owner's lock on every session (no-op where another owner holds it). */
 export async function releaseLocks(op: Operation, sessions: Session[], owner: LockOwner): Promise<void> {
-  await Promise.allSettled(sessions.map((s) => runPhase(s, op.spec, op.reporter, 'unlock', [release(s.layout, owner)])))
+  // A channel of its own: the operation's channel may still be busy (a forced stop) or gone.
+  await Promise.allSettled(sessions.map((s) => runPhase({ ...s, channel: undefined }, op.spec, op.reporter, 'unlock', [release(s.layout, owner)])))
 }

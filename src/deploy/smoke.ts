@@ -1,4 +1,5 @@
 /** Smoke checks after the switch: HTTP from the runner or the host, and commands on the host. */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { httpFromHost, parseCoded, runInRelease } from '../commands/smoke.js'
 import { stepMark } from '../commands/protocol.js'
 import type { Command } from '../commands/shell.js'
@@ -56,7 +57,7 @@ export function parseCurl(text: string): HttpResponse {
 const tail = (label: string, text: string, none: string) => (text.trim() ? `${label}${text.trimEnd().split('\n').slice(-10).join('\n').slice(-1500)}` : none)
 
 /** Retries `attempt` with a growing wait (1s, 2s, 4s…) until it passes, retries run out, or the deadline. */
-async function withRetries(check: HttpCheck, attempt: () => Promise<string | undefined>): Promise<{ failure?: string; attempts: number }> {
+async function withRetries(check: HttpCheck, attempt: () => Promise<string | undefined>, signal?: AbortSignal): Promise<{ failure?: string; attempts: number }> {
   const deadline = Date.now() + check.deadline * 1000
   let failure: string | undefined
   let n = 0
@@ -65,13 +66,13 @@ async function withRetries(check: HttpCheck, attempt: () => Promise<string | und
     failure = await attempt()
     if (!failure || n > check.retries) break
     const wait = Math.min(1000 * 2 ** (n - 1), deadline - Date.now())
-    if (wait <= 0) break
-    await new Promise((r) => setTimeout(r, wait))
+    if (wait <= 0 || signal?.aborted) break
+    await sleep(wait, undefined, { signal }).catch(() => undefined)
   }
   return { failure, attempts: n }
 }
 
-async function fromRunner(check: HttpCheck): Promise<SmokeResult> {
+async function fromRunner(check: HttpCheck, signal?: AbortSignal): Promise<SmokeResult> {
   const { failure, attempts } = await withRetries(check, async () => {
     try {
       const res = await fetch(check.http, { method: check.method, signal: AbortSignal.timeout(check.timeout * 1000), redirect: 'manual' })
@@ -81,7 +82,7 @@ async function fromRunner(check: HttpCheck): Promise<SmokeResult> {
     } catch (error) {
       return `request failed: ${(error as Error).message}`
     }
-  })
+  }, signal)
   return { name: check.name, ok: !failure, attempts, detail: failure ?? `HTTP ${check.status}` }
 }
 
@@ -93,7 +94,7 @@ async function fromHost(op: Operation, s: Session, check: HttpCheck): Promise<Sm
     const res = parseCurl(text)
     const why = judgeHttp(check, res)
     return why && `${why}${tail('; response: ', res.body, '; empty response')}`
-  })
+  }, op.signal)
   return { name: check.name, host: s.host.name, ok: !failure, attempts, detail: failure ?? `HTTP ${check.status}` }
 }
 
@@ -124,7 +125,7 @@ export async function runSmoke(op: Operation, sessions: Session[], checks: Smoke
   for (const check of checks) {
     const batch = dry ? await dryCheck(op, sessions, check) : 'run' in check
       ? await Promise.all(sessions.map((s) => onHost(op, s, check)))
-      : check.from === 'host' ? await Promise.all(sessions.map((s) => fromHost(op, s, check))) : [await fromRunner(check)]
+      : check.from === 'host' ? await Promise.all(sessions.map((s) => fromHost(op, s, check))) : [await fromRunner(check, op.signal)]
     for (const r of batch) op.reporter[r.ok ? 'info' : 'error'](`smoke ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}${r.host ? ` on ${r.host}` : ''}: ${r.detail}`)
     results.push(...batch)
   }
