@@ -17,6 +17,7 @@ export { listReleases, unlock, type ReleaseListing, type ReleaseRow } from './de
 export { planDeploy, type PlannedHost } from './deploy/deploy.js'
 export { notReverted } from './deploy/caveats.js'
 export { LockedError, type OperationOptions } from './deploy/run.js'
+export { cancelOnSignals, type Cancel } from './deploy/signals.js'
 export { releaseHeldLock, type HeldLock } from './deploy/release-lock.js'
 export { StepError, sshConnector, type Connector } from './deploy/session.js'
 export type { Remote, ExecOptions, ExecResult } from './remote/types.js'

@@ -1,6 +1,7 @@
 /** What every command of the Action works with: settings, log, the spec with credentials, deployment records, lock state. */
 import { randomBytes } from 'node:crypto'
 import { listReleases, type ReleaseListing } from '../deploy/releases.js'
+import { cancelOnSignals, type Cancel } from '../deploy/signals.js'
 import type { Spec } from '../spec/types.js'
 import { writeKeyFile } from './credentials.js'
 import { deployments, type Deployments } from './deployments.js'
@@ -36,6 +37,8 @@ export interface Context {
   holdLock(operation: 'deploy' | 'rollback'): void
   /** Tells the post step the library released the lock. */
   lockReleased(): void
+  /** Cancels deploy and rollback on SIGINT/SIGTERM (GitHub's cancel); listening starts on first use. */
+  cancel(): Cancel
   /** The release table of every host, or undefined (with a warning) when it cannot be read. */
   listing(): Promise<ReleaseListing | undefined>
 }
@@ -45,6 +48,7 @@ export function createContext(settings: Settings, log: ActionLog, env: NodeJS.Pr
   const key = settings.sshKey ? writeKeyFile(settings.sshKey, env) : undefined
   if (key) saveTempPaths([key.dir])
   let spec: Spec | undefined
+  let cancel: Cancel | undefined
   const actor = env.GITHUB_ACTOR || 'github-actions'
   const runId = env.GITHUB_RUN_ID || undefined
   const ctx: Context = {
@@ -59,6 +63,7 @@ export function createContext(settings: Settings, log: ActionLog, env: NodeJS.Pr
       })
     },
     lockReleased: () => saveLock(undefined),
+    cancel: () => (cancel ??= cancelOnSignals((m) => log.warn(m))),
     async listing() {
       try {
         return await log.group('Read the release history', () => listReleases({ spec: ctx.spec(), reporter: log, actor, runId }))

@@ -12,7 +12,7 @@ export async function rollbackCommand(ctx: Context): Promise<Outcome> {
   const spec = ctx.spec()
   if (settings.dryRun) return plan(ctx)
   ctx.holdLock('rollback')
-  const result = await rollback({ spec, reporter: log, actor, runId, lockToken: ctx.lockToken, to: settings.release, migrations: settings.migrations })
+  const result = await rollback({ spec, reporter: log, actor, runId, lockToken: ctx.lockToken, to: settings.release, migrations: settings.migrations, force: ctx.cancel().force })
   ctx.lockReleased()
   const listing = await ctx.listing()
   const url = environmentUrl(spec, settings.url)

@@ -2,7 +2,8 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { run, type Cancel } from './run.js'
+import { cancelOnSignals } from '../deploy/signals.js'
+import { run } from './run.js'
 
 /** The version in slipway's own package.json, found upward from this file (dist/cli.js or src/cli/main.ts). */
 function version(): string {
@@ -16,25 +17,6 @@ function version(): string {
   }
 }
 
-/**
- * SIGINT/SIGTERM (how CI cancels a job): the first cancels the operation — it finishes the round trip in flight,
- * undoes what this run did and releases the lock; the second releases the lock at once.
- */
-function onSignals(): Cancel {
-  const first = new AbortController()
-  const second = new AbortController()
-  let code: number | undefined
-  for (const [name, exit] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-    process.on(name, () => {
-      if (code !== undefined) return second.abort(name)
-      code = exit
-      process.stderr.write(`slipway: ${name}: finishing the step in flight, then undoing this run and releasing the lock (${name} again: release the lock and stop at once)\n`)
-      first.abort(name)
-    })
-  }
-  return { signal: first.signal, force: second.signal, exitCode: () => code }
-}
-
 const argv = process.argv.slice(2)
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   process.stdout.write(`${version()}\n`)
@@ -43,6 +25,6 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     out: (s) => process.stdout.write(s + '\n'),
     err: (s) => process.stderr.write(s + '\n'),
     cwd: process.cwd(),
-    cancel: onSignals()
+    cancel: () => cancelOnSignals((m) => process.stderr.write(`slipway: ${m}\n`))
   })
 }

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { deploy } from '../deploy/deploy.js'
+import type { Cancel } from '../deploy/signals.js'
 import { isReleaseId } from '../deploy/id.js'
 import { planDeploy } from '../deploy/deploy.js'
 import { listReleases, unlock } from '../deploy/releases.js'
@@ -19,16 +20,10 @@ export interface Io {
   out(s: string): void
   err(s: string): void
   cwd: string
-  /** Signals from the terminal or CI: the first cancels (undo, unlock), the second forces (unlock now). */
-  cancel?: Cancel
+  /** Starts listening to signals (deploy and rollback only): the first cancels (undo, unlock), the second forces (unlock now). */
+  cancel?: () => Cancel
 }
 
-/** How a CLI run is cancelled, and the exit code of the signal that did it (130 SIGINT, 143 SIGTERM). */
-export interface Cancel {
-  signal: AbortSignal
-  force: AbortSignal
-  exitCode(): number | undefined
-}
 
 export const USAGE = `usage: slipway <command> [options]
 
@@ -57,12 +52,13 @@ const options = {
 
 /** Runs one CLI invocation and returns its exit code. */
 export async function run(argv: string[], io: Io): Promise<number> {
+  let cancel: Cancel | undefined
   try {
-    return await dispatch(argv, io)
+    return await dispatch(argv, { ...io, cancel: io.cancel && (() => (cancel ??= io.cancel!())) })
   } catch (error) {
     if (error instanceof SlipwayError) {
       io.err(`slipway: ${error.message}`)
-      return io.cancel?.exitCode() ?? error.exitCode
+      return cancel?.exitCode() ?? error.exitCode
     }
     const verbose = argv.includes('--verbose') || argv.includes('-v')
     const detail = error instanceof Error ? (verbose ? error.stack ?? error.message : error.message) : String(error)
@@ -95,12 +91,13 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
         }
         return 0
       }
-      const result = await deploy({ spec: load(), reporter, signal: io.cancel?.signal, force: io.cancel?.force }) // checks the source and credentials before connecting
+      const c = io.cancel?.()
+      const result = await deploy({ spec: load(), reporter, signal: c?.signal, force: c?.force }) // checks the source and credentials before connecting
       if (v.json) io.out(JSON.stringify(result))
       return 0
     }
     case 'rollback': {
-      await rollback({ spec: await spec({ credentials: true }), reporter, to: v.to, migrations: v.migrations, force: io.cancel?.force })
+      await rollback({ spec: await spec({ credentials: true }), reporter, to: v.to, migrations: v.migrations, force: io.cancel?.()?.force })
       return 0
     }
     case 'releases': {
