@@ -7,8 +7,8 @@ const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { u as unlock, l as listReleases, f as formatReleases, r as rollback, p as planDeploy, d as deploy, b as preflight, c as cancelOnSignals } from './rollback.js';
 import { parseArgs } from 'node:util';
-import { u as unlock, l as listReleases, f as formatReleases, r as rollback, p as planDeploy, d as deploy, b as preflight } from './rollback.js';
 import { h as specSchema, S as SlipwayError, I as InputError, j as consoleReporter, l as loadSpec, i as isReleaseId } from './run.js';
 import 'node:child_process';
 import './_commonjsHelpers.js';
@@ -91,13 +91,14 @@ const options = {
 };
 /** Runs one CLI invocation and returns its exit code. */
 async function run(argv, io) {
+    let cancel;
     try {
-        return await dispatch(argv, io);
+        return await dispatch(argv, { ...io, cancel: io.cancel && (() => (cancel ??= io.cancel())) });
     }
     catch (error) {
         if (error instanceof SlipwayError) {
             io.err(`slipway: ${error.message}`);
-            return io.cancel?.exitCode() ?? error.exitCode;
+            return cancel?.exitCode() ?? error.exitCode;
         }
         const verbose = argv.includes('--verbose') || argv.includes('-v');
         const detail = error instanceof Error ? (verbose ? error.stack ?? error.message : error.message) : String(error);
@@ -133,13 +134,14 @@ async function dispatch(argv, io) {
                 }
                 return 0;
             }
-            const result = await deploy({ spec: load(), reporter, signal: io.cancel?.signal, force: io.cancel?.force }); // checks the source and credentials before connecting
+            const c = io.cancel?.();
+            const result = await deploy({ spec: load(), reporter, signal: c?.signal, force: c?.force }); // checks the source and credentials before connecting
             if (v.json)
                 io.out(JSON.stringify(result));
             return 0;
         }
         case 'rollback': {
-            await rollback({ spec: await spec({ credentials: true }), reporter, to: v.to, migrations: v.migrations, force: io.cancel?.force });
+            await rollback({ spec: await spec({ credentials: true }), reporter, to: v.to, migrations: v.migrations, force: io.cancel?.()?.force });
             return 0;
         }
         case 'releases': {
@@ -220,25 +222,6 @@ function version() {
             return 'unknown (no package.json of slipway above the CLI)';
     }
 }
-/**
- * SIGINT/SIGTERM (how CI cancels a job): the first cancels the operation — it finishes the round trip in flight,
- * undoes what this run did and releases the lock; the second releases the lock at once.
- */
-function onSignals() {
-    const first = new AbortController();
-    const second = new AbortController();
-    let code;
-    for (const [name, exit] of [['SIGINT', 130], ['SIGTERM', 143]]) {
-        process.on(name, () => {
-            if (code !== undefined)
-                return second.abort(name);
-            code = exit;
-            process.stderr.write(`slipway: ${name}: finishing the step in flight, then undoing this run and releasing the lock (${name} again: release the lock and stop at once)\n`);
-            first.abort(name);
-        });
-    }
-    return { signal: first.signal, force: second.signal, exitCode: () => code };
-}
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     process.stdout.write(`${version()}\n`);
@@ -248,6 +231,6 @@ else {
         out: (s) => process.stdout.write(s + '\n'),
         err: (s) => process.stderr.write(s + '\n'),
         cwd: process.cwd(),
-        cancel: onSignals()
+        cancel: () => cancelOnSignals((m) => process.stderr.write(`slipway: ${m}\n`))
     });
 }

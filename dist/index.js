@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep as sep$1, resolve, isAbsolute } from 'node:path';
 import { c as checkMigrations, f as formatText, a as formatGithub, b as formatSarif } from './index2.js';
 import { randomBytes } from 'node:crypto';
-import { l as listReleases, p as planDeploy, d as deploy, D as DeployError, n as notReverted, f as formatReleases, r as rollback, a as pickTarget } from './rollback.js';
+import { l as listReleases, c as cancelOnSignals, p as planDeploy, d as deploy, D as DeployError, n as notReverted, f as formatReleases, r as rollback, a as pickTarget } from './rollback.js';
 import { I as InputError, i as isReleaseId } from './run.js';
 import 'node:url';
 import 'crypto';
@@ -5596,6 +5596,7 @@ function createContext(settings, log, env = process.env) {
     if (key)
         saveTempPaths([key.dir]);
     let spec;
+    let cancel;
     const actor = env.GITHUB_ACTOR || 'github-actions';
     const runId = env.GITHUB_RUN_ID || undefined;
     const ctx = {
@@ -5610,6 +5611,7 @@ function createContext(settings, log, env = process.env) {
             });
         },
         lockReleased: () => saveLock(undefined),
+        cancel: () => (cancel ??= cancelOnSignals((m) => log.warn(m))),
         async listing() {
             try {
                 return await log.group('Read the release history', () => listReleases({ spec: ctx.spec(), reporter: log, actor, runId }));
@@ -5662,7 +5664,7 @@ async function deployCommand(ctx) {
     let result;
     let failure;
     try {
-        result = await deploy({ spec, reporter: log, actor, runId, lockToken: ctx.lockToken });
+        result = await deploy({ spec, reporter: log, actor, runId, lockToken: ctx.lockToken, signal: ctx.cancel().signal, force: ctx.cancel().force });
         ctx.lockReleased();
     }
     catch (error) {
@@ -5783,7 +5785,7 @@ async function rollbackCommand(ctx) {
     if (settings.dryRun)
         return plan(ctx);
     ctx.holdLock('rollback');
-    const result = await rollback({ spec, reporter: log, actor, runId, lockToken: ctx.lockToken, to: settings.release, migrations: settings.migrations });
+    const result = await rollback({ spec, reporter: log, actor, runId, lockToken: ctx.lockToken, to: settings.release, migrations: settings.migrations, force: ctx.cancel().force });
     ctx.lockReleased();
     const listing = await ctx.listing();
     const url = environmentUrl(spec, settings.url);

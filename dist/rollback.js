@@ -4,7 +4,7 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { k as releaseIdFrom, m as dataMark, n as sh, w as when, q as writeFile, t as recordFile, u as appendLine, v as raw, o as operation, a as openSessions, s as sshConnector, b as onEach, r as runPhase, f as describeHolder, e as closeSessions, x as breakLock, y as SpecError, z as render, A as cmd, S as SlipwayError, B as inDir, C as releaseDir, D as stepMark, I as InputError, i as isReleaseId, E as and, F as printLine, d as release, G as releaseLocks, H as StepError, J as dataPrefix, L as LOCKED, K as LockedError, M as acquire, N as lockOwner, O as forceable, P as holdChannels } from './run.js';
+import { k as releaseIdFrom, m as dataMark, n as sh, w as when, q as writeFile, t as recordFile, u as appendLine, v as raw, o as operation, a as openSessions, s as sshConnector, b as onEach, r as runPhase, f as describeHolder, e as closeSessions, x as breakLock, y as SpecError, z as render, A as cmd, S as SlipwayError, B as inDir, C as releaseDir, D as stepMark, I as InputError, i as isReleaseId, E as and, F as printLine, d as release, G as releaseLocks, H as StepError, J as dataPrefix, L as LOCKED, K as LockedError, M as acquire, N as lockOwner, O as keepAlive, P as forceable, Q as holdChannels } from './run.js';
 import { createReadStream, promises, statSync, readFileSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import { execFile } from 'node:child_process';
@@ -81,6 +81,24 @@ async function unlock(options) {
     finally {
         await closeSessions(sessions);
     }
+}
+
+/** Cancelling an operation from process signals, the way CI cancels a job (GitHub: SIGINT, then SIGTERM 7.5 s later). */
+/** Listens to SIGINT and SIGTERM for the rest of the process; `say` tells the user what the first one does. */
+function cancelOnSignals(say) {
+    const first = new AbortController();
+    const second = new AbortController();
+    let code;
+    for (const [name, exit] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+        process.on(name, () => {
+            if (code !== undefined)
+                return second.abort(name);
+            code = exit;
+            say(`${name}: finishing the step in flight, then undoing this run and releasing the lock (a second signal: release the lock and stop at once)`);
+            first.abort(name);
+        });
+    }
+    return { signal: first.signal, force: second.signal, exitCode: () => code };
 }
 
 /** One line per thing a rollback leaves as it is. */
@@ -4327,14 +4345,19 @@ function lockCommands(s, owner, manifest = true) {
     return [...acquire(s, s.layout, owner), ...readState(s, s.layout), ...(manifest ? [readLiveManifest(s, s.layout)] : [])];
 }
 /** The history a lock round trip read; throws {@link LockedError} when the lock is held by another. */
-function lockedState(s, r) {
+function lockedState(op, s, r) {
     if (r.code === LOCKED)
         throw new LockedError(s.host.name, r.data.holder?.[0] ?? '');
+    const taken = r.data.takeover?.[0];
+    if (taken) {
+        const [age, ...owner] = taken.split(' ');
+        op.reporter.warn(`${s.host.name}: took over the deploy lock of a run that stopped without releasing it (no sign of life for ${age} s): ${describeHolder(owner.join(' '))}`);
+    }
     return parseState(r.data);
 }
 /** Takes the lock on one host and reads its history. */
 async function lockAndRead(op, s, owner, manifest = true) {
-    return lockedState(s, await runPhase(s, op.spec, op.reporter, 'lock', lockCommands(s, owner, manifest), { okCodes: [LOCKED] }));
+    return lockedState(op, s, await runPhase(s, op.spec, op.reporter, 'lock', lockCommands(s, owner, manifest), { okCodes: [LOCKED] }));
 }
 const lock = {
     name: 'lock',
@@ -4343,7 +4366,7 @@ const lock = {
     okCodes: [LOCKED],
     commands: (run, i) => lockCommands(run.sessions[i], run.owner),
     read: (run, i, r) => {
-        run.states[i] = lockedState(run.sessions[i], r);
+        run.states[i] = lockedState(run.op, run.sessions[i], r);
     }
 };
 
@@ -4610,6 +4633,7 @@ async function runDeploy(options, connect, dry) {
     const sessions = await op.reporter.group('Connect', () => openSessions(op.spec, connect, op.reporter));
     const result = { release: '', hosts: sessions.map((s) => s.host.name), rolledBack: false, removed: {}, smoke: [], uploaded: {} };
     const run = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, states: [], id: '', entries: [], uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result };
+    const stop = dry ? () => undefined : keepAlive(op, sessions, run.owner);
     try {
         const steps = execute(run, DEPLOY, (trip) => (trip.kind === 'hosts' ? TITLES[trip.steps[0].name]?.(run) ?? trip.steps[0].name : trip.step.name));
         await forceable(op, sessions, run.owner, steps, (why) => new DeployError(`deploy ${run.id} stopped at once (${why}, a second time): the lock is released, nothing was undone — the release may be unfinished and this run's migrations may stay applied; check with: slipway releases`, result));
@@ -4617,6 +4641,7 @@ async function runDeploy(options, connect, dry) {
         return run;
     }
     finally {
+        stop();
         await closeSessions(sessions);
     }
 }
@@ -4654,6 +4679,7 @@ async function rollback(options) {
     const owner = lockOwner(op, 'rollback');
     const sessions = await openSessions(spec, options.connect ?? sshConnector, reporter);
     holdChannels(sessions, spec, reporter);
+    const stop = keepAlive(op, sessions, owner);
     try {
         return await forceable(op, sessions, owner, rollbackOn(op, sessions, owner, options), (why) => new SlipwayError(`rollback stopped at once (${why}, a second time): the lock is released; check with: slipway releases`));
     }
@@ -4662,6 +4688,7 @@ async function rollback(options) {
         throw error instanceof SlipwayError ? error : new SlipwayError(String(error));
     }
     finally {
+        stop();
         await closeSessions(sessions);
     }
 }
@@ -4724,4 +4751,4 @@ function report(op, sessions, target, from, over, steppedBack) {
     return { release: target, from, hosts: sessions.map((s) => s.host.name), notReverted: caveats, migrations: { steppedBack, kept } };
 }
 
-export { DeployError as D, pickTarget as a, preflight as b, deploy as d, formatReleases as f, listReleases as l, notReverted as n, planDeploy as p, rollback as r, unlock as u };
+export { DeployError as D, pickTarget as a, preflight as b, cancelOnSignals as c, deploy as d, formatReleases as f, listReleases as l, notReverted as n, planDeploy as p, rollback as r, unlock as u };

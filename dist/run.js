@@ -9515,14 +9515,27 @@ function releaseIdFrom(text) {
 
 /** Exit code of the acquire script when the lock is held by someone else. */
 const LOCKED = 75;
+/** Seconds between two heartbeats of a live holder. */
+const HEARTBEAT = 5;
+/** Seconds without a heartbeat after which a lock's holder counts as dead. */
+const LOCK_TTL = 30;
 /** Takes the lock, or reports its holder and exits {@link LOCKED}. */
 function acquire(m, l, owner) {
     const file = `${l.lock}/owner.json`;
+    const dead = `${l.lock}.dead.${owner.token}`;
+    const held = [dataMark(m, 'holder', sh `$(cat ${file} 2>/dev/null || echo unknown)`), raw(`exit ${LOCKED}`)];
+    // The newest sign of life: the heartbeat, else the owner file, else the lock dir itself (a holder between mkdir and writing its owner).
+    const age = sh `age=$(( $(date +%s) - $(stat -c %Y ${`${l.lock}/heartbeat`} 2>/dev/null || stat -c %Y ${file} 2>/dev/null || stat -c %Y ${l.lock} 2>/dev/null || date +%s) ))`;
+    const takeOver = [dataMark(m, 'takeover', sh `$age $(cat ${dead}/owner.json 2>/dev/null || echo unknown)`), cmd('rm', '-rf', dead), when(sh `! mkdir ${l.lock} 2>/dev/null`, held)];
     return [
         cmd('mkdir', '-p', l.meta, l.records),
-        when(sh `! mkdir ${l.lock} 2>/dev/null`, [dataMark(m, 'holder', sh `$(cat ${file} 2>/dev/null || echo unknown)`), raw(`exit ${LOCKED}`)]),
+        when(sh `! mkdir ${l.lock} 2>/dev/null`, [age, when(sh `[ "$age" -gt ${String(LOCK_TTL)} ] && mv -T ${l.lock} ${dead} 2>/dev/null`, takeOver, held)]),
         sh `${cmd('printf', '%s', JSON.stringify(owner))} > ${file}`
     ];
+}
+/** The holder's sign of life: touches the heartbeat while (and only while) this owner holds the lock. */
+function heartbeat(l, owner) {
+    return when(sh `[ "$(cat ${`${l.lock}/owner.json`} 2>/dev/null)" = ${JSON.stringify(owner)} ]`, [cmd('touch', `${l.lock}/heartbeat`)]);
 }
 /** Removes the lock only if this owner still holds it. */
 function release(l, owner) {
@@ -36583,10 +36596,16 @@ async function forceable(op, sessions, owner, work, stopped) {
         force.removeEventListener('abort', onAbort);
     }
 }
+/** Keeps this owner's lock alive on every session (a heartbeat on its own channel every few seconds); returns the stop. */
+function keepAlive(op, sessions, owner) {
+    const beat = () => sessions.forEach((s) => void runPhase({ ...s, channel: undefined }, op.spec, silentReporter, 'heartbeat', [heartbeat(s.layout, owner)]).catch(() => undefined));
+    const timer = setInterval(beat, HEARTBEAT * 1000);
+    return () => clearInterval(timer);
+}
 /** Best-effort: releases this owner's lock on every session (no-op where another owner holds it). */
 async function releaseLocks(op, sessions, owner) {
     // A channel of its own: the operation's channel may still be busy (a forced stop) or gone.
     await Promise.allSettled(sessions.map((s) => runPhase({ ...s, channel: undefined }, op.spec, op.reporter, 'unlock', [release(s.layout, owner)])));
 }
 
-export { cmd as A, inDir as B, releaseDir as C, stepMark as D, and as E, printLine as F, releaseLocks as G, StepError as H, InputError as I, dataPrefix as J, LockedError as K, LOCKED as L, acquire as M, lockOwner as N, forceable as O, holdChannels as P, SlipwayError as S, openSessions as a, onEach as b, readOwner as c, release as d, closeSessions as e, describeHolder as f, distExports as g, specSchema as h, isReleaseId as i, consoleReporter as j, releaseIdFrom as k, loadSpec as l, dataMark as m, sh as n, operation as o, parseSpec as p, writeFile as q, runPhase as r, sshConnector as s, recordFile as t, appendLine as u, raw as v, when as w, breakLock as x, SpecError as y, render as z };
+export { cmd as A, inDir as B, releaseDir as C, stepMark as D, and as E, printLine as F, releaseLocks as G, StepError as H, InputError as I, dataPrefix as J, LockedError as K, LOCKED as L, acquire as M, lockOwner as N, keepAlive as O, forceable as P, holdChannels as Q, SlipwayError as S, openSessions as a, onEach as b, readOwner as c, release as d, closeSessions as e, describeHolder as f, distExports as g, specSchema as h, isReleaseId as i, consoleReporter as j, releaseIdFrom as k, loadSpec as l, dataMark as m, sh as n, operation as o, parseSpec as p, writeFile as q, runPhase as r, sshConnector as s, recordFile as t, appendLine as u, raw as v, when as w, breakLock as x, SpecError as y, render as z };

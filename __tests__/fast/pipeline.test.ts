@@ -113,3 +113,16 @@ describe('pipelines on a LocalRemote', () => {
     expect(existsSync(join(t.root, '.slipway/lock/owner.json'))).toBe(true)
   })
 })
+
+describe('racing deploys', () => {
+  test('two deploys started together, 20 times: exactly one proceeds each time and the other names the holder', async () => {
+    const t = setup()
+    for (let i = 0; i < 20; i++) {
+      const runs = await Promise.allSettled([deploy({ spec: t.spec(), connect: local().connect }), deploy({ spec: t.spec(), connect: local().connect })])
+      expect(runs.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+      const loser = runs.find((r) => r.status === 'rejected') as PromiseRejectedResult
+      expect((loser.reason as Error).message).toContain('another operation holds the deploy lock')
+    }
+    expect(existsSync(join(t.root, '.slipway/lock'))).toBe(false)
+  })
+})

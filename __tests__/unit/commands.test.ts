@@ -1,7 +1,7 @@
 /** Each step builder's exact command text, as the host receives it (the way Kamal tests its commands). */
 import { describe, expect, test } from '@jest/globals'
 import { layout } from '../../src/commands/layout.js'
-import { acquire, readOwner, release } from '../../src/commands/lock.js'
+import { acquire, heartbeat, readOwner, release } from '../../src/commands/lock.js'
 import { advance, readState, writeRecord, type ReleaseRecord } from '../../src/commands/history.js'
 import { checkSharedFiles, copyFromPrevious, hooks, linkShared, makeWritable, unpack } from '../../src/commands/release.js'
 import { render, type Command } from '../../src/commands/shell.js'
@@ -16,13 +16,16 @@ const owner = { token: 't', app: 'shop', by: 'ci', operation: 'deploy', since: '
 const rec: ReleaseRecord = { id: '20260101000000', state: 'live', created_at: 'c', updated_at: 'u', by: 'ci' }
 
 describe('command builders', () => {
-  test('lock: mkdir is the lock, the owner is written after it, release checks the owner first', () => {
+  test('lock: mkdir is the lock; a lock with no sign of life for 30 s is renamed away (atomic) and taken; release and heartbeat check the owner first', () => {
     expect(text(acquire(m, l, owner))).toEqual([
       `mkdir -p '/srv/my app/.slipway' '/srv/my app/.slipway/releases'`,
-      `if ! mkdir '/srv/my app/.slipway/lock' 2>/dev/null; then printf '%s%s\\n' @@m@@data:holder: "$(cat '/srv/my app/.slipway/lock/owner.json' 2>/dev/null || echo unknown)"; exit 75; fi`,
+      `if ! mkdir '/srv/my app/.slipway/lock' 2>/dev/null; then age=$(( $(date +%s) - $(stat -c %Y '/srv/my app/.slipway/lock/heartbeat' 2>/dev/null || stat -c %Y '/srv/my app/.slipway/lock/owner.json' 2>/dev/null || stat -c %Y '/srv/my app/.slipway/lock' 2>/dev/null || date +%s) )); ` +
+        `if [ "$age" -gt 30 ] && mv -T '/srv/my app/.slipway/lock' '/srv/my app/.slipway/lock.dead.t' 2>/dev/null; then printf '%s%s\\n' @@m@@data:takeover: "$age $(cat '/srv/my app/.slipway/lock.dead.t'/owner.json 2>/dev/null || echo unknown)"; rm -rf '/srv/my app/.slipway/lock.dead.t'; ` +
+        `if ! mkdir '/srv/my app/.slipway/lock' 2>/dev/null; then printf '%s%s\\n' @@m@@data:holder: "$(cat '/srv/my app/.slipway/lock/owner.json' 2>/dev/null || echo unknown)"; exit 75; fi; else printf '%s%s\\n' @@m@@data:holder: "$(cat '/srv/my app/.slipway/lock/owner.json' 2>/dev/null || echo unknown)"; exit 75; fi; fi`,
       `printf %s '{"token":"t","app":"shop","by":"ci","operation":"deploy","since":"2026-01-01T00:00:00Z"}' > '/srv/my app/.slipway/lock/owner.json'`
     ])
     expect(render(release(l, owner))).toBe(`if [ "$(cat '/srv/my app/.slipway/lock/owner.json' 2>/dev/null)" = '{"token":"t","app":"shop","by":"ci","operation":"deploy","since":"2026-01-01T00:00:00Z"}' ]; then rm -rf '/srv/my app/.slipway/lock'; fi`)
+    expect(render(heartbeat(l, owner))).toBe(`if [ "$(cat '/srv/my app/.slipway/lock/owner.json' 2>/dev/null)" = '{"token":"t","app":"shop","by":"ci","operation":"deploy","since":"2026-01-01T00:00:00Z"}' ]; then touch '/srv/my app/.slipway/lock/heartbeat'; fi`)
     expect(render(readOwner(m, l, 'owner'))).toBe(`if [ -d '/srv/my app/.slipway/lock' ]; then printf '%s%s\\n' @@m@@data:owner: "$(cat '/srv/my app/.slipway/lock'/owner.json 2>/dev/null || echo unknown)"; fi`)
   })
 

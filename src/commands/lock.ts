@@ -1,10 +1,21 @@
-/** The deploy lock: an atomic `mkdir` with an owner file; released by its owner only. */
+/**
+ * The deploy lock: an atomic `mkdir` with an owner file; released by its owner only. The holder touches
+ * `heartbeat` in it every {@link HEARTBEAT} seconds while it runs; a lock whose last sign of life is older
+ * than {@link LOCK_TTL} seconds belongs to a run that died, and the next operation takes it over (an atomic
+ * rename, so two newcomers never both take it).
+ */
 import type { Layout } from './layout.js'
 import { cmd, raw, sh, when, type Command } from './shell.js'
 import { dataMark, type Markers } from './protocol.js'
 
 /** Exit code of the acquire script when the lock is held by someone else. */
 export const LOCKED = 75
+
+/** Seconds between two heartbeats of a live holder. */
+export const HEARTBEAT = 5
+
+/** Seconds without a heartbeat after which a lock's holder counts as dead. */
+export const LOCK_TTL = 30
 
 /** Who holds a lock. `token` is unique per run; the rest is for humans. */
 export interface LockOwner {
@@ -19,11 +30,21 @@ export interface LockOwner {
 /** Takes the lock, or reports its holder and exits {@link LOCKED}. */
 export function acquire(m: Markers, l: Layout, owner: LockOwner): Command[] {
   const file = `${l.lock}/owner.json`
+  const dead = `${l.lock}.dead.${owner.token}`
+  const held = [dataMark(m, 'holder', sh`$(cat ${file} 2>/dev/null || echo unknown)`), raw(`exit ${LOCKED}`)]
+  // The newest sign of life: the heartbeat, else the owner file, else the lock dir itself (a holder between mkdir and writing its owner).
+  const age = sh`age=$(( $(date +%s) - $(stat -c %Y ${`${l.lock}/heartbeat`} 2>/dev/null || stat -c %Y ${file} 2>/dev/null || stat -c %Y ${l.lock} 2>/dev/null || date +%s) ))`
+  const takeOver = [dataMark(m, 'takeover', sh`$age $(cat ${dead}/owner.json 2>/dev/null || echo unknown)`), cmd('rm', '-rf', dead), when(sh`! mkdir ${l.lock} 2>/dev/null`, held)]
   return [
     cmd('mkdir', '-p', l.meta, l.records),
-    when(sh`! mkdir ${l.lock} 2>/dev/null`, [dataMark(m, 'holder', sh`$(cat ${file} 2>/dev/null || echo unknown)`), raw(`exit ${LOCKED}`)]),
+    when(sh`! mkdir ${l.lock} 2>/dev/null`, [age, when(sh`[ "$age" -gt ${String(LOCK_TTL)} ] && mv -T ${l.lock} ${dead} 2>/dev/null`, takeOver, held)]),
     sh`${cmd('printf', '%s', JSON.stringify(owner))} > ${file}`
   ]
+}
+
+/** The holder's sign of life: touches the heartbeat while (and only while) this owner holds the lock. */
+export function heartbeat(l: Layout, owner: LockOwner): Command {
+  return when(sh`[ "$(cat ${`${l.lock}/owner.json`} 2>/dev/null)" = ${JSON.stringify(owner)} ]`, [cmd('touch', `${l.lock}/heartbeat`)])
 }
 
 /** Removes the lock only if this owner still holds it. */

@@ -4,7 +4,7 @@ import { preflight } from './preflight.js'
 import { driverFor, migrateHostIndex } from '../migrations/driver.js'
 import { execute, type Trip } from './pipeline.js'
 import { DeployError, type DeployResult } from './result.js'
-import { forceable, lockOwner, operation, type OperationOptions } from './run.js'
+import { forceable, keepAlive, lockOwner, operation, type OperationOptions } from './run.js'
 import { closeSessions, openSessions, sshConnector, type Connector } from './session.js'
 import { activateHooks } from './steps/activate.js'
 import { build } from './steps/build.js'
@@ -71,12 +71,14 @@ async function runDeploy(options: DeployOptions, connect: Connector, dry: boolea
   const sessions = await op.reporter.group('Connect', () => openSessions(op.spec, connect, op.reporter))
   const result: DeployResult = { release: '', hosts: sessions.map((s) => s.host.name), rolledBack: false, removed: {}, smoke: [], uploaded: {} }
   const run: DeployRun = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, states: [], id: '', entries: [], uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result }
+  const stop = dry ? () => undefined : keepAlive(op, sessions, run.owner)
   try {
     const steps = execute(run, DEPLOY, (trip: Trip) => (trip.kind === 'hosts' ? TITLES[trip.steps[0].name]?.(run) ?? trip.steps[0].name : trip.step.name))
     await forceable(op, sessions, run.owner, steps, (why) => new DeployError(`deploy ${run.id} stopped at once (${why}, a second time): the lock is released, nothing was undone — the release may be unfinished and this run's migrations may stay applied; check with: slipway releases`, result))
     op.reporter.info(`${dry ? 'Planned' : 'Deployed'} ${run.id} to ${result.hosts.join(', ')}`)
     return run
   } finally {
+    stop()
     await closeSessions(sessions)
   }
 }

@@ -14,7 +14,7 @@ import { notReverted } from './caveats.js'
 import { checkStepBack, planStepBack } from './migrate.js'
 import { restorePhase } from './steps/restore-phase.js'
 import { agreeOnTarget, planRollback, type RollbackPlan } from './rollback-plan.js'
-import { forceable, lockOwner, onEach, operation, releaseLocks, type Operation, type OperationOptions } from './run.js'
+import { forceable, keepAlive, lockOwner, onEach, operation, releaseLocks, type Operation, type OperationOptions } from './run.js'
 import { closeSessions, holdChannels, openSessions, runPhase, sshConnector, type Session } from './session.js'
 import { lockAndRead } from './steps/lock.js'
 
@@ -48,12 +48,14 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
   const owner = lockOwner(op, 'rollback')
   const sessions = await openSessions(spec, options.connect ?? sshConnector, reporter)
   holdChannels(sessions, spec, reporter)
+  const stop = keepAlive(op, sessions, owner)
   try {
     return await forceable(op, sessions, owner, rollbackOn(op, sessions, owner, options), (why) => new SlipwayError(`rollback stopped at once (${why}, a second time): the lock is released; check with: slipway releases`))
   } catch (error) {
     await releaseLocks(op, sessions, owner)
     throw error instanceof SlipwayError ? error : new SlipwayError(String(error))
   } finally {
+    stop()
     await closeSessions(sessions)
   }
 }

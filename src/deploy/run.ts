@@ -1,7 +1,7 @@
 /** Shared plumbing for operations: options, who is acting, running a step on every host. */
 import { randomBytes } from 'node:crypto'
 import { userInfo } from 'node:os'
-import { release, type LockOwner } from '../commands/lock.js'
+import { HEARTBEAT, heartbeat, release, type LockOwner } from '../commands/lock.js'
 import { SlipwayError } from '../errors.js'
 import { silentReporter, type Reporter } from '../reporter.js'
 import type { Spec } from '../spec/types.js'
@@ -104,6 +104,13 @@ export async function forceable<T>(op: Operation, sessions: Session[], owner: Lo
   } finally {
     force.removeEventListener('abort', onAbort)
   }
+}
+
+/** Keeps this owner's lock alive on every session (a heartbeat on its own channel every few seconds); returns the stop. */
+export function keepAlive(op: Operation, sessions: Session[], owner: LockOwner): () => void {
+  const beat = () => sessions.forEach((s) => void runPhase({ ...s, channel: undefined }, op.spec, silentReporter, 'heartbeat', [heartbeat(s.layout, owner)]).catch(() => undefined))
+  const timer = setInterval(beat, HEARTBEAT * 1000)
+  return () => clearInterval(timer)
 }
 
 /** Best-effort: releases this owner's lock on every session (no-op where another owner holds it). */

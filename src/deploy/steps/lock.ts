@@ -4,7 +4,7 @@ import { acquire, LOCKED, type LockOwner } from '../../commands/lock.js'
 import { readLiveManifest } from '../../commands/delta.js'
 import type { Command } from '../../commands/shell.js'
 import type { ScriptResult } from '../../remote/script.js'
-import { LockedError, type Operation } from '../run.js'
+import { describeHolder, LockedError, type Operation } from '../run.js'
 import { runPhase, type Session } from '../session.js'
 import type { Step } from './types.js'
 
@@ -14,14 +14,19 @@ export function lockCommands(s: Session, owner: LockOwner, manifest = true): Com
 }
 
 /** The history a lock round trip read; throws {@link LockedError} when the lock is held by another. */
-export function lockedState(s: Session, r: ScriptResult): HostState {
+export function lockedState(op: Operation, s: Session, r: ScriptResult): HostState {
   if (r.code === LOCKED) throw new LockedError(s.host.name, r.data.holder?.[0] ?? '')
+  const taken = r.data.takeover?.[0]
+  if (taken) {
+    const [age, ...owner] = taken.split(' ')
+    op.reporter.warn(`${s.host.name}: took over the deploy lock of a run that stopped without releasing it (no sign of life for ${age} s): ${describeHolder(owner.join(' '))}`)
+  }
   return parseState(r.data)
 }
 
 /** Takes the lock on one host and reads its history. */
 export async function lockAndRead(op: Operation, s: Session, owner: LockOwner, manifest = true): Promise<HostState> {
-  return lockedState(s, await runPhase(s, op.spec, op.reporter, 'lock', lockCommands(s, owner, manifest), { okCodes: [LOCKED] }))
+  return lockedState(op, s, await runPhase(s, op.spec, op.reporter, 'lock', lockCommands(s, owner, manifest), { okCodes: [LOCKED] }))
 }
 
 export const lock: Step = {
@@ -31,6 +36,6 @@ export const lock: Step = {
   okCodes: [LOCKED],
   commands: (run, i) => lockCommands(run.sessions[i], run.owner),
   read: (run, i, r) => {
-    run.states[i] = lockedState(run.sessions[i], r)
+    run.states[i] = lockedState(run.op, run.sessions[i], r)
   }
 }
