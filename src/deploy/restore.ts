@@ -26,7 +26,10 @@ export async function restore(op: Operation, sessions: Session[], plans: HostPla
     if ('refused' in plan) {
       result.migrations!.refused = plan.refused
       op.reporter.error(`migrations of ${failed.id} are NOT stepped back (${plan.refused}); still applied: ${migrated.record.ran.join(', ')}`)
-    } else stepBack = plan.commands
+    } else {
+      stepBack = plan.commands
+      if (plan.how) op.reporter.info(`stepping back the migrations of ${failed.id}: ${plan.how}`)
+    }
   }
   await op.reporter.group(`Roll back ${failed.id}`, () => onEach(sessions, async (s, i) => {
     const p = plans[i]

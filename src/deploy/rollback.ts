@@ -75,6 +75,7 @@ async function planMigrationSteps(op: Operation, s: Session, state: HostState, o
     const base = r.id === state.current ? leaving(state, target, op.by, stamp)[0] : r
     const plan = planStepBack(s, driver, base, db, stamp)
     if ('refused' in plan) throw new SlipwayError(`cannot step back the migrations of ${r.id} (${r.migrations!.ran.join(', ')}): ${plan.refused}. Nothing was changed; roll back without --migrations, or step back by hand`)
+    if (plan.how) op.reporter.info(`stepping back the migrations of ${r.id}: ${plan.how}`)
     commands.push(...plan.commands)
     names.push(...plan.names)
     db = { ...db, ran: db.ran.filter(([n]) => !plan.names.includes(n)) }
