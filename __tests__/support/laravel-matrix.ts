@@ -60,6 +60,11 @@ export function laravelMatrix(app: LaravelApp): void {
       const v1 = await run(deploy({ spec: spec(), now: clock(), reporter }))
       expect(v1.smoke).toEqual([{ name: 'health', ok: true, attempts: 1, detail: 'HTTP 200' }])
       expect(record(root, v1.release).migrations).toEqual({ driver: 'laravel', batch: 1, ran: ['2024_01_01_000000_create_items_table'] })
+      // The preset's caches were built in the release before the switch, by the branch its own artisan chose
+      // (optimize --except=views caches events too), and it restarted workers with reload where it exists.
+      const cache = join(root, 'releases', v1.release, 'bootstrap/cache')
+      expect(['config.php', 'routes-v7.php', 'events.php'].filter((f) => existsSync(join(cache, f)))).toEqual(app === 'current' ? ['config.php', 'routes-v7.php', 'events.php'] : ['config.php', 'routes-v7.php'])
+      expect(log.some((l) => l.includes(app === 'current' ? 'Reloading services.' : 'Broadcasting queue restart signal.'))).toBe(true)
       if (app === 'current') {
         // vendor/ was built on the host by the preset's composer install, from the lock, and the release runs that framework.
         expect(existsSync(join(source, 'vendor'))).toBe(false)

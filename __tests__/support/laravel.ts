@@ -30,7 +30,9 @@ export function laravelSource(app: LaravelApp = 'laravel8'): string {
     return dir
   }
   const skeleton = currentLaravel().dir
-  cpSync(skeleton, dir, { recursive: true, filter: (src) => !/^(vendor|\.slipway-fixture)(\/|$)/.test(relative(skeleton, src)) })
+  // What a checkout of the app would hold: no vendor/, and nothing a local artisan run leaves behind.
+  const untracked = /^(vendor|\.slipway-fixture|\.env|bootstrap\/cache\/[^/]+\.php|storage\/logs\/[^/]+\.log|database\/database\.sqlite)(\/|$)/
+  cpSync(skeleton, dir, { recursive: true, filter: (src) => !untracked.test(relative(skeleton, src)) })
   const migrations = join(dir, 'database/migrations')
   for (const f of readdirSync(migrations)) rmSync(join(migrations, f))
   cpSync(join(fixtures, 'laravel-app/database/migrations'), migrations, { recursive: true })
