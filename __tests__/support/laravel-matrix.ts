@@ -19,8 +19,8 @@ const current = (root: string) => readlinkSync(join(root, 'current')).split('/')
 let tick = Date.parse('2026-03-01T00:00:00Z')
 const clock = () => { const d = new Date(tick); tick += 1000; return () => d }
 
-/** Registers the whole matrix for one app (call it at the top level of a test file). */
-export function laravelMatrix(app: LaravelApp): void {
+/** Registers the matrix for one app on the given databases (call it at the top level of a test file). */
+export function laravelMatrix(app: LaravelApp, kinds: Db[] = ['sqlite', 'pgsql', 'mysql']): void {
   let lab: Lab
   // The framework version the app runs: Debian's php-laravel-framework, or what Composer locked.
   const framework = app === 'laravel8'
@@ -34,7 +34,7 @@ export function laravelMatrix(app: LaravelApp): void {
   beforeAll(async () => { lab = await startLab() })
   afterAll(() => lab.stop())
 
-  describe.each<Db>(['sqlite', 'pgsql', 'mysql'])(`${app} (Laravel ${framework}) on %s`, (kind) => {
+  describe.each<Db>(kinds)(`${app} (Laravel ${framework}) on %s`, (kind) => {
     let root: string
     let source: string
     let db: ReturnType<typeof database>
