@@ -4,11 +4,12 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { u as unlock, l as listReleases, f as formatReleases, r as rollback, p as planDeploy, d as deploy } from './rollback.js';
-import { h as specSchema, S as SlipwayError, I as InputError, i as consoleReporter, l as loadSpec } from './run.js';
-import 'node:path';
+import { u as unlock, l as listReleases, f as formatReleases, r as rollback, p as planDeploy, d as deploy, b as preflight } from './rollback.js';
+import { h as specSchema, S as SlipwayError, I as InputError, j as consoleReporter, l as loadSpec, i as isReleaseId } from './run.js';
 import 'node:child_process';
 import './_commonjsHelpers.js';
 import 'events';
@@ -16,6 +17,7 @@ import 'node:crypto';
 import 'process';
 import 'buffer';
 import 'node:os';
+import 'node:stream';
 import 'assert';
 import 'fs';
 import 'path';
@@ -96,7 +98,9 @@ async function run(argv, io) {
             io.err(`slipway: ${error.message}`);
             return error.exitCode;
         }
-        io.err(`slipway: unexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+        const verbose = argv.includes('--verbose') || argv.includes('-v');
+        const detail = error instanceof Error ? (verbose ? error.stack ?? error.message : error.message) : String(error);
+        io.err(`slipway: unexpected error: ${detail}${verbose ? '' : ' (run with --verbose for the stack trace)'}`);
         return 1;
     }
 }
@@ -104,10 +108,8 @@ async function dispatch(argv, io) {
     const [command, ...rest] = argv;
     if (command === 'check')
         return check(rest, io);
-    if (!command || command === 'help' || command === '--help' || command === '-h') {
-        io.out(USAGE);
-        return command ? 0 : 2;
-    }
+    if (!command || command === 'help' || command === '--help' || command === '-h')
+        return usage(io, command);
     let parsed;
     try {
         parsed = parseArgs({ args: rest, options, allowPositionals: false, strict: true });
@@ -116,34 +118,36 @@ async function dispatch(argv, io) {
         throw new InputError(`${error.message}\n${USAGE}`);
     }
     const v = parsed.values;
-    const spec = () => loadSpec(resolvePath(io.cwd, v.spec), { env: v.env });
+    checkTo(command, v.to);
     const reporter = consoleReporter(io.out, io.err, v.verbose);
+    const load = () => loadSpec(resolvePath(io.cwd, v.spec), { env: v.env });
+    const spec = checkedSpec(load, reporter);
     switch (command) {
         case 'deploy': {
             if (v['dry-run']) {
-                for (const host of planDeploy({ spec: spec() })) {
+                for (const host of await planDeploy({ spec: await spec({ source: true }) })) {
                     io.out(`# host ${host.host}`);
                     for (const p of host.phases)
                         io.out(`## ${p.phase}\n${p.command}\n`);
                 }
                 return 0;
             }
-            const result = await deploy({ spec: spec(), reporter });
+            const result = await deploy({ spec: load(), reporter }); // checks the source and credentials before connecting
             if (v.json)
                 io.out(JSON.stringify(result));
             return 0;
         }
         case 'rollback': {
-            await rollback({ spec: spec(), reporter, to: v.to, migrations: v.migrations });
+            await rollback({ spec: await spec({ credentials: true }), reporter, to: v.to, migrations: v.migrations });
             return 0;
         }
         case 'releases': {
-            const listing = await listReleases({ spec: spec() });
+            const listing = await listReleases({ spec: await spec({ credentials: true }) });
             io.out(v.json ? JSON.stringify(listing, null, 2) : formatReleases(listing));
             return 0;
         }
         case 'unlock': {
-            const held = await unlock({ spec: spec() });
+            const held = await unlock({ spec: await spec({ credentials: true }) });
             for (const [host, holder] of Object.entries(held))
                 io.out(`${host}: ${holder ? `lock broken (was held by ${holder})` : 'not locked'}`);
             return 0;
@@ -154,6 +158,28 @@ async function dispatch(argv, io) {
         default:
             throw new InputError(`unknown command "${command}"\n${USAGE}`);
     }
+}
+/** Prints the usage: exit 0 when asked for, 2 when no command was given. */
+function usage(io, command) {
+    io.out(USAGE);
+    return command ? 0 : 2;
+}
+/** Refuses a `--to` that is not a release id (or is given to another command) before anything is read or connected. */
+function checkTo(command, to) {
+    if (to === undefined)
+        return;
+    if (command !== 'rollback')
+        throw new InputError('--to is only for rollback. Fix: remove it');
+    if (!isReleaseId(to))
+        throw new InputError(`--to ${JSON.stringify(to)} is not a release id. Fix: give an id from slipway releases (UTC YYYYMMDDHHMMSS, optionally .NN, e.g. 20260102030405), or leave --to out for the newest healthy release before current`);
+}
+/** The spec, with everything local checked (source tree and/or credentials) before anything connects. */
+function checkedSpec(load, reporter) {
+    return async (checks) => {
+        const loaded = load();
+        await preflight(loaded, { ...checks, warn: (m) => reporter.warn(m) });
+        return loaded;
+    };
 }
 /** `slipway check`: the spec's `check:` section (when there is a spec) plus the check's own arguments. */
 async function check(argv, io) {
@@ -180,8 +206,27 @@ function resolvePath(cwd, file) {
 }
 
 /** Entry point of the `slipway` binary (bundled as dist/cli.js). */
-process.exitCode = await run(process.argv.slice(2), {
-    out: (s) => process.stdout.write(s + '\n'),
-    err: (s) => process.stderr.write(s + '\n'),
-    cwd: process.cwd()
-});
+/** The version in slipway's own package.json, found upward from this file (dist/cli.js or src/cli/main.ts). */
+function version() {
+    for (let dir = dirname(fileURLToPath(import.meta.url));; dir = dirname(dir)) {
+        const file = join(dir, 'package.json');
+        if (existsSync(file)) {
+            const pkg = JSON.parse(readFileSync(file, 'utf8'));
+            if (pkg.name === 'slipway' && pkg.version)
+                return pkg.version;
+        }
+        if (dirname(dir) === dir)
+            return 'unknown (no package.json of slipway above the CLI)';
+    }
+}
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    process.stdout.write(`${version()}\n`);
+}
+else {
+    process.exitCode = await run(argv, {
+        out: (s) => process.stdout.write(s + '\n'),
+        err: (s) => process.stderr.write(s + '\n'),
+        cwd: process.cwd()
+    });
+}

@@ -4,7 +4,7 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { r as requireTunnel, a as requireUndici, u as undiciExports, l as loadActionSpec, w as writeKeyFile, s as saveTempPaths, b as saveLock, c as setOutput, d as summary, e as actionLog, m as maskSecret, g as getInput, i as info, E as ExitCode, f as setFailed, h as debug } from './log.js';
+import { r as requireTunnel, a as requireUndici, u as undiciExports, l as loadActionSpec, w as writeKeyFile, s as saveTempPaths, b as saveLock, c as setOutput, d as summary, i as isEntry, e as actionLog, m as maskSecret, g as getInput, f as info, h as setFailed, j as debug } from './log.js';
 import { existsSync, readFileSync } from 'fs';
 import { EOL } from 'os';
 import http from 'http';
@@ -15,7 +15,8 @@ import { join, relative, sep as sep$1, resolve, isAbsolute } from 'node:path';
 import { c as checkMigrations, f as formatText, a as formatGithub, b as formatSarif } from './index2.js';
 import { randomBytes } from 'node:crypto';
 import { l as listReleases, p as planDeploy, d as deploy, D as DeployError, n as notReverted, f as formatReleases, r as rollback, a as pickTarget } from './rollback.js';
-import { I as InputError } from './run.js';
+import { I as InputError, i as isReleaseId } from './run.js';
+import 'node:url';
 import 'crypto';
 import 'path';
 import 'net';
@@ -38,7 +39,6 @@ import 'node:zlib';
 import 'node:perf_hooks';
 import 'node:util/types';
 import 'node:worker_threads';
-import 'node:url';
 import 'node:async_hooks';
 import 'node:console';
 import 'node:dns';
@@ -5543,7 +5543,7 @@ function deployments(target, log) {
             return await fn();
         }
         catch (error) {
-            log.warn(`GitHub deployment record: ${what} failed: ${error.message}. The deploy itself is not affected; give the job \`permissions: deployments: write\`, or set github-token: '' to turn records off`);
+            log.warn(`GitHub deployment record: ${what} failed: ${recordProblem(error, env.GITHUB_API_URL || 'https://api.github.com')}`);
             return undefined;
         }
     };
@@ -5571,6 +5571,21 @@ function deployments(target, log) {
                 await this.status(Number(found.id), 'inactive', description);
         }
     };
+}
+/**
+ * What a failed API call means, and its fix: only a refusal (401, 403, 404) is a permission problem; a request
+ * that got no answer is a network problem; anything else is reported with its HTTP status.
+ */
+function recordProblem(error, apiUrl) {
+    const e = error;
+    const message = String(e?.message ?? error);
+    const after = 'The deploy itself is not affected';
+    const off = 'set github-token: \'\' to turn records off';
+    if (e?.response === undefined)
+        return `${apiUrl} did not answer (${message}). ${after}; check GITHUB_API_URL and the runner's network, or ${off}`;
+    if (e.status === 401 || e.status === 403 || e.status === 404)
+        return `HTTP ${e.status}: ${message}. ${after}; give the job \`permissions: deployments: write\`, or ${off}`;
+    return `HTTP ${String(e.status)}: ${message}. ${after}; ${off}`;
 }
 
 /** What every command of the Action works with: settings, log, the spec with credentials, deployment records, lock state. */
@@ -5633,7 +5648,7 @@ async function deployCommand(ctx) {
     const { log, actor, runId } = ctx;
     const spec = ctx.spec();
     if (ctx.settings.dryRun) {
-        const plan = planDeploy({ spec, actor, runId });
+        const plan = await planDeploy({ spec, actor, runId });
         for (const host of plan)
             await log.group(`Plan for ${host.host}`, async () => host.phases.forEach((p) => log.info(`## ${p.phase}\n${p.command}\n`)));
         return { outputs: {}, summary: planMarkdown(plan) };
@@ -5660,6 +5675,9 @@ async function deployCommand(ctx) {
     const description = !failure ? `release ${result.release} is live` : result.rolledBack ? `release ${result.release} failed; rolled back to ${result.previous ?? '(none)'}` : `release ${result.release} failed before the switch`;
     await ctx.records?.status(record, failure ? 'failure' : 'success', description, failure ? undefined : url);
     const listing = await ctx.listing();
+    // A failed deploy unlocks before it throws; when every host reads unlocked, the post step has nothing to release.
+    if (failure && listing?.hosts.every((h) => h.lock === undefined))
+        ctx.lockReleased();
     const outputs = {
         release: result.release,
         'previous-release': result.previous ?? '',
@@ -5735,8 +5753,8 @@ function knownHosts(raw) {
     return `${lines.join('\n')}\n`;
 }
 function releaseId(value) {
-    if (value !== undefined && !/^[A-Za-z0-9._-]+$/.test(value))
-        throw new InputError(`input "release": "${value}" is not a release id. Fix: use an id from the releases table (e.g. 20260102030405), or leave it empty for the newest healthy release before current`);
+    if (value !== undefined && !isReleaseId(value))
+        throw new InputError(`input "release": "${value}" is not a release id. Fix: use an id from the releases table (UTC YYYYMMDDHHMMSS, optionally .NN, e.g. 20260102030405), or leave it empty for the newest healthy release before current`);
     return value;
 }
 function url(value) {
@@ -5819,7 +5837,11 @@ const commands = {
     releases: releasesCommand,
     check: (ctx) => checkCommand(ctx, context.payload)
 };
-async function main() {
+/**
+ * Runs the main step once: inputs in, one command, outputs and summary out; a failure sets the exit code (1)
+ * and never throws. The runner starts this file; `@github/local-action` imports it and calls `run()`.
+ */
+async function run() {
     const log = actionLog();
     // Masked before anything can print them, even when they turn out to be invalid.
     maskSecret(getInput('ssh-private-key'));
@@ -5834,7 +5856,7 @@ async function main() {
         await writeSummary(outcome.summary);
         if (outcome.failure && outcome.quiet) {
             info(outcome.failure);
-            process.exitCode = ExitCode.Failure;
+            process.exitCode = 1;
         }
         else if (outcome.failure) {
             setFailed(outcome.failure);
@@ -5849,4 +5871,7 @@ async function main() {
             debug(error.stack);
     }
 }
-await main();
+if (isEntry(import.meta.url))
+    await run();
+
+export { run };

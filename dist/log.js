@@ -4,10 +4,11 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync, readFileSync, realpathSync } from 'node:fs';
 import { l as loadSpec, I as InputError, g as distExports, p as parseSpec } from './run.js';
 import { tmpdir, EOL as EOL$1 } from 'node:os';
 import { join } from 'node:path';
+import require$$1$3, { fileURLToPath } from 'node:url';
 import * as os from 'os';
 import os__default, { EOL } from 'os';
 import * as require$$0 from 'crypto';
@@ -36,7 +37,6 @@ import require$$1$2 from 'node:zlib';
 import require$$5$1 from 'node:perf_hooks';
 import require$$8$1 from 'node:util/types';
 import require$$1$1 from 'node:worker_threads';
-import require$$1$3 from 'node:url';
 import require$$5$2 from 'node:async_hooks';
 import require$$1$4 from 'node:console';
 import require$$1$5 from 'node:dns';
@@ -29172,13 +29172,19 @@ function writeKeyFile(key, env = process.env) {
     writeFileSync(file, key, { mode: 0o600 });
     return { dir, file };
 }
-/** The spec with the input credentials applied: every host uses the key file, known_hosts is the input text. */
+/**
+ * The spec with the input credentials applied: every host uses the key file. The `known-hosts` input always wins,
+ * as action.yml promises: it replaces the spec's known_hosts and every pinned host_key, and host keys are verified
+ * (loading refuses a spec that also says insecure_skip_host_key_check, so this is a second guard).
+ */
 function withCredentials(spec, keyFile, knownHosts) {
-    return {
-        ...spec,
-        hosts: keyFile ? spec.hosts.map((h) => ({ ...h, identity: keyFile })) : spec.hosts,
-        known_hosts: knownHosts ?? spec.known_hosts
-    };
+    const hosts = spec.hosts.map((h) => {
+        const { host_key: _pinned, ...rest } = h;
+        return { ...(knownHosts ? rest : h), ...(keyFile ? { identity: keyFile } : {}) };
+    });
+    if (!knownHosts)
+        return { ...spec, hosts };
+    return { ...spec, hosts, known_hosts: knownHosts, insecure_skip_host_key_check: false };
 }
 /** Removes temporary paths; returns a warning per path that could not be removed. */
 function removePaths(paths) {
@@ -29221,13 +29227,21 @@ function loadActionSpec(file, environment, keyFile, knownHosts) {
  */
 const PATHS = 'slipway_paths';
 const LOCK = 'slipway_lock';
+/**
+ * Saves one value for the post step: GITHUB_STATE for the runner (which starts the post step as a new process with
+ * STATE_<name>), and STATE_<name> in this process for a post step run in the same process (`@github/local-action --post`).
+ */
+function save(name, value) {
+    saveState(name, value);
+    process.env[`STATE_${name}`] = value;
+}
 /** Records the temporary paths (saved at once: the step may be killed any time after). */
 function saveTempPaths(paths) {
-    saveState(PATHS, JSON.stringify(paths));
+    save(PATHS, JSON.stringify(paths));
 }
 /** Records (or, with undefined, clears) the lock this step may hold. */
 function saveLock(lock) {
-    saveState(LOCK, lock ? JSON.stringify(lock) : '');
+    save(LOCK, lock ? JSON.stringify(lock) : '');
 }
 /** Reads the state the main step saved; missing or damaged values read as empty. */
 function readPostState(get = getState) {
@@ -29241,6 +29255,23 @@ function readPostState(get = getState) {
     };
     const lock = parse(get(LOCK), undefined);
     return { paths: parse(get(PATHS), []), ...(lock ? { lock } : {}) };
+}
+
+/** Whether a module is the script node was started with (the runner's `node dist/index.js`), or was imported. */
+/**
+ * True when `moduleUrl` (the caller's `import.meta.url`) is the file node was started with. The runner starts
+ * `node dist/index.js`, so the step runs itself; a tool that imports the bundle and calls its exported `run()`
+ * (`@github/local-action`) gets no second, unasked-for run.
+ */
+function isEntry(moduleUrl, script = process.argv[1]) {
+    if (!script)
+        return false;
+    try {
+        return realpathSync(script) === realpathSync(fileURLToPath(moduleUrl));
+    }
+    catch {
+        return false;
+    }
 }
 
 /**
@@ -29296,4 +29327,4 @@ function actionLog(write = (s) => process.stdout.write(s), token = randomBytes(1
     };
 }
 
-export { ExitCode as E, requireUndici as a, saveLock as b, setOutput as c, summary as d, actionLog as e, setFailed as f, getInput as g, debug as h, info as i, readPostState as j, removePaths as k, loadActionSpec as l, maskSecret as m, requireTunnel as r, saveTempPaths as s, undiciExports as u, writeKeyFile as w };
+export { requireUndici as a, saveLock as b, setOutput as c, summary as d, actionLog as e, info as f, getInput as g, setFailed as h, isEntry as i, debug as j, readPostState as k, loadActionSpec as l, maskSecret as m, removePaths as n, requireTunnel as r, saveTempPaths as s, undiciExports as u, writeKeyFile as w };

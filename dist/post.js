@@ -4,11 +4,12 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { e as actionLog, j as readPostState, k as removePaths, h as debug, l as loadActionSpec } from './log.js';
-import { o as operation, a as openSessions, s as sshConnector, b as onEach, r as runPhase, c as release, d as closeSessions, q as quote, e as dataMark, f as describeHolder } from './run.js';
+import { i as isEntry, e as actionLog, k as readPostState, n as removePaths, j as debug, l as loadActionSpec } from './log.js';
+import { o as operation, a as openSessions, s as sshConnector, b as onEach, r as runPhase, c as readOwner, d as release, e as closeSessions, f as describeHolder } from './run.js';
 import 'node:fs';
 import 'node:os';
 import 'node:path';
+import 'node:url';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -35,7 +36,6 @@ import 'node:zlib';
 import 'node:perf_hooks';
 import 'node:util/types';
 import 'node:worker_threads';
-import 'node:url';
 import 'node:async_hooks';
 import 'node:console';
 import 'node:dns';
@@ -49,6 +49,11 @@ import 'stream';
 import 'dns';
 import 'zlib';
 
+/**
+ * Releasing a deploy lock that an interrupted operation left behind, from outside that operation
+ * (the Action's post step after the main step was cancelled or killed). Only a lock whose owner
+ * matches is removed; anyone else's lock is left alone.
+ */
 /** True when a lock owner record is the one described by `held`. */
 function ownedBy(owner, held) {
     if (held.token !== undefined && owner.token !== held.token)
@@ -61,7 +66,7 @@ async function releaseHeldLock(options) {
     const sessions = await openSessions(op.spec, options.connect ?? sshConnector, op.reporter);
     try {
         return await onEach(sessions, async (s) => {
-            const text = (await runPhase(s, op.spec, op.reporter, 'read lock', readOwner(s, s.layout))).data.owner?.[0];
+            const text = (await runPhase(s, op.spec, op.reporter, 'read lock', [readOwner(s, s.layout, 'owner')])).data.owner?.[0];
             if (!text)
                 return { host: s.host.name, outcome: 'not locked' };
             const owner = parseOwner(text);
@@ -75,9 +80,6 @@ async function releaseHeldLock(options) {
     finally {
         await closeSessions(sessions);
     }
-}
-function readOwner(s, l) {
-    return [`if [ -d ${quote(l.lock)} ]; then ${dataMark(s, 'owner', `$(cat ${quote(`${l.lock}/owner.json`)} 2>/dev/null || echo unknown)`)}; fi`];
 }
 function parseOwner(text) {
     try {
@@ -101,7 +103,8 @@ async function releaseLeftLock(lock, log) {
         log.info(r.outcome === 'held by another' ? `${r.host}: lock held by another operation, left alone: ${describeHolder(r.holder)}` : `${r.host}: ${r.outcome}`);
     }
 }
-async function post() {
+/** Runs the post step once (the runner starts this file; `@github/local-action --post` imports it and calls `run()`). */
+async function run() {
     const log = actionLog();
     const state = readPostState();
     try {
@@ -116,4 +119,7 @@ async function post() {
     log.resume();
     debug(`post step: removed ${state.paths.length} temporary path(s)`);
 }
-await post();
+if (isEntry(import.meta.url))
+    await run();
+
+export { run };

@@ -4,17 +4,32 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { j as cmd, e as dataMark, w as writeFile, k as recordFile, m as appendLine, o as operation, a as openSessions, b as onEach, r as runPhase, f as describeHolder, d as closeSessions, s as sshConnector, n as breakLock, q as quote, t as releaseDir, u as raw, v as stepMark, x as inDir, y as StepError, z as and, c as release, A as acquire, B as lockOwner, C as releaseLocks, S as SlipwayError, L as LOCKED, D as LockedError, E as layout, F as bash, G as script, I as InputError } from './run.js';
-import { posix, join } from 'node:path';
+import { k as releaseIdFrom, m as dataMark, n as sh, w as when, q as writeFile, t as recordFile, u as appendLine, v as raw, o as operation, a as openSessions, s as sshConnector, b as onEach, r as runPhase, f as describeHolder, e as closeSessions, x as breakLock, y as SpecError, z as render, A as cmd, S as SlipwayError, B as inDir, C as releaseDir, D as stepMark, I as InputError, i as isReleaseId, E as and, F as printLine, d as release, G as StepError, H as releaseLocks, J as dataPrefix, L as LOCKED, K as LockedError, M as acquire, N as lockOwner, O as holdChannels } from './run.js';
+import { createReadStream, promises, statSync, readFileSync } from 'node:fs';
+import { join, posix, resolve } from 'node:path';
 import { execFile } from 'node:child_process';
-import { createReadStream, promises } from 'node:fs';
 import { promisify } from 'node:util';
 import { c as commonjsGlobal } from './_commonjsHelpers.js';
 import events from 'events';
 import { createHash } from 'node:crypto';
 
 /** Release history on the host: one JSON record per release, plus an audit log. */
-/** Writes (or replaces) a release record atomically. */
+/** The states a release may move to from each state (staying is always allowed: a note or migrations change). */
+const NEXT = {
+    building: ['ready', 'failed'],
+    ready: ['live', 'failed'],
+    live: ['healthy', 'failed', 'rolled-back'],
+    healthy: ['rolled-back', 'failed'],
+    'rolled-back': [],
+    failed: []
+};
+/** The record moved to `state` (with the given changes); throws on a transition the lifecycle does not allow. */
+function advance(r, state, changes = {}) {
+    if (state !== r.state && !NEXT[r.state].includes(state))
+        throw new Error(`release ${r.id} cannot go from ${r.state} to ${state}`);
+    return { ...r, ...changes, state };
+}
+/** Writes (or replaces) a release record atomically: the only writer of release records. */
 function writeRecord(l, record) {
     return writeFile(recordFile(l, record.id), JSON.stringify(record));
 }
@@ -25,16 +40,16 @@ function audit(l, line) {
 /** Reports every release record, the `current` target and the lock owner as data lines. */
 function readState(m, l) {
     return [
-        `for f in ${cmd(l.records)}/*.json; do [ -e "$f" ] || continue; ${dataMark(m, 'record', '$(cat "$f")')}; done`,
-        `if [ -L ${cmd(l.current)} ]; then ${dataMark(m, 'current', `$(readlink ${cmd(l.current)})`)}; fi`,
-        `if [ -d ${cmd(l.lock)} ]; then ${dataMark(m, 'lock', `$(cat ${cmd(l.lock)}/owner.json 2>/dev/null || true)`)}; fi`
+        sh `for f in ${l.records}/*.json; do [ -e "$f" ] || continue; ${dataMark(m, 'record', raw('$(cat "$f")'))}; done`,
+        when(sh `[ -L ${l.current} ]`, [dataMark(m, 'current', sh `$(readlink ${l.current})`)]),
+        when(sh `[ -d ${l.lock} ]`, [dataMark(m, 'lock', sh `$(cat ${l.lock}/owner.json 2>/dev/null || true)`)])
     ];
 }
 /** Parses the data lines of {@link readState}. */
 function parseState(data) {
-    const records = (data.record ?? []).map((line) => JSON.parse(line)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const records = (data.record ?? []).map((line) => JSON.parse(line)).map((r) => ({ ...r, id: releaseIdFrom(r.id) })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const target = data.current?.[0];
-    return { records, current: target ? target.replace(/\/+$/, '').split('/').pop() : undefined, lock: data.lock?.[0], manifest: data.manifest ?? [] };
+    return { records, current: target ? releaseIdFrom(target) : undefined, lock: data.lock?.[0], manifest: data.manifest ?? [] };
 }
 
 /** Reading the release history, and breaking a stale lock. */
@@ -81,643 +96,45 @@ function notReverted(spec) {
     return out;
 }
 
-/**
- * Host side of a delta upload: the tar on stdin carries the changed entries and `.slipway-upload.tsv`;
- * unchanged paths are copied (real copies, never hard links) from the live release, and the new
- * release's manifest is written from the old one plus the changes.
- */
-/** Name of the upload list inside the tar stream. */
-const UPLOAD_LIST = '.slipway-upload.tsv';
-/** Where a release's manifest is kept. */
-function manifestFile(l, id) {
-    return posix.join(l.meta, 'manifests', `${id}.tsv`);
-}
-/** After unpacking: copy unchanged entries from `previous` (when given) and write this release's manifest. */
-function completeUpload(l, id, previous) {
-    const dir = releaseDir(l, id);
-    const list = posix.join(dir, UPLOAD_LIST);
-    const keep = posix.join(dir, '.slipway-keep.tsv');
-    const out = manifestFile(l, id);
-    const tab = `$'\\t'`;
-    if (!previous) {
-        return [cmd('mkdir', '-p', posix.dirname(out)), `awk -F'\\t' '$1 != "X"' ${quote(list)} > ${quote(out)}`, cmd('rm', '-f', list)];
-    }
-    const prevDir = releaseDir(l, previous);
-    return [
-        cmd('mkdir', '-p', posix.dirname(out)),
-        `awk -F'\\t' 'NR==FNR { seen[$4] = 1; next } !($4 in seen)' ${quote(list)} ${quote(manifestFile(l, previous))} > ${quote(keep)}`,
-        `cut -f4 ${quote(keep)} | (cd ${quote(prevDir)} && tar -c -f - --no-recursion --verbatim-files-from -T -) | tar -x -f - -C ${quote(dir)} --no-same-owner`,
-        `{ cat ${quote(keep)}; awk -F'\\t' '$1 != "X"' ${quote(list)}; } | sort -t ${tab} -k4,4 > ${quote(out)}`,
-        cmd('rm', '-f', list, keep)
-    ];
-}
-/** Reports the manifest of the live release (if it has one) as data lines `manifest`. */
-function readLiveManifest(marker, l) {
-    const prefix = `${marker}data:manifest:`;
-    return `if [ -L ${quote(l.current)} ]; then m=${quote(posix.join(l.meta, 'manifests'))}/$(basename "$(readlink ${quote(l.current)})").tsv; if [ -f "$m" ]; then sed -e ${quote(`s/^/${prefix.replace(/[/&\\]/g, '\\$&')}/`)} "$m"; fi; fi`;
-}
-
-/**
- * The releases beyond the newest `keep`, by history order, never `current` and never the
- * newest healthy release (the rollback target of last resort).
- */
-function pickExpired(records, keep, current) {
-    const ordered = [...records].sort((a, b) => (a.id < b.id ? 1 : -1));
-    const lastHealthy = ordered.find((r) => r.state === 'healthy' && r.id !== current)?.id;
-    return ordered.slice(keep).map((r) => r.id).filter((id) => id !== current && id !== lastHealthy);
-}
-/** Deletes releases and their records. */
-function removeReleases(l, ids) {
-    return ids.map((id) => cmd('rm', '-rf', releaseDir(l, id), recordFile(l, id), manifestFile(l, id)));
-}
-
-/**
- * A driver for any framework from three commands: `run`, `status` (prints one applied migration
- * name per line, oldest first) and `step_back` (with {count} and {migrations} filled in).
- */
-/** Builds a driver from user commands. Without `status` nothing can be tracked, so nothing is stepped back. */
-function customDriver(c) {
-    return {
-        name: 'custom',
-        // The status lines travel base64-encoded on one line; without batches, every name is batch 0.
-        state: () => (c.status ? `(${raw(c.status).raw}) | base64 -w0` : 'true'),
-        parse: (line) => ({ ran: Buffer.from(line ?? '', 'base64').toString('utf8').split('\n').map((n) => n.trim()).filter(Boolean).map((n) => [n, 0]), pending: [], undo: {} }),
-        run: () => raw(c.run).raw,
-        hasPending: () => 'true',
-        stepBack: (names) => raw((c.step_back ?? 'false').replaceAll('{count}', String(names.length)).replaceAll('{migrations}', names.map(quote).join(' '))).raw
-    };
-}
-
-/**
- * The PHP that Slipway runs in a Laravel release (php -r) to read the `migrations` table and inspect
- * migration classes. It boots the app with its own config, so it sees the same database artisan uses.
- *
- *   php -r CODE state            prints the state as one JSON line
- *   php -r CODE migrate MARKER   prints MARKER.'data:before:'.state, runs Laravel's own `migrate --force`
- *                                in the same process (one framework boot, not three) when something is
- *                                pending, prints MARKER.'data:after:'.state, and exits with migrate's code
- *
- * Boots the Laravel 8-10 layout (bootstrap/app.php binds App\Console\Kernel) and the 11+ one
- * (Application::configure()->create(), no console Kernel class of the app's own) the same way: through the
- * Console Kernel contract. A release without vendor/autoload.php or bootstrap/app.php exits 3 with a
- * `slipway: vendor/autoload.php is missing in the release: run composer install in build (in <dir>)` line on stderr instead of a PHP fatal error.
- *
- * A state is {version, driver, ran: [[name, batch]...], pending: [names], undo: {name: "ok"|"none"|"empty"}}
- * where `undo` says, for each applied migration whose file is in this release, whether its down() can undo it.
- */
-const LARAVEL_PHP = String.raw `
-error_reporting(E_ALL & ~E_DEPRECATED & ~E_USER_DEPRECATED);
-foreach (['vendor/autoload.php' => 'run composer install in build', 'bootstrap/app.php' => 'check source.dir and source.exclude in the spec'] as $need => $fix) {
-  if (!is_file(getcwd() . '/' . $need)) { fwrite(STDERR, "slipway: $need is missing in the release: $fix (in " . getcwd() . ")\n"); exit(3); }
-}
-require getcwd() . '/vendor/autoload.php';
-$app = require getcwd() . '/bootstrap/app.php';
-if (!$app instanceof Illuminate\Foundation\Application) { fwrite(STDERR, "slipway: bootstrap/app.php did not return the application (Laravel 8-10: return \$app; 11+: Application::configure(...)->create())\n"); exit(3); }
-$kernel = $app->make(Illuminate\Contracts\Console\Kernel::class);
-$kernel->bootstrap();
-function slipway_class($name, $file) {
-  static $seen = [];
-  if (isset($seen[$name])) { return $seen[$name]; }
-  if (preg_match('/return\s+new\s+class\b/', file_get_contents($file))) { return $seen[$name] = new ReflectionClass(require $file); }
-  $class = Illuminate\Support\Str::studly(implode('_', array_slice(explode('_', $name), 4)));
-  if (!class_exists($class, false)) { require_once $file; }
-  return $seen[$name] = class_exists($class, false) ? new ReflectionClass($class) : null;
-}
-function slipway_undo(ReflectionClass $r) {
-  if (!$r->hasMethod('down') || $r->getMethod('down')->getDeclaringClass()->getName() !== $r->getName()) { return 'none'; }
-  $m = $r->getMethod('down');
-  $src = implode('', array_slice(file($m->getFileName()), $m->getStartLine() - 1, $m->getEndLine() - $m->getStartLine() + 1));
-  $body = substr($src, strpos($src, '{') + 1, strrpos($src, '}') - strpos($src, '{') - 1);
-  $body = preg_replace('~//[^\n]*|#[^\n\[]*|/\*.*?\*/~s', '', $body);
-  return trim($body) === '' ? 'empty' : 'ok';
-}
-function slipway_state($app) {
-  $db = $app['db']->connection();
-  $files = [];
-  foreach (glob($app->databasePath('migrations') . '/*.php') as $f) { $files[basename($f, '.php')] = $f; }
-  ksort($files);
-  $ran = [];
-  if ($db->getSchemaBuilder()->hasTable('migrations')) {
-    foreach ($db->table('migrations')->orderBy('batch')->orderBy('migration')->get() as $row) { $ran[] = [$row->migration, (int) $row->batch]; }
-  }
-  $done = array_column($ran, 0);
-  $undo = [];
-  foreach ($done as $name) {
-    if (!isset($files[$name])) { continue; }
-    $r = slipway_class($name, $files[$name]);
-    if ($r) { $undo[$name] = slipway_undo($r); }
-  }
-  return ['version' => $app->version(), 'driver' => $db->getDriverName(), 'ran' => $ran, 'pending' => array_values(array_diff(array_keys($files), $done)), 'undo' => $undo];
-}
-if (($argv[1] ?? 'state') === 'state') { echo json_encode(slipway_state($app)), "\n"; exit(0); }
-$marker = $argv[2];
-$before = slipway_state($app);
-echo $marker, 'data:before:', json_encode($before), "\n";
-$code = 0;
-if ($before['pending']) {
-  try {
-    $code = $kernel->call('migrate', ['--force' => true], new Symfony\Component\Console\Output\ConsoleOutput());
-  } catch (Throwable $e) {
-    fwrite(STDERR, get_class($e) . ': ' . $e->getMessage() . "\n");
-    $code = 1;
-  }
-  $app['db']->purge();
-  echo $marker, 'data:after:', json_encode(slipway_state($app)), "\n";
-} else {
-  echo $marker, 'data:after:', json_encode($before), "\n";
-}
-exit($code);
-`;
-
-/** Parses a JSON state line; throws with the text when it is not the expected JSON. */
-function parseJsonState(line) {
-    try {
-        const s = JSON.parse(line ?? '');
-        return { version: s.version, driver: s.driver, ran: s.ran ?? [], pending: s.pending ?? [], undo: s.undo ?? {} };
-    }
-    catch {
-        throw new Error(`could not read the migration state (got: ${JSON.stringify((line ?? '').slice(0, 300))})`);
-    }
-}
-
-/** The Laravel migration driver: artisan to run and step back, a PHP probe to read the migrations table. */
-/** Laravel 10+ can roll back one batch by number; older versions count steps. */
-function supportsBatchRollback(version) {
-    return Number((version ?? '0').split('.')[0]) >= 10;
-}
-/** The artisan arguments that step back `names` (batch `batch`), and a sentence saying why, from the version read on the host. */
-function stepBackArgs(names, batch, version) {
-    const laravel = version ? `Laravel ${version}` : 'Laravel (version not read)';
-    if (supportsBatchRollback(version)) {
-        const args = ['migrate:rollback', `--batch=${batch}`, '--force', '--no-interaction'];
-        return { args, how: `${laravel}: php artisan ${args.slice(0, 2).join(' ')} (10+ rolls back one batch by its number)` };
-    }
-    const args = ['migrate:rollback', `--step=${names.length}`, '--force', '--no-interaction'];
-    return { args, how: `${laravel}: php artisan ${args.slice(0, 2).join(' ')} (no --batch before 10: the newest ${names.length}, checked to be exactly batch ${batch})` };
-}
-/** Builds the Laravel driver. */
-function laravelDriver(options = {}) {
-    const php = options.php ?? 'php';
-    return {
-        name: 'laravel',
-        parse: parseJsonState,
-        hasPending: (variable) => `[[ "$${variable}" != *'"pending":[]'* ]]`,
-        state: () => cmd(php, '-r', LARAVEL_PHP, 'state'),
-        ...(options.run ? {} : { runTracked: (marker) => cmd(php, '-r', LARAVEL_PHP, 'migrate', marker) }),
-        run: () => (options.run ? raw(options.run).raw : cmd(php, 'artisan', 'migrate', '--force', '--no-interaction')),
-        stepBack: (names, batch, state) => cmd(php, 'artisan', ...stepBackArgs(names, batch, state.version).args),
-        describeStepBack: (names, batch, state) => stepBackArgs(names, batch, state.version).how
-    };
-}
-
-/** The spec's driver, or undefined when the spec has no migrate section. */
-function driverFor(spec) {
-    const m = spec.migrate;
-    if (!m)
-        return undefined;
-    if (m.preset === 'laravel')
-        return laravelDriver({ run: m.commands?.run });
-    return m.commands ? customDriver(m.commands) : undefined;
-}
-/** Index of the host that runs migrations: migrate.on, else the first. */
-function migrateHostIndex(spec) {
-    const on = spec.migrate?.on;
-    const i = on ? spec.hosts.findIndex((h) => h.name === on || h.host === on) : 0;
-    return Math.max(0, i);
-}
-
-/** `<time> <operation> <release> by <who> [run <id>] [commit <sha>]: <outcome>` */
-function auditLine(op, operation, release, commit, outcome) {
-    return `${op.now().toISOString()} ${op.spec.app} ${operation} ${release} by ${op.by}${op.run ? ` run ${op.run}` : ''}${commit ? ` commit ${commit.slice(0, 12)}` : ''}: ${outcome}`;
-}
-
-/** Release ids: UTC YYYYMMDDHHMMSS, with a .NN suffix when that second (or a later one) is taken. */
-/** The id for a deploy at `now` that sorts after every id in `existing`. */
-function nextReleaseId(now, existing) {
-    const base = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-    const newest = [...existing].sort().pop();
-    if (!newest || newest < base)
-        return base;
-    const [prefix, suffix] = newest.split('.');
-    const n = Number(suffix ?? 0) + 1;
-    return `${prefix}.${String(n).padStart(2, '0')}`;
-}
-
-/**
- * Optional backup, then: state → data `before`; when something is pending, migrate (exit code kept) and
- * state → data `after`; exit with migrate's code. Nothing pending: no second framework boot at all.
- */
-function runMigrations(m, l, id, driver, backup) {
-    const dir = releaseDir(l, id);
-    const first = backup ? [stepMark(m, 'backup'), inDir(l.root, raw(backup.replaceAll('{release}', id)).raw)] : [];
-    if (driver.runTracked)
-        return [...first, stepMark(m, 'migrate'), inDir(dir, driver.runTracked(m.marker))];
-    return [
-        ...first,
-        stepMark(m, 'read migration state'),
-        `before=$( ${inDir(dir, driver.state())} )`,
-        dataMark(m, 'before', '$before'),
-        stepMark(m, 'migrate'),
-        `rc=0; after=$before; if ${driver.hasPending('before')}; then ${inDir(dir, driver.run())} || rc=$?; after=$( ${inDir(dir, driver.state())} ) || after=''; fi`,
-        dataMark(m, 'after', '$after'),
-        '[ "$rc" -eq 0 ] || exit "$rc"'
-    ];
-}
-/**
- * Steps back one release's migrations from that release's own directory (only it has those
- * files), writes the record that matches the outcome, and reports `ok|failed` as data
- * `stepback` and the state afterwards as data `verify`.
- */
-function stepBack(m, l, releaseId, command, driver, ok, failed) {
-    const dir = releaseDir(l, releaseId);
-    return [
-        stepMark(m, `step back migrations of ${releaseId}`),
-        `if ${inDir(dir, command)}; then ${writeRecord(l, ok)}; ${dataMark(m, 'stepback', `${releaseId} ok`)}; else ${writeRecord(l, failed)}; ${dataMark(m, 'stepback', `${releaseId} failed`)}; fi`,
-        `state=$( ${inDir(dir, driver.state())} ) || state=''`,
-        dataMark(m, 'verify', '$state')
-    ];
-}
-
-/** What a migrate run did, from the states read before and after it. */
-function ranBetween(driverName, before, after, failed) {
-    const had = new Set(before.ran.map(([n]) => n));
-    const fresh = after.ran.filter(([n]) => !had.has(n));
-    const batches = [...new Set(fresh.map(([, b]) => b))];
-    return {
-        driver: driverName,
-        ...(batches.length === 1 ? { batch: batches[0] } : {}),
-        ran: fresh.map(([n]) => n),
-        ...(failed && after.pending.length ? { failed: after.pending[0] } : {})
-    };
-}
-/**
- * Refuses what would not restore the schema: migrations spread over several batches, a batch
- * that is no longer the newest (stepping back would undo someone else's), or a migration whose
- * down() is missing or empty (Laravel would delete its row and undo nothing).
- */
-function canStepBack(record, state) {
-    if (!record.ran.length)
-        return { ok: false, reason: 'this release ran no migrations' };
-    const applied = state.ran.filter(([n]) => record.ran.includes(n));
-    if (!applied.length)
-        return { ok: false, reason: 'its migrations are no longer applied' };
-    if (state.ran.every(([, b]) => b === 0)) {
-        // No batches (a custom driver): this release's migrations must be the newest ones applied, in order.
-        const tail = state.ran.slice(-applied.length).map(([n]) => n);
-        if (tail.join('\n') !== applied.map(([n]) => n).join('\n'))
-            return { ok: false, reason: `its migrations are not the newest applied (newest: ${tail.join(', ')}): later migrations would be undone too` };
-        return { ok: true, names: tail, batch: 0 };
-    }
-    const batches = [...new Set(applied.map(([, b]) => b))];
-    if (batches.length > 1)
-        return { ok: false, reason: `its migrations are in more than one batch (${batches.join(', ')}); step back by hand` };
-    const newest = Math.max(...state.ran.map(([, b]) => b));
-    if (batches[0] !== newest)
-        return { ok: false, reason: `its batch ${batches[0]} is not the newest (${newest}): later migrations would be undone too` };
-    const inBatch = state.ran.filter(([, b]) => b === batches[0]).map(([n]) => n);
-    const foreign = inBatch.filter((n) => !record.ran.includes(n));
-    if (foreign.length)
-        return { ok: false, reason: `batch ${batches[0]} also holds migrations this release did not run: ${foreign.join(', ')}` };
-    const bad = inBatch.filter((n) => state.undo[n] !== undefined && state.undo[n] !== 'ok');
-    if (bad.length)
-        return { ok: false, reason: bad.map((n) => `${n} has ${state.undo[n] === 'none' ? 'no' : 'an empty'} down()`).join('; ') + ': stepping back would delete its row without undoing it' };
-    const unknown = inBatch.filter((n) => state.undo[n] === undefined);
-    if (unknown.length && Object.keys(state.undo).length)
-        return { ok: false, reason: `the migration files for ${unknown.join(', ')} are not in this release` };
-    return { ok: true, names: inBatch, batch: batches[0] };
-}
-/** The state after a step back, for checking it worked. */
-function stillApplied(record, state) {
-    const names = new Set(state.ran.map(([n]) => n));
-    return record.ran.filter((n) => names.has(n));
-}
-
-/** The migrate commands for the new release on the migrating host. */
-function migrateCommands(op, s, id, driver) {
-    return runMigrations(s, s.layout, id, driver, op.spec.migrate?.backup);
-}
-/** Runs migrations in the new release on one host (a phase of its own) and works out exactly what ran. */
-async function migrate(op, s, id, driver) {
-    try {
-        return outcome(op, driver, (await runPhase(s, op.spec, op.reporter, 'migrate', migrateCommands(op, s, id, driver))).data);
-    }
-    catch (e) {
-        if (!(e instanceof StepError) || !e.data.before)
-            throw e;
-        return outcome(op, driver, e.data, e);
-    }
-}
-/** What ran, from the `before`/`after` data of the migrate commands (`error` when the phase failed while migrating). */
-function outcome(op, driver, data, error) {
-    const before = driver.parse(data.before?.[0]);
-    const after = data.after?.[0] ? driver.parse(data.after[0]) : before;
-    const record = ranBetween(driver.name, before, after, error !== undefined);
-    op.reporter.info(`migrations: ${record.ran.length ? `ran ${record.ran.join(', ')}${record.batch !== undefined ? ` (batch ${record.batch})` : ''}` : 'none to run'}`);
-    if (record.failed) {
-        const partial = after.driver === 'mysql' || after.driver === 'mariadb';
-        record.note = `migration ${record.failed} failed${partial ? `: on ${after.driver} DDL is not transactional, so its schema changes may be PARTLY APPLIED; inspect the tables it touches before retrying` : ` (on ${after.driver ?? 'this database'} it ran in a transaction that was rolled back)`}`;
-        op.reporter.error(record.note);
-    }
-    return { record, after, error };
-}
-/** The step-back commands for a release's migrations, or the reason it is refused. */
-function planStepBack(s, driver, release, state, stamp) {
-    const m = release.migrations;
-    if (!m)
-        return { refused: 'this release ran no migrations' };
-    const verdict = canStepBack(m, state);
-    if (!verdict.ok)
-        return { refused: verdict.reason };
-    const ok = { ...release, migrations: { ...m, stepped_back: verdict.names, stepped_back_at: stamp } };
-    const failed = { ...release, note: `${release.note ?? ''}${release.note ? '; ' : ''}migration step-back failed` };
-    return { commands: stepBack(s, s.layout, release.id, driver.stepBack(verdict.names, verdict.batch, state), driver, ok, failed), names: verdict.names, how: driver.describeStepBack?.(verdict.names, verdict.batch, state) };
-}
-/** Reads the outcome of step-back commands: names still applied after an `ok`, or a failure. */
-function checkStepBack(op, driver, data, record) {
-    const ok = (data.stepback ?? []).every((line) => line.endsWith(' ok')) && (data.stepback ?? []).length > 0;
-    const verify = data.verify?.length ? driver.parse(data.verify[data.verify.length - 1]) : undefined;
-    const left = verify ? stillApplied(record, verify) : record.ran;
-    if (!ok || left.length)
-        op.reporter.error(`stepping back migrations did not complete: still applied: ${left.join(', ') || '(unknown)'}`);
-    return { ok: ok && left.length === 0, stillApplied: left };
-}
-
-/** Building a release on the host: directory, upload, shared links, writable dirs, build steps. */
-/** Exit code of the shared-files check when one is missing. */
-const MISSING_SHARED = 3;
-/** The command that unpacks a tar stream (on stdin) into a fresh release directory. */
-function unpack(l, id) {
-    const dir = releaseDir(l, id);
-    return and(cmd('mkdir', '-p', dir), cmd('tar', '-x', '-f', '-', '-C', dir, '--no-same-owner', '-m'));
-}
-/** A relative link target from `from` (a path inside the release) to `to` (under shared/). */
-function relativeTarget(linkPath, target) {
-    return posix.relative(posix.dirname(linkPath), target);
-}
-/**
- * Fails (exit {@link MISSING_SHARED}) before anything else when a shared file is missing,
- * with the command that creates it.
- */
-function checkSharedFiles(l, files, ssh) {
-    return files.map((f) => {
-        const path = posix.join(l.shared, f);
-        const help = `shared file ${path} is missing on the host. Create it once before deploying, e.g.: ${ssh} ${quote(and(cmd('mkdir', '-p', posix.dirname(path)), cmd('cat') + ' > ' + quote(path)))} < ${quote(posix.basename(f))}`;
-        return `if [ ! -f ${quote(path)} ]; then ${cmd('printf', '%s\n', help)} >&2; exit ${MISSING_SHARED}; fi`;
+const END = /printf '%s%s\\n' '?(\S+?)end:'? "\$\?"\n\}\n/;
+/** Splits a channel's stdin into phases; calls `onPhase` with each (and its marker) as it completes. */
+function splitPhases(stdin, onPhase) {
+    let text = '';
+    let inUpload = false;
+    return new Promise((resolve, reject) => {
+        stdin.on('data', (chunk) => {
+            if (inUpload)
+                return;
+            text += chunk.toString();
+            for (let m = END.exec(text); m && !inUpload; m = END.exec(text)) {
+                const script = text.slice(0, m.index + m[0].length);
+                text = text.slice(script.length);
+                inUpload = !/\) <\/dev\/null\n[^\n]*\n\}\n$/.test(script);
+                onPhase({ script, upload: inUpload }, m[1]);
+            }
+        });
+        stdin.on('end', () => resolve());
+        stdin.on('error', reject);
     });
 }
-/** Links shared files and directories into the release (dirs are created, seeded from the release the first time). */
-function linkShared(l, id, shared) {
-    const dir = releaseDir(l, id);
-    const out = [];
-    for (const d of shared.dirs) {
-        const inShared = posix.join(l.shared, d);
-        const inRelease = posix.join(dir, d);
-        out.push(`if [ ! -d ${quote(inShared)} ]; then ${cmd('mkdir', '-p', posix.dirname(inShared))}; if [ -d ${quote(inRelease)} ] && [ ! -L ${quote(inRelease)} ]; then ${cmd('cp', '-a', inRelease, inShared)}; else ${cmd('mkdir', '-p', inShared)}; fi; fi`);
-        out.push(link(inRelease, inShared));
+/** A host that records what it is sent. */
+class RecordingRemote {
+    name;
+    phases = [];
+    constructor(name) {
+        this.name = name;
     }
-    for (const f of shared.files)
-        out.push(link(posix.join(dir, f), posix.join(l.shared, f)));
-    return out;
-}
-function link(inRelease, inShared) {
-    return and(cmd('rm', '-rf', inRelease), cmd('mkdir', '-p', posix.dirname(inRelease)), cmd('ln', '-s', relativeTarget(inRelease, inShared), inRelease));
-}
-/** Creates the writable directories and makes them group-writable. */
-function makeWritable(l, id, dirs) {
-    return dirs.map((d) => {
-        const path = posix.join(releaseDir(l, id), d);
-        return and(cmd('mkdir', '-p', path), cmd('chmod', '-R', 'ug+rwX', path));
-    });
-}
-/** Copies directories from the live release into the new one (a copy, so the old release never changes). */
-function copyFromPrevious(l, id, previous, dirs) {
-    if (!previous)
-        return [];
-    return dirs.map((d) => {
-        const from = posix.join(releaseDir(l, previous), d);
-        const to = posix.join(releaseDir(l, id), d);
-        return `if [ -d ${quote(from)} ] && [ ! -e ${quote(to)} ]; then ${and(cmd('mkdir', '-p', posix.dirname(to)), cmd('cp', '-a', from, to))}; fi`;
-    });
-}
-/** User commands run in a directory, each announced as a step `<phase> N: <command>`. */
-function hooks(m, phase, dir, commands) {
-    return commands.flatMap((c, i) => [stepMark(m, `${phase} ${i + 1}: ${c}`), inDir(dir, raw(c).raw)]);
-}
-
-/** Atomically points `current` at releases/<id> (relative link, `mv -T` rename); `id` may be shell text such as `"$target"`. */
-function activate(l, id) {
-    const tmp = `${l.current}.next`;
-    const target = typeof id === 'string' ? `releases/${id}` : raw(`releases/${id.raw}`);
-    return and(cmd('rm', '-f', tmp), cmd('ln', '-s', target, tmp), cmd('mv', '-T', '-f', tmp, l.current));
-}
-
-/** Pure planning: the exact commands each phase of a deploy sends to one host. */
-/** Phase 1: take the lock and read the history. */
-function beginPhase(m, l, owner) {
-    return [...acquire(m, l, owner), ...readState(m, l), readLiveManifest(m.marker, l)];
-}
-/** Phase 2: unpack the upload (stdin), link shared items, seed caches, run the build; the record goes building → ready. */
-function preparePhase(p) {
-    const { spec, layout: l, markers: m, id } = p;
-    const at = (state) => writeRecord(l, { ...p.record, state });
-    return [
-        stepMark(m, 'upload'),
-        at('building'),
-        unpack(l, id),
-        'exec </dev/null',
-        ...completeUpload(l, id, p.delta ? p.previous : undefined),
-        stepMark(m, 'shared files'),
-        ...checkSharedFiles(l, spec.shared.files, `ssh${p.host.port === 22 ? '' : ` -p ${p.host.port}`} ${p.host.user}@${p.host.host}`),
-        ...linkShared(l, id, spec.shared),
-        ...makeWritable(l, id, spec.writable),
-        ...copyFromPrevious(l, id, p.previous, spec.copy_from_previous),
-        ...hooks(m, 'build', releaseDir(l, id), spec.build),
-        at('ready')
-    ];
-}
-/** Phase 3: the atomic switch, then the activate hooks; the record goes live. */
-function switchPhase(p) {
-    const { spec, layout: l, markers: m, id } = p;
-    return [stepMark(m, 'switch'), activate(l, id), writeRecord(l, { ...p.record, state: 'live' }), ...hooks(m, 'activate', releaseDir(l, id), spec.activate)];
-}
-/** Phase 4: mark healthy, prune old releases, audit, unlock. */
-function finishPhase(p, expired, auditLine, state = 'healthy') {
-    return [writeRecord(p.layout, { ...p.record, state }), ...expired, audit(p.layout, auditLine), release(p.layout, p.owner)];
-}
-/** On failure before the switch: mark the release failed, audit, unlock. `current` is not touched. */
-function failPhase(p, note, auditLine) {
-    return [writeRecord(p.layout, { ...p.record, state: 'failed', note }), audit(p.layout, auditLine), release(p.layout, p.owner)];
-}
-/**
- * Switches `current` back to `target` (or removes it when there was no live release; not at all
- * with `switchBack` false, for a deploy that failed before its switch), records
- * the new states, steps back migrations (commands that write their own records), audits, runs the rollback hooks in the restored release, and unlocks.
- */
-function restorePhase(m, l, spec, target, updates, auditLine, owner, stepBack = [], switchBack = true) {
-    return [
-        ...(switchBack ? [stepMark(m, 'switch back'), target ? activate(l, target) : cmd('rm', '-f', l.current)] : []),
-        ...updates.map((r) => writeRecord(l, r)),
-        ...stepBack,
-        audit(l, auditLine),
-        ...(switchBack && target ? hooks(m, 'rollback hook', releaseDir(l, target), spec.rollback_hooks) : []),
-        release(l, owner)
-    ];
-}
-
-/**
- * Every host back to its previous release (or, before the switch, just the records), the new
- * release marked failed, and this deploy's migrations stepped back when the spec allows it.
- * `switched` says whether `current` had moved.
- */
-async function restore(op, sessions, plans, note, migrated, result, switched) {
-    const stamp = op.now().toISOString();
-    const driver = driverFor(op.spec);
-    const at = migrateHostIndex(op.spec);
-    const failed = { ...plans[0].record, state: 'failed', note, updated_at: stamp };
-    let stepBack = [];
-    if (driver && migrated?.record.ran.length) {
-        // A failed migrate run is always undone (the deploy never went live); after a switch, only with step_back: auto.
-        const allowed = !switched || op.spec.migrate?.step_back === 'auto';
-        const plan = allowed ? planStepBack(sessions[at], driver, failed, migrated.after, stamp) : { refused: 'migrate.step_back is never' };
-        if ('refused' in plan) {
-            result.migrations.refused = plan.refused;
-            op.reporter.error(`migrations of ${failed.id} are NOT stepped back (${plan.refused}); still applied: ${migrated.record.ran.join(', ')}`);
-        }
-        else {
-            stepBack = plan.commands;
-            if (plan.how)
-                op.reporter.info(`stepping back the migrations of ${failed.id}: ${plan.how}`);
-        }
+    async exec(_command, options = {}) {
+        const stdin = options.stdin;
+        if (stdin === undefined || typeof stdin === 'string')
+            throw new Error('the recorder expects scripts on a stream');
+        await splitPhases(stdin, (phase, marker) => {
+            this.phases.push(phase);
+            setImmediate(() => options.onLine?.(`${marker}end:0`, 'stdout'));
+        });
+        return { code: 0, stdout: '', stderr: '' };
     }
-    await op.reporter.group(`Roll back ${failed.id}`, () => onEach(sessions, async (s, i) => {
-        const p = plans[i];
-        const target = switched ? p.previous : undefined;
-        const line = auditLine(op, switched ? 'rollback' : 'deploy', switched ? p.previous ?? '(none)' : failed.id, undefined, switched ? `automatic, from ${p.id}: ${note}` : `failed before switch: ${note}`);
-        const commands = restorePhase(s, s.layout, op.spec, target, [{ ...failed, migrations: p.record.migrations }], line, p.owner, i === at ? stepBack : [], switched);
-        const r = await runPhase(s, op.spec, op.reporter, switched ? 'roll back' : 'record failure', commands);
-        if (i === at && stepBack.length && migrated) {
-            const check = checkStepBack(op, driver, r.data, migrated.record);
-            result.migrations.steppedBack = check.ok ? migrated.record.ran : [];
-            result.migrations.stillApplied = check.stillApplied;
-        }
-    }));
-    result.rolledBack = switched;
-}
-
-/** Smoke checks that run on a host: an HTTP request with curl, or a command in the live release. */
-/** Requests a URL from the host; reports `<curl exit> <base64 of headers+body>` as data `http`. */
-function httpFromHost(m, url, method, timeout) {
-    return [
-        `out=$(${cmd('curl', '-sS', '-i', '--max-time', String(timeout), '-X', method, url)} 2>&1) && rc=0 || rc=$?`,
-        dataMark(m, 'http', '$rc $(printf %s "$out" | tail -c 65536 | base64 -w0)')
-    ];
-}
-/** Runs a command in a directory with a time limit; reports `<exit> <base64 of output tail>` as data `run`. */
-function runInRelease(m, dir, command, timeout) {
-    return [
-        `out=$(${and(cmd('cd', dir), cmd('timeout', String(timeout), 'bash', '-c', command))} 2>&1) && rc=0 || rc=$?`,
-        dataMark(m, 'run', '$rc $(printf %s "$out" | tail -n 20 | base64 -w0)')
-    ];
-}
-/** Splits a data value `<code> <base64>` from the commands above. */
-function parseCoded(value) {
-    const [code, b64] = (value ?? '255 ').split(' ');
-    return { code: Number(code), text: Buffer.from(b64 ?? '', 'base64').toString('utf8') };
-}
-
-/** Smoke checks after the switch: HTTP from the runner or the host, and commands on the host. */
-/** Why a response fails a check, or undefined when it passes. */
-function judgeHttp(check, r) {
-    if (r.status !== check.status)
-        return `expected status ${check.status}, got ${r.status}`;
-    if (check.contains !== undefined && !r.body.includes(check.contains))
-        return `body does not contain ${JSON.stringify(check.contains)}`;
-    if (check.header) {
-        const [name, ...rest] = check.header.split(':');
-        const want = rest.join(':').trim();
-        const got = r.headers[name.trim().toLowerCase()];
-        if (got === undefined)
-            return `header ${name.trim()} is missing`;
-        if (want && !got.includes(want))
-            return `header ${name.trim()} is "${got}", expected "${want}"`;
-    }
-    return undefined;
-}
-/** Parses `curl -i` output into a response. */
-function parseCurl(text) {
-    const split = text.search(/\r?\n\r?\n/);
-    const head = split < 0 ? text : text.slice(0, split);
-    const body = split < 0 ? '' : text.slice(split).replace(/^\r?\n\r?\n/, '');
-    const [statusLine, ...lines] = head.split(/\r?\n/);
-    const headers = {};
-    for (const l of lines) {
-        const i = l.indexOf(':');
-        if (i > 0)
-            headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
-    }
-    return { status: Number(statusLine.split(' ')[1] ?? 0), headers, body };
-}
-const tail = (text) => text.split('\n').slice(-10).join('\n').slice(-1500);
-/** Retries `attempt` with a growing wait (1s, 2s, 4s…) until it passes, retries run out, or the deadline. */
-async function withRetries(check, attempt) {
-    const deadline = Date.now() + check.deadline * 1000;
-    let failure;
-    let n = 0;
-    for (;;) {
-        n++;
-        failure = await attempt();
-        if (!failure || n > check.retries)
-            break;
-        const wait = Math.min(1000 * 2 ** (n - 1), deadline - Date.now());
-        if (wait <= 0)
-            break;
-        await new Promise((r) => setTimeout(r, wait));
-    }
-    return { failure, attempts: n };
-}
-async function fromRunner(check) {
-    const { failure, attempts } = await withRetries(check, async () => {
-        try {
-            const res = await fetch(check.http, { method: check.method, signal: AbortSignal.timeout(check.timeout * 1000), redirect: 'manual' });
-            const r = { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
-            const why = judgeHttp(check, r);
-            return why && `${why}; response: ${tail(r.body)}`;
-        }
-        catch (error) {
-            return `request failed: ${error.message}`;
-        }
-    });
-    return { name: check.name, ok: !failure, attempts, detail: failure ?? `HTTP ${check.status}` };
-}
-async function fromHost(op, s, check) {
-    const { failure, attempts } = await withRetries(check, async () => {
-        const r = await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, httpFromHost(s, check.http, check.method, check.timeout));
-        const { code, text } = parseCoded(r.data.http?.[0]);
-        if (code !== 0)
-            return `curl on the host failed (exit ${code}): ${tail(text)}`;
-        const res = parseCurl(text);
-        const why = judgeHttp(check, res);
-        return why && `${why}; response: ${tail(res.body)}`;
-    });
-    return { name: check.name, host: s.host.name, ok: !failure, attempts, detail: failure ?? `HTTP ${check.status}` };
-}
-async function onHost(op, s, check) {
-    const r = await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, runInRelease(s, s.layout.current, check.run, check.timeout));
-    const { code, text } = parseCoded(r.data.run?.[0]);
-    return { name: check.name, host: s.host.name, ok: code === 0, attempts: 1, detail: code === 0 ? 'exit 0' : `exit ${code}${code === 124 ? ' (timed out)' : ''}: ${tail(text)}` };
-}
-/** Runs every smoke check; host-side checks on every host. Never throws for a failing check. */
-async function runSmoke(op, sessions, checks) {
-    const results = [];
-    for (const check of checks) {
-        const batch = 'run' in check
-            ? await Promise.all(sessions.map((s) => onHost(op, s, check)))
-            : check.from === 'host' ? await Promise.all(sessions.map((s) => fromHost(op, s, check))) : [await fromRunner(check)];
-        for (const r of batch)
-            op.reporter[r.ok ? 'info' : 'error'](`smoke ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}${r.host ? ` on ${r.host}` : ''}: ${r.detail}`);
-        results.push(...batch);
-    }
-    return results;
+    async close() { }
 }
 
 var tarStream$1 = {};
@@ -3802,19 +3219,77 @@ function requireTarStream () {
 var tarStreamExports = requireTarStream();
 
 /** The local side of an upload: which files go, streamed as one tar, and the git commit. */
-function globToRegExp(glob) {
-    const re = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\/?/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\u0000/g, '.*');
-    return new RegExp(`^${re}$`);
+/** A glob as tokens: `**` (and a `/` after it) crosses directories, `*` and `?` do not; runs of `*` collapse. */
+function tokens(glob) {
+    const out = [];
+    for (let i = 0; i < glob.length; i++) {
+        if (glob[i] !== '*') {
+            out.push(glob[i] === '?' ? { kind: 'one' } : { kind: 'char', ch: glob[i] });
+            continue;
+        }
+        let j = i;
+        while (glob[j + 1] === '*')
+            j++;
+        const slash = j > i;
+        if (slash && glob[j + 1] === '/')
+            j++;
+        const last = out[out.length - 1];
+        if (last?.kind === 'star')
+            last.slash ||= slash;
+        else
+            out.push({ kind: 'star', slash });
+        i = j;
+    }
+    return out;
+}
+/**
+ * A glob matcher that runs in O(path × pattern) time whatever the input (a set-of-states walk, no backtracking).
+ * With `prefixes`, it also matches when the glob matches a leading part of the path that ends at a `/`.
+ */
+function matcher(glob) {
+    const t = tokens(glob);
+    const close = (on) => {
+        for (let i = 0; i < t.length; i++)
+            if (on[i] && t[i].kind === 'star')
+                on[i + 1] = 1;
+        return on;
+    };
+    const step = (on, c) => {
+        const next = new Uint8Array(t.length + 1);
+        let alive = false;
+        for (let i = 0; i < t.length; i++) {
+            const tok = t[i];
+            if (!on[i])
+                continue;
+            const to = tok.kind === 'star' ? (tok.slash || c !== '/' ? i : -1) : (tok.kind === 'one' ? c !== '/' : tok.ch === c) ? i + 1 : -1;
+            if (to >= 0)
+                next[to] = 1;
+            alive ||= to >= 0;
+        }
+        return alive ? close(next) : undefined;
+    };
+    return (path, prefixes) => {
+        let on = close(new Uint8Array(t.length + 1).fill(1, 0, 1));
+        for (let k = 0; on; k++) {
+            const boundary = k === path.length || (prefixes && path[k] === '/');
+            if (boundary && on[t.length])
+                return true;
+            if (k === path.length)
+                return false;
+            on = step(on, path[k]);
+        }
+        return false;
+    };
 }
 /** A predicate for exclude patterns: a bare name matches at any depth, a path with "/" from the root. */
 function excluder(patterns) {
     const rules = patterns.map((p) => {
         const clean = p.replace(/^\.\//, '').replace(/\/+$/, '');
-        return { anchored: clean.includes('/'), re: globToRegExp(clean) };
+        return { anchored: clean.includes('/'), match: matcher(clean) };
     });
     return (path) => {
         const parts = path.split('/');
-        return rules.some(({ anchored, re }) => (anchored ? parts.some((_, i) => re.test(parts.slice(0, i + 1).join('/'))) : parts.some((seg) => re.test(seg))));
+        return rules.some(({ anchored, match }) => (anchored ? match(path, true) : parts.some((seg) => match(seg, false))));
     };
 }
 /** Lists what will be uploaded from `dir`, in a stable order, leaving out excluded paths. */
@@ -3876,6 +3351,1033 @@ async function gitCommit(dir) {
 }
 
 /**
+ * Checks of the local source tree before anything connects: the source dir exists, no symlink points outside
+ * it (unless `source.allow_external_symlinks`), no shared/writable path goes through a symlink, no reserved name.
+ */
+/** Names at the release root that Slipway writes itself (the upload list, the keep list, ...). */
+const RESERVED_PREFIX = '.slipway-';
+const pos = (spec, path) => spec.where?.(path) ?? { line: 1, col: 1 };
+/** The source dir's problems, or undefined when it can be listed. */
+function sourceDirProblem(spec) {
+    const fix = 'set source.dir to the directory to upload (relative to the spec file), or create it';
+    try {
+        if (statSync(spec.source.dir).isDirectory())
+            return undefined;
+        return { ...pos(spec, 'source.dir'), path: 'source.dir', message: `${spec.source.dir} is not a directory`, fix };
+    }
+    catch (error) {
+        return { ...pos(spec, 'source.dir'), path: 'source.dir', message: `${spec.source.dir} cannot be read (${error.code ?? error})`, fix };
+    }
+}
+/** Where a symlink in the tree points, relative to the tree root; undefined when it leaves the tree. */
+function linkInside(entry) {
+    const target = entry.linkTarget ?? '';
+    if (target.startsWith('/'))
+        return undefined;
+    const joined = posix.normalize(posix.join(posix.dirname(entry.path), target));
+    return joined === '..' || joined.startsWith('../') ? undefined : joined;
+}
+const show = (s) => JSON.stringify(s);
+/** Every problem of the source tree (lists it once; the deploy lists it again after taking the lock). */
+async function treeProblems(spec) {
+    const dir = sourceDirProblem(spec);
+    if (dir)
+        return [dir];
+    const entries = await listSource(spec.source.dir, spec.source.exclude);
+    const problems = [];
+    const at = pos(spec, 'source.dir');
+    const byPath = new Map(entries.map((e) => [e.path, e]));
+    for (const e of entries) {
+        if (!e.path.includes('/') && e.path.startsWith(RESERVED_PREFIX)) {
+            problems.push({ ...at, path: 'source.dir', message: `${show(e.path)} in the source dir has a reserved name: ${RESERVED_PREFIX}* at the release root is Slipway's own (its upload and keep lists)`, fix: `rename it, or add "${e.path}" to source.exclude` });
+        }
+        if (e.type === 'symlink' && !spec.source.allow_external_symlinks && linkInside(e) === undefined) {
+            problems.push({ ...at, path: 'source.dir', message: `${show(e.path)} is a symlink to ${show(e.linkTarget ?? '')}, outside the source dir; on the host it would point outside the release`, fix: `replace the link with what it points to, add "${e.path}" to source.exclude, or set source.allow_external_symlinks: true if the target exists on every host on purpose` });
+        }
+    }
+    const keys = [['shared.files', spec.shared.files], ['shared.dirs', spec.shared.dirs], ['writable', spec.writable], ['copy_from_previous', spec.copy_from_previous]];
+    for (const [key, paths] of keys) {
+        paths.forEach((p, i) => {
+            const parts = p.split('/');
+            for (let n = 1; n <= parts.length; n++) {
+                const link = byPath.get(parts.slice(0, n).join('/'));
+                if (link?.type !== 'symlink')
+                    continue;
+                problems.push({ ...pos(spec, `${key}[${i}]`), path: `${key}[${i}]`, message: `${show(p)} goes through ${show(link.path)}, a symlink in the source dir (to ${show(link.linkTarget ?? '')}); linking or making it writable on the host would follow the link`, fix: `make ${show(link.path)} a real directory or file in the source, or add it to source.exclude` });
+                break;
+            }
+        });
+    }
+    return problems;
+}
+
+/**
+ * Everything about a deploy that can be checked on the runner before connecting: the source tree, the key and
+ * known_hosts files. A problem is an exit-2 {@link SpecError} naming file:line:col, key and fix; nothing is touched.
+ */
+/** Throws a {@link SpecError} listing every local problem; returns when there is none. */
+async function preflight(spec, options = {}) {
+    const problems = [];
+    if (options.credentials)
+        problems.push(...credentialProblems(spec, options.warn ?? (() => undefined), options.env ?? process.env));
+    if (options.source)
+        problems.push(...(await treeProblems(spec)));
+    if (problems.length)
+        throw new SpecError(spec.file, problems);
+}
+const PUBLIC = /^(ssh-|ecdsa-|sk-)\S+ [A-Za-z0-9+/=]+/;
+/** Problems with identity files, the env key and the known_hosts file; warns about keys readable by others. */
+function credentialProblems(spec, warn, env) {
+    const problems = [];
+    const at = (path) => spec.where?.(path) ?? { line: 1, col: 1 };
+    const checked = new Set();
+    spec.hosts.forEach((h, i) => {
+        const key = `hosts[${i}].identity`;
+        if (!h.identity) {
+            if (!env.SLIPWAY_SSH_KEY)
+                problems.push({ ...at(`hosts[${i}]`), path: key, message: `no SSH key for ${h.name}: no identity and env SLIPWAY_SSH_KEY is empty`, fix: 'set hosts[].identity to a private key file, or env SLIPWAY_SSH_KEY to the key text' });
+            return;
+        }
+        const file = resolve(spec.baseDir, h.identity);
+        if (checked.has(file))
+            return;
+        checked.add(file);
+        const problem = identityProblem(file, warn);
+        if (problem)
+            problems.push({ ...at(key), path: key, ...problem });
+    });
+    const kh = spec.known_hosts;
+    if (kh && !kh.includes('\n') && !/\s(ssh-|ecdsa-|sk-)/.test(kh)) {
+        const file = resolve(spec.baseDir, kh);
+        const text = readable(file);
+        if (typeof text !== 'string')
+            problems.push({ ...at('known_hosts'), path: 'known_hosts', message: `known_hosts file ${file} cannot be read (${text.code})`, fix: 'create it (ssh-keyscan -p PORT HOST > known_hosts, checked by hand) or paste the lines inline' });
+        else if (!text.split('\n').some((l) => l.trim() && !l.trim().startsWith('#')))
+            problems.push({ ...at('known_hosts'), path: 'known_hosts', message: `known_hosts file ${file} has no host key lines`, fix: 'fill it with the output of ssh-keyscan -p PORT HOST, checked by hand' });
+    }
+    return problems;
+}
+function readable(file) {
+    try {
+        if (!statSync(file).isFile())
+            return { code: 'not a file' };
+        return readFileSync(file, 'utf8');
+    }
+    catch (error) {
+        return { code: error.code ?? String(error) };
+    }
+}
+function identityProblem(file, warn) {
+    const text = readable(file);
+    if (typeof text !== 'string')
+        return { message: `identity file ${file} cannot be read (${text.code})`, fix: 'point hosts[].identity at the private key file, or put the key text in env SLIPWAY_SSH_KEY' };
+    if (PUBLIC.test(text.trim()) || (file.endsWith('.pub') && !text.includes('PRIVATE KEY'))) {
+        const priv = file.replace(/\.pub$/, '');
+        return { message: `identity file ${file} is a public key; SSH logs in with the private half`, fix: `use the private key file${priv !== file ? ` (${priv})` : ''}; the .pub line belongs in ~/.ssh/authorized_keys on the host` };
+    }
+    if (!/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(text))
+        return { message: `identity file ${file} is not a private key (no BEGIN ... PRIVATE KEY line)`, fix: 'point hosts[].identity at an OpenSSH or PEM private key file' };
+    const mode = statSync(file).mode & 0o777;
+    if (mode & 0o077)
+        warn(`identity file ${file} is readable by ${mode & 0o007 ? 'others' : 'group'} (mode ${mode.toString(8).padStart(4, '0')}); OpenSSH would refuse it. Fix: chmod 600 ${file}`);
+    return undefined;
+}
+
+/**
+ * A driver for any framework from three commands: `run`, `status` (prints one applied migration
+ * name per line, oldest first) and `step_back` (with {count} and {migrations} filled in).
+ */
+/** Builds a driver from user commands. Without `status` nothing can be tracked, so nothing is stepped back. */
+function customDriver(c) {
+    return {
+        name: 'custom',
+        // The status lines travel base64-encoded on one line; without batches, every name is batch 0.
+        state: () => (c.status ? sh `(${raw(c.status)}) | base64 -w0` : raw('true')),
+        parse: (line) => ({ ran: Buffer.from(line ?? '', 'base64').toString('utf8').split('\n').map((n) => n.trim()).filter(Boolean).map((n) => [n, 0]), pending: [], undo: {} }),
+        run: () => raw(c.run),
+        hasPending: () => raw('true'),
+        stepBack: (names) => raw((c.step_back ?? 'false').replaceAll('{count}', String(names.length)).replaceAll('{migrations}', render(cmd(...names))))
+    };
+}
+
+/**
+ * The PHP that Slipway runs in a Laravel release (php -r) to read the `migrations` table and inspect
+ * migration classes. It boots the app with its own config, so it sees the same database artisan uses.
+ *
+ *   php -r CODE state            prints the state as one JSON line
+ *   php -r CODE migrate MARKER   prints MARKER.'data:before:'.state, runs Laravel's own `migrate --force`
+ *                                in the same process (one framework boot, not three) when something is
+ *                                pending, prints MARKER.'data:after:'.state, and exits with migrate's code
+ *
+ * Boots the Laravel 8-10 layout (bootstrap/app.php binds App\Console\Kernel) and the 11+ one
+ * (Application::configure()->create(), no console Kernel class of the app's own) the same way: through the
+ * Console Kernel contract. A release without vendor/autoload.php or bootstrap/app.php exits 3 with a
+ * `slipway: vendor/autoload.php is missing in the release: run composer install in build (in <dir>)` line on stderr instead of a PHP fatal error.
+ *
+ * A state is {version, driver, ran: [[name, batch]...], pending: [names], undo: {name: "ok"|"none"|"empty"}}
+ * where `undo` says, for each applied migration whose file is in this release, whether its down() can undo it.
+ */
+const LARAVEL_PHP = String.raw `
+error_reporting(E_ALL & ~E_DEPRECATED & ~E_USER_DEPRECATED);
+foreach (['vendor/autoload.php' => 'run composer install in build', 'bootstrap/app.php' => 'check source.dir and source.exclude in the spec'] as $need => $fix) {
+  if (!is_file(getcwd() . '/' . $need)) { fwrite(STDERR, "slipway: $need is missing in the release: $fix (in " . getcwd() . ")\n"); exit(3); }
+}
+require getcwd() . '/vendor/autoload.php';
+$app = require getcwd() . '/bootstrap/app.php';
+if (!$app instanceof Illuminate\Foundation\Application) { fwrite(STDERR, "slipway: bootstrap/app.php did not return the application (Laravel 8-10: return \$app; 11+: Application::configure(...)->create())\n"); exit(3); }
+$kernel = $app->make(Illuminate\Contracts\Console\Kernel::class);
+$kernel->bootstrap();
+function slipway_class($name, $file) {
+  static $seen = [];
+  if (isset($seen[$name])) { return $seen[$name]; }
+  if (preg_match('/return\s+new\s+class\b/', file_get_contents($file))) { return $seen[$name] = new ReflectionClass(require $file); }
+  $class = Illuminate\Support\Str::studly(implode('_', array_slice(explode('_', $name), 4)));
+  if (!class_exists($class, false)) { require_once $file; }
+  return $seen[$name] = class_exists($class, false) ? new ReflectionClass($class) : null;
+}
+function slipway_undo(ReflectionClass $r) {
+  if (!$r->hasMethod('down') || $r->getMethod('down')->getDeclaringClass()->getName() !== $r->getName()) { return 'none'; }
+  $m = $r->getMethod('down');
+  $src = implode('', array_slice(file($m->getFileName()), $m->getStartLine() - 1, $m->getEndLine() - $m->getStartLine() + 1));
+  $body = substr($src, strpos($src, '{') + 1, strrpos($src, '}') - strpos($src, '{') - 1);
+  $body = preg_replace('~//[^\n]*|#[^\n\[]*|/\*.*?\*/~s', '', $body);
+  return trim($body) === '' ? 'empty' : 'ok';
+}
+function slipway_state($app) {
+  $db = $app['db']->connection();
+  $files = [];
+  foreach (glob($app->databasePath('migrations') . '/*.php') as $f) { $files[basename($f, '.php')] = $f; }
+  ksort($files);
+  $ran = [];
+  if ($db->getSchemaBuilder()->hasTable('migrations')) {
+    foreach ($db->table('migrations')->orderBy('batch')->orderBy('migration')->get() as $row) { $ran[] = [$row->migration, (int) $row->batch]; }
+  }
+  $done = array_column($ran, 0);
+  $undo = [];
+  foreach ($done as $name) {
+    if (!isset($files[$name])) { continue; }
+    $r = slipway_class($name, $files[$name]);
+    if ($r) { $undo[$name] = slipway_undo($r); }
+  }
+  return ['version' => $app->version(), 'driver' => $db->getDriverName(), 'ran' => $ran, 'pending' => array_values(array_diff(array_keys($files), $done)), 'undo' => $undo];
+}
+if (($argv[1] ?? 'state') === 'state') { echo json_encode(slipway_state($app)), "\n"; exit(0); }
+$marker = $argv[2];
+$before = slipway_state($app);
+echo $marker, 'data:before:', json_encode($before), "\n";
+$code = 0;
+if ($before['pending']) {
+  try {
+    $code = $kernel->call('migrate', ['--force' => true], new Symfony\Component\Console\Output\ConsoleOutput());
+  } catch (Throwable $e) {
+    fwrite(STDERR, get_class($e) . ': ' . $e->getMessage() . "\n");
+    $code = 1;
+  }
+  $app['db']->purge();
+  echo $marker, 'data:after:', json_encode(slipway_state($app)), "\n";
+} else {
+  echo $marker, 'data:after:', json_encode($before), "\n";
+}
+exit($code);
+`;
+
+/** Parses a JSON state line; throws with the text when it is not the expected JSON. */
+function parseJsonState(line) {
+    try {
+        const s = JSON.parse(line ?? '');
+        return { version: s.version, driver: s.driver, ran: s.ran ?? [], pending: s.pending ?? [], undo: s.undo ?? {} };
+    }
+    catch {
+        throw new Error(`could not read the migration state (got: ${JSON.stringify((line ?? '').slice(0, 300))})`);
+    }
+}
+
+/** The Laravel migration driver: artisan to run and step back, a PHP probe to read the migrations table. */
+/** Laravel 10+ can roll back one batch by number; older versions count steps. */
+function supportsBatchRollback(version) {
+    return Number((version ?? '0').split('.')[0]) >= 10;
+}
+/** The artisan arguments that step back `names` (batch `batch`), and a sentence saying why, from the version read on the host. */
+function stepBackArgs(names, batch, version) {
+    const laravel = version ? `Laravel ${version}` : 'Laravel (version not read)';
+    if (supportsBatchRollback(version)) {
+        const args = ['migrate:rollback', `--batch=${batch}`, '--force', '--no-interaction'];
+        return { args, how: `${laravel}: php artisan ${args.slice(0, 2).join(' ')} (10+ rolls back one batch by its number)` };
+    }
+    const args = ['migrate:rollback', `--step=${names.length}`, '--force', '--no-interaction'];
+    return { args, how: `${laravel}: php artisan ${args.slice(0, 2).join(' ')} (no --batch before 10: the newest ${names.length}, checked to be exactly batch ${batch})` };
+}
+/** Builds the Laravel driver. */
+function laravelDriver(options = {}) {
+    const php = options.php ?? 'php';
+    return {
+        name: 'laravel',
+        parse: parseJsonState,
+        hasPending: (variable) => raw(`[[ "$${variable}" != *'"pending":[]'* ]]`),
+        state: () => cmd(php, '-r', LARAVEL_PHP, 'state'),
+        ...(options.run ? {} : { runTracked: (marker) => cmd(php, '-r', LARAVEL_PHP, 'migrate', marker) }),
+        run: () => (options.run ? raw(options.run) : cmd(php, 'artisan', 'migrate', '--force', '--no-interaction')),
+        stepBack: (names, batch, state) => cmd(php, 'artisan', ...stepBackArgs(names, batch, state.version).args),
+        describeStepBack: (names, batch, state) => stepBackArgs(names, batch, state.version).how
+    };
+}
+
+/** The spec's driver, or undefined when the spec has no migrate section. */
+function driverFor(spec) {
+    const m = spec.migrate;
+    if (!m)
+        return undefined;
+    if (m.preset === 'laravel')
+        return laravelDriver({ run: m.commands?.run });
+    return m.commands ? customDriver(m.commands) : undefined;
+}
+/** Index of the host that runs migrations: migrate.on, else the first. */
+function migrateHostIndex(spec) {
+    const on = spec.migrate?.on;
+    const i = on ? spec.hosts.findIndex((h) => h.name === on || h.host === on) : 0;
+    return Math.max(0, i);
+}
+
+/** What a deploy reports: its result, and the error that carries the result of a failed one. */
+/** A deploy that failed; `result` says how far it got (and whether it was rolled back). */
+class DeployError extends SlipwayError {
+    result;
+    constructor(message, result) {
+        super(message);
+        this.result = result;
+        this.name = 'DeployError';
+    }
+}
+/** The report's last line about migrations: stepped back, or still applied and why. */
+function stepBackNote(result) {
+    const m = result.migrations;
+    if (!m || !m.ran.length)
+        return '';
+    if (m.steppedBack.length)
+        return `\nmigrations stepped back: ${m.steppedBack.join(', ')}`;
+    return `\nmigrations NOT stepped back (still applied): ${m.ran.join(', ')}${m.refused ? ` — ${m.refused}` : ''}`;
+}
+
+/** `<time> <operation> <release> by <who> [run <id>] [commit <sha>]: <outcome>` */
+function auditLine(op, operation, release, commit, outcome) {
+    return `${op.now().toISOString()} ${op.spec.app} ${operation} ${release} by ${op.by}${op.run ? ` run ${op.run}` : ''}${commit ? ` commit ${commit.slice(0, 12)}` : ''}: ${outcome}`;
+}
+
+/**
+ * Optional backup, then: state → data `before`; when something is pending, migrate (exit code kept) and
+ * state → data `after`; exit with migrate's code. Nothing pending: no second framework boot at all.
+ */
+function runMigrations(m, l, id, driver, backup) {
+    const dir = releaseDir(l, id);
+    const first = backup ? [stepMark(m, 'backup'), inDir(l.root, raw(backup.replaceAll('{release}', id)))] : [];
+    if (driver.runTracked)
+        return [...first, stepMark(m, 'migrate'), inDir(dir, driver.runTracked(m.marker))];
+    return [
+        ...first,
+        stepMark(m, 'read migration state'),
+        sh `before=$( ${inDir(dir, driver.state())} )`,
+        dataMark(m, 'before', raw('$before')),
+        stepMark(m, 'migrate'),
+        raw('rc=0; after=$before'),
+        when(driver.hasPending('before'), [sh `${inDir(dir, driver.run())} || rc=$?`, sh `after=$( ${inDir(dir, driver.state())} ) || after=''`]),
+        dataMark(m, 'after', raw('$after')),
+        raw('[ "$rc" -eq 0 ] || exit "$rc"')
+    ];
+}
+/** Reads the migration state in a release's directory, as data `state`. */
+function readMigrationState(m, l, id, driver) {
+    return [sh `state=$( ${inDir(releaseDir(l, id), driver.state())} )`, dataMark(m, 'state', raw('$state'))];
+}
+/**
+ * Steps back one release's migrations from that release's own directory (only it has those
+ * files), writes the record that matches the outcome, and reports `ok|failed` as data
+ * `stepback` and the state afterwards as data `verify`.
+ */
+function stepBack(m, l, releaseId, command, driver, ok, failed) {
+    const dir = releaseDir(l, releaseId);
+    return [
+        stepMark(m, `step back migrations of ${releaseId}`),
+        when(inDir(dir, command), [writeRecord(l, ok), dataMark(m, 'stepback', raw(`${releaseId} ok`))], [writeRecord(l, failed), dataMark(m, 'stepback', raw(`${releaseId} failed`))]),
+        sh `state=$( ${inDir(dir, driver.state())} ) || state=''`,
+        dataMark(m, 'verify', raw('$state'))
+    ];
+}
+
+/** What a migrate run did, from the states read before and after it. */
+function ranBetween(driverName, before, after, failed) {
+    const had = new Set(before.ran.map(([n]) => n));
+    const fresh = after.ran.filter(([n]) => !had.has(n));
+    const batches = [...new Set(fresh.map(([, b]) => b))];
+    return {
+        driver: driverName,
+        ...(batches.length === 1 ? { batch: batches[0] } : {}),
+        ran: fresh.map(([n]) => n),
+        ...(failed && after.pending.length ? { failed: after.pending[0] } : {})
+    };
+}
+/**
+ * Refuses what would not restore the schema: migrations spread over several batches, a batch
+ * that is no longer the newest (stepping back would undo someone else's), or a migration whose
+ * down() is missing or empty (Laravel would delete its row and undo nothing).
+ */
+function canStepBack(record, state) {
+    if (!record.ran.length)
+        return { ok: false, reason: 'this release ran no migrations' };
+    const applied = state.ran.filter(([n]) => record.ran.includes(n));
+    if (!applied.length)
+        return { ok: false, reason: 'its migrations are no longer applied' };
+    if (state.ran.every(([, b]) => b === 0)) {
+        // No batches (a custom driver): this release's migrations must be the newest ones applied, in order.
+        const tail = state.ran.slice(-applied.length).map(([n]) => n);
+        if (tail.join('\n') !== applied.map(([n]) => n).join('\n'))
+            return { ok: false, reason: `its migrations are not the newest applied (newest: ${tail.join(', ')}): later migrations would be undone too` };
+        return { ok: true, names: tail, batch: 0 };
+    }
+    const batches = [...new Set(applied.map(([, b]) => b))];
+    if (batches.length > 1)
+        return { ok: false, reason: `its migrations are in more than one batch (${batches.join(', ')}); step back by hand` };
+    const newest = Math.max(...state.ran.map(([, b]) => b));
+    if (batches[0] !== newest)
+        return { ok: false, reason: `its batch ${batches[0]} is not the newest (${newest}): later migrations would be undone too` };
+    const inBatch = state.ran.filter(([, b]) => b === batches[0]).map(([n]) => n);
+    const foreign = inBatch.filter((n) => !record.ran.includes(n));
+    if (foreign.length)
+        return { ok: false, reason: `batch ${batches[0]} also holds migrations this release did not run: ${foreign.join(', ')}` };
+    const bad = inBatch.filter((n) => state.undo[n] !== undefined && state.undo[n] !== 'ok');
+    if (bad.length)
+        return { ok: false, reason: bad.map((n) => `${n} has ${state.undo[n] === 'none' ? 'no' : 'an empty'} down()`).join('; ') + ': stepping back would delete its row without undoing it' };
+    const unknown = inBatch.filter((n) => state.undo[n] === undefined);
+    if (unknown.length && Object.keys(state.undo).length)
+        return { ok: false, reason: `the migration files for ${unknown.join(', ')} are not in this release` };
+    return { ok: true, names: inBatch, batch: batches[0] };
+}
+/** The state after a step back, for checking it worked. */
+function stillApplied(record, state) {
+    const names = new Set(state.ran.map(([n]) => n));
+    return record.ran.filter((n) => names.has(n));
+}
+
+/** What ran, from the `before`/`after` data of the migrate commands (`failed` when the phase failed while migrating). */
+function outcome(op, driver, data, failed) {
+    const before = driver.parse(data.before?.[0]);
+    const after = data.after?.[0] ? driver.parse(data.after[0]) : before;
+    const record = ranBetween(driver.name, before, after, failed);
+    op.reporter.info(`migrations: ${record.ran.length ? `ran ${record.ran.join(', ')}${record.batch !== undefined ? ` (batch ${record.batch})` : ''}` : 'none to run'}`);
+    if (record.failed) {
+        record.note = `migration ${record.failed} failed: ${failureMeaning(after.driver)}`;
+        op.reporter.error(record.note);
+    }
+    return { record, after, failed };
+}
+/**
+ * What a failed migration leaves behind. Laravel wraps a migration in a transaction only where the schema
+ * grammar supports transactional DDL (PostgreSQL, SQL Server), and a migration can opt out.
+ */
+function failureMeaning(driver) {
+    if (driver === 'pgsql' || driver === 'sqlsrv')
+        return `on ${driver} Laravel runs a migration in a transaction (unless it sets $withinTransaction = false), so its changes were most likely rolled back`;
+    return `on ${driver ?? 'this database'} Laravel does not run migrations in a transaction, so the statements it ran before failing stay applied (its schema changes may be PARTLY APPLIED); inspect the tables it touches before retrying`;
+}
+/** The step-back commands for a release's migrations, or the reason it is refused. */
+function planStepBack(s, driver, release, state, stamp) {
+    const m = release.migrations;
+    if (!m)
+        return { refused: 'this release ran no migrations' };
+    const verdict = canStepBack(m, state);
+    if (!verdict.ok)
+        return { refused: verdict.reason };
+    const ok = { ...release, migrations: { ...m, stepped_back: verdict.names, stepped_back_at: stamp } };
+    const failed = { ...release, note: `${release.note ?? ''}${release.note ? '; ' : ''}migration step-back failed` };
+    return { commands: stepBack(s, s.layout, release.id, driver.stepBack(verdict.names, verdict.batch, state), driver, ok, failed), names: verdict.names, how: driver.describeStepBack?.(verdict.names, verdict.batch, state) };
+}
+/** Reads the outcome of step-back commands: names still applied after an `ok`, or a failure. */
+function checkStepBack(op, driver, data, record) {
+    const ok = (data.stepback ?? []).every((line) => line.endsWith(' ok')) && (data.stepback ?? []).length > 0;
+    const verify = data.verify?.length ? driver.parse(data.verify[data.verify.length - 1]) : undefined;
+    const left = verify ? stillApplied(record, verify) : record.ran;
+    if (!ok || left.length)
+        op.reporter.error(`stepping back migrations did not complete: still applied: ${left.join(', ') || '(unknown)'}`);
+    return { ok: ok && left.length === 0, stillApplied: left };
+}
+
+/**
+ * The one rollback brain: which release to go back to, which records change, and which releases are
+ * rolled over. Manual rollbacks (one host or many), automatic ones and dry-runs all decide here, in
+ * TypeScript, on the history read from the host; the host only executes what it is sent.
+ */
+/** Picks the rollback target from one host's history, or explains why there is none. */
+function pickTarget(state, to) {
+    const current = state.current;
+    if (to !== undefined) {
+        const found = state.records.find((r) => r.id === to);
+        if (!found)
+            throw new InputError(`release ${to} is not in the history. Fix: pick one of: ${state.records.map((r) => r.id).join(', ') || '(none)'} (slipway releases)`);
+        if (found.id === current)
+            throw new InputError(`release ${to} is already current`);
+        if (found.state === 'failed')
+            throw new InputError(`release ${to} is marked failed (${found.note ?? 'no note'}); rollback skips failed releases. Fix: choose a healthy release (slipway releases)`);
+        return found;
+    }
+    if (!current)
+        throw new InputError('there is no current release to roll back from');
+    const target = state.records.filter((r) => r.id < current && r.state === 'healthy').pop();
+    if (!target)
+        throw new InputError(`no healthy release older than ${current} to roll back to. Fix: deploy a fixed release instead`);
+    return target;
+}
+/** Plans a rollback on one host's history. */
+function planRollback(state, request) {
+    const left = state.records.find((r) => r.id === state.current);
+    if ('automatic' in request) {
+        const updates = left ? [advance(left, 'failed', { note: request.note, updated_at: request.stamp })] : [];
+        return { target: request.previous, from: state.current, updates, over: [] };
+    }
+    if (request.to !== undefined && !isReleaseId(request.to))
+        throw new InputError(`"${request.to}" is not a release id (UTC YYYYMMDDHHMMSS, optionally .NN). Fix: pick one from slipway releases`);
+    const target = pickTarget(state, request.to).id;
+    const note = `rolled back to ${target} by ${request.by}`;
+    const updates = left ? [advance(left, left.state === 'failed' ? 'failed' : 'rolled-back', { note, updated_at: request.stamp })] : [];
+    const from = state.current;
+    const over = from ? rolledOver(state, target, from) : [];
+    return { target, from, updates, over };
+}
+/** The releases between the target and the one left, newest first, whose migrations are still applied. */
+function rolledOver(state, target, from) {
+    return state.records.filter((r) => r.id > target && r.id <= from && r.state !== 'failed' && r.migrations?.ran.length && !r.migrations.stepped_back?.length).reverse();
+}
+/** Every host must go back to the same release: the plans agree, or this says where they do not. */
+function agreeOnTarget(plans, hosts, states) {
+    const target = plans[0].target;
+    states.forEach((st, i) => {
+        if (target && !st.records.some((r) => r.id === target))
+            throw new InputError(`${hosts[i]}: release ${target} is not on this host`);
+    });
+    return target;
+}
+
+/** Building a release on the host: directory, upload, shared links, writable dirs, build steps. */
+/** Exit code of the shared-files check when one is missing. */
+const MISSING_SHARED = 3;
+/** The command that unpacks a tar stream (on stdin) into a fresh release directory. */
+function unpack(l, id) {
+    const dir = releaseDir(l, id);
+    return and(cmd('mkdir', '-p', dir), cmd('tar', '-x', '-f', '-', '-C', dir, '--no-same-owner', '-m'));
+}
+/** A relative link target from `from` (a path inside the release) to `to` (under shared/). */
+function relativeTarget(linkPath, target) {
+    return posix.relative(posix.dirname(linkPath), target);
+}
+/**
+ * Fails (exit {@link MISSING_SHARED}) before anything else when a shared file is missing,
+ * with the command that creates it.
+ */
+function checkSharedFiles(l, files, ssh) {
+    return files.map((f) => {
+        const path = posix.join(l.shared, f);
+        const create = render(sh `${raw(ssh)} ${render(and(cmd('mkdir', '-p', posix.dirname(path)), sh `cat > ${path}`))} < ${posix.basename(f)}`);
+        const help = `shared file ${path} is missing on the host. Create it once before deploying, e.g.: ${create}`;
+        return when(sh `[ ! -f ${path} ]`, [sh `${printLine(help)} >&2`, raw(`exit ${MISSING_SHARED}`)]);
+    });
+}
+/** Links shared files and directories into the release (dirs are created, seeded from the release the first time). */
+function linkShared(l, id, shared) {
+    const dir = releaseDir(l, id);
+    const out = [];
+    for (const d of shared.dirs) {
+        const inShared = posix.join(l.shared, d);
+        const inRelease = posix.join(dir, d);
+        const seed = when(sh `[ -d ${inRelease} ] && [ ! -L ${inRelease} ]`, [cmd('cp', '-a', inRelease, inShared)], [cmd('mkdir', '-p', inShared)]);
+        out.push(when(sh `[ ! -d ${inShared} ]`, [cmd('mkdir', '-p', posix.dirname(inShared)), seed]));
+        out.push(link(inRelease, inShared));
+    }
+    for (const f of shared.files)
+        out.push(link(posix.join(dir, f), posix.join(l.shared, f)));
+    return out;
+}
+function link(inRelease, inShared) {
+    return and(cmd('rm', '-rf', inRelease), cmd('mkdir', '-p', posix.dirname(inRelease)), cmd('ln', '-s', relativeTarget(inRelease, inShared), inRelease));
+}
+/** Creates the writable directories and makes them group-writable. */
+function makeWritable(l, id, dirs) {
+    return dirs.map((d) => {
+        const path = posix.join(releaseDir(l, id), d);
+        return and(cmd('mkdir', '-p', path), cmd('chmod', '-R', 'ug+rwX', path));
+    });
+}
+/** Copies directories from the live release into the new one (a copy, so the old release never changes). */
+function copyFromPrevious(l, id, previous, dirs) {
+    if (!previous)
+        return [];
+    return dirs.map((d) => {
+        const from = posix.join(releaseDir(l, previous), d);
+        const to = posix.join(releaseDir(l, id), d);
+        return when(sh `[ -d ${from} ] && [ ! -e ${to} ]`, [and(cmd('mkdir', '-p', posix.dirname(to)), cmd('cp', '-a', from, to))]);
+    });
+}
+/** User commands run in a directory, each announced as a step `<phase> N: <command>`. */
+function hooks(m, phase, dir, commands) {
+    return commands.flatMap((c, i) => [stepMark(m, `${phase} ${i + 1}: ${c}`), inDir(dir, raw(c))]);
+}
+
+/** Atomically points `current` at releases/<id> (relative link, `mv -T` rename); `id` may be shell text such as `"$target"`. */
+function activate(l, id) {
+    const tmp = `${l.current}.next`;
+    const target = typeof id === 'string' ? `releases/${id}` : raw(`releases/${id.raw}`);
+    return and(cmd('rm', '-f', tmp), cmd('ln', '-s', target, tmp), cmd('mv', '-T', '-f', tmp, l.current));
+}
+
+/** The host side of any rollback, automatic or manual: switch back, records, step-back, audit, hooks, unlock. */
+/**
+ * Switches `current` back to `target` (or removes it when there was no live release; not at all
+ * with `switchBack` false, for a deploy that failed before its switch), records
+ * the new states, steps back migrations (commands that write their own records), audits, runs the rollback hooks in the restored release, and unlocks.
+ */
+function restorePhase(m, l, spec, target, updates, auditLine, owner, stepBack = [], switchBack = true) {
+    return [
+        ...(switchBack ? [stepMark(m, 'switch back'), target ? activate(l, target) : cmd('rm', '-f', l.current)] : []),
+        ...updates.map((r) => writeRecord(l, r)),
+        ...stepBack,
+        audit(l, auditLine),
+        ...(switchBack && target ? hooks(m, 'rollback hook', releaseDir(l, target), spec.rollback_hooks) : []),
+        release(l, owner)
+    ];
+}
+
+/**
+ * Step `restore`, the one failure path of a deploy: the new release marked failed; after a switch, every
+ * host switched back (the target chosen by the rollback brain); this deploy's migrations stepped back
+ * when allowed; an audit line; the lock released — one round trip per host.
+ */
+/** The step-back commands for this deploy's migrations, or none (with the refusal recorded in the result). */
+function stepBackCommands(run, failed, switched, stamp) {
+    const { driver, migrated, op } = run;
+    if (!driver || !migrated?.record.ran.length)
+        return [];
+    // A failed migrate run is always undone (the deploy never went live); after a switch, only with step_back: auto.
+    const allowed = !switched || op.spec.migrate?.step_back === 'auto';
+    const plan = allowed ? planStepBack(run.sessions[run.at], driver, failed, migrated.after, stamp) : { refused: 'migrate.step_back is never' };
+    if ('commands' in plan) {
+        if (plan.how)
+            op.reporter.info(`stepping back the migrations of ${failed.id}: ${plan.how}`);
+        return plan.commands;
+    }
+    run.result.migrations.refused = plan.refused;
+    op.reporter.error(`migrations of ${failed.id} are NOT stepped back (${plan.refused}); still applied: ${migrated.record.ran.join(', ')}`);
+    return [];
+}
+/** Undoes a deploy that failed: `switched` says whether `current` may have moved. */
+async function restore(run, note, switched) {
+    const { op, id } = run;
+    const stamp = op.now().toISOString();
+    const failed = advance(run.plans[run.at].record, 'failed', { note, updated_at: stamp });
+    const stepBack = stepBackCommands(run, failed, switched, stamp);
+    await op.reporter.group(`Roll back ${id}`, () => onEach(run.sessions, async (s, i) => {
+        const p = run.plans[i];
+        const state = { records: [...run.states[i].records, p.record], current: switched ? id : p.previous};
+        const plan = switched ? planRollback(state, { automatic: true, previous: p.previous, note, stamp }) : { target: undefined, updates: [advance(p.record, 'failed', { note, updated_at: stamp })] };
+        const line = switched
+            ? auditLine(op, 'rollback', p.previous ?? '(none)', undefined, `automatic, from ${id}: ${note}`)
+            : auditLine(op, 'deploy', id, run.commit, 'failed before switch');
+        const commands = restorePhase(s, s.layout, op.spec, plan.target, plan.updates, line, run.owner, i === run.at ? stepBack : [], switched);
+        const r = await runPhase(s, op.spec, op.reporter, switched ? 'roll back' : 'record failure', commands);
+        if (i === run.at && stepBack.length && run.migrated) {
+            const check = checkStepBack(op, run.driver, r.data, run.migrated.record);
+            run.result.migrations.steppedBack = check.ok ? run.migrated.record.ran : [];
+            run.result.migrations.stillApplied = check.stillApplied;
+        }
+    }));
+    run.result.rolledBack = switched;
+}
+
+/** Smoke checks that run on a host: an HTTP request with curl, or a command in the live release. */
+/** Requests a URL from the host; reports `<curl exit> <base64 of headers+body>` as data `http`. */
+function httpFromHost(m, url, method, timeout) {
+    return [
+        sh `out=$(${cmd('curl', '-sS', '-i', '--max-time', String(timeout), '-X', method, url)} 2>&1) && rc=0 || rc=$?`,
+        dataMark(m, 'http', raw('$rc $(printf %s "$out" | tail -c 65536 | base64 -w0)'))
+    ];
+}
+/** Runs a command in a directory with a time limit; reports `<exit> <base64 of output tail>` as data `run`. */
+function runInRelease(m, dir, command, timeout) {
+    return [
+        sh `out=$(${and(cmd('cd', dir), cmd('timeout', String(timeout), 'bash', '-c', command))} 2>&1) && rc=0 || rc=$?`,
+        dataMark(m, 'run', raw('$rc $(printf %s "$out" | tail -n 20 | base64 -w0)'))
+    ];
+}
+/** Splits a data value `<code> <base64>` from the commands above. */
+function parseCoded(value) {
+    const [code, b64] = (value ?? '255 ').split(' ');
+    return { code: Number(code), text: Buffer.from(b64 ?? '', 'base64').toString('utf8') };
+}
+
+/** Smoke checks after the switch: HTTP from the runner or the host, and commands on the host. */
+/** Why a response fails a check, or undefined when it passes. */
+function judgeHttp(check, r) {
+    if (r.status !== check.status)
+        return `expected status ${check.status}, got ${r.status}`;
+    if (check.contains !== undefined && !r.body.includes(check.contains))
+        return `body does not contain ${JSON.stringify(check.contains)}`;
+    if (check.header) {
+        const [name, ...rest] = check.header.split(':');
+        const want = rest.join(':').trim();
+        const got = r.headers[name.trim().toLowerCase()];
+        if (got === undefined)
+            return `header ${name.trim()} is missing`;
+        if (want && !got.includes(want))
+            return `header ${name.trim()} is "${got}", expected "${want}"`;
+    }
+    return undefined;
+}
+/** Parses `curl -i` output into a response. */
+function parseCurl(text) {
+    const split = text.search(/\r?\n\r?\n/);
+    const head = split < 0 ? text : text.slice(0, split);
+    const body = split < 0 ? '' : text.slice(split).replace(/^\r?\n\r?\n/, '');
+    const [statusLine, ...lines] = head.split(/\r?\n/);
+    const headers = {};
+    for (const l of lines) {
+        const i = l.indexOf(':');
+        if (i > 0)
+            headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
+    }
+    return { status: Number(statusLine.split(' ')[1] ?? 0), headers, body };
+}
+/** The last lines of some output after `label`, or `none` when there was no output (no dangling `: `). */
+const tail = (label, text, none) => (text.trim() ? `${label}${text.trimEnd().split('\n').slice(-10).join('\n').slice(-1500)}` : none);
+/** Retries `attempt` with a growing wait (1s, 2s, 4s…) until it passes, retries run out, or the deadline. */
+async function withRetries(check, attempt) {
+    const deadline = Date.now() + check.deadline * 1000;
+    let failure;
+    let n = 0;
+    for (;;) {
+        n++;
+        failure = await attempt();
+        if (!failure || n > check.retries)
+            break;
+        const wait = Math.min(1000 * 2 ** (n - 1), deadline - Date.now());
+        if (wait <= 0)
+            break;
+        await new Promise((r) => setTimeout(r, wait));
+    }
+    return { failure, attempts: n };
+}
+async function fromRunner(check) {
+    const { failure, attempts } = await withRetries(check, async () => {
+        try {
+            const res = await fetch(check.http, { method: check.method, signal: AbortSignal.timeout(check.timeout * 1000), redirect: 'manual' });
+            const r = { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
+            const why = judgeHttp(check, r);
+            return why && `${why}${tail('; response: ', r.body, '; empty response')}`;
+        }
+        catch (error) {
+            return `request failed: ${error.message}`;
+        }
+    });
+    return { name: check.name, ok: !failure, attempts, detail: failure ?? `HTTP ${check.status}` };
+}
+async function fromHost(op, s, check) {
+    const { failure, attempts } = await withRetries(check, async () => {
+        const r = await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, hostCheck(s, check));
+        const { code, text } = parseCoded(r.data.http?.[0]);
+        if (code !== 0)
+            return `curl on the host failed (exit ${code})${tail(': ', text, ', no output')}`;
+        const res = parseCurl(text);
+        const why = judgeHttp(check, res);
+        return why && `${why}${tail('; response: ', res.body, '; empty response')}`;
+    });
+    return { name: check.name, host: s.host.name, ok: !failure, attempts, detail: failure ?? `HTTP ${check.status}` };
+}
+async function onHost(op, s, check) {
+    const r = await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, hostCheck(s, check));
+    const { code, text } = parseCoded(r.data.run?.[0]);
+    return { name: check.name, host: s.host.name, ok: code === 0, attempts: 1, detail: code === 0 ? 'exit 0' : `exit ${code}${code === 124 ? ' (timed out)' : ''}${tail(': ', text, ', no output')}` };
+}
+/** The commands of a check that runs on a host. */
+function hostCheck(s, check) {
+    const commands = 'run' in check ? runInRelease(s, s.layout.current, check.run, check.timeout) : httpFromHost(s, check.http, check.method, check.timeout);
+    return [stepMark(s, `smoke ${check.name}`), ...commands];
+}
+/** A dry run: host checks are sent once (to the recorder), runner checks only described; nothing is judged. */
+async function dryCheck(op, sessions, check) {
+    if (!('run' in check) && check.from !== 'host')
+        return [{ name: check.name, ok: true, attempts: 0, detail: `from the runner: ${check.method} ${check.http}, expect ${check.status}` }];
+    return Promise.all(sessions.map(async (s) => {
+        await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, hostCheck(s, check));
+        return { name: check.name, host: s.host.name, ok: true, attempts: 0, detail: 'not judged (dry run)' };
+    }));
+}
+/** Runs every smoke check; host-side checks on every host. Never throws for a failing check. */
+async function runSmoke(op, sessions, checks, dry = false) {
+    const results = [];
+    for (const check of checks) {
+        const batch = dry ? await dryCheck(op, sessions, check) : 'run' in check
+            ? await Promise.all(sessions.map((s) => onHost(op, s, check)))
+            : check.from === 'host' ? await Promise.all(sessions.map((s) => fromHost(op, s, check))) : [await fromRunner(check)];
+        for (const r of batch)
+            op.reporter[r.ok ? 'info' : 'error'](`smoke ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}${r.host ? ` on ${r.host}` : ''}: ${r.detail}`);
+        results.push(...batch);
+    }
+    return results;
+}
+
+/** Step `smoke` (runner): the smoke checks after the switch; a failure switches back unless rollback.on_smoke_failure is false. */
+/** Smoke checks failed (the pipeline switches back). */
+class SmokeFailed extends Error {
+}
+/** rollback.on_smoke_failure false: the release stays live with the reason in its record; audit, unlock. */
+async function keepLive(run, why) {
+    const line = auditLine(run.op, 'deploy', run.id, run.commit, 'live, smoke failed, not rolled back (rollback.on_smoke_failure: false)');
+    await onEach(run.sessions, (s, i) => {
+        const p = run.plans[i];
+        return runPhase(s, run.spec, run.op.reporter, 'record failure', [writeRecord(p.layout, advance(p.record, 'live', { note: why })), audit(p.layout, line), release(p.layout, run.owner)]);
+    });
+    throw new DeployError(`deploy of ${run.id} is live but its ${why}\nrollback.on_smoke_failure is false: roll back by hand with slipway rollback`, run.result);
+}
+const smoke = {
+    name: 'smoke',
+    where: 'runner',
+    onFailure: 'switch back',
+    when: (run) => run.spec.smoke.length > 0,
+    run: async (run) => {
+        run.result.smoke = await run.op.reporter.group('Smoke tests', () => runSmoke(run.op, run.sessions, run.spec.smoke, run.dry));
+        const failed = run.result.smoke.filter((r) => !r.ok);
+        if (!failed.length)
+            return;
+        const why = `smoke check failed: ${failed.map((f) => `${f.name}${f.host ? ` on ${f.host}` : ''}: ${f.detail}`).join('; ')}`;
+        if (!run.spec.rollback.on_smoke_failure)
+            await keepLive(run, why);
+        throw new SmokeFailed(why);
+    }
+};
+
+/**
+ * Runs a list of steps: consecutive host steps share a round trip (one script per host) until a step
+ * needs what every host reported before it; runner steps run in between. Every failure goes through one
+ * hook, which undoes as much as the failed step's `onFailure` says.
+ */
+/** Groups the steps that take part in this run into round trips (pure: depends on the spec and the hosts). */
+function groupTrips(steps, run) {
+    const trips = [];
+    for (const step of steps) {
+        if (step.when && !step.when(run))
+            continue;
+        const last = trips[trips.length - 1];
+        if (step.where === 'runner')
+            trips.push({ kind: 'runner', step });
+        else if (last?.kind === 'hosts' && !step.barrier?.(run))
+            last.steps.push(step);
+        else
+            trips.push({ kind: 'hosts', steps: [step] });
+    }
+    return trips;
+}
+const SEVERITY = ['unlock', 'mark failed', 'switch back'];
+/** What a failure in this trip means: the most that any of its steps asks to undo. */
+function onFailure(trip) {
+    const modes = trip.kind === 'runner' ? [trip.step.onFailure] : trip.steps.map((s) => s.onFailure);
+    return modes.reduce((a, b) => (SEVERITY.indexOf(b) > SEVERITY.indexOf(a) ? b : a));
+}
+/** Runs one round trip: each host gets the commands of the steps that run there, as one script. */
+async function runTrip(run, steps) {
+    await onEach(run.sessions, async (s, i) => {
+        const mine = steps.filter((st) => st.where === 'each' || i === run.at);
+        if (!mine.length)
+            return;
+        const commands = mine.flatMap((st) => [stepMark(s, st.name), ...st.commands(run, i)]);
+        const stdin = mine.find((st) => st.stdin)?.stdin?.(run, i);
+        let result;
+        let error;
+        try {
+            result = await runPhase(s, run.spec, run.op.reporter, mine.map((st) => st.name).join(', '), commands, { stdin, okCodes: mine.flatMap((st) => st.okCodes ?? []) });
+        }
+        catch (e) {
+            if (!(e instanceof StepError))
+                throw e;
+            error = e;
+            result = { code: e.code, step: e.step, data: e.data, tail: e.tail };
+        }
+        for (const st of mine)
+            st.read?.(run, i, result, error !== undefined);
+        if (error)
+            throw error;
+    });
+}
+/** Runs the steps in order; a failure is undone as its step says, then thrown as a {@link DeployError}. */
+async function execute(run, steps, title) {
+    for (const trip of groupTrips(steps, run)) {
+        try {
+            if (trip.kind === 'runner')
+                await trip.step.run(run);
+            else
+                await run.op.reporter.group(title(trip), () => runTrip(run, trip.steps));
+        }
+        catch (error) {
+            await fail(run, onFailure(trip), error);
+        }
+    }
+}
+/** The one failure hook. */
+async function fail(run, mode, error) {
+    if (error instanceof DeployError)
+        throw error;
+    if (mode === 'unlock') {
+        await releaseLocks(run.op, run.sessions, run.owner);
+        throw error;
+    }
+    const message = error.message;
+    const first = message.split('\n')[0];
+    const migrating = run.migrated?.failed === true;
+    const switched = mode === 'switch back';
+    const note = error instanceof SmokeFailed ? message : migrating ? `migration failed: ${first}` : switched ? `switch or activate hook failed: ${first}` : first;
+    const { id, result } = run;
+    try {
+        await restore(run, note, switched);
+    }
+    catch (undo) {
+        await releaseLocks(run.op, run.sessions, run.owner);
+        const why = undo.message.split('\n')[0];
+        throw new DeployError(`deploy of ${id} failed${switched ? ' after the switch' : ''}, and undoing it did NOT complete (${why}). Check every host with: slipway releases\n${message}`, result);
+    }
+    const back = result.previous ?? '(no release)';
+    if (error instanceof SmokeFailed)
+        throw new DeployError(`deploy of ${id} was rolled back to ${back}: ${message}${stepBackNote(result)}`, result);
+    if (switched)
+        throw new DeployError(`deploy of ${id} failed after the switch and was rolled back to ${back}.\n${message}${stepBackNote(result)}`, result);
+    if (migrating)
+        throw new DeployError(`deploy of ${id} failed while migrating; current is unchanged.\n${run.migrated.record.note ?? ''}\n${message}${stepBackNote(result)}`, result);
+    throw new DeployError(`deploy of ${id} failed before the switch; current is unchanged.\n${message}`, result);
+}
+
+/** Step `activate`: the spec's activate hooks in the new current release. */
+const activateHooks = {
+    name: 'activate',
+    where: 'each',
+    onFailure: 'switch back',
+    when: (run) => run.spec.activate.length > 0,
+    commands: (run, i) => hooks(run.sessions[i], 'activate', releaseDir(run.plans[i].layout, run.id), run.spec.activate)
+};
+
+/** Step `build`: the spec's build commands in the new release; the release is then ready. */
+const build = {
+    name: 'build',
+    where: 'each',
+    onFailure: 'mark failed',
+    commands: (run, i) => {
+        const p = run.plans[i];
+        p.record = advance(p.record, 'ready');
+        return [...hooks(run.sessions[i], 'build', releaseDir(p.layout, p.id), run.spec.build), writeRecord(p.layout, p.record)];
+    }
+};
+
+/** Step `finish`: the release marked healthy, an audit line, the lock released. */
+const finish = {
+    name: 'finish',
+    where: 'each',
+    onFailure: 'switch back',
+    commands: (run, i) => {
+        const p = run.plans[i];
+        p.record = advance(p.record, 'healthy');
+        return [writeRecord(p.layout, p.record), audit(p.layout, auditLine(run.op, 'deploy', run.id, run.commit, 'ok')), release(p.layout, run.owner)];
+    }
+};
+
+/**
+ * Host side of a delta upload: the tar on stdin carries the changed entries and `.slipway-upload.tsv`;
+ * unchanged paths are copied (real copies, never hard links) from the live release, and the new
+ * release's manifest is written from the old one plus the changes.
+ */
+/** Name of the upload list inside the tar stream. */
+const UPLOAD_LIST = '.slipway-upload.tsv';
+/** Where a release's manifest is kept. */
+function manifestFile(l, id) {
+    return posix.join(l.meta, 'manifests', `${id}.tsv`);
+}
+/** After unpacking: copy unchanged entries from `previous` (when given) and write this release's manifest. */
+function completeUpload(l, id, previous) {
+    const dir = releaseDir(l, id);
+    const list = posix.join(dir, UPLOAD_LIST);
+    const keep = posix.join(dir, '.slipway-keep.tsv');
+    const out = manifestFile(l, id);
+    const tab = raw(`$'\\t'`);
+    if (!previous) {
+        return [cmd('mkdir', '-p', posix.dirname(out)), sh `awk -F'\\t' '$1 != "X"' ${list} > ${out}`, cmd('rm', '-f', list)];
+    }
+    const prevDir = releaseDir(l, previous);
+    return [
+        cmd('mkdir', '-p', posix.dirname(out)),
+        sh `awk -F'\\t' 'NR==FNR { seen[$4] = 1; next } !($4 in seen)' ${list} ${manifestFile(l, previous)} > ${keep}`,
+        sh `cut -f4 ${keep} | (cd ${prevDir} && tar -c -f - --no-recursion --verbatim-files-from -T -) | tar -x -f - -C ${dir} --no-same-owner`,
+        sh `{ cat ${keep}; awk -F'\\t' '$1 != "X"' ${list}; } | sort -t ${tab} -k4,4 > ${out}`,
+        cmd('rm', '-f', list, keep)
+    ];
+}
+/** Reports the manifest of the live release (if it has one) as data lines `manifest`. */
+function readLiveManifest(m, l) {
+    const prefix = dataPrefix(m, 'manifest');
+    const print = when(raw('[ -f "$m" ]'), [sh `sed -e ${`s/^/${prefix.replace(/[/&\\]/g, '\\$&')}/`} "$m"`]);
+    return when(sh `[ -L ${l.current} ]`, [sh `m=${posix.join(l.meta, 'manifests')}/$(basename "$(readlink ${l.current})").tsv`, print]);
+}
+
+/** Step `lock`: take the deploy lock (an atomic mkdir) and read the history and the live manifest, in one round trip. */
+/** The lock step's commands on one host (the live manifest only where an upload follows). */
+function lockCommands(s, owner, manifest = true) {
+    return [...acquire(s, s.layout, owner), ...readState(s, s.layout), ...(manifest ? [readLiveManifest(s, s.layout)] : [])];
+}
+/** The history a lock round trip read; throws {@link LockedError} when the lock is held by another. */
+function lockedState(s, r) {
+    if (r.code === LOCKED)
+        throw new LockedError(s.host.name, r.data.holder?.[0] ?? '');
+    return parseState(r.data);
+}
+/** Takes the lock on one host and reads its history. */
+async function lockAndRead(op, s, owner, manifest = true) {
+    return lockedState(s, await runPhase(s, op.spec, op.reporter, 'lock', lockCommands(s, owner, manifest), { okCodes: [LOCKED] }));
+}
+const lock = {
+    name: 'lock',
+    where: 'each',
+    onFailure: 'unlock',
+    okCodes: [LOCKED],
+    commands: (run, i) => lockCommands(run.sessions[i], run.owner),
+    read: (run, i, r) => {
+        run.states[i] = lockedState(run.sessions[i], r);
+    }
+};
+
+/**
+ * Step `migrate`: on the migrating host, in the new release, before the switch (optional backup first).
+ * With one host it rides on the prepare round trip; with several it waits until every host is ready.
+ */
+const migrate = {
+    name: 'migrate',
+    where: 'migrating',
+    onFailure: 'mark failed',
+    when: (run) => run.driver !== undefined,
+    barrier: (run) => run.sessions.length > 1,
+    commands: (run, i) => runMigrations(run.sessions[i], run.plans[i].layout, run.id, run.driver, run.spec.migrate?.backup),
+    read: (run, _i, r, failed) => {
+        if (run.dry || !r.data.before)
+            return;
+        run.migrated = outcome(run.op, run.driver, r.data, failed);
+        for (const p of run.plans)
+            p.record = { ...p.record, migrations: run.migrated.record };
+        run.result.migrations = { ran: run.migrated.record.ran, steppedBack: [], failed: run.migrated.record.failed };
+    }
+};
+
+/** Release ids: UTC YYYYMMDDHHMMSS, with a .NN suffix when that second (or a later one) is taken. */
+/** The id for a deploy at `now` that sorts after every id in `existing`. */
+function nextReleaseId(now, existing) {
+    const base = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+    const newest = [...existing].sort().pop();
+    if (!newest || newest < base)
+        return base;
+    const [prefix, suffix] = newest.split('.');
+    const n = Number(suffix ?? 0) + 1;
+    return `${prefix}.${String(n).padStart(2, '0')}`;
+}
+
+/**
  * Release manifests: one line per uploaded path (`type \t hash \t mode \t path`), kept on the host
  * per release, so a redeploy sends only what changed and the host copies the rest from the live release.
  */
@@ -3905,13 +4407,41 @@ async function buildManifest(dir, entries) {
     return out;
 }
 const pathOf = (line) => line.slice(line.lastIndexOf('\t') + 1);
-/** Paths that can take part in a delta (a manifest line holds no tab or newline in a path). */
+/** True when a path can be written into a manifest line (no tab, newline or CR, which would split the line). */
+function manifestSafe(path) {
+    return !/[\t\n\r]/.test(path);
+}
+/**
+ * Paths that can take part in a delta. A tree with a name that cannot be a manifest line goes up whole: such names
+ * are sent every time and never written into a manifest, so they cannot corrupt the next deploy's.
+ */
 function deltaSafe(entries) {
-    return entries.every((e) => !/[\t\n\r]/.test(e.path));
+    return entries.every((e) => manifestSafe(e.path));
+}
+const LINE = /^[FLD]\t(-|[0-9a-f]{32})\t[0-7]{1,6}\t[^\t\n\r]+$/;
+/**
+ * True when the live release's manifest (as read from the host) can be trusted for a delta: not empty, every
+ * line well formed, no path twice. Anything else (missing, cut short, written by a version that let a newline
+ * into a path) means a full upload, never a failure.
+ */
+function usableManifest(lines) {
+    if (!lines.length)
+        return false;
+    const paths = new Set();
+    for (const line of lines) {
+        if (!LINE.test(line))
+            return false;
+        const path = pathOf(line);
+        if (paths.has(path))
+            return false;
+        paths.add(path);
+    }
+    return true;
 }
 /**
  * Compares the local manifest with the live release's; entries under `always` (shared paths,
- * replaced by links on the host) are always sent and never copied.
+ * replaced by links on the host) are always sent and never copied, and so are names that cannot be a manifest
+ * line (they never enter the upload list, so the host never writes them into a manifest).
  */
 function diffManifest(entries, local, previous, always) {
     const before = new Map(previous.map((l) => [pathOf(l), l]));
@@ -3920,7 +4450,7 @@ function diffManifest(entries, local, previous, always) {
     const seen = new Set();
     entries.forEach((e, i) => {
         seen.add(e.path);
-        if (always(e.path)) {
+        if (always(e.path) || !manifestSafe(e.path)) {
             send.push(e);
             return;
         }
@@ -3935,107 +4465,6 @@ function diffManifest(entries, local, previous, always) {
     return { send, upload };
 }
 
-/** The deploy pipeline: lock → prepare everywhere → migrate (one host) → switch everywhere → smoke → finish. */
-/** A deploy that failed; `result` says how far it got (and whether it was rolled back). */
-class DeployError extends SlipwayError {
-    result;
-    constructor(message, result) {
-        super(message);
-        this.result = result;
-        this.name = 'DeployError';
-    }
-}
-const first = (error) => String(error.message).split('\n')[0];
-/** Deploys the spec's source to every host as a new release and switches to it atomically. */
-async function deploy(options) {
-    const op = operation(options);
-    const { spec, reporter } = op;
-    const owner = lockOwner(op, 'deploy');
-    const sessions = await reporter.group('Connect', () => openSessions(spec, options.connect ?? sshConnector, reporter));
-    try {
-        const states = await reporter.group('Lock and read history', () => onEach(sessions, (s) => lockAndRead(op, s, owner)));
-        const [entries, commit] = await Promise.all([listSource(spec.source.dir, spec.source.exclude), gitCommit(spec.source.dir)]);
-        const id = nextReleaseId(op.now(), states.flatMap((st) => st.records.map((r) => r.id)));
-        const stamp = op.now().toISOString();
-        const record = { id, state: 'building', commit, created_at: stamp, updated_at: stamp, by: op.by, run: op.run };
-        const uploads = await planUploads(spec, entries, states);
-        const plans = sessions.map((s, i) => ({ spec, host: s.host, layout: s.layout, markers: s, id, owner, previous: states[i].current, delta: uploads[i].delta, record }));
-        const result = { release: id, previous: states[0].current, commit, hosts: sessions.map((s) => s.host.name), rolledBack: false, removed: {}, smoke: [], uploaded: Object.fromEntries(sessions.map((s, i) => [s.host.name, { sent: uploads[i].send.length, delta: uploads[i].delta }])) };
-        const failBeforeSwitch = async (error) => {
-            await onEach(sessions, (s, i) => runPhase(s, spec, reporter, 'record failure', failPhase(plans[i], first(error), auditLine(op, 'deploy', id, commit, 'failed before switch')))).catch(() => undefined);
-            throw new DeployError(`deploy of ${id} failed before the switch; current is unchanged.\n${error.message}`, result);
-        };
-        reporter.info(`Release ${id}${commit ? ` (commit ${commit.slice(0, 12)})` : ''}: ${entries.length} entries; ${sessions.map((s, i) => `${s.host.name}: ${uploads[i].delta ? `delta, ${uploads[i].send.length} sent` : 'full upload'}`).join(', ')}`);
-        // With one host, migrating rides on the prepare round trip; with several, it waits until every host is ready.
-        const driver = driverFor(spec);
-        const at = migrateHostIndex(spec);
-        const fold = driver !== undefined && sessions.length === 1;
-        let migrated;
-        await reporter.group(`Prepare release ${id}`, () => onEach(sessions, async (s, i) => {
-            const commands = [...preparePhase(plans[i]), ...(fold ? migrateCommands(op, s, id, driver) : [])];
-            const stdin = tarStream(spec.source.dir, uploads[i].send, { [UPLOAD_LIST]: uploads[i].list.join('\n') + '\n' });
-            try {
-                const r = await runPhase(s, spec, reporter, 'prepare', commands, { stdin });
-                if (fold)
-                    migrated = outcome(op, driver, r.data);
-            }
-            catch (error) {
-                if (!fold || !(error instanceof StepError) || !error.data.before)
-                    throw error;
-                migrated = outcome(op, driver, error.data, error);
-            }
-        })).catch(failBeforeSwitch);
-        if (driver && !fold)
-            migrated = await reporter.group(`Migrate on ${sessions[at].host.name}`, () => migrate(op, sessions[at], id, driver)).catch(failBeforeSwitch);
-        if (migrated) {
-            for (const p of plans)
-                p.record = { ...p.record, migrations: migrated.record };
-            result.migrations = { ran: migrated.record.ran, steppedBack: [], failed: migrated.record.failed };
-            if (migrated.error) {
-                await restore(op, sessions, plans, `migration failed: ${first(migrated.error)}`, migrated, result, false);
-                throw new DeployError(`deploy of ${id} failed while migrating; current is unchanged.\n${migrated.record.note ?? ''}\n${migrated.error.message}${stepBackNote(result)}`, result);
-            }
-        }
-        // Finishing (healthy, prune, audit, unlock) rides on the switch's round trip when there are no smoke checks.
-        const finish = (s, i) => {
-            const expired = pickExpired([...states[i].records, { ...plans[i].record, state: 'healthy' }], spec.keep_releases, id);
-            result.removed[s.host.name] = expired;
-            return finishPhase(plans[i], removeReleases(s.layout, expired), auditLine(op, 'deploy', id, commit, 'ok'));
-        };
-        const together = spec.smoke.length === 0;
-        try {
-            await reporter.group(`Switch to ${id}`, () => onEach(sessions, (s, i) => runPhase(s, spec, reporter, 'switch', [...switchPhase(plans[i]), ...(together ? finish(s, i) : [])])));
-        }
-        catch (error) {
-            await restore(op, sessions, plans, `switch or activate hook failed: ${first(error)}`, migrated, result, true);
-            throw new DeployError(`deploy of ${id} failed after the switch and was rolled back to ${result.previous ?? '(no release)'}.\n${error.message}${stepBackNote(result)}`, result);
-        }
-        if (spec.smoke.length) {
-            result.smoke = await reporter.group('Smoke tests', () => runSmoke(op, sessions, spec.smoke));
-            const failed = result.smoke.filter((r) => !r.ok);
-            if (failed.length) {
-                const why = `smoke check failed: ${failed.map((f) => `${f.name}${f.host ? ` on ${f.host}` : ''}: ${f.detail}`).join('; ')}`;
-                if (!spec.rollback.on_smoke_failure) {
-                    await onEach(sessions, (s, i) => runPhase(s, spec, reporter, 'record failure', finishPhase({ ...plans[i], record: { ...plans[i].record, state: 'live', note: why } }, [], auditLine(op, 'deploy', id, commit, 'live, smoke failed, not rolled back (rollback.on_smoke_failure: false)'), 'live')));
-                    throw new DeployError(`deploy of ${id} is live but its ${why}\nrollback.on_smoke_failure is false: roll back by hand with slipway rollback`, result);
-                }
-                await restore(op, sessions, plans, why, migrated, result, true);
-                throw new DeployError(`deploy of ${id} was rolled back to ${result.previous ?? '(no release)'}: ${why}${stepBackNote(result)}`, result);
-            }
-        }
-        if (!together)
-            await reporter.group('Finish', () => onEach(sessions, (s, i) => runPhase(s, spec, reporter, 'finish', finish(s, i))));
-        reporter.info(`Deployed ${id} to ${result.hosts.join(', ')}`);
-        return result;
-    }
-    catch (error) {
-        await releaseLocks(op, sessions, owner);
-        throw error;
-    }
-    finally {
-        await closeSessions(sessions);
-    }
-}
 /** Per host: what to send, the upload list, and whether it is a delta against the live release. */
 async function planUploads(spec, entries, states) {
     const local = await buildManifest(spec.source.dir, entries);
@@ -4043,46 +4472,149 @@ async function planUploads(spec, entries, states) {
     const always = (path) => shared.some((s) => path === s || path.startsWith(`${s}/`));
     const safe = deltaSafe(entries);
     return states.map((st) => {
-        const delta = safe && st.manifest.length > 0;
+        const delta = safe && usableManifest(st.manifest);
         const d = diffManifest(entries, local, delta ? st.manifest : [], always);
         return { send: d.send, list: d.upload, delta };
     });
 }
-function stepBackNote(result) {
-    const m = result.migrations;
-    if (!m || !m.ran.length)
-        return '';
-    if (m.steppedBack.length)
-        return `\nmigrations stepped back: ${m.steppedBack.join(', ')}`;
-    return `\nmigrations NOT stepped back (still applied): ${m.ran.join(', ')}${m.refused ? ` — ${m.refused}` : ''}`;
+const plan = {
+    name: 'plan',
+    where: 'runner',
+    onFailure: 'unlock',
+    run: async (run) => {
+        const { op, spec, sessions, states } = run;
+        const [entries, commit] = await Promise.all([listSource(spec.source.dir, spec.source.exclude), gitCommit(spec.source.dir)]);
+        run.entries = entries;
+        run.commit = commit;
+        run.id = nextReleaseId(op.now(), states.flatMap((st) => st.records.map((r) => r.id)));
+        const stamp = op.now().toISOString();
+        const record = { id: run.id, state: 'building', commit, created_at: stamp, updated_at: stamp, by: op.by, run: op.run };
+        run.uploads = await planUploads(spec, entries, states);
+        run.plans = sessions.map((s, i) => ({ spec, host: s.host, layout: s.layout, id: run.id, owner: run.owner, previous: states[i].current, delta: run.uploads[i].delta, record }));
+        Object.assign(run.result, { release: run.id, previous: states[0].current, commit, uploaded: Object.fromEntries(sessions.map((s, i) => [s.host.name, { sent: run.uploads[i].send.length, delta: run.uploads[i].delta }])) });
+        const how = sessions.map((s, i) => `${s.host.name}: ${run.uploads[i].delta ? `delta, ${run.uploads[i].send.length} sent` : 'full upload'}`);
+        op.reporter.info(`Release ${run.id}${commit ? ` (commit ${commit.slice(0, 12)})` : ''}: ${entries.length} entries; ${how.join(', ')}`);
+    }
+};
+
+/** Whether a release counts toward keep_releases: one that went live and passed (a rollback target). */
+const countsTowardKeep = (r) => r.state === 'healthy';
+/**
+ * The releases keep_releases removes (newest id first). Healthy releases are kept first, newest first; failed,
+ * rolled-back and unfinished ones only fill the slots that are left, so they are pruned first and never push
+ * out a healthy one. `current` and the newest healthy release other than it (the rollback target of last
+ * resort) are never removed.
+ */
+function pickExpired(records, keep, current) {
+    const newest = [...records].sort((a, b) => (a.id < b.id ? 1 : -1));
+    const ranked = [...newest.filter(countsTowardKeep), ...newest.filter((r) => !countsTowardKeep(r))];
+    const lastHealthy = newest.find((r) => countsTowardKeep(r) && r.id !== current)?.id;
+    return ranked.slice(keep).map((r) => r.id).filter((id) => id !== current && id !== lastHealthy).sort((a, b) => (a < b ? 1 : -1));
 }
-/** Takes the lock on one host and reads its history; throws {@link LockedError} when it is held. */
-async function lockAndRead(op, s, owner) {
-    const r = await runPhase(s, op.spec, op.reporter, 'lock', beginPhase(s, s.layout, owner), { okCodes: [LOCKED] });
-    if (r.code === LOCKED)
-        throw new LockedError(s.host.name, r.data.holder?.[0] ?? '');
-    return parseState(r.data);
+/** Deletes releases and their records. */
+function removeReleases(l, ids) {
+    return ids.map((id) => cmd('rm', '-rf', releaseDir(l, id), recordFile(l, id), manifestFile(l, id)));
 }
 
-/** `--dry-run`: the exact scripts each host would receive, computed without connecting anywhere. */
-/** Plans a deploy without touching any host. Values read from the host at run time (previous release, expired releases) are left out. */
-function planDeploy(options) {
-    const op = operation(options);
-    const owner = lockOwner(op, 'deploy');
-    const id = nextReleaseId(op.now(), []);
-    const stamp = op.now().toISOString();
-    const markers = { marker: '@@slipway-dryrun@@' };
-    return op.spec.hosts.map((host) => {
-        const l = layout(op.spec.path);
-        const p = { spec: op.spec, host, layout: l, markers, id, owner, record: { id, state: 'building', created_at: stamp, updated_at: stamp, by: op.by, run: op.run } };
-        const phases = [
-            ['lock and read history', beginPhase(markers, l, owner)],
-            ['upload (tar on stdin) and prepare', preparePhase(p), true],
-            ['switch and activate', switchPhase(p)],
-            ['finish', finishPhase(p, [], `<time> ${op.spec.app} deploy ${id} by ${op.by}: ok`)]
+/** Step `prune`: releases beyond keep_releases removed, chosen from the history (never current, never the last healthy one). */
+const prune = {
+    name: 'prune',
+    where: 'each',
+    onFailure: 'switch back',
+    commands: (run, i) => {
+        const p = run.plans[i];
+        const expired = pickExpired([...run.states[i].records, { ...p.record, state: 'healthy' }], run.spec.keep_releases, run.id);
+        run.result.removed[run.sessions[i].host.name] = expired;
+        return removeReleases(p.layout, expired);
+    }
+};
+
+/** Step `shared`: shared files must exist; shared files and dirs linked in, writable dirs made, dirs seeded from the live release. */
+const shared = {
+    name: 'shared files',
+    where: 'each',
+    onFailure: 'mark failed',
+    commands: (run, i) => {
+        const { spec, layout: l, id, host, previous } = run.plans[i];
+        return [
+            ...checkSharedFiles(l, spec.shared.files, `ssh${host.port === 22 ? '' : ` -p ${host.port}`} ${host.user}@${host.host}`),
+            ...linkShared(l, id, spec.shared),
+            ...makeWritable(l, id, spec.writable),
+            ...copyFromPrevious(l, id, previous, spec.copy_from_previous)
         ];
-        return { host: host.name, phases: phases.map(([phase, commands, stdin]) => ({ phase, command: bash(script(commands, stdin)) })) };
-    });
+    }
+};
+
+/** Step `switch`: `current` renamed atomically to the new release (every host ready first); the release is live. */
+const switchRelease = {
+    name: 'switch',
+    where: 'each',
+    onFailure: 'switch back',
+    barrier: () => true,
+    commands: (run, i) => {
+        const p = run.plans[i];
+        p.record = advance(p.record, 'live');
+        return [activate(p.layout, p.id), writeRecord(p.layout, p.record)];
+    }
+};
+
+/** Step `upload`: the tar on stdin unpacked into releases/<id>, unchanged files copied from the live release, the manifest written. */
+const upload = {
+    name: 'upload',
+    where: 'each',
+    onFailure: 'mark failed',
+    stdin: (run, i) => tarStream(run.spec.source.dir, run.uploads[i].send, { [UPLOAD_LIST]: run.uploads[i].list.join('\n') + '\n' }),
+    commands: (run, i) => {
+        const p = run.plans[i];
+        return [writeRecord(p.layout, p.record), unpack(p.layout, p.id), raw('exec </dev/null'), ...completeUpload(p.layout, p.id, p.delta ? p.previous : undefined)];
+    }
+};
+
+/** The deploy: its list of steps, run by the pipeline; `--dry-run` runs the same steps against a recorder. */
+/** A deploy, in order. Failures before `switch` mark the release failed; from `switch` on they switch back. */
+const DEPLOY = [lock, plan, upload, shared, build, migrate, switchRelease, activateHooks, smoke, prune, finish];
+const TITLES = {
+    lock: () => 'Lock and read history',
+    upload: (run) => `Prepare release ${run.id}`,
+    migrate: (run) => `Migrate on ${run.sessions[run.at].host.name}`,
+    switch: (run) => `Switch to ${run.id}`,
+    prune: () => 'Finish'
+};
+/** Deploys the spec's source to every host as a new release and switches to it atomically. */
+async function deploy(options) {
+    return (await runDeploy(options, options.connect ?? sshConnector, false)).result;
+}
+/**
+ * The exact scripts each host would receive, from the same steps a deploy runs, against hosts that
+ * report an empty history (a first deploy) and nothing else. Connects nowhere.
+ */
+async function planDeploy(options) {
+    const remotes = new Map();
+    const connect = async (host) => remotes.set(host.name, new RecordingRemote(host.name)).get(host.name);
+    const run = await runDeploy(options, connect, true);
+    const hosts = [...remotes.values()].map((r) => ({ host: r.name, phases: r.phases.map((p) => ({ phase: stepsOf(p.script) + (p.upload ? ' (then the upload, a tar, on stdin)' : ''), command: `bash -s <<'SCRIPT'\n${p.script}SCRIPT` })) }));
+    const runner = run.result.smoke.filter((r) => !r.host).map((r) => ({ phase: `smoke ${r.name}`, command: r.detail }));
+    return runner.length ? [...hosts, { host: 'runner', phases: runner }] : hosts;
+}
+/** The deploy steps a recorded script carries, from its step lines. */
+function stepsOf(script) {
+    const names = new Set(DEPLOY.map((s) => s.name).concat('smoke'));
+    return [...new Set([...script.matchAll(/@@step:([^'\n]*)/g)].map((m) => m[1].replace(/^smoke .*/, 'smoke')).filter((n) => names.has(n)))].join(', ');
+}
+async function runDeploy(options, connect, dry) {
+    const op = operation(options);
+    await preflight(op.spec, { source: true, credentials: connect === sshConnector, warn: (m) => op.reporter.warn(m) });
+    const sessions = await op.reporter.group('Connect', () => openSessions(op.spec, connect, op.reporter));
+    const result = { release: '', hosts: sessions.map((s) => s.host.name), rolledBack: false, removed: {}, smoke: [], uploaded: {} };
+    const run = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, states: [], id: '', entries: [], uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result };
+    try {
+        await execute(run, DEPLOY, (trip) => (trip.kind === 'hosts' ? TITLES[trip.steps[0].name]?.(run) ?? trip.steps[0].name : trip.step.name));
+        op.reporter.info(`${dry ? 'Planned' : 'Deployed'} ${run.id} to ${result.hosts.join(', ')}`);
+        return run;
+    }
+    finally {
+        await closeSessions(sessions);
+    }
 }
 
 /** Pads columns to the widest cell. */
@@ -4111,135 +4643,33 @@ function formatReleases(listing) {
         .join('\n\n');
 }
 
-/** Exit code when there is no valid target; the reason is on stderr. */
-const NO_TARGET = 76;
-const fail = (message) => `{ printf '%s\\n' "${message}" >&2; exit ${NO_TARGET}; }`;
-/** Sets `$cur` and `$target` (reported as data `target`), or exits {@link NO_TARGET} with the reason. */
-function selectTarget(m, l, to) {
-    const rec = quote(l.records);
-    const common = [
-        'export LC_ALL=C',
-        `state_of() { grep -o '"state":"[a-z-]*"' ${rec}/"$1".json | head -n 1 | cut -d '"' -f 4; }`,
-        `cur=''; if [ -L ${quote(l.current)} ]; then cur=$(basename "$(readlink ${quote(l.current)})"); fi`
-    ];
-    const pick = to !== undefined
-        ? [
-            `target=${quote(to)}`,
-            `[ -f ${rec}/"$target".json ] || ${fail(`release $target is not in the history. Fix: pick one of: $(ls ${rec} | sed -n 's/[.]json$//p' | paste -sd ' ' -) (slipway releases)`)}`,
-            `[ "$target" != "$cur" ] || ${fail('release $target is already current')}`,
-            `[ "$(state_of "$target")" != failed ] || ${fail('release $target is marked failed; rollback skips failed releases. Fix: choose a healthy release (slipway releases)')}`
-        ]
-        : [
-            `[ -n "$cur" ] || ${fail('there is no current release to roll back from')}`,
-            `target=''; for id in $(ls ${rec} | sed -n 's/[.]json$//p' | sort -r); do if [[ "$id" < "$cur" ]] && [ "$(state_of "$id")" = healthy ]; then target=$id; break; fi; done`,
-            `[ -n "$target" ] || ${fail('no healthy release older than $cur to roll back to. Fix: deploy a fixed release instead')}`
-        ];
-    return [...common, ...pick, `[ -d ${quote(l.releases)}/"$target" ] || ${fail('release $target is in the history but its directory is gone')}`, dataMark(m, 'target', '$target')];
-}
-/**
- * After {@link selectTarget}: switch to `$target`, mark `$cur` rolled-back in its record (unless it failed;
- * the record is compact JSON written by Slipway, so sed can set its state, note and time), and append
- * the audit line `<line.before>$target<line.after>$cur`.
- */
-function switchToTarget(l, by, stamp, line) {
-    const bySed = JSON.stringify(by).slice(1, -1).replace(/[\\/&]/g, '\\$&');
-    const file = `${quote(l.records)}/"$cur".json`;
-    const edit = [
-        '-e', quote('s/"state":"[a-z-]*"/"state":"rolled-back"/'),
-        '-e', quote('s/,"note":"([^"\\]|\\.)*"//'),
-        '-e', quote(`s/"updated_at":"[^"]*"/"updated_at":"${stamp}"/`),
-        '-e', quote('s/}$/,"note":"rolled back to ') + '"$target"' + quote(` by ${bySed}"}/`)
-    ].join(' ');
-    return [
-        activate(l, raw('"$target"')),
-        `if [ -n "$cur" ] && [ -f ${file} ] && [ "$(state_of "$cur")" != failed ]; then sed -E ${edit} ${file} > ${file}.tmp && mv -f ${file}.tmp ${file}; fi`,
-        cmd('printf', '%s%s%s%s\n', line.before, raw('"$target"'), line.after, raw('"$cur"')) + ` >> ${quote(l.audit)}`
-    ];
-}
-
-/** Manual rollback: two round trips per host — lock + read history, then switch + record + hooks + unlock. */
-/** Picks the rollback target from one host's history, or explains why there is none. */
-function pickTarget(state, to) {
-    const current = state.current;
-    if (to !== undefined) {
-        const found = state.records.find((r) => r.id === to);
-        if (!found)
-            throw new InputError(`release ${to} is not in the history. Fix: pick one of: ${state.records.map((r) => r.id).join(', ') || '(none)'} (slipway releases)`);
-        if (found.id === current)
-            throw new InputError(`release ${to} is already current`);
-        if (found.state === 'failed')
-            throw new InputError(`release ${to} is marked failed (${found.note ?? 'no note'}); rollback skips failed releases. Fix: choose a healthy release (slipway releases)`);
-        return found;
-    }
-    if (!current)
-        throw new InputError('there is no current release to roll back from');
-    const older = state.records.filter((r) => r.id < current && r.state === 'healthy');
-    const target = older.pop();
-    if (!target)
-        throw new InputError(`no healthy release older than ${current} to roll back to. Fix: deploy a fixed release instead`);
-    return target;
-}
-/** The records of the release being left: marked rolled-back. */
-function leaving(state, target, by, stamp) {
-    const r = state.records.find((x) => x.id === state.current);
-    return r ? [{ ...r, state: r.state === 'failed' ? 'failed' : 'rolled-back', note: `rolled back to ${target} by ${by}`, updated_at: stamp }] : [];
-}
-/**
- * Step-back commands for the migrations of the releases rolled back over, newest first, each from
- * its own release directory; refuses (nothing touched) when any of them cannot be undone.
- */
-async function planMigrationSteps(op, s, state, over, target, stamp) {
-    const driver = driverFor(op.spec);
-    if (!driver)
-        throw new InputError('--migrations needs a migrate section in the spec');
-    const read = await runPhase(s, op.spec, op.reporter, 'read migration state', [`state=$( ${inDir(releaseDir(s.layout, over[0].id), driver.state())} )`, dataMark(s, 'state', '$state')]);
-    let db = driver.parse(read.data.state?.[0]);
-    const commands = [];
-    const names = [];
-    for (const r of over) {
-        const base = r.id === state.current ? leaving(state, target, op.by, stamp)[0] : r;
-        const plan = planStepBack(s, driver, base, db, stamp);
-        if ('refused' in plan)
-            throw new SlipwayError(`cannot step back the migrations of ${r.id} (${r.migrations.ran.join(', ')}): ${plan.refused}. Nothing was changed; roll back without --migrations, or step back by hand`);
-        if (plan.how)
-            op.reporter.info(`stepping back the migrations of ${r.id}: ${plan.how}`);
-        commands.push(...plan.commands);
-        names.push(...plan.names);
-        db = { ...db, ran: db.ran.filter(([n]) => !plan.names.includes(n)) };
-    }
-    return { commands, names };
-}
 /** Activates an earlier release on every host (atomic switch), marks the one it replaces rolled-back, runs rollback_hooks. */
 async function rollback(options) {
     const op = operation(options);
     const { spec, reporter } = op;
     const owner = lockOwner(op, 'rollback');
     const sessions = await openSessions(spec, options.connect ?? sshConnector, reporter);
+    holdChannels(sessions, spec, reporter);
     try {
-        if (sessions.length === 1 && !options.migrations)
-            return await rollbackInOne(op, sessions[0], owner, options.to);
-        const states = await onEach(sessions, (s) => lockAndRead(op, s, owner));
-        const target = pickTarget(states[0], options.to);
-        const from = states[0].current ?? '(none)';
-        states.forEach((st, i) => {
-            if (!st.records.some((r) => r.id === target.id))
-                throw new InputError(`${sessions[i].host.name}: release ${target.id} is not on this host`);
-        });
-        const over = rolledOver(states[0], target.id, from);
+        const states = await onEach(sessions, (s) => lockAndRead(op, s, owner, false));
         const stamp = op.now().toISOString();
+        const plans = states.map((st) => planRollback(st, { to: options.to, by: op.by, stamp }));
+        const target = agreeOnTarget(plans, sessions.map((s) => s.host.name), states);
+        const from = plans[0].from ?? '(none)';
         const at = migrateHostIndex(spec);
-        const steps = options.migrations && over.length ? await planMigrationSteps(op, sessions[at], states[at], over, target.id, stamp) : { commands: [], names: [] };
-        reporter.info(`Rolling back ${from} → ${target.id} on ${sessions.length} host(s)`);
-        await reporter.group(`Roll back to ${target.id}`, () => onEach(sessions, async (s, i) => {
-            const updates = leaving(states[i], target.id, op.by, stamp);
-            const r = await runPhase(s, spec, reporter, 'roll back', restorePhase(s, s.layout, spec, target.id, updates, auditLine(op, 'rollback', target.id, undefined, `manual, from ${from}${steps.names.length ? `, migrations stepped back: ${steps.names.join(' ')}` : ''}`), owner, i === at ? steps.commands : []));
+        const over = plans[at].over;
+        const steps = options.migrations && over.length ? await planMigrationSteps(op, sessions[at], plans[at], stamp) : { commands: [], names: [] };
+        reporter.info(`Rolling back ${from} → ${target} on ${sessions.length} host(s)`);
+        const line = auditLine(op, 'rollback', target, undefined, `manual, from ${from}${steps.names.length ? `, migrations stepped back: ${steps.names.join(' ')}` : ''}`);
+        await reporter.group(`Roll back to ${target}`, () => onEach(sessions, async (s, i) => {
+            const r = await runPhase(s, spec, reporter, 'roll back', restorePhase(s, s.layout, spec, target, plans[i].updates, line, owner, i === at ? steps.commands : []));
             if (i === at && steps.names.length) {
                 const check = checkStepBack(op, driverFor(spec), r.data, { driver: '', ran: steps.names });
                 if (!check.ok)
-                    throw new SlipwayError(`code rolled back to ${target.id}, but migrations are still applied: ${check.stillApplied.join(', ')}`);
+                    throw new SlipwayError(`code rolled back to ${target}, but migrations are still applied: ${check.stillApplied.join(', ')}`);
             }
         }));
-        return report(op, sessions, target.id, from, over, steps.names);
+        return report(op, sessions, target, from, over, steps.names);
     }
     catch (error) {
         await releaseLocks(op, sessions, owner);
@@ -4250,36 +4680,29 @@ async function rollback(options) {
     }
 }
 /**
- * One host, no migrations: a single round trip — lock, read history, pick the target on the host,
- * switch, record, audit, rollback hooks, unlock.
+ * Step-back commands for the migrations of the releases rolled back over, newest first, each from
+ * its own release directory; refuses (nothing touched) when any of them cannot be undone.
  */
-async function rollbackInOne(op, s, owner, to) {
-    const stamp = op.now().toISOString();
-    // The audit format lives in auditLine; the host fills in the target and the release it leaves.
-    const [before, after] = auditLine(op, 'rollback', '\u0000', undefined, 'manual, from \u0000').split('\u0000');
-    const line = { before, after };
-    const commands = [
-        ...acquire(s, s.layout, owner),
-        ...readState(s, s.layout),
-        ...selectTarget(s, s.layout, to),
-        stepMark(s, 'switch back'),
-        ...switchToTarget(s.layout, op.by, stamp, line),
-        ...hooks(s, 'rollback hook', raw(`${quote(s.layout.releases)}/"$target"`), op.spec.rollback_hooks),
-        release(s.layout, owner)
-    ];
-    const r = await op.reporter.group('Roll back', () => runPhase(s, op.spec, op.reporter, 'roll back', commands, { okCodes: [LOCKED, NO_TARGET] }));
-    if (r.code === LOCKED)
-        throw new LockedError(s.host.name, r.data.holder?.[0] ?? '');
-    if (r.code === NO_TARGET)
-        throw new InputError(r.tail[r.tail.length - 1] ?? 'no rollback target');
-    const state = parseState(r.data);
-    const target = r.data.target[0];
-    const from = state.current ?? '(none)';
-    return report(op, [s], target, from, rolledOver(state, target, from), []);
-}
-/** The live releases between the target and the one left, newest first, whose migrations are still applied. */
-function rolledOver(state, target, from) {
-    return state.records.filter((r) => r.id > target && r.id <= from && r.state !== 'failed' && r.migrations?.ran.length && !r.migrations.stepped_back?.length).reverse();
+async function planMigrationSteps(op, s, plan, stamp) {
+    const driver = driverFor(op.spec);
+    if (!driver)
+        throw new InputError('--migrations needs a migrate section in the spec');
+    const read = await runPhase(s, op.spec, op.reporter, 'read migration state', readMigrationState(s, s.layout, plan.over[0].id, driver));
+    let db = driver.parse(read.data.state?.[0]);
+    const commands = [];
+    const names = [];
+    for (const r of plan.over) {
+        const base = plan.updates.find((u) => u.id === r.id) ?? r;
+        const step = planStepBack(s, driver, base, db, stamp);
+        if ('refused' in step)
+            throw new SlipwayError(`cannot step back the migrations of ${r.id} (${r.migrations.ran.join(', ')}): ${step.refused}. Nothing was changed; roll back without --migrations, or step back by hand`);
+        if (step.how)
+            op.reporter.info(`stepping back the migrations of ${r.id}: ${step.how}`);
+        commands.push(...step.commands);
+        names.push(...step.names);
+        db = { ...db, ran: db.ran.filter(([n]) => !step.names.includes(n)) };
+    }
+    return { commands, names };
 }
 /** Tells what happened and what was not reverted, and builds the result. */
 function report(op, sessions, target, from, over, steppedBack) {
@@ -4294,4 +4717,4 @@ function report(op, sessions, target, from, over, steppedBack) {
     return { release: target, from, hosts: sessions.map((s) => s.host.name), notReverted: caveats, migrations: { steppedBack, kept } };
 }
 
-export { DeployError as D, pickTarget as a, deploy as d, formatReleases as f, listReleases as l, notReverted as n, planDeploy as p, rollback as r, unlock as u };
+export { DeployError as D, pickTarget as a, preflight as b, deploy as d, formatReleases as f, listReleases as l, notReverted as n, planDeploy as p, rollback as r, unlock as u };

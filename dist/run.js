@@ -4,12 +4,13 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { readFileSync } from 'node:fs';
+import { statSync, readFileSync } from 'node:fs';
 import { dirname, resolve, posix } from 'node:path';
 import require$$0 from 'process';
 import require$$0$1 from 'buffer';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
+import { PassThrough } from 'node:stream';
 import invariant, { AssertionError } from 'assert';
 import fs__default from 'fs';
 import { g as getDefaultExportFromCjs } from './_commonjsHelpers.js';
@@ -8756,6 +8757,54 @@ class InputError extends SlipwayError {
     }
 }
 
+/** A lookup of key positions: the chosen environment's override first, then the key, then its parents, then 1:1. */
+function locator(positions, env) {
+    return (path) => {
+        for (let p = path; p; p = parent(p)) {
+            const hit = (env !== undefined ? positions.get(`environments.${env}.${p}`) : undefined) ?? positions.get(p);
+            if (hit)
+                return { line: hit[0], col: hit[1] };
+        }
+        return { line: 1, col: 1 };
+    };
+}
+function parent(path) {
+    const cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
+    return cut > 0 ? path.slice(0, cut) : '';
+}
+/** Every cross-key problem of a filled-in spec. */
+function crossProblems(spec, where) {
+    const problems = [];
+    const add = (at, path, message, fix) => problems.push({ ...where(at), path, message, fix });
+    if (spec.hosts.length === 0)
+        add('hosts', 'hosts', 'no hosts to deploy to', 'add at least one entry under hosts:');
+    const unpinned = spec.hosts.findIndex((h) => !h.host_key);
+    if (!spec.known_hosts && unpinned >= 0 && !spec.insecure_skip_host_key_check) {
+        add(`hosts[${unpinned}]`, 'known_hosts', `host keys cannot be verified: no known_hosts, and hosts[${unpinned}] has no host_key`, 'add known_hosts: <file or text> (ssh-keyscan -p PORT HOST prints it), or host_key: "SHA256:..." per host');
+    }
+    if (spec.insecure_skip_host_key_check) {
+        const pinned = spec.hosts.findIndex((h) => h.host_key);
+        const with_ = spec.known_hosts ? 'known_hosts' : pinned >= 0 ? `hosts[${pinned}].host_key` : undefined;
+        if (with_)
+            add('insecure_skip_host_key_check', 'insecure_skip_host_key_check', `true contradicts ${with_} (or the Action's known-hosts input): host keys would not be verified although trusted keys are given`, 'remove insecure_skip_host_key_check; the given host keys are then verified');
+    }
+    if (spec.migrate && !spec.migrate.preset && !spec.migrate.commands)
+        add('migrate', 'migrate', 'no migration driver', 'set migrate.preset: laravel, or migrate.commands.run (and status/step_back)');
+    if (spec.migrate?.on && !spec.hosts.some((h) => h.name === spec.migrate.on || h.host === spec.migrate.on)) {
+        add('migrate.on', 'migrate.on', `no host named "${spec.migrate.on}"`, `use one of: ${spec.hosts.map((h) => h.name).join(', ')}`);
+    }
+    const seen = new Map();
+    spec.hosts.forEach((h, i) => {
+        for (const key of new Set([`name ${h.name}`, `target ${h.user}@${h.host}:${h.port}`])) {
+            const first = seen.get(key);
+            if (first !== undefined)
+                return add(`hosts[${i}]`, `hosts[${i}]`, `host ${h.name} is listed twice (same ${key.split(' ')[0]} as hosts[${first}])`, 'list each host once');
+            seen.set(key, i);
+        }
+    });
+    return problems;
+}
+
 /** Presets: framework defaults applied under what the spec sets itself. */
 /**
  * Builds the caches before the switch, in the new release. Where `optimize` takes `--except` (Laravel 11.x+)
@@ -8835,26 +8884,27 @@ const httpCheck = obj('An HTTP check.', {
     status: int('Expected status code.', { default: 200, min: 100, max: 599 }),
     contains: str('A substring the body must contain.'),
     header: str('A header that must be present, "Name: value" (value optional).'),
-    timeout: int('Per-request timeout, seconds.', { default: 5, min: 1 }),
-    retries: int('Attempts after the first, with a growing wait.', { default: 3, min: 0 }),
-    deadline: int('Overall deadline for the check, seconds.', { default: 60, min: 1 })
+    timeout: int('Per-request timeout, seconds.', { default: 5, min: 1, max: 3600 }),
+    retries: int('Attempts after the first, with a growing wait.', { default: 3, min: 0, max: 100 }),
+    deadline: int('Overall deadline for the check, seconds.', { default: 60, min: 1, max: 86400 })
 }, ['http']);
 const runCheck = obj('A command run on the host in the new current release; exit 0 passes.', {
     name: str('Label in the report.'),
     run: str('Shell command.'),
-    timeout: int('Timeout, seconds.', { default: 60, min: 1 })
+    timeout: int('Timeout, seconds.', { default: 60, min: 1, max: 86400 })
 }, ['run']);
 /** Top-level keys that an `environments:` entry may override. */
 const specFields = {
     app: str('Application name, used in logs, audit lines and the lock owner.', { pattern: /^[A-Za-z0-9._-]+$/ }),
     path: str('Deploy root on each host (absolute): releases/, shared/, current and .slipway/ live here.', { pattern: /^\/.*/ }),
-    keep_releases: int('How many releases to keep on each host; current and the last healthy one are never deleted.', { default: 5, min: 1 }),
+    keep_releases: int('How many releases to keep on each host; current and the last healthy one are never deleted.', { default: 5, min: 1, max: 1000 }),
     hosts: { kind: 'list', doc: 'The hosts to deploy to; all get the same release.', of: host },
     known_hosts: str('OpenSSH known_hosts: a file path, or the text itself. Required unless every host has host_key.'),
     insecure_skip_host_key_check: bool('Accept any host key. Unsafe: a man in the middle gets your deploy key session. Never use for production.', false),
     source: obj('What is uploaded as the new release.', {
         dir: str('Local directory uploaded as the release.', { default: '.' }),
-        exclude: { kind: 'list', doc: 'Paths or globs (*, **) left out of the upload.', of: str(''), default: ['.git', 'node_modules'] }
+        exclude: { kind: 'list', doc: 'Paths or globs (*, **) left out of the upload.', of: str(''), default: ['.git', 'node_modules'] },
+        allow_external_symlinks: bool('Upload symlinks whose target is outside the source dir (absolute, or escaping with ..). Off by default: such a link in a release can make a shared or writable path, or a build step, write outside the deploy root.', false)
     }),
     shared: obj('Items kept across releases in <path>/shared and linked into each release.', {
         files: strings('Shared files (relative paths), e.g. .env. They must exist on the host before the first deploy.', relPath),
@@ -8890,9 +8940,9 @@ const specFields = {
         on_smoke_failure: bool('Switch back to the previous release when a smoke check fails.', true)
     }),
     timeouts: obj('Time limits, seconds.', {
-        connect: int('SSH connect timeout (a refused or timed-out connect is retried twice).', { default: 20, min: 1 }),
-        command: int('Total time a remote step may take.', { default: 1800, min: 1 }),
-        idle: int('Time a remote step may go without output.', { default: 600, min: 1 })
+        connect: int('SSH connect timeout (a refused or timed-out connect is retried twice).', { default: 20, min: 1, max: 3600 }),
+        command: int('Total time a remote step may take.', { default: 1800, min: 1, max: 86400 }),
+        idle: int('Time a remote step may go without output.', { default: 600, min: 1, max: 86400 })
     })
 };
 /** The whole spec: the overridable keys plus `environments`. */
@@ -8906,47 +8956,168 @@ const specSchema = {
     required: ['app', 'path', 'hosts']
 };
 
+/**
+ * Rules for single spec values that a schema type cannot express: paths that reach a host, host and user
+ * names, smoke URLs and HTTP tokens. Each returns what is wrong and how to fix it, or undefined.
+ */
+const CONTROL = /[\u0000-\u001f\u007f]/;
+/** A value quoted for a message: JSON-escaped, cut to 80 characters. */
+function q(value) {
+    return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+}
+/** How a control character is shown in a message (`\n`, `\t`, `\0`, `\x1b`). */
+function showControl(value) {
+    const c = CONTROL.exec(value)?.[0] ?? '';
+    const named = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u0000': '\\0' };
+    return named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+}
+const control = (value, what) => CONTROL.test(value) ? { message: `contains a control character (${showControl(value)})`, fix: `write ${what} on one line, without control characters` } : undefined;
+/** The deploy root: absolute, not `/`, no `.` or `..` components. */
+const deployRoot = (v) => {
+    const bad = control(v, 'the path');
+    if (bad)
+        return bad;
+    if (!v.startsWith('/'))
+        return { message: `${q(v)} is not an absolute path`, fix: 'write the full path on the host, starting with / (e.g. /var/www/app)' };
+    const parts = v.split('/').filter(Boolean);
+    if (!parts.length)
+        return { message: `${q(v)} is the filesystem root; releases/, shared/ and current would be created in /`, fix: 'use a directory of its own, e.g. /var/www/app' };
+    const dot = parts.find((p) => p === '.' || p === '..');
+    if (dot)
+        return { message: `${q(v)} has a "${dot}" component; the deploy root must be written as it is, without . or ..`, fix: 'write the resolved absolute path, e.g. /var/www/app' };
+    return undefined;
+};
+/** A path inside the release (shared.files, shared.dirs, writable, copy_from_previous). */
+const releasePath = (v) => {
+    if (v === '')
+        return { message: 'the path is empty', fix: 'give a path relative to the release, e.g. storage, or remove the entry' };
+    const bad = control(v, 'the path');
+    if (bad)
+        return bad;
+    const parts = v.split('/');
+    const clean = parts.filter((p) => p && p !== '.').join('/');
+    if (v.startsWith('/'))
+        return { message: `${q(v)} is absolute; these paths are relative to the release directory`, fix: `write it relative to the release${clean && !parts.includes('..') ? `, e.g. "${clean}"` : ''}` };
+    if (parts.includes('..'))
+        return { message: `${q(v)} has a ".." component and would leave the release directory`, fix: 'name a path inside the release, without ..' };
+    if (v === '.' || clean === '')
+        return { message: `${q(v)} is the release directory itself; it would be replaced as a whole`, fix: 'name a file or directory inside the release, e.g. storage' };
+    if (parts.includes('.') || parts.includes(''))
+        return { message: `${q(v)} has an empty or "." component`, fix: `write "${clean}"` };
+    if (parts[0].startsWith('.slipway'))
+        return { message: `${q(v)} is reserved: names starting with .slipway at the release root are Slipway's own`, fix: 'rename it' };
+    return undefined;
+};
+/** hosts[].host: a name or address, not empty, no spaces, not an option. */
+const hostName = (v) => {
+    if (v.trim() === '')
+        return { message: 'the host is empty', fix: 'give the host name or IP address, e.g. 203.0.113.10' };
+    const bad = control(v, 'the host');
+    if (bad)
+        return bad;
+    if (/\s/.test(v) || v.startsWith('-'))
+        return { message: `${q(v)} is not a host name or address`, fix: 'give the host name or IP address, without spaces or a leading -' };
+    return undefined;
+};
+/** hosts[].user: a login name. */
+const userName = (v) => {
+    if (v.trim() === '')
+        return { message: 'the user is empty', fix: 'give the login user on the host, e.g. deploy' };
+    const bad = control(v, 'the user');
+    if (bad)
+        return bad;
+    if (/[\s:@/]/.test(v) || v.startsWith('-'))
+        return { message: `${q(v)} is not a login name`, fix: 'give the user name only, e.g. deploy (no spaces, @, : or leading -)' };
+    return undefined;
+};
+/** smoke[].http: an absolute http(s) URL. */
+const httpUrl = (v) => {
+    const fix = 'write an absolute http(s) URL, e.g. https://shop.example/health';
+    if (CONTROL.test(v) || /\s/.test(v))
+        return { message: `${q(v)} contains a space or control character`, fix };
+    if (!/^https?:\/\/[^/?#]/i.test(v))
+        return { message: `${q(v)} is not an http(s) URL`, fix };
+    try {
+        new URL(v);
+    }
+    catch {
+        return { message: `${q(v)} is not a valid URL`, fix };
+    }
+    return undefined;
+};
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** smoke[].method: an HTTP token such as GET or HEAD. */
+const httpMethod = (v) => TOKEN.test(v) && v.length <= 32 ? undefined : { message: `${q(v)} is not an HTTP method`, fix: 'use a method name such as GET, HEAD or POST' };
+/** smoke[].header: "Name" or "Name: value", the name an HTTP token. */
+const httpHeader = (v) => {
+    const [name, ...rest] = v.split(':');
+    const fix = 'write "Name" or "Name: value", e.g. "Content-Type: application/json"';
+    if (!TOKEN.test(name.trim()) || name.trim() !== name)
+        return { message: `${q(name)} is not a header name`, fix };
+    if (CONTROL.test(rest.join(':').replace(/\t/g, ' ')))
+        return { message: 'the header value contains a control character', fix };
+    return undefined;
+};
+const byPath = {
+    path: deployRoot,
+    'shared.files[]': releasePath,
+    'shared.dirs[]': releasePath,
+    'writable[]': releasePath,
+    'copy_from_previous[]': releasePath,
+    'hosts[].host': hostName,
+    'hosts[].user': userName,
+    'smoke[].http': httpUrl,
+    'smoke[].method': httpMethod,
+    'smoke[].header': httpHeader
+};
+/** The rule for a key path (list indexes and an `environments.<name>.` prefix ignored), if there is one. */
+function ruleFor(path) {
+    return byPath[path.replace(/^environments\.[^.]+\./, '').replace(/\[\d+\]/g, '[]')];
+}
+
 /** Walks a parsed YAML document against the schema, keeping line:col for every problem. */
+/** The most nodes (keys, list items, values, aliases expanded) a spec may have. */
+const MAX_NODES = 20000;
+/** A fresh walk over a document. */
+function walk(lines, doc) {
+    return { lines, problems: [], positions: new Map(), doc, nodes: 0 };
+}
 /** Converts a YAML node to a plain value of the field's shape, recording problems (no defaults yet). */
-function check(field, node, path, lines, problems) {
-    const at = (message, fix, where = node, wherePath = path) => {
+function check(field, raw, path, w) {
+    const at = (message, fix, where = raw, wherePath = path) => {
         const range = where?.range;
-        const pos = range ? lines.linePos(range[0]) : { line: 1, col: 1 };
-        problems.push({ line: pos.line, col: pos.col, path: wherePath || '(top level)', message, fix });
+        const pos = range ? w.lines.linePos(range[0]) : { line: 1, col: 1 };
+        w.problems.push({ line: pos.line, col: pos.col, path: wherePath || '(top level)', message, fix });
         return undefined;
     };
+    if (++w.nodes > MAX_NODES) {
+        if (w.nodes === MAX_NODES + 1)
+            at(`the spec has more than ${MAX_NODES} keys and values (aliases counted expanded)`, 'a deploy spec is small: remove generated or repeated content');
+        return undefined;
+    }
+    let node = raw;
+    if (distExports.isAlias(raw)) {
+        node = w.doc ? raw.resolve(w.doc) : undefined;
+        if (!node)
+            return at(`alias *${raw.source} refers to no anchor`, `define &${raw.source} on an earlier value, or write the value here`);
+    }
+    const range = raw?.range;
+    if (range && path && !w.positions.has(path)) {
+        const pos = w.lines.linePos(range[0]);
+        w.positions.set(path, [pos.line, pos.col]);
+    }
     if (node == null || (distExports.isScalar(node) && node.value === null))
         return at(`expected ${describe(field)}, found nothing`, `give a value or remove the key`);
     switch (field.kind) {
-        case 'string': {
-            if (!distExports.isScalar(node) || typeof node.value === 'object')
-                return at(`expected a string, found ${shape(node)}`, `write it as a quoted string`);
-            const value = String(node.value);
-            if (field.enum && !field.enum.includes(value))
-                return at(`"${value}" is not one of ${field.enum.join(', ')}`, `use one of: ${field.enum.join(', ')}`);
-            if (field.pattern && !field.pattern.test(value))
-                return at(`"${value}" is not valid: ${field.doc}`, `see the spec reference for ${path}`);
-            return value;
-        }
-        case 'integer': {
-            if (!distExports.isScalar(node) || typeof node.value !== 'number' || !Number.isInteger(node.value))
-                return at(`expected a whole number, found ${shape(node)}`, `write a number such as ${field.default ?? 1}`);
-            if (field.min !== undefined && node.value < field.min)
-                return at(`${node.value} is below the minimum ${field.min}`, `use ${field.min} or more`);
-            if (field.max !== undefined && node.value > field.max)
-                return at(`${node.value} is above the maximum ${field.max}`, `use ${field.max} or less`);
-            return node.value;
-        }
-        case 'boolean':
-            if (!distExports.isScalar(node) || typeof node.value !== 'boolean')
-                return at(`expected true or false, found ${shape(node)}`, `write true or false`);
-            return node.value;
+        case 'string':
+        case 'integer':
+        case 'boolean': return scalar(field, node, path, at);
         case 'list': {
             if (!distExports.isSeq(node))
                 return at(`expected a list, found ${shape(node)}`, `write it as a YAML list ("- item" lines or [a, b])`);
             const out = [];
             node.items.forEach((item, i) => {
-                const value = check(field.of, item, `${path}[${i}]`, lines, problems);
+                const value = check(field.of, item, `${path}[${i}]`, w);
                 if (value !== undefined)
                     out.push(value);
             });
@@ -8957,39 +9128,79 @@ function check(field, node, path, lines, problems) {
             const match = field.options.find((o) => o.kind === 'object' && o.required?.some((r) => keys.includes(r)));
             if (!match)
                 return at(`expected ${describe(field)}`, `give one of the keys ${field.options.flatMap((o) => (o.kind === 'object' ? o.required ?? [] : [])).join(' or ')}`);
-            return check(match, node, path, lines, problems);
+            return check(match, node, path, w);
         }
         case 'map':
-        case 'object': {
-            if (!distExports.isMap(node))
-                return at(`expected a mapping (key: value), found ${shape(node)}`, `write "key: value" lines under ${path || 'the top level'}`);
-            const out = {};
-            for (const pair of node.items) {
-                const key = distExports.isScalar(pair.key) ? String(pair.key.value) : '';
-                const keyPath = path ? `${path}.${key}` : key;
-                const sub = field.kind === 'map' ? field.of : field.fields[key];
-                if (!sub) {
-                    const near = closest(key, Object.keys(field.kind === 'object' ? field.fields : {}));
-                    at(`unknown key "${key}"`, near ? `did you mean "${near}"?` : `remove it; known keys: ${Object.keys(field.kind === 'object' ? field.fields : {}).join(', ')}`, pair.key, keyPath);
-                    continue;
-                }
-                const prev = problems.length;
-                const value = check(sub, pair.value, keyPath, lines, problems);
-                if (value !== undefined)
-                    out[key] = value;
-                else if (problems.length === prev)
-                    at(`expected a value`, `give a value`, pair.key, keyPath);
-            }
-            return out;
-        }
+        case 'object': return mapping(field, node, path, w, at);
     }
+}
+function scalar(field, node, path, at) {
+    if (field.kind === 'boolean') {
+        if (!distExports.isScalar(node) || typeof node.value !== 'boolean')
+            return at(`expected true or false, found ${shape(node)}`, `write true or false`);
+        return node.value;
+    }
+    if (field.kind === 'integer') {
+        if (!distExports.isScalar(node) || typeof node.value !== 'number' || !Number.isInteger(node.value))
+            return at(`expected a whole number, found ${shape(node)}`, `write a number such as ${field.default ?? 1}`);
+        if (field.min !== undefined && node.value < field.min)
+            return at(`${node.value} is below the minimum ${field.min}`, `use ${field.min} or more`);
+        if (field.max !== undefined && node.value > field.max)
+            return at(`${node.value} is above the maximum ${field.max}`, `use ${field.max} or less`);
+        return node.value;
+    }
+    if (!distExports.isScalar(node) || typeof node.value === 'object')
+        return at(`expected a string, found ${shape(node)}`, `write it as a quoted string`);
+    const value = String(node.value);
+    if (value.includes('\u0000'))
+        return at(`contains a NUL character (${showControl('\u0000')})`, 'remove it');
+    const verdict = ruleFor(path)?.(value);
+    if (verdict)
+        return at(verdict.message, verdict.fix);
+    if (field.enum && !field.enum.includes(value))
+        return at(`${q(value)} is not one of ${field.enum.join(', ')}`, `use one of: ${field.enum.join(', ')}`);
+    if (field.pattern && !field.pattern.test(value))
+        return at(`${q(value)} is not valid (${field.doc.replace(/\.$/, '')})`, `write a value that matches ${field.pattern.source}`);
+    return value;
+}
+/** A mapping's keys: each once (the duplicate named), each known, each value checked; stops at the node cap. */
+function mapping(field, node, path, w, at) {
+    if (!distExports.isMap(node))
+        return at(`expected a mapping (key: value), found ${shape(node)}`, `write "key: value" lines under ${path || 'the top level'}`);
+    const out = {};
+    const seen = new Set();
+    const known = field.kind === 'object' ? Object.keys(field.fields) : [];
+    for (const pair of node.items) {
+        if (w.nodes > MAX_NODES)
+            break;
+        const key = distExports.isScalar(pair.key) ? String(pair.key.value) : '';
+        const keyPath = path ? `${path}.${key}` : key;
+        if (seen.has(key)) {
+            at(`duplicate key ${q(key)}`, `keep one ${q(key)} in this mapping`, pair.key, keyPath);
+            continue;
+        }
+        seen.add(key);
+        const sub = field.kind === 'map' ? field.of : field.fields[key];
+        if (!sub) {
+            const near = closest(key, known);
+            at(`unknown key ${q(key)}`, near ? `did you mean "${near}"?` : `remove it; known keys: ${known.join(', ')}`, pair.key, keyPath);
+            continue;
+        }
+        const prev = w.problems.length;
+        const value = check(sub, pair.value, keyPath, w);
+        if (value !== undefined)
+            out[key] = value;
+        else if (w.problems.length === prev)
+            at(`expected a value`, `give a value`, pair.key, keyPath);
+    }
+    return out;
 }
 function describe(field) {
     switch (field.kind) {
         case 'list': return 'a list';
         case 'object':
         case 'map': return 'a mapping';
-        case 'oneOf': return `one of: ${field.doc}`;
+        case 'oneOf': return `one of: ${field.doc.replace(/\.$/, '')}`;
         case 'integer': return 'a whole number';
         case 'boolean': return 'true or false';
         default: return 'a string';
@@ -9001,7 +9212,7 @@ function shape(node) {
     if (distExports.isSeq(node))
         return 'a list';
     if (distExports.isScalar(node))
-        return typeof node.value === 'string' ? `"${node.value}"` : String(node.value);
+        return typeof node.value === 'string' ? q(node.value) : String(node.value);
     return 'something else';
 }
 /** The known key closest to a typo, if it is close enough to be a likely intent. */
@@ -9016,6 +9227,8 @@ function closest(word, candidates) {
     return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
 function distance(a, b) {
+    if (a.length > 64 || b.length > 64)
+        return Infinity;
     let row = Array.from({ length: b.length + 1 }, (_, i) => i);
     for (let i = 1; i <= a.length; i++) {
         const next = [i];
@@ -9027,12 +9240,20 @@ function distance(a, b) {
 }
 
 /** Reads a deploy spec file: YAML → validated, defaults filled, environment applied. */
+/** The largest spec file read, in bytes. */
+const MAX_SPEC_BYTES = 1024 * 1024;
+/** How many problems an error message lists (the rest are counted). */
+const MAX_PRINTED = 20;
+const oneLine = (s) => JSON.stringify(s).slice(1, -1).slice(0, 120);
 /** An invalid spec: every problem with file:line:col, key path, what was expected and a fix. */
 class SpecError extends InputError {
     file;
     problems;
     constructor(file, problems) {
-        super(problems.map((p) => `${file}:${p.line}:${p.col}: ${p.path}: ${p.message}. Fix: ${p.fix}`).join('\n'));
+        const shown = problems.slice(0, MAX_PRINTED).map((p) => `${file}:${p.line}:${p.col}: ${oneLine(p.path)}: ${p.message}. Fix: ${p.fix}`);
+        if (problems.length > MAX_PRINTED)
+            shown.push(`${file}: ... and ${problems.length - MAX_PRINTED} more problems (the first ${MAX_PRINTED} are listed)`);
+        super(shown.join('\n'));
         this.file = file;
         this.problems = problems;
         this.name = 'SpecError';
@@ -9042,26 +9263,46 @@ class SpecError extends InputError {
 function loadSpec(file, options = {}) {
     let text;
     try {
+        if (statSync(file).size > MAX_SPEC_BYTES)
+            throw tooBig(file);
         text = readFileSync(file, 'utf8');
     }
     catch (error) {
+        if (error instanceof SpecError)
+            throw error;
         throw new InputError(`${file}: cannot read the deploy spec (${error.code ?? error}). Fix: create it, or pass --spec <file>`);
     }
     return parseSpec(text, file, options);
 }
+function tooBig(file) {
+    return new SpecError(file, [{ line: 1, col: 1, path: '(file)', message: `the spec is larger than ${MAX_SPEC_BYTES} bytes`, fix: 'a deploy spec is small: check that --spec names the right file' }]);
+}
 /** Validates spec text; `file` names it in messages and anchors relative paths. */
 function parseSpec(text, file, options = {}) {
+    if (text.length > MAX_SPEC_BYTES)
+        throw tooBig(file);
     const lines = new distExports.LineCounter();
-    const doc = distExports.parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-    const problems = doc.errors.map((e) => {
-        const pos = lines.linePos(e.pos[0]);
-        return { line: pos.line, col: pos.col, path: '(yaml)', message: e.message.split('\n')[0], fix: 'correct the YAML syntax at this position' };
+    const nul = text.indexOf('\u0000');
+    if (nul >= 0) {
+        const at = { line: text.slice(0, nul).split('\n').length, col: nul - text.lastIndexOf('\n', nul - 1) };
+        throw new SpecError(file, [{ ...at, path: '(file)', message: 'contains a NUL byte: this is not a YAML text file', fix: 'check that --spec names the deploy spec, and remove the byte' }]);
+    }
+    const doc = distExports.parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
+    const syntax = doc.errors.map((e) => {
+        const quote = /^Missing closing (["'])quote/.exec(e.message)?.[1];
+        // An unclosed quote runs to the end of the file, where the parser notices; point at the quote that opened it.
+        const open = quote ? openingQuote(text, quote) : -1;
+        const pos = lines.linePos(open >= 0 ? open : e.pos[0]);
+        const message = open >= 0 ? `this ${quote} quote is never closed` : e.message.split('\n')[0];
+        return { line: pos.line, col: pos.col, path: '(yaml)', message, fix: open >= 0 ? `close the string with ${quote}` : 'correct the YAML syntax at this position' };
     });
-    if (problems.length)
-        throw new SpecError(file, problems);
-    const plain = (check(specSchema, doc.contents, '', lines, problems) ?? {});
-    if (problems.length)
-        throw new SpecError(file, problems);
+    if (syntax.length)
+        throw new SpecError(file, syntax);
+    const w = walk(lines, doc);
+    const plain = (check(specSchema, doc.contents, '', w) ?? {});
+    if (w.problems.length)
+        throw new SpecError(file, w.problems);
+    const where = locator(w.positions, options.env);
     const envs = (plain.environments ?? {});
     delete plain.environments;
     let merged = plain;
@@ -9069,16 +9310,25 @@ function parseSpec(text, file, options = {}) {
         const override = envs[options.env];
         if (!override) {
             const names = Object.keys(envs);
-            throw new SpecError(file, [{ line: 1, col: 1, path: 'environments', message: `no environment named "${options.env}"`, fix: names.length ? `use one of: ${names.join(', ')}` : 'add it under environments:' }]);
+            throw new SpecError(file, [{ ...where('environments'), path: 'environments', message: `no environment named "${oneLine(options.env)}"`, fix: names.length ? `use one of: ${names.join(', ')}` : 'add it under environments:' }]);
         }
         merged = mergeDeep(plain, override);
     }
-    const filled = fill(specSchema, applyPreset(merged), '', problems);
+    const problems = [];
+    const filled = fill(specSchema, applyPreset(merged), '', problems, where);
     if (problems.length)
         throw new SpecError(file, problems);
-    return finish(filled, file, problems);
+    return finish(filled, file, where);
 }
-function fill(field, value, path, problems) {
+/** Offset of the quote that opens a string running to the end of the text: the last one not escaped. */
+function openingQuote(text, quote) {
+    for (let i = text.lastIndexOf(quote); i >= 0; i = text.lastIndexOf(quote, i - 1)) {
+        if (quote === "'" || text[i - 1] !== '\\')
+            return i;
+    }
+    return -1;
+}
+function fill(field, value, path, problems, where) {
     if (field.kind === 'object') {
         if (value === undefined && (field.optional || field.required?.length) && path)
             return undefined;
@@ -9086,23 +9336,23 @@ function fill(field, value, path, problems) {
         const out = {};
         for (const key of field.required ?? []) {
             if (input[key] === undefined)
-                problems.push({ line: 1, col: 1, path: path ? `${path}.${key}` : key, message: `missing required key "${key}"`, fix: `add "${key}:" (${field.fields[key].doc})` });
+                problems.push({ ...where(path), path: path ? `${path}.${key}` : key, message: `missing required key "${key}"`, fix: `add "${key}:" (${field.fields[key].doc})` });
         }
         for (const [key, sub] of Object.entries(field.fields)) {
             if (key === 'environments')
                 continue;
-            const v = fill(sub, input[key], path ? `${path}.${key}` : key, problems);
+            const v = fill(sub, input[key], path ? `${path}.${key}` : key, problems, where);
             if (v !== undefined)
                 out[key] = v;
         }
         return out;
     }
     if (field.kind === 'list')
-        return value === undefined ? field.default ? [...field.default] : undefined : value.map((v, i) => fill(field.of, v, `${path}[${i}]`, problems));
+        return value === undefined ? field.default ? [...field.default] : undefined : value.map((v, i) => fill(field.of, v, `${path}[${i}]`, problems, where));
     if (field.kind === 'oneOf') {
         const keys = Object.keys(value);
         const match = field.options.find((o) => o.kind === 'object' && o.required?.some((r) => keys.includes(r)));
-        return match ? fill(match, value, path, problems) : value;
+        return match ? fill(match, value, path, problems, where) : value;
     }
     if (value !== undefined)
         return value;
@@ -9117,31 +9367,17 @@ function mergeDeep(base, over) {
     }
     return out;
 }
-function finish(raw, file, problems) {
+function finish(raw, file, where) {
     const spec = raw;
     spec.file = file;
     spec.baseDir = dirname(resolve(file));
     spec.source.dir = resolve(spec.baseDir, spec.source.dir);
+    spec.where = where;
     for (const h of spec.hosts)
         h.name ??= `${h.user}@${h.host}:${h.port}`;
     for (const c of spec.smoke)
         c.name ??= 'http' in c ? c.http : c.run;
-    if (spec.hosts.length === 0)
-        problems.push({ line: 1, col: 1, path: 'hosts', message: 'no hosts to deploy to', fix: 'add at least one entry under hosts:' });
-    const pinned = spec.hosts.every((h) => h.host_key);
-    if (!spec.known_hosts && !pinned && !spec.insecure_skip_host_key_check) {
-        problems.push({ line: 1, col: 1, path: 'known_hosts', message: 'host keys cannot be verified: no known_hosts and not every host has host_key', fix: 'add known_hosts: <file or text> (ssh-keyscan -p PORT HOST prints it), or host_key: "SHA256:..." per host' });
-    }
-    if (spec.migrate && !spec.migrate.preset && !spec.migrate.commands)
-        problems.push({ line: 1, col: 1, path: 'migrate', message: 'no migration driver', fix: 'set migrate.preset: laravel, or migrate.commands.run (and status/step_back)' });
-    if (spec.migrate?.on && !spec.hosts.some((h) => h.name === spec.migrate.on || h.host === spec.migrate.on))
-        problems.push({ line: 1, col: 1, path: 'migrate.on', message: `no host named "${spec.migrate.on}"`, fix: `use one of: ${spec.hosts.map((h) => h.name).join(', ')}` });
-    const names = new Set();
-    for (const h of spec.hosts) {
-        if (names.has(h.name))
-            problems.push({ line: 1, col: 1, path: 'hosts', message: `host ${h.name} is listed twice`, fix: 'list each host once' });
-        names.add(h.name);
-    }
+    const problems = crossProblems(spec, where);
     if (problems.length)
         throw new SpecError(file, problems);
     return spec;
@@ -9171,11 +9407,15 @@ function releaseDir(l, id) {
 function recordFile(l, id) {
     return posix.join(l.records, `${id}.json`);
 }
+/** A release id: UTC YYYYMMDDHHMMSS, with a .NN suffix when that second was taken. Anything else never names a release directory. */
+function isReleaseId(value) {
+    return /^\d{14}(\.\d{2,4})?$/.test(value);
+}
 
 /**
- * Shell commands as data. Every value that reaches a remote shell goes through {@link quote};
- * combinators join commands without re-parsing them. User-written hook commands are the only
- * raw shell text, and they are marked as such with {@link raw}.
+ * Shell commands as data. A command is a small tree — argv, `&&`/`||`/`|` chains, `if`, shell text with
+ * quoted holes (`sh`), and raw text — that {@link render} alone turns into shell text; render is the only
+ * caller of {@link quote}. User-written hook commands are the only raw shell text, marked with {@link raw}.
  */
 /** Marks shell text that must not be quoted. */
 function raw(text) {
@@ -9190,81 +9430,97 @@ function quote(value) {
         return value;
     return `'${value.replace(/'/g, `'\\''`)}'`;
 }
-/** Builds one command from argv, quoting every string and passing {@link Raw} parts through. */
+/** Shell text with holes: a string hole is a value (quoted when rendered), a command hole is rendered in place. */
+function sh(strings, ...holes) {
+    return { strings: [...strings], holes };
+}
+/** One command from argv: every string is a value, {@link Raw} parts pass through. */
 function cmd(...argv) {
-    return argv.map((part) => (typeof part === 'string' ? quote(part) : part.raw)).join(' ');
+    return { argv };
 }
 /** `a && b && c` */
-function and(...commands) {
-    return commands.join(' && ');
+function and(...parts) {
+    return { join: '&&', parts };
+}
+/** `if test; then a; b; [else c;] fi` */
+function when(test, then, otherwise) {
+    return { test, then, else: otherwise };
+}
+/** The shell text of a command: the one place values are quoted. */
+function render(c) {
+    if ('raw' in c)
+        return c.raw;
+    if ('argv' in c)
+        return c.argv.map((part) => (typeof part === 'string' ? quote(part) : part.raw)).join(' ');
+    if ('join' in c)
+        return c.parts.map(render).join(` ${c.join} `);
+    if ('test' in c)
+        return `if ${render(c.test)}; then ${c.then.map(render).join('; ')};${c.else ? ` else ${c.else.map(render).join('; ')};` : ''} fi`;
+    return c.strings.map((s, i) => s + (i < c.holes.length ? hole(c.holes[i]) : '')).join('');
+}
+function hole(h) {
+    return typeof h === 'string' ? quote(h) : render(h);
 }
 /** Runs a command in a directory (a value, or shell text such as `"$dir"`), in a subshell so the caller's directory is unchanged. */
 function inDir(dir, command) {
-    return `(cd ${typeof dir === 'string' ? quote(dir) : dir.raw} && ${command})`;
+    return sh `(cd ${dir} && ${command})`;
+}
+/** `printf '%s\n' <text>`: prints one value and a newline, the format kept on one line. */
+function printLine(text) {
+    return cmd('printf', raw(`'%s\\n'`), text);
 }
 /** Writes text to a file atomically: a temporary file in the same directory renamed over it. */
 function writeFile(path, text) {
     const tmp = `${path}.tmp`;
-    return and(cmd('printf', '%s\n', text) + ` > ${quote(tmp)}`, cmd('mv', '-f', tmp, path));
+    return and(sh `${printLine(text)} > ${tmp}`, cmd('mv', '-f', tmp, path));
 }
 /** Appends one line to a file. */
 function appendLine(path, line) {
-    return cmd('printf', '%s\n', line) + ` >> ${quote(path)}`;
-}
-/**
- * A whole script for `bash -c`: strict mode, then the commands one per line. Standard input is
- * closed first unless the script reads it (an upload), so no command waits on it.
- */
-function script(commands, readsStdin = false) {
-    return ['set -euo pipefail', ...(readsStdin ? [] : ['exec </dev/null']), ...commands].join('\n');
-}
-/** The command that runs a script on the host: `bash -c '<script>'`. */
-function bash(body) {
-    return cmd('bash', '-c', body);
+    return sh `${printLine(line)} >> ${path}`;
 }
 
 /**
- * Runs one phase as one script over one channel. The script marks its steps and data with
- * lines that start with a per-run marker; they are taken out of the output shown to users.
+ * The host protocol: what a script prints besides its users' output. Every such line starts with a
+ * per-run marker: `<marker>step:<label>` announces a step, `<marker>data:<key>:<value>` reports a value,
+ * `<marker>end:<code>` closes one phase of a channel. This module is the only one that knows the format.
  */
+/** The prefix of a data line for `key` (for programs that print data lines themselves, such as the PHP probe). */
+function dataPrefix(m, key) {
+    return `${m.marker}data:${key}:`;
+}
 /** A command that announces the step about to run. */
 function stepMark(m, label) {
-    return cmd('printf', '%s\n', `${m.marker}step:${label}`);
+    return printLine(`${m.marker}step:${label}`);
 }
-/** A command that reports a value computed on the host (shell text that is evaluated there). */
-function dataMark(m, key, valueExpr) {
-    return `printf '%s%s\\n' ${quote(`${m.marker}data:${key}:`)} "${valueExpr}"`;
+/** A command that reports a value computed on the host (evaluated there, inside double quotes). */
+function dataMark(m, key, value) {
+    return sh `printf '%s%s\\n' ${dataPrefix(m, key)} "${value}"`;
 }
-const TAIL = 20;
-/** Sends the commands as one strict-mode bash script and collects steps, data and an output tail. */
-async function runScript(remote, commands, options) {
-    const result = { code: 0, data: {}, tail: [] };
-    const stepPrefix = `${options.marker}step:`;
-    const dataPrefix = `${options.marker}data:`;
-    const { code } = await remote.exec(bash(script(commands, options.stdin !== undefined)), {
-        stdin: options.stdin,
-        timeoutMs: options.timeoutMs,
-        idleMs: options.idleMs,
-        onLine: (line, stream) => {
-            if (line.startsWith(stepPrefix)) {
-                result.step = line.slice(stepPrefix.length);
-                return;
-            }
-            if (line.startsWith(dataPrefix)) {
-                const rest = line.slice(dataPrefix.length);
-                const colon = rest.indexOf(':');
-                const key = rest.slice(0, colon);
-                (result.data[key] ??= []).push(rest.slice(colon + 1));
-                return;
-            }
-            result.tail.push(line);
-            if (result.tail.length > TAIL)
-                result.tail.shift();
-            options.onLine?.(line, stream);
-        }
-    });
-    result.code = code;
-    return result;
+/** The command that closes a phase, reporting its exit status `$?`. */
+function endMark(m) {
+    return sh `printf '%s%s\\n' ${`${m.marker}end:`} "$?"`;
+}
+/** Parses a line of output: a protocol line, or undefined for user output. */
+function parseLine(m, line) {
+    if (!line.startsWith(m.marker))
+        return undefined;
+    const rest = line.slice(m.marker.length);
+    if (rest.startsWith('step:'))
+        return { kind: 'step', label: rest.slice(5) };
+    if (rest.startsWith('end:'))
+        return { kind: 'end', code: Number(rest.slice(4)) };
+    if (!rest.startsWith('data:'))
+        return undefined;
+    const body = rest.slice(5);
+    const colon = body.indexOf(':');
+    return colon < 0 ? undefined : { kind: 'data', key: body.slice(0, colon), value: body.slice(colon + 1) };
+}
+/** A release id as the host reports it; anything else is refused (it would reach paths and shells). */
+function releaseIdFrom(text) {
+    const id = text.replace(/\/+$/, '').split('/').pop() ?? '';
+    if (!isReleaseId(id))
+        throw new Error(`the host reported a release id that is not one: ${JSON.stringify(text.slice(0, 100))}`);
+    return id;
 }
 
 /** Exit code of the acquire script when the lock is held by someone else. */
@@ -9274,19 +9530,23 @@ function acquire(m, l, owner) {
     const file = `${l.lock}/owner.json`;
     return [
         cmd('mkdir', '-p', l.meta, l.records),
-        `if ! mkdir ${quote(l.lock)} 2>/dev/null; then ${dataMark(m, 'holder', `$(cat ${quote(file)} 2>/dev/null || echo unknown)`)}; exit ${LOCKED}; fi`,
-        cmd('printf', '%s', JSON.stringify(owner)) + ` > ${quote(file)}`
+        when(sh `! mkdir ${l.lock} 2>/dev/null`, [dataMark(m, 'holder', sh `$(cat ${file} 2>/dev/null || echo unknown)`), raw(`exit ${LOCKED}`)]),
+        sh `${cmd('printf', '%s', JSON.stringify(owner))} > ${file}`
     ];
 }
 /** Removes the lock only if this owner still holds it. */
 function release(l, owner) {
     const file = `${l.lock}/owner.json`;
-    return `if [ "$(cat ${quote(file)} 2>/dev/null)" = ${quote(JSON.stringify(owner))} ]; then rm -rf ${quote(l.lock)}; fi`;
+    return when(sh `[ "$(cat ${file} 2>/dev/null)" = ${JSON.stringify(owner)} ]`, [cmd('rm', '-rf', l.lock)]);
+}
+/** Reports the lock's owner record (as data `key`) when the lock is held. */
+function readOwner(m, l, key) {
+    return when(sh `[ -d ${l.lock} ]`, [dataMark(m, key, sh `$(cat ${l.lock}/owner.json 2>/dev/null || echo unknown)`)]);
 }
 /** Breaks the lock whoever holds it, reporting the holder first. */
 function breakLock(m, l) {
     return [
-        `if [ -d ${quote(l.lock)} ]; then ${dataMark(m, 'holder', `$(cat ${quote(l.lock)}/owner.json 2>/dev/null || echo unknown)`)}; fi`,
+        readOwner(m, l, 'holder'),
         cmd('rm', '-rf', l.lock)
     ];
 }
@@ -9315,6 +9575,91 @@ const silentReporter = {
     line: () => { },
     group: (_title, fn) => fn()
 };
+
+/**
+ * Scripts go to the host over stdin: one `bash -s` per channel reads each phase as a subshell, runs it
+ * under strict mode, and closes it with an end line carrying its exit code. A channel can carry several
+ * phases (the engine decides between them on what the last one reported); an upload phase sends its tar
+ * right after its script and ends the channel. Nothing is quoted twice and no script shows in `ps`.
+ */
+/** The command line that starts a channel on the host. */
+const SHELL = 'bash -s';
+const TAIL = 20;
+/**
+ * The text of one phase: the commands in a strict-mode subshell (stdin closed unless it reads the upload),
+ * then the end line. The outer braces make bash read the whole phase before running it, so an upload's
+ * bytes that follow are read by the phase, never as script.
+ */
+function phaseText(m, commands, readsStdin = false) {
+    return ['{ (', 'set -euo pipefail', ...commands.map(render), `)${readsStdin ? '' : ' </dev/null'}`, render(endMark(m)), '}', ''].join('\n');
+}
+/** Opens a channel on a connected host. */
+function openChannel(remote, options) {
+    const input = new PassThrough();
+    let phase;
+    let ended = false;
+    const onLine = (line, stream) => {
+        const p = parseLine(options, line);
+        const result = phase?.result;
+        if (p?.kind === 'end') {
+            const current = phase;
+            phase = undefined;
+            if (current)
+                current.done({ ...current.result, code: p.code });
+        }
+        else if (p?.kind === 'step') {
+            if (result)
+                result.step = p.label;
+        }
+        else if (p?.kind === 'data') {
+            if (result)
+                (result.data[p.key] ??= []).push(p.value);
+        }
+        else {
+            if (result) {
+                result.tail.push(line);
+                if (result.tail.length > TAIL)
+                    result.tail.shift();
+            }
+            options.onLine?.(line, stream);
+        }
+    };
+    const closed = remote.exec(SHELL, { stdin: input, onLine, timeoutMs: options.timeoutMs, idleMs: options.idleMs });
+    closed.then(({ code }) => phase?.done({ ...phase.result, code: code === 0 ? 255 : code }), (error) => phase?.fail(error));
+    return {
+        run(commands, stdin) {
+            if (ended)
+                return Promise.reject(new Error('this channel has ended'));
+            if (phase)
+                return Promise.reject(new Error('a phase is still running on this channel'));
+            return new Promise((done, fail) => {
+                phase = { result: { code: 0, data: {}, tail: [] }, done, fail };
+                input.write(phaseText(options, commands, stdin !== undefined));
+                if (!stdin)
+                    return;
+                ended = true;
+                stdin.on('error', (e) => input.destroy(e));
+                stdin.pipe(input);
+            });
+        },
+        async close() {
+            if (!ended)
+                input.end();
+            ended = true;
+            await closed.catch(() => undefined);
+        }
+    };
+}
+/** Runs one phase on its own channel. */
+async function runScript(remote, commands, options) {
+    const channel = openChannel(remote, options);
+    try {
+        return await channel.run(commands, options.stdin);
+    }
+    finally {
+        await channel.close();
+    }
+}
 
 var isStream_1;
 var hasRequiredIsStream;
@@ -35869,7 +36214,7 @@ function verifyKnownHosts(text, host, port, blob) {
             continue;
         if (marker === '@revoked') {
             if (key === offered)
-                return refuse('changed', blob);
+                return refuse('revoked', blob);
             continue;
         }
         if (marker)
@@ -35888,22 +36233,46 @@ function refuse(reason, blob) {
     return { ok: false, reason, type: keyType(blob), fingerprint: fingerprint(blob) };
 }
 
+/** Turns output chunks into complete lines per stream, keeping the full text too. */
+/** Collects stdout and stderr, calling `onLine` for each complete line; `flush` ends partial lines. */
+function lineCollector(onLine) {
+    const text = { stdout: '', stderr: '' };
+    const partial = { stdout: '', stderr: '' };
+    return {
+        text,
+        take: (stream) => (data) => {
+            const chunk = data.toString('utf8');
+            text[stream] += chunk;
+            if (!onLine)
+                return;
+            const lines = (partial[stream] + chunk).split('\n');
+            partial[stream] = lines.pop() ?? '';
+            for (const line of lines)
+                onLine(line, stream);
+        },
+        flush: () => {
+            for (const stream of ['stdout', 'stderr'])
+                if (partial[stream] && onLine)
+                    onLine(partial[stream], stream);
+        }
+    };
+}
+
 /** Runs a command on an open ssh2 client. Resolves with the exit code (124 after a timeout, with the reason as the last stderr line); rejects only on channel errors. */
 function exec(client, command, options) {
     return new Promise((resolve, reject) => {
         client.exec(command, (err, channel) => {
             if (err)
                 return reject(new SlipwayError(`cannot open a command channel: ${err.message}`));
-            const out = { stdout: '', stderr: '' };
-            const partial = { stdout: '', stderr: '' };
+            const lines = lineCollector(options.onLine);
+            const out = lines.text;
             let code = null;
             let finished = false;
-            let idleTimer;
             const fail = (message, timedOut = false) => {
                 if (finished)
                     return;
                 finished = true;
-                clearTimers();
+                clock.clear();
                 channel.signal('TERM');
                 channel.close();
                 if (!timedOut)
@@ -35911,29 +36280,14 @@ function exec(client, command, options) {
                 options.onLine?.(message, 'stderr');
                 resolve({ code: 124, stdout: out.stdout, stderr: `${out.stderr}${message}\n` });
             };
-            const totalTimer = options.timeoutMs ? setTimeout(() => fail(`timed out after ${options.timeoutMs / 1000}s`, true), options.timeoutMs) : undefined;
-            const touch = () => {
-                if (!options.idleMs)
-                    return;
-                clearTimeout(idleTimer);
-                idleTimer = setTimeout(() => fail(`no output for ${options.idleMs / 1000}s (idle timeout)`, true), options.idleMs);
+            const clock = timeouts(options, (message) => fail(message, true));
+            const take = (stream) => {
+                const collect = lines.take(stream);
+                return (data) => {
+                    clock.touch();
+                    collect(data);
+                };
             };
-            const clearTimers = () => {
-                clearTimeout(totalTimer);
-                clearTimeout(idleTimer);
-            };
-            const take = (stream) => (data) => {
-                touch();
-                const text = data.toString('utf8');
-                out[stream] += text;
-                if (!options.onLine)
-                    return;
-                const lines = (partial[stream] + text).split('\n');
-                partial[stream] = lines.pop() ?? '';
-                for (const line of lines)
-                    options.onLine(line, stream);
-            };
-            touch();
             channel.on('data', take('stdout'));
             channel.stderr.on('data', take('stderr'));
             channel.on('exit', (exitCode, signal) => {
@@ -35943,10 +36297,8 @@ function exec(client, command, options) {
                 if (finished)
                     return;
                 finished = true;
-                clearTimers();
-                for (const stream of ['stdout', 'stderr'])
-                    if (partial[stream] && options.onLine)
-                        options.onLine(partial[stream], stream);
+                clock.clear();
+                lines.flush();
                 resolve({ code: code ?? 255, ...out });
             });
             if (options.stdin === undefined)
@@ -35959,6 +36311,19 @@ function exec(client, command, options) {
             }
         });
     });
+}
+/** The total and idle time limits of one command: `touch` on output, `clear` when it ends. */
+function timeouts(options, expire) {
+    let idle;
+    const total = options.timeoutMs ? setTimeout(() => expire(`timed out after ${options.timeoutMs / 1000}s`), options.timeoutMs) : undefined;
+    const touch = () => {
+        if (!options.idleMs)
+            return;
+        clearTimeout(idle);
+        idle = setTimeout(() => expire(`no output for ${options.idleMs / 1000}s (idle timeout)`), options.idleMs);
+    };
+    touch();
+    return { touch, clear: () => { clearTimeout(total); clearTimeout(idle); } };
 }
 
 /** SshRemote: the Remote interface on node-ssh (ssh2), with host key checks, retries and timeouts. */
@@ -36016,6 +36381,8 @@ async function connectOnce(target) {
 function hostKeyError(target, v) {
     const where = hostPattern(target.host, target.port);
     const scan = `ssh-keyscan -p ${target.port} ${target.host}`;
+    if (v.reason === 'revoked')
+        return new InputError(`${target.name}: REVOKED host key for ${where}: the host offered ${v.type} ${v.fingerprint}, which known_hosts marks @revoked. Fix: do not deploy to this host until its owner has replaced the key; then put the new key in known_hosts (checked by hand)`);
     if (v.reason === 'changed') {
         return new InputError(`${target.name}: HOST KEY CHANGED for ${where}: the host offered ${v.type} ${v.fingerprint}, which does not match the trusted key. This could be a man-in-the-middle attack, or the host was rebuilt. Fix: confirm the new fingerprint with the host's owner, then update known_hosts / host_key`);
     }
@@ -36122,18 +36489,30 @@ async function openSessions(spec, connect, reporter) {
 }
 /** Closes every session; never throws. */
 async function closeSessions(sessions) {
-    await Promise.all(sessions.map((s) => s.remote.close().catch(() => undefined)));
+    await Promise.all(sessions.map(async (s) => {
+        await s.channel?.close();
+        await s.remote.close().catch(() => undefined);
+    }));
+}
+function channelOptions(s, spec, reporter) {
+    return {
+        marker: s.marker,
+        timeoutMs: spec.timeouts.command * 1000,
+        idleMs: spec.timeouts.idle * 1000,
+        onLine: (line, stream) => reporter.line(s.host.name, line, stream)
+    };
+}
+/** Keeps one channel open on each session, so the operation's phases share it (one connection, one channel). */
+function holdChannels(sessions, spec, reporter) {
+    for (const s of sessions)
+        s.channel = openChannel(s.remote, channelOptions(s, spec, reporter));
 }
 /** Runs one phase on one host as a single script; throws {@link StepError} on a non-zero exit. */
 async function runPhase(s, spec, reporter, phase, commands, extra = {}) {
     reporter.debug(`${s.host.name}: ${phase}: ${commands.length} commands`);
-    const result = await runScript(s.remote, commands, {
-        marker: s.marker,
-        stdin: extra.stdin,
-        timeoutMs: spec.timeouts.command * 1000,
-        idleMs: spec.timeouts.idle * 1000,
-        onLine: (line, stream) => reporter.line(s.host.name, line, stream)
-    }).catch((error) => {
+    const options = channelOptions(s, spec, reporter);
+    const sent = s.channel ? s.channel.run(commands, extra.stdin) : runScript(s.remote, commands, { ...options, stdin: extra.stdin });
+    const result = await sent.catch((error) => {
         throw new StepError(s.host.name, phase, 124, [error.message]);
     });
     if (result.code !== 0 && !(extra.okCodes ?? []).includes(result.code))
@@ -36193,4 +36572,4 @@ async function releaseLocks(op, sessions, owner) {
     await Promise.allSettled(sessions.map((s) => runPhase(s, op.spec, op.reporter, 'unlock', [release(s.layout, owner)])));
 }
 
-export { acquire as A, lockOwner as B, releaseLocks as C, LockedError as D, layout as E, bash as F, script as G, InputError as I, LOCKED as L, SlipwayError as S, openSessions as a, onEach as b, release as c, closeSessions as d, dataMark as e, describeHolder as f, distExports as g, specSchema as h, consoleReporter as i, cmd as j, recordFile as k, loadSpec as l, appendLine as m, breakLock as n, operation as o, parseSpec as p, quote as q, runPhase as r, sshConnector as s, releaseDir as t, raw as u, stepMark as v, writeFile as w, inDir as x, StepError as y, and as z };
+export { cmd as A, inDir as B, releaseDir as C, stepMark as D, and as E, printLine as F, StepError as G, releaseLocks as H, InputError as I, dataPrefix as J, LockedError as K, LOCKED as L, acquire as M, lockOwner as N, holdChannels as O, SlipwayError as S, openSessions as a, onEach as b, readOwner as c, release as d, closeSessions as e, describeHolder as f, distExports as g, specSchema as h, isReleaseId as i, consoleReporter as j, releaseIdFrom as k, loadSpec as l, dataMark as m, sh as n, operation as o, parseSpec as p, writeFile as q, runPhase as r, sshConnector as s, recordFile as t, appendLine as u, raw as v, when as w, breakLock as x, SpecError as y, render as z };

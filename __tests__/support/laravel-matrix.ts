@@ -9,7 +9,7 @@ import { existsSync, readFileSync, readlinkSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { deploy, DeployError } from '../../src/deploy/deploy.js'
 import { rollback } from '../../src/deploy/rollback.js'
-import { consoleReporter } from '../../src/report/reporter.js'
+import { consoleReporter } from '../../src/reporter.js'
 import { loadSpec } from '../../src/spec/load.js'
 import { deployRoot, hostsYaml, startLab, writeSpec, type Lab } from './lab.js'
 import { addMigration, breakHealth, currentLaravel, database, fixHealth, laravelSource, migrateStatus, serveCurrent, statusRow, tables, type Db, type LaravelApp } from './laravel.js'
@@ -107,9 +107,9 @@ function failedMigration(c: Case): void {
     addMigration(c.source, '2024_02_03_000000_broken_migration')
     const err = (await run(c, deploy({ spec: spec(c), now: clock(), reporter: reporter(c) })).catch((e) => e)) as DeployError
     expect(err.message).toContain('failed while migrating; current is unchanged')
-    expect(err.message).toContain(c.kind === 'mysql'
-      ? 'migration 2024_02_03_000000_broken_migration failed: on mysql DDL is not transactional, so its schema changes may be PARTLY APPLIED'
-      : `migration 2024_02_03_000000_broken_migration failed (on ${c.kind} it ran in a transaction that was rolled back)`)
+    expect(err.message).toContain(c.kind === 'pgsql'
+      ? 'migration 2024_02_03_000000_broken_migration failed: on pgsql Laravel runs a migration in a transaction'
+      : `migration 2024_02_03_000000_broken_migration failed: on ${c.kind} Laravel does not run migrations in a transaction, so the statements it ran before failing stay applied (its schema changes may be PARTLY APPLIED)`)
     expect(err.result.migrations).toMatchObject({ ran: ['2024_02_02_000000_create_orders_table'], failed: '2024_02_03_000000_broken_migration', steppedBack: ['2024_02_02_000000_create_orders_table'] })
     expect(c.log).toContain(`stepping back the migrations of ${err.result.release}: ${stepBackHow(c, 3, 1)}`)
     expect(current(c.root)).toBe(before)

@@ -1,4 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
+import { render } from '../../src/commands/shell.js'
 import { laravelDriver } from '../../src/migrations/laravel.js'
 import { canStepBack, ranBetween } from '../../src/migrations/step-back.js'
 import type { MigrationState } from '../../src/migrations/types.js'
@@ -33,10 +34,10 @@ describe('step-back guards', () => {
   })
   test('Laravel 8/9 steps by count; 10+ by batch number', () => {
     const d = laravelDriver()
-    expect(d.stepBack(['c', 'd'], 3, state([]))).toBe('php artisan migrate:rollback --step=2 --force --no-interaction')
-    expect(d.stepBack(['c', 'd'], 3, { ...state([]), version: '11.2.0' })).toBe('php artisan migrate:rollback --batch=3 --force --no-interaction')
-    expect(d.stepBack(['c'], 4, { ...state([]), version: '10.0.0' })).toBe('php artisan migrate:rollback --batch=4 --force --no-interaction')
-    expect(d.stepBack(['c'], 4, { ...state([]), version: '9.52.16' })).toBe('php artisan migrate:rollback --step=1 --force --no-interaction')
+    expect(render(d.stepBack(['c', 'd'], 3, state([])))).toBe('php artisan migrate:rollback --step=2 --force --no-interaction')
+    expect(render(d.stepBack(['c', 'd'], 3, { ...state([]), version: '11.2.0' }))).toBe('php artisan migrate:rollback --batch=3 --force --no-interaction')
+    expect(render(d.stepBack(['c'], 4, { ...state([]), version: '10.0.0' }))).toBe('php artisan migrate:rollback --batch=4 --force --no-interaction')
+    expect(render(d.stepBack(['c'], 4, { ...state([]), version: '9.52.16' }))).toBe('php artisan migrate:rollback --step=1 --force --no-interaction')
   })
   test('the Laravel driver says which step-back it chose, from the version it read', () => {
     const d = laravelDriver()

@@ -4,7 +4,6 @@ import { createHmac, randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pickExpired } from '../../src/commands/cleanup.js'
 import type { ReleaseRecord } from '../../src/commands/history.js'
 import { nextReleaseId } from '../../src/deploy/id.js'
 import { pickTarget } from '../../src/deploy/rollback.js'
@@ -27,15 +26,7 @@ describe('release ids', () => {
   })
 })
 
-describe('keep_releases', () => {
-  test('oldest beyond keep go; current and the last healthy stay', () => {
-    const records = ['01', '02', '03', '04', '05', '06'].map((id) => rec(id))
-    expect(pickExpired(records, 3, '06')).toEqual(['03', '02', '01'])
-    expect(pickExpired(records, 3, '02')).toEqual(['03', '01'])
-    const afterFailures = [rec('01'), rec('02', 'failed'), rec('03', 'failed'), rec('04', 'failed')]
-    expect(pickExpired(afterFailures, 2, '04')).toEqual(['02'])
-  })
-})
+// keep_releases: __tests__/unit/cleanup.test.ts
 
 describe('rollback target', () => {
   const state = { records: [rec('01'), rec('02', 'failed'), rec('03'), rec('04')], current: '04' }

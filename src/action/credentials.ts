@@ -28,13 +28,18 @@ export function writeKeyFile(key: string, env: NodeJS.ProcessEnv = process.env):
   return { dir, file }
 }
 
-/** The spec with the input credentials applied: every host uses the key file, known_hosts is the input text. */
+/**
+ * The spec with the input credentials applied: every host uses the key file. The `known-hosts` input always wins,
+ * as action.yml promises: it replaces the spec's known_hosts and every pinned host_key, and host keys are verified
+ * (loading refuses a spec that also says insecure_skip_host_key_check, so this is a second guard).
+ */
 export function withCredentials(spec: Spec, keyFile: string | undefined, knownHosts: string | undefined): Spec {
-  return {
-    ...spec,
-    hosts: keyFile ? spec.hosts.map((h) => ({ ...h, identity: keyFile })) : spec.hosts,
-    known_hosts: knownHosts ?? spec.known_hosts
-  }
+  const hosts = spec.hosts.map((h) => {
+    const { host_key: _pinned, ...rest } = h
+    return { ...(knownHosts ? rest : h), ...(keyFile ? { identity: keyFile } : {}) }
+  })
+  if (!knownHosts) return { ...spec, hosts }
+  return { ...spec, hosts, known_hosts: knownHosts, insecure_skip_host_key_check: false }
 }
 
 /** Masks the secret inputs. */

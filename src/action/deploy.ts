@@ -1,7 +1,7 @@
 /** `command: deploy` — a new release on every host, with a deployment record, outputs and the job summary. */
 import { notReverted } from '../deploy/caveats.js'
 import { deploy, DeployError, type DeployResult } from '../deploy/deploy.js'
-import { planDeploy } from '../deploy/dry-run.js'
+import { planDeploy } from '../deploy/deploy.js'
 import { deployMarkdown, planMarkdown, type MigrationsView } from '../report/summary.js'
 import type { Spec } from '../spec/types.js'
 import type { Context, Outcome } from './context.js'
@@ -31,7 +31,7 @@ export async function deployCommand(ctx: Context): Promise<Outcome> {
   const { log, actor, runId } = ctx
   const spec = ctx.spec()
   if (ctx.settings.dryRun) {
-    const plan = planDeploy({ spec, actor, runId })
+    const plan = await planDeploy({ spec, actor, runId })
     for (const host of plan) await log.group(`Plan for ${host.host}`, async () => host.phases.forEach((p) => log.info(`## ${p.phase}\n${p.command}\n`)))
     return { outputs: {}, summary: planMarkdown(plan) }
   }
@@ -56,6 +56,8 @@ export async function deployCommand(ctx: Context): Promise<Outcome> {
   const description = !failure ? `release ${result.release} is live` : result.rolledBack ? `release ${result.release} failed; rolled back to ${result.previous ?? '(none)'}` : `release ${result.release} failed before the switch`
   await ctx.records?.status(record, failure ? 'failure' : 'success', description, failure ? undefined : url)
   const listing = await ctx.listing()
+  // A failed deploy unlocks before it throws; when every host reads unlocked, the post step has nothing to release.
+  if (failure && listing?.hosts.every((h) => h.lock === undefined)) ctx.lockReleased()
   const outputs = {
     release: result.release,
     'previous-release': result.previous ?? '',

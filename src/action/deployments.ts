@@ -5,7 +5,7 @@
  * itself never fails because a record could not be written (e.g. the token lacks `deployments: write`).
  */
 import { getOctokit } from '@actions/github'
-import type { Reporter } from '../report/reporter.js'
+import type { Reporter } from '../reporter.js'
 
 /** The states Slipway sets. */
 export type DeploymentState = 'in_progress' | 'success' | 'failure' | 'inactive'
@@ -39,7 +39,7 @@ export function deployments(target: DeploymentTarget, log: Reporter): Deployment
     try {
       return await fn()
     } catch (error) {
-      log.warn(`GitHub deployment record: ${what} failed: ${(error as Error).message}. The deploy itself is not affected; give the job \`permissions: deployments: write\`, or set github-token: '' to turn records off`)
+      log.warn(`GitHub deployment record: ${what} failed: ${recordProblem(error, env.GITHUB_API_URL || 'https://api.github.com')}`)
       return undefined
     }
   }
@@ -64,4 +64,18 @@ export function deployments(target: DeploymentTarget, log: Reporter): Deployment
       if (found) await this.status(Number(found.id), 'inactive', description)
     }
   }
+}
+
+/**
+ * What a failed API call means, and its fix: only a refusal (401, 403, 404) is a permission problem; a request
+ * that got no answer is a network problem; anything else is reported with its HTTP status.
+ */
+export function recordProblem(error: unknown, apiUrl: string): string {
+  const e = error as { message?: unknown; status?: unknown; response?: unknown }
+  const message = String(e?.message ?? error)
+  const after = 'The deploy itself is not affected'
+  const off = 'set github-token: \'\' to turn records off'
+  if (e?.response === undefined) return `${apiUrl} did not answer (${message}). ${after}; check GITHUB_API_URL and the runner's network, or ${off}`
+  if (e.status === 401 || e.status === 403 || e.status === 404) return `HTTP ${e.status}: ${message}. ${after}; give the job \`permissions: deployments: write\`, or ${off}`
+  return `HTTP ${String(e.status)}: ${message}. ${after}; ${off}`
 }

@@ -1,6 +1,7 @@
 /** The Action's inputs: `INPUT_*` strings turned into one typed settings object, with errors that say what to fix. */
 import { existsSync, statSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
+import { isReleaseId } from '../deploy/id.js'
 import { InputError } from '../errors.js'
 
 /** What the Action does in this step. */
@@ -90,7 +91,7 @@ function knownHosts(raw: string): string | undefined {
 }
 
 function releaseId(value: string | undefined): string | undefined {
-  if (value !== undefined && !/^[A-Za-z0-9._-]+$/.test(value)) throw new InputError(`input "release": "${value}" is not a release id. Fix: use an id from the releases table (e.g. 20260102030405), or leave it empty for the newest healthy release before current`)
+  if (value !== undefined && !isReleaseId(value)) throw new InputError(`input "release": "${value}" is not a release id. Fix: use an id from the releases table (UTC YYYYMMDDHHMMSS, optionally .NN, e.g. 20260102030405), or leave it empty for the newest healthy release before current`)
   return value
 }
 

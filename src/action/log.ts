@@ -7,7 +7,7 @@
 import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
 import { EOL } from 'node:os'
-import type { Reporter } from '../report/reporter.js'
+import type { Reporter } from '../reporter.js'
 
 /** A Reporter that can also go back to normal command processing (call before any later workflow command). */
 export interface ActionLog extends Reporter {

@@ -6,6 +6,7 @@ import { checkCommand } from './check.js'
 import { createContext, type Context, type Outcome } from './context.js'
 import { maskSecret } from './credentials.js'
 import { deployCommand } from './deploy.js'
+import { isEntry } from './entry.js'
 import { readInputs, type ActionCommand } from './inputs.js'
 import { actionLog } from './log.js'
 import { releasesCommand } from './releases.js'
@@ -19,7 +20,11 @@ const commands: Record<ActionCommand, (ctx: Context) => Promise<Outcome>> = {
   check: (ctx) => checkCommand(ctx, github.payload)
 }
 
-async function main(): Promise<void> {
+/**
+ * Runs the main step once: inputs in, one command, outputs and summary out; a failure sets the exit code (1)
+ * and never throws. The runner starts this file; `@github/local-action` imports it and calls `run()`.
+ */
+export async function run(): Promise<void> {
   const log = actionLog()
   // Masked before anything can print them, even when they turn out to be invalid.
   maskSecret(core.getInput('ssh-private-key'))
@@ -34,7 +39,7 @@ async function main(): Promise<void> {
     await writeSummary(outcome.summary)
     if (outcome.failure && outcome.quiet) {
       core.info(outcome.failure)
-      process.exitCode = core.ExitCode.Failure
+      process.exitCode = 1
     } else if (outcome.failure) {
       core.setFailed(outcome.failure)
     }
@@ -47,4 +52,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main()
+if (isEntry(import.meta.url)) await run()

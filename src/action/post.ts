@@ -7,6 +7,7 @@ import * as core from '@actions/core'
 import { releaseHeldLock } from '../deploy/release-lock.js'
 import { describeHolder } from '../deploy/run.js'
 import { removePaths } from './credentials.js'
+import { isEntry } from './entry.js'
 import { actionLog, type ActionLog } from './log.js'
 import { loadActionSpec } from './spec.js'
 import { readPostState, type LockState } from './state.js'
@@ -19,7 +20,8 @@ async function releaseLeftLock(lock: LockState, log: ActionLog): Promise<void> {
   }
 }
 
-async function post(): Promise<void> {
+/** Runs the post step once (the runner starts this file; `@github/local-action --post` imports it and calls `run()`). */
+export async function run(): Promise<void> {
   const log = actionLog()
   const state = readPostState()
   try {
@@ -32,4 +34,4 @@ async function post(): Promise<void> {
   core.debug(`post step: removed ${state.paths.length} temporary path(s)`)
 }
 
-await post()
+if (isEntry(import.meta.url)) await run()

@@ -26,14 +26,23 @@ export interface PostState {
 const PATHS = 'slipway_paths'
 const LOCK = 'slipway_lock'
 
+/**
+ * Saves one value for the post step: GITHUB_STATE for the runner (which starts the post step as a new process with
+ * STATE_<name>), and STATE_<name> in this process for a post step run in the same process (`@github/local-action --post`).
+ */
+function save(name: string, value: string): void {
+  core.saveState(name, value)
+  process.env[`STATE_${name}`] = value
+}
+
 /** Records the temporary paths (saved at once: the step may be killed any time after). */
 export function saveTempPaths(paths: string[]): void {
-  core.saveState(PATHS, JSON.stringify(paths))
+  save(PATHS, JSON.stringify(paths))
 }
 
 /** Records (or, with undefined, clears) the lock this step may hold. */
 export function saveLock(lock: LockState | undefined): void {
-  core.saveState(LOCK, lock ? JSON.stringify(lock) : '')
+  save(LOCK, lock ? JSON.stringify(lock) : '')
 }
 
 /** Reads the state the main step saved; missing or damaged values read as empty. */

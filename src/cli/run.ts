@@ -2,14 +2,17 @@
 import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { deploy } from '../deploy/deploy.js'
-import { planDeploy } from '../deploy/dry-run.js'
+import { isReleaseId } from '../deploy/id.js'
+import { planDeploy } from '../deploy/deploy.js'
 import { listReleases, unlock } from '../deploy/releases.js'
 import { rollback } from '../deploy/rollback.js'
 import { InputError, SlipwayError } from '../errors.js'
-import { consoleReporter } from '../report/reporter.js'
+import { consoleReporter, type Reporter } from '../reporter.js'
 import { formatReleases } from '../report/table.js'
 import { specJsonSchema } from '../spec/json-schema.js'
 import { loadSpec } from '../spec/load.js'
+import { preflight } from '../deploy/preflight.js'
+import type { Spec } from '../spec/types.js'
 
 /** Where the CLI writes. */
 export interface Io {
@@ -52,7 +55,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
       io.err(`slipway: ${error.message}`)
       return error.exitCode
     }
-    io.err(`slipway: unexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`)
+    const verbose = argv.includes('--verbose') || argv.includes('-v')
+    const detail = error instanceof Error ? (verbose ? error.stack ?? error.message : error.message) : String(error)
+    io.err(`slipway: unexpected error: ${detail}${verbose ? '' : ' (run with --verbose for the stack trace)'}`)
     return 1
   }
 }
@@ -60,10 +65,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
 async function dispatch(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv
   if (command === 'check') return check(rest, io)
-  if (!command || command === 'help' || command === '--help' || command === '-h') {
-    io.out(USAGE)
-    return command ? 0 : 2
-  }
+  if (!command || command === 'help' || command === '--help' || command === '-h') return usage(io, command)
   let parsed
   try {
     parsed = parseArgs({ args: rest, options, allowPositionals: false, strict: true })
@@ -71,32 +73,34 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     throw new InputError(`${(error as Error).message}\n${USAGE}`)
   }
   const v = parsed.values
-  const spec = () => loadSpec(resolvePath(io.cwd, v.spec), { env: v.env })
+  checkTo(command, v.to)
   const reporter = consoleReporter(io.out, io.err, v.verbose)
+  const load = () => loadSpec(resolvePath(io.cwd, v.spec), { env: v.env })
+  const spec = checkedSpec(load, reporter)
   switch (command) {
     case 'deploy': {
       if (v['dry-run']) {
-        for (const host of planDeploy({ spec: spec() })) {
+        for (const host of await planDeploy({ spec: await spec({ source: true }) })) {
           io.out(`# host ${host.host}`)
           for (const p of host.phases) io.out(`## ${p.phase}\n${p.command}\n`)
         }
         return 0
       }
-      const result = await deploy({ spec: spec(), reporter })
+      const result = await deploy({ spec: load(), reporter }) // checks the source and credentials before connecting
       if (v.json) io.out(JSON.stringify(result))
       return 0
     }
     case 'rollback': {
-      await rollback({ spec: spec(), reporter, to: v.to, migrations: v.migrations })
+      await rollback({ spec: await spec({ credentials: true }), reporter, to: v.to, migrations: v.migrations })
       return 0
     }
     case 'releases': {
-      const listing = await listReleases({ spec: spec() })
+      const listing = await listReleases({ spec: await spec({ credentials: true }) })
       io.out(v.json ? JSON.stringify(listing, null, 2) : formatReleases(listing))
       return 0
     }
     case 'unlock': {
-      const held = await unlock({ spec: spec() })
+      const held = await unlock({ spec: await spec({ credentials: true }) })
       for (const [host, holder] of Object.entries(held)) io.out(`${host}: ${holder ? `lock broken (was held by ${holder})` : 'not locked'}`)
       return 0
     }
@@ -105,6 +109,28 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       return 0
     default:
       throw new InputError(`unknown command "${command}"\n${USAGE}`)
+  }
+}
+
+/** Prints the usage: exit 0 when asked for, 2 when no command was given. */
+function usage(io: Io, command: string | undefined): number {
+  io.out(USAGE)
+  return command ? 0 : 2
+}
+
+/** Refuses a `--to` that is not a release id (or is given to another command) before anything is read or connected. */
+function checkTo(command: string, to: string | undefined): void {
+  if (to === undefined) return
+  if (command !== 'rollback') throw new InputError('--to is only for rollback. Fix: remove it')
+  if (!isReleaseId(to)) throw new InputError(`--to ${JSON.stringify(to)} is not a release id. Fix: give an id from slipway releases (UTC YYYYMMDDHHMMSS, optionally .NN, e.g. 20260102030405), or leave --to out for the newest healthy release before current`)
+}
+
+/** The spec, with everything local checked (source tree and/or credentials) before anything connects. */
+function checkedSpec(load: () => Spec, reporter: Reporter) {
+  return async (checks: { source?: boolean; credentials?: boolean }): Promise<Spec> => {
+    const loaded = load()
+    await preflight(loaded, { ...checks, warn: (m) => reporter.warn(m) })
+    return loaded
   }
 }
 

@@ -4,14 +4,20 @@ import { type Layout, recordFile, releaseDir } from './layout.js'
 import { manifestFile } from './delta.js'
 import { cmd, type Command } from './shell.js'
 
+/** Whether a release counts toward keep_releases: one that went live and passed (a rollback target). */
+export const countsTowardKeep = (r: ReleaseRecord): boolean => r.state === 'healthy'
+
 /**
- * The releases beyond the newest `keep`, by history order, never `current` and never the
- * newest healthy release (the rollback target of last resort).
+ * The releases keep_releases removes (newest id first). Healthy releases are kept first, newest first; failed,
+ * rolled-back and unfinished ones only fill the slots that are left, so they are pruned first and never push
+ * out a healthy one. `current` and the newest healthy release other than it (the rollback target of last
+ * resort) are never removed.
  */
 export function pickExpired(records: ReleaseRecord[], keep: number, current: string | undefined): string[] {
-  const ordered = [...records].sort((a, b) => (a.id < b.id ? 1 : -1))
-  const lastHealthy = ordered.find((r) => r.state === 'healthy' && r.id !== current)?.id
-  return ordered.slice(keep).map((r) => r.id).filter((id) => id !== current && id !== lastHealthy)
+  const newest = [...records].sort((a, b) => (a.id < b.id ? 1 : -1))
+  const ranked = [...newest.filter(countsTowardKeep), ...newest.filter((r) => !countsTowardKeep(r))]
+  const lastHealthy = newest.find((r) => countsTowardKeep(r) && r.id !== current)?.id
+  return ranked.slice(keep).map((r) => r.id).filter((id) => id !== current && id !== lastHealthy).sort((a, b) => (a < b ? 1 : -1))
 }
 
 /** Deletes releases and their records. */

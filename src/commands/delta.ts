@@ -5,7 +5,8 @@
  */
 import { posix } from 'node:path'
 import { type Layout, releaseDir } from './layout.js'
-import { cmd, quote, type Command } from './shell.js'
+import { cmd, raw, sh, when, type Command } from './shell.js'
+import { dataPrefix, type Markers } from './protocol.js'
 
 /** Name of the upload list inside the tar stream. */
 export const UPLOAD_LIST = '.slipway-upload.tsv'
@@ -21,22 +22,23 @@ export function completeUpload(l: Layout, id: string, previous: string | undefin
   const list = posix.join(dir, UPLOAD_LIST)
   const keep = posix.join(dir, '.slipway-keep.tsv')
   const out = manifestFile(l, id)
-  const tab = `$'\\t'`
+  const tab = raw(`$'\\t'`)
   if (!previous) {
-    return [cmd('mkdir', '-p', posix.dirname(out)), `awk -F'\\t' '$1 != "X"' ${quote(list)} > ${quote(out)}`, cmd('rm', '-f', list)]
+    return [cmd('mkdir', '-p', posix.dirname(out)), sh`awk -F'\\t' '$1 != "X"' ${list} > ${out}`, cmd('rm', '-f', list)]
   }
   const prevDir = releaseDir(l, previous)
   return [
     cmd('mkdir', '-p', posix.dirname(out)),
-    `awk -F'\\t' 'NR==FNR { seen[$4] = 1; next } !($4 in seen)' ${quote(list)} ${quote(manifestFile(l, previous))} > ${quote(keep)}`,
-    `cut -f4 ${quote(keep)} | (cd ${quote(prevDir)} && tar -c -f - --no-recursion --verbatim-files-from -T -) | tar -x -f - -C ${quote(dir)} --no-same-owner`,
-    `{ cat ${quote(keep)}; awk -F'\\t' '$1 != "X"' ${quote(list)}; } | sort -t ${tab} -k4,4 > ${quote(out)}`,
+    sh`awk -F'\\t' 'NR==FNR { seen[$4] = 1; next } !($4 in seen)' ${list} ${manifestFile(l, previous)} > ${keep}`,
+    sh`cut -f4 ${keep} | (cd ${prevDir} && tar -c -f - --no-recursion --verbatim-files-from -T -) | tar -x -f - -C ${dir} --no-same-owner`,
+    sh`{ cat ${keep}; awk -F'\\t' '$1 != "X"' ${list}; } | sort -t ${tab} -k4,4 > ${out}`,
     cmd('rm', '-f', list, keep)
   ]
 }
 
 /** Reports the manifest of the live release (if it has one) as data lines `manifest`. */
-export function readLiveManifest(marker: string, l: Layout): Command {
-  const prefix = `${marker}data:manifest:`
-  return `if [ -L ${quote(l.current)} ]; then m=${quote(posix.join(l.meta, 'manifests'))}/$(basename "$(readlink ${quote(l.current)})").tsv; if [ -f "$m" ]; then sed -e ${quote(`s/^/${prefix.replace(/[/&\\]/g, '\\$&')}/`)} "$m"; fi; fi`
+export function readLiveManifest(m: Markers, l: Layout): Command {
+  const prefix = dataPrefix(m, 'manifest')
+  const print = when(raw('[ -f "$m" ]'), [sh`sed -e ${`s/^/${prefix.replace(/[/&\\]/g, '\\$&')}/`} "$m"`])
+  return when(sh`[ -L ${l.current} ]`, [sh`m=${posix.join(l.meta, 'manifests')}/$(basename "$(readlink ${l.current})").tsv`, print])
 }

@@ -1,10 +1,20 @@
 /** Release history on the host: one JSON record per release, plus an audit log. */
 import { type Layout, recordFile } from './layout.js'
-import { appendLine, cmd, writeFile, type Command } from './shell.js'
-import { dataMark, type Markers } from '../remote/script.js'
+import { appendLine, raw, sh, when, writeFile, type Command } from './shell.js'
+import { dataMark, releaseIdFrom, type HostData, type Markers } from './protocol.js'
 
-/** Where a release is in its life. */
+/** Where a release is in its life: building → ready → live → healthy | failed | rolled-back. */
 export type ReleaseState = 'building' | 'ready' | 'live' | 'healthy' | 'failed' | 'rolled-back'
+
+/** The states a release may move to from each state (staying is always allowed: a note or migrations change). */
+const NEXT: Record<ReleaseState, ReleaseState[]> = {
+  building: ['ready', 'failed'],
+  ready: ['live', 'failed'],
+  live: ['healthy', 'failed', 'rolled-back'],
+  healthy: ['rolled-back', 'failed'],
+  'rolled-back': [],
+  failed: []
+}
 
 /** What a deploy's migrations did, recorded with the release. */
 export interface MigrationRecord {
@@ -39,7 +49,13 @@ export interface ReleaseRecord {
   migrations?: MigrationRecord
 }
 
-/** Writes (or replaces) a release record atomically. */
+/** The record moved to `state` (with the given changes); throws on a transition the lifecycle does not allow. */
+export function advance(r: ReleaseRecord, state: ReleaseState, changes: Partial<Pick<ReleaseRecord, 'note' | 'migrations' | 'updated_at'>> = {}): ReleaseRecord {
+  if (state !== r.state && !NEXT[r.state].includes(state)) throw new Error(`release ${r.id} cannot go from ${r.state} to ${state}`)
+  return { ...r, ...changes, state }
+}
+
+/** Writes (or replaces) a release record atomically: the only writer of release records. */
 export function writeRecord(l: Layout, record: ReleaseRecord): Command {
   return writeFile(recordFile(l, record.id), JSON.stringify(record))
 }
@@ -52,9 +68,9 @@ export function audit(l: Layout, line: string): Command {
 /** Reports every release record, the `current` target and the lock owner as data lines. */
 export function readState(m: Markers, l: Layout): Command[] {
   return [
-    `for f in ${cmd(l.records)}/*.json; do [ -e "$f" ] || continue; ${dataMark(m, 'record', '$(cat "$f")')}; done`,
-    `if [ -L ${cmd(l.current)} ]; then ${dataMark(m, 'current', `$(readlink ${cmd(l.current)})`)}; fi`,
-    `if [ -d ${cmd(l.lock)} ]; then ${dataMark(m, 'lock', `$(cat ${cmd(l.lock)}/owner.json 2>/dev/null || true)`)}; fi`
+    sh`for f in ${l.records}/*.json; do [ -e "$f" ] || continue; ${dataMark(m, 'record', raw('$(cat "$f")'))}; done`,
+    when(sh`[ -L ${l.current} ]`, [dataMark(m, 'current', sh`$(readlink ${l.current})`)]),
+    when(sh`[ -d ${l.lock} ]`, [dataMark(m, 'lock', sh`$(cat ${l.lock}/owner.json 2>/dev/null || true)`)])
   ]
 }
 
@@ -68,8 +84,8 @@ export interface HostState {
 }
 
 /** Parses the data lines of {@link readState}. */
-export function parseState(data: Record<string, string[]>): HostState {
-  const records = (data.record ?? []).map((line) => JSON.parse(line) as ReleaseRecord).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+export function parseState(data: HostData): HostState {
+  const records = (data.record ?? []).map((line) => JSON.parse(line) as ReleaseRecord).map((r) => ({ ...r, id: releaseIdFrom(r.id) })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   const target = data.current?.[0]
-  return { records, current: target ? target.replace(/\/+$/, '').split('/').pop() : undefined, lock: data.lock?.[0], manifest: data.manifest ?? [] }
+  return { records, current: target ? releaseIdFrom(target) : undefined, lock: data.lock?.[0], manifest: data.manifest ?? [] }
 }

@@ -38,3 +38,8 @@ export function releaseDir(l: Layout, id: string): string {
 export function recordFile(l: Layout, id: string): string {
   return posix.join(l.records, `${id}.json`)
 }
+
+/** A release id: UTC YYYYMMDDHHMMSS, with a .NN suffix when that second was taken. Anything else never names a release directory. */
+export function isReleaseId(value: string): boolean {
+  return /^\d{14}(\.\d{2,4})?$/.test(value)
+}

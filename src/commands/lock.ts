@@ -1,7 +1,7 @@
 /** The deploy lock: an atomic `mkdir` with an owner file; released by its owner only. */
 import type { Layout } from './layout.js'
-import { cmd, quote, type Command } from './shell.js'
-import { dataMark, type Markers } from '../remote/script.js'
+import { cmd, raw, sh, when, type Command } from './shell.js'
+import { dataMark, type Markers } from './protocol.js'
 
 /** Exit code of the acquire script when the lock is held by someone else. */
 export const LOCKED = 75
@@ -21,21 +21,26 @@ export function acquire(m: Markers, l: Layout, owner: LockOwner): Command[] {
   const file = `${l.lock}/owner.json`
   return [
     cmd('mkdir', '-p', l.meta, l.records),
-    `if ! mkdir ${quote(l.lock)} 2>/dev/null; then ${dataMark(m, 'holder', `$(cat ${quote(file)} 2>/dev/null || echo unknown)`)}; exit ${LOCKED}; fi`,
-    cmd('printf', '%s', JSON.stringify(owner)) + ` > ${quote(file)}`
+    when(sh`! mkdir ${l.lock} 2>/dev/null`, [dataMark(m, 'holder', sh`$(cat ${file} 2>/dev/null || echo unknown)`), raw(`exit ${LOCKED}`)]),
+    sh`${cmd('printf', '%s', JSON.stringify(owner))} > ${file}`
   ]
 }
 
 /** Removes the lock only if this owner still holds it. */
 export function release(l: Layout, owner: LockOwner): Command {
   const file = `${l.lock}/owner.json`
-  return `if [ "$(cat ${quote(file)} 2>/dev/null)" = ${quote(JSON.stringify(owner))} ]; then rm -rf ${quote(l.lock)}; fi`
+  return when(sh`[ "$(cat ${file} 2>/dev/null)" = ${JSON.stringify(owner)} ]`, [cmd('rm', '-rf', l.lock)])
+}
+
+/** Reports the lock's owner record (as data `key`) when the lock is held. */
+export function readOwner(m: Markers, l: Layout, key: 'holder' | 'owner'): Command {
+  return when(sh`[ -d ${l.lock} ]`, [dataMark(m, key, sh`$(cat ${l.lock}/owner.json 2>/dev/null || echo unknown)`)])
 }
 
 /** Breaks the lock whoever holds it, reporting the holder first. */
 export function breakLock(m: Markers, l: Layout): Command[] {
   return [
-    `if [ -d ${quote(l.lock)} ]; then ${dataMark(m, 'holder', `$(cat ${quote(l.lock)}/owner.json 2>/dev/null || echo unknown)`)}; fi`,
+    readOwner(m, l, 'holder'),
     cmd('rm', '-rf', l.lock)
   ]
 }

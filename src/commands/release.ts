@@ -1,8 +1,8 @@
 /** Building a release on the host: directory, upload, shared links, writable dirs, build steps. */
 import { posix } from 'node:path'
 import { type Layout, releaseDir } from './layout.js'
-import { and, cmd, inDir, quote, raw, type Command, type Raw } from './shell.js'
-import { stepMark, type Markers } from '../remote/script.js'
+import { and, cmd, inDir, printLine, raw, render, sh, when, type Command, type Raw } from './shell.js'
+import { stepMark, type Markers } from './protocol.js'
 
 /** Exit code of the shared-files check when one is missing. */
 export const MISSING_SHARED = 3
@@ -25,8 +25,9 @@ function relativeTarget(linkPath: string, target: string): string {
 export function checkSharedFiles(l: Layout, files: string[], ssh: string): Command[] {
   return files.map((f) => {
     const path = posix.join(l.shared, f)
-    const help = `shared file ${path} is missing on the host. Create it once before deploying, e.g.: ${ssh} ${quote(and(cmd('mkdir', '-p', posix.dirname(path)), cmd('cat') + ' > ' + quote(path)))} < ${quote(posix.basename(f))}`
-    return `if [ ! -f ${quote(path)} ]; then ${cmd('printf', '%s\n', help)} >&2; exit ${MISSING_SHARED}; fi`
+    const create = render(sh`${raw(ssh)} ${render(and(cmd('mkdir', '-p', posix.dirname(path)), sh`cat > ${path}`))} < ${posix.basename(f)}`)
+    const help = `shared file ${path} is missing on the host. Create it once before deploying, e.g.: ${create}`
+    return when(sh`[ ! -f ${path} ]`, [sh`${printLine(help)} >&2`, raw(`exit ${MISSING_SHARED}`)])
   })
 }
 
@@ -37,7 +38,8 @@ export function linkShared(l: Layout, id: string, shared: { files: string[]; dir
   for (const d of shared.dirs) {
     const inShared = posix.join(l.shared, d)
     const inRelease = posix.join(dir, d)
-    out.push(`if [ ! -d ${quote(inShared)} ]; then ${cmd('mkdir', '-p', posix.dirname(inShared))}; if [ -d ${quote(inRelease)} ] && [ ! -L ${quote(inRelease)} ]; then ${cmd('cp', '-a', inRelease, inShared)}; else ${cmd('mkdir', '-p', inShared)}; fi; fi`)
+    const seed = when(sh`[ -d ${inRelease} ] && [ ! -L ${inRelease} ]`, [cmd('cp', '-a', inRelease, inShared)], [cmd('mkdir', '-p', inShared)])
+    out.push(when(sh`[ ! -d ${inShared} ]`, [cmd('mkdir', '-p', posix.dirname(inShared)), seed]))
     out.push(link(inRelease, inShared))
   }
   for (const f of shared.files) out.push(link(posix.join(dir, f), posix.join(l.shared, f)))
@@ -62,11 +64,11 @@ export function copyFromPrevious(l: Layout, id: string, previous: string | undef
   return dirs.map((d) => {
     const from = posix.join(releaseDir(l, previous), d)
     const to = posix.join(releaseDir(l, id), d)
-    return `if [ -d ${quote(from)} ] && [ ! -e ${quote(to)} ]; then ${and(cmd('mkdir', '-p', posix.dirname(to)), cmd('cp', '-a', from, to))}; fi`
+    return when(sh`[ -d ${from} ] && [ ! -e ${to} ]`, [and(cmd('mkdir', '-p', posix.dirname(to)), cmd('cp', '-a', from, to))])
   })
 }
 
 /** User commands run in a directory, each announced as a step `<phase> N: <command>`. */
 export function hooks(m: Markers, phase: string, dir: string | Raw, commands: string[]): Command[] {
-  return commands.flatMap((c, i) => [stepMark(m, `${phase} ${i + 1}: ${c}`), inDir(dir, raw(c).raw)])
+  return commands.flatMap((c, i) => [stepMark(m, `${phase} ${i + 1}: ${c}`), inDir(dir, raw(c))])
 }

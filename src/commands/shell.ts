@@ -1,16 +1,21 @@
 /**
- * Shell commands as data. Every value that reaches a remote shell goes through {@link quote};
- * combinators join commands without re-parsing them. User-written hook commands are the only
- * raw shell text, and they are marked as such with {@link raw}.
+ * Shell commands as data. A command is a small tree — argv, `&&`/`||`/`|` chains, `if`, shell text with
+ * quoted holes (`sh`), and raw text — that {@link render} alone turns into shell text; render is the only
+ * caller of {@link quote}. User-written hook commands are the only raw shell text, marked with {@link raw}.
  */
 
-/** A command line ready for `bash -c`, built from quoted parts. */
-export type Command = string
-
-/** A piece of shell text that is passed through unquoted (a user's hook command, an operator). */
+/** A piece of shell text passed through unquoted (a user's hook command, an operator, `"$var"`). */
 export interface Raw {
   readonly raw: string
 }
+
+/** A command as data. */
+export type Command =
+  | Raw
+  | { readonly argv: ReadonlyArray<string | Raw> }
+  | { readonly join: '&&' | '||' | '|'; readonly parts: readonly Command[] }
+  | { readonly test: Command; readonly then: readonly Command[]; readonly else?: readonly Command[] }
+  | { readonly strings: readonly string[]; readonly holes: ReadonlyArray<string | Command> }
 
 /** Marks shell text that must not be quoted. */
 export function raw(text: string): Raw {
@@ -26,51 +31,66 @@ export function quote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`
 }
 
-/** Builds one command from argv, quoting every string and passing {@link Raw} parts through. */
+/** Shell text with holes: a string hole is a value (quoted when rendered), a command hole is rendered in place. */
+export function sh(strings: TemplateStringsArray, ...holes: Array<string | Command>): Command {
+  return { strings: [...strings], holes }
+}
+
+/** One command from argv: every string is a value, {@link Raw} parts pass through. */
 export function cmd(...argv: Array<string | Raw>): Command {
-  return argv.map((part) => (typeof part === 'string' ? quote(part) : part.raw)).join(' ')
+  return { argv }
 }
 
 /** `a && b && c` */
-export function and(...commands: Command[]): Command {
-  return commands.join(' && ')
+export function and(...parts: Command[]): Command {
+  return { join: '&&', parts }
 }
 
 /** `a || b` */
-export function or(...commands: Command[]): Command {
-  return commands.join(' || ')
+export function or(...parts: Command[]): Command {
+  return { join: '||', parts }
 }
 
 /** `a | b` */
-export function pipe(...commands: Command[]): Command {
-  return commands.join(' | ')
+export function pipe(...parts: Command[]): Command {
+  return { join: '|', parts }
+}
+
+/** `if test; then a; b; [else c;] fi` */
+export function when(test: Command, then: Command[], otherwise?: Command[]): Command {
+  return { test, then, else: otherwise }
+}
+
+/** The shell text of a command: the one place values are quoted. */
+export function render(c: Command): string {
+  if ('raw' in c) return c.raw
+  if ('argv' in c) return c.argv.map((part) => (typeof part === 'string' ? quote(part) : part.raw)).join(' ')
+  if ('join' in c) return c.parts.map(render).join(` ${c.join} `)
+  if ('test' in c) return `if ${render(c.test)}; then ${c.then.map(render).join('; ')};${c.else ? ` else ${c.else.map(render).join('; ')};` : ''} fi`
+  return c.strings.map((s, i) => s + (i < c.holes.length ? hole(c.holes[i]) : '')).join('')
+}
+
+function hole(h: string | Command): string {
+  return typeof h === 'string' ? quote(h) : render(h)
 }
 
 /** Runs a command in a directory (a value, or shell text such as `"$dir"`), in a subshell so the caller's directory is unchanged. */
 export function inDir(dir: string | Raw, command: Command): Command {
-  return `(cd ${typeof dir === 'string' ? quote(dir) : dir.raw} && ${command})`
+  return sh`(cd ${dir} && ${command})`
+}
+
+/** `printf '%s\n' <text>`: prints one value and a newline, the format kept on one line. */
+export function printLine(text: string): Command {
+  return cmd('printf', raw(`'%s\\n'`), text)
 }
 
 /** Writes text to a file atomically: a temporary file in the same directory renamed over it. */
 export function writeFile(path: string, text: string): Command {
   const tmp = `${path}.tmp`
-  return and(cmd('printf', '%s\n', text) + ` > ${quote(tmp)}`, cmd('mv', '-f', tmp, path))
+  return and(sh`${printLine(text)} > ${tmp}`, cmd('mv', '-f', tmp, path))
 }
 
 /** Appends one line to a file. */
 export function appendLine(path: string, line: string): Command {
-  return cmd('printf', '%s\n', line) + ` >> ${quote(path)}`
-}
-
-/**
- * A whole script for `bash -c`: strict mode, then the commands one per line. Standard input is
- * closed first unless the script reads it (an upload), so no command waits on it.
- */
-export function script(commands: Command[], readsStdin = false): string {
-  return ['set -euo pipefail', ...(readsStdin ? [] : ['exec </dev/null']), ...commands].join('\n')
-}
-
-/** The command that runs a script on the host: `bash -c '<script>'`. */
-export function bash(body: string): Command {
-  return cmd('bash', '-c', body)
+  return sh`${printLine(line)} >> ${path}`
 }

@@ -1,20 +1,20 @@
 /** Smoke checks that run on a host: an HTTP request with curl, or a command in the live release. */
-import { and, cmd, type Command } from './shell.js'
-import { dataMark, type Markers } from '../remote/script.js'
+import { and, cmd, raw, sh, type Command } from './shell.js'
+import { dataMark, type Markers } from './protocol.js'
 
 /** Requests a URL from the host; reports `<curl exit> <base64 of headers+body>` as data `http`. */
 export function httpFromHost(m: Markers, url: string, method: string, timeout: number): Command[] {
   return [
-    `out=$(${cmd('curl', '-sS', '-i', '--max-time', String(timeout), '-X', method, url)} 2>&1) && rc=0 || rc=$?`,
-    dataMark(m, 'http', '$rc $(printf %s "$out" | tail -c 65536 | base64 -w0)')
+    sh`out=$(${cmd('curl', '-sS', '-i', '--max-time', String(timeout), '-X', method, url)} 2>&1) && rc=0 || rc=$?`,
+    dataMark(m, 'http', raw('$rc $(printf %s "$out" | tail -c 65536 | base64 -w0)'))
   ]
 }
 
 /** Runs a command in a directory with a time limit; reports `<exit> <base64 of output tail>` as data `run`. */
 export function runInRelease(m: Markers, dir: string, command: string, timeout: number): Command[] {
   return [
-    `out=$(${and(cmd('cd', dir), cmd('timeout', String(timeout), 'bash', '-c', command))} 2>&1) && rc=0 || rc=$?`,
-    dataMark(m, 'run', '$rc $(printf %s "$out" | tail -n 20 | base64 -w0)')
+    sh`out=$(${and(cmd('cd', dir), cmd('timeout', String(timeout), 'bash', '-c', command))} 2>&1) && rc=0 || rc=$?`,
+    dataMark(m, 'run', raw('$rc $(printf %s "$out" | tail -n 20 | base64 -w0)'))
   ]
 }
 

@@ -9,3 +9,5 @@ export function nextReleaseId(now: Date, existing: string[]): string {
   const n = Number(suffix ?? 0) + 1
   return `${prefix}.${String(n).padStart(2, '0')}`
 }
+
+export { isReleaseId } from '../commands/layout.js'

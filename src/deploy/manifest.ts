@@ -47,14 +47,42 @@ export interface Delta {
 
 const pathOf = (line: string) => line.slice(line.lastIndexOf('\t') + 1)
 
-/** Paths that can take part in a delta (a manifest line holds no tab or newline in a path). */
+/** True when a path can be written into a manifest line (no tab, newline or CR, which would split the line). */
+export function manifestSafe(path: string): boolean {
+  return !/[\t\n\r]/.test(path)
+}
+
+/**
+ * Paths that can take part in a delta. A tree with a name that cannot be a manifest line goes up whole: such names
+ * are sent every time and never written into a manifest, so they cannot corrupt the next deploy's.
+ */
 export function deltaSafe(entries: SourceEntry[]): boolean {
-  return entries.every((e) => !/[\t\n\r]/.test(e.path))
+  return entries.every((e) => manifestSafe(e.path))
+}
+
+const LINE = /^[FLD]\t(-|[0-9a-f]{32})\t[0-7]{1,6}\t[^\t\n\r]+$/
+
+/**
+ * True when the live release's manifest (as read from the host) can be trusted for a delta: not empty, every
+ * line well formed, no path twice. Anything else (missing, cut short, written by a version that let a newline
+ * into a path) means a full upload, never a failure.
+ */
+export function usableManifest(lines: string[]): boolean {
+  if (!lines.length) return false
+  const paths = new Set<string>()
+  for (const line of lines) {
+    if (!LINE.test(line)) return false
+    const path = pathOf(line)
+    if (paths.has(path)) return false
+    paths.add(path)
+  }
+  return true
 }
 
 /**
  * Compares the local manifest with the live release's; entries under `always` (shared paths,
- * replaced by links on the host) are always sent and never copied.
+ * replaced by links on the host) are always sent and never copied, and so are names that cannot be a manifest
+ * line (they never enter the upload list, so the host never writes them into a manifest).
  */
 export function diffManifest(entries: SourceEntry[], local: string[], previous: string[], always: (path: string) => boolean): Delta {
   const before = new Map(previous.map((l) => [pathOf(l), l]))
@@ -63,7 +91,7 @@ export function diffManifest(entries: SourceEntry[], local: string[], previous: 
   const seen = new Set<string>()
   entries.forEach((e, i) => {
     seen.add(e.path)
-    if (always(e.path)) {
+    if (always(e.path) || !manifestSafe(e.path)) {
       send.push(e)
       return
     }

@@ -1,11 +1,12 @@
 /** The migrate step of a deploy, and stepping back exactly what a release ran. */
 import type { MigrationRecord, ReleaseRecord } from '../commands/history.js'
-import { runMigrations, stepBack } from '../commands/migrate.js'
+import { stepBack } from '../migrations/commands.js'
+import type { HostData } from '../commands/protocol.js'
 import type { Command } from '../commands/shell.js'
 import { canStepBack, ranBetween, stillApplied } from '../migrations/step-back.js'
 import type { MigrationDriver, MigrationState } from '../migrations/types.js'
 import type { Operation } from './run.js'
-import { runPhase, StepError, type Session } from './session.js'
+import type { Session } from './session.js'
 
 /** What the migrate step did. */
 export interface MigrateOutcome {
@@ -13,36 +14,29 @@ export interface MigrateOutcome {
   /** The state right after migrating (for step-back guards). */
   after: MigrationState
   /** Set when migrating failed. */
-  error?: StepError
+  failed: boolean
 }
 
-/** The migrate commands for the new release on the migrating host. */
-export function migrateCommands(op: Operation, s: Session, id: string, driver: MigrationDriver): Command[] {
-  return runMigrations(s, s.layout, id, driver, op.spec.migrate?.backup)
-}
-
-/** Runs migrations in the new release on one host (a phase of its own) and works out exactly what ran. */
-export async function migrate(op: Operation, s: Session, id: string, driver: MigrationDriver): Promise<MigrateOutcome> {
-  try {
-    return outcome(op, driver, (await runPhase(s, op.spec, op.reporter, 'migrate', migrateCommands(op, s, id, driver))).data)
-  } catch (e) {
-    if (!(e instanceof StepError) || !e.data.before) throw e
-    return outcome(op, driver, e.data, e)
-  }
-}
-
-/** What ran, from the `before`/`after` data of the migrate commands (`error` when the phase failed while migrating). */
-export function outcome(op: Operation, driver: MigrationDriver, data: Record<string, string[]>, error?: StepError): MigrateOutcome {
+/** What ran, from the `before`/`after` data of the migrate commands (`failed` when the phase failed while migrating). */
+export function outcome(op: Operation, driver: MigrationDriver, data: HostData, failed: boolean): MigrateOutcome {
   const before = driver.parse(data.before?.[0])
   const after = data.after?.[0] ? driver.parse(data.after[0]) : before
-  const record = ranBetween(driver.name, before, after, error !== undefined)
+  const record = ranBetween(driver.name, before, after, failed)
   op.reporter.info(`migrations: ${record.ran.length ? `ran ${record.ran.join(', ')}${record.batch !== undefined ? ` (batch ${record.batch})` : ''}` : 'none to run'}`)
   if (record.failed) {
-    const partial = after.driver === 'mysql' || after.driver === 'mariadb'
-    record.note = `migration ${record.failed} failed${partial ? `: on ${after.driver} DDL is not transactional, so its schema changes may be PARTLY APPLIED; inspect the tables it touches before retrying` : ` (on ${after.driver ?? 'this database'} it ran in a transaction that was rolled back)`}`
+    record.note = `migration ${record.failed} failed: ${failureMeaning(after.driver)}`
     op.reporter.error(record.note)
   }
-  return { record, after, error }
+  return { record, after, failed }
+}
+
+/**
+ * What a failed migration leaves behind. Laravel wraps a migration in a transaction only where the schema
+ * grammar supports transactional DDL (PostgreSQL, SQL Server), and a migration can opt out.
+ */
+function failureMeaning(driver: string | undefined): string {
+  if (driver === 'pgsql' || driver === 'sqlsrv') return `on ${driver} Laravel runs a migration in a transaction (unless it sets $withinTransaction = false), so its changes were most likely rolled back`
+  return `on ${driver ?? 'this database'} Laravel does not run migrations in a transaction, so the statements it ran before failing stay applied (its schema changes may be PARTLY APPLIED); inspect the tables it touches before retrying`
 }
 
 /** The step-back commands for a release's migrations, or the reason it is refused. */
@@ -57,7 +51,7 @@ export function planStepBack(s: Session, driver: MigrationDriver, release: Relea
 }
 
 /** Reads the outcome of step-back commands: names still applied after an `ok`, or a failure. */
-export function checkStepBack(op: Operation, driver: MigrationDriver, data: Record<string, string[]>, record: MigrationRecord): { ok: boolean; stillApplied: string[] } {
+export function checkStepBack(op: Operation, driver: MigrationDriver, data: HostData, record: MigrationRecord): { ok: boolean; stillApplied: string[] } {
   const ok = (data.stepback ?? []).every((line) => line.endsWith(' ok')) && (data.stepback ?? []).length > 0
   const verify = data.verify?.length ? driver.parse(data.verify[data.verify.length - 1]) : undefined
   const left = verify ? stillApplied(record, verify) : record.ran

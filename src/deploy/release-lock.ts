@@ -3,12 +3,9 @@
  * (the Action's post step after the main step was cancelled or killed). Only a lock whose owner
  * matches is removed; anyone else's lock is left alone.
  */
-import type { Layout } from '../commands/layout.js'
-import { release, type LockOwner } from '../commands/lock.js'
-import { quote } from '../commands/shell.js'
-import { dataMark } from '../remote/script.js'
+import { readOwner, release, type LockOwner } from '../commands/lock.js'
 import { onEach, operation, type OperationOptions } from './run.js'
-import { closeSessions, openSessions, runPhase, sshConnector, type Session } from './session.js'
+import { closeSessions, openSessions, runPhase, sshConnector } from './session.js'
 
 /** What identifies a lock this run took: the owner fields it knows, and the time before the operation began. */
 export interface HeldLock {
@@ -37,7 +34,7 @@ export async function releaseHeldLock(options: OperationOptions & { held: HeldLo
   const sessions = await openSessions(op.spec, options.connect ?? sshConnector, op.reporter)
   try {
     return await onEach(sessions, async (s): Promise<LockRelease> => {
-      const text = (await runPhase(s, op.spec, op.reporter, 'read lock', readOwner(s, s.layout))).data.owner?.[0]
+      const text = (await runPhase(s, op.spec, op.reporter, 'read lock', [readOwner(s, s.layout, 'owner')])).data.owner?.[0]
       if (!text) return { host: s.host.name, outcome: 'not locked' }
       const owner = parseOwner(text)
       if (!owner || !ownedBy(owner, options.held)) return { host: s.host.name, outcome: 'held by another', holder: text }
@@ -50,9 +47,6 @@ export async function releaseHeldLock(options: OperationOptions & { held: HeldLo
   }
 }
 
-function readOwner(s: Session, l: Layout) {
-  return [`if [ -d ${quote(l.lock)} ]; then ${dataMark(s, 'owner', `$(cat ${quote(`${l.lock}/owner.json`)} 2>/dev/null || echo unknown)`)}; fi`]
-}
 
 function parseOwner(text: string): LockOwner | undefined {
   try {

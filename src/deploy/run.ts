@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { userInfo } from 'node:os'
 import { release, type LockOwner } from '../commands/lock.js'
 import { SlipwayError } from '../errors.js'
-import { silentReporter, type Reporter } from '../report/reporter.js'
+import { silentReporter, type Reporter } from '../reporter.js'
 import type { Spec } from '../spec/types.js'
 import { runPhase, type Connector, type Session } from './session.js'
 

@@ -6,8 +6,9 @@ import type { Readable } from 'node:stream'
 import { type Layout, layout } from '../commands/layout.js'
 import type { Command } from '../commands/shell.js'
 import { InputError, SlipwayError } from '../errors.js'
-import type { Reporter } from '../report/reporter.js'
-import { runScript, type ScriptResult } from '../remote/script.js'
+import type { Reporter } from '../reporter.js'
+import { openChannel, runScript, type Channel, type ScriptResult } from '../remote/script.js'
+import type { HostData } from '../commands/protocol.js'
 import { connectSsh } from '../remote/ssh.js'
 import type { Remote } from '../remote/types.js'
 import type { HostSpec, Spec } from '../spec/types.js'
@@ -21,11 +22,13 @@ export interface Session {
   remote: Remote
   layout: Layout
   marker: string
+  /** A channel kept open across phases (one-channel operations); phases open their own when unset. */
+  channel?: Channel
 }
 
 /** A remote step failed: names host, step, exit code and the output tail. */
 export class StepError extends SlipwayError {
-  constructor(readonly host: string, readonly step: string, readonly code: number, readonly tail: string[], readonly data: Record<string, string[]> = {}) {
+  constructor(readonly host: string, readonly step: string, readonly code: number, readonly tail: string[], readonly data: HostData = {}) {
     super(`${host}: step "${step}" failed with exit code ${code}${tail.length ? `\n--- last output ---\n${tail.join('\n')}` : ''}`)
     this.name = 'StepError'
   }
@@ -94,19 +97,32 @@ export async function openSessions(spec: Spec, connect: Connector, reporter: Rep
 
 /** Closes every session; never throws. */
 export async function closeSessions(sessions: Session[]): Promise<void> {
-  await Promise.all(sessions.map((s) => s.remote.close().catch(() => undefined)))
+  await Promise.all(sessions.map(async (s) => {
+    await s.channel?.close()
+    await s.remote.close().catch(() => undefined)
+  }))
+}
+
+function channelOptions(s: Session, spec: Spec, reporter: Reporter) {
+  return {
+    marker: s.marker,
+    timeoutMs: spec.timeouts.command * 1000,
+    idleMs: spec.timeouts.idle * 1000,
+    onLine: (line: string, stream: 'stdout' | 'stderr') => reporter.line(s.host.name, line, stream)
+  }
+}
+
+/** Keeps one channel open on each session, so the operation's phases share it (one connection, one channel). */
+export function holdChannels(sessions: Session[], spec: Spec, reporter: Reporter): void {
+  for (const s of sessions) s.channel = openChannel(s.remote, channelOptions(s, spec, reporter))
 }
 
 /** Runs one phase on one host as a single script; throws {@link StepError} on a non-zero exit. */
 export async function runPhase(s: Session, spec: Spec, reporter: Reporter, phase: string, commands: Command[], extra: { stdin?: Readable; okCodes?: number[] } = {}): Promise<ScriptResult> {
   reporter.debug(`${s.host.name}: ${phase}: ${commands.length} commands`)
-  const result = await runScript(s.remote, commands, {
-    marker: s.marker,
-    stdin: extra.stdin,
-    timeoutMs: spec.timeouts.command * 1000,
-    idleMs: spec.timeouts.idle * 1000,
-    onLine: (line, stream) => reporter.line(s.host.name, line, stream)
-  }).catch((error: Error) => {
+  const options = channelOptions(s, spec, reporter)
+  const sent = s.channel ? s.channel.run(commands, extra.stdin) : runScript(s.remote, commands, { ...options, stdin: extra.stdin })
+  const result = await sent.catch((error: Error) => {
     throw new StepError(s.host.name, phase, 124, [error.message])
   })
   if (result.code !== 0 && !(extra.okCodes ?? []).includes(result.code)) throw new StepError(s.host.name, result.step ?? phase, result.code, result.tail, result.data)

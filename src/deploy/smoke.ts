@@ -1,5 +1,7 @@
 /** Smoke checks after the switch: HTTP from the runner or the host, and commands on the host. */
 import { httpFromHost, parseCoded, runInRelease } from '../commands/smoke.js'
+import { stepMark } from '../commands/protocol.js'
+import type { Command } from '../commands/shell.js'
 import type { HttpCheck, RunCheck, SmokeCheck } from '../spec/types.js'
 import type { Operation } from './run.js'
 import { runPhase, type Session } from './session.js'
@@ -50,7 +52,8 @@ export function parseCurl(text: string): HttpResponse {
   return { status: Number(statusLine.split(' ')[1] ?? 0), headers, body }
 }
 
-const tail = (text: string) => text.split('\n').slice(-10).join('\n').slice(-1500)
+/** The last lines of some output after `label`, or `none` when there was no output (no dangling `: `). */
+const tail = (label: string, text: string, none: string) => (text.trim() ? `${label}${text.trimEnd().split('\n').slice(-10).join('\n').slice(-1500)}` : none)
 
 /** Retries `attempt` with a growing wait (1s, 2s, 4s…) until it passes, retries run out, or the deadline. */
 async function withRetries(check: HttpCheck, attempt: () => Promise<string | undefined>): Promise<{ failure?: string; attempts: number }> {
@@ -74,7 +77,7 @@ async function fromRunner(check: HttpCheck): Promise<SmokeResult> {
       const res = await fetch(check.http, { method: check.method, signal: AbortSignal.timeout(check.timeout * 1000), redirect: 'manual' })
       const r: HttpResponse = { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() }
       const why = judgeHttp(check, r)
-      return why && `${why}; response: ${tail(r.body)}`
+      return why && `${why}${tail('; response: ', r.body, '; empty response')}`
     } catch (error) {
       return `request failed: ${(error as Error).message}`
     }
@@ -84,27 +87,42 @@ async function fromRunner(check: HttpCheck): Promise<SmokeResult> {
 
 async function fromHost(op: Operation, s: Session, check: HttpCheck): Promise<SmokeResult> {
   const { failure, attempts } = await withRetries(check, async () => {
-    const r = await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, httpFromHost(s, check.http, check.method, check.timeout))
+    const r = await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, hostCheck(s, check))
     const { code, text } = parseCoded(r.data.http?.[0])
-    if (code !== 0) return `curl on the host failed (exit ${code}): ${tail(text)}`
+    if (code !== 0) return `curl on the host failed (exit ${code})${tail(': ', text, ', no output')}`
     const res = parseCurl(text)
     const why = judgeHttp(check, res)
-    return why && `${why}; response: ${tail(res.body)}`
+    return why && `${why}${tail('; response: ', res.body, '; empty response')}`
   })
   return { name: check.name, host: s.host.name, ok: !failure, attempts, detail: failure ?? `HTTP ${check.status}` }
 }
 
 async function onHost(op: Operation, s: Session, check: RunCheck): Promise<SmokeResult> {
-  const r = await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, runInRelease(s, s.layout.current, check.run, check.timeout))
+  const r = await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, hostCheck(s, check))
   const { code, text } = parseCoded(r.data.run?.[0])
-  return { name: check.name, host: s.host.name, ok: code === 0, attempts: 1, detail: code === 0 ? 'exit 0' : `exit ${code}${code === 124 ? ' (timed out)' : ''}: ${tail(text)}` }
+  return { name: check.name, host: s.host.name, ok: code === 0, attempts: 1, detail: code === 0 ? 'exit 0' : `exit ${code}${code === 124 ? ' (timed out)' : ''}${tail(': ', text, ', no output')}` }
+}
+
+/** The commands of a check that runs on a host. */
+function hostCheck(s: Session, check: HttpCheck | RunCheck): Command[] {
+  const commands = 'run' in check ? runInRelease(s, s.layout.current, check.run, check.timeout) : httpFromHost(s, check.http, check.method, check.timeout)
+  return [stepMark(s, `smoke ${check.name}`), ...commands]
+}
+
+/** A dry run: host checks are sent once (to the recorder), runner checks only described; nothing is judged. */
+async function dryCheck(op: Operation, sessions: Session[], check: SmokeCheck): Promise<SmokeResult[]> {
+  if (!('run' in check) && check.from !== 'host') return [{ name: check.name, ok: true, attempts: 0, detail: `from the runner: ${check.method} ${check.http}, expect ${check.status}` }]
+  return Promise.all(sessions.map(async (s) => {
+    await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, hostCheck(s, check))
+    return { name: check.name, host: s.host.name, ok: true, attempts: 0, detail: 'not judged (dry run)' }
+  }))
 }
 
 /** Runs every smoke check; host-side checks on every host. Never throws for a failing check. */
-export async function runSmoke(op: Operation, sessions: Session[], checks: SmokeCheck[]): Promise<SmokeResult[]> {
+export async function runSmoke(op: Operation, sessions: Session[], checks: SmokeCheck[], dry = false): Promise<SmokeResult[]> {
   const results: SmokeResult[] = []
   for (const check of checks) {
-    const batch = 'run' in check
+    const batch = dry ? await dryCheck(op, sessions, check) : 'run' in check
       ? await Promise.all(sessions.map((s) => onHost(op, s, check)))
       : check.from === 'host' ? await Promise.all(sessions.map((s) => fromHost(op, s, check))) : [await fromRunner(check)]
     for (const r of batch) op.reporter[r.ok ? 'info' : 'error'](`smoke ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}${r.host ? ` on ${r.host}` : ''}: ${r.detail}`)

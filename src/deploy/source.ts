@@ -16,20 +16,71 @@ export interface SourceEntry {
   linkTarget?: string
 }
 
-function globToRegExp(glob: string): RegExp {
-  const re = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\/?/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\u0000/g, '.*')
-  return new RegExp(`^${re}$`)
+type Token = { kind: 'char'; ch: string } | { kind: 'one' } | { kind: 'star'; slash: boolean }
+
+/** A glob as tokens: `**` (and a `/` after it) crosses directories, `*` and `?` do not; runs of `*` collapse. */
+function tokens(glob: string): Token[] {
+  const out: Token[] = []
+  for (let i = 0; i < glob.length; i++) {
+    if (glob[i] !== '*') {
+      out.push(glob[i] === '?' ? { kind: 'one' } : { kind: 'char', ch: glob[i] })
+      continue
+    }
+    let j = i
+    while (glob[j + 1] === '*') j++
+    const slash = j > i
+    if (slash && glob[j + 1] === '/') j++
+    const last = out[out.length - 1]
+    if (last?.kind === 'star') last.slash ||= slash
+    else out.push({ kind: 'star', slash })
+    i = j
+  }
+  return out
+}
+
+/**
+ * A glob matcher that runs in O(path × pattern) time whatever the input (a set-of-states walk, no backtracking).
+ * With `prefixes`, it also matches when the glob matches a leading part of the path that ends at a `/`.
+ */
+function matcher(glob: string): (path: string, prefixes: boolean) => boolean {
+  const t = tokens(glob)
+  const close = (on: Uint8Array) => {
+    for (let i = 0; i < t.length; i++) if (on[i] && t[i].kind === 'star') on[i + 1] = 1
+    return on
+  }
+  const step = (on: Uint8Array, c: string): Uint8Array | undefined => {
+    const next = new Uint8Array(t.length + 1)
+    let alive = false
+    for (let i = 0; i < t.length; i++) {
+      const tok = t[i]
+      if (!on[i]) continue
+      const to = tok.kind === 'star' ? (tok.slash || c !== '/' ? i : -1) : (tok.kind === 'one' ? c !== '/' : tok.ch === c) ? i + 1 : -1
+      if (to >= 0) next[to] = 1
+      alive ||= to >= 0
+    }
+    return alive ? close(next) : undefined
+  }
+  return (path, prefixes) => {
+    let on: Uint8Array | undefined = close(new Uint8Array(t.length + 1).fill(1, 0, 1))
+    for (let k = 0; on; k++) {
+      const boundary = k === path.length || (prefixes && path[k] === '/')
+      if (boundary && on[t.length]) return true
+      if (k === path.length) return false
+      on = step(on, path[k])
+    }
+    return false
+  }
 }
 
 /** A predicate for exclude patterns: a bare name matches at any depth, a path with "/" from the root. */
 export function excluder(patterns: string[]): (path: string) => boolean {
   const rules = patterns.map((p) => {
     const clean = p.replace(/^\.\//, '').replace(/\/+$/, '')
-    return { anchored: clean.includes('/'), re: globToRegExp(clean) }
+    return { anchored: clean.includes('/'), match: matcher(clean) }
   })
   return (path) => {
     const parts = path.split('/')
-    return rules.some(({ anchored, re }) => (anchored ? parts.some((_, i) => re.test(parts.slice(0, i + 1).join('/'))) : parts.some((seg) => re.test(seg))))
+    return rules.some(({ anchored, match }) => (anchored ? match(path, true) : parts.some((seg) => match(seg, false))))
   }
 }
 

@@ -2,7 +2,7 @@
  * A driver for any framework from three commands: `run`, `status` (prints one applied migration
  * name per line, oldest first) and `step_back` (with {count} and {migrations} filled in).
  */
-import { quote, raw } from '../commands/shell.js'
+import { cmd, raw, render, sh } from '../commands/shell.js'
 import type { MigrationDriver } from './types.js'
 
 /** The spec's migrate.commands. */
@@ -17,10 +17,10 @@ export function customDriver(c: CustomCommands): MigrationDriver {
   return {
     name: 'custom',
     // The status lines travel base64-encoded on one line; without batches, every name is batch 0.
-    state: () => (c.status ? `(${raw(c.status).raw}) | base64 -w0` : 'true'),
+    state: () => (c.status ? sh`(${raw(c.status)}) | base64 -w0` : raw('true')),
     parse: (line) => ({ ran: Buffer.from(line ?? '', 'base64').toString('utf8').split('\n').map((n) => n.trim()).filter(Boolean).map((n): [string, number] => [n, 0]), pending: [], undo: {} }),
-    run: () => raw(c.run).raw,
-    hasPending: () => 'true',
-    stepBack: (names) => raw((c.step_back ?? 'false').replaceAll('{count}', String(names.length)).replaceAll('{migrations}', names.map(quote).join(' '))).raw
+    run: () => raw(c.run),
+    hasPending: () => raw('true'),
+    stepBack: (names) => raw((c.step_back ?? 'false').replaceAll('{count}', String(names.length)).replaceAll('{migrations}', render(cmd(...names))))
   }
 }

@@ -33,10 +33,10 @@ export function laravelDriver(options: LaravelOptions = {}): MigrationDriver {
   return {
     name: 'laravel',
     parse: parseJsonState,
-    hasPending: (variable) => `[[ "$${variable}" != *'"pending":[]'* ]]`,
+    hasPending: (variable) => raw(`[[ "$${variable}" != *'"pending":[]'* ]]`),
     state: () => cmd(php, '-r', LARAVEL_PHP, 'state'),
     ...(options.run ? {} : { runTracked: (marker: string) => cmd(php, '-r', LARAVEL_PHP, 'migrate', marker) }),
-    run: () => (options.run ? raw(options.run).raw : cmd(php, 'artisan', 'migrate', '--force', '--no-interaction')),
+    run: () => (options.run ? raw(options.run) : cmd(php, 'artisan', 'migrate', '--force', '--no-interaction')),
     stepBack: (names, batch, state): Command => cmd(php, 'artisan', ...stepBackArgs(names, batch, state.version).args),
     describeStepBack: (names, batch, state) => stepBackArgs(names, batch, state.version).how
   }

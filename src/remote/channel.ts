@@ -1,6 +1,7 @@
 /** One command over one SSH channel: streamed lines, stdin, total and idle timeouts. */
 import type { Client } from 'ssh2'
 import { SlipwayError } from '../errors.js'
+import { lineCollector } from './lines.js'
 import type { ExecOptions, ExecResult } from './types.js'
 
 /** Runs a command on an open ssh2 client. Resolves with the exit code (124 after a timeout, with the reason as the last stderr line); rejects only on channel errors. */
@@ -8,41 +9,28 @@ export function exec(client: Client, command: string, options: ExecOptions): Pro
   return new Promise((resolve, reject) => {
     client.exec(command, (err, channel) => {
       if (err) return reject(new SlipwayError(`cannot open a command channel: ${err.message}`))
-      const out = { stdout: '', stderr: '' }
-      const partial = { stdout: '', stderr: '' }
+      const lines = lineCollector(options.onLine)
+      const out = lines.text
       let code: number | null = null
       let finished = false
-      let idleTimer: NodeJS.Timeout | undefined
       const fail = (message: string, timedOut = false) => {
         if (finished) return
         finished = true
-        clearTimers()
+        clock.clear()
         channel.signal('TERM')
         channel.close()
         if (!timedOut) return reject(new SlipwayError(message))
         options.onLine?.(message, 'stderr')
         resolve({ code: 124, stdout: out.stdout, stderr: `${out.stderr}${message}\n` })
       }
-      const totalTimer = options.timeoutMs ? setTimeout(() => fail(`timed out after ${options.timeoutMs! / 1000}s`, true), options.timeoutMs) : undefined
-      const touch = () => {
-        if (!options.idleMs) return
-        clearTimeout(idleTimer)
-        idleTimer = setTimeout(() => fail(`no output for ${options.idleMs! / 1000}s (idle timeout)`, true), options.idleMs)
+      const clock = timeouts(options, (message) => fail(message, true))
+      const take = (stream: 'stdout' | 'stderr') => {
+        const collect = lines.take(stream)
+        return (data: Buffer) => {
+          clock.touch()
+          collect(data)
+        }
       }
-      const clearTimers = () => {
-        clearTimeout(totalTimer)
-        clearTimeout(idleTimer)
-      }
-      const take = (stream: 'stdout' | 'stderr') => (data: Buffer) => {
-        touch()
-        const text = data.toString('utf8')
-        out[stream] += text
-        if (!options.onLine) return
-        const lines = (partial[stream] + text).split('\n')
-        partial[stream] = lines.pop() ?? ''
-        for (const line of lines) options.onLine(line, stream)
-      }
-      touch()
       channel.on('data', take('stdout'))
       channel.stderr.on('data', take('stderr'))
       channel.on('exit', (exitCode: number | null, signal?: string) => {
@@ -51,8 +39,8 @@ export function exec(client: Client, command: string, options: ExecOptions): Pro
       channel.on('close', () => {
         if (finished) return
         finished = true
-        clearTimers()
-        for (const stream of ['stdout', 'stderr'] as const) if (partial[stream] && options.onLine) options.onLine(partial[stream], stream)
+        clock.clear()
+        lines.flush()
         resolve({ code: code ?? 255, ...out })
       })
       if (options.stdin === undefined) channel.end()
@@ -63,4 +51,17 @@ export function exec(client: Client, command: string, options: ExecOptions): Pro
       }
     })
   })
+}
+
+/** The total and idle time limits of one command: `touch` on output, `clear` when it ends. */
+function timeouts(options: ExecOptions, expire: (message: string) => void): { touch(): void; clear(): void } {
+  let idle: NodeJS.Timeout | undefined
+  const total = options.timeoutMs ? setTimeout(() => expire(`timed out after ${options.timeoutMs! / 1000}s`), options.timeoutMs) : undefined
+  const touch = () => {
+    if (!options.idleMs) return
+    clearTimeout(idle)
+    idle = setTimeout(() => expire(`no output for ${options.idleMs! / 1000}s (idle timeout)`), options.idleMs)
+  }
+  touch()
+  return { touch, clear: () => { clearTimeout(total); clearTimeout(idle) } }
 }

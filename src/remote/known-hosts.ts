@@ -14,7 +14,7 @@ export function keyType(blob: Buffer): string {
 }
 
 /** The outcome of checking an offered host key. */
-export type Verdict = { ok: true } | { ok: false; reason: 'unknown' | 'changed'; type: string; fingerprint: string }
+export type Verdict = { ok: true } | { ok: false; reason: 'unknown' | 'changed' | 'revoked'; type: string; fingerprint: string }
 
 /** The host pattern OpenSSH writes for a host and port. */
 export function hostPattern(host: string, port: number): string {
@@ -46,7 +46,7 @@ export function verifyKnownHosts(text: string, host: string, port: number, blob:
     const negated = patterns.some((p) => p.startsWith('!') && matches(p.slice(1), name))
     if (negated || !patterns.some((p) => !p.startsWith('!') && matches(p, name))) continue
     if (marker === '@revoked') {
-      if (key === offered) return refuse('changed', blob)
+      if (key === offered) return refuse('revoked', blob)
       continue
     }
     if (marker) continue
@@ -61,6 +61,6 @@ export function verifyPinned(pinned: string, blob: Buffer): Verdict {
   return fingerprint(blob) === pinned.replace(/=+$/, '') ? { ok: true } : refuse('changed', blob)
 }
 
-function refuse(reason: 'unknown' | 'changed', blob: Buffer): Verdict {
+function refuse(reason: 'unknown' | 'changed' | 'revoked', blob: Buffer): Verdict {
   return { ok: false, reason, type: keyType(blob), fingerprint: fingerprint(blob) }
 }

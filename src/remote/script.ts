@@ -1,73 +1,111 @@
 /**
- * Runs one phase as one script over one channel. The script marks its steps and data with
- * lines that start with a per-run marker; they are taken out of the output shown to users.
+ * Scripts go to the host over stdin: one `bash -s` per channel reads each phase as a subshell, runs it
+ * under strict mode, and closes it with an end line carrying its exit code. A channel can carry several
+ * phases (the engine decides between them on what the last one reported); an upload phase sends its tar
+ * right after its script and ends the channel. Nothing is quoted twice and no script shows in `ps`.
  */
-import { bash, cmd, quote, script, type Command } from '../commands/shell.js'
+import { PassThrough, type Readable } from 'node:stream'
+import { endMark, parseLine, type HostData, type Markers } from '../commands/protocol.js'
+import { render, type Command } from '../commands/shell.js'
 import type { Remote } from './types.js'
-
-/** Marker lines: `<marker>step:<label>` and `<marker>data:<key>:<value>`. */
-export interface Markers {
-  marker: string
-}
-
-/** A command that announces the step about to run. */
-export function stepMark(m: Markers, label: string): Command {
-  return cmd('printf', '%s\n', `${m.marker}step:${label}`)
-}
-
-/** A command that reports a value computed on the host (shell text that is evaluated there). */
-export function dataMark(m: Markers, key: string, valueExpr: Command): Command {
-  return `printf '%s%s\\n' ${quote(`${m.marker}data:${key}:`)} "${valueExpr}"`
-}
 
 /** The outcome of one phase. */
 export interface ScriptResult {
   code: number
-  /** The last step announced before the script ended. */
+  /** The last step announced before the phase ended. */
   step?: string
-  /** Values reported with {@link dataMark}, by key, in order. */
-  data: Record<string, string[]>
+  /** Values reported with data lines, by key, in order. */
+  data: HostData
   /** The last lines of user-visible output (stdout and stderr). */
   tail: string[]
 }
 
-/** Options for {@link runScript}. */
-export interface RunOptions extends Markers {
-  /** Standard input for the script; the script then closes it itself after reading it. */
-  stdin?: import('node:stream').Readable
+/** Options for a channel. */
+export interface ChannelOptions extends Markers {
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void
+  /** Time limits for the whole channel. */
   timeoutMs?: number
   idleMs?: number
 }
 
+/** The command line that starts a channel on the host. */
+export const SHELL = 'bash -s'
+
 const TAIL = 20
 
-/** Sends the commands as one strict-mode bash script and collects steps, data and an output tail. */
-export async function runScript(remote: Remote, commands: Command[], options: RunOptions): Promise<ScriptResult> {
-  const result: ScriptResult = { code: 0, data: {}, tail: [] }
-  const stepPrefix = `${options.marker}step:`
-  const dataPrefix = `${options.marker}data:`
-  const { code } = await remote.exec(bash(script(commands, options.stdin !== undefined)), {
-    stdin: options.stdin,
-    timeoutMs: options.timeoutMs,
-    idleMs: options.idleMs,
-    onLine: (line, stream) => {
-      if (line.startsWith(stepPrefix)) {
-        result.step = line.slice(stepPrefix.length)
-        return
+/**
+ * The text of one phase: the commands in a strict-mode subshell (stdin closed unless it reads the upload),
+ * then the end line. The outer braces make bash read the whole phase before running it, so an upload's
+ * bytes that follow are read by the phase, never as script.
+ */
+export function phaseText(m: Markers, commands: Command[], readsStdin = false): string {
+  return ['{ (', 'set -euo pipefail', ...commands.map(render), `)${readsStdin ? '' : ' </dev/null'}`, render(endMark(m)), '}', ''].join('\n')
+}
+
+/** A channel that runs phases one after the other. */
+export interface Channel {
+  /** Sends one phase and resolves when it ends; `stdin` (an upload) follows the script and ends the channel. */
+  run(commands: Command[], stdin?: Readable): Promise<ScriptResult>
+  /** Ends the channel (the host's shell exits) and waits for it to close. */
+  close(): Promise<void>
+}
+
+/** Opens a channel on a connected host. */
+export function openChannel(remote: Remote, options: ChannelOptions): Channel {
+  const input = new PassThrough()
+  let phase: { result: ScriptResult; done: (r: ScriptResult) => void; fail: (e: Error) => void } | undefined
+  let ended = false
+  const onLine = (line: string, stream: 'stdout' | 'stderr') => {
+    const p = parseLine(options, line)
+    const result = phase?.result
+    if (p?.kind === 'end') {
+      const current = phase
+      phase = undefined
+      if (current) current.done({ ...current.result, code: p.code })
+    } else if (p?.kind === 'step') {
+      if (result) result.step = p.label
+    } else if (p?.kind === 'data') {
+      if (result) (result.data[p.key] ??= []).push(p.value)
+    } else {
+      if (result) {
+        result.tail.push(line)
+        if (result.tail.length > TAIL) result.tail.shift()
       }
-      if (line.startsWith(dataPrefix)) {
-        const rest = line.slice(dataPrefix.length)
-        const colon = rest.indexOf(':')
-        const key = rest.slice(0, colon)
-        ;(result.data[key] ??= []).push(rest.slice(colon + 1))
-        return
-      }
-      result.tail.push(line)
-      if (result.tail.length > TAIL) result.tail.shift()
       options.onLine?.(line, stream)
     }
-  })
-  result.code = code
-  return result
+  }
+  const closed = remote.exec(SHELL, { stdin: input, onLine, timeoutMs: options.timeoutMs, idleMs: options.idleMs })
+  closed.then(
+    ({ code }) => phase?.done({ ...phase.result, code: code === 0 ? 255 : code }),
+    (error: Error) => phase?.fail(error)
+  )
+  return {
+    run(commands, stdin) {
+      if (ended) return Promise.reject(new Error('this channel has ended'))
+      if (phase) return Promise.reject(new Error('a phase is still running on this channel'))
+      return new Promise<ScriptResult>((done, fail) => {
+        phase = { result: { code: 0, data: {}, tail: [] }, done, fail }
+        input.write(phaseText(options, commands, stdin !== undefined))
+        if (!stdin) return
+        ended = true
+        stdin.on('error', (e) => input.destroy(e))
+        stdin.pipe(input)
+      })
+    },
+    async close() {
+      if (!ended) input.end()
+      ended = true
+      await closed.catch(() => undefined)
+    }
+  }
+}
+
+/** Runs one phase on its own channel. */
+export async function runScript(remote: Remote, commands: Command[], options: ChannelOptions & { stdin?: Readable }): Promise<ScriptResult> {
+  const channel = openChannel(remote, options)
+  try {
+    return await channel.run(commands, options.stdin)
+  } finally {
+    await channel.close()
+  }
 }

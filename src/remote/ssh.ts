@@ -75,6 +75,7 @@ async function connectOnce(target: SshTarget): Promise<Remote> {
 function hostKeyError(target: SshTarget, v: Extract<Verdict, { ok: false }>): InputError {
   const where = hostPattern(target.host, target.port)
   const scan = `ssh-keyscan -p ${target.port} ${target.host}`
+  if (v.reason === 'revoked') return new InputError(`${target.name}: REVOKED host key for ${where}: the host offered ${v.type} ${v.fingerprint}, which known_hosts marks @revoked. Fix: do not deploy to this host until its owner has replaced the key; then put the new key in known_hosts (checked by hand)`)
   if (v.reason === 'changed') {
     return new InputError(`${target.name}: HOST KEY CHANGED for ${where}: the host offered ${v.type} ${v.fingerprint}, which does not match the trusted key. This could be a man-in-the-middle attack, or the host was rebuilt. Fix: confirm the new fingerprint with the host's owner, then update known_hosts / host_key`)
   }

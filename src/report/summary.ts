@@ -5,7 +5,7 @@
  */
 import type { CheckResult } from '../check/types.js'
 import type { DeployResult } from '../deploy/deploy.js'
-import type { PlannedHost } from '../deploy/dry-run.js'
+import type { PlannedHost } from '../deploy/deploy.js'
 import type { ReleaseListing } from '../deploy/releases.js'
 import type { RollbackResult } from '../deploy/rollback.js'
 

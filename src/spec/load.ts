@@ -1,17 +1,27 @@
 /** Reads a deploy spec file: YAML → validated, defaults filled, environment applied. */
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { LineCounter, parseDocument } from 'yaml'
 import { InputError } from '../errors.js'
+import { crossProblems, locator, type Where } from './cross.js'
 import { applyPreset } from './presets.js'
 import { specSchema, type Field } from './schema.js'
 import type { Spec } from './types.js'
-import { check, type Problem } from './validate.js'
+import { check, walk, type Problem } from './validate.js'
+
+/** The largest spec file read, in bytes. */
+export const MAX_SPEC_BYTES = 1024 * 1024
+/** How many problems an error message lists (the rest are counted). */
+export const MAX_PRINTED = 20
+
+const oneLine = (s: string) => JSON.stringify(s).slice(1, -1).slice(0, 120)
 
 /** An invalid spec: every problem with file:line:col, key path, what was expected and a fix. */
 export class SpecError extends InputError {
   constructor(readonly file: string, readonly problems: Problem[]) {
-    super(problems.map((p) => `${file}:${p.line}:${p.col}: ${p.path}: ${p.message}. Fix: ${p.fix}`).join('\n'))
+    const shown = problems.slice(0, MAX_PRINTED).map((p) => `${file}:${p.line}:${p.col}: ${oneLine(p.path)}: ${p.message}. Fix: ${p.fix}`)
+    if (problems.length > MAX_PRINTED) shown.push(`${file}: ... and ${problems.length - MAX_PRINTED} more problems (the first ${MAX_PRINTED} are listed)`)
+    super(shown.join('\n'))
     this.name = 'SpecError'
   }
 }
@@ -26,24 +36,42 @@ export interface LoadOptions {
 export function loadSpec(file: string, options: LoadOptions = {}): Spec {
   let text: string
   try {
+    if (statSync(file).size > MAX_SPEC_BYTES) throw tooBig(file)
     text = readFileSync(file, 'utf8')
   } catch (error) {
+    if (error instanceof SpecError) throw error
     throw new InputError(`${file}: cannot read the deploy spec (${(error as NodeJS.ErrnoException).code ?? error}). Fix: create it, or pass --spec <file>`)
   }
   return parseSpec(text, file, options)
 }
 
+function tooBig(file: string): SpecError {
+  return new SpecError(file, [{ line: 1, col: 1, path: '(file)', message: `the spec is larger than ${MAX_SPEC_BYTES} bytes`, fix: 'a deploy spec is small: check that --spec names the right file' }])
+}
+
 /** Validates spec text; `file` names it in messages and anchors relative paths. */
 export function parseSpec(text: string, file: string, options: LoadOptions = {}): Spec {
+  if (text.length > MAX_SPEC_BYTES) throw tooBig(file)
   const lines = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
-  const problems: Problem[] = doc.errors.map((e) => {
-    const pos = lines.linePos(e.pos[0])
-    return { line: pos.line, col: pos.col, path: '(yaml)', message: e.message.split('\n')[0], fix: 'correct the YAML syntax at this position' }
+  const nul = text.indexOf('\u0000')
+  if (nul >= 0) {
+    const at = { line: text.slice(0, nul).split('\n').length, col: nul - text.lastIndexOf('\n', nul - 1) }
+    throw new SpecError(file, [{ ...at, path: '(file)', message: 'contains a NUL byte: this is not a YAML text file', fix: 'check that --spec names the deploy spec, and remove the byte' }])
+  }
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false })
+  const syntax: Problem[] = doc.errors.map((e) => {
+    const quote = /^Missing closing (["'])quote/.exec(e.message)?.[1]
+    // An unclosed quote runs to the end of the file, where the parser notices; point at the quote that opened it.
+    const open = quote ? openingQuote(text, quote) : -1
+    const pos = lines.linePos(open >= 0 ? open : e.pos[0])
+    const message = open >= 0 ? `this ${quote} quote is never closed` : e.message.split('\n')[0]
+    return { line: pos.line, col: pos.col, path: '(yaml)', message, fix: open >= 0 ? `close the string with ${quote}` : 'correct the YAML syntax at this position' }
   })
-  if (problems.length) throw new SpecError(file, problems)
-  const plain = (check(specSchema, doc.contents, '', lines, problems) ?? {}) as Record<string, unknown>
-  if (problems.length) throw new SpecError(file, problems)
+  if (syntax.length) throw new SpecError(file, syntax)
+  const w = walk(lines, doc)
+  const plain = (check(specSchema, doc.contents, '', w) ?? {}) as Record<string, unknown>
+  if (w.problems.length) throw new SpecError(file, w.problems)
+  const where = locator(w.positions, options.env)
 
   const envs = (plain.environments ?? {}) as Record<string, Record<string, unknown>>
   delete plain.environments
@@ -52,35 +80,44 @@ export function parseSpec(text: string, file: string, options: LoadOptions = {})
     const override = envs[options.env]
     if (!override) {
       const names = Object.keys(envs)
-      throw new SpecError(file, [{ line: 1, col: 1, path: 'environments', message: `no environment named "${options.env}"`, fix: names.length ? `use one of: ${names.join(', ')}` : 'add it under environments:' }])
+      throw new SpecError(file, [{ ...where('environments'), path: 'environments', message: `no environment named "${oneLine(options.env)}"`, fix: names.length ? `use one of: ${names.join(', ')}` : 'add it under environments:' }])
     }
     merged = mergeDeep(plain, override)
   }
-  const filled = fill(specSchema, applyPreset(merged), '', problems) as Record<string, unknown>
+  const problems: Problem[] = []
+  const filled = fill(specSchema, applyPreset(merged), '', problems, where) as Record<string, unknown>
   if (problems.length) throw new SpecError(file, problems)
-  return finish(filled, file, problems)
+  return finish(filled, file, where)
 }
 
-function fill(field: Field, value: unknown, path: string, problems: Problem[]): unknown {
+/** Offset of the quote that opens a string running to the end of the text: the last one not escaped. */
+function openingQuote(text: string, quote: string): number {
+  for (let i = text.lastIndexOf(quote); i >= 0; i = text.lastIndexOf(quote, i - 1)) {
+    if (quote === "'" || text[i - 1] !== '\\') return i
+  }
+  return -1
+}
+
+function fill(field: Field, value: unknown, path: string, problems: Problem[], where: Where): unknown {
   if (field.kind === 'object') {
     if (value === undefined && (field.optional || field.required?.length) && path) return undefined
     const input = (value ?? {}) as Record<string, unknown>
     const out: Record<string, unknown> = {}
     for (const key of field.required ?? []) {
-      if (input[key] === undefined) problems.push({ line: 1, col: 1, path: path ? `${path}.${key}` : key, message: `missing required key "${key}"`, fix: `add "${key}:" (${field.fields[key].doc})` })
+      if (input[key] === undefined) problems.push({ ...where(path), path: path ? `${path}.${key}` : key, message: `missing required key "${key}"`, fix: `add "${key}:" (${field.fields[key].doc})` })
     }
     for (const [key, sub] of Object.entries(field.fields)) {
       if (key === 'environments') continue
-      const v = fill(sub, input[key], path ? `${path}.${key}` : key, problems)
+      const v = fill(sub, input[key], path ? `${path}.${key}` : key, problems, where)
       if (v !== undefined) out[key] = v
     }
     return out
   }
-  if (field.kind === 'list') return value === undefined ? field.default ? [...field.default] : undefined : (value as unknown[]).map((v, i) => fill(field.of, v, `${path}[${i}]`, problems))
+  if (field.kind === 'list') return value === undefined ? field.default ? [...field.default] : undefined : (value as unknown[]).map((v, i) => fill(field.of, v, `${path}[${i}]`, problems, where))
   if (field.kind === 'oneOf') {
     const keys = Object.keys(value as object)
     const match = field.options.find((o) => o.kind === 'object' && o.required?.some((r) => keys.includes(r)))
-    return match ? fill(match, value, path, problems) : value
+    return match ? fill(match, value, path, problems, where) : value
   }
   if (value !== undefined) return value
   return 'default' in field ? field.default : undefined
@@ -96,25 +133,15 @@ function mergeDeep(base: Record<string, unknown>, over: Record<string, unknown>)
   return out
 }
 
-function finish(raw: Record<string, unknown>, file: string, problems: Problem[]): Spec {
+function finish(raw: Record<string, unknown>, file: string, where: Where): Spec {
   const spec = raw as unknown as Spec
   spec.file = file
   spec.baseDir = dirname(resolve(file))
   spec.source.dir = resolve(spec.baseDir, spec.source.dir)
+  spec.where = where
   for (const h of spec.hosts) h.name ??= `${h.user}@${h.host}:${h.port}`
   for (const c of spec.smoke) c.name ??= 'http' in c ? c.http : c.run
-  if (spec.hosts.length === 0) problems.push({ line: 1, col: 1, path: 'hosts', message: 'no hosts to deploy to', fix: 'add at least one entry under hosts:' })
-  const pinned = spec.hosts.every((h) => h.host_key)
-  if (!spec.known_hosts && !pinned && !spec.insecure_skip_host_key_check) {
-    problems.push({ line: 1, col: 1, path: 'known_hosts', message: 'host keys cannot be verified: no known_hosts and not every host has host_key', fix: 'add known_hosts: <file or text> (ssh-keyscan -p PORT HOST prints it), or host_key: "SHA256:..." per host' })
-  }
-  if (spec.migrate && !spec.migrate.preset && !spec.migrate.commands) problems.push({ line: 1, col: 1, path: 'migrate', message: 'no migration driver', fix: 'set migrate.preset: laravel, or migrate.commands.run (and status/step_back)' })
-  if (spec.migrate?.on && !spec.hosts.some((h) => h.name === spec.migrate!.on || h.host === spec.migrate!.on)) problems.push({ line: 1, col: 1, path: 'migrate.on', message: `no host named "${spec.migrate.on}"`, fix: `use one of: ${spec.hosts.map((h) => h.name).join(', ')}` })
-  const names = new Set<string>()
-  for (const h of spec.hosts) {
-    if (names.has(h.name)) problems.push({ line: 1, col: 1, path: 'hosts', message: `host ${h.name} is listed twice`, fix: 'list each host once' })
-    names.add(h.name)
-  }
+  const problems = crossProblems(spec, where)
   if (problems.length) throw new SpecError(file, problems)
   return spec
 }

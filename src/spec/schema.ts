@@ -39,28 +39,29 @@ const httpCheck = obj('An HTTP check.', {
   status: int('Expected status code.', { default: 200, min: 100, max: 599 }),
   contains: str('A substring the body must contain.'),
   header: str('A header that must be present, "Name: value" (value optional).'),
-  timeout: int('Per-request timeout, seconds.', { default: 5, min: 1 }),
-  retries: int('Attempts after the first, with a growing wait.', { default: 3, min: 0 }),
-  deadline: int('Overall deadline for the check, seconds.', { default: 60, min: 1 })
+  timeout: int('Per-request timeout, seconds.', { default: 5, min: 1, max: 3600 }),
+  retries: int('Attempts after the first, with a growing wait.', { default: 3, min: 0, max: 100 }),
+  deadline: int('Overall deadline for the check, seconds.', { default: 60, min: 1, max: 86400 })
 }, ['http'])
 
 const runCheck = obj('A command run on the host in the new current release; exit 0 passes.', {
   name: str('Label in the report.'),
   run: str('Shell command.'),
-  timeout: int('Timeout, seconds.', { default: 60, min: 1 })
+  timeout: int('Timeout, seconds.', { default: 60, min: 1, max: 86400 })
 }, ['run'])
 
 /** Top-level keys that an `environments:` entry may override. */
 export const specFields: Record<string, Field> = {
   app: str('Application name, used in logs, audit lines and the lock owner.', { pattern: /^[A-Za-z0-9._-]+$/ }),
   path: str('Deploy root on each host (absolute): releases/, shared/, current and .slipway/ live here.', { pattern: /^\/.*/ }),
-  keep_releases: int('How many releases to keep on each host; current and the last healthy one are never deleted.', { default: 5, min: 1 }),
+  keep_releases: int('How many releases to keep on each host; current and the last healthy one are never deleted.', { default: 5, min: 1, max: 1000 }),
   hosts: { kind: 'list', doc: 'The hosts to deploy to; all get the same release.', of: host },
   known_hosts: str('OpenSSH known_hosts: a file path, or the text itself. Required unless every host has host_key.'),
   insecure_skip_host_key_check: bool('Accept any host key. Unsafe: a man in the middle gets your deploy key session. Never use for production.', false),
   source: obj('What is uploaded as the new release.', {
     dir: str('Local directory uploaded as the release.', { default: '.' }),
-    exclude: { kind: 'list', doc: 'Paths or globs (*, **) left out of the upload.', of: str(''), default: ['.git', 'node_modules'] }
+    exclude: { kind: 'list', doc: 'Paths or globs (*, **) left out of the upload.', of: str(''), default: ['.git', 'node_modules'] },
+    allow_external_symlinks: bool('Upload symlinks whose target is outside the source dir (absolute, or escaping with ..). Off by default: such a link in a release can make a shared or writable path, or a build step, write outside the deploy root.', false)
   }),
   shared: obj('Items kept across releases in <path>/shared and linked into each release.', {
     files: strings('Shared files (relative paths), e.g. .env. They must exist on the host before the first deploy.', relPath),
@@ -96,9 +97,9 @@ export const specFields: Record<string, Field> = {
     on_smoke_failure: bool('Switch back to the previous release when a smoke check fails.', true)
   }),
   timeouts: obj('Time limits, seconds.', {
-    connect: int('SSH connect timeout (a refused or timed-out connect is retried twice).', { default: 20, min: 1 }),
-    command: int('Total time a remote step may take.', { default: 1800, min: 1 }),
-    idle: int('Time a remote step may go without output.', { default: 600, min: 1 })
+    connect: int('SSH connect timeout (a refused or timed-out connect is retried twice).', { default: 20, min: 1, max: 3600 }),
+    command: int('Total time a remote step may take.', { default: 1800, min: 1, max: 86400 }),
+    idle: int('Time a remote step may go without output.', { default: 600, min: 1, max: 86400 })
   })
 }
 

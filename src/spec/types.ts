@@ -54,7 +54,8 @@ export interface Spec {
   hosts: HostSpec[]
   known_hosts?: string
   insecure_skip_host_key_check: boolean
-  source: { dir: string; exclude: string[] }
+  /** `allow_external_symlinks`: upload symlinks that point outside the source dir (refused by default). */
+  source: { dir: string; exclude: string[]; allow_external_symlinks: boolean }
   shared: { files: string[]; dirs: string[] }
   writable: string[]
   copy_from_previous: string[]
@@ -71,4 +72,6 @@ export interface Spec {
   /** Where the spec was read from (for messages), and the directory relative paths resolve against. */
   file: string
   baseDir: string
+  /** line:col of a key path (e.g. `hosts[0].identity`) in the spec file, for messages; absent for specs built in code. */
+  where?: (path: string) => { line: number; col: number }
 }

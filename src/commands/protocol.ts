@@ -1,0 +1,84 @@
+/**
+ * The host protocol: what a script prints besides its users' output. Every such line starts with a
+ * per-run marker: `<marker>step:<label>` announces a step, `<marker>data:<key>:<value>` reports a value,
+ * `<marker>end:<code>` closes one phase of a channel. This module is the only one that knows the format.
+ */
+import { isReleaseId } from './layout.js'
+import { printLine, sh, type Command } from './shell.js'
+
+/** The per-run marker a script's protocol lines start with. */
+export interface Markers {
+  marker: string
+}
+
+/** Every data key a script reports, and what its values are. */
+export interface HostData {
+  /** The lock's owner JSON when acquiring found it held. */
+  holder?: string[]
+  /** One release record JSON per line. */
+  record?: string[]
+  /** The `current` link's target. */
+  current?: string[]
+  /** The lock owner JSON while the lock is held. */
+  lock?: string[]
+  /** The live release's manifest lines. */
+  manifest?: string[]
+  /** Migration state (driver JSON) before and after migrating. */
+  before?: string[]
+  after?: string[]
+  /** `<release> ok|failed` per step-back, and the state read afterwards. */
+  stepback?: string[]
+  verify?: string[]
+  /** Migration state read on its own. */
+  state?: string[]
+  /** `<exit> <base64>` of a smoke check from the host. */
+  http?: string[]
+  run?: string[]
+  /** The lock owner JSON read by the post step. */
+  owner?: string[]
+}
+
+/** A data key. */
+export type DataKey = keyof HostData
+
+/** The prefix of a data line for `key` (for programs that print data lines themselves, such as the PHP probe). */
+export function dataPrefix(m: Markers, key: DataKey): string {
+  return `${m.marker}data:${key}:`
+}
+
+/** A command that announces the step about to run. */
+export function stepMark(m: Markers, label: string): Command {
+  return printLine(`${m.marker}step:${label}`)
+}
+
+/** A command that reports a value computed on the host (evaluated there, inside double quotes). */
+export function dataMark(m: Markers, key: DataKey, value: Command): Command {
+  return sh`printf '%s%s\\n' ${dataPrefix(m, key)} "${value}"`
+}
+
+/** The command that closes a phase, reporting its exit status `$?`. */
+export function endMark(m: Markers): Command {
+  return sh`printf '%s%s\\n' ${`${m.marker}end:`} "$?"`
+}
+
+/** One protocol line, parsed. */
+export type ProtocolLine = { kind: 'step'; label: string } | { kind: 'data'; key: DataKey; value: string } | { kind: 'end'; code: number }
+
+/** Parses a line of output: a protocol line, or undefined for user output. */
+export function parseLine(m: Markers, line: string): ProtocolLine | undefined {
+  if (!line.startsWith(m.marker)) return undefined
+  const rest = line.slice(m.marker.length)
+  if (rest.startsWith('step:')) return { kind: 'step', label: rest.slice(5) }
+  if (rest.startsWith('end:')) return { kind: 'end', code: Number(rest.slice(4)) }
+  if (!rest.startsWith('data:')) return undefined
+  const body = rest.slice(5)
+  const colon = body.indexOf(':')
+  return colon < 0 ? undefined : { kind: 'data', key: body.slice(0, colon) as DataKey, value: body.slice(colon + 1) }
+}
+
+/** A release id as the host reports it; anything else is refused (it would reach paths and shells). */
+export function releaseIdFrom(text: string): string {
+  const id = text.replace(/\/+$/, '').split('/').pop() ?? ''
+  if (!isReleaseId(id)) throw new Error(`the host reported a release id that is not one: ${JSON.stringify(text.slice(0, 100))}`)
+  return id
+}

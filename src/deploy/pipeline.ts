@@ -1,0 +1,97 @@
+/**
+ * Runs a list of steps: consecutive host steps share a round trip (one script per host) until a step
+ * needs what every host reported before it; runner steps run in between. Every failure goes through one
+ * hook, which undoes as much as the failed step's `onFailure` says.
+ */
+import { stepMark } from '../commands/protocol.js'
+import type { ScriptResult } from '../remote/script.js'
+import { DeployError, stepBackNote } from './result.js'
+import { onEach, releaseLocks } from './run.js'
+import { runPhase, StepError } from './session.js'
+import { restore } from './steps/restore.js'
+import { SmokeFailed } from './steps/smoke.js'
+import type { DeployRun, OnFailure, Step } from './steps/types.js'
+
+/** A round trip to the hosts, or a step on the runner. */
+export type Trip = { kind: 'hosts'; steps: Step[] } | { kind: 'runner'; step: Step }
+
+/** Groups the steps that take part in this run into round trips (pure: depends on the spec and the hosts). */
+export function groupTrips(steps: Step[], run: DeployRun): Trip[] {
+  const trips: Trip[] = []
+  for (const step of steps) {
+    if (step.when && !step.when(run)) continue
+    const last = trips[trips.length - 1]
+    if (step.where === 'runner') trips.push({ kind: 'runner', step })
+    else if (last?.kind === 'hosts' && !step.barrier?.(run)) last.steps.push(step)
+    else trips.push({ kind: 'hosts', steps: [step] })
+  }
+  return trips
+}
+
+const SEVERITY: OnFailure[] = ['unlock', 'mark failed', 'switch back']
+
+/** What a failure in this trip means: the most that any of its steps asks to undo. */
+function onFailure(trip: Trip): OnFailure {
+  const modes = trip.kind === 'runner' ? [trip.step.onFailure] : trip.steps.map((s) => s.onFailure)
+  return modes.reduce((a, b) => (SEVERITY.indexOf(b) > SEVERITY.indexOf(a) ? b : a))
+}
+
+/** Runs one round trip: each host gets the commands of the steps that run there, as one script. */
+async function runTrip(run: DeployRun, steps: Step[]): Promise<void> {
+  await onEach(run.sessions, async (s, i) => {
+    const mine = steps.filter((st) => st.where === 'each' || i === run.at)
+    if (!mine.length) return
+    const commands = mine.flatMap((st) => [stepMark(s, st.name), ...st.commands!(run, i)])
+    const stdin = mine.find((st) => st.stdin)?.stdin?.(run, i)
+    let result: ScriptResult
+    let error: StepError | undefined
+    try {
+      result = await runPhase(s, run.spec, run.op.reporter, mine.map((st) => st.name).join(', '), commands, { stdin, okCodes: mine.flatMap((st) => st.okCodes ?? []) })
+    } catch (e) {
+      if (!(e instanceof StepError)) throw e
+      error = e
+      result = { code: e.code, step: e.step, data: e.data, tail: e.tail }
+    }
+    for (const st of mine) st.read?.(run, i, result, error !== undefined)
+    if (error) throw error
+  })
+}
+
+/** Runs the steps in order; a failure is undone as its step says, then thrown as a {@link DeployError}. */
+export async function execute(run: DeployRun, steps: Step[], title: (trip: Trip) => string): Promise<void> {
+  for (const trip of groupTrips(steps, run)) {
+    try {
+      if (trip.kind === 'runner') await trip.step.run!(run)
+      else await run.op.reporter.group(title(trip), () => runTrip(run, trip.steps))
+    } catch (error) {
+      await fail(run, onFailure(trip), error)
+    }
+  }
+}
+
+/** The one failure hook. */
+async function fail(run: DeployRun, mode: OnFailure, error: unknown): Promise<never> {
+  if (error instanceof DeployError) throw error
+  if (mode === 'unlock') {
+    await releaseLocks(run.op, run.sessions, run.owner)
+    throw error
+  }
+  const message = (error as Error).message
+  const first = message.split('\n')[0]
+  const migrating = run.migrated?.failed === true
+  const switched = mode === 'switch back'
+  const note = error instanceof SmokeFailed ? message : migrating ? `migration failed: ${first}` : switched ? `switch or activate hook failed: ${first}` : first
+  const { id, result } = run
+  try {
+    await restore(run, note, switched)
+  } catch (undo) {
+    await releaseLocks(run.op, run.sessions, run.owner)
+    const why = (undo as Error).message.split('\n')[0]
+    throw new DeployError(`deploy of ${id} failed${switched ? ' after the switch' : ''}, and undoing it did NOT complete (${why}). Check every host with: slipway releases\n${message}`, result)
+  }
+  const back = result.previous ?? '(no release)'
+  if (error instanceof SmokeFailed) throw new DeployError(`deploy of ${id} was rolled back to ${back}: ${message}${stepBackNote(result)}`, result)
+  if (switched) throw new DeployError(`deploy of ${id} failed after the switch and was rolled back to ${back}.\n${message}${stepBackNote(result)}`, result)
+  if (migrating) throw new DeployError(`deploy of ${id} failed while migrating; current is unchanged.\n${run.migrated!.record.note ?? ''}\n${message}${stepBackNote(result)}`, result)
+  throw new DeployError(`deploy of ${id} failed before the switch; current is unchanged.\n${message}`, result)
+}

@@ -1,0 +1,80 @@
+/**
+ * Everything about a deploy that can be checked on the runner before connecting: the source tree, the key and
+ * known_hosts files. A problem is an exit-2 {@link SpecError} naming file:line:col, key and fix; nothing is touched.
+ */
+import { readFileSync, statSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { SpecError } from '../spec/load.js'
+import { treeProblems } from './tree.js'
+import type { Spec } from '../spec/types.js'
+import type { Problem } from '../spec/validate.js'
+
+/** What {@link preflight} checks. */
+export interface PreflightOptions {
+  /** Check the source tree (deploys). */
+  source?: boolean
+  /** Check identity files, the key in env and known_hosts (operations that connect with the built-in SSH). */
+  credentials?: boolean
+  /** Where warnings go (a key file readable by others). */
+  warn?: (message: string) => void
+  env?: NodeJS.ProcessEnv
+}
+
+/** Throws a {@link SpecError} listing every local problem; returns when there is none. */
+export async function preflight(spec: Spec, options: PreflightOptions = {}): Promise<void> {
+  const problems: Problem[] = []
+  if (options.credentials) problems.push(...credentialProblems(spec, options.warn ?? (() => undefined), options.env ?? process.env))
+  if (options.source) problems.push(...(await treeProblems(spec)))
+  if (problems.length) throw new SpecError(spec.file, problems)
+}
+
+const PUBLIC = /^(ssh-|ecdsa-|sk-)\S+ [A-Za-z0-9+/=]+/
+
+/** Problems with identity files, the env key and the known_hosts file; warns about keys readable by others. */
+export function credentialProblems(spec: Spec, warn: (message: string) => void, env: NodeJS.ProcessEnv): Problem[] {
+  const problems: Problem[] = []
+  const at = (path: string) => spec.where?.(path) ?? { line: 1, col: 1 }
+  const checked = new Set<string>()
+  spec.hosts.forEach((h, i) => {
+    const key = `hosts[${i}].identity`
+    if (!h.identity) {
+      if (!env.SLIPWAY_SSH_KEY) problems.push({ ...at(`hosts[${i}]`), path: key, message: `no SSH key for ${h.name}: no identity and env SLIPWAY_SSH_KEY is empty`, fix: 'set hosts[].identity to a private key file, or env SLIPWAY_SSH_KEY to the key text' })
+      return
+    }
+    const file = resolve(spec.baseDir, h.identity)
+    if (checked.has(file)) return
+    checked.add(file)
+    const problem = identityProblem(file, warn)
+    if (problem) problems.push({ ...at(key), path: key, ...problem })
+  })
+  const kh = spec.known_hosts
+  if (kh && !kh.includes('\n') && !/\s(ssh-|ecdsa-|sk-)/.test(kh)) {
+    const file = resolve(spec.baseDir, kh)
+    const text = readable(file)
+    if (typeof text !== 'string') problems.push({ ...at('known_hosts'), path: 'known_hosts', message: `known_hosts file ${file} cannot be read (${text.code})`, fix: 'create it (ssh-keyscan -p PORT HOST > known_hosts, checked by hand) or paste the lines inline' })
+    else if (!text.split('\n').some((l) => l.trim() && !l.trim().startsWith('#'))) problems.push({ ...at('known_hosts'), path: 'known_hosts', message: `known_hosts file ${file} has no host key lines`, fix: 'fill it with the output of ssh-keyscan -p PORT HOST, checked by hand' })
+  }
+  return problems
+}
+
+function readable(file: string): string | { code: string } {
+  try {
+    if (!statSync(file).isFile()) return { code: 'not a file' }
+    return readFileSync(file, 'utf8')
+  } catch (error) {
+    return { code: (error as NodeJS.ErrnoException).code ?? String(error) }
+  }
+}
+
+function identityProblem(file: string, warn: (message: string) => void): { message: string; fix: string } | undefined {
+  const text = readable(file)
+  if (typeof text !== 'string') return { message: `identity file ${file} cannot be read (${text.code})`, fix: 'point hosts[].identity at the private key file, or put the key text in env SLIPWAY_SSH_KEY' }
+  if (PUBLIC.test(text.trim()) || (file.endsWith('.pub') && !text.includes('PRIVATE KEY'))) {
+    const priv = file.replace(/\.pub$/, '')
+    return { message: `identity file ${file} is a public key; SSH logs in with the private half`, fix: `use the private key file${priv !== file ? ` (${priv})` : ''}; the .pub line belongs in ~/.ssh/authorized_keys on the host` }
+  }
+  if (!/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(text)) return { message: `identity file ${file} is not a private key (no BEGIN ... PRIVATE KEY line)`, fix: 'point hosts[].identity at an OpenSSH or PEM private key file' }
+  const mode = statSync(file).mode & 0o777
+  if (mode & 0o077) warn(`identity file ${file} is readable by ${mode & 0o007 ? 'others' : 'group'} (mode ${mode.toString(8).padStart(4, '0')}); OpenSSH would refuse it. Fix: chmod 600 ${file}`)
+  return undefined
+}

@@ -1,0 +1,16 @@
+/** Step `finish`: the release marked healthy, an audit line, the lock released. */
+import { advance, audit, writeRecord } from '../../commands/history.js'
+import { release } from '../../commands/lock.js'
+import { auditLine } from '../audit.js'
+import type { Step } from './types.js'
+
+export const finish: Step = {
+  name: 'finish',
+  where: 'each',
+  onFailure: 'switch back',
+  commands: (run, i) => {
+    const p = run.plans[i]
+    p.record = advance(p.record, 'healthy')
+    return [writeRecord(p.layout, p.record), audit(p.layout, auditLine(run.op, 'deploy', run.id, run.commit, 'ok')), release(p.layout, run.owner)]
+  }
+}

@@ -1,0 +1,37 @@
+/** Step `smoke` (runner): the smoke checks after the switch; a failure switches back unless rollback.on_smoke_failure is false. */
+import { advance, audit, writeRecord } from '../../commands/history.js'
+import { release } from '../../commands/lock.js'
+import { auditLine } from '../audit.js'
+import { DeployError } from '../result.js'
+import { onEach } from '../run.js'
+import { runPhase } from '../session.js'
+import { runSmoke } from '../smoke.js'
+import type { DeployRun, Step } from './types.js'
+
+/** Smoke checks failed (the pipeline switches back). */
+export class SmokeFailed extends Error {}
+
+/** rollback.on_smoke_failure false: the release stays live with the reason in its record; audit, unlock. */
+async function keepLive(run: DeployRun, why: string): Promise<never> {
+  const line = auditLine(run.op, 'deploy', run.id, run.commit, 'live, smoke failed, not rolled back (rollback.on_smoke_failure: false)')
+  await onEach(run.sessions, (s, i) => {
+    const p = run.plans[i]
+    return runPhase(s, run.spec, run.op.reporter, 'record failure', [writeRecord(p.layout, advance(p.record, 'live', { note: why })), audit(p.layout, line), release(p.layout, run.owner)])
+  })
+  throw new DeployError(`deploy of ${run.id} is live but its ${why}\nrollback.on_smoke_failure is false: roll back by hand with slipway rollback`, run.result)
+}
+
+export const smoke: Step = {
+  name: 'smoke',
+  where: 'runner',
+  onFailure: 'switch back',
+  when: (run) => run.spec.smoke.length > 0,
+  run: async (run) => {
+    run.result.smoke = await run.op.reporter.group('Smoke tests', () => runSmoke(run.op, run.sessions, run.spec.smoke, run.dry))
+    const failed = run.result.smoke.filter((r) => !r.ok)
+    if (!failed.length) return
+    const why = `smoke check failed: ${failed.map((f) => `${f.name}${f.host ? ` on ${f.host}` : ''}: ${f.detail}`).join('; ')}`
+    if (!run.spec.rollback.on_smoke_failure) await keepLive(run, why)
+    throw new SmokeFailed(why)
+  }
+}

@@ -1,0 +1,16 @@
+/** Step `switch`: `current` renamed atomically to the new release (every host ready first); the release is live. */
+import { advance, writeRecord } from '../../commands/history.js'
+import { activate } from '../../commands/switch.js'
+import type { Step } from './types.js'
+
+export const switchRelease: Step = {
+  name: 'switch',
+  where: 'each',
+  onFailure: 'switch back',
+  barrier: () => true,
+  commands: (run, i) => {
+    const p = run.plans[i]
+    p.record = advance(p.record, 'live')
+    return [activate(p.layout, p.id), writeRecord(p.layout, p.record)]
+  }
+}

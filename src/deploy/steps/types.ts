@@ -1,0 +1,85 @@
+/** What a deploy step is: data the pipeline groups into round trips, runs, and prints for --dry-run. */
+import type { Readable } from 'node:stream'
+import type { HostState, ReleaseRecord } from '../../commands/history.js'
+import type { Layout } from '../../commands/layout.js'
+import type { LockOwner } from '../../commands/lock.js'
+import type { Command } from '../../commands/shell.js'
+import type { MigrationDriver } from '../../migrations/types.js'
+import type { ScriptResult } from '../../remote/script.js'
+import type { HostSpec, Spec } from '../../spec/types.js'
+import type { MigrateOutcome } from '../migrate.js'
+import type { Operation } from '../run.js'
+import type { Session } from '../session.js'
+import type { DeployResult } from '../result.js'
+import type { SourceEntry } from '../source.js'
+
+/** Where a step runs: on every host, on the migrating host only, or on the runner. */
+export type Where = 'each' | 'migrating' | 'runner'
+
+/** What a failure of the step means: nothing to undo but the lock; mark the release failed; switch back. */
+export type OnFailure = 'unlock' | 'mark failed' | 'switch back'
+
+/** One host's part of a deploy. */
+export interface HostPlan {
+  spec: Spec
+  host: HostSpec
+  layout: Layout
+  id: string
+  owner: LockOwner
+  /** The live release before this deploy, if any. */
+  previous?: string
+  /** Set when the upload is a delta against the live release's manifest. */
+  delta?: boolean
+  record: ReleaseRecord
+}
+
+/** Per host: what to send, the upload list, and whether it is a delta against the live release. */
+export interface Upload {
+  send: SourceEntry[]
+  list: string[]
+  delta: boolean
+}
+
+/** Everything a deploy knows so far; steps read it to build their commands and add what they learn. */
+export interface DeployRun {
+  op: Operation
+  spec: Spec
+  owner: LockOwner
+  sessions: Session[]
+  /** A dry run: nothing is judged or decided on what hosts report (they report nothing). */
+  dry: boolean
+  /** Filled by the steps, in order. */
+  states: HostState[]
+  id: string
+  commit?: string
+  entries: SourceEntry[]
+  uploads: Upload[]
+  plans: HostPlan[]
+  driver?: MigrationDriver
+  /** Index of the migrating host. */
+  at: number
+  migrated?: MigrateOutcome
+  /** What the deploy reports, filled in as it goes. */
+  result: DeployResult
+}
+
+/** One step of a deploy. */
+export interface Step {
+  name: string
+  where: Where
+  onFailure: OnFailure
+  /** Whether the step takes part in this deploy (default: yes). */
+  when?: (run: DeployRun) => boolean
+  /** Starts a new round trip: it needs what every host reported before it (default: no). */
+  barrier?: (run: DeployRun) => boolean
+  /** Host steps: exit codes that are answers, not failures. */
+  okCodes?: number[]
+  /** Host steps: the commands for host `i`. */
+  commands?: (run: DeployRun, i: number) => Command[]
+  /** Host steps that read the upload from stdin. */
+  stdin?: (run: DeployRun, i: number) => Readable
+  /** Host steps: takes what the round trip reported (`failed` when it ended non-zero). */
+  read?: (run: DeployRun, i: number, r: ScriptResult, failed: boolean) => void
+  /** Runner steps. */
+  run?: (run: DeployRun) => Promise<void>
+}

@@ -1,0 +1,47 @@
+/** Migration commands on the host: run with the state read before and after, and step back one batch. */
+import type { MigrationDriver } from './types.js'
+import { dataMark, stepMark, type Markers } from '../commands/protocol.js'
+import { type ReleaseRecord, writeRecord } from '../commands/history.js'
+import { type Layout, releaseDir } from '../commands/layout.js'
+import { inDir, raw, sh, when, type Command } from '../commands/shell.js'
+
+/**
+ * Optional backup, then: state → data `before`; when something is pending, migrate (exit code kept) and
+ * state → data `after`; exit with migrate's code. Nothing pending: no second framework boot at all.
+ */
+export function runMigrations(m: Markers, l: Layout, id: string, driver: MigrationDriver, backup?: string): Command[] {
+  const dir = releaseDir(l, id)
+  const first = backup ? [stepMark(m, 'backup'), inDir(l.root, raw(backup.replaceAll('{release}', id)))] : []
+  if (driver.runTracked) return [...first, stepMark(m, 'migrate'), inDir(dir, driver.runTracked(m.marker))]
+  return [
+    ...first,
+    stepMark(m, 'read migration state'),
+    sh`before=$( ${inDir(dir, driver.state())} )`,
+    dataMark(m, 'before', raw('$before')),
+    stepMark(m, 'migrate'),
+    raw('rc=0; after=$before'),
+    when(driver.hasPending('before'), [sh`${inDir(dir, driver.run())} || rc=$?`, sh`after=$( ${inDir(dir, driver.state())} ) || after=''`]),
+    dataMark(m, 'after', raw('$after')),
+    raw('[ "$rc" -eq 0 ] || exit "$rc"')
+  ]
+}
+
+/** Reads the migration state in a release's directory, as data `state`. */
+export function readMigrationState(m: Markers, l: Layout, id: string, driver: MigrationDriver): Command[] {
+  return [sh`state=$( ${inDir(releaseDir(l, id), driver.state())} )`, dataMark(m, 'state', raw('$state'))]
+}
+
+/**
+ * Steps back one release's migrations from that release's own directory (only it has those
+ * files), writes the record that matches the outcome, and reports `ok|failed` as data
+ * `stepback` and the state afterwards as data `verify`.
+ */
+export function stepBack(m: Markers, l: Layout, releaseId: string, command: Command, driver: MigrationDriver, ok: ReleaseRecord, failed: ReleaseRecord): Command[] {
+  const dir = releaseDir(l, releaseId)
+  return [
+    stepMark(m, `step back migrations of ${releaseId}`),
+    when(inDir(dir, command), [writeRecord(l, ok), dataMark(m, 'stepback', raw(`${releaseId} ok`))], [writeRecord(l, failed), dataMark(m, 'stepback', raw(`${releaseId} failed`))]),
+    sh`state=$( ${inDir(dir, driver.state())} ) || state=''`,
+    dataMark(m, 'verify', raw('$state'))
+  ]
+}

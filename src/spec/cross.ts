@@ -1,0 +1,51 @@
+/** Rules across keys (hosts, host keys, migrations), checked after defaults, each reported where it applies. */
+import type { Spec } from './types.js'
+import type { Problem } from './validate.js'
+
+/** line:col of a key path in the spec file. */
+export type Where = (path: string) => { line: number; col: number }
+
+/** A lookup of key positions: the chosen environment's override first, then the key, then its parents, then 1:1. */
+export function locator(positions: Map<string, [number, number]>, env: string | undefined): Where {
+  return (path) => {
+    for (let p = path; p; p = parent(p)) {
+      const hit = (env !== undefined ? positions.get(`environments.${env}.${p}`) : undefined) ?? positions.get(p)
+      if (hit) return { line: hit[0], col: hit[1] }
+    }
+    return { line: 1, col: 1 }
+  }
+}
+
+function parent(path: string): string {
+  const cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['))
+  return cut > 0 ? path.slice(0, cut) : ''
+}
+
+/** Every cross-key problem of a filled-in spec. */
+export function crossProblems(spec: Spec, where: Where): Problem[] {
+  const problems: Problem[] = []
+  const add = (at: string, path: string, message: string, fix: string) => problems.push({ ...where(at), path, message, fix })
+  if (spec.hosts.length === 0) add('hosts', 'hosts', 'no hosts to deploy to', 'add at least one entry under hosts:')
+  const unpinned = spec.hosts.findIndex((h) => !h.host_key)
+  if (!spec.known_hosts && unpinned >= 0 && !spec.insecure_skip_host_key_check) {
+    add(`hosts[${unpinned}]`, 'known_hosts', `host keys cannot be verified: no known_hosts, and hosts[${unpinned}] has no host_key`, 'add known_hosts: <file or text> (ssh-keyscan -p PORT HOST prints it), or host_key: "SHA256:..." per host')
+  }
+  if (spec.insecure_skip_host_key_check) {
+    const pinned = spec.hosts.findIndex((h) => h.host_key)
+    const with_ = spec.known_hosts ? 'known_hosts' : pinned >= 0 ? `hosts[${pinned}].host_key` : undefined
+    if (with_) add('insecure_skip_host_key_check', 'insecure_skip_host_key_check', `true contradicts ${with_} (or the Action's known-hosts input): host keys would not be verified although trusted keys are given`, 'remove insecure_skip_host_key_check; the given host keys are then verified')
+  }
+  if (spec.migrate && !spec.migrate.preset && !spec.migrate.commands) add('migrate', 'migrate', 'no migration driver', 'set migrate.preset: laravel, or migrate.commands.run (and status/step_back)')
+  if (spec.migrate?.on && !spec.hosts.some((h) => h.name === spec.migrate!.on || h.host === spec.migrate!.on)) {
+    add('migrate.on', 'migrate.on', `no host named "${spec.migrate.on}"`, `use one of: ${spec.hosts.map((h) => h.name).join(', ')}`)
+  }
+  const seen = new Map<string, number>()
+  spec.hosts.forEach((h, i) => {
+    for (const key of new Set([`name ${h.name}`, `target ${h.user}@${h.host}:${h.port}`])) {
+      const first = seen.get(key)
+      if (first !== undefined) return add(`hosts[${i}]`, `hosts[${i}]`, `host ${h.name} is listed twice (same ${key.split(' ')[0]} as hosts[${first}])`, 'list each host once')
+      seen.set(key, i)
+    }
+  })
+  return problems
+}
