@@ -16,7 +16,13 @@ mkdir -p "$cache"
 ready() { [ -f "$stamp" ] && [ "$(head -n1 "$stamp")" = "recipe $recipe" ] && [ -f "$dir/vendor/autoload.php" ] && [ -f "$dir/composer.lock" ]; }
 if ready; then echo "$dir"; exit 0; fi
 
-command -v composer >/dev/null || { echo "laravel-current: composer is not installed (the test machine needs Composer pointing at the Packagist copy)" >&2; exit 1; }
+if ! command -v composer >/dev/null || ! command -v unzip >/dev/null; then
+  # Machines of the `php` kind have Composer set up for their Packagist copy; elsewhere Debian's package will do.
+  echo "laravel-current: installing composer and unzip (Debian packages)" >&2
+  sudo_=""; [ "$(id -u)" = 0 ] || sudo_=sudo
+  $sudo_ apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq --no-install-recommends composer unzip >/dev/null
+fi
 command -v flock >/dev/null || { echo "laravel-current: flock (util-linux) is missing" >&2; exit 1; }
 
 # One builder at a time (several worktrees may run set-up together); the others wait and reuse its result.
