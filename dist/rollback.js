@@ -3528,13 +3528,22 @@ function customDriver(c) {
  *                                in the same process (one framework boot, not three) when something is
  *                                pending, prints MARKER.'data:after:'.state, and exits with migrate's code
  *
+ * Boots the Laravel 8-10 layout (bootstrap/app.php binds App\Console\Kernel) and the 11+ one
+ * (Application::configure()->create(), no console Kernel class of the app's own) the same way: through the
+ * Console Kernel contract. A release without vendor/autoload.php or bootstrap/app.php exits 3 with a
+ * `slipway: vendor/autoload.php is missing in the release: run composer install in build (in <dir>)` line on stderr instead of a PHP fatal error.
+ *
  * A state is {version, driver, ran: [[name, batch]...], pending: [names], undo: {name: "ok"|"none"|"empty"}}
  * where `undo` says, for each applied migration whose file is in this release, whether its down() can undo it.
  */
 const LARAVEL_PHP = String.raw `
 error_reporting(E_ALL & ~E_DEPRECATED & ~E_USER_DEPRECATED);
+foreach (['vendor/autoload.php' => 'run composer install in build', 'bootstrap/app.php' => 'check source.dir and source.exclude in the spec'] as $need => $fix) {
+  if (!is_file(getcwd() . '/' . $need)) { fwrite(STDERR, "slipway: $need is missing in the release: $fix (in " . getcwd() . ")\n"); exit(3); }
+}
 require getcwd() . '/vendor/autoload.php';
 $app = require getcwd() . '/bootstrap/app.php';
+if (!$app instanceof Illuminate\Foundation\Application) { fwrite(STDERR, "slipway: bootstrap/app.php did not return the application (Laravel 8-10: return \$app; 11+: Application::configure(...)->create())\n"); exit(3); }
 $kernel = $app->make(Illuminate\Contracts\Console\Kernel::class);
 $kernel->bootstrap();
 function slipway_class($name, $file) {
@@ -3607,6 +3616,16 @@ function parseJsonState(line) {
 function supportsBatchRollback(version) {
     return Number((version ?? '0').split('.')[0]) >= 10;
 }
+/** The artisan arguments that step back `names` (batch `batch`), and a sentence saying why, from the version read on the host. */
+function stepBackArgs(names, batch, version) {
+    const laravel = version ? `Laravel ${version}` : 'Laravel (version not read)';
+    if (supportsBatchRollback(version)) {
+        const args = ['migrate:rollback', `--batch=${batch}`, '--force', '--no-interaction'];
+        return { args, how: `${laravel}: php artisan ${args.slice(0, 2).join(' ')} (10+ rolls back one batch by its number)` };
+    }
+    const args = ['migrate:rollback', `--step=${names.length}`, '--force', '--no-interaction'];
+    return { args, how: `${laravel}: php artisan ${args.slice(0, 2).join(' ')} (no --batch before 10: the newest ${names.length}, checked to be exactly batch ${batch})` };
+}
 /** Builds the Laravel driver. */
 function laravelDriver(options = {}) {
     const php = options.php ?? 'php';
@@ -3617,11 +3636,8 @@ function laravelDriver(options = {}) {
         state: () => cmd(php, '-r', LARAVEL_PHP, 'state'),
         ...(options.run ? {} : { runTracked: (marker) => cmd(php, '-r', LARAVEL_PHP, 'migrate', marker) }),
         run: () => (options.run ? raw(options.run) : cmd(php, 'artisan', 'migrate', '--force', '--no-interaction')),
-        stepBack(names, batch, state) {
-            return supportsBatchRollback(state.version)
-                ? cmd(php, 'artisan', 'migrate:rollback', `--batch=${batch}`, '--force', '--no-interaction')
-                : cmd(php, 'artisan', 'migrate:rollback', `--step=${names.length}`, '--force', '--no-interaction');
-        }
+        stepBack: (names, batch, state) => cmd(php, 'artisan', ...stepBackArgs(names, batch, state.version).args),
+        describeStepBack: (names, batch, state) => stepBackArgs(names, batch, state.version).how
     };
 }
 
@@ -3791,7 +3807,7 @@ function planStepBack(s, driver, release, state, stamp) {
         return { refused: verdict.reason };
     const ok = { ...release, migrations: { ...m, stepped_back: verdict.names, stepped_back_at: stamp } };
     const failed = { ...release, note: `${release.note ?? ''}${release.note ? '; ' : ''}migration step-back failed` };
-    return { commands: stepBack(s, s.layout, release.id, driver.stepBack(verdict.names, verdict.batch, state), driver, ok, failed), names: verdict.names };
+    return { commands: stepBack(s, s.layout, release.id, driver.stepBack(verdict.names, verdict.batch, state), driver, ok, failed), names: verdict.names, how: driver.describeStepBack?.(verdict.names, verdict.batch, state) };
 }
 /** Reads the outcome of step-back commands: names still applied after an `ok`, or a failure. */
 function checkStepBack(op, driver, data, record) {
@@ -3959,8 +3975,11 @@ function stepBackCommands(run, failed, switched, stamp) {
     // A failed migrate run is always undone (the deploy never went live); after a switch, only with step_back: auto.
     const allowed = !switched || op.spec.migrate?.step_back === 'auto';
     const plan = allowed ? planStepBack(run.sessions[run.at], driver, failed, migrated.after, stamp) : { refused: 'migrate.step_back is never' };
-    if ('commands' in plan)
+    if ('commands' in plan) {
+        if (plan.how)
+            op.reporter.info(`stepping back the migrations of ${failed.id}: ${plan.how}`);
         return plan.commands;
+    }
     run.result.migrations.refused = plan.refused;
     op.reporter.error(`migrations of ${failed.id} are NOT stepped back (${plan.refused}); still applied: ${migrated.record.ran.join(', ')}`);
     return [];
@@ -4732,6 +4751,8 @@ async function planMigrationSteps(op, s, plan, stamp) {
         const step = planStepBack(s, driver, base, db, stamp);
         if ('refused' in step)
             throw new SlipwayError(`cannot step back the migrations of ${r.id} (${r.migrations.ran.join(', ')}): ${step.refused}. Nothing was changed; roll back without --migrations, or step back by hand`);
+        if (step.how)
+            op.reporter.info(`stepping back the migrations of ${r.id}: ${step.how}`);
         commands.push(...step.commands);
         names.push(...step.names);
         db = { ...db, ran: db.ran.filter(([n]) => !step.names.includes(n)) };

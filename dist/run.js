@@ -8807,26 +8807,36 @@ function crossProblems(spec, where) {
 
 /** Presets: framework defaults applied under what the spec sets itself. */
 /**
+ * Builds the caches before the switch, in the new release. Where `optimize` takes `--except` (Laravel 11.x+)
+ * it is the one command that caches config, routes, events and what packages register; views are left out
+ * because `view:cache` first clears the compiled views in the shared storage the live release is using.
+ * Without `--except` (Laravel 8-10, early 11): config:cache and route:cache, as `optimize` did up to 10.
+ * Decided on the host, by the release's own artisan.
+ */
+const LARAVEL_CACHE = "if php artisan optimize --help | grep -e '--except' >/dev/null; then php artisan optimize --except=views; else php artisan config:cache && php artisan route:cache; fi";
+/**
+ * Restarts what runs the old code: `php artisan reload` where the release has it (Laravel 12.41+: queue
+ * workers, the scheduler and what packages register), else `php artisan queue:restart`. Decided on the host.
+ */
+const LARAVEL_RELOAD = "if php artisan list --raw | grep -E '^reload( |$)' >/dev/null; then php artisan reload; else php artisan queue:restart; fi";
+/** The build step that installs the release's Composer dependencies (only when it has a composer.json). */
+const COMPOSER_INSTALL = 'if [ -f composer.json ]; then composer install --no-dev --optimize-autoloader --no-interaction --prefer-dist; fi';
+/**
  * The Laravel defaults a Laravel team expects; every key can be overridden in the spec.
- * Config and route caches are built in the new release before the switch: artisan writes them in place,
+ * Caches are built in the new release before the switch ({@link LARAVEL_CACHE}): artisan writes them in place,
  * so building them after the switch (or clearing them in the restored release on rollback) lets a request
  * read a half-written or vanishing file (bench/zero-downtime measured lost requests that way). View caches
- * are left to Blade's lazy compile: `view:cache` first clears the compiled views in the shared storage the
- * live release is using.
+ * are left to Blade's lazy compile.
  */
 function laravelPreset(spec) {
     const reload = typeof spec.php_fpm_reload === 'string' ? [spec.php_fpm_reload] : [];
     return {
         shared: { files: ['.env'], dirs: ['storage'] },
         writable: ['storage', 'bootstrap/cache'],
-        build: [
-            'if [ -f composer.json ]; then composer install --no-dev --optimize-autoloader --no-interaction --prefer-dist; fi',
-            'php artisan config:cache',
-            'php artisan route:cache'
-        ],
+        build: [COMPOSER_INSTALL, LARAVEL_CACHE],
         migrate: { preset: 'laravel' },
-        activate: ['php artisan queue:restart', ...reload],
-        rollback_hooks: ['php artisan cache:clear', 'php artisan queue:restart', ...reload]
+        activate: [LARAVEL_RELOAD, ...reload],
+        rollback_hooks: ['php artisan cache:clear', LARAVEL_RELOAD, ...reload]
     };
 }
 /** Fills keys the spec leaves out from its preset (objects key by key, lists and scalars whole). */

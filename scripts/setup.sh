@@ -25,3 +25,6 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 
 bash scripts/databases.sh
+
+# The current-Laravel fixture from Composer (built once into ~/.cache/slipway; a Composer failure fails set-up).
+bash scripts/laravel-current.sh >/dev/null

@@ -1,16 +1,42 @@
-/** Test support: the Laravel 8 fixture app as a deploy source, its databases, and a web server on `current`. */
+/** Test support: the two Laravel apps as deploy sources (Debian's Laravel 8 fixture, a current Laravel from Composer), their databases, and a web server on `current`. */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { freePort, hostWrite, LAB_USER } from './lab.js'
 
 const fixtures = join(process.cwd(), '__tests__/fixtures')
 
-/** A fresh copy of the fixture app (the local source of a deploy). */
-export function laravelSource(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'slipway-laravel-'))
-  cpSync(join(fixtures, 'laravel-app'), dir, { recursive: true })
+/** Which app: the Laravel 8 fixture (Debian's framework, committed) or the current Laravel skeleton from Composer. */
+export type LaravelApp = 'laravel8' | 'current'
+
+/** The current-Laravel skeleton (scripts/laravel-current.sh builds it on first use, or fails loudly) and its recorded versions. */
+export function currentLaravel(): { dir: string; versions: Record<string, string> } {
+  const out = execFileSync('bash', [join(process.cwd(), 'scripts/laravel-current.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 600000 })
+  const dir = out.trim().split('\n').pop()!
+  const lines = readFileSync(join(dir, '.slipway-fixture'), 'utf8').trim().split('\n')
+  return { dir, versions: Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(' ')), l.slice(l.indexOf(' ') + 1)])) }
+}
+
+/**
+ * A fresh copy of an app (the local source of a deploy). The current app comes without vendor/ (the host
+ * builds it with the preset's composer install), with its skeleton migrations replaced by create_items_table
+ * and __tests__/fixtures/laravel-current-overlay on top.
+ */
+export function laravelSource(app: LaravelApp = 'laravel8'): string {
+  const dir = mkdtempSync(join(tmpdir(), `slipway-${app}-`))
+  if (app === 'laravel8') {
+    cpSync(join(fixtures, 'laravel-app'), dir, { recursive: true })
+    return dir
+  }
+  const skeleton = currentLaravel().dir
+  // What a checkout of the app would hold: no vendor/, and nothing a local artisan run leaves behind.
+  const untracked = /^(vendor|\.slipway-fixture|\.env|bootstrap\/cache\/[^/]+\.php|storage\/logs\/[^/]+\.log|database\/database\.sqlite)(\/|$)/
+  cpSync(skeleton, dir, { recursive: true, filter: (src) => !untracked.test(relative(skeleton, src)) })
+  const migrations = join(dir, 'database/migrations')
+  for (const f of readdirSync(migrations)) rmSync(join(migrations, f))
+  cpSync(join(fixtures, 'laravel-app/database/migrations'), migrations, { recursive: true })
+  cpSync(join(fixtures, 'laravel-current-overlay'), dir, { recursive: true, filter: (src) => !src.endsWith('README.md') })
   return dir
 }
 
@@ -19,20 +45,35 @@ export function addMigration(source: string, name: string): void {
   cpSync(join(fixtures, 'laravel-migrations', `${name}.php`), join(source, 'database/migrations', `${name}.php`))
 }
 
+const CONTROLLER = 'app/Http/Controllers/StatusController.php'
+
 /** Makes /health answer 500 in this source (a release with a bug that only shows once live). */
 export function breakHealth(source: string): void {
-  const file = join(source, 'app/Http/Controllers/StatusController.php')
-  const php = execFileSync('cat', [file], { encoding: 'utf8' }).replace('public function health(): JsonResponse\n    {', "public function health(): JsonResponse\n    {\n        throw new \\RuntimeException('boom');")
+  const file = join(source, CONTROLLER)
+  const php = readFileSync(file, 'utf8').replace('public function health(): JsonResponse\n    {', "public function health(): JsonResponse\n    {\n        throw new \\RuntimeException('boom');")
   writeFileSync(file, php)
+}
+
+/** Undoes {@link breakHealth}: the app's own StatusController again. */
+export function fixHealth(source: string, app: LaravelApp): void {
+  cpSync(join(fixtures, app === 'laravel8' ? 'laravel-app' : 'laravel-current-overlay', CONTROLLER), join(source, CONTROLLER))
+}
+
+/** The `migrate:status` row of an applied migration: Laravel 8/9 print a table, 10+ a dotted line. */
+export function statusRow(app: LaravelApp, name: string, batch: number): RegExp {
+  return app === 'laravel8' ? new RegExp(`Yes\\s+\\|\\s+${name}\\s+\\|\\s+${batch}`) : new RegExp(`${name} \\.+ \\[${batch}\\] Ran`)
 }
 
 /** The databases the migration tests run on. */
 export type Db = 'sqlite' | 'pgsql' | 'mysql'
 
+const APP_KEY = `base64:${Buffer.alloc(32, 7).toString('base64')}`
+
 /** Creates an empty database and writes the shared .env that points at it; returns a query helper and a drop. */
 export function database(kind: Db, root: string): { query(sql: string): string; drop(): void } {
   const name = `slipway_${Date.now()}_${Math.floor(Math.random() * 1e6)}`
-  const env = ['APP_ENV=production', 'APP_DEBUG=false', 'LOG_CHANNEL=stderr', 'CACHE_DRIVER=file', `DB_CONNECTION=${kind}`]
+  // Laravel 11+ reads CACHE_STORE and keeps sessions in the database by default; both apps get files.
+  const env = ['APP_ENV=production', 'APP_DEBUG=false', `APP_KEY=${APP_KEY}`, 'LOG_CHANNEL=stderr', 'CACHE_DRIVER=file', 'CACHE_STORE=file', 'SESSION_DRIVER=file', 'QUEUE_CONNECTION=sync', `DB_CONNECTION=${kind}`]
   if (kind === 'sqlite') {
     const file = join(root, 'shared/database.sqlite')
     hostWrite(file, '')

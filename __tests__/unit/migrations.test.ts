@@ -36,6 +36,14 @@ describe('step-back guards', () => {
     const d = laravelDriver()
     expect(render(d.stepBack(['c', 'd'], 3, state([])))).toBe('php artisan migrate:rollback --step=2 --force --no-interaction')
     expect(render(d.stepBack(['c', 'd'], 3, { ...state([]), version: '11.2.0' }))).toBe('php artisan migrate:rollback --batch=3 --force --no-interaction')
+    expect(render(d.stepBack(['c'], 4, { ...state([]), version: '10.0.0' }))).toBe('php artisan migrate:rollback --batch=4 --force --no-interaction')
+    expect(render(d.stepBack(['c'], 4, { ...state([]), version: '9.52.16' }))).toBe('php artisan migrate:rollback --step=1 --force --no-interaction')
+  })
+  test('the Laravel driver says which step-back it chose, from the version it read', () => {
+    const d = laravelDriver()
+    expect(d.describeStepBack?.(['c', 'd'], 3, state([]))).toBe('Laravel 8.83.26: php artisan migrate:rollback --step=2 (no --batch before 10: the newest 2, checked to be exactly batch 3)')
+    expect(d.describeStepBack?.(['c', 'd'], 3, { ...state([]), version: '12.72.0' })).toBe('Laravel 12.72.0: php artisan migrate:rollback --batch=3 (10+ rolls back one batch by its number)')
+    expect(d.describeStepBack?.(['c'], 2, { ...state([]), version: undefined })).toBe('Laravel (version not read): php artisan migrate:rollback --step=1 (no --batch before 10: the newest 1, checked to be exactly batch 2)')
   })
 })
 
@@ -46,10 +54,13 @@ describe('laravel preset', () => {
     expect(spec.shared).toEqual({ files: ['.env'], dirs: ['storage'] })
     expect(spec.writable).toEqual(['storage', 'bootstrap/cache'])
     expect(spec.migrate).toEqual({ preset: 'laravel', step_back: 'auto' })
-    expect(spec.build.slice(1)).toEqual(['php artisan config:cache', 'php artisan route:cache'])
-    expect(spec.build[0]).toMatch(/^if \[ -f composer.json \]; then composer install --no-dev --optimize-autoloader/)
-    expect(spec.activate).toEqual(['php artisan queue:restart', 'sudo systemctl reload php8.2-fpm'])
-    expect(spec.rollback_hooks).toEqual(['php artisan cache:clear', 'php artisan queue:restart', 'sudo systemctl reload php8.2-fpm'])
+    expect(spec.build).toEqual([
+      'if [ -f composer.json ]; then composer install --no-dev --optimize-autoloader --no-interaction --prefer-dist; fi',
+      "if php artisan optimize --help | grep -e '--except' >/dev/null; then php artisan optimize --except=views; else php artisan config:cache && php artisan route:cache; fi"
+    ])
+    const reload = "if php artisan list --raw | grep -E '^reload( |$)' >/dev/null; then php artisan reload; else php artisan queue:restart; fi"
+    expect(spec.activate).toEqual([reload, 'sudo systemctl reload php8.2-fpm'])
+    expect(spec.rollback_hooks).toEqual(['php artisan cache:clear', reload, 'sudo systemctl reload php8.2-fpm'])
   })
   test('every key can be overridden', () => {
     const spec = parseSpec(base + 'activate: [php artisan optimize]\nshared: { files: [.env.production] }\nmigrate: { step_back: never }\n', 's.yml')

@@ -40,14 +40,14 @@ function failureMeaning(driver: string | undefined): string {
 }
 
 /** The step-back commands for a release's migrations, or the reason it is refused. */
-export function planStepBack(s: Session, driver: MigrationDriver, release: ReleaseRecord, state: MigrationState, stamp: string): { commands: Command[]; names: string[] } | { refused: string } {
+export function planStepBack(s: Session, driver: MigrationDriver, release: ReleaseRecord, state: MigrationState, stamp: string): { commands: Command[]; names: string[]; how?: string } | { refused: string } {
   const m = release.migrations
   if (!m) return { refused: 'this release ran no migrations' }
   const verdict = canStepBack(m, state)
   if (!verdict.ok) return { refused: verdict.reason }
   const ok: ReleaseRecord = { ...release, migrations: { ...m, stepped_back: verdict.names, stepped_back_at: stamp } }
   const failed: ReleaseRecord = { ...release, note: `${release.note ?? ''}${release.note ? '; ' : ''}migration step-back failed` }
-  return { commands: stepBack(s, s.layout, release.id, driver.stepBack(verdict.names, verdict.batch, state), driver, ok, failed), names: verdict.names }
+  return { commands: stepBack(s, s.layout, release.id, driver.stepBack(verdict.names, verdict.batch, state), driver, ok, failed), names: verdict.names, how: driver.describeStepBack?.(verdict.names, verdict.batch, state) }
 }
 
 /** Reads the outcome of step-back commands: names still applied after an `ok`, or a failure. */

@@ -98,6 +98,7 @@ async function planMigrationSteps(op: Operation, s: Session, plan: RollbackPlan,
     const base = plan.updates.find((u) => u.id === r.id) ?? r
     const step = planStepBack(s, driver, base, db, stamp)
     if ('refused' in step) throw new SlipwayError(`cannot step back the migrations of ${r.id} (${r.migrations!.ran.join(', ')}): ${step.refused}. Nothing was changed; roll back without --migrations, or step back by hand`)
+    if (step.how) op.reporter.info(`stepping back the migrations of ${r.id}: ${step.how}`)
     commands.push(...step.commands)
     names.push(...step.names)
     db = { ...db, ran: db.ran.filter(([n]) => !step.names.includes(n)) }

@@ -7,13 +7,22 @@
  *                                in the same process (one framework boot, not three) when something is
  *                                pending, prints MARKER.'data:after:'.state, and exits with migrate's code
  *
+ * Boots the Laravel 8-10 layout (bootstrap/app.php binds App\Console\Kernel) and the 11+ one
+ * (Application::configure()->create(), no console Kernel class of the app's own) the same way: through the
+ * Console Kernel contract. A release without vendor/autoload.php or bootstrap/app.php exits 3 with a
+ * `slipway: vendor/autoload.php is missing in the release: run composer install in build (in <dir>)` line on stderr instead of a PHP fatal error.
+ *
  * A state is {version, driver, ran: [[name, batch]...], pending: [names], undo: {name: "ok"|"none"|"empty"}}
  * where `undo` says, for each applied migration whose file is in this release, whether its down() can undo it.
  */
 export const LARAVEL_PHP = String.raw`
 error_reporting(E_ALL & ~E_DEPRECATED & ~E_USER_DEPRECATED);
+foreach (['vendor/autoload.php' => 'run composer install in build', 'bootstrap/app.php' => 'check source.dir and source.exclude in the spec'] as $need => $fix) {
+  if (!is_file(getcwd() . '/' . $need)) { fwrite(STDERR, "slipway: $need is missing in the release: $fix (in " . getcwd() . ")\n"); exit(3); }
+}
 require getcwd() . '/vendor/autoload.php';
 $app = require getcwd() . '/bootstrap/app.php';
+if (!$app instanceof Illuminate\Foundation\Application) { fwrite(STDERR, "slipway: bootstrap/app.php did not return the application (Laravel 8-10: return \$app; 11+: Application::configure(...)->create())\n"); exit(3); }
 $kernel = $app->make(Illuminate\Contracts\Console\Kernel::class);
 $kernel->bootstrap();
 function slipway_class($name, $file) {

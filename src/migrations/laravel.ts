@@ -1,7 +1,7 @@
 /** The Laravel migration driver: artisan to run and step back, a PHP probe to read the migrations table. */
 import { cmd, raw, type Command } from '../commands/shell.js'
 import { LARAVEL_PHP } from './laravel-php.js'
-import { parseJsonState, type MigrationDriver, type MigrationState } from './types.js'
+import { parseJsonState, type MigrationDriver } from './types.js'
 
 /** Options of the Laravel driver. */
 export interface LaravelOptions {
@@ -16,6 +16,17 @@ export function supportsBatchRollback(version: string | undefined): boolean {
   return Number((version ?? '0').split('.')[0]) >= 10
 }
 
+/** The artisan arguments that step back `names` (batch `batch`), and a sentence saying why, from the version read on the host. */
+export function stepBackArgs(names: string[], batch: number, version: string | undefined): { args: string[]; how: string } {
+  const laravel = version ? `Laravel ${version}` : 'Laravel (version not read)'
+  if (supportsBatchRollback(version)) {
+    const args = ['migrate:rollback', `--batch=${batch}`, '--force', '--no-interaction']
+    return { args, how: `${laravel}: php artisan ${args.slice(0, 2).join(' ')} (10+ rolls back one batch by its number)` }
+  }
+  const args = ['migrate:rollback', `--step=${names.length}`, '--force', '--no-interaction']
+  return { args, how: `${laravel}: php artisan ${args.slice(0, 2).join(' ')} (no --batch before 10: the newest ${names.length}, checked to be exactly batch ${batch})` }
+}
+
 /** Builds the Laravel driver. */
 export function laravelDriver(options: LaravelOptions = {}): MigrationDriver {
   const php = options.php ?? 'php'
@@ -26,10 +37,7 @@ export function laravelDriver(options: LaravelOptions = {}): MigrationDriver {
     state: () => cmd(php, '-r', LARAVEL_PHP, 'state'),
     ...(options.run ? {} : { runTracked: (marker: string) => cmd(php, '-r', LARAVEL_PHP, 'migrate', marker) }),
     run: () => (options.run ? raw(options.run) : cmd(php, 'artisan', 'migrate', '--force', '--no-interaction')),
-    stepBack(names: string[], batch: number, state: MigrationState): Command {
-      return supportsBatchRollback(state.version)
-        ? cmd(php, 'artisan', 'migrate:rollback', `--batch=${batch}`, '--force', '--no-interaction')
-        : cmd(php, 'artisan', 'migrate:rollback', `--step=${names.length}`, '--force', '--no-interaction')
-    }
+    stepBack: (names, batch, state): Command => cmd(php, 'artisan', ...stepBackArgs(names, batch, state.version).args),
+    describeStepBack: (names, batch, state) => stepBackArgs(names, batch, state.version).how
   }
 }

@@ -29,6 +29,8 @@ export interface MigrationDriver {
   runTracked?(marker: string): Command
   /** Steps back exactly `names` (one batch, the newest), given the state they were read in. */
   stepBack(names: string[], batch: number, state: MigrationState): Command
+  /** Optional: says which step-back {@link stepBack} chose for this state and why (printed in the report). */
+  describeStepBack?(names: string[], batch: number, state: MigrationState): string
   /** A shell test that is true when the state held in `$var` may have pending migrations (so migrate must run). */
   hasPending(variable: string): Command
   /** Reads the line {@link state} printed. */

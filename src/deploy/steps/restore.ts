@@ -20,7 +20,10 @@ function stepBackCommands(run: DeployRun, failed: ReleaseRecord, switched: boole
   // A failed migrate run is always undone (the deploy never went live); after a switch, only with step_back: auto.
   const allowed = !switched || op.spec.migrate?.step_back === 'auto'
   const plan = allowed ? planStepBack(run.sessions[run.at], driver, failed, migrated.after, stamp) : { refused: 'migrate.step_back is never' }
-  if ('commands' in plan) return plan.commands
+  if ('commands' in plan) {
+    if (plan.how) op.reporter.info(`stepping back the migrations of ${failed.id}: ${plan.how}`)
+    return plan.commands
+  }
   run.result.migrations!.refused = plan.refused
   op.reporter.error(`migrations of ${failed.id} are NOT stepped back (${plan.refused}); still applied: ${migrated.record.ran.join(', ')}`)
   return []
