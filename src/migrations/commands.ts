@@ -1,6 +1,6 @@
 /** Migration commands on the host: run with the state read before and after, and step back one batch. */
 import type { MigrationDriver } from './types.js'
-import { dataMark, stepMark, type Markers } from '../commands/protocol.js'
+import { dataMark, dataPrefix, stepMark, type Markers } from '../commands/protocol.js'
 import { type ReleaseRecord, writeRecord } from '../commands/history.js'
 import { type Layout, releaseDir } from '../commands/layout.js'
 import { inDir, raw, sh, when, type Command } from '../commands/shell.js'
@@ -12,7 +12,7 @@ import { inDir, raw, sh, when, type Command } from '../commands/shell.js'
 export function runMigrations(m: Markers, l: Layout, id: string, driver: MigrationDriver, backup?: string): Command[] {
   const dir = releaseDir(l, id)
   const first = backup ? [stepMark(m, 'backup'), inDir(l.root, raw(backup.replaceAll('{release}', id)))] : []
-  if (driver.runTracked) return [...first, stepMark(m, 'migrate'), inDir(dir, driver.runTracked(m.marker))]
+  if (driver.runTracked) return [...first, stepMark(m, 'migrate'), inDir(dir, driver.runTracked(dataPrefix(m, 'before'), dataPrefix(m, 'after')))]
   return [
     ...first,
     stepMark(m, 'read migration state'),

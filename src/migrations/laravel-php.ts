@@ -3,9 +3,9 @@
  * migration classes. It boots the app with its own config, so it sees the same database artisan uses.
  *
  *   php -r CODE state            prints the state as one JSON line
- *   php -r CODE migrate MARKER   prints MARKER.'data:before:'.state, runs Laravel's own `migrate --force`
+ *   php -r CODE migrate BEFORE AFTER   prints BEFORE.state (BEFORE is the data-line prefix), runs Laravel's own `migrate --force`
  *                                in the same process (one framework boot, not three) when something is
- *                                pending, prints MARKER.'data:after:'.state, and exits with migrate's code
+ *                                pending, prints AFTER.state, and exits with migrate's code (prefixes from src/commands/protocol.ts)
  *
  * Boots the Laravel 8-10 layout (bootstrap/app.php binds App\Console\Kernel) and the 11+ one
  * (Application::configure()->create(), no console Kernel class of the app's own) the same way: through the
@@ -60,9 +60,10 @@ function slipway_state($app) {
   return ['version' => $app->version(), 'driver' => $db->getDriverName(), 'ran' => $ran, 'pending' => array_values(array_diff(array_keys($files), $done)), 'undo' => $undo];
 }
 if (($argv[1] ?? 'state') === 'state') { echo json_encode(slipway_state($app)), "\n"; exit(0); }
-$marker = $argv[2];
+$before_prefix = $argv[2];
+$after_prefix = $argv[3];
 $before = slipway_state($app);
-echo $marker, 'data:before:', json_encode($before), "\n";
+echo $before_prefix, json_encode($before), "\n";
 $code = 0;
 if ($before['pending']) {
   try {
@@ -72,9 +73,9 @@ if ($before['pending']) {
     $code = 1;
   }
   $app['db']->purge();
-  echo $marker, 'data:after:', json_encode(slipway_state($app)), "\n";
+  echo $after_prefix, json_encode(slipway_state($app)), "\n";
 } else {
-  echo $marker, 'data:after:', json_encode($before), "\n";
+  echo $after_prefix, json_encode($before), "\n";
 }
 exit($code);
 `

@@ -35,7 +35,7 @@ export function laravelDriver(options: LaravelOptions = {}): MigrationDriver {
     parse: parseJsonState,
     hasPending: (variable) => raw(`[[ "$${variable}" != *'"pending":[]'* ]]`),
     state: () => cmd(php, '-r', LARAVEL_PHP, 'state'),
-    ...(options.run ? {} : { runTracked: (marker: string) => cmd(php, '-r', LARAVEL_PHP, 'migrate', marker) }),
+    ...(options.run ? {} : { runTracked: (before: string, after: string) => cmd(php, '-r', LARAVEL_PHP, 'migrate', before, after) }),
     run: () => (options.run ? raw(options.run) : cmd(php, 'artisan', 'migrate', '--force', '--no-interaction')),
     stepBack: (names, batch, state): Command => cmd(php, 'artisan', ...stepBackArgs(names, batch, state.version).args),
     describeStepBack: (names, batch, state) => stepBackArgs(names, batch, state.version).how

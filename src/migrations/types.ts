@@ -24,9 +24,9 @@ export interface MigrationDriver {
   run(): Command
   /**
    * Optional: reads the state, migrates when something is pending and reads it again in one process,
-   * printing `<marker>data:before:` and `<marker>data:after:` lines itself; exits with migrate's code.
+   * printing the `before` and `after` data lines itself (given their prefixes); exits with migrate's code.
    */
-  runTracked?(marker: string): Command
+  runTracked?(before: string, after: string): Command
   /** Steps back exactly `names` (one batch, the newest), given the state they were read in. */
   stepBack(names: string[], batch: number, state: MigrationState): Command
   /** Optional: says which step-back {@link stepBack} chose for this state and why (printed in the report). */
