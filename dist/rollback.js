@@ -4,7 +4,7 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { k as releaseIdFrom, m as dataMark, n as sh, w as when, q as writeFile, t as recordFile, u as appendLine, v as raw, o as operation, a as openSessions, s as sshConnector, b as onEach, r as runPhase, f as describeHolder, e as closeSessions, x as breakLock, y as SpecError, z as render, A as cmd, S as SlipwayError, B as inDir, C as releaseDir, D as stepMark, I as InputError, i as isReleaseId, E as and, F as printLine, d as release, G as releaseLocks, H as StepError, J as dataPrefix, L as LOCKED, K as LockedError, M as acquire, N as lockOwner, O as keepAlive, P as forceable, Q as holdChannels } from './run.js';
+import { k as releaseIdFrom, m as dataMark, n as sh, w as when, q as writeFile, t as recordFile, u as appendLine, v as raw, o as operation, a as openSessions, s as sshConnector, b as onEach, r as runPhase, f as describeHolder, e as closeSessions, x as breakLock, y as SpecError, z as render, A as cmd, S as SlipwayError, B as inDir, C as releaseDir, D as stepMark, E as dataPrefix, F as seq, G as journalFile, I as InputError, i as isReleaseId, H as and, J as printLine, d as release, K as releaseLocks, L as StepError, M as LOCKED, N as LockedError, O as acquire, P as lockOwner, Q as keepAlive, R as forceable, T as holdChannels } from './run.js';
 import { createReadStream, promises, statSync, readFileSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import { execFile } from 'node:child_process';
@@ -43,14 +43,16 @@ function readState(m, l) {
     return [
         sh `for f in ${l.records}/*.json; do [ -e "$f" ] || continue; ${dataMark(m, 'record', raw('$(cat "$f")'))}; done`,
         when(sh `[ -L ${l.current} ]`, [dataMark(m, 'current', sh `$(readlink ${l.current})`)]),
-        when(sh `[ -d ${l.lock} ]`, [dataMark(m, 'lock', sh `$(cat ${l.lock}/owner.json 2>/dev/null || true)`)])
+        when(sh `[ -d ${l.lock} ]`, [dataMark(m, 'lock', sh `$(cat ${l.lock}/owner.json 2>/dev/null || true)`)]),
+        sh `for f in ${l.journal}/*.log; do [ -e "$f" ] || continue; ${dataMark(m, 'journal', raw(`$(basename "$f" .log) $(grep -a -m1 -o 'data:before:.*' "$f" | cut -c13- | base64 -w0)`))}; done`
     ];
 }
 /** Parses the data lines of {@link readState}. */
 function parseState(data) {
     const records = (data.record ?? []).map((line) => JSON.parse(line)).map((r) => ({ ...r, id: releaseIdFrom(r.id) })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const target = data.current?.[0];
-    return { records, current: target ? releaseIdFrom(target) : undefined, lock: data.lock?.[0], manifest: data.manifest ?? [] };
+    const journals = Object.fromEntries((data.journal ?? []).map((line) => [releaseIdFrom(line.split(' ')[0]), Buffer.from(line.split(' ')[1] ?? '', 'base64').toString('utf8')]));
+    return { records, current: target ? releaseIdFrom(target) : undefined, lock: data.lock?.[0], manifest: data.manifest ?? [], journals };
 }
 
 /** Reading the release history, and breaking a stale lock. */
@@ -3524,9 +3526,9 @@ function customDriver(c) {
  * migration classes. It boots the app with its own config, so it sees the same database artisan uses.
  *
  *   php -r CODE state            prints the state as one JSON line
- *   php -r CODE migrate MARKER   prints MARKER.'data:before:'.state, runs Laravel's own `migrate --force`
+ *   php -r CODE migrate BEFORE AFTER   prints BEFORE.state (BEFORE is the data-line prefix), runs Laravel's own `migrate --force`
  *                                in the same process (one framework boot, not three) when something is
- *                                pending, prints MARKER.'data:after:'.state, and exits with migrate's code
+ *                                pending, prints AFTER.state, and exits with migrate's code (prefixes from src/commands/protocol.ts)
  *
  * Boots the Laravel 8-10 layout (bootstrap/app.php binds App\Console\Kernel) and the 11+ one
  * (Application::configure()->create(), no console Kernel class of the app's own) the same way: through the
@@ -3581,9 +3583,10 @@ function slipway_state($app) {
   return ['version' => $app->version(), 'driver' => $db->getDriverName(), 'ran' => $ran, 'pending' => array_values(array_diff(array_keys($files), $done)), 'undo' => $undo];
 }
 if (($argv[1] ?? 'state') === 'state') { echo json_encode(slipway_state($app)), "\n"; exit(0); }
-$marker = $argv[2];
+$before_prefix = $argv[2];
+$after_prefix = $argv[3];
 $before = slipway_state($app);
-echo $marker, 'data:before:', json_encode($before), "\n";
+echo $before_prefix, json_encode($before), "\n";
 $code = 0;
 if ($before['pending']) {
   try {
@@ -3593,9 +3596,9 @@ if ($before['pending']) {
     $code = 1;
   }
   $app['db']->purge();
-  echo $marker, 'data:after:', json_encode(slipway_state($app)), "\n";
+  echo $after_prefix, json_encode(slipway_state($app)), "\n";
 } else {
-  echo $marker, 'data:after:', json_encode($before), "\n";
+  echo $after_prefix, json_encode($before), "\n";
 }
 exit($code);
 `;
@@ -3634,7 +3637,7 @@ function laravelDriver(options = {}) {
         parse: parseJsonState,
         hasPending: (variable) => raw(`[[ "$${variable}" != *'"pending":[]'* ]]`),
         state: () => cmd(php, '-r', LARAVEL_PHP, 'state'),
-        ...(options.run ? {} : { runTracked: (marker) => cmd(php, '-r', LARAVEL_PHP, 'migrate', marker) }),
+        ...(options.run ? {} : { runTracked: (before, after) => cmd(php, '-r', LARAVEL_PHP, 'migrate', before, after) }),
         run: () => (options.run ? raw(options.run) : cmd(php, 'artisan', 'migrate', '--force', '--no-interaction')),
         stepBack: (names, batch, state) => cmd(php, 'artisan', ...stepBackArgs(names, batch, state.version).args),
         describeStepBack: (names, batch, state) => stepBackArgs(names, batch, state.version).how
@@ -3685,14 +3688,18 @@ function auditLine(op, operation, release, commit, outcome) {
 /**
  * Optional backup, then: state → data `before`; when something is pending, migrate (exit code kept) and
  * state → data `after`; exit with migrate's code. Nothing pending: no second framework boot at all.
+ * The run's output is also kept in the release's journal, so a run that stops half-way leaves, on the host,
+ * what was applied before it (the next operation steps back the rest).
  */
 function runMigrations(m, l, id, driver, backup) {
     const dir = releaseDir(l, id);
     const first = backup ? [stepMark(m, 'backup'), inDir(l.root, raw(backup.replaceAll('{release}', id)))] : [];
-    if (driver.runTracked)
-        return [...first, stepMark(m, 'migrate'), inDir(dir, driver.runTracked(m.marker))];
+    const run = driver.runTracked ? [stepMark(m, 'migrate'), inDir(dir, driver.runTracked(dataPrefix(m, 'before'), dataPrefix(m, 'after')))] : tracked(m, dir, driver);
+    return [...first, cmd('mkdir', '-p', l.journal), sh `{ ${seq(...run)}; } | tee ${journalFile(l, id)}`];
+}
+/** Migrating with the state read before and after by the driver's own commands. */
+function tracked(m, dir, driver) {
     return [
-        ...first,
         stepMark(m, 'read migration state'),
         sh `before=$( ${inDir(dir, driver.state())} )`,
         dataMark(m, 'before', raw('$before')),
@@ -3997,7 +4004,7 @@ async function restore(run, note, switched) {
         const line = switched
             ? auditLine(op, 'rollback', p.previous ?? '(none)', undefined, `automatic, from ${id}: ${note}`)
             : auditLine(op, 'deploy', id, run.commit, 'failed before switch');
-        const commands = restorePhase(s, s.layout, op.spec, plan.target, plan.updates, line, run.owner, i === run.at ? stepBack : [], switched);
+        const commands = restorePhase(s, s.layout, op.spec, plan.target, plan.updates, line, run.owner, [...(i === run.at ? stepBack : []), cmd('rm', '-f', journalFile(s.layout, id))], switched);
         const r = await runPhase(s, op.spec, op.reporter, switched ? 'roll back' : 'record failure', commands);
         if (i === run.at && stepBack.length && run.migrated) {
             const check = checkStepBack(op, run.driver, r.data, run.migrated.record);
@@ -4317,7 +4324,7 @@ const finish = {
     commands: (run, i) => {
         const p = run.plans[i];
         p.record = advance(p.record, 'healthy');
-        return [writeRecord(p.layout, p.record), audit(p.layout, auditLine(run.op, 'deploy', run.id, run.commit, 'ok')), release(p.layout, run.owner)];
+        return [writeRecord(p.layout, p.record), cmd('rm', '-f', journalFile(p.layout, run.id)), audit(p.layout, auditLine(run.op, 'deploy', run.id, run.commit, 'ok')), release(p.layout, run.owner)];
     }
 };
 
@@ -4574,6 +4581,64 @@ const prune = {
     }
 };
 
+/**
+ * Step `repair` (runner, right after the lock): a release left `building` or `ready` belongs to a run that
+ * stopped (only a lock holder builds, and we hold the lock). It is marked failed, and the migrations its run
+ * applied — the difference between the state its journal recorded before migrating and the state now —
+ * are stepped back from its own directory, with the same guards as any step-back. Then the journal goes.
+ */
+const interrupted = (r) => r.state === 'building' || r.state === 'ready';
+/** Step-back commands for the migrations an interrupted release's run applied, and what was decided. */
+async function stepBackFor(op, s, state, failed, stamp) {
+    const driver = driverFor(op.spec);
+    const before = state.journals?.[failed.id];
+    if (!driver || before === undefined)
+        return { commands: [], said: 'it had not started migrating' };
+    try {
+        const now = driver.parse((await runPhase(s, op.spec, op.reporter, 'read migration state', readMigrationState(s, s.layout, failed.id, driver))).data.state?.[0]);
+        const record = ranBetween(driver.name, driver.parse(before), now, false);
+        if (!record.ran.length)
+            return { commands: [], said: 'its run applied no migration' };
+        const plan = planStepBack(s, driver, { ...failed, migrations: record }, now, stamp);
+        if ('refused' in plan)
+            return { commands: [], said: `its migrations ${record.ran.join(', ')} stay applied: ${plan.refused}` };
+        return { commands: plan.commands, said: `stepping back its migrations ${plan.names.join(', ')}` };
+    }
+    catch (error) {
+        return { commands: [], said: `its migrations could not be read (${error.message.split('\n')[0]}); they may stay applied` };
+    }
+}
+/** Repairs what interrupted runs left on the hosts; `states` are updated to what was written. */
+async function repairInterrupted(op, sessions, states) {
+    const stuck = [...new Set(states.flatMap((st) => st.records.filter(interrupted).map((r) => r.id)))];
+    if (!stuck.length)
+        return;
+    const stamp = op.now().toISOString();
+    const note = `interrupted: the run that built it stopped before finishing (repaired by ${op.by})`;
+    const at = migrateHostIndex(op.spec);
+    const steps = [];
+    const said = [];
+    for (const id of stuck) {
+        const record = states[at].records.find((r) => r.id === id);
+        const found = record ? await stepBackFor(op, sessions[at], states[at], advance(record, 'failed', { note, updated_at: stamp }), stamp) : { commands: [], said: 'not on the migrating host' };
+        steps.push(...found.commands);
+        said.push(`${id}: marked failed; ${found.said}`);
+    }
+    op.reporter.warn(`repairing what an interrupted run left: ${said.join('; ')}`);
+    await op.reporter.group('Repair an interrupted run', () => onEach(sessions, async (s, i) => {
+        const failed = states[i].records.filter(interrupted).map((r) => advance(r, 'failed', { note, updated_at: stamp }));
+        const line = auditLine(op, 'repair', stuck.join(' '), undefined, said.join('; '));
+        await runPhase(s, op.spec, op.reporter, 'repair', [...failed.map((r) => writeRecord(s.layout, r)), ...(i === at ? steps : []), ...stuck.map((id) => cmd('rm', '-f', journalFile(s.layout, id))), audit(s.layout, line)]);
+        states[i] = { ...states[i], records: states[i].records.map((r) => failed.find((f) => f.id === r.id) ?? r) };
+    }));
+}
+const repair = {
+    name: 'repair',
+    where: 'runner',
+    onFailure: 'unlock',
+    run: (run) => (run.dry ? Promise.resolve() : repairInterrupted(run.op, run.sessions, run.states))
+};
+
 /** Step `shared`: shared files must exist; shared files and dirs linked in, writable dirs made, dirs seeded from the live release. */
 const shared = {
     name: 'shared files',
@@ -4617,7 +4682,7 @@ const upload = {
 
 /** The deploy: its list of steps, run by the pipeline; `--dry-run` runs the same steps against a recorder. */
 /** A deploy, in order. Failures before `switch` mark the release failed; from `switch` on they switch back. */
-const DEPLOY = [lock, plan, upload, shared, build, migrate, switchRelease, activateHooks, smoke, prune, finish];
+const DEPLOY = [lock, repair, plan, upload, shared, build, migrate, switchRelease, activateHooks, smoke, prune, finish];
 const TITLES = {
     lock: () => 'Lock and read history',
     upload: (run) => `Prepare release ${run.id}`,
@@ -4715,6 +4780,7 @@ async function rollback(options) {
 async function rollbackOn(op, sessions, owner, options) {
     const { spec, reporter } = op;
     const states = await onEach(sessions, (s) => lockAndRead(op, s, owner, false));
+    await repairInterrupted(op, sessions, states);
     const stamp = op.now().toISOString();
     const plans = states.map((st) => planRollback(st, { to: options.to, by: op.by, stamp }));
     const target = agreeOnTarget(plans, sessions.map((s) => s.host.name), states);

@@ -2621,7 +2621,7 @@ function requireMap () {
 	return map;
 }
 
-var seq = {};
+var seq$1 = {};
 
 var YAMLSeq = {};
 
@@ -2750,13 +2750,13 @@ function requireYAMLSeq () {
 var hasRequiredSeq;
 
 function requireSeq () {
-	if (hasRequiredSeq) return seq;
+	if (hasRequiredSeq) return seq$1;
 	hasRequiredSeq = 1;
 
 	var identity = requireIdentity();
 	var YAMLSeq = requireYAMLSeq();
 
-	const seq$1 = {
+	const seq = {
 	    collection: 'seq',
 	    default: true,
 	    nodeClass: YAMLSeq.YAMLSeq,
@@ -2769,8 +2769,8 @@ function requireSeq () {
 	    createNode: (schema, obj, ctx) => YAMLSeq.YAMLSeq.from(schema, obj, ctx)
 	};
 
-	seq.seq = seq$1;
-	return seq;
+	seq$1.seq = seq;
+	return seq$1;
 }
 
 var string = {};
@@ -9396,12 +9396,17 @@ function layout(root) {
         meta,
         records: posix.join(meta, 'releases'),
         lock: posix.join(meta, 'lock'),
-        audit: posix.join(meta, 'audit.log')
+        audit: posix.join(meta, 'audit.log'),
+        journal: posix.join(meta, 'journal')
     };
 }
 /** The directory of one release. */
 function releaseDir(l, id) {
     return posix.join(l.releases, id);
+}
+/** The migrate journal of one release: the migrate run's output, whose `before` line says what was applied before it. */
+function journalFile(l, id) {
+    return posix.join(l.journal, `${id}.log`);
 }
 /** The history record file of one release. */
 function recordFile(l, id) {
@@ -9442,6 +9447,10 @@ function cmd(...argv) {
 function and(...parts) {
     return { join: '&&', parts };
 }
+/** `a; b; c` (in a `{ …; }` group or a subshell, for a pipe) */
+function seq(...parts) {
+    return { join: ';', parts };
+}
 /** `if test; then a; b; [else c;] fi` */
 function when(test, then, otherwise) {
     return { test, then, else: otherwise };
@@ -9453,7 +9462,7 @@ function render(c) {
     if ('argv' in c)
         return c.argv.map((part) => (typeof part === 'string' ? quote(part) : part.raw)).join(' ');
     if ('join' in c)
-        return c.parts.map(render).join(` ${c.join} `);
+        return c.parts.map(render).join(c.join === ';' ? '; ' : ` ${c.join} `);
     if ('test' in c)
         return `if ${render(c.test)}; then ${c.then.map(render).join('; ')};${c.else ? ` else ${c.else.map(render).join('; ')};` : ''} fi`;
     return c.strings.map((s, i) => s + (i < c.holes.length ? hole(c.holes[i]) : '')).join('');
@@ -36618,4 +36627,4 @@ async function releaseLocks(op, sessions, owner) {
     await Promise.allSettled(sessions.map((s) => runPhase({ ...s, channel: undefined }, op.spec, op.reporter, 'unlock', [release(s.layout, owner)])));
 }
 
-export { cmd as A, inDir as B, releaseDir as C, stepMark as D, and as E, printLine as F, releaseLocks as G, StepError as H, InputError as I, dataPrefix as J, LockedError as K, LOCKED as L, acquire as M, lockOwner as N, keepAlive as O, forceable as P, holdChannels as Q, SlipwayError as S, openSessions as a, onEach as b, readOwner as c, release as d, closeSessions as e, describeHolder as f, distExports as g, specSchema as h, isReleaseId as i, consoleReporter as j, releaseIdFrom as k, loadSpec as l, dataMark as m, sh as n, operation as o, parseSpec as p, writeFile as q, runPhase as r, sshConnector as s, recordFile as t, appendLine as u, raw as v, when as w, breakLock as x, SpecError as y, render as z };
+export { cmd as A, inDir as B, releaseDir as C, stepMark as D, dataPrefix as E, seq as F, journalFile as G, and as H, InputError as I, printLine as J, releaseLocks as K, StepError as L, LOCKED as M, LockedError as N, acquire as O, lockOwner as P, keepAlive as Q, forceable as R, SlipwayError as S, holdChannels as T, openSessions as a, onEach as b, readOwner as c, release as d, closeSessions as e, describeHolder as f, distExports as g, specSchema as h, isReleaseId as i, consoleReporter as j, releaseIdFrom as k, loadSpec as l, dataMark as m, sh as n, operation as o, parseSpec as p, writeFile as q, runPhase as r, sshConnector as s, recordFile as t, appendLine as u, raw as v, when as w, breakLock as x, SpecError as y, render as z };

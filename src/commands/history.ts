@@ -70,7 +70,8 @@ export function readState(m: Markers, l: Layout): Command[] {
   return [
     sh`for f in ${l.records}/*.json; do [ -e "$f" ] || continue; ${dataMark(m, 'record', raw('$(cat "$f")'))}; done`,
     when(sh`[ -L ${l.current} ]`, [dataMark(m, 'current', sh`$(readlink ${l.current})`)]),
-    when(sh`[ -d ${l.lock} ]`, [dataMark(m, 'lock', sh`$(cat ${l.lock}/owner.json 2>/dev/null || true)`)])
+    when(sh`[ -d ${l.lock} ]`, [dataMark(m, 'lock', sh`$(cat ${l.lock}/owner.json 2>/dev/null || true)`)]),
+    sh`for f in ${l.journal}/*.log; do [ -e "$f" ] || continue; ${dataMark(m, 'journal', raw(`$(basename "$f" .log) $(grep -a -m1 -o 'data:before:.*' "$f" | cut -c13- | base64 -w0)`))}; done`
   ]
 }
 
@@ -81,11 +82,14 @@ export interface HostState {
   lock?: string
   /** The live release's manifest lines, when it has one. */
   manifest: string[]
+  /** Per release that left a migrate journal: the migration state (driver text) before its run. */
+  journals?: Record<string, string>
 }
 
 /** Parses the data lines of {@link readState}. */
 export function parseState(data: HostData): HostState {
   const records = (data.record ?? []).map((line) => JSON.parse(line) as ReleaseRecord).map((r) => ({ ...r, id: releaseIdFrom(r.id) })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   const target = data.current?.[0]
-  return { records, current: target ? releaseIdFrom(target) : undefined, lock: data.lock?.[0], manifest: data.manifest ?? [] }
+  const journals = Object.fromEntries((data.journal ?? []).map((line) => [releaseIdFrom(line.split(' ')[0]), Buffer.from(line.split(' ')[1] ?? '', 'base64').toString('utf8')]))
+  return { records, current: target ? releaseIdFrom(target) : undefined, lock: data.lock?.[0], manifest: data.manifest ?? [], journals }
 }

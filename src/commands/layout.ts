@@ -11,6 +11,8 @@ export interface Layout {
   records: string
   lock: string
   audit: string
+  /** What an operation in flight leaves for the next one, should it stop: `<release>.log` of a migrate run. */
+  journal: string
 }
 
 /** The layout for a deploy root: releases/, shared/, current, .slipway/{releases,lock,audit.log}. */
@@ -25,13 +27,19 @@ export function layout(root: string): Layout {
     meta,
     records: posix.join(meta, 'releases'),
     lock: posix.join(meta, 'lock'),
-    audit: posix.join(meta, 'audit.log')
+    audit: posix.join(meta, 'audit.log'),
+    journal: posix.join(meta, 'journal')
   }
 }
 
 /** The directory of one release. */
 export function releaseDir(l: Layout, id: string): string {
   return posix.join(l.releases, id)
+}
+
+/** The migrate journal of one release: the migrate run's output, whose `before` line says what was applied before it. */
+export function journalFile(l: Layout, id: string): string {
+  return posix.join(l.journal, `${id}.log`)
 }
 
 /** The history record file of one release. */

@@ -23,6 +23,8 @@ export interface HostData {
   current?: string[]
   /** The lock owner JSON while the lock is held. */
   lock?: string[]
+  /** `<release> <base64 of the state before its migrate run>`, per migrate journal left on the host. */
+  journal?: string[]
   /** The live release's manifest lines. */
   manifest?: string[]
   /** Migration state (driver JSON) before and after migrating. */

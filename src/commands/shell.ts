@@ -13,7 +13,7 @@ export interface Raw {
 export type Command =
   | Raw
   | { readonly argv: ReadonlyArray<string | Raw> }
-  | { readonly join: '&&' | '||' | '|'; readonly parts: readonly Command[] }
+  | { readonly join: '&&' | '||' | '|' | ';'; readonly parts: readonly Command[] }
   | { readonly test: Command; readonly then: readonly Command[]; readonly else?: readonly Command[] }
   | { readonly strings: readonly string[]; readonly holes: ReadonlyArray<string | Command> }
 
@@ -56,6 +56,11 @@ export function pipe(...parts: Command[]): Command {
   return { join: '|', parts }
 }
 
+/** `a; b; c` (in a `{ …; }` group or a subshell, for a pipe) */
+export function seq(...parts: Command[]): Command {
+  return { join: ';', parts }
+}
+
 /** `if test; then a; b; [else c;] fi` */
 export function when(test: Command, then: Command[], otherwise?: Command[]): Command {
   return { test, then, else: otherwise }
@@ -65,7 +70,7 @@ export function when(test: Command, then: Command[], otherwise?: Command[]): Com
 export function render(c: Command): string {
   if ('raw' in c) return c.raw
   if ('argv' in c) return c.argv.map((part) => (typeof part === 'string' ? quote(part) : part.raw)).join(' ')
-  if ('join' in c) return c.parts.map(render).join(` ${c.join} `)
+  if ('join' in c) return c.parts.map(render).join(c.join === ';' ? '; ' : ` ${c.join} `)
   if ('test' in c) return `if ${render(c.test)}; then ${c.then.map(render).join('; ')};${c.else ? ` else ${c.else.map(render).join('; ')};` : ''} fi`
   return c.strings.map((s, i) => s + (i < c.holes.length ? hole(c.holes[i]) : '')).join('')
 }

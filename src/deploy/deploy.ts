@@ -13,6 +13,7 @@ import { lock } from './steps/lock.js'
 import { migrate } from './steps/migrate.js'
 import { plan } from './steps/plan.js'
 import { prune } from './steps/prune.js'
+import { repair } from './steps/repair.js'
 import { shared } from './steps/shared.js'
 import { smoke } from './steps/smoke.js'
 import { switchRelease } from './steps/switch.js'
@@ -25,7 +26,7 @@ export { DeployError, type DeployResult } from './result.js'
 export type DeployOptions = OperationOptions
 
 /** A deploy, in order. Failures before `switch` mark the release failed; from `switch` on they switch back. */
-export const DEPLOY: Step[] = [lock, plan, upload, shared, build, migrate, switchRelease, activateHooks, smoke, prune, finish]
+export const DEPLOY: Step[] = [lock, repair, plan, upload, shared, build, migrate, switchRelease, activateHooks, smoke, prune, finish]
 
 const TITLES: Record<string, (run: DeployRun) => string> = {
   lock: () => 'Lock and read history',

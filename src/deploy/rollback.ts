@@ -17,6 +17,7 @@ import { agreeOnTarget, planRollback, type RollbackPlan } from './rollback-plan.
 import { forceable, keepAlive, lockOwner, onEach, operation, releaseLocks, type Operation, type OperationOptions } from './run.js'
 import { closeSessions, holdChannels, openSessions, runPhase, sshConnector, type Session } from './session.js'
 import { lockAndRead } from './steps/lock.js'
+import { repairInterrupted } from './steps/repair.js'
 
 export { pickTarget } from './rollback-plan.js'
 
@@ -64,6 +65,7 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
 async function rollbackOn(op: Operation, sessions: Session[], owner: LockOwner, options: RollbackOptions): Promise<RollbackResult> {
   const { spec, reporter } = op
   const states = await onEach(sessions, (s) => lockAndRead(op, s, owner, false))
+  await repairInterrupted(op, sessions, states)
   const stamp = op.now().toISOString()
   const plans = states.map((st) => planRollback(st, { to: options.to, by: op.by, stamp }))
   const target = agreeOnTarget(plans, sessions.map((s) => s.host.name), states)!

@@ -2,19 +2,25 @@
 import type { MigrationDriver } from './types.js'
 import { dataMark, dataPrefix, stepMark, type Markers } from '../commands/protocol.js'
 import { type ReleaseRecord, writeRecord } from '../commands/history.js'
-import { type Layout, releaseDir } from '../commands/layout.js'
-import { inDir, raw, sh, when, type Command } from '../commands/shell.js'
+import { journalFile, type Layout, releaseDir } from '../commands/layout.js'
+import { cmd, inDir, raw, seq, sh, when, type Command } from '../commands/shell.js'
 
 /**
  * Optional backup, then: state → data `before`; when something is pending, migrate (exit code kept) and
  * state → data `after`; exit with migrate's code. Nothing pending: no second framework boot at all.
+ * The run's output is also kept in the release's journal, so a run that stops half-way leaves, on the host,
+ * what was applied before it (the next operation steps back the rest).
  */
 export function runMigrations(m: Markers, l: Layout, id: string, driver: MigrationDriver, backup?: string): Command[] {
   const dir = releaseDir(l, id)
   const first = backup ? [stepMark(m, 'backup'), inDir(l.root, raw(backup.replaceAll('{release}', id)))] : []
-  if (driver.runTracked) return [...first, stepMark(m, 'migrate'), inDir(dir, driver.runTracked(dataPrefix(m, 'before'), dataPrefix(m, 'after')))]
+  const run = driver.runTracked ? [stepMark(m, 'migrate'), inDir(dir, driver.runTracked(dataPrefix(m, 'before'), dataPrefix(m, 'after')))] : tracked(m, dir, driver)
+  return [...first, cmd('mkdir', '-p', l.journal), sh`{ ${seq(...run)}; } | tee ${journalFile(l, id)}`]
+}
+
+/** Migrating with the state read before and after by the driver's own commands. */
+function tracked(m: Markers, dir: string, driver: MigrationDriver): Command[] {
   return [
-    ...first,
     stepMark(m, 'read migration state'),
     sh`before=$( ${inDir(dir, driver.state())} )`,
     dataMark(m, 'before', raw('$before')),

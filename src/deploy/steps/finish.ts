@@ -1,6 +1,8 @@
 /** Step `finish`: the release marked healthy, an audit line, the lock released. */
 import { advance, audit, writeRecord } from '../../commands/history.js'
+import { journalFile } from '../../commands/layout.js'
 import { release } from '../../commands/lock.js'
+import { cmd } from '../../commands/shell.js'
 import { auditLine } from '../audit.js'
 import type { Step } from './types.js'
 
@@ -11,6 +13,6 @@ export const finish: Step = {
   commands: (run, i) => {
     const p = run.plans[i]
     p.record = advance(p.record, 'healthy')
-    return [writeRecord(p.layout, p.record), audit(p.layout, auditLine(run.op, 'deploy', run.id, run.commit, 'ok')), release(p.layout, run.owner)]
+    return [writeRecord(p.layout, p.record), cmd('rm', '-f', journalFile(p.layout, run.id)), audit(p.layout, auditLine(run.op, 'deploy', run.id, run.commit, 'ok')), release(p.layout, run.owner)]
   }
 }

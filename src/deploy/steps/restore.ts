@@ -4,7 +4,8 @@
  * when allowed; an audit line; the lock released — one round trip per host.
  */
 import { advance, type ReleaseRecord } from '../../commands/history.js'
-import type { Command } from '../../commands/shell.js'
+import { journalFile } from '../../commands/layout.js'
+import { cmd, type Command } from '../../commands/shell.js'
 import { auditLine } from '../audit.js'
 import { checkStepBack, planStepBack } from '../migrate.js'
 import { planRollback } from '../rollback-plan.js'
@@ -42,7 +43,7 @@ export async function restore(run: DeployRun, note: string, switched: boolean): 
     const line = switched
       ? auditLine(op, 'rollback', p.previous ?? '(none)', undefined, `automatic, from ${id}: ${note}`)
       : auditLine(op, 'deploy', id, run.commit, 'failed before switch')
-    const commands = restorePhase(s, s.layout, op.spec, plan.target, plan.updates, line, run.owner, i === run.at ? stepBack : [], switched)
+    const commands = restorePhase(s, s.layout, op.spec, plan.target, plan.updates, line, run.owner, [...(i === run.at ? stepBack : []), cmd('rm', '-f', journalFile(s.layout, id))], switched)
     const r = await runPhase(s, op.spec, op.reporter, switched ? 'roll back' : 'record failure', commands)
     if (i === run.at && stepBack.length && run.migrated) {
       const check = checkStepBack(op, run.driver!, r.data, run.migrated.record)
