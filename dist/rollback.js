@@ -4,7 +4,7 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { k as releaseIdFrom, m as dataMark, n as sh, w as when, q as writeFile, t as recordFile, u as appendLine, v as raw, o as operation, a as openSessions, s as sshConnector, b as onEach, r as runPhase, f as describeHolder, e as closeSessions, x as breakLock, y as SpecError, z as render, A as cmd, S as SlipwayError, B as inDir, C as releaseDir, D as stepMark, E as dataPrefix, F as seq, G as journalFile, I as InputError, i as isReleaseId, H as and, J as printLine, d as release, K as releaseLocks, L as StepError, M as LOCKED, N as LockedError, O as acquire, P as lockOwner, Q as keepAlive, R as forceable, T as holdChannels } from './run.js';
+import { k as releaseIdFrom, m as dataMark, n as sh, w as when, q as writeFile, t as recordFile, u as appendLine, v as raw, o as operation, a as openSessions, s as sshConnector, b as onEach, r as runPhase, f as describeHolder, e as closeSessions, x as breakLock, y as SpecError, z as render, A as cmd, B as seq, C as printLine, S as SlipwayError, D as inDir, E as releaseDir, F as stepMark, G as dataPrefix, H as journalFile, I as InputError, i as isReleaseId, J as and, d as release, K as releaseLocks, L as StepError, M as LOCKED, N as LockedError, O as acquire, P as lockOwner, Q as keepAlive, R as forceable, T as holdChannels } from './run.js';
 import { createReadStream, promises, statSync, readFileSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import { execFile } from 'node:child_process';
@@ -3660,6 +3660,27 @@ function migrateHostIndex(spec) {
     return Math.max(0, i);
 }
 
+/**
+ * Confirm or revert, on the host: at the switch a detached watchdog is armed with the commands that revert
+ * the release; unless the run claims the release first (to confirm it, or to revert it itself), the watchdog
+ * claims it when its time is up and runs them. A claim is an atomic rename, so exactly one side acts.
+ */
+/** Exit code of a claim when the watchdog has already reverted the release. */
+const REVERTED = 76;
+const armed = (l, id) => posix.join(l.watchdog, id);
+/** Arms the watchdog of release `id`: after `seconds`, unless claimed, it runs `revert` (best effort, every command). */
+function armWatchdog(l, id, seconds, revert) {
+    const file = armed(l, id);
+    const script = render(seq(sh `sleep ${String(seconds)}`, when(sh `mv -T ${file} ${`${file}.fired`} 2>/dev/null`, revert)));
+    return [cmd('mkdir', '-p', l.watchdog), sh `: > ${file}`, sh `setsid nohup ${cmd('bash', '-c', script)} </dev/null >/dev/null 2>&1 &`];
+}
+/** Claims release `id` before its watchdog does; exits {@link REVERTED} when the watchdog already has. A release never armed is claimed as is. */
+function claimRelease(l, id) {
+    const file = armed(l, id);
+    const late = [sh `${printLine(`the host's watchdog had already reverted release ${id}: the run did not confirm it in time`)} >&2`, raw(`exit ${REVERTED}`)];
+    return when(sh `mv -T ${file} ${`${file}.claimed`} 2>/dev/null`, [cmd('rm', '-f', `${file}.claimed`)], [when(sh `[ -e ${`${file}.fired`} ]`, late)]);
+}
+
 /** What a deploy reports: its result, and the error that carries the result of a failed one. */
 /** A deploy that failed; `result` says how far it got (and whether it was rolled back). */
 class DeployError extends SlipwayError {
@@ -3974,22 +3995,44 @@ function restorePhase(m, l, spec, target, updates, auditLine, owner, stepBack = 
  * host switched back (the target chosen by the rollback brain); this deploy's migrations stepped back
  * when allowed; an audit line; the lock released — one round trip per host.
  */
-/** The step-back commands for this deploy's migrations, or none (with the refusal recorded in the result). */
-function stepBackCommands(run, failed, switched, stamp) {
+/** Deploys with smoke checks have a time between switch and confirmation for a runner to die in: the host watches it. */
+function watched(run) {
+    return run.spec.smoke.length > 0;
+}
+/** This deploy's step-back, or why not; undefined when it ran no migrations. Pure: the watchdog uses it too. */
+function stepBackPlan(run, failed, switched, stamp) {
     const { driver, migrated, op } = run;
     if (!driver || !migrated?.record.ran.length)
-        return [];
+        return undefined;
     // A failed migrate run is always undone (the deploy never went live); after a switch, only with step_back: auto.
     const allowed = !switched || op.spec.migrate?.step_back === 'auto';
-    const plan = allowed ? planStepBack(run.sessions[run.at], driver, failed, migrated.after, stamp) : { refused: 'migrate.step_back is never' };
+    return allowed ? planStepBack(run.sessions[run.at], driver, failed, migrated.after, stamp) : { refused: 'migrate.step_back is never' };
+}
+/** The step-back commands for this deploy's migrations, or none (with the refusal recorded in the result). */
+function stepBackCommands(run, failed, switched, stamp) {
+    const plan = stepBackPlan(run, failed, switched, stamp);
+    if (!plan)
+        return [];
     if ('commands' in plan) {
         if (plan.how)
-            op.reporter.info(`stepping back the migrations of ${failed.id}: ${plan.how}`);
+            run.op.reporter.info(`stepping back the migrations of ${failed.id}: ${plan.how}`);
         return plan.commands;
     }
     run.result.migrations.refused = plan.refused;
-    op.reporter.error(`migrations of ${failed.id} are NOT stepped back (${plan.refused}); still applied: ${migrated.record.ran.join(', ')}`);
+    run.op.reporter.error(`migrations of ${failed.id} are NOT stepped back (${plan.refused}); still applied: ${run.migrated.record.ran.join(', ')}`);
     return [];
+}
+/** What undoes this deploy on host `i`: the runner's restore and the host's watchdog send the same commands. */
+function revertCommands(run, i, note, stamp, stepBack, switched, by = 'automatic') {
+    const { op, id } = run;
+    const s = run.sessions[i];
+    const p = run.plans[i];
+    const state = { records: [...run.states[i].records, p.record], current: switched ? id : p.previous};
+    const plan = switched ? planRollback(state, { automatic: true, previous: p.previous, note, stamp }) : { target: undefined, updates: [advance(p.record, 'failed', { note, updated_at: stamp })] };
+    const line = switched
+        ? auditLine(op, 'rollback', p.previous ?? '(none)', undefined, `${by}, from ${id}: ${note}`)
+        : auditLine(op, 'deploy', id, run.commit, 'failed before switch');
+    return restorePhase(s, s.layout, op.spec, plan.target, plan.updates, line, run.owner, [...(i === run.at ? stepBack : []), cmd('rm', '-f', journalFile(s.layout, id))], switched);
 }
 /** Undoes a deploy that failed: `switched` says whether `current` may have moved. */
 async function restore(run, note, switched) {
@@ -3998,14 +4041,8 @@ async function restore(run, note, switched) {
     const failed = advance(run.plans[run.at].record, 'failed', { note, updated_at: stamp });
     const stepBack = stepBackCommands(run, failed, switched, stamp);
     await op.reporter.group(`Roll back ${id}`, () => onEach(run.sessions, async (s, i) => {
-        const p = run.plans[i];
-        const state = { records: [...run.states[i].records, p.record], current: switched ? id : p.previous};
-        const plan = switched ? planRollback(state, { automatic: true, previous: p.previous, note, stamp }) : { target: undefined, updates: [advance(p.record, 'failed', { note, updated_at: stamp })] };
-        const line = switched
-            ? auditLine(op, 'rollback', p.previous ?? '(none)', undefined, `automatic, from ${id}: ${note}`)
-            : auditLine(op, 'deploy', id, run.commit, 'failed before switch');
-        const commands = restorePhase(s, s.layout, op.spec, plan.target, plan.updates, line, run.owner, [...(i === run.at ? stepBack : []), cmd('rm', '-f', journalFile(s.layout, id))], switched);
-        const r = await runPhase(s, op.spec, op.reporter, switched ? 'roll back' : 'record failure', commands);
+        const claim = switched && watched(run) ? [claimRelease(s.layout, id)] : [];
+        const r = await runPhase(s, op.spec, op.reporter, switched ? 'roll back' : 'record failure', [...claim, ...revertCommands(run, i, note, stamp, stepBack, switched)]);
         if (i === run.at && stepBack.length && run.migrated) {
             const check = checkStepBack(op, run.driver, r.data, run.migrated.record);
             run.result.migrations.steppedBack = check.ok ? run.migrated.record.ran : [];
@@ -4275,15 +4312,20 @@ async function fail(run, mode, error) {
     const switched = mode === 'switch back';
     const note = error instanceof SmokeFailed || error instanceof Cancelled ? message : migrating ? `migration failed: ${first}` : switched ? `switch or activate hook failed: ${first}` : first;
     const { id, result } = run;
+    const back = result.previous ?? '(no release)';
+    const late = new DeployError(`deploy of ${id} was not confirmed in time, and the host's watchdog reverted it to ${back} (see its audit line); this run undid nothing itself.\n${message}`, result);
+    if (error instanceof StepError && error.code === REVERTED)
+        throw late;
     try {
         await restore(run, note, switched);
     }
     catch (undo) {
+        if (undo instanceof StepError && undo.code === REVERTED)
+            throw late;
         await releaseLocks(run.op, run.sessions, run.owner);
         const why = undo.message.split('\n')[0];
         throw new DeployError(`deploy of ${id} failed${switched ? ' after the switch' : ''}, and undoing it did NOT complete (${why}). Check every host with: slipway releases\n${message}`, result);
     }
-    const back = result.previous ?? '(no release)';
     if (error instanceof Cancelled)
         throw new DeployError(`deploy of ${id} was ${message}${switched ? ` after the switch and was rolled back to ${back}` : '; current is unchanged'}; the lock is released${stepBackNote(result)}`, result);
     if (error instanceof SmokeFailed)
@@ -4680,15 +4722,47 @@ const upload = {
     }
 };
 
+/**
+ * Steps `watchdog` (with the switch) and `confirm` (after the smoke checks pass): a runner that dies after the
+ * switch can never leave an unverified release live — the host reverts it with the same commands the runner's
+ * own restore would send (switch back, mark failed, step back this deploy's migrations, audit, hooks, unlock).
+ */
+/** Seconds the host waits for the run to confirm: rollback.confirm_within, else the smoke checks' limits plus 120. */
+function confirmWithin(spec) {
+    return spec.rollback.confirm_within ?? spec.smoke.reduce((sum, c) => sum + ('run' in c ? c.timeout : c.deadline), 120);
+}
+const watchdog = {
+    name: 'watchdog',
+    where: 'each',
+    onFailure: 'switch back',
+    when: watched,
+    commands: (run, i) => {
+        const seconds = confirmWithin(run.spec);
+        const stamp = run.op.now().toISOString();
+        const note = `not confirmed within ${seconds} s (the run stopped before confirming it); reverted by the host's watchdog`;
+        const plan = stepBackPlan(run, advance(run.plans[run.at].record, 'failed', { note, updated_at: stamp }), true, stamp);
+        const stepBack = plan && 'commands' in plan ? plan.commands : [];
+        return armWatchdog(run.plans[i].layout, run.id, seconds, revertCommands(run, i, note, stamp, stepBack, true, 'watchdog'));
+    }
+};
+const confirm = {
+    name: 'confirm',
+    where: 'each',
+    onFailure: 'switch back',
+    when: watched,
+    commands: (run, i) => [claimRelease(run.plans[i].layout, run.id)]
+};
+
 /** The deploy: its list of steps, run by the pipeline; `--dry-run` runs the same steps against a recorder. */
 /** A deploy, in order. Failures before `switch` mark the release failed; from `switch` on they switch back. */
-const DEPLOY = [lock, repair, plan, upload, shared, build, migrate, switchRelease, activateHooks, smoke, prune, finish];
+const DEPLOY = [lock, repair, plan, upload, shared, build, migrate, switchRelease, watchdog, activateHooks, smoke, confirm, prune, finish];
 const TITLES = {
     lock: () => 'Lock and read history',
     upload: (run) => `Prepare release ${run.id}`,
     migrate: (run) => `Migrate on ${run.sessions[run.at].host.name}`,
     switch: (run) => `Switch to ${run.id}`,
-    prune: () => 'Finish'
+    prune: () => 'Finish',
+    confirm: () => 'Finish'
 };
 /** Deploys the spec's source to every host as a new release and switches to it atomically. */
 async function deploy(options) {

@@ -8937,7 +8937,8 @@ const specFields = {
         verify: obj('Defaults for --verify.', { database: str('DSN: sqlite (default), pgsql://user@host:port/db, mysql://user@host:port'), app: str('The Laravel app directory.') })
     }, [], true),
     rollback: obj('Automatic rollback.', {
-        on_smoke_failure: bool('Switch back to the previous release when a smoke check fails.', true)
+        on_smoke_failure: bool('Switch back to the previous release when a smoke check fails.', true),
+        confirm_within: int('Confirm or revert: when the spec has smoke checks, each host arms a watchdog at the switch; unless the run confirms the release (all checks passed) within this many seconds, the host itself switches back, marks the release failed, steps back its migrations (step_back: auto) and releases the lock. Default: the smoke checks\' deadlines and timeouts added up, plus 120.', { min: 5, max: 86400 })
     }),
     timeouts: obj('Time limits, seconds.', {
         connect: int('SSH connect timeout (a refused or timed-out connect is retried twice).', { default: 20, min: 1, max: 3600 }),
@@ -9397,7 +9398,8 @@ function layout(root) {
         records: posix.join(meta, 'releases'),
         lock: posix.join(meta, 'lock'),
         audit: posix.join(meta, 'audit.log'),
-        journal: posix.join(meta, 'journal')
+        journal: posix.join(meta, 'journal'),
+        watchdog: posix.join(meta, 'watchdog')
     };
 }
 /** The directory of one release. */
@@ -36627,4 +36629,4 @@ async function releaseLocks(op, sessions, owner) {
     await Promise.allSettled(sessions.map((s) => runPhase({ ...s, channel: undefined }, op.spec, op.reporter, 'unlock', [release(s.layout, owner)])));
 }
 
-export { cmd as A, inDir as B, releaseDir as C, stepMark as D, dataPrefix as E, seq as F, journalFile as G, and as H, InputError as I, printLine as J, releaseLocks as K, StepError as L, LOCKED as M, LockedError as N, acquire as O, lockOwner as P, keepAlive as Q, forceable as R, SlipwayError as S, holdChannels as T, openSessions as a, onEach as b, readOwner as c, release as d, closeSessions as e, describeHolder as f, distExports as g, specSchema as h, isReleaseId as i, consoleReporter as j, releaseIdFrom as k, loadSpec as l, dataMark as m, sh as n, operation as o, parseSpec as p, writeFile as q, runPhase as r, sshConnector as s, recordFile as t, appendLine as u, raw as v, when as w, breakLock as x, SpecError as y, render as z };
+export { cmd as A, seq as B, printLine as C, inDir as D, releaseDir as E, stepMark as F, dataPrefix as G, journalFile as H, InputError as I, and as J, releaseLocks as K, StepError as L, LOCKED as M, LockedError as N, acquire as O, lockOwner as P, keepAlive as Q, forceable as R, SlipwayError as S, holdChannels as T, openSessions as a, onEach as b, readOwner as c, release as d, closeSessions as e, describeHolder as f, distExports as g, specSchema as h, isReleaseId as i, consoleReporter as j, releaseIdFrom as k, loadSpec as l, dataMark as m, sh as n, operation as o, parseSpec as p, writeFile as q, runPhase as r, sshConnector as s, recordFile as t, appendLine as u, raw as v, when as w, breakLock as x, SpecError as y, render as z };

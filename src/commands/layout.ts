@@ -13,6 +13,8 @@ export interface Layout {
   audit: string
   /** What an operation in flight leaves for the next one, should it stop: `<release>.log` of a migrate run. */
   journal: string
+  /** `<release>` while the host's watchdog waits for the run to confirm that release. */
+  watchdog: string
 }
 
 /** The layout for a deploy root: releases/, shared/, current, .slipway/{releases,lock,audit.log}. */
@@ -28,7 +30,8 @@ export function layout(root: string): Layout {
     records: posix.join(meta, 'releases'),
     lock: posix.join(meta, 'lock'),
     audit: posix.join(meta, 'audit.log'),
-    journal: posix.join(meta, 'journal')
+    journal: posix.join(meta, 'journal'),
+    watchdog: posix.join(meta, 'watchdog')
   }
 }
 

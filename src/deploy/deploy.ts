@@ -19,6 +19,7 @@ import { smoke } from './steps/smoke.js'
 import { switchRelease } from './steps/switch.js'
 import type { DeployRun, Step } from './steps/types.js'
 import { upload } from './steps/upload.js'
+import { confirm, watchdog } from './steps/watchdog.js'
 
 export { DeployError, type DeployResult } from './result.js'
 
@@ -26,14 +27,15 @@ export { DeployError, type DeployResult } from './result.js'
 export type DeployOptions = OperationOptions
 
 /** A deploy, in order. Failures before `switch` mark the release failed; from `switch` on they switch back. */
-export const DEPLOY: Step[] = [lock, repair, plan, upload, shared, build, migrate, switchRelease, activateHooks, smoke, prune, finish]
+export const DEPLOY: Step[] = [lock, repair, plan, upload, shared, build, migrate, switchRelease, watchdog, activateHooks, smoke, confirm, prune, finish]
 
 const TITLES: Record<string, (run: DeployRun) => string> = {
   lock: () => 'Lock and read history',
   upload: (run) => `Prepare release ${run.id}`,
   migrate: (run) => `Migrate on ${run.sessions[run.at].host.name}`,
   switch: (run) => `Switch to ${run.id}`,
-  prune: () => 'Finish'
+  prune: () => 'Finish',
+  confirm: () => 'Finish'
 }
 
 /** Deploys the spec's source to every host as a new release and switches to it atomically. */

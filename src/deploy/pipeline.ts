@@ -4,6 +4,7 @@
  * hook, which undoes as much as the failed step's `onFailure` says.
  */
 import { stepMark } from '../commands/protocol.js'
+import { REVERTED } from '../commands/watchdog.js'
 import type { ScriptResult } from '../remote/script.js'
 import { DeployError, stepBackNote } from './result.js'
 import { onEach, releaseLocks } from './run.js'
@@ -98,14 +99,17 @@ async function fail(run: DeployRun, mode: OnFailure, error: unknown): Promise<ne
   const switched = mode === 'switch back'
   const note = error instanceof SmokeFailed || error instanceof Cancelled ? message : migrating ? `migration failed: ${first}` : switched ? `switch or activate hook failed: ${first}` : first
   const { id, result } = run
+  const back = result.previous ?? '(no release)'
+  const late = new DeployError(`deploy of ${id} was not confirmed in time, and the host's watchdog reverted it to ${back} (see its audit line); this run undid nothing itself.\n${message}`, result)
+  if (error instanceof StepError && error.code === REVERTED) throw late
   try {
     await restore(run, note, switched)
   } catch (undo) {
+    if (undo instanceof StepError && undo.code === REVERTED) throw late
     await releaseLocks(run.op, run.sessions, run.owner)
     const why = (undo as Error).message.split('\n')[0]
     throw new DeployError(`deploy of ${id} failed${switched ? ' after the switch' : ''}, and undoing it did NOT complete (${why}). Check every host with: slipway releases\n${message}`, result)
   }
-  const back = result.previous ?? '(no release)'
   if (error instanceof Cancelled) throw new DeployError(`deploy of ${id} was ${message}${switched ? ` after the switch and was rolled back to ${back}` : '; current is unchanged'}; the lock is released${stepBackNote(result)}`, result)
   if (error instanceof SmokeFailed) throw new DeployError(`deploy of ${id} was rolled back to ${back}: ${message}${stepBackNote(result)}`, result)
   if (switched) throw new DeployError(`deploy of ${id} failed after the switch and was rolled back to ${back}.\n${message}${stepBackNote(result)}`, result)

@@ -94,7 +94,8 @@ export const specFields: Record<string, Field> = {
     verify: obj('Defaults for --verify.', { database: str('DSN: sqlite (default), pgsql://user@host:port/db, mysql://user@host:port'), app: str('The Laravel app directory.') })
   }, [], true),
   rollback: obj('Automatic rollback.', {
-    on_smoke_failure: bool('Switch back to the previous release when a smoke check fails.', true)
+    on_smoke_failure: bool('Switch back to the previous release when a smoke check fails.', true),
+    confirm_within: int('Confirm or revert: when the spec has smoke checks, each host arms a watchdog at the switch; unless the run confirms the release (all checks passed) within this many seconds, the host itself switches back, marks the release failed, steps back its migrations (step_back: auto) and releases the lock. Default: the smoke checks\' deadlines and timeouts added up, plus 120.', { min: 5, max: 86400 })
   }),
   timeouts: obj('Time limits, seconds.', {
     connect: int('SSH connect timeout (a refused or timed-out connect is retried twice).', { default: 20, min: 1, max: 3600 }),

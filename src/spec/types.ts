@@ -67,7 +67,7 @@ export interface Spec {
   php_fpm_reload?: string
   migrate?: MigrateSpec
   check?: CheckConfig
-  rollback: { on_smoke_failure: boolean }
+  rollback: { on_smoke_failure: boolean; confirm_within?: number }
   timeouts: { connect: number; command: number; idle: number }
   /** Where the spec was read from (for messages), and the directory relative paths resolve against. */
   file: string

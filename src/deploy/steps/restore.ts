@@ -5,6 +5,7 @@
  */
 import { advance, type ReleaseRecord } from '../../commands/history.js'
 import { journalFile } from '../../commands/layout.js'
+import { claimRelease } from '../../commands/watchdog.js'
 import { cmd, type Command } from '../../commands/shell.js'
 import { auditLine } from '../audit.js'
 import { checkStepBack, planStepBack } from '../migrate.js'
@@ -14,20 +15,44 @@ import { runPhase } from '../session.js'
 import { restorePhase } from './restore-phase.js'
 import type { DeployRun } from './types.js'
 
-/** The step-back commands for this deploy's migrations, or none (with the refusal recorded in the result). */
-function stepBackCommands(run: DeployRun, failed: ReleaseRecord, switched: boolean, stamp: string): Command[] {
+/** Deploys with smoke checks have a time between switch and confirmation for a runner to die in: the host watches it. */
+export function watched(run: DeployRun): boolean {
+  return run.spec.smoke.length > 0
+}
+
+/** This deploy's step-back, or why not; undefined when it ran no migrations. Pure: the watchdog uses it too. */
+export function stepBackPlan(run: DeployRun, failed: ReleaseRecord, switched: boolean, stamp: string): { commands: Command[]; how?: string } | { refused: string } | undefined {
   const { driver, migrated, op } = run
-  if (!driver || !migrated?.record.ran.length) return []
+  if (!driver || !migrated?.record.ran.length) return undefined
   // A failed migrate run is always undone (the deploy never went live); after a switch, only with step_back: auto.
   const allowed = !switched || op.spec.migrate?.step_back === 'auto'
-  const plan = allowed ? planStepBack(run.sessions[run.at], driver, failed, migrated.after, stamp) : { refused: 'migrate.step_back is never' }
+  return allowed ? planStepBack(run.sessions[run.at], driver, failed, migrated.after, stamp) : { refused: 'migrate.step_back is never' }
+}
+
+/** The step-back commands for this deploy's migrations, or none (with the refusal recorded in the result). */
+function stepBackCommands(run: DeployRun, failed: ReleaseRecord, switched: boolean, stamp: string): Command[] {
+  const plan = stepBackPlan(run, failed, switched, stamp)
+  if (!plan) return []
   if ('commands' in plan) {
-    if (plan.how) op.reporter.info(`stepping back the migrations of ${failed.id}: ${plan.how}`)
+    if (plan.how) run.op.reporter.info(`stepping back the migrations of ${failed.id}: ${plan.how}`)
     return plan.commands
   }
   run.result.migrations!.refused = plan.refused
-  op.reporter.error(`migrations of ${failed.id} are NOT stepped back (${plan.refused}); still applied: ${migrated.record.ran.join(', ')}`)
+  run.op.reporter.error(`migrations of ${failed.id} are NOT stepped back (${plan.refused}); still applied: ${run.migrated!.record.ran.join(', ')}`)
   return []
+}
+
+/** What undoes this deploy on host `i`: the runner's restore and the host's watchdog send the same commands. */
+export function revertCommands(run: DeployRun, i: number, note: string, stamp: string, stepBack: Command[], switched: boolean, by = 'automatic'): Command[] {
+  const { op, id } = run
+  const s = run.sessions[i]
+  const p = run.plans[i]
+  const state = { records: [...run.states[i].records, p.record], current: switched ? id : p.previous, manifest: [] }
+  const plan = switched ? planRollback(state, { automatic: true, previous: p.previous, note, stamp }) : { target: undefined, updates: [advance(p.record, 'failed', { note, updated_at: stamp })] }
+  const line = switched
+    ? auditLine(op, 'rollback', p.previous ?? '(none)', undefined, `${by}, from ${id}: ${note}`)
+    : auditLine(op, 'deploy', id, run.commit, 'failed before switch')
+  return restorePhase(s, s.layout, op.spec, plan.target, plan.updates, line, run.owner, [...(i === run.at ? stepBack : []), cmd('rm', '-f', journalFile(s.layout, id))], switched)
 }
 
 /** Undoes a deploy that failed: `switched` says whether `current` may have moved. */
@@ -37,14 +62,8 @@ export async function restore(run: DeployRun, note: string, switched: boolean): 
   const failed = advance(run.plans[run.at].record, 'failed', { note, updated_at: stamp })
   const stepBack = stepBackCommands(run, failed, switched, stamp)
   await op.reporter.group(`Roll back ${id}`, () => onEach(run.sessions, async (s, i) => {
-    const p = run.plans[i]
-    const state = { records: [...run.states[i].records, p.record], current: switched ? id : p.previous, manifest: [] }
-    const plan = switched ? planRollback(state, { automatic: true, previous: p.previous, note, stamp }) : { target: undefined, updates: [advance(p.record, 'failed', { note, updated_at: stamp })] }
-    const line = switched
-      ? auditLine(op, 'rollback', p.previous ?? '(none)', undefined, `automatic, from ${id}: ${note}`)
-      : auditLine(op, 'deploy', id, run.commit, 'failed before switch')
-    const commands = restorePhase(s, s.layout, op.spec, plan.target, plan.updates, line, run.owner, [...(i === run.at ? stepBack : []), cmd('rm', '-f', journalFile(s.layout, id))], switched)
-    const r = await runPhase(s, op.spec, op.reporter, switched ? 'roll back' : 'record failure', commands)
+    const claim = switched && watched(run) ? [claimRelease(s.layout, id)] : []
+    const r = await runPhase(s, op.spec, op.reporter, switched ? 'roll back' : 'record failure', [...claim, ...revertCommands(run, i, note, stamp, stepBack, switched)])
     if (i === run.at && stepBack.length && run.migrated) {
       const check = checkStepBack(op, run.driver!, r.data, run.migrated.record)
       run.result.migrations!.steppedBack = check.ok ? run.migrated.record.ran : []

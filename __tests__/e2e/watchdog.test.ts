@@ -1,0 +1,82 @@
+/**
+ * Confirm or revert, on a real sshd with a real migration tool (Sqitch on sqlite): a runner killed after the
+ * switch, while its smoke checks run, never leaves the unverified release live — the host's watchdog switches
+ * back, marks it failed, steps back its migrations and releases the lock. A run that confirms in time keeps it.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { execFileSync, spawn } from 'node:child_process'
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { deploy } from '../../src/deploy/deploy.js'
+import { loadSpec } from '../../src/spec/load.js'
+import { deployRoot, hostsYaml, hostWrite, startLab, writeSpec, type Lab } from '../support/lab.js'
+
+let lab: Lab
+beforeAll(async () => { lab = await startLab() })
+afterAll(() => lab.stop())
+
+const bin = join(process.cwd(), 'bin/slipway.js')
+const current = (root: string) => readlinkSync(join(root, 'current')).split('/')[1]
+
+async function until(check: () => boolean, tries = 100): Promise<boolean> {
+  for (let i = 0; i < tries && !check(); i++) await new Promise((r) => setTimeout(r, 300))
+  return check()
+}
+
+describe('confirm or revert', () => {
+  test('a runner killed during its smoke checks: the host reverts code, records, migrations and lock by itself', async () => {
+    const root = deployRoot()
+    const source = mkdtempSync(join(tmpdir(), 'slipway-watchdog-'))
+    cpSync(join(process.cwd(), '__tests__/fixtures/sqitch-app'), source, { recursive: true })
+    const db = join(root, 'shared/app.db')
+    const registry = join(root, 'shared/sqitch.db')
+    hostWrite(db, '')
+    const changes = () => execFileSync('sqlite3', [registry, "select change from changes where project = 'shop' order by committed_at"], { encoding: 'utf8' }).trim().split('\n')
+    const file = writeSpec(source, `app: shop
+path: ${root}
+${hostsYaml([lab])}
+source: { exclude: [slipway.yml] }
+migrate:
+  step_back: auto
+  commands:
+    run: sqitch deploy db:sqlite:${db}
+    status: if [ -f ${registry} ]; then sqlite3 ${registry} "select change from changes where project = 'shop' order by committed_at"; fi
+    step_back: sqitch revert -y --to @HEAD^{count} db:sqlite:${db}
+smoke:
+  - { name: slow, run: "if [ -f slow-smoke ]; then sleep 30; fi" }
+rollback:
+  confirm_within: 6
+`)
+    const v1 = await deploy({ spec: loadSpec(file) })
+    expect(readdirSync(join(root, '.slipway/watchdog'))).toEqual([])
+
+    appendFileSync(join(source, 'sqitch.plan'), 'prices 2024-01-02T00:00:00Z Slipway Tests <tests@example.invalid> # prices\n')
+    writeFileSync(join(source, 'deploy/prices.sql'), 'BEGIN;\nCREATE TABLE prices (item_id INTEGER, cents INTEGER);\nCOMMIT;\n')
+    writeFileSync(join(source, 'revert/prices.sql'), 'BEGIN;\nDROP TABLE prices;\nCOMMIT;\n')
+    writeFileSync(join(source, 'verify/prices.sql'), 'SELECT item_id FROM prices WHERE 0;\n')
+    writeFileSync(join(source, 'slow-smoke'), '')
+    let v2 = ''
+    await new Promise<void>((resolve) => {
+      const child = spawn('node', [bin, 'deploy'], { cwd: source })
+      let out = ''
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString()
+        if (!out.includes('==> Smoke tests')) return
+        v2 = /Release (\d{14})/.exec(out)![1]
+        child.kill('SIGKILL')
+      })
+      child.on('close', () => resolve())
+    })
+    expect(current(root)).toBe(v2)
+    expect(changes()).toEqual(['items', 'prices'])
+
+    expect(await until(() => current(root) === v1.release && !existsSync(join(root, '.slipway/lock')))).toBe(true)
+    const record = JSON.parse(readFileSync(join(root, '.slipway/releases', `${v2}.json`), 'utf8'))
+    expect(record).toMatchObject({ state: 'failed', migrations: { ran: ['prices'], stepped_back: ['prices'] } })
+    expect(record.note).toBe("not confirmed within 6 s (the run stopped before confirming it); reverted by the host's watchdog")
+    expect(changes()).toEqual(['items'])
+    expect(readFileSync(join(root, '.slipway/audit.log'), 'utf8')).toContain(`rollback ${v1.release} by`)
+    expect(readFileSync(join(root, '.slipway/audit.log'), 'utf8')).toContain(`watchdog, from ${v2}`)
+  })
+})

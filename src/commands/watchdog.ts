@@ -1,0 +1,27 @@
+/**
+ * Confirm or revert, on the host: at the switch a detached watchdog is armed with the commands that revert
+ * the release; unless the run claims the release first (to confirm it, or to revert it itself), the watchdog
+ * claims it when its time is up and runs them. A claim is an atomic rename, so exactly one side acts.
+ */
+import { posix } from 'node:path'
+import type { Layout } from './layout.js'
+import { cmd, printLine, raw, render, seq, sh, when, type Command } from './shell.js'
+
+/** Exit code of a claim when the watchdog has already reverted the release. */
+export const REVERTED = 76
+
+const armed = (l: Layout, id: string) => posix.join(l.watchdog, id)
+
+/** Arms the watchdog of release `id`: after `seconds`, unless claimed, it runs `revert` (best effort, every command). */
+export function armWatchdog(l: Layout, id: string, seconds: number, revert: Command[]): Command[] {
+  const file = armed(l, id)
+  const script = render(seq(sh`sleep ${String(seconds)}`, when(sh`mv -T ${file} ${`${file}.fired`} 2>/dev/null`, revert)))
+  return [cmd('mkdir', '-p', l.watchdog), sh`: > ${file}`, sh`setsid nohup ${cmd('bash', '-c', script)} </dev/null >/dev/null 2>&1 &`]
+}
+
+/** Claims release `id` before its watchdog does; exits {@link REVERTED} when the watchdog already has. A release never armed is claimed as is. */
+export function claimRelease(l: Layout, id: string): Command {
+  const file = armed(l, id)
+  const late = [sh`${printLine(`the host's watchdog had already reverted release ${id}: the run did not confirm it in time`)} >&2`, raw(`exit ${REVERTED}`)]
+  return when(sh`mv -T ${file} ${`${file}.claimed`} 2>/dev/null`, [cmd('rm', '-f', `${file}.claimed`)], [when(sh`[ -e ${`${file}.fired`} ]`, late)])
+}

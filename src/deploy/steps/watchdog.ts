@@ -1,0 +1,38 @@
+/**
+ * Steps `watchdog` (with the switch) and `confirm` (after the smoke checks pass): a runner that dies after the
+ * switch can never leave an unverified release live — the host reverts it with the same commands the runner's
+ * own restore would send (switch back, mark failed, step back this deploy's migrations, audit, hooks, unlock).
+ */
+import { advance } from '../../commands/history.js'
+import { armWatchdog, claimRelease } from '../../commands/watchdog.js'
+import type { Spec } from '../../spec/types.js'
+import { revertCommands, stepBackPlan, watched } from './restore.js'
+import type { Step } from './types.js'
+
+/** Seconds the host waits for the run to confirm: rollback.confirm_within, else the smoke checks' limits plus 120. */
+export function confirmWithin(spec: Spec): number {
+  return spec.rollback.confirm_within ?? spec.smoke.reduce((sum, c) => sum + ('run' in c ? c.timeout : c.deadline), 120)
+}
+
+export const watchdog: Step = {
+  name: 'watchdog',
+  where: 'each',
+  onFailure: 'switch back',
+  when: watched,
+  commands: (run, i) => {
+    const seconds = confirmWithin(run.spec)
+    const stamp = run.op.now().toISOString()
+    const note = `not confirmed within ${seconds} s (the run stopped before confirming it); reverted by the host's watchdog`
+    const plan = stepBackPlan(run, advance(run.plans[run.at].record, 'failed', { note, updated_at: stamp }), true, stamp)
+    const stepBack = plan && 'commands' in plan ? plan.commands : []
+    return armWatchdog(run.plans[i].layout, run.id, seconds, revertCommands(run, i, note, stamp, stepBack, true, 'watchdog'))
+  }
+}
+
+export const confirm: Step = {
+  name: 'confirm',
+  where: 'each',
+  onFailure: 'switch back',
+  when: watched,
+  commands: (run, i) => [claimRelease(run.plans[i].layout, run.id)]
+}
