@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, test } from '@jest/globals'
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { checkMigrations, RULES, type CheckResult } from '../../src/check/index.js'
 import { expectedMarkers, FIXTURES, fixtureFiles } from './helpers.js'
@@ -10,6 +11,26 @@ let result: CheckResult
 
 beforeAll(async () => {
   result = await checkMigrations({ cwd: FIXTURES, paths: DIRS })
+})
+
+// Each app under apps/ is checked from its own root, as `slipway check` runs in a repository: what the app is
+// (its Laravel version, its database) decides which rules fire.
+const APPS = readdirSync(join(FIXTURES, 'apps')).sort()
+const apps = new Map<string, CheckResult>()
+
+beforeAll(async () => {
+  for (const app of APPS) apps.set(app, await checkMigrations({ cwd: join(FIXTURES, 'apps', app) }))
+})
+
+describe.each(APPS)('app %s', (app) => {
+  test('every migration\'s findings are exactly its @expect markers', () => {
+    const r = apps.get(app) as CheckResult
+    expect(r.files.length).toBeGreaterThan(0)
+    for (const file of r.files) {
+      const got = r.findings.filter((f) => f.file === file).map((f) => `${f.ruleId}@${f.line}`).sort()
+      expect({ file, findings: got }).toEqual({ file, findings: expectedMarkers(join(FIXTURES, 'apps', app, file)) })
+    }
+  })
 })
 
 const found = (file: string): string[] => result.findings.filter((f) => f.file === file).map((f) => `${f.ruleId}@${f.line}`).sort()
@@ -51,4 +72,11 @@ test('every finding carries its rule severity, reason and fix', () => {
     expect(rule).toBeDefined()
     expect([f.severity, f.reason, f.fix]).toEqual([rule?.severity, rule?.reason, rule?.fix])
   }
+})
+
+test('change-drops-modifiers says which Laravel version it read and where', () => {
+  const f = apps.get('laravel11')?.findings.find((x) => x.ruleId === 'change-drops-modifiers')
+  expect(f?.message).toBe('->change() of orders.notes does not restate nullable() (defined in 2024_02_01_000000_create_orders_table.php:14): ' +
+    'Laravel 11+ drops it (laravel/framework v11.19.0 in composer.lock)')
+  expect(apps.get('laravel10')?.findings.filter((x) => x.ruleId === 'change-drops-modifiers')).toEqual([])
 })

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises'
-import { resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { collectFiles, relativePath, roots } from './files.js'
 import { ColumnHistory } from './php/history.js'
 import { checkPhpFile } from './php/check-file.js'
 import type { Migration } from './php/migration.js'
-import { detectLaravel } from './php/version.js'
+import { detectLaravel, LaravelVersions } from './php/version.js'
 import { selectChanged } from './select.js'
 import { checkSqlFile } from './sql/check-file.js'
 import { loadSqlParser } from './sql/parse.js'
@@ -44,7 +44,8 @@ export async function checkMigrations(options: CheckOptions = {}): Promise<Check
   // The PostgreSQL parser (WASM) loads only when there is SQL to read.
   if (files.some((f) => f.endsWith('.sql')) || texts.some((t) => /statement\s*\(|unprepared\s*\(/.test(t))) await loadSqlParser()
   const app = resolve(cwd, options.app ?? config.verify?.app ?? '.')
-  const laravel = config.laravel ?? detectLaravel(app) ?? detectLaravel(cwd)
+  const versions = new LaravelVersions(config.laravel !== undefined ? { major: config.laravel, source: `check.laravel: ${config.laravel}` }
+    : options.app ?? config.verify?.app ? detectLaravel(app) : undefined)
   const migrations = new Map<string, Migration | undefined>()
   const history = new ColumnHistory(migrations)
   const directives = new Map<string, Directive[]>()
@@ -55,7 +56,7 @@ export async function checkMigrations(options: CheckOptions = {}): Promise<Check
     if (abs.endsWith('.sql')) {
       result = checkSqlFile(file, text)
     } else {
-      const php = checkPhpFile(text, { file, laravel, previousColumn: (t, c) => history.previous(abs, t, c) })
+      const php = checkPhpFile(text, { file, laravel: versions.for(dirname(abs)), previousColumn: (t, c) => history.previous(abs, t, c) })
       migrations.set(abs, php.migration)
       result = php
     }

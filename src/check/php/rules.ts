@@ -5,6 +5,7 @@ import { embeddedFindings, embeddedOps, readEmbedded, type EmbeddedSql } from '.
 import type { Migration } from './migration.js'
 import type { ColumnDef, SchemaOp } from './ops.js'
 import { reversalFindings } from './reversal.js'
+import type { LaravelVersion } from './version.js'
 
 /** The last definition of a column in an earlier migration, for `->change()`. */
 export interface PreviousColumn { column: ColumnDef; file: string }
@@ -12,8 +13,8 @@ export interface PreviousColumn { column: ColumnDef; file: string }
 /** What the Laravel rules need besides the migration itself. */
 export interface PhpContext {
   file: string
-  /** Laravel major version; undefined means the latest. */
-  laravel: number | undefined
+  /** The Laravel version of the app the migration belongs to. */
+  laravel: LaravelVersion
   previousColumn(table: string, column: string): PreviousColumn | undefined
 }
 
@@ -105,10 +106,11 @@ function changeFindings(table: string, c: ColumnDef, site: Site, ctx: PhpContext
     const from = prev ? ` from ${prev.column.type}(${prev.column.args.join(', ')})` : ''
     out.push(finding('change-column-type', site, `->change() of ${table}.${c.name}${from} to ${c.type}(${c.args.join(', ')}) rewrites the table under an exclusive lock and breaks code expecting the old type${where}`))
   }
-  if (prev && (ctx.laravel === undefined || ctx.laravel >= 11)) {
+  const major = ctx.laravel.major
+  if (prev && (major === undefined || major >= 11)) {
     const lost = KEPT_MODIFIERS.filter((m) => prev.column.modifiers.has(m) && !c.modifiers.has(m))
       .map((m) => `${m}(${(prev.column.modifiers.get(m) ?? []).join(', ')})`)
-    if (lost.length > 0) out.push(finding('change-drops-modifiers', site, `->change() of ${table}.${c.name} does not restate ${lost.join(', ')}${where}: Laravel 11+ drops ${lost.length > 1 ? 'them' : 'it'}`))
+    if (lost.length > 0) out.push(finding('change-drops-modifiers', site, `->change() of ${table}.${c.name} does not restate ${lost.join(', ')}${where}: Laravel 11+ drops ${lost.length > 1 ? 'them' : 'it'} (${ctx.laravel.source})`))
   }
   return out
 }
