@@ -31,6 +31,8 @@ export const PHP_RULES: readonly RuleInfo[] = [
     'Write a down() that undoes up() exactly; if the change truly cannot be undone, suppress this with the reason.'),
   rule('down-mismatch', 'error', 'irreversible', 'down() does not undo up()',
     'Every table, column and index that up() adds must be removed in down(), and everything up() removes or renames must be restored.'),
+  rule('cannot-analyse', 'warning', 'needs-review', 'Schema change the check cannot follow',
+    'Name the table and columns with literals (a literal list for a loop, a class constant or property), or review what the call changes by hand and suppress with the reason.'),
   rule('raw-sql', 'warning', 'needs-review', 'Raw SQL the check cannot analyse',
     'Use literal SQL the check can parse, or have someone review the statement for locks and reversibility, then suppress with the reason.'),
   rule('delete-data', 'error', 'data-loss', 'Data deleted in a migration',

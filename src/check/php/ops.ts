@@ -29,6 +29,8 @@ export type SchemaOp =
   | { op: 'drop-index'; table: string; index: IndexDef; span: Span }
   | { op: 'raw-sql'; call: string; sql: string | undefined; span: Span; sqlSpan: Span }
   | { op: 'delete-data'; what: string; span: Span }
+  /** A schema call the check cannot follow (a computed table or column name): said, never silent. */
+  | { op: 'unresolved'; what: string; span: Span }
 
 /** The operations of up() or down(), with whether some statement could not be read. */
 export interface MethodOps {

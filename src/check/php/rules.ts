@@ -51,7 +51,8 @@ export function phpFindings(m: Migration, ctx: PhpContext): Finding[] {
   } else {
     const expand = (ops: SchemaOp[], sql: EmbeddedSql[]): SchemaOp[] => [...ops, ...sql.flatMap(embeddedOps)]
     out.push(...reversalFindings(expand(upOps, upSql), expand(downOps, downSql), ctx.file, {
-      upOpaque: upSql.some((e) => !e.statements), downOpaque: downSql.some((e) => !e.statements)
+      upOpaque: upSql.some((e) => !e.statements) || upOps.some((o) => o.op === 'unresolved'),
+      downOpaque: downSql.some((e) => !e.statements) || downOps.some((o) => o.op === 'unresolved')
     }))
   }
   return out
@@ -87,6 +88,7 @@ function opFindings(op: SchemaOp, created: Set<string>, ctx: PhpContext): Findin
       return [finding('add-index', site, `adding index ${name} to ${op.table} blocks writes while it builds`)]
     }
     case 'delete-data': return [finding('delete-data', site, `${op.what} deletes rows in a schema migration; rolling back does not bring them back`)]
+    case 'unresolved': return [finding('cannot-analyse', site, `cannot analyse: ${op.what}, so the check does not know what this changes`)]
     default: return []
   }
 }
