@@ -15,6 +15,8 @@ export const PHP_RULES: readonly RuleInfo[] = [
     'Changing a type rewrites the table under an exclusive lock and breaks code that expects the old type: add a new column of the new type, backfill in batches, switch the code, drop the old column later.'),
   rule('change-drops-modifiers', 'error', 'breaks-running-code', 'change() drops modifiers (Laravel 11+)',
     'From Laravel 11 on, ->change() keeps only the modifiers it restates: repeat every modifier the column had (nullable(), default(), unsigned(), comment(), …).'),
+  rule('change-to-not-null', 'warning', 'breaks-running-code', 'Existing column made NOT NULL',
+    "The table is scanned under a lock and the running code's INSERTs that leave the column out fail: ship code that always sets it, backfill in batches, then tighten in a later migration (Postgres: a CHECK (col IS NOT NULL) NOT VALID constraint, VALIDATE, then SET NOT NULL)."),
   rule('add-not-null-column', 'error', 'breaks-running-code', 'NOT NULL column without default on an existing table',
     'The running code inserts rows without this column: add it ->nullable() (or with ->default()), backfill, and make it NOT NULL in a later migration once every writer sets it.'),
   rule('add-index', 'warning', 'lock', 'Index added to an existing table',

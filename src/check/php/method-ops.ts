@@ -43,6 +43,12 @@ function chainOps(chain: Chain, span: Span, run: Reader): SchemaOp[] | undefined
     const what = cls === 'DB' && first.name === 'table' ? `DB::table('${argString(first, 0) ?? '?'}')` : cls
     return [{ op: 'delete-data', what: `${what}…->${del.name}()`, span }]
   }
+  const update = links.find((l) => l.name === 'update')
+  if (cls && update && links.length > 1) {
+    const table = cls === 'DB' && first.name === 'table' ? argString(first, 0, 'table') : undefined
+    const where = links.some((l) => /^(where|orWhere|whereIn|whereNull|whereNotNull|find|whereKey)/.test(l.name))
+    return [{ op: 'update-data', table, what: `${table !== undefined ? `DB::table('${table}')` : cls}…->update()`, where, span }]
+  }
   return undefined
 }
 

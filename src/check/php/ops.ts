@@ -29,6 +29,8 @@ export type SchemaOp =
   | { op: 'drop-index'; table: string; index: IndexDef; span: Span }
   | { op: 'raw-sql'; call: string; sql: string | undefined; span: Span; sqlSpan: Span }
   | { op: 'delete-data'; what: string; span: Span }
+  /** Rows written by the migration: `DB::table('t')->update([...])`, `Model::query()->update()`; `where` when narrowed. */
+  | { op: 'update-data'; table: string | undefined; what: string; where: boolean; span: Span }
   /** A schema call the check cannot follow (a computed table or column name): said, never silent. */
   | { op: 'unresolved'; what: string; span: Span }
 

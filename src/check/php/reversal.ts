@@ -60,7 +60,12 @@ export function reversalFindings(upOps: SchemaOp[], downOps: SchemaOp[], file: s
     for (const [c, span] of up.droppedColumns) {
       if (!up.createdTables.has(tableOf(c)) && !down.addedColumns.has(c)) report(span, `up() drops ${c} but down() does not add it back`)
     }
-    for (const [c, span] of up.changedColumns) if (!down.changedColumns.has(c)) report(span, `up() changes ${c} but down() does not change it back`)
+    for (const [c, span] of up.changedColumns) {
+      // A column that up() added or whose table it created goes away whole; so does one that down() drops.
+      const undone = down.changedColumns.has(c) || up.addedColumns.has(c) || up.createdTables.has(tableOf(c)) ||
+        down.droppedColumns.has(c) || down.droppedTables.has(tableOf(c))
+      if (!undone) report(span, `up() changes ${c} but down() does not change it back`)
+    }
     for (const [name, span] of up.droppedIndexes) if (!down.addedIndexes.has(name)) report(span, `up() drops index ${name} but down() does not recreate it`)
     for (const r of up.renamedColumns) {
       if (!down.renamedColumns.some((d) => d.table === r.table && d.from === r.to && d.to === r.from)) report(r.span, `up() renames ${r.table}.${r.from} to ${r.to} but down() does not rename it back`)

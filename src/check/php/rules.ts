@@ -1,9 +1,10 @@
-import { finding, type Site } from '../catalog.js'
+import { finding } from '../catalog.js'
 import type { Finding } from '../types.js'
-import { FILLING_MODIFIERS, KEPT_MODIFIERS, SELF_FILLING } from './blueprint.js'
+import { FILLING_MODIFIERS, SELF_FILLING } from './blueprint.js'
 import { embeddedFindings, embeddedOps, readEmbedded, type EmbeddedSql } from './embedded.js'
 import type { Migration } from './migration.js'
 import type { ColumnDef, SchemaOp } from './ops.js'
+import { changeFindings, LocalColumns } from './change.js'
 import { reversalFindings } from './reversal.js'
 import type { LaravelVersion } from './version.js'
 
@@ -25,6 +26,7 @@ export function phpFindings(m: Migration, ctx: PhpContext): Finding[] {
   const upOps = m.up?.ops.ops ?? []
   const downOps = m.down?.ops.ops ?? []
   const created = new Set<string>()
+  const columns = new LocalColumns(ctx)
   const upSql: EmbeddedSql[] = []
   const downSql: EmbeddedSql[] = []
   for (const op of upOps) {
@@ -35,7 +37,8 @@ export function phpFindings(m: Migration, ctx: PhpContext): Finding[] {
       if (m.withinTransaction && /\bconcurrently\b/i.test(op.sql ?? '')) out.push(concurrently(ctx.file, op))
       continue
     }
-    out.push(...opFindings(op, created, ctx))
+    out.push(...opFindings(op, created, ctx, columns))
+    columns.apply(op)
   }
   for (const op of downOps) {
     if (op.op !== 'raw-sql') continue
@@ -63,7 +66,7 @@ function concurrently(file: string, op: Extract<SchemaOp, { op: 'raw-sql' }>): F
     `${op.call}() runs CONCURRENTLY inside the migration's transaction: Postgres refuses it (set public $withinTransaction = false)`)
 }
 
-function opFindings(op: SchemaOp, created: Set<string>, ctx: PhpContext): Finding[] {
+function opFindings(op: SchemaOp, created: Set<string>, ctx: PhpContext, columns: LocalColumns): Finding[] {
   const site = { file: ctx.file, ...op.span }
   switch (op.op) {
     case 'create-table': created.add(op.table); return []
@@ -79,7 +82,7 @@ function opFindings(op: SchemaOp, created: Set<string>, ctx: PhpContext): Findin
     case 'add-column':
       return created.has(op.table) || fills(op.column) ? [] : [finding('add-not-null-column', site,
         `${op.table}.${op.column.name} is added NOT NULL without a default: the running code's INSERTs fail (and Postgres/SQLite refuse it on a non-empty table)`)]
-    case 'change-column': return changeFindings(op.table, op.column, site, ctx)
+    case 'change-column': return created.has(op.table) ? [] : changeFindings(op.table, op.column, site, ctx, columns)
     case 'add-index': {
       if (created.has(op.table)) return []
       const { type, name } = op.index
@@ -97,22 +100,4 @@ function fills(c: ColumnDef): boolean {
   if (SELF_FILLING.has(c.type)) return true
   for (const [name, args] of c.modifiers) if (FILLING_MODIFIERS.has(name) && !(name === 'nullable' && args[0] === 'false')) return true
   return false
-}
-
-function changeFindings(table: string, c: ColumnDef, site: Site, ctx: PhpContext): Finding[] {
-  const out: Finding[] = []
-  const prev = ctx.previousColumn(table, c.name)
-  const where = prev ? ` (defined in ${prev.file}:${prev.column.span.line})` : ''
-  const sameType = prev && prev.column.type === c.type && prev.column.args.join(',') === c.args.join(',')
-  if (!sameType) {
-    const from = prev ? ` from ${prev.column.type}(${prev.column.args.join(', ')})` : ''
-    out.push(finding('change-column-type', site, `->change() of ${table}.${c.name}${from} to ${c.type}(${c.args.join(', ')}) rewrites the table under an exclusive lock and breaks code expecting the old type${where}`))
-  }
-  const major = ctx.laravel.major
-  if (prev && (major === undefined || major >= 11)) {
-    const lost = KEPT_MODIFIERS.filter((m) => prev.column.modifiers.has(m) && !c.modifiers.has(m))
-      .map((m) => `${m}(${(prev.column.modifiers.get(m) ?? []).join(', ')})`)
-    if (lost.length > 0) out.push(finding('change-drops-modifiers', site, `->change() of ${table}.${c.name} does not restate ${lost.join(', ')}${where}: Laravel 11+ drops ${lost.length > 1 ? 'them' : 'it'} (${ctx.laravel.source})`))
-  }
-  return out
 }
