@@ -121,3 +121,37 @@ describe('change() and the Laravel version', () => {
     expect(await ids(app)).toEqual(['13:13 change-column-type', '13:13 change-drops-modifiers', '13:13 change-column-type'])
   })
 })
+
+describe('the database decides', () => {
+  const addIndex = `return new class extends Migration {
+    public function up(): void
+    {
+        Schema::table('orders', function (Blueprint $table) {
+            $table->index('placed_at');
+        });
+    }
+
+    public function down(): void
+    {
+        Schema::table('orders', function (Blueprint $table) {
+            $table->dropIndex(['placed_at']);
+        });
+    }
+};
+`
+  const check = async (database?: string): Promise<string[]> => {
+    const dir = await mkdtemp(join(tmpdir(), 'slipway-db-'))
+    await writeFile(join(dir, 'm.php'), HEAD + addIndex)
+    return (await checkMigrations({ cwd: dir, paths: ['m.php'], ...(database ? { config: { database } } : {}) })).findings.map((f) => f.message)
+  }
+
+  test('check.database: mysql drops the claim that ADD INDEX blocks writes; pgsql and unknown say who blocks', async () => {
+    expect(await check('mysql')).toEqual([])
+    expect(await check('pgsql')).toEqual(['adding index orders_placed_at_index to orders blocks writes to the table while it builds (check.database: pgsql)'])
+    expect(await check()).toEqual(['adding index orders_placed_at_index to orders blocks writes (on PostgreSQL and SQLite; MySQL/MariaDB build it online) while it builds'])
+  })
+
+  test('an unknown check.database is bad input', async () => {
+    await expect(check('oracle')).rejects.toThrow('check.database: oracle is not pgsql, mysql, mariadb, sqlite or sqlsrv')
+  })
+})

@@ -4,11 +4,13 @@ import { collectFiles, relativePath, roots } from './files.js'
 import { ColumnHistory } from './php/history.js'
 import { checkPhpFile } from './php/check-file.js'
 import type { Migration } from './php/migration.js'
-import { detectLaravel, LaravelVersions } from './php/version.js'
+import { Apps } from './php/app.js'
+import { configuredDatabase } from './php/database.js'
 import { selectChanged } from './select.js'
 import { checkSqlFile } from './sql/check-file.js'
 import { loadSqlParser } from './sql/parse.js'
 import { RULES } from './catalog.js'
+import { CheckInputError } from './errors.js'
 import { applySuppressions, readDirectives, validateConfig, type Directive, type LineRange } from './suppress.js'
 import type { CheckConfig, CheckOptions, CheckResult, Finding, SuppressedFinding, VerifyOutcome } from './types.js'
 import { verifyMigrations } from './verify/index.js'
@@ -44,8 +46,7 @@ export async function checkMigrations(options: CheckOptions = {}): Promise<Check
   // The PostgreSQL parser (WASM) loads only when there is SQL to read.
   if (files.some((f) => f.endsWith('.sql')) || texts.some((t) => /statement\s*\(|unprepared\s*\(/.test(t))) await loadSqlParser()
   const app = resolve(cwd, options.app ?? config.verify?.app ?? '.')
-  const versions = new LaravelVersions(config.laravel !== undefined ? { major: config.laravel, source: `check.laravel: ${config.laravel}` }
-    : options.app ?? config.verify?.app ? detectLaravel(app) : undefined)
+  const apps = appsOf(config, options.app ?? config.verify?.app ? app : undefined)
   const migrations = new Map<string, Migration | undefined>()
   const history = new ColumnHistory(migrations)
   const directives = new Map<string, Directive[]>()
@@ -56,7 +57,7 @@ export async function checkMigrations(options: CheckOptions = {}): Promise<Check
     if (abs.endsWith('.sql')) {
       result = checkSqlFile(file, text)
     } else {
-      const php = checkPhpFile(text, { file, laravel: versions.for(dirname(abs)), previousColumn: (t, c) => history.previous(abs, t, c) })
+      const php = checkPhpFile(text, { file, ...apps.for(dirname(abs)), previousColumn: (t, c) => history.previous(abs, t, c) })
       migrations.set(abs, php.migration)
       result = php
     }
@@ -85,6 +86,17 @@ export async function checkMigrations(options: CheckOptions = {}): Promise<Check
   const result: CheckResult = { findings, suppressed, files: files.map((f) => relativePath(cwd, f)), counts, exitCode: counts.error > 0 ? 1 : 0 }
   if (verify) result.verify = verify
   return result
+}
+
+/** The app facts source: the spec's check.laravel / check.database settings, the --app directory, else found per file. */
+function appsOf(config: CheckConfig, root: string | undefined): Apps {
+  const fixed: ConstructorParameters<typeof Apps>[0] = {}
+  if (config.laravel !== undefined) fixed.laravel = { major: config.laravel, source: `check.laravel: ${config.laravel}` }
+  if (config.database !== undefined) {
+    try { fixed.database = configuredDatabase(config.database) } catch (e) { throw new CheckInputError((e as Error).message) }
+  }
+  if (root !== undefined) fixed.root = root
+  return new Apps(fixed)
 }
 
 function overrideSeverities(findings: Finding[], rules: CheckConfig['rules']): Finding[] {

@@ -53,6 +53,7 @@ export interface RuleInfo {
  * check:
  *   paths: [database/migrations, db/sql]      # what to check when no path is given
  *   laravel: 11                               # Laravel major version (default: composer.lock, else latest)
+ *   database: mysql                           # production engine (default: .env.example, config/database.php)
  *   rules: { raw-sql: notice, add-index: off } # per-rule severity override, or off
  *   ignore:
  *     - rule: drop-column
@@ -70,6 +71,11 @@ export interface CheckConfig {
   rules?: Record<string, Severity | 'off'>
   /** Laravel major version; decides rules that differ by version (`change-drops-modifiers` fires from 11 on). */
   laravel?: number
+  /**
+   * The production database engine (`pgsql`, `mysql`, `mariadb`, `sqlite`, `sqlsrv`); default: DB_CONNECTION in
+   * .env.example, else the default connection of config/database.php. Decides engine-specific rules and advice.
+   */
+  database?: string
   /** Defaults for `--verify`: `database` is a DSN (`sqlite` default, `pgsql://…`, `mysql://…`), `app` the Laravel app directory. */
   verify?: { database?: string; app?: string }
 }

@@ -1,6 +1,7 @@
 import { finding, type Site } from '../catalog.js'
 import type { Finding } from '../types.js'
 import { KEPT_MODIFIERS } from './blueprint.js'
+import { rewriteWords, typeChangeCost } from './engine.js'
 import type { ColumnDef, SchemaOp } from './ops.js'
 import type { PhpContext, PreviousColumn } from './rules.js'
 
@@ -62,9 +63,11 @@ export function changeFindings(table: string, c: ColumnDef, site: Site, ctx: Php
   const where = !prev ? '' : prev.file ? ` (defined in ${prev.file}:${prev.column.span.line})` : ` (defined at line ${prev.column.span.line})`
   const sameType = prev && prev.column.type === c.type && prev.column.args.join(',') === c.args.join(',')
   // Without an earlier definition, a change that sets nullability is taken as being about nullability alone.
-  if (!sameType && !(prev === undefined && nullable(c) !== undefined)) {
+  const free = prev !== undefined && typeChangeCost(prev.column, c, ctx.database) === 'none'
+  if (!sameType && !free && !(prev === undefined && nullable(c) !== undefined)) {
     const from = prev ? ` from ${prev.column.type}(${prev.column.args.join(', ')})` : ''
-    out.push(finding('change-column-type', site, `->change() of ${table}.${c.name}${from} to ${c.type}(${c.args.join(', ')}) rewrites the table under an exclusive lock and breaks code expecting the old type${where}`))
+    const on = ctx.database.engine ? `; ${ctx.database.source}` : ''
+    out.push(finding('change-column-type', site, `->change() of ${table}.${c.name}${from} to ${c.type}(${c.args.join(', ')}) ${rewriteWords(ctx.database)} and breaks code expecting the old type${where}${on}`))
   }
   const major = ctx.laravel.major
   if (prev && (major === undefined || major >= 11)) {

@@ -5,7 +5,9 @@ import { embeddedFindings, embeddedOps, readEmbedded, type EmbeddedSql } from '.
 import type { Migration } from './migration.js'
 import type { ColumnDef, SchemaOp } from './ops.js'
 import { changeFindings, LocalColumns } from './change.js'
+import { indexFindings } from './engine.js'
 import { reversalFindings } from './reversal.js'
+import { isMysql, type Database } from './database.js'
 import type { LaravelVersion } from './version.js'
 
 /** The last definition of a column in an earlier migration, for `->change()`. */
@@ -16,6 +18,8 @@ export interface PhpContext {
   file: string
   /** The Laravel version of the app the migration belongs to. */
   laravel: LaravelVersion
+  /** The database the app runs on. */
+  database: Database
   previousColumn(table: string, column: string): PreviousColumn | undefined
 }
 
@@ -33,7 +37,7 @@ export function phpFindings(m: Migration, ctx: PhpContext): Finding[] {
     if (op.op === 'raw-sql') {
       const e = readEmbedded(op)
       upSql.push(e)
-      out.push(...embeddedFindings(e, ctx.file, created, true))
+      out.push(...embeddedFindings(e, ctx.file, created, true).filter((f) => !(isMysql(ctx.database) && f.reason === 'lock')))
       if (m.withinTransaction && /\bconcurrently\b/i.test(op.sql ?? '')) out.push(concurrently(ctx.file, op))
       continue
     }
@@ -81,15 +85,9 @@ function opFindings(op: SchemaOp, created: Set<string>, ctx: PhpContext, columns
       return [finding('rename-column', site, `renaming ${op.table}.${op.from} to ${op.to} breaks the code still using ${op.from} during the rollout and after a code rollback`)]
     case 'add-column':
       return created.has(op.table) || fills(op.column) ? [] : [finding('add-not-null-column', site,
-        `${op.table}.${op.column.name} is added NOT NULL without a default: the running code's INSERTs fail (and Postgres/SQLite refuse it on a non-empty table)`)]
+        `${op.table}.${op.column.name} is added NOT NULL without a default: the running code's INSERTs fail (${notNullWords(ctx.database)})`)]
     case 'change-column': return created.has(op.table) ? [] : changeFindings(op.table, op.column, site, ctx, columns)
-    case 'add-index': {
-      if (created.has(op.table)) return []
-      const { type, name } = op.index
-      if (type === 'foreign') return [finding('add-foreign-key', site, `adding foreign key ${name} validates every row of ${op.table} while writes are blocked`)]
-      if (type === 'unique' || type === 'primary') return [finding('add-unique', site, `adding ${type} index ${name} to ${op.table} blocks writes while it builds (and fails on duplicates)`)]
-      return [finding('add-index', site, `adding index ${name} to ${op.table} blocks writes while it builds`)]
-    }
+    case 'add-index': return created.has(op.table) ? [] : indexFindings(op.table, op.index, site, ctx.database)
     case 'delete-data': return [finding('delete-data', site, `${op.what} deletes rows in a schema migration; rolling back does not bring them back`)]
     case 'unresolved': return [finding('cannot-analyse', site, `cannot analyse: ${op.what}, so the check does not know what this changes`)]
     default: return []
@@ -100,4 +98,10 @@ function fills(c: ColumnDef): boolean {
   if (SELF_FILLING.has(c.type)) return true
   for (const [name, args] of c.modifiers) if (FILLING_MODIFIERS.has(name) && !(name === 'nullable' && args[0] === 'false')) return true
   return false
+}
+
+function notNullWords(db: Database): string {
+  if (isMysql(db)) return `MySQL fills existing rows with the type's implicit default; ${db.source}`
+  if (db.engine) return `and ${db.engine === 'pgsql' ? 'PostgreSQL' : db.engine === 'sqlite' ? 'SQLite' : 'the database'} refuses it on a non-empty table; ${db.source}`
+  return 'and Postgres/SQLite refuse it on a non-empty table'
 }

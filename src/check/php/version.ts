@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 
 /** The Laravel major version the rules apply, and where it was read (said in the findings that depend on it). */
 export interface LaravelVersion {
@@ -25,29 +25,4 @@ export function detectLaravel(dir: string): LaravelVersion | undefined {
     if (majors.length > 0) return { major: Math.max(...majors), source: `laravel/framework "${constraint ?? ''}" in composer.json` }
   } catch { /* unknown */ }
   return undefined
-}
-
-/**
- * Finds the version for migrations in `dir`: the nearest directory at or above it with a composer.lock or
- * composer.json naming laravel/framework, stopping at a git work tree's root. Answers are cached per directory.
- */
-export class LaravelVersions {
-  private readonly cache = new Map<string, LaravelVersion | undefined>()
-
-  /** `fixed` (check.laravel, or the --app's version) wins over what is found next to the files. */
-  constructor(private readonly fixed?: LaravelVersion) {}
-
-  /** The version that applies to migrations in `dir`. */
-  for(dir: string): LaravelVersion {
-    return this.fixed ?? this.lookup(dir) ?? { major: undefined, source: 'no composer.lock names laravel/framework: assumed 11+, set check.laravel' }
-  }
-
-  private lookup(dir: string): LaravelVersion | undefined {
-    if (this.cache.has(dir)) return this.cache.get(dir)
-    let found = detectLaravel(dir)
-    const parent = dirname(dir)
-    if (!found && parent !== dir && !existsSync(join(dir, '.git'))) found = this.lookup(parent)
-    this.cache.set(dir, found)
-    return found
-  }
 }
