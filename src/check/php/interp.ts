@@ -30,6 +30,7 @@ export function reader(scope: Scope, stack: string[] = []): Reader {
 function visit(n: PhpNode, run: Reader, stack: string[], handle: Handler, ops: SchemaOp[]): boolean | void {
   if (n.kind === 'assign') { assign(n, run.scope); return }
   if (n.kind === 'foreach') { loop(n, run, handle, ops); return false }
+  if (n.kind === 'if' && node(n, 'alternate')) { branches(n, run, handle, ops); return false }
   if (n.kind !== 'call') return
   if (inlineHelper(n, run, stack, handle, ops)) return false
   const found = handle(n, run)
@@ -84,4 +85,16 @@ function inlineHelper(call: PhpNode, run: Reader, stack: string[], handle: Handl
   })
   reader(scope, [...stack, name]).read(body, handle, ops)
   return true
+}
+
+/** `if … else …`: both arms are read (either may run); their statements are marked as branched. */
+function branches(n: PhpNode, run: Reader, handle: Handler, ops: SchemaOp[]): void {
+  const test = node(n, 'test')
+  if (test) run.read(test, handle, ops)
+  for (const arm of [node(n, 'body'), node(n, 'alternate')]) {
+    if (!arm) continue
+    const before = ops.length
+    run.read(arm, handle, ops)
+    for (const op of ops.slice(before)) op.branched = true
+  }
 }

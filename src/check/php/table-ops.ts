@@ -30,6 +30,11 @@ function computed(base: Link, span: ColumnDef['span']): SchemaOp[] {
 function chainOps(table: string, chain: Chain, creating: boolean, whole: PhpNode): SchemaOp[] {
   const [base, ...modifiers] = chain.links as [Link, ...Link[]]
   const span = spanOf(whole)
+  if (base.name === 'dropConstrainedForeignIdFor' || base.name === 'dropForeignIdFor') {
+    const columns = foreignIdForColumn(base)
+    const key: SchemaOp = { op: 'drop-index', table, index: index(table, 'foreign', columns), span }
+    return base.name === 'dropForeignIdFor' ? [key] : [key, { op: 'drop-column', table, columns, span }]
+  }
   const unknownFirst = base.args.length > 0 && argList(base, 0) === undefined && base.name !== 'foreignIdFor'
   if (COLUMN_TYPES.has(base.name)) return unknownFirst ? computed(base, span) : columnOps(table, base, modifiers, creating, span)
   const dropped = droppedColumns(base.name, base.args.map((_, i) => argList(base, i)))
