@@ -45,7 +45,7 @@ async function runProject(corpus: string, p: Project): Promise<Run> {
 
 async function runFileByFile(corpus: string, p: Project, start: number): Promise<Run> {
   const run: Run = { findings: [], files: 0, crashes: [], ms: 0 }
-  for (const file of (await collectFiles(p.dir, p.paths)).map((f) => relative(p.dir, f))) {
+  for (const file of (await collectFiles(p.dir, p.paths)).files.map((f) => relative(p.dir, f))) {
     run.files++
     try {
       const r = await checkMigrations({ cwd: p.dir, paths: [file] })

@@ -8,9 +8,14 @@ import { expectedMarkers, FIXTURES, fixtureFiles } from './helpers.js'
 // exactly its markers, so an unsafe form that goes quiet and a safe form that fires both fail.
 const DIRS = ['laravel/unsafe', 'laravel/safe', 'laravel/history', 'sql/unsafe', 'sql/safe']
 let result: CheckResult
+// Opt-in rules report only when check.rules names them: their fixtures run with them turned on.
+const OPT_IN = ['sql/opt-in/unsafe', 'sql/opt-in/safe']
+let optIn: CheckResult
 
 beforeAll(async () => {
   result = await checkMigrations({ cwd: FIXTURES, paths: DIRS })
+  const rules = Object.fromEntries(RULES.filter((r) => r.optIn).map((r) => [r.id, r.severity]))
+  optIn = await checkMigrations({ cwd: FIXTURES, paths: OPT_IN, config: { rules } })
 })
 
 // Each app under apps/ is checked from its own root, as `slipway check` runs in a repository: what the app is
@@ -33,7 +38,19 @@ describe.each(APPS)('app %s', (app) => {
   })
 })
 
-const found = (file: string): string[] => result.findings.filter((f) => f.file === file).map((f) => `${f.ruleId}@${f.line}`).sort()
+const found = (file: string): string[] => (file.startsWith('sql/opt-in/') ? optIn : result).findings
+  .filter((f) => f.file === file).map((f) => `${f.ruleId}@${f.line}`).sort()
+
+describe.each(OPT_IN)('%s (opt-in rules on)', (dir) => {
+  test.each(fixtureFiles(dir))('%s: findings are exactly the @expect markers', (file) => {
+    expect(found(file)).toEqual(expectedMarkers(join(FIXTURES, file)))
+  })
+})
+
+test('opt-in rules stay silent unless check.rules names them', async () => {
+  const off = await checkMigrations({ cwd: FIXTURES, paths: OPT_IN })
+  expect(off.findings.map((f) => f.ruleId)).toEqual([])
+})
 
 describe.each(DIRS)('%s', (dir) => {
   test.each(fixtureFiles(dir))('%s: findings are exactly the @expect markers', (file) => {
@@ -48,8 +65,8 @@ const HISTORY: Record<string, { unsafe: string; safe: string }> = {
 }
 
 describe.each(STATIC.map((r) => r.id))('rule %s', (id) => {
-  const lang = id.startsWith('pg-') ? 'sql' : 'laravel'
-  const ext = lang === 'sql' ? 'sql' : 'php'
+  const lang = RULES.find((r) => r.id === id)?.optIn ? 'sql/opt-in' : id.startsWith('pg-') ? 'sql' : 'laravel'
+  const ext = lang.startsWith('sql') ? 'sql' : 'php'
   const unsafe = HISTORY[id]?.unsafe ?? `${lang}/unsafe/${id}.${ext}`
   const safe = HISTORY[id]?.safe ?? `${lang}/safe/${id}.${ext}`
 
@@ -60,7 +77,7 @@ describe.each(STATIC.map((r) => r.id))('rule %s', (id) => {
   })
 
   test('stays quiet on the safe form', () => {
-    expect(result.files).toContain(safe)
+    expect([...result.files, ...optIn.files]).toContain(safe)
     expect(found(safe).filter((m) => m.startsWith(`${id}@`))).toEqual([])
   })
 })

@@ -9,7 +9,7 @@ import { configuredDatabase } from './php/database.js'
 import { selectChanged } from './select.js'
 import { checkSqlFile } from './sql/check-file.js'
 import { loadSqlParser } from './sql/parse.js'
-import { RULES } from './catalog.js'
+import { RULES, ruleInfo } from './catalog.js'
 import { CheckInputError } from './errors.js'
 import { applySuppressions, readDirectives, validateConfig, type Directive, type LineRange } from './suppress.js'
 import type { CheckConfig, CheckOptions, CheckResult, Finding, SuppressedFinding, VerifyOutcome } from './types.js'
@@ -35,7 +35,8 @@ export async function checkMigrations(options: CheckOptions = {}): Promise<Check
   const config: CheckConfig = options.config ?? {}
   validateConfig(config, (id) => RULES.some((r) => r.id === id))
   const paths = options.paths && options.paths.length > 0 ? options.paths : config.paths
-  let files = await collectFiles(cwd, paths)
+  const collected = await collectFiles(cwd, paths)
+  let files = collected.files
   const raw: Finding[] = []
   if (options.base) {
     const selection = await selectChanged(cwd, options.base, files.map((f) => relativePath(cwd, f)), roots(cwd, paths))
@@ -83,7 +84,7 @@ export async function checkMigrations(options: CheckOptions = {}): Promise<Check
   suppressed.sort(byPosition)
   const counts = { error: 0, warning: 0, notice: 0 }
   for (const f of findings) counts[f.severity]++
-  const result: CheckResult = { findings, suppressed, files: files.map((f) => relativePath(cwd, f)), counts, exitCode: counts.error > 0 ? 1 : 0 }
+  const result: CheckResult = { findings, suppressed, files: files.map((f) => relativePath(cwd, f)), skipped: collected.skipped, counts, exitCode: counts.error > 0 ? 1 : 0 }
   if (verify) result.verify = verify
   return result
 }
@@ -100,9 +101,9 @@ function appsOf(config: CheckConfig, root: string | undefined): Apps {
 }
 
 function overrideSeverities(findings: Finding[], rules: CheckConfig['rules']): Finding[] {
-  if (!rules) return findings
   return findings.flatMap((f) => {
-    const level = rules[f.ruleId]
+    const level = rules?.[f.ruleId]
+    if (level === undefined && ruleInfo(f.ruleId).optIn) return []
     if (level === 'off') return []
     return level ? [{ ...f, severity: level }] : [f]
   })

@@ -44,6 +44,8 @@ export interface RuleInfo {
   severity: Severity
   reason: Reason
   fix: string
+  /** Reported only when `check.rules` gives the rule a level (squawk's opt-in rules). */
+  optIn?: boolean
 }
 
 /**
@@ -114,6 +116,8 @@ export interface CheckResult {
   suppressed: SuppressedFinding[]
   /** Files checked, relative to cwd. */
   files: string[]
+  /** What directory walks left out (dependency directories, rollback scripts), relative to cwd, with the reason. */
+  skipped?: Array<{ path: string; reason: string }>
   /** One entry per migration run, when `verify` was asked. */
   verify?: VerifyOutcome[]
   counts: { error: number; warning: number; notice: number }

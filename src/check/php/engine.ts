@@ -61,3 +61,12 @@ export function rewriteWords(db: Database): string {
     default: return 'rewrites the table under an exclusive lock'
   }
 }
+
+/** Findings for an index or foreign key dropped from an existing table. */
+export function dropIndexFindings(table: string, index: IndexDef, site: Site, db: Database): Finding[] {
+  const on = db.engine ? ` (${db.source})` : ''
+  if (index.type === 'foreign') return [finding('drop-foreign-key', site, `dropping foreign key ${index.name} of ${table}: the database stops enforcing the relation and its cascades${on}`)]
+  const lock = db.engine === 'pgsql' ? ', and DROP INDEX takes an ACCESS EXCLUSIVE lock on the table' : isMysql(db) || db.engine === undefined ? '' : ', and the table is locked while it is dropped'
+  const unique = index.type === 'unique' || index.type === 'primary' ? ' and stops rejecting duplicates' : ''
+  return [finding('drop-index', site, `dropping ${index.type === 'index' ? 'index' : `${index.type} index`} ${index.name} of ${table}: queries of the running code that use it slow down${unique}${lock}${on}`)]
+}

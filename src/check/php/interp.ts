@@ -1,3 +1,4 @@
+import { flatten, rootVariable, spanOf, type Span } from './chain.js'
 import type { SchemaOp } from './ops.js'
 import { nameOf, node, nodes, walk, withResolver, type PhpNode } from './parse.js'
 import { asNames, evaluate, memberKey, Scope, type Value } from './scope.js'
@@ -58,6 +59,7 @@ function loop(n: PhpNode, run: Reader, handle: Handler, ops: SchemaOp[]): void {
   }
   if (!source || 's' in source || source.items.length > MAX_ITEMS) {
     bind(null, null)
+    if (!source && valueVar) ops.push(...rowLoopOps(body, valueVar, spanOf(n), `foreach (… as $${valueVar})`))
     run.read(body, handle, ops)
     return
   }
@@ -97,4 +99,24 @@ function branches(n: PhpNode, run: Reader, handle: Handler, ops: SchemaOp[]): vo
     run.read(arm, handle, ops)
     for (const op of ops.slice(before)) op.branched = true
   }
+}
+
+const WRITES = new Set(['save', 'update', 'delete', 'forceDelete', 'increment', 'decrement', 'push', 'saveQuietly', 'updateQuietly', 'deleteQuietly'])
+
+/** Rows written one by one in a loop over query results (`foreach`, `->each()`, `->chunk()`): a bulk update or delete. */
+export function rowLoopOps(body: PhpNode, rowVar: string | undefined, span: Span, loop: string): SchemaOp[] {
+  const seen = new Set<string>()
+  walk(body, (n) => {
+    const chain = flatten(n)
+    const root = chain ? rootVariable(chain) : undefined
+    if (!chain || root === undefined || root === 'this' || (rowVar !== undefined && root !== rowVar)) return
+    const write = chain.links.find((l) => WRITES.has(l.name))
+    if (write) seen.add(write.name)
+  })
+  const deletes = [...seen].filter((w) => /^(delete|forceDelete)/.test(w))
+  const writes = [...seen].filter((w) => !/^(delete|forceDelete)/.test(w))
+  const ops: SchemaOp[] = []
+  if (deletes.length > 0) ops.push({ op: 'delete-data', what: `${loop} with ->${deletes.join('(), ->')}() on each row`, span })
+  if (writes.length > 0) ops.push({ op: 'update-data', table: undefined, what: `${loop} with ->${writes.join('(), ->')}() on each row`, where: false, rows: 'loop', span })
+  return ops
 }

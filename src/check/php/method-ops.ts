@@ -1,11 +1,12 @@
-import { arg, argList, argString, flatten, rootClass, spanOf, type Chain, type Span } from './chain.js'
-import { reader, type Reader } from './interp.js'
+import { arg, argList, argString, bodyOf, flatten, rootClass, spanOf, type Chain, type Span } from './chain.js'
+import { reader, rowLoopOps, type Reader } from './interp.js'
 import type { MethodOps, SchemaOp } from './ops.js'
 import { literal, nodes, type PhpNode } from './parse.js'
 import { describe, Scope, type ClassInfo } from './scope.js'
 import { tableOps } from './table-ops.js'
 
-const RAW_SQL = new Set(['statement', 'unprepared'])
+const RAW_SQL = new Set(['statement', 'unprepared', 'update'])
+const ROW_LOOPS = new Set(['each', 'eachById', 'chunk', 'chunkById', 'lazy', 'lazyById', 'cursor'])
 const DELETES = new Set(['delete', 'truncate', 'forceDelete'])
 
 /**
@@ -35,13 +36,22 @@ function chainOps(chain: Chain, span: Span, run: Reader): SchemaOp[] | undefined
   if (cls === 'DB' && RAW_SQL.has(first.name)) {
     const q = arg(first, 0, 'query')
     const sqlSpan = q ? spanOf(q) : span
-    return [{ op: 'raw-sql', call: `DB::${first.name}`, sql: literal(q), span, sqlSpan }]
+    const sql = literal(q)
+    // With bindings, `?` marks a value: read it as one (same length, so columns stay right).
+    return [{ op: 'raw-sql', call: `DB::${first.name}`, sql: sql !== undefined && arg(first, 1, 'bindings') ? bindingsAsValues(sql) : sql, span, sqlSpan }]
   }
   if (cls === 'DB' && first.name === 'delete') return [{ op: 'delete-data', what: 'DB::delete()', span }]
   const del = links.find((l) => DELETES.has(l.name))
   if (cls && del) {
     const what = cls === 'DB' && first.name === 'table' ? `DB::table('${argString(first, 0) ?? '?'}')` : cls
     return [{ op: 'delete-data', what: `${what}…->${del.name}()`, span }]
+  }
+  const loop = links.find((l) => ROW_LOOPS.has(l.name) && l.args.some((a) => a.kind === 'closure' || a.kind === 'arrowfunc'))
+  if (cls && loop) {
+    const fn = loop.args.find((a) => a.kind === 'closure' || a.kind === 'arrowfunc')
+    const body = fn ? bodyOf(fn) : undefined
+    const ops = body ? rowLoopOps(body, undefined, span, `${cls}…->${loop.name}(function …)`) : []
+    return ops.length > 0 ? ops : undefined
   }
   const update = links.find((l) => l.name === 'update')
   if (cls && update && links.length > 1) {
@@ -85,4 +95,15 @@ function schemaOps(method: string, chain: Chain, span: Span, run: Reader): Schem
     default:
       return []
   }
+}
+
+/** `?` placeholders outside quotes become `1`, so the PostgreSQL parser reads the statement. */
+function bindingsAsValues(sql: string): string {
+  let quote = ''
+  let out = ''
+  for (const ch of sql) {
+    if (quote) { if (ch === quote) quote = '' } else if (ch === "'" || ch === '"') quote = ch
+    out += !quote && ch === '?' ? '1' : ch
+  }
+  return out
 }

@@ -26,11 +26,11 @@ export type SchemaOp = { branched?: boolean } & (
   | { op: 'drop-column'; table: string; columns: string[]; span: Span }
   | { op: 'rename-column'; table: string; from: string; to: string; span: Span }
   | { op: 'add-index'; table: string; index: IndexDef; span: Span }
-  | { op: 'drop-index'; table: string; index: IndexDef; span: Span }
+  | { op: 'drop-index'; table: string; index: IndexDef; span: Span; withColumn?: boolean }
   | { op: 'raw-sql'; call: string; sql: string | undefined; span: Span; sqlSpan: Span }
   | { op: 'delete-data'; what: string; span: Span }
   /** Rows written by the migration: `DB::table('t')->update([...])`, `Model::query()->update()`; `where` when narrowed. */
-  | { op: 'update-data'; table: string | undefined; what: string; where: boolean; span: Span }
+  | { op: 'update-data'; table: string | undefined; what: string; where: boolean; rows?: 'loop'; span: Span }
   /** A schema call the check cannot follow (a computed table or column name): said, never silent. */
   | { op: 'unresolved'; what: string; span: Span })
 

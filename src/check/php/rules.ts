@@ -5,7 +5,7 @@ import { embeddedFindings, embeddedOps, readEmbedded, type EmbeddedSql } from '.
 import type { Migration } from './migration.js'
 import type { ColumnDef, SchemaOp } from './ops.js'
 import { changeFindings, LocalColumns } from './change.js'
-import { indexFindings } from './engine.js'
+import { dropIndexFindings, indexFindings } from './engine.js'
 import { reversalFindings } from './reversal.js'
 import { isMysql, type Database } from './database.js'
 import type { LaravelVersion } from './version.js'
@@ -77,11 +77,14 @@ function opFindings(op: SchemaOp, created: Set<string>, ctx: PhpContext, columns
     case 'drop-table':
       return created.has(op.table) ? [] : [finding('drop-table', site, `dropping table ${op.table} destroys its rows while the running code still queries it`)]
     case 'rename-table':
+      // A table created by this migration is new under its final name: no running code knows its first name.
+      if (created.has(op.from)) { created.add(op.to); return [] }
       return [finding('rename-table', site, `renaming table ${op.from} to ${op.to} breaks the code still using ${op.from} during the rollout and after a code rollback`)]
     case 'drop-column':
       if (created.has(op.table)) return []
       return [finding('drop-column', site, `dropping ${op.columns.map((c) => `${op.table}.${c}`).join(', ')} breaks the code still reading ${op.columns.length > 1 ? 'them' : 'it'} and destroys the data`)]
     case 'rename-column':
+      if (created.has(op.table) || columns.get(op.table, op.from)?.file === '') return []
       return [finding('rename-column', site, `renaming ${op.table}.${op.from} to ${op.to} breaks the code still using ${op.from} during the rollout and after a code rollback`)]
     case 'add-column':
       return created.has(op.table) || fills(op.column) ? [] : [finding('add-not-null-column', site,
@@ -89,6 +92,11 @@ function opFindings(op: SchemaOp, created: Set<string>, ctx: PhpContext, columns
     case 'change-column': return created.has(op.table) ? [] : changeFindings(op.table, op.column, site, ctx, columns)
     case 'add-index': return created.has(op.table) ? [] : indexFindings(op.table, op.index, site, ctx.database)
     case 'delete-data': return [finding('delete-data', site, `${op.what} deletes rows in a schema migration; rolling back does not bring them back`)]
+    case 'drop-index': return created.has(op.table) || op.withColumn ? [] : dropIndexFindings(op.table, op.index, site, ctx.database)
+    case 'update-data':
+      if (op.rows === 'loop') return [finding('bulk-update', site, `${op.what} changes rows one at a time inside the migration: slow on a big table, and the deploy waits for it`)]
+      if (op.where || (op.table !== undefined && created.has(op.table))) return []
+      return [finding('bulk-update', site, `${op.what} changes every row${op.table ? ` of ${op.table}` : ''} in one statement, holding the row locks until the migration commits`)]
     case 'unresolved': return [finding('cannot-analyse', site, `cannot analyse: ${op.what}, so the check does not know what this changes`)]
     default: return []
   }

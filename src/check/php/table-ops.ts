@@ -33,7 +33,7 @@ function chainOps(table: string, chain: Chain, creating: boolean, whole: PhpNode
   if (base.name === 'dropConstrainedForeignIdFor' || base.name === 'dropForeignIdFor') {
     const columns = foreignIdForColumn(base)
     const key: SchemaOp = { op: 'drop-index', table, index: index(table, 'foreign', columns), span }
-    return base.name === 'dropForeignIdFor' ? [key] : [key, { op: 'drop-column', table, columns, span }]
+    return base.name === 'dropForeignIdFor' ? [key] : [{ ...key, withColumn: true }, { op: 'drop-column', table, columns, span }]
   }
   const unknownFirst = base.args.length > 0 && argList(base, 0) === undefined && base.name !== 'foreignIdFor'
   if (COLUMN_TYPES.has(base.name)) return unknownFirst ? computed(base, span) : columnOps(table, base, modifiers, creating, span)
@@ -41,8 +41,8 @@ function chainOps(table: string, chain: Chain, creating: boolean, whole: PhpNode
   if (dropped && unknownFirst && !/^drop(Timestamps|SoftDeletes|RememberToken)/.test(base.name)) return computed(base, span)
   if (dropped) {
     const ops: SchemaOp[] = []
-    if (base.name === 'dropConstrainedForeignId') ops.push({ op: 'drop-index', table, index: index(table, 'foreign', dropped), span })
-    if (base.name === 'dropMorphs') ops.push({ op: 'drop-index', table, index: index(table, 'index', dropped), span })
+    if (base.name === 'dropConstrainedForeignId') ops.push({ op: 'drop-index', table, index: index(table, 'foreign', dropped), span, withColumn: true })
+    if (base.name === 'dropMorphs') ops.push({ op: 'drop-index', table, index: index(table, 'index', dropped), span, withColumn: true })
     return [...ops, { op: 'drop-column', table, columns: dropped, span }]
   }
   if (base.name === 'renameColumn') {

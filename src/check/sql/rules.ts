@@ -1,6 +1,8 @@
 import type { Node } from 'libpg-query'
 import { finding } from '../catalog.js'
 import type { Finding } from '../types.js'
+import { alterFindings } from './alter.js'
+import { createReferences, dropObjectFindings, otherFindings, renameObjectFindings } from './compat.js'
 import { unwrap, type SqlStatement } from './parse.js'
 
 /** Where SQL statements come from, for the rules that depend on it. */
@@ -13,10 +15,8 @@ export interface SqlContext {
   created: Set<string>
 }
 
-const VOLATILE = new Set(['random', 'gen_random_uuid', 'uuid_generate_v1', 'uuid_generate_v1mc', 'uuid_generate_v4',
-  'uuidv4', 'uuidv7', 'clock_timestamp', 'timeofday', 'nextval', 'txid_current', 'statement_timestamp'])
-const STATEMENT_NAMES: Record<string, string> = { IndexStmt: 'CREATE INDEX', DropStmt: 'DROP', RenameStmt: 'RENAME', AlterTableStmt: 'ALTER TABLE' }
-const SERIAL = new Set(['serial', 'bigserial', 'smallserial', 'serial4', 'serial8', 'serial2'])
+const STATEMENT_NAMES: Record<string, string> = { IndexStmt: 'CREATE INDEX', DropStmt: 'DROP', RenameStmt: 'RENAME', AlterTableStmt: 'ALTER TABLE',
+  CreateStmt: 'CREATE TABLE … REFERENCES', ReindexStmt: 'REINDEX', CreateTrigStmt: 'CREATE TRIGGER', AlterObjectSchemaStmt: 'SET SCHEMA' }
 
 /** Runs the PostgreSQL rules over the statements of one file (or one DB::statement). */
 export function sqlFindings(statements: SqlStatement[], ctx: SqlContext): Finding[] {
@@ -43,6 +43,7 @@ export function sqlFindings(statements: SqlStatement[], ctx: SqlContext): Findin
         break
       case 'CreateStmt':
         if (table) ctx.created.add(table)
+        locks = createReferences(s)
         break
       case 'IndexStmt': {
         const concurrent = s.fields.concurrent === true
@@ -62,6 +63,7 @@ export function sqlFindings(statements: SqlStatement[], ctx: SqlContext): Findin
           const old = names.filter((n) => !ctx.created.has(n))
           if (old.length > 0) { add('pg-drop-table', `DROP TABLE ${old.join(', ')} destroys the table and its rows`); locks = true }
         }
+        dropObjectFindings(type, names, add)
         break
       }
       case 'RenameStmt': {
@@ -69,6 +71,7 @@ export function sqlFindings(statements: SqlStatement[], ctx: SqlContext): Findin
         const type = String(s.fields.renameType)
         if (type === 'OBJECT_COLUMN') add('pg-rename-column', `renaming ${table}.${String(s.fields.subname)} to ${String(s.fields.newname)} breaks the code still using the old name`)
         if (type === 'OBJECT_TABLE') add('pg-rename-table', `renaming ${table} to ${String(s.fields.newname)} breaks the code still using the old name`)
+        renameObjectFindings(s, add)
         locks = true
         break
       }
@@ -87,6 +90,8 @@ export function sqlFindings(statements: SqlStatement[], ctx: SqlContext): Findin
       case 'DeleteStmt':
         if (!s.fields.whereClause) add('pg-delete-data', `DELETE FROM ${table} without WHERE deletes every row`)
         break
+      default:
+        locks = otherFindings(s, table, ctx.created, add)
     }
     if (locks && !lockTimeout && !warnedTimeout && !ctx.embedded) {
       warnedTimeout = true
@@ -94,62 +99,6 @@ export function sqlFindings(statements: SqlStatement[], ctx: SqlContext): Findin
     }
   }
   return out
-}
-
-function alterFindings(table: string, cmd: Record<string, unknown>, add: (id: string, message: string) => void): void {
-  const column = `${table}.${String(cmd.name)}`
-  const [defKind, def] = unwrap(cmd.def as Node | undefined)
-  switch (String(cmd.subtype)) {
-    case 'AT_DropColumn': add('pg-drop-column', `dropping ${column} breaks the code still reading it and destroys its data`); break
-    case 'AT_AlterColumnType': add('pg-alter-column-type', `changing the type of ${column} rewrites ${table} under an ACCESS EXCLUSIVE lock`); break
-    case 'AT_SetNotNull': add('pg-set-not-null', `SET NOT NULL on ${column} scans ${table} under an ACCESS EXCLUSIVE lock`); break
-    case 'AT_AddColumn': if (defKind === 'ColumnDef') addColumnFindings(table, def, add); break
-    case 'AT_AddConstraint': if (defKind === 'Constraint') constraintFindings(table, def, add); break
-  }
-}
-
-function addColumnFindings(table: string, def: Record<string, unknown>, add: (id: string, message: string) => void): void {
-  const column = `${table}.${String(def.colname)}`
-  const constraints = ((def.constraints as Node[] | undefined) ?? []).map((c) => unwrap(c)[1])
-  const has = (type: string): Record<string, unknown> | undefined => constraints.find((c) => c.contype === type)
-  const defaultExpr = has('CONSTR_DEFAULT')
-  const typeName = typeNameOf(def.typeName)
-  if (has('CONSTR_NOTNULL') && !defaultExpr && !has('CONSTR_IDENTITY') && !has('CONSTR_GENERATED') && !SERIAL.has(typeName)) {
-    add('pg-add-not-null-column', `${column} is NOT NULL without a DEFAULT: the statement fails on a non-empty table and the running code's INSERTs fail`)
-  }
-  const volatile = defaultExpr && volatileCall(defaultExpr.raw_expr)
-  if (volatile || SERIAL.has(typeName) || has('CONSTR_GENERATED')) {
-    add('pg-volatile-default', `adding ${column} ${volatile ? `with DEFAULT ${volatile}()` : `as ${typeName || 'a stored generated column'}`} rewrites ${table} under an ACCESS EXCLUSIVE lock`)
-  }
-  if (has('CONSTR_UNIQUE') || has('CONSTR_PRIMARY')) add('pg-add-unique-constraint', `the UNIQUE/PRIMARY KEY on new column ${column} builds its index under an ACCESS EXCLUSIVE lock`)
-}
-
-function constraintFindings(table: string, c: Record<string, unknown>, add: (id: string, message: string) => void): void {
-  const name = c.conname ? ` ${String(c.conname)}` : ''
-  const type = String(c.contype)
-  if ((type === 'CONSTR_FOREIGN' || type === 'CONSTR_CHECK') && c.skip_validation !== true) {
-    add('pg-constraint-not-valid', `constraint${name} on ${table} is validated while ${table} is locked${type === 'CONSTR_FOREIGN' ? ' (and the referenced table too)' : ''}: add it NOT VALID`)
-  }
-  if ((type === 'CONSTR_UNIQUE' || type === 'CONSTR_PRIMARY') && !c.indexname) {
-    add('pg-add-unique-constraint', `constraint${name} on ${table} builds its index under an ACCESS EXCLUSIVE lock`)
-  }
-}
-
-function volatileCall(expr: unknown): string | undefined {
-  if (Array.isArray(expr)) { for (const e of expr) { const v = volatileCall(e); if (v) return v } return undefined }
-  if (typeof expr !== 'object' || expr === null) return undefined
-  const fn = (expr as { FuncCall?: { funcname?: Node[] } }).FuncCall
-  if (fn) {
-    const name = String(unwrap(fn.funcname?.[fn.funcname.length - 1])[1].sval ?? '')
-    if (VOLATILE.has(name)) return name
-  }
-  for (const v of Object.values(expr)) { const found = volatileCall(v); if (found) return found }
-  return undefined
-}
-
-function typeNameOf(t: unknown): string {
-  const names = (t as { names?: Node[] } | undefined)?.names ?? []
-  return String(unwrap(names[names.length - 1])[1].sval ?? '')
 }
 
 /** The table name of a RangeVar. */

@@ -1,0 +1,67 @@
+import type { Node } from 'libpg-query'
+import type { Add } from './alter.js'
+import { unwrap, type SqlStatement } from './parse.js'
+import { objectName, relname } from './rules.js'
+
+/** Objects whose DROP the previous release may still need (squawk's rollback-compatibility family). */
+const OBJECTS: Record<string, string> = {
+  OBJECT_VIEW: 'view', OBJECT_MATVIEW: 'materialized view', OBJECT_FUNCTION: 'function', OBJECT_PROCEDURE: 'procedure',
+  OBJECT_TYPE: 'type', OBJECT_DOMAIN: 'domain', OBJECT_SEQUENCE: 'sequence', OBJECT_TRIGGER: 'trigger', OBJECT_SCHEMA: 'schema'
+}
+
+/** Whether a CREATE TABLE references other tables: each referenced table is locked SHARE ROW EXCLUSIVE. */
+export function createReferences(s: SqlStatement): boolean {
+  const constraints = [...((s.fields.constraints as Node[] | undefined) ?? []),
+    ...((s.fields.tableElts as Node[] | undefined) ?? []).flatMap((e) => (unwrap(e)[1].constraints as Node[] | undefined) ?? [])]
+  return constraints.some((c) => unwrap(c)[1].contype === 'CONSTR_FOREIGN')
+}
+
+/**
+ * Findings of the statements the main rules do not cover: REINDEX, triggers, bulk UPDATE, and what code rolled back
+ * to the previous release may still need (dropped or renamed objects, SET SCHEMA, new enum values). Returns whether
+ * the statement takes a lock that queues queries behind it.
+ */
+export function otherFindings(s: SqlStatement, table: string | undefined, created: Set<string>, add: Add): boolean {
+  switch (s.kind) {
+    case 'CreateTableAsStmt': {
+      const into = relname((s.fields.into as { rel?: unknown } | undefined)?.rel)
+      if (into) created.add(into)
+      return false
+    }
+    case 'ReindexStmt': {
+      const concurrent = ((s.fields.params as Node[] | undefined) ?? []).some((p) => unwrap(p)[1].defname === 'concurrently')
+      if (!concurrent) add('pg-reindex', `REINDEX ${table ?? ''} blocks writes to the table (and reads through the index) while it rebuilds`)
+      return !concurrent
+    }
+    case 'CreateTrigStmt': return table !== undefined && !created.has(table)
+    case 'UpdateStmt':
+      if (!s.fields.whereClause && table && !created.has(table)) add('pg-update-without-where', `UPDATE ${table} without WHERE rewrites every row in one statement, holding their locks until it commits`)
+      return false
+    case 'AlterObjectSchemaStmt': {
+      const name = table ?? objectName((s.fields.object as Node | undefined) ?? ({} as Node))
+      add('pg-set-schema', `moving ${name} to schema ${String(s.fields.newschema)}: the previous release looks for it in its old schema`)
+      return true
+    }
+    case 'AlterEnumStmt':
+      if (s.fields.newVal && !s.fields.oldVal) {
+        const type = ((s.fields.typeName as Node[] | undefined) ?? []).map((n) => String(unwrap(n)[1].sval ?? '')).join('.')
+        add('pg-add-enum-value', `adding '${String(s.fields.newVal)}' to enum ${type}: it cannot be removed on rollback, and the previous release does not know it`)
+      }
+      return false
+    default: return false
+  }
+}
+
+/** DROP of a view, function, type, sequence, …: the previous release may still use it. */
+export function dropObjectFindings(type: string, names: string[], add: Add): void {
+  const what = OBJECTS[type]
+  if (what) add('pg-drop-object', `dropping ${what} ${names.join(', ')}: code rolled back to the previous release may still use it`)
+}
+
+/** RENAME of anything but a table or column (those have their own rules): the previous release uses the old name. */
+export function renameObjectFindings(s: SqlStatement, add: Add): void {
+  const type = String(s.fields.renameType)
+  if (type === 'OBJECT_COLUMN' || type === 'OBJECT_TABLE') return
+  const old = relname(s.fields.relation) ?? (s.fields.subname as string | undefined) ?? objectName((s.fields.object as Node | undefined) ?? ({} as Node))
+  add('pg-rename-object', `renaming ${type.replace('OBJECT_', '').toLowerCase().replace(/_/g, ' ')} ${old} to ${String(s.fields.newname)}: the previous release uses the old name`)
+}
