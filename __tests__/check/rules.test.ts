@@ -155,3 +155,26 @@ describe('the database decides', () => {
     await expect(check('oracle')).rejects.toThrow('check.database: oracle is not pgsql, mysql, mariadb, sqlite or sqlsrv')
   })
 })
+
+describe('check.policy: forward-only', () => {
+  const forwardOnly = `return new class extends Migration {
+    public function up(): void
+    {
+        Schema::table('orders', function (Blueprint $table) {
+            $table->string('channel')->nullable();
+        });
+    }
+};
+`
+  test('missing-down becomes a notice that says the release cannot step back; the check passes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'slipway-policy-'))
+    await writeFile(join(dir, 'm.php'), HEAD + forwardOnly)
+    const strict = await checkMigrations({ cwd: dir, paths: ['m.php'] })
+    expect([strict.exitCode, strict.findings.map((f) => `${f.severity} ${f.ruleId}`)]).toEqual([1, ['error missing-down']])
+    const r = await checkMigrations({ cwd: dir, paths: ['m.php'], config: { policy: 'forward-only' } })
+    expect(r.exitCode).toBe(0)
+    expect(r.findings.map((f) => `${f.severity} ${f.ruleId}: ${f.message}`)).toEqual([
+      'notice missing-down: the migration has no down(): a failed release cannot roll its schema back (check.policy: forward-only: a release that ships it cannot step its schema back)'
+    ])
+  })
+})

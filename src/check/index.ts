@@ -75,7 +75,7 @@ export async function checkMigrations(options: CheckOptions = {}): Promise<Check
   }
   const findings: Finding[] = []
   const suppressed: SuppressedFinding[] = []
-  for (const f of overrideSeverities(raw, config.rules)) {
+  for (const f of overrideSeverities(applyPolicy(raw, config.policy), config.rules)) {
     const split = applySuppressions([f], directives.get(f.file) ?? [], config.ignore)
     findings.push(...split.kept)
     suppressed.push(...split.suppressed)
@@ -98,6 +98,14 @@ function appsOf(config: CheckConfig, root: string | undefined): Apps {
   }
   if (root !== undefined) fixed.root = root
   return new Apps(fixed)
+}
+
+/** `check.policy: forward-only`: a migration without a rollback is the team's choice, said as a notice, not an error. */
+function applyPolicy(findings: Finding[], policy: CheckConfig['policy']): Finding[] {
+  if (policy !== 'forward-only') return findings
+  return findings.map((f) => f.ruleId === 'missing-down' || f.ruleId === 'empty-down'
+    ? { ...f, severity: 'notice', message: `${f.message} (check.policy: forward-only: a release that ships it cannot step its schema back)` }
+    : f)
 }
 
 function overrideSeverities(findings: Finding[], rules: CheckConfig['rules']): Finding[] {

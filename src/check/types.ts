@@ -56,6 +56,7 @@ export interface RuleInfo {
  *   paths: [database/migrations, db/sql]      # what to check when no path is given
  *   laravel: 11                               # Laravel major version (default: composer.lock, else latest)
  *   database: mysql                           # production engine (default: .env.example, config/database.php)
+ *   policy: forward-only                      # missing/empty down() are notices, not errors
  *   rules: { raw-sql: notice, add-index: off } # per-rule severity override, or off
  *   ignore:
  *     - rule: drop-column
@@ -78,6 +79,11 @@ export interface CheckConfig {
    * .env.example, else the default connection of config/database.php. Decides engine-specific rules and advice.
    */
   database?: string
+  /**
+   * `forward-only`: the team writes migrations without down() on purpose; `missing-down` and `empty-down` become
+   * notices that say the release cannot step its schema back.
+   */
+  policy?: 'forward-only'
   /** Defaults for `--verify`: `database` is a DSN (`sqlite` default, `pgsql://…`, `mysql://…`), `app` the Laravel app directory. */
   verify?: { database?: string; app?: string }
 }
