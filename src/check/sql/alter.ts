@@ -15,7 +15,7 @@ const SERIAL = new Set(['serial', 'bigserial', 'smallserial', 'serial4', 'serial
 export type Add = (id: string, message: string) => void
 
 /** Findings of one ALTER TABLE command. */
-export function alterFindings(table: string, cmd: Record<string, unknown>, add: Add): void {
+export function alterFindings(table: string, cmd: Record<string, unknown>, recreated: Set<string>, add: Add): void {
   const column = `${table}.${String(cmd.name)}`
   const [defKind, def] = unwrap(cmd.def as Node | undefined)
   switch (String(cmd.subtype)) {
@@ -26,7 +26,7 @@ export function alterFindings(table: string, cmd: Record<string, unknown>, add: 
       if (defKind === 'ColumnDef') addColumnFindings(table, def, add)
       add('pg-add-column', `adding ${table}.${String(def.colname)}: code rolled back to the previous release does not know it (SELECT *, positional INSERT, strict serializers)`)
       break
-    case 'AT_DropConstraint': add('pg-drop-constraint', `dropping constraint ${String(cmd.name)} on ${table}: code rolled back to the previous release may rely on it (ON CONFLICT, cascades, validation it skips)`); break
+    case 'AT_DropConstraint': if (!recreated.has(String(cmd.name))) add('pg-drop-constraint', `dropping constraint ${String(cmd.name)} on ${table}: code rolled back to the previous release may rely on it (ON CONFLICT, cascades, validation it skips)`); break
     case 'AT_ColumnDefault':
       if (!cmd.def) add('pg-drop-default', `dropping the default of ${column}: the previous release's INSERTs that leave it out get NULL or fail`)
       break

@@ -52,10 +52,38 @@ export function otherFindings(s: SqlStatement, table: string | undefined, create
   }
 }
 
-/** DROP of a view, function, type, sequence, …: the previous release may still use it. */
-export function dropObjectFindings(type: string, names: string[], add: Add): void {
+const last = (list: unknown): string => {
+  const items = (list as Node[] | undefined) ?? []
+  return String(unwrap(items[items.length - 1])[1].sval ?? '')
+}
+
+/** The names of the objects and constraints a file creates: a DROP followed by a CREATE of the same name replaces, not removes. */
+export function createdNames(statements: SqlStatement[]): Set<string> {
+  const names = new Set<string>()
+  for (const s of statements) {
+    const f = s.fields
+    if (s.kind === 'ViewStmt') names.add(relname(f.view) ?? '')
+    if (s.kind === 'CreateTableAsStmt') names.add(relname((f.into as { rel?: unknown } | undefined)?.rel) ?? '')
+    if (s.kind === 'CreateFunctionStmt') names.add(last(f.funcname))
+    if (s.kind === 'CreateTrigStmt') names.add(String(f.trigname))
+    if (s.kind === 'CreateEnumStmt') names.add(last(f.typeName))
+    if (s.kind === 'CompositeTypeStmt') names.add(relname(f.typevar) ?? '')
+    if (s.kind === 'CreateSeqStmt') names.add(relname(f.sequence) ?? '')
+    if (s.kind === 'AlterTableStmt') {
+      for (const c of (f.cmds as Node[] | undefined) ?? []) {
+        const [kind, def] = unwrap(unwrap(c)[1].def as Node | undefined)
+        if (kind === 'Constraint' && typeof def.conname === 'string') names.add(def.conname)
+      }
+    }
+  }
+  return names
+}
+
+/** DROP of a view, function, type, sequence, …: the previous release may still use it (unless the file creates it again). */
+export function dropObjectFindings(type: string, names: string[], recreated: Set<string>, add: Add): void {
   const what = OBJECTS[type]
-  if (what) add('pg-drop-object', `dropping ${what} ${names.join(', ')}: code rolled back to the previous release may still use it`)
+  names = names.filter((n) => !recreated.has(n))
+  if (what && names.length > 0) add('pg-drop-object', `dropping ${what} ${names.join(', ')}: code rolled back to the previous release may still use it`)
 }
 
 /** RENAME of anything but a table or column (those have their own rules): the previous release uses the old name. */

@@ -2,7 +2,7 @@ import type { Node } from 'libpg-query'
 import { finding } from '../catalog.js'
 import type { Finding } from '../types.js'
 import { alterFindings } from './alter.js'
-import { createReferences, dropObjectFindings, otherFindings, renameObjectFindings } from './compat.js'
+import { createdNames, createReferences, dropObjectFindings, otherFindings, renameObjectFindings } from './compat.js'
 import { unwrap, type SqlStatement } from './parse.js'
 
 /** Where SQL statements come from, for the rules that depend on it. */
@@ -25,6 +25,7 @@ export function sqlFindings(statements: SqlStatement[], ctx: SqlContext): Findin
   let lockTimeout = false
   let warnedTimeout = false
   const validated = new Set<string>()
+  const recreated = createdNames(statements)
   for (const s of statements) {
     const site = { file: ctx.file, ...ctx.locate(s.start) }
     const add = (id: string, message: string): void => { out.push(finding(id, site, message)) }
@@ -63,7 +64,7 @@ export function sqlFindings(statements: SqlStatement[], ctx: SqlContext): Findin
           const old = names.filter((n) => !ctx.created.has(n))
           if (old.length > 0) { add('pg-drop-table', `DROP TABLE ${old.join(', ')} destroys the table and its rows`); locks = true }
         }
-        dropObjectFindings(type, names, add)
+        dropObjectFindings(type, names, recreated, add)
         break
       }
       case 'RenameStmt': {
@@ -80,7 +81,7 @@ export function sqlFindings(statements: SqlStatement[], ctx: SqlContext): Findin
         for (const c of (s.fields.cmds as Node[] | undefined) ?? []) {
           const cmd = unwrap(c)[1]
           if (cmd.subtype === 'AT_ValidateConstraint' && table) validated.add(table)
-          if (cmd.subtype !== 'AT_SetNotNull' || !validated.has(table ?? '')) alterFindings(table ?? '?', cmd, add)
+          if (cmd.subtype !== 'AT_SetNotNull' || !validated.has(table ?? '')) alterFindings(table ?? '?', cmd, recreated, add)
         }
         locks = true
         break
@@ -111,6 +112,6 @@ export function relname(rv: unknown): string | undefined {
 export function objectName(n: Node): string {
   const [kind, f] = unwrap(n)
   if (kind === 'RangeVar') return String(f.relname)
-  const items = (f.items as Node[] | undefined) ?? []
+  const items = ((kind === 'ObjectWithArgs' ? f.objname : f.items) as Node[] | undefined) ?? []
   return String(unwrap(items[items.length - 1])[1].sval ?? '?')
 }
