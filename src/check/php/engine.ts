@@ -67,6 +67,6 @@ export function dropIndexFindings(table: string, index: IndexDef, site: Site, db
   const on = db.engine ? ` (${db.source})` : ''
   if (index.type === 'foreign') return [finding('drop-foreign-key', site, `dropping foreign key ${index.name} of ${table}: the database stops enforcing the relation and its cascades${on}`)]
   const lock = db.engine === 'pgsql' ? ', and DROP INDEX takes an ACCESS EXCLUSIVE lock on the table' : isMysql(db) || db.engine === undefined ? '' : ', and the table is locked while it is dropped'
-  const unique = index.type === 'unique' || index.type === 'primary' ? ' and stops rejecting duplicates' : ''
+  const unique = index.type === 'unique' || index.type === 'primary' ? ', and the table stops rejecting duplicates' : ''
   return [finding('drop-index', site, `dropping ${index.type === 'index' ? 'index' : `${index.type} index`} ${index.name} of ${table}: queries of the running code that use it slow down${unique}${lock}${on}`)]
 }

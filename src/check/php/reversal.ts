@@ -132,7 +132,9 @@ function tableFindings(m: Model, t: Table, report: Report): void {
   if (t.side !== 'orig') return
   if (!t.alive) {
     if (heir && heir.side === 'down') return
-    if (t.gone?.side === 'up') report(t.gone.span, t.gone.branched, 'up', `up() drops table ${t.origName} but down() does not recreate it`)
+    // dropIfExists() then create() of the same name in up() is a create: down() answers for the new table.
+    const recreatedInUp = m.allTables.some((o) => o.side === 'up' && o.origName === t.origName)
+    if (t.gone?.side === 'up') { if (!recreatedInUp) report(t.gone.span, t.gone.branched, 'up', `up() drops table ${t.origName} but down() does not recreate it`) }
     else if (t.gone) report(t.gone.span, t.gone.branched, 'down', `down() drops table ${t.origName}, which up() did not create: rolling back destroys it`)
     return
   }
@@ -167,7 +169,8 @@ function columnFindings(t: Table, c: Column, report: Report): void {
 
 function indexFindings(m: Model, i: Index, report: Report): void {
   if (!i.table.alive || i.table.side !== 'orig') return
-  if (i.side === 'up' && i.alive) {
+  const putBack = m.allIndexes.some((o) => o.side === 'orig' && o.origName === i.origName && o.gone?.side === 'up')
+  if (i.side === 'up' && i.alive && !putBack) {
     const gone = i.index.columns.filter((c) => !i.table.columns.has(c))
     if (i.index.type === 'foreign' && gone.length > 0) {
       report(i.span, i.branched, 'up', `up() adds foreign key ${i.origName}; down() drops its column but not the key, which MySQL refuses: use dropConstrainedForeignId() or dropForeign() first`)

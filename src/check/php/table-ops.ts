@@ -75,11 +75,12 @@ function columnOps(table: string, base: Link, modifiers: Link[], creating: boole
     const column: ColumnDef = { name, type: base.name, args: argsKey(base).slice(1), modifiers: modMap, span }
     ops.push(change ? { op: 'change-column', table, column, span } : { op: 'add-column', table, column, span })
   }
-  if (creating || change) return ops
-  if (/[mM]orphs$/.test(base.name)) ops.push({ op: 'add-index', table, index: index(table, 'index', names), span })
+  if (creating) return ops
+  if (/[mM]orphs$/.test(base.name) && !change) ops.push({ op: 'add-index', table, index: index(table, 'index', names), span })
   for (const m of modifiers) {
     const type = INDEX_METHODS[m.name]
-    if (!type) continue
+    // ->change() with ->unique()/->index()/->primary() adds that index too.
+    if (!type || (change && type === 'foreign')) continue
     if (type === 'foreign' && m.name === 'references' && base.name !== 'foreign') continue
     const named = type === 'foreign' ? undefined : argString(m, 0, 'indexName')
     ops.push({ op: 'add-index', table, index: index(table, type, names, named), span })
