@@ -33,10 +33,10 @@ function driverOf(connection: string, config: string | undefined): Engine | unde
 
 /**
  * The database of the Laravel app at `root`: `DB_CONNECTION` in .env.example, else the default connection of
- * config/database.php (`'default' => env('DB_CONNECTION', 'mysql')`), mapped to its driver. Undefined when neither says.
+ * config/database.php (or app/Config/database.php: `'default' => env('DB_CONNECTION', 'mysql')`), mapped to its driver. Undefined when neither says.
  */
 export function detectDatabase(root: string): Database | undefined {
-  const config = read(join(root, 'config', 'database.php'))
+  const config = read(join(root, 'config', 'database.php')) ?? read(join(root, 'app', 'Config', 'database.php'))
   const example = read(join(root, '.env.example'))
   const fromEnv = example ? /^\s*DB_CONNECTION\s*=\s*["']?(\w+)/m.exec(example)?.[1] : undefined
   if (fromEnv) {

@@ -3,8 +3,8 @@ import type { Finding } from '../types.js'
 import { isMysql, type Database } from './database.js'
 import type { ColumnDef, IndexDef } from './ops.js'
 
-/** Findings for an index added to an existing table, by engine: what it locks there and for how long. */
-export function indexFindings(table: string, index: IndexDef, site: Site, db: Database): Finding[] {
+/** Findings for an index added to an existing table, by engine: what it locks there and for how long; `noDuplicates` when a new all-NULL column is part of it. */
+export function indexFindings(table: string, index: IndexDef, site: Site, db: Database, noDuplicates = false): Finding[] {
   const { type, name } = index
   const on = db.engine ? ` (${db.source})` : ''
   if (type === 'foreign') {
@@ -13,11 +13,11 @@ export function indexFindings(table: string, index: IndexDef, site: Site, db: Da
   }
   if (isMysql(db)) {
     if (type === 'fulltext' || type === 'spatialindex') return [finding('add-index', site, `adding ${type} index ${name} to ${table} blocks writes while it builds: InnoDB does not build ${type} indexes online${on}`)]
-    if (type === 'index') return []
+    if (type === 'index' || (type === 'unique' && noDuplicates)) return []
     return [finding('add-unique', site, `adding ${type} index ${name} to ${table}: InnoDB builds it without blocking writes, but the migration fails if existing rows have duplicates${on}`)]
   }
   const how = db.engine === 'sqlite' ? 'locks the database' : db.engine === 'pgsql' ? 'blocks writes to the table' : 'blocks writes (on PostgreSQL and SQLite; MySQL/MariaDB build it online)'
-  if (type === 'unique' || type === 'primary') return [finding('add-unique', site, `adding ${type} index ${name} to ${table} ${how} while it builds, and fails on duplicates${on}`)]
+  if (type === 'unique' || type === 'primary') return [finding('add-unique', site, `adding ${type} index ${name} to ${table} ${how} while it builds${noDuplicates ? '' : ', and fails on duplicates'}${on}`)]
   return [finding('add-index', site, `adding index ${name} to ${table} ${how} while it builds${on}`)]
 }
 

@@ -34,6 +34,7 @@ function visit(n: PhpNode, run: Reader, stack: string[], handle: Handler, ops: S
   if (n.kind === 'if' && node(n, 'alternate')) { branches(n, run, handle, ops); return false }
   if (n.kind !== 'call') return
   if (inlineHelper(n, run, stack, handle, ops)) return false
+  if (collectEach(n, run, handle, ops)) return false
   const found = handle(n, run)
   if (found) { ops.push(...found); return false }
 }
@@ -119,4 +120,22 @@ export function rowLoopOps(body: PhpNode, rowVar: string | undefined, span: Span
   if (deletes.length > 0) ops.push({ op: 'delete-data', what: `${loop} with ->${deletes.join('(), ->')}() on each row`, span })
   if (writes.length > 0) ops.push({ op: 'update-data', table: undefined, what: `${loop} with ->${writes.join('(), ->')}() on each row`, where: false, rows: 'loop', span })
   return ops
+}
+
+/** `collect(['a', 'b'])->each(function ($x) { … })`: the closure is read once per item, like a foreach. */
+function collectEach(call: PhpNode, run: Reader, handle: Handler, ops: SchemaOp[]): boolean {
+  const chain = flatten(call)
+  const [collect, each] = chain?.links ?? []
+  if (!chain || chain.links.length !== 2 || collect?.name !== 'collect' || each?.name !== 'each') return false
+  const list = evaluate(collect.args[0], run.scope)
+  const fn = each.args[0]
+  const param = nodes(fn, 'arguments')[0]
+  const body = fn ? node(fn, 'body') : undefined
+  if (!list || 's' in list || !param || !body) return false
+  const name = nameOf(node(param, 'name')) ?? ''
+  for (const [, value] of list.items) {
+    run.scope.vars.set(name, value)
+    run.read(body, handle, ops)
+  }
+  return true
 }

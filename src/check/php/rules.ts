@@ -4,7 +4,7 @@ import { FILLING_MODIFIERS, SELF_FILLING } from './blueprint.js'
 import { embeddedFindings, embeddedOps, readEmbedded, type EmbeddedSql } from './embedded.js'
 import type { Migration } from './migration.js'
 import type { ColumnDef, SchemaOp } from './ops.js'
-import { changeFindings, LocalColumns } from './change.js'
+import { changeFindings, LocalColumns, nullable } from './change.js'
 import { dropIndexFindings, indexFindings } from './engine.js'
 import { reversalFindings } from './reversal.js'
 import { isMysql, type Database } from './database.js'
@@ -90,7 +90,12 @@ function opFindings(op: SchemaOp, created: Set<string>, ctx: PhpContext, columns
       return created.has(op.table) || fills(op.column) ? [] : [finding('add-not-null-column', site,
         `${op.table}.${op.column.name} is added NOT NULL without a default: the running code's INSERTs fail (${notNullWords(ctx.database)})`)]
     case 'change-column': return created.has(op.table) ? [] : changeFindings(op.table, op.column, site, ctx, columns)
-    case 'add-index': return created.has(op.table) ? [] : indexFindings(op.table, op.index, site, ctx.database)
+    case 'add-index': {
+      if (created.has(op.table)) return []
+      // A new nullable column without a default holds only NULLs: a unique index over it meets no duplicates.
+      const fresh = op.index.columns.some((c) => { const d = columns.get(op.table, c); return d?.file === '' && nullable(d.column) === true && !d.column.modifiers.has('default') })
+      return indexFindings(op.table, op.index, site, ctx.database, fresh)
+    }
     case 'delete-data': return [finding('delete-data', site, `${op.what} deletes rows in a schema migration; rolling back does not bring them back`)]
     case 'drop-index': return created.has(op.table) || op.withColumn ? [] : dropIndexFindings(op.table, op.index, site, ctx.database)
     case 'update-data':
