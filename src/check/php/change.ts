@@ -61,7 +61,7 @@ export function changeFindings(table: string, c: ColumnDef, site: Site, ctx: Php
   const out: Finding[] = []
   const prev = columns.get(table, c.name)
   const where = !prev ? '' : prev.file ? ` (defined in ${prev.file}:${prev.column.span.line})` : ` (defined at line ${prev.column.span.line})`
-  const sameType = prev && prev.column.type === c.type && prev.column.args.join(',') === c.args.join(',')
+  const sameType = prev && baseType(prev.column.type) === baseType(c.type) && prev.column.args.join(',') === c.args.join(',')
   // Without an earlier definition, a change that sets nullability is taken as being about nullability alone.
   const free = prev !== undefined && typeChangeCost(prev.column, c, ctx.database) === 'none'
   if (!sameType && !free && !(prev === undefined && nullable(c) !== undefined)) {
@@ -84,4 +84,11 @@ export function changeFindings(table: string, c: ColumnDef, site: Site, ctx: Php
       `and the running code's INSERTs without it fail${backfill ? ` (rows are backfilled at line ${backfill} first)` : '; rows that are still NULL make the migration fail'}`))
   }
   return out
+}
+
+/** Blueprint types that make the same column type: `foreignUuid` is a `uuid`, `foreignId` an `unsignedBigInteger`. */
+const SAME_AS: Record<string, string> = { foreignUuid: 'uuid', foreignUlid: 'ulid', foreignId: 'unsignedBigInteger', foreignIdFor: 'unsignedBigInteger' }
+
+function baseType(type: string): string {
+  return SAME_AS[type] ?? type
 }

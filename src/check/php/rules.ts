@@ -31,6 +31,7 @@ export function phpFindings(m: Migration, ctx: PhpContext): Finding[] {
   const downOps = m.down?.ops.ops ?? []
   const created = new Set<string>()
   const columns = new LocalColumns(ctx)
+  const dropped = new Set(upOps.flatMap((o) => (o.op === 'drop-column' ? o.columns.map((c) => `${o.table}.${c}`) : [])))
   const upSql: EmbeddedSql[] = []
   const downSql: EmbeddedSql[] = []
   for (const op of upOps) {
@@ -41,7 +42,7 @@ export function phpFindings(m: Migration, ctx: PhpContext): Finding[] {
       if (m.withinTransaction && /\bconcurrently\b/i.test(op.sql ?? '')) out.push(concurrently(ctx.file, op))
       continue
     }
-    out.push(...opFindings(op, created, ctx, columns))
+    out.push(...opFindings(op, created, ctx, columns, dropped))
     columns.apply(op)
   }
   for (const op of downOps) {
@@ -70,7 +71,7 @@ function concurrently(file: string, op: Extract<SchemaOp, { op: 'raw-sql' }>): F
     `${op.call}() runs CONCURRENTLY inside the migration's transaction: Postgres refuses it (set public $withinTransaction = false)`)
 }
 
-function opFindings(op: SchemaOp, created: Set<string>, ctx: PhpContext, columns: LocalColumns): Finding[] {
+function opFindings(op: SchemaOp, created: Set<string>, ctx: PhpContext, columns: LocalColumns, droppedLater: Set<string>): Finding[] {
   const site = { file: ctx.file, ...op.span }
   switch (op.op) {
     case 'create-table': created.add(op.table); return []
@@ -97,7 +98,11 @@ function opFindings(op: SchemaOp, created: Set<string>, ctx: PhpContext, columns
       return indexFindings(op.table, op.index, site, ctx.database, fresh)
     }
     case 'delete-data': return [finding('delete-data', site, `${op.what} deletes rows in a schema migration; rolling back does not bring them back`)]
-    case 'drop-index': return created.has(op.table) || op.withColumn ? [] : dropIndexFindings(op.table, op.index, site, ctx.database)
+    case 'drop-index': {
+      // A key dropped so its column can be dropped goes with the column (drop-column says so).
+      const columnDropped = op.index.type === 'foreign' && op.index.columns.some((c) => droppedLater.has(`${op.table}.${c}`))
+      return created.has(op.table) || op.withColumn || columnDropped ? [] : dropIndexFindings(op.table, op.index, site, ctx.database)
+    }
     case 'update-data':
       if (op.rows === 'loop') return [finding('bulk-update', site, `${op.what} changes rows one at a time inside the migration: slow on a big table, and the deploy waits for it`)]
       if (op.where || (op.table !== undefined && created.has(op.table))) return []

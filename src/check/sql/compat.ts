@@ -6,7 +6,7 @@ import { objectName, relname } from './rules.js'
 /** Objects whose DROP the previous release may still need (squawk's rollback-compatibility family). */
 const OBJECTS: Record<string, string> = {
   OBJECT_VIEW: 'view', OBJECT_MATVIEW: 'materialized view', OBJECT_FUNCTION: 'function', OBJECT_PROCEDURE: 'procedure',
-  OBJECT_TYPE: 'type', OBJECT_DOMAIN: 'domain', OBJECT_SEQUENCE: 'sequence', OBJECT_TRIGGER: 'trigger', OBJECT_SCHEMA: 'schema'
+  OBJECT_TYPE: 'type', OBJECT_DOMAIN: 'domain', OBJECT_SEQUENCE: 'sequence', OBJECT_SCHEMA: 'schema'
 }
 
 /** Whether a CREATE TABLE references other tables: each referenced table is locked SHARE ROW EXCLUSIVE. */
@@ -69,6 +69,8 @@ export function createdNames(statements: SqlStatement[]): Set<string> {
     if (s.kind === 'CreateEnumStmt') names.add(last(f.typeName))
     if (s.kind === 'CompositeTypeStmt') names.add(relname(f.typevar) ?? '')
     if (s.kind === 'CreateSeqStmt') names.add(relname(f.sequence) ?? '')
+    // An object renamed to a temporary name and dropped later in the file was replaced, not removed.
+    if (s.kind === 'RenameStmt' && typeof f.newname === 'string') names.add(f.newname)
     if (s.kind === 'AlterTableStmt') {
       for (const c of (f.cmds as Node[] | undefined) ?? []) {
         const [kind, def] = unwrap(unwrap(c)[1].def as Node | undefined)
@@ -86,10 +88,15 @@ export function dropObjectFindings(type: string, names: string[], recreated: Set
   if (what && names.length > 0) add('pg-drop-object', `dropping ${what} ${names.join(', ')}: code rolled back to the previous release may still use it`)
 }
 
-/** RENAME of anything but a table or column (those have their own rules): the previous release uses the old name. */
-export function renameObjectFindings(s: SqlStatement, add: Add): void {
+/** RENAME of anything but a table, column or index: the previous release uses the old name (unless the file creates it again). */
+export function renameObjectFindings(s: SqlStatement, recreated: Set<string>, add: Add): void {
   const type = String(s.fields.renameType)
-  if (type === 'OBJECT_COLUMN' || type === 'OBJECT_TABLE') return
-  const old = relname(s.fields.relation) ?? (s.fields.subname as string | undefined) ?? objectName((s.fields.object as Node | undefined) ?? ({} as Node))
-  add('pg-rename-object', `renaming ${type.replace('OBJECT_', '').toLowerCase().replace(/_/g, ' ')} ${old} to ${String(s.fields.newname)}: the previous release uses the old name`)
+  // Index names are not in queries; tables and columns have their own rules.
+  if (type === 'OBJECT_COLUMN' || type === 'OBJECT_TABLE' || type === 'OBJECT_INDEX') return
+  const table = relname(s.fields.relation)
+  const plain = type === 'OBJECT_TABCONSTRAINT' ? String(s.fields.subname) : table ?? objectName((s.fields.object as Node | undefined) ?? ({} as Node))
+  if (recreated.has(plain)) return
+  const old = type === 'OBJECT_TABCONSTRAINT' ? `constraint ${String(s.fields.subname)} of ${table ?? '?'}`
+    : `${type.replace('OBJECT_', '').toLowerCase().replace(/_/g, ' ')} ${table ?? objectName((s.fields.object as Node | undefined) ?? ({} as Node))}`
+  add('pg-rename-object', `renaming ${old} to ${String(s.fields.newname)}: the previous release uses the old name`)
 }

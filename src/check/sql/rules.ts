@@ -72,7 +72,7 @@ export function sqlFindings(statements: SqlStatement[], ctx: SqlContext): Findin
         const type = String(s.fields.renameType)
         if (type === 'OBJECT_COLUMN') add('pg-rename-column', `renaming ${table}.${String(s.fields.subname)} to ${String(s.fields.newname)} breaks the code still using the old name`)
         if (type === 'OBJECT_TABLE') add('pg-rename-table', `renaming ${table} to ${String(s.fields.newname)} breaks the code still using the old name`)
-        renameObjectFindings(s, add)
+        renameObjectFindings(s, recreated, add)
         locks = true
         break
       }
@@ -81,7 +81,7 @@ export function sqlFindings(statements: SqlStatement[], ctx: SqlContext): Findin
         for (const c of (s.fields.cmds as Node[] | undefined) ?? []) {
           const cmd = unwrap(c)[1]
           if (cmd.subtype === 'AT_ValidateConstraint' && table) validated.add(table)
-          if (cmd.subtype !== 'AT_SetNotNull' || !validated.has(table ?? '')) alterFindings(table ?? '?', cmd, recreated, add)
+          if (cmd.subtype !== 'AT_SetNotNull' || !validated.has(table ?? '')) alterFindings(table ?? '?', cmd, replacing(s, recreated), add)
         }
         locks = true
         break
@@ -112,6 +112,14 @@ export function relname(rv: unknown): string | undefined {
 export function objectName(n: Node): string {
   const [kind, f] = unwrap(n)
   if (kind === 'RangeVar') return String(f.relname)
-  const items = ((kind === 'ObjectWithArgs' ? f.objname : f.items) as Node[] | undefined) ?? []
+  const items = ((kind === 'ObjectWithArgs' ? f.objname : kind === 'TypeName' ? f.names : f.items) as Node[] | undefined) ?? []
   return String(unwrap(items[items.length - 1])[1].sval ?? '?')
+}
+
+/** The names a statement may drop without loss: those the file creates again, and any key of a table that gets a new PRIMARY KEY or UNIQUE in the same ALTER. */
+function replacing(s: SqlStatement, recreated: Set<string>): Set<string> {
+  const cmds = ((s.fields.cmds as Node[] | undefined) ?? []).map((c) => unwrap(c)[1])
+  const addsKey = cmds.some((c) => { const [kind, def] = unwrap(c.def as Node | undefined); return kind === 'Constraint' && (def.contype === 'CONSTR_PRIMARY' || def.contype === 'CONSTR_UNIQUE') })
+  if (!addsKey) return recreated
+  return new Set([...recreated, ...cmds.filter((c) => c.subtype === 'AT_DropConstraint' && /_(key|pkey)$/.test(String(c.name))).map((c) => String(c.name))])
 }
