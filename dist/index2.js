@@ -1452,14 +1452,9 @@ function sqlFindings(statements, ctx) {
         const isNew = table !== undefined && ctx.created.has(table);
         let locks = false;
         switch (s.kind) {
-            case 'TransactionStmt': {
-                const kind = String(s.fields.kind);
-                if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START')
-                    inTransaction = true;
-                if (kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK')
-                    inTransaction = false;
+            case 'TransactionStmt':
+                inTransaction = transactionState(String(s.fields.kind), inTransaction);
                 break;
-            }
             case 'VariableSetStmt':
                 if (s.fields.name === 'lock_timeout')
                     lockTimeout = true;
@@ -1479,50 +1474,19 @@ function sqlFindings(statements, ctx) {
                 }
                 break;
             }
-            case 'DropStmt': {
-                const type = String(s.fields.removeType);
-                const names = (s.fields.objects ?? []).map(objectName);
-                if (type === 'OBJECT_INDEX') {
-                    const concurrent = s.fields.concurrent === true;
-                    if (concurrent && inTransaction && !ctx.embedded)
-                        add('pg-concurrently-in-transaction', `DROP INDEX CONCURRENTLY ${names.join(', ')} inside a transaction block fails`);
-                    if (!concurrent) {
-                        add('pg-drop-index', `DROP INDEX ${names.join(', ')} blocks reads and writes of its table`);
-                        locks = true;
-                    }
-                }
-                if (type === 'OBJECT_TABLE') {
-                    const old = names.filter((n) => !ctx.created.has(n));
-                    if (old.length > 0) {
-                        add('pg-drop-table', `DROP TABLE ${old.join(', ')} destroys the table and its rows`);
-                        locks = true;
-                    }
-                }
-                dropObjectFindings(type, names, recreated, add);
+            case 'DropStmt':
+                locks = dropFindings(s, inTransaction, ctx, recreated, add);
                 break;
-            }
-            case 'RenameStmt': {
+            case 'RenameStmt':
                 if (isNew)
                     break;
-                const type = String(s.fields.renameType);
-                if (type === 'OBJECT_COLUMN')
-                    add('pg-rename-column', `renaming ${table}.${String(s.fields.subname)} to ${String(s.fields.newname)} breaks the code still using the old name`);
-                if (type === 'OBJECT_TABLE')
-                    add('pg-rename-table', `renaming ${table} to ${String(s.fields.newname)} breaks the code still using the old name`);
-                renameObjectFindings(s, recreated, add);
+                renameFindings(s, table, recreated, add);
                 locks = true;
                 break;
-            }
             case 'AlterTableStmt':
                 if (isNew || String(s.fields.objtype) !== 'OBJECT_TABLE')
                     break;
-                for (const c of s.fields.cmds ?? []) {
-                    const cmd = unwrap(c)[1];
-                    if (cmd.subtype === 'AT_ValidateConstraint' && table)
-                        validated.add(table);
-                    if (cmd.subtype !== 'AT_SetNotNull' || !validated.has(table ?? ''))
-                        alterFindings(table ?? '?', cmd, replacing(s, recreated), add);
-                }
+                alterTableFindings(s, table ?? '?', validated, recreated, add);
                 locks = true;
                 break;
             case 'TruncateStmt':
@@ -1562,6 +1526,54 @@ function replacing(s, recreated) {
     if (!addsKey)
         return recreated;
     return new Set([...recreated, ...cmds.filter((c) => c.subtype === 'AT_DropConstraint' && /_(key|pkey)$/.test(String(c.name))).map((c) => String(c.name))]);
+}
+function dropFindings(s, inTransaction, ctx, recreated, add) {
+    const type = String(s.fields.removeType);
+    const names = (s.fields.objects ?? []).map(objectName);
+    let locks = false;
+    if (type === 'OBJECT_INDEX') {
+        const concurrent = s.fields.concurrent === true;
+        if (concurrent && inTransaction && !ctx.embedded)
+            add('pg-concurrently-in-transaction', `DROP INDEX CONCURRENTLY ${names.join(', ')} inside a transaction block fails`);
+        if (!concurrent) {
+            add('pg-drop-index', `DROP INDEX ${names.join(', ')} blocks reads and writes of its table`);
+            locks = true;
+        }
+    }
+    if (type === 'OBJECT_TABLE') {
+        const old = names.filter((n) => !ctx.created.has(n));
+        if (old.length > 0) {
+            add('pg-drop-table', `DROP TABLE ${old.join(', ')} destroys the table and its rows`);
+            locks = true;
+        }
+    }
+    dropObjectFindings(type, names, recreated, add);
+    return locks;
+}
+function renameFindings(s, table, recreated, add) {
+    const type = String(s.fields.renameType);
+    if (type === 'OBJECT_COLUMN')
+        add('pg-rename-column', `renaming ${table}.${String(s.fields.subname)} to ${String(s.fields.newname)} breaks the code still using the old name`);
+    if (type === 'OBJECT_TABLE')
+        add('pg-rename-table', `renaming ${table} to ${String(s.fields.newname)} breaks the code still using the old name`);
+    renameObjectFindings(s, recreated, add);
+}
+/** Whether a BEGIN … COMMIT block is open after a transaction statement. */
+function transactionState(kind, open) {
+    if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START')
+        return true;
+    if (kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK')
+        return false;
+    return open;
+}
+function alterTableFindings(s, table, validated, recreated, add) {
+    for (const c of s.fields.cmds ?? []) {
+        const cmd = unwrap(c)[1];
+        if (cmd.subtype === 'AT_ValidateConstraint')
+            validated.add(table);
+        if (cmd.subtype !== 'AT_SetNotNull' || !validated.has(table))
+            alterFindings(table, cmd, replacing(s, recreated), add);
+    }
 }
 
 /** Parses the literal SQL of a raw-sql op. */
@@ -1923,18 +1935,20 @@ class Model {
                 this.allIndexes.push(i);
                 break;
             }
-            case 'drop-index': {
-                let i = this.indexes.get(op.index.name);
-                if (!i) {
-                    i = { side: 'orig', origName: op.index.name, alive: true, table: this.table(op.table), index: op.index };
-                    this.allIndexes.push(i);
-                }
-                i.alive = false;
-                i.gone = at;
-                this.indexes.delete(op.index.name);
+            case 'drop-index':
+                this.dropIndex(op.table, op.index, at);
                 break;
-            }
         }
+    }
+    dropIndex(table, index, at) {
+        let i = this.indexes.get(index.name);
+        if (!i) {
+            i = { side: 'orig', origName: index.name, alive: true, table: this.table(table), index };
+            this.allIndexes.push(i);
+        }
+        i.alive = false;
+        i.gone = at;
+        this.indexes.delete(index.name);
     }
     addColumn(t, name, c) {
         t.columns.set(name, c);
@@ -2905,15 +2919,7 @@ async function checkMigrations(options = {}) {
     files.forEach((abs, i) => {
         const file = relativePath(cwd, abs);
         const text = texts[i];
-        let result;
-        if (abs.endsWith('.sql')) {
-            result = checkSqlFile(file, text);
-        }
-        else {
-            const php = checkPhpFile(text, { file, ...apps.for(dirname(abs)), previousColumn: (t, c) => history.previous(abs, t, c) });
-            migrations.set(abs, php.migration);
-            result = php;
-        }
+        const result = checkFile(abs, file, text, apps, history, migrations);
         const inline = readDirectives(file, text, result.statements);
         directives.set(file, inline.directives);
         raw.push(...result.findings, ...inline.findings);
@@ -2941,6 +2947,14 @@ async function checkMigrations(options = {}) {
     if (verify)
         result.verify = verify;
     return result;
+}
+/** Checks one file: SQL with the PostgreSQL rules, PHP with the Laravel rules (its migration is kept for history and --verify). */
+function checkFile(abs, file, text, apps, history, migrations) {
+    if (abs.endsWith('.sql'))
+        return checkSqlFile(file, text);
+    const php = checkPhpFile(text, { file, ...apps.for(dirname(abs)), previousColumn: (t, c) => history.previous(abs, t, c) });
+    migrations.set(abs, php.migration);
+    return php;
 }
 /** The app facts source: the spec's check.laravel / check.database settings, the --app directory, else found per file. */
 function appsOf(config, root) {

@@ -54,14 +54,7 @@ export async function checkMigrations(options: CheckOptions = {}): Promise<Check
   files.forEach((abs, i) => {
     const file = relativePath(cwd, abs)
     const text = texts[i] as string
-    let result: { findings: Finding[]; statements: LineRange[] }
-    if (abs.endsWith('.sql')) {
-      result = checkSqlFile(file, text)
-    } else {
-      const php = checkPhpFile(text, { file, ...apps.for(dirname(abs)), previousColumn: (t, c) => history.previous(abs, t, c) })
-      migrations.set(abs, php.migration)
-      result = php
-    }
+    const result = checkFile(abs, file, text, apps, history, migrations)
     const inline = readDirectives(file, text, result.statements)
     directives.set(file, inline.directives)
     raw.push(...result.findings, ...inline.findings)
@@ -87,6 +80,15 @@ export async function checkMigrations(options: CheckOptions = {}): Promise<Check
   const result: CheckResult = { findings, suppressed, files: files.map((f) => relativePath(cwd, f)), skipped: collected.skipped, counts, exitCode: counts.error > 0 ? 1 : 0 }
   if (verify) result.verify = verify
   return result
+}
+
+/** Checks one file: SQL with the PostgreSQL rules, PHP with the Laravel rules (its migration is kept for history and --verify). */
+function checkFile(abs: string, file: string, text: string, apps: Apps, history: ColumnHistory, migrations: Map<string, Migration | undefined>):
+  { findings: Finding[]; statements: LineRange[] } {
+  if (abs.endsWith('.sql')) return checkSqlFile(file, text)
+  const php = checkPhpFile(text, { file, ...apps.for(dirname(abs)), previousColumn: (t, c) => history.previous(abs, t, c) })
+  migrations.set(abs, php.migration)
+  return php
 }
 
 /** The app facts source: the spec's check.laravel / check.database settings, the --app directory, else found per file. */

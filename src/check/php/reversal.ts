@@ -74,15 +74,16 @@ class Model {
         this.allIndexes.push(i)
         break
       }
-      case 'drop-index': {
-        let i = this.indexes.get(op.index.name)
-        if (!i) { i = { side: 'orig', origName: op.index.name, alive: true, table: this.table(op.table), index: op.index }; this.allIndexes.push(i) }
-        i.alive = false
-        i.gone = at
-        this.indexes.delete(op.index.name)
-        break
-      }
+      case 'drop-index': this.dropIndex(op.table, op.index, at); break
     }
+  }
+
+  private dropIndex(table: string, index: IndexDef, at: Thing['gone']): void {
+    let i = this.indexes.get(index.name)
+    if (!i) { i = { side: 'orig', origName: index.name, alive: true, table: this.table(table), index }; this.allIndexes.push(i) }
+    i.alive = false
+    i.gone = at
+    this.indexes.delete(index.name)
   }
 
   private addColumn(t: Table, name: string, c: Column): void {

@@ -1,7 +1,7 @@
 import type { Node } from 'libpg-query'
 import { finding } from '../catalog.js'
 import type { Finding } from '../types.js'
-import { alterFindings } from './alter.js'
+import { alterFindings, type Add } from './alter.js'
 import { createdNames, createReferences, dropObjectFindings, otherFindings, renameObjectFindings } from './compat.js'
 import { unwrap, type SqlStatement } from './parse.js'
 
@@ -33,12 +33,9 @@ export function sqlFindings(statements: SqlStatement[], ctx: SqlContext): Findin
     const isNew = table !== undefined && ctx.created.has(table)
     let locks = false
     switch (s.kind) {
-      case 'TransactionStmt': {
-        const kind = String(s.fields.kind)
-        if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START') inTransaction = true
-        if (kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK') inTransaction = false
+      case 'TransactionStmt':
+        inTransaction = transactionState(String(s.fields.kind), inTransaction)
         break
-      }
       case 'VariableSetStmt':
         if (s.fields.name === 'lock_timeout') lockTimeout = true
         break
@@ -52,37 +49,17 @@ export function sqlFindings(statements: SqlStatement[], ctx: SqlContext): Findin
         if (!concurrent && !isNew) { add('pg-create-index', `CREATE INDEX on ${table} blocks writes to the table while it builds`); locks = true }
         break
       }
-      case 'DropStmt': {
-        const type = String(s.fields.removeType)
-        const names = (s.fields.objects as Node[] | undefined ?? []).map(objectName)
-        if (type === 'OBJECT_INDEX') {
-          const concurrent = s.fields.concurrent === true
-          if (concurrent && inTransaction && !ctx.embedded) add('pg-concurrently-in-transaction', `DROP INDEX CONCURRENTLY ${names.join(', ')} inside a transaction block fails`)
-          if (!concurrent) { add('pg-drop-index', `DROP INDEX ${names.join(', ')} blocks reads and writes of its table`); locks = true }
-        }
-        if (type === 'OBJECT_TABLE') {
-          const old = names.filter((n) => !ctx.created.has(n))
-          if (old.length > 0) { add('pg-drop-table', `DROP TABLE ${old.join(', ')} destroys the table and its rows`); locks = true }
-        }
-        dropObjectFindings(type, names, recreated, add)
+      case 'DropStmt':
+        locks = dropFindings(s, inTransaction, ctx, recreated, add)
         break
-      }
-      case 'RenameStmt': {
+      case 'RenameStmt':
         if (isNew) break
-        const type = String(s.fields.renameType)
-        if (type === 'OBJECT_COLUMN') add('pg-rename-column', `renaming ${table}.${String(s.fields.subname)} to ${String(s.fields.newname)} breaks the code still using the old name`)
-        if (type === 'OBJECT_TABLE') add('pg-rename-table', `renaming ${table} to ${String(s.fields.newname)} breaks the code still using the old name`)
-        renameObjectFindings(s, recreated, add)
+        renameFindings(s, table, recreated, add)
         locks = true
         break
-      }
       case 'AlterTableStmt':
         if (isNew || String(s.fields.objtype) !== 'OBJECT_TABLE') break
-        for (const c of (s.fields.cmds as Node[] | undefined) ?? []) {
-          const cmd = unwrap(c)[1]
-          if (cmd.subtype === 'AT_ValidateConstraint' && table) validated.add(table)
-          if (cmd.subtype !== 'AT_SetNotNull' || !validated.has(table ?? '')) alterFindings(table ?? '?', cmd, replacing(s, recreated), add)
-        }
+        alterTableFindings(s, table ?? '?', validated, recreated, add)
         locks = true
         break
       case 'TruncateStmt':
@@ -122,4 +99,43 @@ function replacing(s: SqlStatement, recreated: Set<string>): Set<string> {
   const addsKey = cmds.some((c) => { const [kind, def] = unwrap(c.def as Node | undefined); return kind === 'Constraint' && (def.contype === 'CONSTR_PRIMARY' || def.contype === 'CONSTR_UNIQUE') })
   if (!addsKey) return recreated
   return new Set([...recreated, ...cmds.filter((c) => c.subtype === 'AT_DropConstraint' && /_(key|pkey)$/.test(String(c.name))).map((c) => String(c.name))])
+}
+
+function dropFindings(s: SqlStatement, inTransaction: boolean, ctx: SqlContext, recreated: Set<string>, add: Add): boolean {
+  const type = String(s.fields.removeType)
+  const names = (s.fields.objects as Node[] | undefined ?? []).map(objectName)
+  let locks = false
+  if (type === 'OBJECT_INDEX') {
+    const concurrent = s.fields.concurrent === true
+    if (concurrent && inTransaction && !ctx.embedded) add('pg-concurrently-in-transaction', `DROP INDEX CONCURRENTLY ${names.join(', ')} inside a transaction block fails`)
+    if (!concurrent) { add('pg-drop-index', `DROP INDEX ${names.join(', ')} blocks reads and writes of its table`); locks = true }
+  }
+  if (type === 'OBJECT_TABLE') {
+    const old = names.filter((n) => !ctx.created.has(n))
+    if (old.length > 0) { add('pg-drop-table', `DROP TABLE ${old.join(', ')} destroys the table and its rows`); locks = true }
+  }
+  dropObjectFindings(type, names, recreated, add)
+  return locks
+}
+
+function renameFindings(s: SqlStatement, table: string | undefined, recreated: Set<string>, add: Add): void {
+  const type = String(s.fields.renameType)
+  if (type === 'OBJECT_COLUMN') add('pg-rename-column', `renaming ${table}.${String(s.fields.subname)} to ${String(s.fields.newname)} breaks the code still using the old name`)
+  if (type === 'OBJECT_TABLE') add('pg-rename-table', `renaming ${table} to ${String(s.fields.newname)} breaks the code still using the old name`)
+  renameObjectFindings(s, recreated, add)
+}
+
+/** Whether a BEGIN … COMMIT block is open after a transaction statement. */
+function transactionState(kind: string, open: boolean): boolean {
+  if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START') return true
+  if (kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK') return false
+  return open
+}
+
+function alterTableFindings(s: SqlStatement, table: string, validated: Set<string>, recreated: Set<string>, add: Add): void {
+  for (const c of (s.fields.cmds as Node[] | undefined) ?? []) {
+    const cmd = unwrap(c)[1]
+    if (cmd.subtype === 'AT_ValidateConstraint') validated.add(table)
+    if (cmd.subtype !== 'AT_SetNotNull' || !validated.has(table)) alterFindings(table, cmd, replacing(s, recreated), add)
+  }
 }
