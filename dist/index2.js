@@ -17,18 +17,24 @@ class CheckInputError extends Error {
     name = 'CheckInputError';
 }
 
-const SKIP$1 = new Set(['node_modules', 'vendor', '.git']);
+const SKIP_DIRS = { node_modules: 'dependencies (node_modules)', vendor: 'dependencies (vendor)', '.git': 'git metadata' };
 const MIGRATION = /\.(php|sql)$/;
+/** Rollback scripts of SQL tools (dbmate/golang-migrate/diesel `down.sql`, `*.down.sql`): not run on deploy. */
+const DOWN_SQL = /(^|[._-])down\.sql$/i;
 /** Turns an absolute path into the `/`-separated path relative to cwd that findings carry. */
 function relativePath(cwd, file) {
     return relative(cwd, file).split(sep).join('/');
 }
 /**
  * The migration files to check, absolute and sorted: every `.php`/`.sql` file under the given paths, or by default
- * `database/migrations` and the `.sql` files under any `migrations` directory. A path that does not exist is bad input.
+ * `database/migrations` and the `.sql` files under any `migrations` directory. Directory walks leave out dependency
+ * directories and rollback scripts, and say so in `skipped`; a path given explicitly is always checked. A path that
+ * does not exist is bad input.
  */
 async function collectFiles(cwd, paths) {
     const found = new Set();
+    const skipped = [];
+    const note = (abs, reason) => { skipped.push({ path: relativePath(cwd, abs), reason }); };
     if (paths && paths.length > 0) {
         for (const p of paths) {
             const abs = resolve(cwd, p);
@@ -36,7 +42,7 @@ async function collectFiles(cwd, paths) {
             if (!info)
                 throw new CheckInputError(`${p}: no such file or directory`);
             if (info.isDirectory())
-                for (const f of await walk$1(abs, () => true))
+                for (const f of await walk$1(abs, () => true, note))
                     found.add(f);
             else if (MIGRATION.test(abs))
                 found.add(abs);
@@ -47,29 +53,43 @@ async function collectFiles(cwd, paths) {
     else {
         const laravel = join(cwd, 'database', 'migrations');
         if ((await stat(laravel).catch(() => undefined))?.isDirectory())
-            for (const f of await walk$1(laravel, () => true))
+            for (const f of await walk$1(laravel, () => true, note))
                 found.add(f);
-        for (const f of await walk$1(cwd, (dir) => dir.split(sep).includes('migrations'), '.sql'))
+        // Outside the given paths, dependency directories are not the project's: left out without a note.
+        for (const f of await walk$1(cwd, (dir) => dir.split(sep).includes('migrations'), note, '.sql', true))
             found.add(f);
     }
-    return [...found].sort();
+    return { files: [...found].sort(), skipped: dedupe(skipped) };
+}
+function dedupe(skipped) {
+    const seen = new Set();
+    return skipped.filter((s) => !seen.has(s.path) && seen.add(s.path)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 /** The directories given on the command line (or the defaults), for matching deleted files under --base. */
 function roots(cwd, paths) {
     return paths && paths.length > 0 ? paths.map((p) => relativePath(cwd, resolve(cwd, p))) : ['database/migrations', '**/migrations'];
 }
-async function walk$1(dir, keep, ext) {
+async function walk$1(dir, keep, note, ext, quiet = false) {
     const out = [];
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
     for (const e of entries) {
         const abs = join(dir, e.name);
         if (e.isDirectory()) {
-            if (!SKIP$1.has(e.name))
-                out.push(...await walk$1(abs, keep, ext));
+            const reason = SKIP_DIRS[e.name];
+            if (reason) {
+                if (!quiet)
+                    note(abs, `directory of ${reason}; pass it explicitly to check it`);
+                continue;
+            }
+            out.push(...await walk$1(abs, keep, note, ext, quiet));
         }
-        else if (e.isFile() && MIGRATION.test(e.name) &&
-            (!ext || e.name.endsWith(ext)) && keep(dir))
+        else if (e.isFile() && MIGRATION.test(e.name) && (!ext || e.name.endsWith(ext)) && keep(dir)) {
+            if (DOWN_SQL.test(e.name)) {
+                note(abs, 'rollback script (down.sql): not run on deploy; pass it explicitly to check it');
+                continue;
+            }
             out.push(abs);
+        }
     }
     return out;
 }
@@ -121,7 +141,19 @@ function nameOf(n) {
         return name;
     return isNode(name) ? nameOf(name) : undefined;
 }
-/** The literal value of a string/number node; undefined for anything computed. */
+let resolver;
+/** Runs `fn` with `r` answering literal() and literalList() for non-literal expressions (the method being read). */
+function withResolver(r, fn) {
+    const saved = resolver;
+    resolver = r;
+    try {
+        return fn();
+    }
+    finally {
+        resolver = saved;
+    }
+}
+/** The literal value of a string/number node, or the value the current resolver knows; undefined when computed. */
 function literal(n) {
     if (!n)
         return undefined;
@@ -131,7 +163,8 @@ function literal(n) {
         return String(n.value);
     if (n.kind === 'namedargument')
         return literal(node(n, 'value'));
-    return undefined;
+    const r = resolver?.(n);
+    return typeof r === 'string' ? r : undefined;
 }
 /** The literal strings of a string or of an array of strings (`['a', 'b']`). */
 function literalList(n) {
@@ -149,8 +182,8 @@ function literalList(n) {
         }
         return out;
     }
-    const v = literal(n);
-    return v === undefined ? undefined : [v];
+    const r = n.kind === 'string' || n.kind === 'number' || n.kind === 'nowdoc' ? literal(n) : resolver?.(n);
+    return r === undefined ? undefined : typeof r === 'string' ? [r] : r;
 }
 /** Calls `visit` on `n` and every node below it, depth first, in source order. */
 function walk(n, visit) {
@@ -252,6 +285,332 @@ function bodyOf(fn) {
     return isNode(body) ? body : undefined;
 }
 
+/** The variables of one method while it is read; `null` marks a variable known to hold something computed. */
+class Scope {
+    cls;
+    vars = new Map();
+    constructor(cls) {
+        this.cls = cls;
+    }
+}
+/** Collects the properties, constants and methods of a class declaration. */
+function classInfo(cls) {
+    const info = { props: new Map(), consts: new Map(), methods: new Map() };
+    for (const member of nodes(cls, 'body')) {
+        if (member.kind === 'method')
+            info.methods.set((nameOf(node(member, 'name')) ?? '').toLowerCase(), member);
+        // `$this->tables = [...]` at the top of the constructor is the property's value.
+        if (member.kind === 'method' && nameOf(node(member, 'name'))?.toLowerCase() === '__construct') {
+            for (const st of nodes(node(member, 'body'), 'children')) {
+                const e = node(st, 'expression');
+                const key = e?.kind === 'assign' ? memberKey(node(e, 'left')) : undefined;
+                const value = node(e, 'right');
+                if (key && value)
+                    info.props.set(key.slice(6), value);
+            }
+        }
+        for (const p of member.kind === 'propertystatement' ? nodes(member, 'properties') : []) {
+            const value = node(p, 'value');
+            if (value)
+                info.props.set(nameOf(node(p, 'name')) ?? '', value);
+        }
+        for (const c of member.kind === 'classconstant' ? nodes(member, 'constants') : []) {
+            const value = node(c, 'value');
+            if (value)
+                info.consts.set(nameOf(node(c, 'name')) ?? '', value);
+        }
+    }
+    return info;
+}
+const SELF = new Set(['selfreference', 'staticreference']);
+/** The key a `$this->name` (or `self::$name`) assignment is kept under in a scope. */
+function memberKey(n) {
+    const what = node(n, 'what');
+    if ((n.kind === 'propertylookup' || n.kind === 'nullsafepropertylookup') && what?.kind === 'variable' && nameOf(what) === 'this') {
+        return `this->${nameOf(node(n, 'offset')) ?? ''}`;
+    }
+    return undefined;
+}
+/** The static value of an expression: literals, arrays, variables and members with a known value, `.` and "{$x}". */
+function evaluate(n, scope, depth = 0) {
+    if (!n || depth > 8)
+        return undefined;
+    switch (n.kind) {
+        case 'string':
+        case 'number':
+        case 'nowdoc': return { s: String(n.value) };
+        case 'variable': return scope.vars.get(nameOf(n) ?? '') ?? undefined;
+        case 'cast': return n.type === 'string' ? evaluate(node(n, 'expr'), scope, depth + 1) : undefined;
+        case 'array': return arrayValue(n, scope, depth);
+        case 'bin': {
+            if (n.type !== '.')
+                return undefined;
+            return concat([evaluate(node(n, 'left'), scope, depth + 1), evaluate(node(n, 'right'), scope, depth + 1)]);
+        }
+        case 'encapsed':
+            return n.type === 'string' || n.type === 'heredoc' ? concat(nodes(n, 'value').map((p) => evaluate(node(p, 'expression'), scope, depth + 1))) : undefined;
+        case 'propertylookup':
+        case 'nullsafepropertylookup': {
+            const key = memberKey(n);
+            if (!key)
+                return undefined;
+            if (scope.vars.has(key))
+                return scope.vars.get(key) ?? undefined;
+            return evaluate(scope.cls.props.get(key.slice(6)), new Scope(scope.cls), depth + 1);
+        }
+        case 'staticlookup': {
+            const what = node(n, 'what');
+            if (!what || !SELF.has(what.kind))
+                return undefined;
+            const offset = node(n, 'offset');
+            const member = offset?.kind === 'variable' ? scope.cls.props.get(nameOf(offset) ?? '') : scope.cls.consts.get(nameOf(offset) ?? '');
+            return evaluate(member, new Scope(scope.cls), depth + 1);
+        }
+        case 'call': return nameOf(node(n, 'what')) === 'sprintf' ? sprintf(n, scope, depth) : returnedValue(n, scope, depth);
+        default: return undefined;
+    }
+}
+function arrayValue(n, scope, depth) {
+    const items = [];
+    for (const entry of nodes(n, 'items')) {
+        if (entry.unpack)
+            return undefined;
+        const keyNode = node(entry, 'key');
+        const key = keyNode ? evaluate(keyNode, scope, depth + 1) : undefined;
+        if (keyNode && (!key || !('s' in key)))
+            return undefined;
+        const value = evaluate(entry.kind === 'entry' ? node(entry, 'value') : entry, scope, depth + 1);
+        if (!value)
+            return undefined;
+        items.push([key && 's' in key ? key.s : undefined, value]);
+    }
+    return { items };
+}
+/** `sprintf('%s_tz', $column)` with only %s and %d placeholders. */
+function sprintf(call, scope, depth) {
+    const [format, ...args] = nodes(call, 'arguments').map((a) => evaluate(a, scope, depth + 1));
+    if (!format || !('s' in format) || /%[^sd%]/.test(format.s))
+        return undefined;
+    let i = 0;
+    let ok = true;
+    const s = format.s.replace(/%([sd%])/g, (_, c) => {
+        if (c === '%')
+            return '%';
+        const v = args[i++];
+        if (!v || !('s' in v)) {
+            ok = false;
+            return '';
+        }
+        return v.s;
+    });
+    return ok ? { s } : undefined;
+}
+function concat(parts) {
+    let s = '';
+    for (const p of parts) {
+        if (!p || !('s' in p))
+            return undefined;
+        s += p.s;
+    }
+    return { s };
+}
+/** `$this->tables()` where the method takes no argument and returns a value it can know. */
+function returnedValue(call, scope, depth) {
+    const what = node(call, 'what');
+    if (nodes(call, 'arguments').length > 0 || !what)
+        return undefined;
+    const self = memberKey(what) !== undefined || (what.kind === 'staticlookup' && SELF.has(node(what, 'what')?.kind ?? ''));
+    if (!self)
+        return undefined;
+    const method = scope.cls.methods.get((nameOf(node(what, 'offset')) ?? '').toLowerCase());
+    const ret = nodes(node(method, 'body'), 'children').find((s) => s.kind === 'return');
+    return evaluate(node(ret, 'expr'), new Scope(scope.cls), depth + 1);
+}
+/** A value as the rules read names: a string, or a list of strings; undefined for anything else. */
+function asNames(v) {
+    if (!v)
+        return undefined;
+    if ('s' in v)
+        return v.s;
+    const out = [];
+    for (const [, item] of v.items) {
+        if (!('s' in item))
+            return undefined;
+        out.push(item.s);
+    }
+    return out;
+}
+/** How to name an expression the check could not evaluate, for messages: `$tableName`, `config()`, `an expression`. */
+function describe(n) {
+    if (!n)
+        return 'a missing argument';
+    if (n.kind === 'variable')
+        return `$${nameOf(n) ?? ''}`;
+    if (n.kind === 'call')
+        return `${nameOf(node(n, 'what')) ?? nameOf(node(node(n, 'what'), 'offset')) ?? 'a call'}()`;
+    if (n.kind === 'offsetlookup')
+        return `${describe(node(n, 'what'))}[…]`;
+    const key = memberKey(n);
+    if (key)
+        return `$${key}`;
+    if (n.kind === 'propertylookup')
+        return `${describe(node(n, 'what'))}->${nameOf(node(n, 'offset')) ?? '…'}`;
+    if (n.kind === 'staticlookup')
+        return `${nameOf(node(n, 'what')) ?? 'self'}::${nameOf(node(n, 'offset')) ?? ''}`;
+    return 'an expression';
+}
+
+/** Loops over a known list longer than this are read once, as over an unknown list. */
+const MAX_ITEMS = 200;
+const MAX_DEPTH = 4;
+/** A reader over a fresh method scope; `stack` names the methods being read (no recursion). */
+function reader(scope, stack = []) {
+    const run = {
+        scope,
+        read(body, handle, ops) {
+            withResolver((n) => asNames(evaluate(n, scope)), () => walk(body, (n) => visit(n, run, stack, handle, ops)));
+        }
+    };
+    return run;
+}
+function visit(n, run, stack, handle, ops) {
+    if (n.kind === 'assign') {
+        assign(n, run.scope);
+        return;
+    }
+    if (n.kind === 'foreach') {
+        loop(n, run, handle, ops);
+        return false;
+    }
+    if (n.kind === 'if' && node(n, 'alternate')) {
+        branches(n, run, handle, ops);
+        return false;
+    }
+    if (n.kind !== 'call')
+        return;
+    if (inlineHelper(n, run, stack, handle, ops))
+        return false;
+    if (collectEach(n, run, handle, ops))
+        return false;
+    const found = handle(n, run);
+    if (found) {
+        ops.push(...found);
+        return false;
+    }
+}
+function assign(n, scope) {
+    const left = node(n, 'left');
+    if (!left)
+        return;
+    const key = left.kind === 'variable' ? nameOf(left) : memberKey(left);
+    if (key === undefined)
+        return;
+    scope.vars.set(key, n.operator === '=' ? evaluate(node(n, 'right'), scope) ?? null : null);
+}
+/** `foreach (known list as $k => $v)` is read once per item with $k and $v bound; over anything else, once with them unknown. */
+function loop(n, run, handle, ops) {
+    const source = evaluate(node(n, 'source'), run.scope);
+    const keyVar = node(n, 'key')?.kind === 'variable' ? nameOf(node(n, 'key')) : undefined;
+    const valueVar = node(n, 'value')?.kind === 'variable' ? nameOf(node(n, 'value')) : undefined;
+    const body = node(n, 'body');
+    if (!body)
+        return;
+    const bind = (key, value) => {
+        if (keyVar)
+            run.scope.vars.set(keyVar, key);
+        if (valueVar)
+            run.scope.vars.set(valueVar, value);
+    };
+    if (!source || 's' in source || source.items.length > MAX_ITEMS) {
+        bind(null, null);
+        if (!source && valueVar)
+            ops.push(...rowLoopOps(body, valueVar, spanOf(n), `foreach (… as $${valueVar})`));
+        run.read(body, handle, ops);
+        return;
+    }
+    source.items.forEach(([key, value], i) => {
+        bind({ s: key ?? String(i) }, value);
+        run.read(body, handle, ops);
+    });
+}
+/** `$this->helper(…)` / `self::helper(…)` of the migration class: read its body with its parameters bound. */
+function inlineHelper(call, run, stack, handle, ops) {
+    const what = node(call, 'what');
+    if (!what)
+        return false;
+    const self = memberKey(what) !== undefined || (what.kind === 'staticlookup' && ['selfreference', 'staticreference'].includes(node(what, 'what')?.kind ?? ''));
+    if (!self)
+        return false;
+    const name = (nameOf(node(what, 'offset')) ?? '').toLowerCase();
+    const method = run.scope.cls.methods.get(name);
+    const body = node(method, 'body');
+    if (!method || !body || name === 'up' || name === 'down' || stack.includes(name) || stack.length >= MAX_DEPTH)
+        return false;
+    const scope = new Scope(run.scope.cls);
+    const args = nodes(call, 'arguments');
+    nodes(method, 'arguments').forEach((param, i) => {
+        const value = args[i] ? evaluate(args[i], run.scope) : evaluate(node(param, 'value'), scope);
+        scope.vars.set(nameOf(node(param, 'name')) ?? '', value ?? null);
+    });
+    reader(scope, [...stack, name]).read(body, handle, ops);
+    return true;
+}
+/** `if … else …`: both arms are read (either may run); their statements are marked as branched. */
+function branches(n, run, handle, ops) {
+    const test = node(n, 'test');
+    if (test)
+        run.read(test, handle, ops);
+    for (const arm of [node(n, 'body'), node(n, 'alternate')]) {
+        if (!arm)
+            continue;
+        const before = ops.length;
+        run.read(arm, handle, ops);
+        for (const op of ops.slice(before))
+            op.branched = true;
+    }
+}
+const WRITES = new Set(['save', 'update', 'delete', 'forceDelete', 'increment', 'decrement', 'push', 'saveQuietly', 'updateQuietly', 'deleteQuietly']);
+/** Rows written one by one in a loop over query results (`foreach`, `->each()`, `->chunk()`): a bulk update or delete. */
+function rowLoopOps(body, rowVar, span, loop) {
+    const seen = new Set();
+    walk(body, (n) => {
+        const chain = flatten(n);
+        const root = chain ? rootVariable(chain) : undefined;
+        if (!chain || root === undefined || root === 'this' || (rowVar !== undefined && root !== rowVar))
+            return;
+        const write = chain.links.find((l) => WRITES.has(l.name));
+        if (write)
+            seen.add(write.name);
+    });
+    const deletes = [...seen].filter((w) => /^(delete|forceDelete)/.test(w));
+    const writes = [...seen].filter((w) => !/^(delete|forceDelete)/.test(w));
+    const ops = [];
+    if (deletes.length > 0)
+        ops.push({ op: 'delete-data', what: `${loop} with ->${deletes.join('(), ->')}() on each row`, span });
+    if (writes.length > 0)
+        ops.push({ op: 'update-data', table: undefined, what: `${loop} with ->${writes.join('(), ->')}() on each row`, where: false, rows: 'loop', span });
+    return ops;
+}
+/** `collect(['a', 'b'])->each(function ($x) { … })`: the closure is read once per item, like a foreach. */
+function collectEach(call, run, handle, ops) {
+    const chain = flatten(call);
+    const [collect, each] = chain?.links ?? [];
+    if (!chain || chain.links.length !== 2 || collect?.name !== 'collect' || each?.name !== 'each')
+        return false;
+    const list = evaluate(collect.args[0], run.scope);
+    const fn = each.args[0];
+    const param = nodes(fn, 'arguments')[0];
+    const body = fn ? node(fn, 'body') : undefined;
+    if (!list || 's' in list || !param || !body)
+        return false;
+    const name = nameOf(node(param, 'name')) ?? '';
+    for (const [, value] of list.items) {
+        run.scope.vars.set(name, value);
+        run.read(body, handle, ops);
+    }
+    return true;
+}
+
 /** What Laravel's Blueprint methods do to a table: which add columns, which drop them, index naming. */
 const TYPES = `bigIncrements bigInteger binary boolean char dateTimeTz dateTime date decimal double enum float foreignId
  foreignIdFor foreignUlid foreignUuid geography geometry geometryCollection id increments integer integerIncrements ipAddress
@@ -324,40 +683,54 @@ function indexName(table, columns, type) {
     return `${table}_${columns.join('_')}_${type}`.replace(/[-.]/g, '_').toLowerCase();
 }
 
-/** The operations of a `Schema::create|table('t', function (Blueprint $table) { … })` closure, in source order. */
-function tableOps(table, closure, creating) {
+/**
+ * The operations of a `Schema::create|table('t', function (Blueprint $table) { … })` closure, in source order.
+ * Calls that are not on the Blueprint (a DB::statement() inside the closure) go to `outer`.
+ */
+function tableOps(table, closure, creating, run, outer) {
     const variable = firstParam(closure);
     const body = bodyOf(closure);
     if (!variable || !body)
         return [];
     const ops = [];
-    walk(body, (n) => {
+    run.read(body, (n, r) => {
         const chain = flatten(n);
         if (!chain || rootVariable(chain) !== variable || chain.links.length === 0)
-            return;
-        ops.push(...chainOps$1(table, chain, creating, n));
-        return false;
-    });
+            return outer(n, r);
+        return chainOps$1(table, chain, creating, n);
+    }, ops);
     return ops;
+}
+/** `$table->string($name)` with a name the check cannot know. */
+function computed(base, span) {
+    return [{ op: 'unresolved', what: `the column name of $table->${base.name}() is computed (${describe(arg(base, 0))})`, span }];
 }
 function chainOps$1(table, chain, creating, whole) {
     const [base, ...modifiers] = chain.links;
     const span = spanOf(whole);
+    if (base.name === 'dropConstrainedForeignIdFor' || base.name === 'dropForeignIdFor') {
+        const columns = foreignIdForColumn(base);
+        const key = { op: 'drop-index', table, index: index(table, 'foreign', columns), span };
+        return base.name === 'dropForeignIdFor' ? [key] : [{ ...key, withColumn: true }, { op: 'drop-column', table, columns, span }];
+    }
+    const unknownFirst = base.args.length > 0 && argList(base, 0) === undefined && base.name !== 'foreignIdFor';
     if (COLUMN_TYPES.has(base.name))
-        return columnOps(table, base, modifiers, creating, span);
+        return unknownFirst ? computed(base, span) : columnOps(table, base, modifiers, creating, span);
     const dropped = droppedColumns(base.name, base.args.map((_, i) => argList(base, i)));
+    if (dropped && unknownFirst && !/^drop(Timestamps|SoftDeletes|RememberToken)/.test(base.name))
+        return computed(base, span);
     if (dropped) {
         const ops = [];
         if (base.name === 'dropConstrainedForeignId')
-            ops.push({ op: 'drop-index', table, index: index(table, 'foreign', dropped), span });
+            ops.push({ op: 'drop-index', table, index: index(table, 'foreign', dropped), span, withColumn: true });
         if (base.name === 'dropMorphs')
-            ops.push({ op: 'drop-index', table, index: index(table, 'index', dropped), span });
+            ops.push({ op: 'drop-index', table, index: index(table, 'index', dropped), span, withColumn: true });
         return [...ops, { op: 'drop-column', table, columns: dropped, span }];
     }
     if (base.name === 'renameColumn') {
         const from = argString(base, 0, 'from');
         const to = argString(base, 1, 'to');
-        return from && to ? [{ op: 'rename-column', table, from, to, span }] : [];
+        return from && to ? [{ op: 'rename-column', table, from, to, span }] : computed(base, span);
     }
     if (base.name === 'rename') {
         const to = argString(base, 0, 'to');
@@ -377,7 +750,7 @@ function chainOps$1(table, chain, creating, whole) {
     return [];
 }
 function columnOps(table, base, modifiers, creating, span) {
-    const names = columnsOf(base.name, argString(base, 0, 'column'));
+    const names = base.name === 'foreignIdFor' ? foreignIdForColumn(base) : columnsOf(base.name, argString(base, 0, 'column'));
     const modMap = new Map(modifiers.map((m) => [m.name, argsKey(m)]));
     const ops = [];
     const change = modMap.has('change');
@@ -385,13 +758,14 @@ function columnOps(table, base, modifiers, creating, span) {
         const column = { name, type: base.name, args: argsKey(base).slice(1), modifiers: modMap, span };
         ops.push(change ? { op: 'change-column', table, column, span } : { op: 'add-column', table, column, span });
     }
-    if (creating || change)
+    if (creating)
         return ops;
-    if (/[mM]orphs$/.test(base.name))
+    if (/[mM]orphs$/.test(base.name) && !change)
         ops.push({ op: 'add-index', table, index: index(table, 'index', names), span });
     for (const m of modifiers) {
         const type = INDEX_METHODS[m.name];
-        if (!type)
+        // ->change() with ->unique()/->index()/->primary() adds that index too.
+        if (!type || (change && type === 'foreign'))
             continue;
         if (type === 'foreign' && m.name === 'references' && base.name !== 'foreign')
             continue;
@@ -410,41 +784,53 @@ function droppedIndex(table, link, type) {
     const columns = argList(link, 0, 'index') ?? [];
     return index(table, type, columns);
 }
+/** `foreignIdFor(User::class)` adds `user_id` (the model's snake-cased base name and `_id`), or the column it names. */
+function foreignIdForColumn(base) {
+    const named = argString(base, 1, 'column');
+    if (named !== undefined)
+        return [named];
+    const model = arg(base, 0, 'model');
+    const cls = model?.kind === 'staticlookup' ? nameOf(node(model, 'what')) : literal(model);
+    if (!cls)
+        return [];
+    const last = cls.split('\\').pop() ?? cls;
+    return [`${last.replace(/(.)(?=[A-Z])/g, '$1_').toLowerCase()}_id`];
+}
 
-const RAW_SQL = new Set(['statement', 'unprepared']);
+const RAW_SQL = new Set(['statement', 'unprepared', 'update']);
+const ROW_LOOPS = new Set(['each', 'eachById', 'chunk', 'chunkById', 'lazy', 'lazyById', 'cursor']);
 const DELETES = new Set(['delete', 'truncate', 'forceDelete']);
-/** The schema operations of a migration method (up or down), in source order. */
-function methodOps(method) {
+/**
+ * The schema operations of a migration method (up or down), in source order. Variables, loops over known lists and
+ * the class's own helper methods are followed; a call whose table it cannot know becomes an `unresolved` op.
+ */
+function methodOps(method, cls) {
     const body = method?.body;
     const statements = nodes(body, 'children').filter((n) => n.kind !== 'noop' && !n.kind.startsWith('comment'));
     const ops = [];
-    if (body) {
-        walk(body, (n) => {
-            const chain = flatten(n);
-            if (!chain)
-                return;
-            const found = chainOps(chain, spanOf(n));
-            if (found === undefined)
-                return;
-            ops.push(...found);
-            return false;
-        });
-    }
+    if (body)
+        reader(new Scope(cls)).read(body, callOps, ops);
     return { ops, empty: statements.length === 0 };
 }
-/** Ops of one chain; undefined when the chain is none of ours (keep walking into it). */
-function chainOps(chain, span) {
+/** Ops of one call outside a Blueprint closure; undefined when the call is none of ours (keep walking into it). */
+function callOps(n, run) {
+    const chain = flatten(n);
+    return chain ? chainOps(chain, spanOf(n), run) : undefined;
+}
+function chainOps(chain, span, run) {
     const cls = rootClass(chain);
     const links = chain.links.filter((l) => l.name !== 'connection');
     const first = links[0];
     if (!first)
         return undefined;
     if (cls === 'Schema')
-        return schemaOps(first.name, chain, span);
+        return schemaOps(first.name, chain, span, run);
     if (cls === 'DB' && RAW_SQL.has(first.name)) {
         const q = arg(first, 0, 'query');
         const sqlSpan = q ? spanOf(q) : span;
-        return [{ op: 'raw-sql', call: `DB::${first.name}`, sql: literal(q), span, sqlSpan }];
+        const sql = literal(q);
+        // With bindings, `?` marks a value: read it as one (same length, so columns stay right).
+        return [{ op: 'raw-sql', call: `DB::${first.name}`, sql: sql !== undefined && arg(first, 1, 'bindings') ? bindingsAsValues(sql) : sql, span, sqlSpan }];
     }
     if (cls === 'DB' && first.name === 'delete')
         return [{ op: 'delete-data', what: 'DB::delete()', span }];
@@ -453,40 +839,74 @@ function chainOps(chain, span) {
         const what = cls === 'DB' && first.name === 'table' ? `DB::table('${argString(first, 0) ?? '?'}')` : cls;
         return [{ op: 'delete-data', what: `${what}…->${del.name}()`, span }];
     }
+    const loop = links.find((l) => ROW_LOOPS.has(l.name) && l.args.some((a) => a.kind === 'closure' || a.kind === 'arrowfunc'));
+    if (cls && loop) {
+        const fn = loop.args.find((a) => a.kind === 'closure' || a.kind === 'arrowfunc');
+        const body = fn ? bodyOf(fn) : undefined;
+        const ops = body ? rowLoopOps(body, undefined, span, `${cls}…->${loop.name}(function …)`) : [];
+        return ops.length > 0 ? ops : undefined;
+    }
+    const update = links.find((l) => l.name === 'update');
+    if (cls && update && links.length > 1) {
+        const table = cls === 'DB' && first.name === 'table' ? argString(first, 0, 'table') : undefined;
+        const where = links.some((l) => /^(where|orWhere|whereIn|whereNull|whereNotNull|find|whereKey)/.test(l.name));
+        return [{ op: 'update-data', table, what: `${table !== undefined ? `DB::table('${table}')` : cls}…->update()`, where, span }];
+    }
     return undefined;
 }
-function schemaOps(method, chain, span) {
+const TABLE_CALLS = new Set(['create', 'table', 'drop', 'dropIfExists', 'rename', 'dropColumns', 'dropColumn']);
+function schemaOps(method, chain, span, run) {
     const link = chain.links.find((l) => l.name === method);
     if (!link)
         return undefined;
-    const table = argString(link, 0, 'table');
+    const table = argString(link, 0, method === 'rename' ? 'from' : 'table');
+    if (table === undefined && TABLE_CALLS.has(method)) {
+        // A table created under a name the check cannot know is still new: nothing in it can break running code.
+        if (method === 'create')
+            return [{ op: 'create-table', table: `(${describe(arg(link, 0, 'table'))})`, columns: [], span }];
+        return [{ op: 'unresolved', what: `the table name of Schema::${method}() is computed (${describe(arg(link, 0, 'table'))})`, span }];
+    }
     switch (method) {
         case 'create':
         case 'table': {
-            if (table === undefined)
-                return [];
-            const ops = tableOps(table, arg(link, 1, 'callback'), method === 'create');
+            const ops = tableOps(table, arg(link, 1, 'callback'), method === 'create', run, callOps);
             if (method === 'table')
                 return ops;
             const columns = ops.flatMap((o) => (o.op === 'add-column' ? [o.column] : []));
-            return [{ op: 'create-table', table, columns, span }];
+            return [{ op: 'create-table', table: table, columns, span }, ...ops.filter((o) => o.op !== 'add-column' && o.op !== 'add-index')];
         }
         case 'drop':
         case 'dropIfExists':
-            return table === undefined ? [] : [{ op: 'drop-table', table, span }];
+            return [{ op: 'drop-table', table: table, span }];
         case 'rename': {
-            const from = argString(link, 0, 'from');
             const to = argString(link, 1, 'to');
-            return from === undefined || to === undefined ? [] : [{ op: 'rename-table', from, to, span }];
+            return to === undefined ? [{ op: 'unresolved', what: `the new name of Schema::rename('${table}') is computed`, span }]
+                : [{ op: 'rename-table', from: table, to, span }];
         }
         case 'dropColumns':
         case 'dropColumn': {
             const columns = argList(link, 1, 'columns');
-            return table === undefined || !columns ? [] : [{ op: 'drop-column', table, columns, span }];
+            return !columns ? [{ op: 'unresolved', what: `the columns of Schema::${method}('${table}') are computed`, span }]
+                : [{ op: 'drop-column', table: table, columns, span }];
         }
         default:
             return [];
     }
+}
+/** `?` placeholders outside quotes become `1`, so the PostgreSQL parser reads the statement. */
+function bindingsAsValues(sql) {
+    let quote = '';
+    let out = '';
+    for (const ch of sql) {
+        if (quote) {
+            if (ch === quote)
+                quote = '';
+        }
+        else if (ch === "'" || ch === '"')
+            quote = ch;
+        out += !quote && ch === '?' ? '1' : ch;
+    }
+    return out;
 }
 
 /** Finds the migration class in a parsed file (`return new class extends Migration` or a named class). */
@@ -499,10 +919,11 @@ function readMigration(ast) {
     const migration = { span: spanOf(cls), withinTransaction: withinTransaction(cls) };
     const up = methodOf(cls, 'up');
     const down = methodOf(cls, 'down');
+    const info = classInfo(cls);
     if (up)
-        migration.up = { span: spanOf(up), ops: methodOps(up) };
+        migration.up = { span: spanOf(up), ops: methodOps(up, info) };
     if (down)
-        migration.down = { span: spanOf(down), ops: methodOps(down) };
+        migration.down = { span: spanOf(down), ops: methodOps(down, info) };
     return migration;
 }
 /** Classes declared at the top level, in a namespace, or returned (`return new class …`). */
@@ -627,6 +1048,8 @@ function apply(defs, ops, file) {
 
 /** One catalog entry: id, severity, reason, title and the safe alternative. */
 const rule$1 = (id, severity, reason, title, fix) => ({ id, severity, reason, title, fix });
+/** An opt-in rule: reported only when `check.rules` gives it a level. */
+const optIn = (info) => ({ ...info, optIn: true });
 
 /** The Laravel migration rules. */
 const PHP_RULES = [
@@ -636,14 +1059,19 @@ const PHP_RULES = [
     rule$1('rename-table', 'error', 'breaks-running-code', 'Table renamed', 'Create the new table (or a view with the new name), write both, backfill, switch reads, then drop the old table in a later release.'),
     rule$1('change-column-type', 'warning', 'lock', 'Column type changed', 'Changing a type rewrites the table under an exclusive lock and breaks code that expects the old type: add a new column of the new type, backfill in batches, switch the code, drop the old column later.'),
     rule$1('change-drops-modifiers', 'error', 'breaks-running-code', 'change() drops modifiers (Laravel 11+)', 'From Laravel 11 on, ->change() keeps only the modifiers it restates: repeat every modifier the column had (nullable(), default(), unsigned(), comment(), …).'),
+    rule$1('change-to-not-null', 'warning', 'breaks-running-code', 'Existing column made NOT NULL', "The table is scanned under a lock and the running code's INSERTs that leave the column out fail: ship code that always sets it, backfill in batches, then tighten in a later migration (Postgres: a CHECK (col IS NOT NULL) NOT VALID constraint, VALIDATE, then SET NOT NULL)."),
     rule$1('add-not-null-column', 'error', 'breaks-running-code', 'NOT NULL column without default on an existing table', 'The running code inserts rows without this column: add it ->nullable() (or with ->default()), backfill, and make it NOT NULL in a later migration once every writer sets it.'),
     rule$1('add-index', 'warning', 'lock', 'Index added to an existing table', "Postgres blocks writes while the index builds: DB::statement('CREATE INDEX CONCURRENTLY …') in a migration with public $withinTransaction = false (MySQL: ALGORITHM=INPLACE, LOCK=NONE)."),
     rule$1('add-unique', 'warning', 'lock', 'Unique or primary key added to an existing table', "Build the unique index first with DB::statement('CREATE UNIQUE INDEX CONCURRENTLY …') ($withinTransaction = false), then ADD CONSTRAINT … UNIQUE USING INDEX; clean up duplicates before."),
     rule$1('add-foreign-key', 'warning', 'lock', 'Foreign key added to an existing table', "Validating the key locks both tables: DB::statement('ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY … NOT VALID'), then VALIDATE CONSTRAINT in a later migration."),
+    rule$1('drop-index', 'warning', 'breaks-running-code', 'Index dropped from an existing table', "Make sure no query of the running code needs it (EXPLAIN the hot ones) and nothing relies on its uniqueness; on PostgreSQL drop it with DB::statement('DROP INDEX CONCURRENTLY …') and $withinTransaction = false."),
+    rule$1('drop-foreign-key', 'warning', 'breaks-running-code', 'Foreign key dropped', 'The database stops enforcing the relation and its cascades: ship code that no longer relies on them first, then drop the key in a later release.'),
+    rule$1('bulk-update', 'warning', 'lock', 'Rows changed in bulk in a migration', 'Backfill in batches (chunkById with a small update per chunk), outside the migration transaction, or in a queued job; a whole-table UPDATE holds every row lock until the migration commits.'),
     rule$1('concurrently-in-transaction', 'error', 'fails-to-apply', 'CONCURRENTLY inside a transaction', 'Postgres refuses CONCURRENTLY in a transaction block: add public $withinTransaction = false; to the migration class.'),
     rule$1('missing-down', 'error', 'irreversible', 'No down() method', 'Write a down() that undoes up() exactly, so a failed release can roll back its schema.'),
     rule$1('empty-down', 'error', 'irreversible', 'Empty down() method', 'Write a down() that undoes up() exactly; if the change truly cannot be undone, suppress this with the reason.'),
     rule$1('down-mismatch', 'error', 'irreversible', 'down() does not undo up()', 'Every table, column and index that up() adds must be removed in down(), and everything up() removes or renames must be restored.'),
+    rule$1('cannot-analyse', 'warning', 'needs-review', 'Schema change the check cannot follow', 'Name the table and columns with literals (a literal list for a loop, a class constant or property), or review what the call changes by hand and suppress with the reason.'),
     rule$1('raw-sql', 'warning', 'needs-review', 'Raw SQL the check cannot analyse', 'Use literal SQL the check can parse, or have someone review the statement for locks and reversibility, then suppress with the reason.'),
     rule$1('delete-data', 'error', 'data-loss', 'Data deleted in a migration', 'Move data clean-ups out of schema migrations (a job or command that can be retried), or keep a copy of the rows and restore them in down().'),
     rule$1('parse-error', 'error', 'needs-review', 'File does not parse', 'Fix the syntax error; the check cannot review a file it cannot parse.'),
@@ -669,6 +1097,15 @@ const SQL_RULES = [
     rule$1('pg-delete-data', 'error', 'data-loss', 'TRUNCATE or DELETE without WHERE', 'Move data clean-ups out of schema migrations, or keep a copy of the rows.'),
     rule$1('pg-missing-lock-timeout', 'warning', 'lock', 'No lock_timeout before a locking statement', "SET lock_timeout = '5s'; at the top of the migration, so a statement waiting for its lock does not queue every query behind it."),
     rule$1('pg-concurrently-in-transaction', 'error', 'fails-to-apply', 'CONCURRENTLY inside BEGIN … COMMIT', 'Run CREATE/DROP INDEX CONCURRENTLY outside the transaction block.'),
+    rule$1('pg-reindex', 'warning', 'lock', 'REINDEX without CONCURRENTLY', 'REINDEX … CONCURRENTLY (PostgreSQL 12+), outside a transaction block.'),
+    rule$1('pg-update-without-where', 'warning', 'lock', 'UPDATE of every row in one statement', 'Backfill in batches (UPDATE … WHERE id BETWEEN …), each in its own transaction, outside the schema migration if it is big.'),
+    rule$1('pg-drop-constraint', 'warning', 'breaks-running-code', 'Constraint dropped', 'Ship code that no longer relies on the constraint first (ON CONFLICT targets, cascades), then drop it in a later release.'),
+    rule$1('pg-drop-default', 'warning', 'breaks-running-code', 'Column default dropped', 'Ship code that always sets the column first, then drop the default in a later release.'),
+    rule$1('pg-drop-object', 'warning', 'breaks-running-code', 'View, function, type or sequence dropped', 'Ship code that no longer uses it first, then drop it in a later release.'),
+    rule$1('pg-rename-object', 'warning', 'breaks-running-code', 'Object renamed', 'Create the object under its new name beside the old one (or a view/wrapper), switch the code, drop the old name in a later release.'),
+    rule$1('pg-set-schema', 'warning', 'breaks-running-code', 'Object moved to another schema', 'Keep the old name reachable (a view, or both schemas in search_path) until the code that uses it is gone.'),
+    optIn(rule$1('pg-add-column', 'notice', 'breaks-running-code', 'Column added (opt-in)', 'Make sure the previous release tolerates the column (no SELECT * into fixed shapes, no positional INSERT).')),
+    optIn(rule$1('pg-add-enum-value', 'notice', 'irreversible', 'Enum value added (opt-in)', 'An enum value cannot be dropped: ship code that handles it before any row uses it, and know that rollback keeps it.')),
     rule$1('pg-parse-error', 'error', 'needs-review', 'SQL does not parse', 'Fix the statement (the check uses the PostgreSQL 18 parser); for another dialect, review by hand and suppress with the reason.')
 ];
 
@@ -786,109 +1223,15 @@ function locator(text, base = { line: 1, column: 1 }) {
 }
 
 const VOLATILE = new Set(['random', 'gen_random_uuid', 'uuid_generate_v1', 'uuid_generate_v1mc', 'uuid_generate_v4',
-    'uuidv4', 'uuidv7', 'clock_timestamp', 'timeofday', 'nextval', 'txid_current', 'statement_timestamp']);
-const STATEMENT_NAMES = { IndexStmt: 'CREATE INDEX', DropStmt: 'DROP', RenameStmt: 'RENAME', AlterTableStmt: 'ALTER TABLE' };
+    'uuidv4', 'uuidv7', 'clock_timestamp', 'timeofday', 'nextval', 'txid_current']);
+/** Built-in functions that are STABLE or IMMUTABLE: a default calling only these does not rewrite the table. */
+const STABLE = new Set(['now', 'transaction_timestamp', 'statement_timestamp', 'current_setting', 'lower', 'upper', 'concat',
+    'jsonb_build_object', 'json_build_object', 'jsonb_build_array', 'json_build_array', 'to_jsonb', 'to_json', 'array_fill',
+    'make_interval', 'date_trunc', 'timezone', 'length', 'replace', 'btrim', 'trim', 'abs', 'round', 'floor', 'ceil',
+    'to_char', 'to_timestamp', 'to_date', 'make_date', 'interval', 'int4', 'int8', 'text', 'jsonb', 'json', 'array']);
 const SERIAL = new Set(['serial', 'bigserial', 'smallserial', 'serial4', 'serial8', 'serial2']);
-/** Runs the PostgreSQL rules over the statements of one file (or one DB::statement). */
-function sqlFindings(statements, ctx) {
-    const out = [];
-    let inTransaction = false;
-    let lockTimeout = false;
-    let warnedTimeout = false;
-    const validated = new Set();
-    for (const s of statements) {
-        const site = { file: ctx.file, ...ctx.locate(s.start) };
-        const add = (id, message) => { out.push(finding(id, site, message)); };
-        const table = relname(s.fields.relation);
-        const isNew = table !== undefined && ctx.created.has(table);
-        let locks = false;
-        switch (s.kind) {
-            case 'TransactionStmt': {
-                const kind = String(s.fields.kind);
-                if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START')
-                    inTransaction = true;
-                if (kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK')
-                    inTransaction = false;
-                break;
-            }
-            case 'VariableSetStmt':
-                if (s.fields.name === 'lock_timeout')
-                    lockTimeout = true;
-                break;
-            case 'CreateStmt':
-                if (table)
-                    ctx.created.add(table);
-                break;
-            case 'IndexStmt': {
-                const concurrent = s.fields.concurrent === true;
-                if (concurrent && inTransaction && !ctx.embedded)
-                    add('pg-concurrently-in-transaction', `CREATE INDEX CONCURRENTLY on ${table} inside a transaction block fails`);
-                if (!concurrent && !isNew) {
-                    add('pg-create-index', `CREATE INDEX on ${table} blocks writes to the table while it builds`);
-                    locks = true;
-                }
-                break;
-            }
-            case 'DropStmt': {
-                const type = String(s.fields.removeType);
-                const names = (s.fields.objects ?? []).map(objectName);
-                if (type === 'OBJECT_INDEX') {
-                    const concurrent = s.fields.concurrent === true;
-                    if (concurrent && inTransaction && !ctx.embedded)
-                        add('pg-concurrently-in-transaction', `DROP INDEX CONCURRENTLY ${names.join(', ')} inside a transaction block fails`);
-                    if (!concurrent) {
-                        add('pg-drop-index', `DROP INDEX ${names.join(', ')} blocks reads and writes of its table`);
-                        locks = true;
-                    }
-                }
-                if (type === 'OBJECT_TABLE') {
-                    const old = names.filter((n) => !ctx.created.has(n));
-                    if (old.length > 0) {
-                        add('pg-drop-table', `DROP TABLE ${old.join(', ')} destroys the table and its rows`);
-                        locks = true;
-                    }
-                }
-                break;
-            }
-            case 'RenameStmt': {
-                if (isNew)
-                    break;
-                const type = String(s.fields.renameType);
-                if (type === 'OBJECT_COLUMN')
-                    add('pg-rename-column', `renaming ${table}.${String(s.fields.subname)} to ${String(s.fields.newname)} breaks the code still using the old name`);
-                if (type === 'OBJECT_TABLE')
-                    add('pg-rename-table', `renaming ${table} to ${String(s.fields.newname)} breaks the code still using the old name`);
-                locks = true;
-                break;
-            }
-            case 'AlterTableStmt':
-                if (isNew || String(s.fields.objtype) !== 'OBJECT_TABLE')
-                    break;
-                for (const c of s.fields.cmds ?? []) {
-                    const cmd = unwrap(c)[1];
-                    if (cmd.subtype === 'AT_ValidateConstraint' && table)
-                        validated.add(table);
-                    if (cmd.subtype !== 'AT_SetNotNull' || !validated.has(table ?? ''))
-                        alterFindings(table ?? '?', cmd, add);
-                }
-                locks = true;
-                break;
-            case 'TruncateStmt':
-                add('pg-delete-data', `TRUNCATE ${(s.fields.relations ?? []).map(objectName).join(', ')} deletes every row`);
-                break;
-            case 'DeleteStmt':
-                if (!s.fields.whereClause)
-                    add('pg-delete-data', `DELETE FROM ${table} without WHERE deletes every row`);
-                break;
-        }
-        if (locks && !lockTimeout && !warnedTimeout && !ctx.embedded) {
-            warnedTimeout = true;
-            add('pg-missing-lock-timeout', `no SET lock_timeout before this ${STATEMENT_NAMES[s.kind] ?? s.kind}: while it waits for its lock, every query on ${table ?? 'the table'} queues behind it`);
-        }
-    }
-    return out;
-}
-function alterFindings(table, cmd, add) {
+/** Findings of one ALTER TABLE command. */
+function alterFindings(table, cmd, recreated, add) {
     const column = `${table}.${String(cmd.name)}`;
     const [defKind, def] = unwrap(cmd.def);
     switch (String(cmd.subtype)) {
@@ -904,6 +1247,15 @@ function alterFindings(table, cmd, add) {
         case 'AT_AddColumn':
             if (defKind === 'ColumnDef')
                 addColumnFindings(table, def, add);
+            add('pg-add-column', `adding ${table}.${String(def.colname)}: code rolled back to the previous release does not know it (SELECT *, positional INSERT, strict serializers)`);
+            break;
+        case 'AT_DropConstraint':
+            if (!recreated.has(String(cmd.name)))
+                add('pg-drop-constraint', `dropping constraint ${String(cmd.name)} on ${table}: code rolled back to the previous release may rely on it (ON CONFLICT, cascades, validation it skips)`);
+            break;
+        case 'AT_ColumnDefault':
+            if (!cmd.def)
+                add('pg-drop-default', `dropping the default of ${column}: the previous release's INSERTs that leave it out get NULL or fail`);
             break;
         case 'AT_AddConstraint':
             if (defKind === 'Constraint')
@@ -920,10 +1272,16 @@ function addColumnFindings(table, def, add) {
     if (has('CONSTR_NOTNULL') && !defaultExpr && !has('CONSTR_IDENTITY') && !has('CONSTR_GENERATED') && !SERIAL.has(typeName)) {
         add('pg-add-not-null-column', `${column} is NOT NULL without a DEFAULT: the statement fails on a non-empty table and the running code's INSERTs fail`);
     }
-    const volatile = defaultExpr && volatileCall(defaultExpr.raw_expr);
+    const volatile = defaultExpr ? volatileCall(defaultExpr.raw_expr) : undefined;
     if (volatile || SERIAL.has(typeName) || has('CONSTR_GENERATED')) {
-        add('pg-volatile-default', `adding ${column} ${volatile ? `with DEFAULT ${volatile}()` : `as ${typeName || 'a stored generated column'}`} rewrites ${table} under an ACCESS EXCLUSIVE lock`);
+        const what = !volatile ? `as ${typeName || 'a stored generated column'}` : `with DEFAULT ${volatile.name}()`;
+        add('pg-volatile-default', volatile && !volatile.known
+            ? `adding ${column} ${what}, a function the check does not know: unless it is STABLE or IMMUTABLE, this rewrites ${table} under an ACCESS EXCLUSIVE lock`
+            : `adding ${column} ${what} rewrites ${table} under an ACCESS EXCLUSIVE lock`);
     }
+    const fk = has('CONSTR_FOREIGN');
+    if (fk)
+        add('pg-constraint-not-valid', `REFERENCES on new column ${column} takes a SHARE ROW EXCLUSIVE lock on ${relname(fk.pktable) ?? 'the referenced table'} and validates ${table}: add the column, then the constraint NOT VALID`);
     if (has('CONSTR_UNIQUE') || has('CONSTR_PRIMARY'))
         add('pg-add-unique-constraint', `the UNIQUE/PRIMARY KEY on new column ${column} builds its index under an ACCESS EXCLUSIVE lock`);
 }
@@ -937,6 +1295,7 @@ function constraintFindings(table, c, add) {
         add('pg-add-unique-constraint', `constraint${name} on ${table} builds its index under an ACCESS EXCLUSIVE lock`);
     }
 }
+/** The first function call of a default that may be volatile: a known volatile built-in, or one the check does not know. */
 function volatileCall(expr) {
     if (Array.isArray(expr)) {
         for (const e of expr) {
@@ -950,9 +1309,12 @@ function volatileCall(expr) {
         return undefined;
     const fn = expr.FuncCall;
     if (fn) {
-        const name = String(unwrap(fn.funcname?.[fn.funcname.length - 1])[1].sval ?? '');
+        const names = (fn.funcname ?? []).map((n) => String(unwrap(n)[1].sval ?? ''));
+        const name = names[names.length - 1] ?? '';
         if (VOLATILE.has(name))
-            return name;
+            return { name, known: true };
+        if (!STABLE.has(name) && (names.length === 1 || names[0] !== 'pg_catalog'))
+            return { name: names.join('.'), known: false };
     }
     for (const v of Object.values(expr)) {
         const found = volatileCall(v);
@@ -965,6 +1327,185 @@ function typeNameOf(t) {
     const names = t?.names ?? [];
     return String(unwrap(names[names.length - 1])[1].sval ?? '');
 }
+
+/** Objects whose DROP the previous release may still need (squawk's rollback-compatibility family). */
+const OBJECTS = {
+    OBJECT_VIEW: 'view', OBJECT_MATVIEW: 'materialized view', OBJECT_FUNCTION: 'function', OBJECT_PROCEDURE: 'procedure',
+    OBJECT_TYPE: 'type', OBJECT_DOMAIN: 'domain', OBJECT_SEQUENCE: 'sequence', OBJECT_SCHEMA: 'schema'
+};
+/** Whether a CREATE TABLE references other tables: each referenced table is locked SHARE ROW EXCLUSIVE. */
+function createReferences(s) {
+    const constraints = [...(s.fields.constraints ?? []),
+        ...(s.fields.tableElts ?? []).flatMap((e) => unwrap(e)[1].constraints ?? [])];
+    return constraints.some((c) => unwrap(c)[1].contype === 'CONSTR_FOREIGN');
+}
+/**
+ * Findings of the statements the main rules do not cover: REINDEX, triggers, bulk UPDATE, and what code rolled back
+ * to the previous release may still need (dropped or renamed objects, SET SCHEMA, new enum values). Returns whether
+ * the statement takes a lock that queues queries behind it.
+ */
+function otherFindings(s, table, created, add) {
+    switch (s.kind) {
+        case 'CreateTableAsStmt': {
+            const into = relname(s.fields.into?.rel);
+            if (into)
+                created.add(into);
+            return false;
+        }
+        case 'ReindexStmt': {
+            const concurrent = (s.fields.params ?? []).some((p) => unwrap(p)[1].defname === 'concurrently');
+            if (!concurrent)
+                add('pg-reindex', `REINDEX ${table ?? ''} blocks writes to the table (and reads through the index) while it rebuilds`);
+            return !concurrent;
+        }
+        case 'CreateTrigStmt': return table !== undefined && !created.has(table);
+        case 'UpdateStmt':
+            if (!s.fields.whereClause && table && !created.has(table))
+                add('pg-update-without-where', `UPDATE ${table} without WHERE rewrites every row in one statement, holding their locks until it commits`);
+            return false;
+        case 'AlterObjectSchemaStmt': {
+            const name = table ?? objectName(s.fields.object ?? {});
+            add('pg-set-schema', `moving ${name} to schema ${String(s.fields.newschema)}: the previous release looks for it in its old schema`);
+            return true;
+        }
+        case 'AlterEnumStmt':
+            if (s.fields.newVal && !s.fields.oldVal) {
+                const type = (s.fields.typeName ?? []).map((n) => String(unwrap(n)[1].sval ?? '')).join('.');
+                add('pg-add-enum-value', `adding '${String(s.fields.newVal)}' to enum ${type}: it cannot be removed on rollback, and the previous release does not know it`);
+            }
+            return false;
+        default: return false;
+    }
+}
+const last = (list) => {
+    const items = list ?? [];
+    return String(unwrap(items[items.length - 1])[1].sval ?? '');
+};
+/** The names of the objects and constraints a file creates: a DROP followed by a CREATE of the same name replaces, not removes. */
+function createdNames(statements) {
+    const names = new Set();
+    for (const s of statements) {
+        const f = s.fields;
+        if (s.kind === 'ViewStmt')
+            names.add(relname(f.view) ?? '');
+        if (s.kind === 'CreateTableAsStmt')
+            names.add(relname(f.into?.rel) ?? '');
+        if (s.kind === 'CreateFunctionStmt')
+            names.add(last(f.funcname));
+        if (s.kind === 'CreateTrigStmt')
+            names.add(String(f.trigname));
+        if (s.kind === 'CreateEnumStmt')
+            names.add(last(f.typeName));
+        if (s.kind === 'CompositeTypeStmt')
+            names.add(relname(f.typevar) ?? '');
+        if (s.kind === 'CreateSeqStmt')
+            names.add(relname(f.sequence) ?? '');
+        // An object renamed to a temporary name and dropped later in the file was replaced, not removed.
+        if (s.kind === 'RenameStmt' && typeof f.newname === 'string')
+            names.add(f.newname);
+        if (s.kind === 'AlterTableStmt') {
+            for (const c of f.cmds ?? []) {
+                const [kind, def] = unwrap(unwrap(c)[1].def);
+                if (kind === 'Constraint' && typeof def.conname === 'string')
+                    names.add(def.conname);
+            }
+        }
+    }
+    return names;
+}
+/** DROP of a view, function, type, sequence, …: the previous release may still use it (unless the file creates it again). */
+function dropObjectFindings(type, names, recreated, add) {
+    const what = OBJECTS[type];
+    names = names.filter((n) => !recreated.has(n));
+    if (what && names.length > 0)
+        add('pg-drop-object', `dropping ${what} ${names.join(', ')}: code rolled back to the previous release may still use it`);
+}
+/** RENAME of anything but a table, column or index: the previous release uses the old name (unless the file creates it again). */
+function renameObjectFindings(s, recreated, add) {
+    const type = String(s.fields.renameType);
+    // Index names are not in queries; tables and columns have their own rules.
+    if (type === 'OBJECT_COLUMN' || type === 'OBJECT_TABLE' || type === 'OBJECT_INDEX')
+        return;
+    const table = relname(s.fields.relation);
+    const plain = type === 'OBJECT_TABCONSTRAINT' ? String(s.fields.subname) : table ?? objectName(s.fields.object ?? {});
+    if (recreated.has(plain))
+        return;
+    const old = type === 'OBJECT_TABCONSTRAINT' ? `constraint ${String(s.fields.subname)} of ${table ?? '?'}`
+        : `${type.replace('OBJECT_', '').toLowerCase().replace(/_/g, ' ')} ${table ?? objectName(s.fields.object ?? {})}`;
+    add('pg-rename-object', `renaming ${old} to ${String(s.fields.newname)}: the previous release uses the old name`);
+}
+
+const STATEMENT_NAMES = { IndexStmt: 'CREATE INDEX', DropStmt: 'DROP', RenameStmt: 'RENAME', AlterTableStmt: 'ALTER TABLE',
+    CreateStmt: 'CREATE TABLE … REFERENCES', ReindexStmt: 'REINDEX', CreateTrigStmt: 'CREATE TRIGGER', AlterObjectSchemaStmt: 'SET SCHEMA' };
+/** Runs the PostgreSQL rules over the statements of one file (or one DB::statement). */
+function sqlFindings(statements, ctx) {
+    const out = [];
+    let inTransaction = false;
+    let lockTimeout = false;
+    let warnedTimeout = false;
+    const validated = new Set();
+    const recreated = createdNames(statements);
+    for (const s of statements) {
+        const site = { file: ctx.file, ...ctx.locate(s.start) };
+        const add = (id, message) => { out.push(finding(id, site, message)); };
+        const table = relname(s.fields.relation);
+        const isNew = table !== undefined && ctx.created.has(table);
+        let locks = false;
+        switch (s.kind) {
+            case 'TransactionStmt':
+                inTransaction = transactionState(String(s.fields.kind), inTransaction);
+                break;
+            case 'VariableSetStmt':
+                if (s.fields.name === 'lock_timeout')
+                    lockTimeout = true;
+                break;
+            case 'CreateStmt':
+                if (table)
+                    ctx.created.add(table);
+                locks = createReferences(s);
+                break;
+            case 'IndexStmt': {
+                const concurrent = s.fields.concurrent === true;
+                if (concurrent && inTransaction && !ctx.embedded)
+                    add('pg-concurrently-in-transaction', `CREATE INDEX CONCURRENTLY on ${table} inside a transaction block fails`);
+                if (!concurrent && !isNew) {
+                    add('pg-create-index', `CREATE INDEX on ${table} blocks writes to the table while it builds`);
+                    locks = true;
+                }
+                break;
+            }
+            case 'DropStmt':
+                locks = dropFindings(s, inTransaction, ctx, recreated, add);
+                break;
+            case 'RenameStmt':
+                if (isNew)
+                    break;
+                renameFindings(s, table, recreated, add);
+                locks = true;
+                break;
+            case 'AlterTableStmt':
+                if (isNew || String(s.fields.objtype) !== 'OBJECT_TABLE')
+                    break;
+                alterTableFindings(s, table ?? '?', validated, recreated, add);
+                locks = true;
+                break;
+            case 'TruncateStmt':
+                add('pg-delete-data', `TRUNCATE ${(s.fields.relations ?? []).map(objectName).join(', ')} deletes every row`);
+                break;
+            case 'DeleteStmt':
+                if (!s.fields.whereClause)
+                    add('pg-delete-data', `DELETE FROM ${table} without WHERE deletes every row`);
+                break;
+            default:
+                locks = otherFindings(s, table, ctx.created, add);
+        }
+        if (locks && !lockTimeout && !warnedTimeout && !ctx.embedded) {
+            warnedTimeout = true;
+            add('pg-missing-lock-timeout', `no SET lock_timeout before this ${STATEMENT_NAMES[s.kind] ?? s.kind}: while it waits for its lock, every query on ${table ?? 'the table'} queues behind it`);
+        }
+    }
+    return out;
+}
 /** The table name of a RangeVar. */
 function relname(rv) {
     const name = rv?.relname;
@@ -975,8 +1516,64 @@ function objectName(n) {
     const [kind, f] = unwrap(n);
     if (kind === 'RangeVar')
         return String(f.relname);
-    const items = f.items ?? [];
+    const items = (kind === 'ObjectWithArgs' ? f.objname : kind === 'TypeName' ? f.names : f.items) ?? [];
     return String(unwrap(items[items.length - 1])[1].sval ?? '?');
+}
+/** The names a statement may drop without loss: those the file creates again, and any key of a table that gets a new PRIMARY KEY or UNIQUE in the same ALTER. */
+function replacing(s, recreated) {
+    const cmds = (s.fields.cmds ?? []).map((c) => unwrap(c)[1]);
+    const addsKey = cmds.some((c) => { const [kind, def] = unwrap(c.def); return kind === 'Constraint' && (def.contype === 'CONSTR_PRIMARY' || def.contype === 'CONSTR_UNIQUE'); });
+    if (!addsKey)
+        return recreated;
+    return new Set([...recreated, ...cmds.filter((c) => c.subtype === 'AT_DropConstraint' && /_(key|pkey)$/.test(String(c.name))).map((c) => String(c.name))]);
+}
+function dropFindings(s, inTransaction, ctx, recreated, add) {
+    const type = String(s.fields.removeType);
+    const names = (s.fields.objects ?? []).map(objectName);
+    let locks = false;
+    if (type === 'OBJECT_INDEX') {
+        const concurrent = s.fields.concurrent === true;
+        if (concurrent && inTransaction && !ctx.embedded)
+            add('pg-concurrently-in-transaction', `DROP INDEX CONCURRENTLY ${names.join(', ')} inside a transaction block fails`);
+        if (!concurrent) {
+            add('pg-drop-index', `DROP INDEX ${names.join(', ')} blocks reads and writes of its table`);
+            locks = true;
+        }
+    }
+    if (type === 'OBJECT_TABLE') {
+        const old = names.filter((n) => !ctx.created.has(n));
+        if (old.length > 0) {
+            add('pg-drop-table', `DROP TABLE ${old.join(', ')} destroys the table and its rows`);
+            locks = true;
+        }
+    }
+    dropObjectFindings(type, names, recreated, add);
+    return locks;
+}
+function renameFindings(s, table, recreated, add) {
+    const type = String(s.fields.renameType);
+    if (type === 'OBJECT_COLUMN')
+        add('pg-rename-column', `renaming ${table}.${String(s.fields.subname)} to ${String(s.fields.newname)} breaks the code still using the old name`);
+    if (type === 'OBJECT_TABLE')
+        add('pg-rename-table', `renaming ${table} to ${String(s.fields.newname)} breaks the code still using the old name`);
+    renameObjectFindings(s, recreated, add);
+}
+/** Whether a BEGIN … COMMIT block is open after a transaction statement. */
+function transactionState(kind, open) {
+    if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START')
+        return true;
+    if (kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK')
+        return false;
+    return open;
+}
+function alterTableFindings(s, table, validated, recreated, add) {
+    for (const c of s.fields.cmds ?? []) {
+        const cmd = unwrap(c)[1];
+        if (cmd.subtype === 'AT_ValidateConstraint')
+            validated.add(table);
+        if (cmd.subtype !== 'AT_SetNotNull' || !validated.has(table))
+            alterFindings(table, cmd, replacing(s, recreated), add);
+    }
 }
 
 /** Parses the literal SQL of a raw-sql op. */
@@ -1038,108 +1635,429 @@ function alterOps(table, cmd, span) {
     return [];
 }
 
-function effects(ops) {
-    const e = { createdTables: new Map(), droppedTables: new Map(), addedColumns: new Map(), droppedColumns: new Map(),
-        changedColumns: new Map(), addedIndexes: new Map(), droppedIndexes: new Map(), renamedColumns: [], renamedTables: [] };
-    for (const op of ops) {
+const ENGINES = ['pgsql', 'mysql', 'mariadb', 'sqlite', 'sqlsrv'];
+/** Whether the engine builds secondary indexes without blocking writes (InnoDB's online DDL). */
+function isMysql(db) {
+    return db.engine === 'mysql' || db.engine === 'mariadb';
+}
+function read(path) {
+    try {
+        return readFileSync(path, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The driver of a connection named in config/database.php (`'tenant' => ['driver' => 'pgsql', …]`), else the name if it is a driver. */
+function driverOf(connection, config) {
+    const block = config ? new RegExp(`['"]${connection}['"]\\s*=>\\s*\\[([\\s\\S]*?)\\]`).exec(config) : null;
+    const driver = block ? /['"]driver['"]\s*=>\s*(?:env\([^,]+,\s*)?['"](\w+)['"]/.exec(block[1] ?? '')?.[1] : undefined;
+    const name = driver ?? connection;
+    return ENGINES.includes(name) ? name : undefined;
+}
+/**
+ * The database of the Laravel app at `root`: `DB_CONNECTION` in .env.example, else the default connection of
+ * config/database.php (or app/Config/database.php: `'default' => env('DB_CONNECTION', 'mysql')`), mapped to its driver. Undefined when neither says.
+ */
+function detectDatabase(root) {
+    const config = read(join(root, 'config', 'database.php')) ?? read(join(root, 'app', 'Config', 'database.php'));
+    const example = read(join(root, '.env.example'));
+    const fromEnv = example ? /^\s*DB_CONNECTION\s*=\s*["']?(\w+)/m.exec(example)?.[1] : undefined;
+    if (fromEnv) {
+        const engine = driverOf(fromEnv, config);
+        if (engine)
+            return { engine, source: `DB_CONNECTION=${fromEnv} in .env.example` };
+    }
+    const fallback = config ? /['"]default['"]\s*=>\s*(?:env(?:_default_when_empty)?\((?:env\()?\s*['"]DB_CONNECTION['"]\)?\s*,\s*)?['"](\w+)['"]/.exec(config)?.[1] : undefined;
+    if (fallback) {
+        const engine = driverOf(fallback, config);
+        if (engine)
+            return { engine, source: `default connection ${fallback} in config/database.php` };
+    }
+    return undefined;
+}
+/** Parses a `check.database` setting; throws a message naming the accepted values. */
+function configuredDatabase(value) {
+    const name = value === 'postgres' || value === 'postgresql' ? 'pgsql' : value;
+    if (!ENGINES.includes(name))
+        throw new Error(`check.database: ${value} is not pgsql, mysql, mariadb, sqlite or sqlsrv`);
+    return { engine: name, source: `check.database: ${value}` };
+}
+
+/** Findings for an index added to an existing table, by engine: what it locks there and for how long; `noDuplicates` when a new all-NULL column is part of it. */
+function indexFindings$1(table, index, site, db, noDuplicates = false) {
+    const { type, name } = index;
+    const on = db.engine ? ` (${db.source})` : '';
+    if (type === 'foreign') {
+        if (isMysql(db))
+            return [finding('add-foreign-key', site, `adding foreign key ${name} copies ${table} (ALGORITHM=COPY while foreign_key_checks is on), blocking writes for the whole copy${on}`)];
+        return [finding('add-foreign-key', site, `adding foreign key ${name} validates every row of ${table} while writes are blocked${on}`)];
+    }
+    if (isMysql(db)) {
+        if (type === 'fulltext' || type === 'spatialindex')
+            return [finding('add-index', site, `adding ${type} index ${name} to ${table} blocks writes while it builds: InnoDB does not build ${type} indexes online${on}`)];
+        if (type === 'index' || (type === 'unique' && noDuplicates))
+            return [];
+        return [finding('add-unique', site, `adding ${type} index ${name} to ${table}: InnoDB builds it without blocking writes, but the migration fails if existing rows have duplicates${on}`)];
+    }
+    const how = db.engine === 'sqlite' ? 'locks the database' : db.engine === 'pgsql' ? 'blocks writes to the table' : 'blocks writes (on PostgreSQL and SQLite; MySQL/MariaDB build it online)';
+    if (type === 'unique' || type === 'primary')
+        return [finding('add-unique', site, `adding ${type} index ${name} to ${table} ${how} while it builds${noDuplicates ? '' : ', and fails on duplicates'}${on}`)];
+    return [finding('add-index', site, `adding index ${name} to ${table} ${how} while it builds${on}`)];
+}
+const STRING_TYPES = new Set(['string', 'char']);
+const TEXT_TYPES = new Set(['text', 'mediumText', 'longText']);
+function length(c) {
+    const n = Number(c.args[0]);
+    return Number.isFinite(n) && c.args[0] !== undefined && c.args[0] !== '?' ? n : 255;
+}
+/**
+ * What changing a column from `prev` to `next` costs on the engine: `none` for changes done in the catalog only
+ * (a wider varchar, varchar → text, more decimal precision on PostgreSQL; a varchar widened within the same length
+ * prefix on InnoDB), else `rewrite`.
+ */
+function typeChangeCost(prev, next, db) {
+    const widerString = prev.type === 'string' && next.type === 'string' && length(next) >= length(prev);
+    if (db.engine === 'pgsql') {
+        if (widerString || (STRING_TYPES.has(prev.type) && TEXT_TYPES.has(next.type)))
+            return 'none';
+        if (prev.type === 'decimal' && next.type === 'decimal') {
+            const [p0, s0] = prev.args.map(Number);
+            const [p1, s1] = next.args.map(Number);
+            if (p0 !== undefined && p1 !== undefined && p1 >= p0 && (s1 ?? 0) === (s0 ?? 0))
+                return 'none';
+        }
+        return 'rewrite';
+    }
+    if (isMysql(db) && widerString) {
+        // utf8mb4: 4 bytes a character; a varchar keeps a 1-byte length prefix up to 255 bytes.
+        return (length(prev) * 4 <= 255) === (length(next) * 4 <= 255) ? 'none' : 'rewrite';
+    }
+    return 'rewrite';
+}
+/** How a type change locks on the engine, for messages. */
+function rewriteWords(db) {
+    switch (db.engine) {
+        case 'pgsql': return 'rewrites the table under an ACCESS EXCLUSIVE lock';
+        case 'mysql':
+        case 'mariadb': return 'copies the table (ALGORITHM=COPY), blocking writes';
+        case 'sqlite': return 'rebuilds the table (SQLite has no ALTER COLUMN), locking the database';
+        default: return 'rewrites the table under an exclusive lock';
+    }
+}
+/** Findings for an index or foreign key dropped from an existing table. */
+function dropIndexFindings(table, index, site, db) {
+    const on = db.engine ? ` (${db.source})` : '';
+    if (index.type === 'foreign')
+        return [finding('drop-foreign-key', site, `dropping foreign key ${index.name} of ${table}: the database stops enforcing the relation and its cascades${on}`)];
+    const lock = db.engine === 'pgsql' ? ', and DROP INDEX takes an ACCESS EXCLUSIVE lock on the table' : isMysql(db) || db.engine === undefined ? '' : ', and the table is locked while it is dropped';
+    const unique = index.type === 'unique' || index.type === 'primary' ? ', and the table stops rejecting duplicates' : '';
+    return [finding('drop-index', site, `dropping ${index.type === 'index' ? 'index' : `${index.type} index`} ${index.name} of ${table}: queries of the running code that use it slow down${unique}${lock}${on}`)];
+}
+
+/**
+ * What each column is at a point of one migration: its definition earlier in the same migration (add → backfill →
+ * tighten), else the last one in an earlier migration; renames of either are followed.
+ */
+class LocalColumns {
+    ctx;
+    defs = new Map();
+    /** The line of the last statement that wrote rows of each table (a backfill). */
+    backfills = new Map();
+    constructor(ctx) {
+        this.ctx = ctx;
+    }
+    /** The definition of `table.column` before the current statement. */
+    get(table, column) {
+        const key = `${table}.${column}`;
+        return this.defs.has(key) ? this.defs.get(key) ?? undefined : this.ctx.previousColumn(table, column);
+    }
+    /** Records what one statement did. */
+    apply(op) {
+        const here = (column) => ({ column, file: '' });
         switch (op.op) {
             case 'create-table':
-                e.createdTables.set(op.table, op.span);
-                break;
-            case 'drop-table':
-                e.droppedTables.set(op.table, op.span);
+                for (const c of op.columns)
+                    this.defs.set(`${op.table}.${c.name}`, here(c));
                 break;
             case 'add-column':
-                e.addedColumns.set(`${op.table}.${op.column.name}`, op.span);
-                break;
             case 'change-column':
-                e.changedColumns.set(`${op.table}.${op.column.name}`, op.span);
+                this.defs.set(`${op.table}.${op.column.name}`, here(op.column));
                 break;
             case 'drop-column':
                 for (const c of op.columns)
-                    e.droppedColumns.set(`${op.table}.${c}`, op.span);
-                break;
-            case 'add-index':
-                e.addedIndexes.set(op.index.name, { span: op.span, table: op.table, index: op.index });
-                break;
-            case 'drop-index':
-                e.droppedIndexes.set(op.index.name, op.span);
+                    this.defs.set(`${op.table}.${c}`, null);
                 break;
             case 'rename-column':
-                e.renamedColumns.push({ table: op.table, from: op.from, to: op.to, span: op.span });
+                this.defs.set(`${op.table}.${op.to}`, this.get(op.table, op.from) ?? null);
+                this.defs.set(`${op.table}.${op.from}`, null);
                 break;
-            case 'rename-table':
-                e.renamedTables.push({ from: op.from, to: op.to, span: op.span });
+            case 'update-data':
+                if (op.table)
+                    this.backfills.set(op.table, op.span.line);
                 break;
         }
     }
-    return e;
 }
-/** `down-mismatch` findings: what up() does that down() does not undo, and what down() undoes that up() never did. */
-function reversalFindings(upOps, downOps, file, opacity) {
-    const up = effects(upOps);
-    const down = effects(downOps);
+/** A modifier whose loss changes nothing: `nullable(false)`, `unsigned(false)`, `default(null)` (a lost nullable() is said on its own). */
+function isNoop(name, args) {
+    return args[0] === 'false' || (name === 'default' && args[0] === 'null');
+}
+/** Whether the column is nullable: true, false, or undefined when it does not say. */
+function nullable(c) {
+    const args = c.modifiers.get('nullable');
+    if (!args)
+        return undefined;
+    return args[0] !== 'false';
+}
+/** Whether the type itself makes the column unsigned: `unsignedInteger`, `foreignId`, `integer('n', false, true)`. */
+function unsignedByType(c) {
+    if (/^unsigned|^foreignId$|[iI]ncrements$|^id$/.test(c.type))
+        return true;
+    return /^(tiny|small|medium|big)?[iI]nteger$/.test(c.type) && (c.args[1] === 'true' || c.args.includes('unsigned=true'));
+}
+/** The findings of one `->change()`: type change, dropped modifiers (Laravel 11+), NOT NULL tightened. */
+function changeFindings(table, c, site, ctx, columns) {
     const out = [];
-    const report = (span, message) => { out.push(finding('down-mismatch', { file, ...span }, message)); };
-    const tableOf = (key) => key.slice(0, key.indexOf('.'));
-    if (!opacity.downOpaque) {
-        for (const [t, span] of up.createdTables)
-            if (!down.droppedTables.has(t))
-                report(span, `up() creates table ${t} but down() does not drop it`);
-        for (const [c, span] of up.addedColumns) {
-            if (!up.createdTables.has(tableOf(c)) && !down.droppedColumns.has(c) && !down.droppedTables.has(tableOf(c)))
-                report(span, `up() adds ${c} but down() does not drop it`);
-        }
-        for (const [name, { span, table, index }] of up.addedIndexes) {
-            if (up.createdTables.has(table) || down.droppedIndexes.has(name) || down.droppedTables.has(table))
-                continue;
-            const columnGone = index.columns.some((c) => down.droppedColumns.has(`${table}.${c}`));
-            if (index.type === 'foreign' && columnGone)
-                report(span, `up() adds foreign key ${name}; down() drops its column but not the key, which MySQL refuses: use dropConstrainedForeignId() or dropForeign() first`);
-            else if (!columnGone)
-                report(span, `up() adds index ${name} but down() does not drop it`);
-        }
-        for (const [t, span] of up.droppedTables)
-            if (!down.createdTables.has(t))
-                report(span, `up() drops table ${t} but down() does not recreate it`);
-        for (const [c, span] of up.droppedColumns) {
-            if (!up.createdTables.has(tableOf(c)) && !down.addedColumns.has(c))
-                report(span, `up() drops ${c} but down() does not add it back`);
-        }
-        for (const [c, span] of up.changedColumns)
-            if (!down.changedColumns.has(c))
-                report(span, `up() changes ${c} but down() does not change it back`);
-        for (const [name, span] of up.droppedIndexes)
-            if (!down.addedIndexes.has(name))
-                report(span, `up() drops index ${name} but down() does not recreate it`);
-        for (const r of up.renamedColumns) {
-            if (!down.renamedColumns.some((d) => d.table === r.table && d.from === r.to && d.to === r.from))
-                report(r.span, `up() renames ${r.table}.${r.from} to ${r.to} but down() does not rename it back`);
-        }
-        for (const r of up.renamedTables) {
-            if (!down.renamedTables.some((d) => d.from === r.to && d.to === r.from))
-                report(r.span, `up() renames table ${r.from} to ${r.to} but down() does not rename it back`);
-        }
+    const prev = columns.get(table, c.name);
+    const where = !prev ? '' : prev.file ? ` (defined in ${prev.file}:${prev.column.span.line})` : ` (defined at line ${prev.column.span.line})`;
+    const sameType = prev && baseType(prev.column.type) === baseType(c.type) && prev.column.args.join(',') === c.args.join(',');
+    // Without an earlier definition, a change that sets nullability is taken as being about nullability alone.
+    const free = prev !== undefined && typeChangeCost(prev.column, c, ctx.database) === 'none';
+    if (!sameType && !free && !(prev === undefined && nullable(c) !== undefined)) {
+        const from = prev ? ` from ${prev.column.type}(${prev.column.args.join(', ')})` : '';
+        const on = ctx.database.engine ? `; ${ctx.database.source}` : '';
+        out.push(finding('change-column-type', site, `->change() of ${table}.${c.name}${from} to ${c.type}(${c.args.join(', ')}) ${rewriteWords(ctx.database)} and breaks code expecting the old type${where}${on}`));
     }
-    if (!opacity.upOpaque) {
-        const renamedTo = new Set(up.renamedTables.map((r) => r.to));
-        const renamedColumnTo = new Set(up.renamedColumns.map((r) => `${r.table}.${r.to}`));
-        for (const [t, span] of down.droppedTables) {
-            if (!up.createdTables.has(t) && !renamedTo.has(t))
-                report(span, `down() drops table ${t}, which up() did not create: rolling back destroys it`);
-        }
-        for (const [c, span] of down.droppedColumns) {
-            if (!up.addedColumns.has(c) && !up.createdTables.has(tableOf(c)) && !renamedColumnTo.has(c))
-                report(span, `down() drops ${c}, which up() did not add: rolling back destroys it`);
-        }
-        for (const [c, span] of down.addedColumns)
-            if (!up.droppedColumns.has(c))
-                report(span, `down() adds ${c}, which up() did not drop`);
-        for (const [t, span] of down.createdTables)
-            if (!up.droppedTables.has(t))
-                report(span, `down() creates table ${t}, which up() did not drop`);
+    const major = ctx.laravel.major;
+    if (prev && (major === undefined || major >= 11)) {
+        const lost = KEPT_MODIFIERS.filter((m) => {
+            const args = prev.column.modifiers.get(m);
+            if (!args || c.modifiers.has(m) || isNoop(m, args))
+                return false;
+            return !(m === 'unsigned' && unsignedByType(c));
+        }).map((m) => `${m}(${(prev.column.modifiers.get(m) ?? []).join(', ')})`);
+        if (lost.length > 0)
+            out.push(finding('change-drops-modifiers', site, `->change() of ${table}.${c.name} does not restate ${lost.join(', ')}${where}: Laravel 11+ drops ${lost.length > 1 ? 'them' : 'it'} (${ctx.laravel.source})`));
+    }
+    if (nullable(c) === false && (!prev || nullable(prev.column) === true)) {
+        const backfill = columns.backfills.get(table);
+        out.push(finding('change-to-not-null', site, `->nullable(false)->change() makes ${table}.${c.name} NOT NULL: the table is scanned under a lock, ` +
+            `and the running code's INSERTs without it fail${backfill ? ` (rows are backfilled at line ${backfill} first)` : '; rows that are still NULL make the migration fail'}`));
     }
     return out;
+}
+/** Blueprint types that make the same column type: `foreignUuid` is a `uuid`, `foreignId` an `unsignedBigInteger`. */
+const SAME_AS = { foreignUuid: 'uuid', foreignUlid: 'ulid', foreignId: 'unsignedBigInteger', foreignIdFor: 'unsignedBigInteger' };
+function baseType(type) {
+    return SAME_AS[type] ?? type;
+}
+
+/** up() then down() run on a model of the schema: tables, columns and indexes by identity, not by name. */
+class Model {
+    tables = new Map();
+    allTables = [];
+    indexes = new Map();
+    allIndexes = [];
+    table(name) {
+        let t = this.tables.get(name);
+        if (!t) {
+            t = { side: 'orig', origName: name, alive: true, columns: new Map(), all: [] };
+            this.tables.set(name, t);
+            this.allTables.push(t);
+        }
+        return t;
+    }
+    column(t, name) {
+        let c = t.columns.get(name);
+        if (!c) {
+            c = { side: 'orig', origName: name, alive: true };
+            t.columns.set(name, c);
+            t.all.push(c);
+        }
+        return c;
+    }
+    apply(op, side) {
+        const at = { side, span: op.span, branched: op.branched };
+        const born = (name) => ({ side, origName: name, span: op.span, branched: op.branched, alive: true });
+        switch (op.op) {
+            case 'create-table': {
+                const t = { ...born(op.table), columns: new Map(), all: [] };
+                this.tables.set(op.table, t);
+                this.allTables.push(t);
+                for (const c of op.columns)
+                    this.addColumn(t, c.name, born(c.name));
+                break;
+            }
+            case 'drop-table': {
+                const t = this.table(op.table);
+                t.alive = false;
+                t.gone = at;
+                this.tables.delete(op.table);
+                break;
+            }
+            case 'rename-table': {
+                const t = this.table(op.from);
+                this.tables.delete(op.from);
+                this.tables.set(op.to, t);
+                t.renamed = at;
+                break;
+            }
+            case 'add-column':
+                this.addColumn(this.table(op.table), op.column.name, born(op.column.name));
+                break;
+            case 'change-column': {
+                const c = this.column(this.table(op.table), op.column.name);
+                c.changed = side === 'up' && c.side === 'orig' ? { span: op.span, branched: op.branched } : undefined;
+                break;
+            }
+            case 'drop-column': {
+                const t = this.table(op.table);
+                for (const name of op.columns) {
+                    const c = this.column(t, name);
+                    c.alive = false;
+                    c.gone = at;
+                    t.columns.delete(name);
+                }
+                break;
+            }
+            case 'rename-column': {
+                const t = this.table(op.table);
+                const c = this.column(t, op.from);
+                t.columns.delete(op.from);
+                t.columns.set(op.to, c);
+                c.renamed = at;
+                break;
+            }
+            case 'add-index': {
+                const i = { ...born(op.index.name), table: this.table(op.table), index: op.index };
+                this.indexes.set(op.index.name, i);
+                this.allIndexes.push(i);
+                break;
+            }
+            case 'drop-index':
+                this.dropIndex(op.table, op.index, at);
+                break;
+        }
+    }
+    dropIndex(table, index, at) {
+        let i = this.indexes.get(index.name);
+        if (!i) {
+            i = { side: 'orig', origName: index.name, alive: true, table: this.table(table), index };
+            this.allIndexes.push(i);
+        }
+        i.alive = false;
+        i.gone = at;
+        this.indexes.delete(index.name);
+    }
+    addColumn(t, name, c) {
+        t.columns.set(name, c);
+        t.all.push(c);
+    }
+    /** The name an object has now in its map, or undefined when it is gone. */
+    nameOf(map, thing) {
+        for (const [name, x] of map)
+            if (x === thing)
+                return name;
+        return undefined;
+    }
+}
+/**
+ * `down-mismatch` findings: runs up() then down() on a model of the tables they touch and reports every table,
+ * column or index that does not end as it started, at the statement that left it so. Statements in one arm of an
+ * if/else are not reported (the check cannot tell which arm runs).
+ */
+function reversalFindings(upOps, downOps, file, opacity) {
+    const m = new Model();
+    for (const op of upOps)
+        m.apply(op, 'up');
+    for (const op of downOps)
+        m.apply(op, 'down');
+    const out = [];
+    const report = (span, branched, side, message) => {
+        if (!span || branched || (side === 'up' && opacity.downOpaque) || (side === 'down' && opacity.upOpaque))
+            return;
+        out.push(finding('down-mismatch', { file, ...span }, message));
+    };
+    for (const t of m.allTables)
+        tableFindings(m, t, report);
+    for (const i of m.allIndexes)
+        indexFindings(m, i, report);
+    return out.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+function tableFindings(m, t, report) {
+    const now = t.alive ? m.nameOf(m.tables, t) : undefined;
+    const heir = m.tables.get(t.origName);
+    if (t.side === 'up' && t.alive)
+        report(t.span, t.branched, 'up', `up() creates table ${t.origName} but down() does not drop it`);
+    const restores = (x, name) => x.side === 'orig' && x.origName === name && m.nameOf(m.tables, x) !== name;
+    if (t.side === 'down' && t.alive && !m.allTables.some((o) => restores(o, now))) {
+        report(t.span, t.branched, 'down', `down() creates table ${now ?? t.origName}, which up() did not drop`);
+    }
+    if (t.side !== 'orig')
+        return;
+    if (!t.alive) {
+        if (heir && heir.side === 'down')
+            return;
+        // dropIfExists() then create() of the same name in up() is a create: down() answers for the new table.
+        const recreatedInUp = m.allTables.some((o) => o.side === 'up' && o.origName === t.origName);
+        if (t.gone?.side === 'up') {
+            if (!recreatedInUp)
+                report(t.gone.span, t.gone.branched, 'up', `up() drops table ${t.origName} but down() does not recreate it`);
+        }
+        else if (t.gone)
+            report(t.gone.span, t.gone.branched, 'down', `down() drops table ${t.origName}, which up() did not create: rolling back destroys it`);
+        return;
+    }
+    if (now !== t.origName && t.renamed) {
+        report(t.renamed.span, t.renamed.branched, t.renamed.side, t.renamed.side === 'up'
+            ? `up() renames table ${t.origName} to ${now ?? '?'} but down() does not rename it back` : `down() renames table ${t.origName} to ${now ?? '?'}, which up() did not rename`);
+    }
+    for (const c of t.all)
+        columnFindings(t, c, report);
+}
+function columnFindings(t, c, report) {
+    const now = c.alive ? [...t.columns].find(([, x]) => x === c)?.[0] : undefined;
+    const key = `${t.origName}.${c.origName}`;
+    const heir = t.columns.get(c.origName);
+    if (c.side === 'up' && c.alive)
+        report(c.span, c.branched, 'up', `up() adds ${key} but down() does not drop it`);
+    if (c.side === 'down' && c.alive && !t.all.some((o) => o.side === 'orig' && o.origName === now && t.columns.get(now) !== o)) {
+        report(c.span, c.branched, 'down', `down() adds ${t.origName}.${now ?? c.origName}, which up() did not drop`);
+    }
+    if (c.side !== 'orig')
+        return;
+    if (!c.alive) {
+        if (heir && heir.side === 'down')
+            return;
+        if (c.gone?.side === 'up')
+            report(c.gone.span, c.gone.branched, 'up', `up() drops ${key} but down() does not add it back`);
+        else if (c.gone)
+            report(c.gone.span, c.gone.branched, 'down', `down() drops ${key}, which up() did not add: rolling back destroys it`);
+        return;
+    }
+    if (now !== c.origName && c.renamed) {
+        report(c.renamed.span, c.renamed.branched, c.renamed.side, c.renamed.side === 'up'
+            ? `up() renames ${key} to ${now ?? '?'} but down() does not rename it back` : `down() renames ${key} to ${now ?? '?'}, which up() did not rename`);
+    }
+    if (c.changed)
+        report(c.changed.span, c.changed.branched, 'up', `up() changes ${key} but down() does not change it back`);
+}
+function indexFindings(m, i, report) {
+    if (!i.table.alive || i.table.side !== 'orig')
+        return;
+    const putBack = m.allIndexes.some((o) => o.side === 'orig' && o.origName === i.origName && o.gone?.side === 'up');
+    if (i.side === 'up' && i.alive && !putBack) {
+        const gone = i.index.columns.filter((c) => !i.table.columns.has(c));
+        if (i.index.type === 'foreign' && gone.length > 0) {
+            report(i.span, i.branched, 'up', `up() adds foreign key ${i.origName}; down() drops its column but not the key, which MySQL refuses: use dropConstrainedForeignId() or dropForeign() first`);
+        }
+        else if (gone.length === 0)
+            report(i.span, i.branched, 'up', `up() adds index ${i.origName} but down() does not drop it`);
+    }
+    if (i.side === 'orig' && !i.alive && i.gone?.side === 'up' && !m.indexes.has(i.origName)) {
+        report(i.gone.span, i.gone.branched, 'up', `up() drops index ${i.origName} but down() does not recreate it`);
+    }
 }
 
 /** Runs every Laravel rule over one migration. */
@@ -1149,18 +2067,21 @@ function phpFindings(m, ctx) {
     const upOps = m.up?.ops.ops ?? [];
     const downOps = m.down?.ops.ops ?? [];
     const created = new Set();
+    const columns = new LocalColumns(ctx);
+    const dropped = new Set(upOps.flatMap((o) => (o.op === 'drop-column' ? o.columns.map((c) => `${o.table}.${c}`) : [])));
     const upSql = [];
     const downSql = [];
     for (const op of upOps) {
         if (op.op === 'raw-sql') {
             const e = readEmbedded(op);
             upSql.push(e);
-            out.push(...embeddedFindings(e, ctx.file, created, true));
+            out.push(...embeddedFindings(e, ctx.file, created, true).filter((f) => !(isMysql(ctx.database) && f.reason === 'lock')));
             if (m.withinTransaction && /\bconcurrently\b/i.test(op.sql ?? ''))
                 out.push(concurrently(ctx.file, op));
             continue;
         }
-        out.push(...opFindings(op, created, ctx));
+        out.push(...opFindings(op, created, ctx, columns, dropped));
+        columns.apply(op);
     }
     for (const op of downOps) {
         if (op.op !== 'raw-sql')
@@ -1180,7 +2101,8 @@ function phpFindings(m, ctx) {
     else {
         const expand = (ops, sql) => [...ops, ...sql.flatMap(embeddedOps)];
         out.push(...reversalFindings(expand(upOps, upSql), expand(downOps, downSql), ctx.file, {
-            upOpaque: upSql.some((e) => !e.statements), downOpaque: downSql.some((e) => !e.statements)
+            upOpaque: upSql.some((e) => !e.statements) || upOps.some((o) => o.op === 'unresolved'),
+            downOpaque: downSql.some((e) => !e.statements) || downOps.some((o) => o.op === 'unresolved')
         }));
     }
     return out;
@@ -1188,7 +2110,7 @@ function phpFindings(m, ctx) {
 function concurrently(file, op) {
     return finding('concurrently-in-transaction', { file, ...op.span }, `${op.call}() runs CONCURRENTLY inside the migration's transaction: Postgres refuses it (set public $withinTransaction = false)`);
 }
-function opFindings(op, created, ctx) {
+function opFindings(op, created, ctx, columns, droppedLater) {
     const site = { file: ctx.file, ...op.span };
     switch (op.op) {
         case 'create-table':
@@ -1197,27 +2119,43 @@ function opFindings(op, created, ctx) {
         case 'drop-table':
             return created.has(op.table) ? [] : [finding('drop-table', site, `dropping table ${op.table} destroys its rows while the running code still queries it`)];
         case 'rename-table':
+            // A table created by this migration is new under its final name: no running code knows its first name.
+            if (created.has(op.from)) {
+                created.add(op.to);
+                return [];
+            }
             return [finding('rename-table', site, `renaming table ${op.from} to ${op.to} breaks the code still using ${op.from} during the rollout and after a code rollback`)];
         case 'drop-column':
             if (created.has(op.table))
                 return [];
             return [finding('drop-column', site, `dropping ${op.columns.map((c) => `${op.table}.${c}`).join(', ')} breaks the code still reading ${op.columns.length > 1 ? 'them' : 'it'} and destroys the data`)];
         case 'rename-column':
+            if (created.has(op.table) || columns.get(op.table, op.from)?.file === '')
+                return [];
             return [finding('rename-column', site, `renaming ${op.table}.${op.from} to ${op.to} breaks the code still using ${op.from} during the rollout and after a code rollback`)];
         case 'add-column':
-            return created.has(op.table) || fills(op.column) ? [] : [finding('add-not-null-column', site, `${op.table}.${op.column.name} is added NOT NULL without a default: the running code's INSERTs fail (and Postgres/SQLite refuse it on a non-empty table)`)];
-        case 'change-column': return changeFindings(op.table, op.column, site, ctx);
+            return created.has(op.table) || fills(op.column) ? [] : [finding('add-not-null-column', site, `${op.table}.${op.column.name} is added NOT NULL without a default: the running code's INSERTs fail (${notNullWords(ctx.database)})`)];
+        case 'change-column': return created.has(op.table) ? [] : changeFindings(op.table, op.column, site, ctx, columns);
         case 'add-index': {
             if (created.has(op.table))
                 return [];
-            const { type, name } = op.index;
-            if (type === 'foreign')
-                return [finding('add-foreign-key', site, `adding foreign key ${name} validates every row of ${op.table} while writes are blocked`)];
-            if (type === 'unique' || type === 'primary')
-                return [finding('add-unique', site, `adding ${type} index ${name} to ${op.table} blocks writes while it builds (and fails on duplicates)`)];
-            return [finding('add-index', site, `adding index ${name} to ${op.table} blocks writes while it builds`)];
+            // A new nullable column without a default holds only NULLs: a unique index over it meets no duplicates.
+            const fresh = op.index.columns.some((c) => { const d = columns.get(op.table, c); return d?.file === '' && nullable(d.column) === true && !d.column.modifiers.has('default'); });
+            return indexFindings$1(op.table, op.index, site, ctx.database, fresh);
         }
         case 'delete-data': return [finding('delete-data', site, `${op.what} deletes rows in a schema migration; rolling back does not bring them back`)];
+        case 'drop-index': {
+            // A key dropped so its column can be dropped goes with the column (drop-column says so).
+            const columnDropped = op.index.type === 'foreign' && op.index.columns.some((c) => droppedLater.has(`${op.table}.${c}`));
+            return created.has(op.table) || op.withColumn || columnDropped ? [] : dropIndexFindings(op.table, op.index, site, ctx.database);
+        }
+        case 'update-data':
+            if (op.rows === 'loop')
+                return [finding('bulk-update', site, `${op.what} changes rows one at a time inside the migration: slow on a big table, and the deploy waits for it`)];
+            if (op.where || (op.table !== undefined && created.has(op.table)))
+                return [];
+            return [finding('bulk-update', site, `${op.what} changes every row${op.table ? ` of ${op.table}` : ''} in one statement, holding the row locks until the migration commits`)];
+        case 'unresolved': return [finding('cannot-analyse', site, `cannot analyse: ${op.what}, so the check does not know what this changes`)];
         default: return [];
     }
 }
@@ -1229,22 +2167,12 @@ function fills(c) {
             return true;
     return false;
 }
-function changeFindings(table, c, site, ctx) {
-    const out = [];
-    const prev = ctx.previousColumn(table, c.name);
-    const where = prev ? ` (defined in ${prev.file}:${prev.column.span.line})` : '';
-    const sameType = prev && prev.column.type === c.type && prev.column.args.join(',') === c.args.join(',');
-    if (!sameType) {
-        const from = prev ? ` from ${prev.column.type}(${prev.column.args.join(', ')})` : '';
-        out.push(finding('change-column-type', site, `->change() of ${table}.${c.name}${from} to ${c.type}(${c.args.join(', ')}) rewrites the table under an exclusive lock and breaks code expecting the old type${where}`));
-    }
-    if (prev && (ctx.laravel === undefined || ctx.laravel >= 11)) {
-        const lost = KEPT_MODIFIERS.filter((m) => prev.column.modifiers.has(m) && !c.modifiers.has(m))
-            .map((m) => `${m}(${(prev.column.modifiers.get(m) ?? []).join(', ')})`);
-        if (lost.length > 0)
-            out.push(finding('change-drops-modifiers', site, `->change() of ${table}.${c.name} does not restate ${lost.join(', ')}${where}: Laravel 11+ drops ${lost.length > 1 ? 'them' : 'it'}`));
-    }
-    return out;
+function notNullWords(db) {
+    if (isMysql(db))
+        return `MySQL fills existing rows with the type's implicit default; ${db.source}`;
+    if (db.engine)
+        return `and ${db.engine === 'pgsql' ? 'PostgreSQL' : db.engine === 'sqlite' ? 'SQLite' : 'the database'} refuses it on a non-empty table; ${db.source}`;
+    return 'and Postgres/SQLite refuse it on a non-empty table';
 }
 
 const STATEMENTS = /statement$|^(class|method|return|if|foreach|for|while|do|try|switch)$/;
@@ -1266,24 +2194,67 @@ function checkPhpFile(text, ctx) {
     return { findings: phpFindings(migration, ctx), statements, migration };
 }
 
-/** The Laravel major version of the app in `dir`, from composer.lock (else composer.json); undefined when unknown. */
+/** The Laravel version of the app in `dir`, from composer.lock (else composer.json's requirement); undefined when neither says. */
 function detectLaravel(dir) {
     try {
         const lock = JSON.parse(readFileSync(join(dir, 'composer.lock'), 'utf8'));
         const pkg = lock.packages?.find((p) => p.name === 'laravel/framework');
-        const major = /^v?(\d+)/.exec(pkg?.version ?? '');
+        const major = /^v?(\d+)\./.exec(pkg?.version ?? '');
         if (major)
-            return Number(major[1]);
+            return { major: Number(major[1]), source: `laravel/framework ${pkg?.version ?? ''} in composer.lock` };
     }
     catch { /* no lock file: try composer.json */ }
     try {
         const json = JSON.parse(readFileSync(join(dir, 'composer.json'), 'utf8'));
-        const major = /(\d+)/.exec(json.require?.['laravel/framework'] ?? '');
-        if (major)
-            return Number(major[1]);
+        const constraint = json.require?.['laravel/framework'];
+        // Composer installs the highest major the constraint allows (`^10.0|^11.0` → 11).
+        const majors = [...(constraint ?? '').matchAll(/(?:^|[^\d.])(\d+)/g)].map((m) => Number(m[1]));
+        if (majors.length > 0)
+            return { major: Math.max(...majors), source: `laravel/framework "${constraint ?? ''}" in composer.json` };
     }
     catch { /* unknown */ }
     return undefined;
+}
+
+const UNKNOWN_LARAVEL = { major: undefined, source: 'no composer.lock names laravel/framework: assumed 11+, set check.laravel' };
+const UNKNOWN_DATABASE = { engine: undefined, source: 'database unknown: set check.database' };
+/**
+ * Finds the app of migrations in a directory: the nearest directory at or above it with a composer.json or
+ * composer.lock, stopping at a git work tree's root; reads its Laravel version and database once.
+ * Settings (`check.laravel`, `check.database`) win over what is found.
+ */
+class Apps {
+    fixed;
+    roots = new Map();
+    facts = new Map();
+    constructor(fixed = {}) {
+        this.fixed = fixed;
+    }
+    /** The facts that apply to migrations in `dir`. */
+    for(dir) {
+        const root = this.fixed.root ?? this.root(dir);
+        const key = root ?? '';
+        let facts = this.facts.get(key);
+        if (!facts) {
+            facts = {
+                laravel: this.fixed.laravel ?? (root ? detectLaravel(root) : undefined) ?? UNKNOWN_LARAVEL,
+                database: this.fixed.database ?? (root ? detectDatabase(root) : undefined) ?? UNKNOWN_DATABASE
+            };
+            this.facts.set(key, facts);
+        }
+        return facts;
+    }
+    root(dir) {
+        if (this.roots.has(dir))
+            return this.roots.get(dir);
+        let found;
+        if (existsSync(join(dir, 'composer.json')) || existsSync(join(dir, 'composer.lock')))
+            found = dir;
+        else if (dirname(dir) !== dir && !existsSync(join(dir, '.git')))
+            found = this.root(dirname(dir));
+        this.roots.set(dir, found);
+        return found;
+    }
 }
 
 /** Turns a glob (`**`, `*`, `?`, `{a,b}`) into an anchored RegExp over `/`-separated paths. */
@@ -1457,6 +2428,8 @@ function coveredUntil(line, statements) {
 }
 /** Checks the config's `ignore` and `rules`: an unknown rule id, a missing reason or a bad level is bad input. */
 function validateConfig(config, known) {
+    if (config.policy !== undefined && config.policy !== 'forward-only')
+        throw new CheckInputError(`check.policy: ${String(config.policy)} is not forward-only`);
     for (const [i, entry] of (config.ignore ?? []).entries()) {
         if (!entry.rule)
             throw new CheckInputError(`check.ignore[${i}]: rule is required`);
@@ -1809,6 +2782,14 @@ function formatText(result) {
         for (const v of result.verify)
             lines.push(`  ${v.status.padEnd(16)}  ${v.file}`);
     }
+    const skipped = result.skipped ?? [];
+    if (skipped.length > 0) {
+        if (lines.length > 0)
+            lines.push('');
+        lines.push('skipped:');
+        for (const s of skipped)
+            lines.push(`  ${s.path}  (${s.reason})`);
+    }
     if (lines.length > 0)
         lines.push('');
     const { error, warning, notice } = result.counts;
@@ -1918,7 +2899,8 @@ async function checkMigrations(options = {}) {
     const config = options.config ?? {};
     validateConfig(config, (id) => RULES.some((r) => r.id === id));
     const paths = options.paths && options.paths.length > 0 ? options.paths : config.paths;
-    let files = await collectFiles(cwd, paths);
+    const collected = await collectFiles(cwd, paths);
+    let files = collected.files;
     const raw = [];
     if (options.base) {
         const selection = await selectChanged(cwd, options.base, files.map((f) => relativePath(cwd, f)), roots(cwd, paths));
@@ -1930,22 +2912,14 @@ async function checkMigrations(options = {}) {
     if (files.some((f) => f.endsWith('.sql')) || texts.some((t) => /statement\s*\(|unprepared\s*\(/.test(t)))
         await loadSqlParser();
     const app = resolve(cwd, options.app ?? config.verify?.app ?? '.');
-    const laravel = config.laravel ?? detectLaravel(app) ?? detectLaravel(cwd);
+    const apps = appsOf(config, options.app ?? config.verify?.app ? app : undefined);
     const migrations = new Map();
     const history = new ColumnHistory(migrations);
     const directives = new Map();
     files.forEach((abs, i) => {
         const file = relativePath(cwd, abs);
         const text = texts[i];
-        let result;
-        if (abs.endsWith('.sql')) {
-            result = checkSqlFile(file, text);
-        }
-        else {
-            const php = checkPhpFile(text, { file, laravel, previousColumn: (t, c) => history.previous(abs, t, c) });
-            migrations.set(abs, php.migration);
-            result = php;
-        }
+        const result = checkFile(abs, file, text, apps, history, migrations);
         const inline = readDirectives(file, text, result.statements);
         directives.set(file, inline.directives);
         raw.push(...result.findings, ...inline.findings);
@@ -1959,7 +2933,7 @@ async function checkMigrations(options = {}) {
     }
     const findings = [];
     const suppressed = [];
-    for (const f of overrideSeverities(raw, config.rules)) {
+    for (const f of overrideSeverities(applyPolicy(raw, config.policy), config.rules)) {
         const split = applySuppressions([f], directives.get(f.file) ?? [], config.ignore);
         findings.push(...split.kept);
         suppressed.push(...split.suppressed);
@@ -1969,16 +2943,49 @@ async function checkMigrations(options = {}) {
     const counts = { error: 0, warning: 0, notice: 0 };
     for (const f of findings)
         counts[f.severity]++;
-    const result = { findings, suppressed, files: files.map((f) => relativePath(cwd, f)), counts, exitCode: counts.error > 0 ? 1 : 0 };
+    const result = { findings, suppressed, files: files.map((f) => relativePath(cwd, f)), skipped: collected.skipped, counts, exitCode: counts.error > 0 ? 1 : 0 };
     if (verify)
         result.verify = verify;
     return result;
 }
-function overrideSeverities(findings, rules) {
-    if (!rules)
+/** Checks one file: SQL with the PostgreSQL rules, PHP with the Laravel rules (its migration is kept for history and --verify). */
+function checkFile(abs, file, text, apps, history, migrations) {
+    if (abs.endsWith('.sql'))
+        return checkSqlFile(file, text);
+    const php = checkPhpFile(text, { file, ...apps.for(dirname(abs)), previousColumn: (t, c) => history.previous(abs, t, c) });
+    migrations.set(abs, php.migration);
+    return php;
+}
+/** The app facts source: the spec's check.laravel / check.database settings, the --app directory, else found per file. */
+function appsOf(config, root) {
+    const fixed = {};
+    if (config.laravel !== undefined)
+        fixed.laravel = { major: config.laravel, source: `check.laravel: ${config.laravel}` };
+    if (config.database !== undefined) {
+        try {
+            fixed.database = configuredDatabase(config.database);
+        }
+        catch (e) {
+            throw new CheckInputError(e.message);
+        }
+    }
+    if (root !== undefined)
+        fixed.root = root;
+    return new Apps(fixed);
+}
+/** `check.policy: forward-only`: a migration without a rollback is the team's choice, said as a notice, not an error. */
+function applyPolicy(findings, policy) {
+    if (policy !== 'forward-only')
         return findings;
+    return findings.map((f) => f.ruleId === 'missing-down' || f.ruleId === 'empty-down'
+        ? { ...f, severity: 'notice', message: `${f.message} (check.policy: forward-only: a release that ships it cannot step its schema back)` }
+        : f);
+}
+function overrideSeverities(findings, rules) {
     return findings.flatMap((f) => {
-        const level = rules[f.ruleId];
+        const level = rules?.[f.ruleId];
+        if (level === undefined && ruleInfo(f.ruleId).optIn)
+            return [];
         if (level === 'off')
             return [];
         return level ? [{ ...f, severity: level }] : [f];

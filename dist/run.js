@@ -8934,6 +8934,8 @@ const specFields = {
         ignore: { kind: 'list', doc: 'Suppressions, each with a reason.', of: obj('One suppression.', { rule: str('Rule id, or *.'), path: str('Glob of files it covers (default: all).'), reason: str('Why this is safe here.') }, ['rule', 'reason']), default: [] },
         rules: { kind: 'map', doc: 'Per-rule severity: error, warning, notice or off.', of: str('', { enum: ['error', 'warning', 'notice', 'off'] }) },
         laravel: int('Laravel major version, for rules that differ by version.', { min: 5 }),
+        database: str('Production database engine, for engine-specific rules (default: DB_CONNECTION in .env.example, else config/database.php).', { enum: ['pgsql', 'mysql', 'mariadb', 'sqlite', 'sqlsrv'] }),
+        policy: str('forward-only: migrations without down() are expected; missing-down/empty-down become notices and the deploy says up front that step-back is impossible.', { enum: ['forward-only'] }),
         verify: obj('Defaults for --verify.', { database: str('DSN: sqlite (default), pgsql://user@host:port/db, mysql://user@host:port'), app: str('The Laravel app directory.') })
     }, [], true),
     rollback: obj('Automatic rollback.', {

@@ -101,13 +101,13 @@ describe('Laravel rules', () => {
 describe('change() and the Laravel version', () => {
   const history = join(FIXTURES, 'laravel', 'history')
   const ids = async (cwd: string, laravel?: number): Promise<string[]> =>
-    brief((await checkMigrations({ cwd, paths: ['.'], ...(laravel ? { config: { laravel } } : {}) })).findings)
+    brief((await checkMigrations({ cwd, paths: ['.'], ...(laravel ? { config: { laravel } } : {}) })).findings.filter((f) => f.file.includes('articles')))
 
   test('change-drops-modifiers names what the earlier migration set', async () => {
     const r = await checkMigrations({ cwd: history, paths: ['2024_01_02_000000_change_articles_title.php'] })
     expect(r.findings.map((f) => f.message)).toEqual([
       "->change() of articles.title from string(100) to text() rewrites the table under an exclusive lock and breaks code expecting the old type (defined in 2024_01_01_000000_create_articles_table.php:14)",
-      "->change() of articles.title does not restate nullable(), default('untitled') (defined in 2024_01_01_000000_create_articles_table.php:14): Laravel 11+ drops them"
+      "->change() of articles.title does not restate nullable(), default('untitled') (defined in 2024_01_01_000000_create_articles_table.php:14): Laravel 11+ drops them (no composer.lock names laravel/framework: assumed 11+, set check.laravel)"
     ])
   })
 
@@ -119,5 +119,62 @@ describe('change() and the Laravel version', () => {
     expect(await ids(app)).toEqual(['13:13 change-column-type', '13:13 change-column-type'])
     await writeFile(join(app, 'composer.lock'), JSON.stringify({ packages: [{ name: 'laravel/framework', version: 'v11.9.0' }] }))
     expect(await ids(app)).toEqual(['13:13 change-column-type', '13:13 change-drops-modifiers', '13:13 change-column-type'])
+  })
+})
+
+describe('the database decides', () => {
+  const addIndex = `return new class extends Migration {
+    public function up(): void
+    {
+        Schema::table('orders', function (Blueprint $table) {
+            $table->index('placed_at');
+        });
+    }
+
+    public function down(): void
+    {
+        Schema::table('orders', function (Blueprint $table) {
+            $table->dropIndex(['placed_at']);
+        });
+    }
+};
+`
+  const check = async (database?: string): Promise<string[]> => {
+    const dir = await mkdtemp(join(tmpdir(), 'slipway-db-'))
+    await writeFile(join(dir, 'm.php'), HEAD + addIndex)
+    return (await checkMigrations({ cwd: dir, paths: ['m.php'], ...(database ? { config: { database } } : {}) })).findings.map((f) => f.message)
+  }
+
+  test('check.database: mysql drops the claim that ADD INDEX blocks writes; pgsql and unknown say who blocks', async () => {
+    expect(await check('mysql')).toEqual([])
+    expect(await check('pgsql')).toEqual(['adding index orders_placed_at_index to orders blocks writes to the table while it builds (check.database: pgsql)'])
+    expect(await check()).toEqual(['adding index orders_placed_at_index to orders blocks writes (on PostgreSQL and SQLite; MySQL/MariaDB build it online) while it builds'])
+  })
+
+  test('an unknown check.database is bad input', async () => {
+    await expect(check('oracle')).rejects.toThrow('check.database: oracle is not pgsql, mysql, mariadb, sqlite or sqlsrv')
+  })
+})
+
+describe('check.policy: forward-only', () => {
+  const forwardOnly = `return new class extends Migration {
+    public function up(): void
+    {
+        Schema::table('orders', function (Blueprint $table) {
+            $table->string('channel')->nullable();
+        });
+    }
+};
+`
+  test('missing-down becomes a notice that says the release cannot step back; the check passes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'slipway-policy-'))
+    await writeFile(join(dir, 'm.php'), HEAD + forwardOnly)
+    const strict = await checkMigrations({ cwd: dir, paths: ['m.php'] })
+    expect([strict.exitCode, strict.findings.map((f) => `${f.severity} ${f.ruleId}`)]).toEqual([1, ['error missing-down']])
+    const r = await checkMigrations({ cwd: dir, paths: ['m.php'], config: { policy: 'forward-only' } })
+    expect(r.exitCode).toBe(0)
+    expect(r.findings.map((f) => `${f.severity} ${f.ruleId}: ${f.message}`)).toEqual([
+      'notice missing-down: the migration has no down(): a failed release cannot roll its schema back (check.policy: forward-only: a release that ships it cannot step its schema back)'
+    ])
   })
 })

@@ -11,11 +11,13 @@ import { FIXTURES, LARAVEL_APP } from './helpers.js'
 const V = 'verify'
 const files = readdirSync(join(FIXTURES, V)).sort().map((f) => `${V}/${f}`)
 
-function reachable(dsn: string): boolean {
+/** Fails loudly when the test database is not there (scripts/databases.sh starts it): no silent skip. */
+function mustReach(dsn: string): void {
   try {
-    execFileSync('php', ['-r', `new PDO('${dsn}', '${dsn.startsWith('pgsql') ? 'postgres' : 'root'}', '');`], { stdio: 'ignore', timeout: 10_000 })
-    return true
-  } catch { return false }
+    execFileSync('php', ['-r', `new PDO('${dsn}', '${dsn.startsWith('pgsql') ? 'postgres' : 'root'}', '');`], { stdio: 'pipe', timeout: 10_000 })
+  } catch (e) {
+    throw new Error(`${dsn} is not reachable (run scripts/databases.sh): ${String((e as { stderr?: Buffer }).stderr ?? e).trim()}`)
+  }
 }
 
 const verify = (database?: string): Promise<CheckResult> =>
@@ -40,14 +42,16 @@ describe('--verify', () => {
   })
 
   const pg = 'pgsql:host=127.0.0.1;port=5432;dbname=postgres'
-  ;(reachable(pg) ? test : test.skip)('on PostgreSQL (127.0.0.1:5432)', async () => {
+  test('on PostgreSQL (127.0.0.1:5432)', async () => {
+    mustReach(pg)
     expectOutcomes(await verify('pgsql://postgres@127.0.0.1:5432/postgres'), 'character varying(255)')
     const left = execFileSync('php', ['-r', `foreach ((new PDO('${pg}', 'postgres', ''))->query("SELECT datname FROM pg_database WHERE datname LIKE 'slipway_verify_%'") as $r) echo $r[0], "\\n";`], { encoding: 'utf8' })
     expect(left).toBe('')
   })
 
   const my = 'mysql:host=127.0.0.1;port=3306'
-  ;(reachable(my) ? test : test.skip)('on MariaDB (127.0.0.1:3306)', async () => {
+  test('on MariaDB (127.0.0.1:3306)', async () => {
+    mustReach(my)
     expectOutcomes(await verify('mysql://root@127.0.0.1:3306'), 'varchar(255)')
   })
 

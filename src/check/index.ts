@@ -1,14 +1,16 @@
 import { readFile } from 'node:fs/promises'
-import { resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { collectFiles, relativePath, roots } from './files.js'
 import { ColumnHistory } from './php/history.js'
 import { checkPhpFile } from './php/check-file.js'
 import type { Migration } from './php/migration.js'
-import { detectLaravel } from './php/version.js'
+import { Apps } from './php/app.js'
+import { configuredDatabase } from './php/database.js'
 import { selectChanged } from './select.js'
 import { checkSqlFile } from './sql/check-file.js'
 import { loadSqlParser } from './sql/parse.js'
-import { RULES } from './catalog.js'
+import { RULES, ruleInfo } from './catalog.js'
+import { CheckInputError } from './errors.js'
 import { applySuppressions, readDirectives, validateConfig, type Directive, type LineRange } from './suppress.js'
 import type { CheckConfig, CheckOptions, CheckResult, Finding, SuppressedFinding, VerifyOutcome } from './types.js'
 import { verifyMigrations } from './verify/index.js'
@@ -33,7 +35,8 @@ export async function checkMigrations(options: CheckOptions = {}): Promise<Check
   const config: CheckConfig = options.config ?? {}
   validateConfig(config, (id) => RULES.some((r) => r.id === id))
   const paths = options.paths && options.paths.length > 0 ? options.paths : config.paths
-  let files = await collectFiles(cwd, paths)
+  const collected = await collectFiles(cwd, paths)
+  let files = collected.files
   const raw: Finding[] = []
   if (options.base) {
     const selection = await selectChanged(cwd, options.base, files.map((f) => relativePath(cwd, f)), roots(cwd, paths))
@@ -44,21 +47,14 @@ export async function checkMigrations(options: CheckOptions = {}): Promise<Check
   // The PostgreSQL parser (WASM) loads only when there is SQL to read.
   if (files.some((f) => f.endsWith('.sql')) || texts.some((t) => /statement\s*\(|unprepared\s*\(/.test(t))) await loadSqlParser()
   const app = resolve(cwd, options.app ?? config.verify?.app ?? '.')
-  const laravel = config.laravel ?? detectLaravel(app) ?? detectLaravel(cwd)
+  const apps = appsOf(config, options.app ?? config.verify?.app ? app : undefined)
   const migrations = new Map<string, Migration | undefined>()
   const history = new ColumnHistory(migrations)
   const directives = new Map<string, Directive[]>()
   files.forEach((abs, i) => {
     const file = relativePath(cwd, abs)
     const text = texts[i] as string
-    let result: { findings: Finding[]; statements: LineRange[] }
-    if (abs.endsWith('.sql')) {
-      result = checkSqlFile(file, text)
-    } else {
-      const php = checkPhpFile(text, { file, laravel, previousColumn: (t, c) => history.previous(abs, t, c) })
-      migrations.set(abs, php.migration)
-      result = php
-    }
+    const result = checkFile(abs, file, text, apps, history, migrations)
     const inline = readDirectives(file, text, result.statements)
     directives.set(file, inline.directives)
     raw.push(...result.findings, ...inline.findings)
@@ -72,7 +68,7 @@ export async function checkMigrations(options: CheckOptions = {}): Promise<Check
   }
   const findings: Finding[] = []
   const suppressed: SuppressedFinding[] = []
-  for (const f of overrideSeverities(raw, config.rules)) {
+  for (const f of overrideSeverities(applyPolicy(raw, config.policy), config.rules)) {
     const split = applySuppressions([f], directives.get(f.file) ?? [], config.ignore)
     findings.push(...split.kept)
     suppressed.push(...split.suppressed)
@@ -81,15 +77,43 @@ export async function checkMigrations(options: CheckOptions = {}): Promise<Check
   suppressed.sort(byPosition)
   const counts = { error: 0, warning: 0, notice: 0 }
   for (const f of findings) counts[f.severity]++
-  const result: CheckResult = { findings, suppressed, files: files.map((f) => relativePath(cwd, f)), counts, exitCode: counts.error > 0 ? 1 : 0 }
+  const result: CheckResult = { findings, suppressed, files: files.map((f) => relativePath(cwd, f)), skipped: collected.skipped, counts, exitCode: counts.error > 0 ? 1 : 0 }
   if (verify) result.verify = verify
   return result
 }
 
+/** Checks one file: SQL with the PostgreSQL rules, PHP with the Laravel rules (its migration is kept for history and --verify). */
+function checkFile(abs: string, file: string, text: string, apps: Apps, history: ColumnHistory, migrations: Map<string, Migration | undefined>):
+  { findings: Finding[]; statements: LineRange[] } {
+  if (abs.endsWith('.sql')) return checkSqlFile(file, text)
+  const php = checkPhpFile(text, { file, ...apps.for(dirname(abs)), previousColumn: (t, c) => history.previous(abs, t, c) })
+  migrations.set(abs, php.migration)
+  return php
+}
+
+/** The app facts source: the spec's check.laravel / check.database settings, the --app directory, else found per file. */
+function appsOf(config: CheckConfig, root: string | undefined): Apps {
+  const fixed: ConstructorParameters<typeof Apps>[0] = {}
+  if (config.laravel !== undefined) fixed.laravel = { major: config.laravel, source: `check.laravel: ${config.laravel}` }
+  if (config.database !== undefined) {
+    try { fixed.database = configuredDatabase(config.database) } catch (e) { throw new CheckInputError((e as Error).message) }
+  }
+  if (root !== undefined) fixed.root = root
+  return new Apps(fixed)
+}
+
+/** `check.policy: forward-only`: a migration without a rollback is the team's choice, said as a notice, not an error. */
+function applyPolicy(findings: Finding[], policy: CheckConfig['policy']): Finding[] {
+  if (policy !== 'forward-only') return findings
+  return findings.map((f) => f.ruleId === 'missing-down' || f.ruleId === 'empty-down'
+    ? { ...f, severity: 'notice', message: `${f.message} (check.policy: forward-only: a release that ships it cannot step its schema back)` }
+    : f)
+}
+
 function overrideSeverities(findings: Finding[], rules: CheckConfig['rules']): Finding[] {
-  if (!rules) return findings
   return findings.flatMap((f) => {
-    const level = rules[f.ruleId]
+    const level = rules?.[f.ruleId]
+    if (level === undefined && ruleInfo(f.ruleId).optIn) return []
     if (level === 'off') return []
     return level ? [{ ...f, severity: level }] : [f]
   })

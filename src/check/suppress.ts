@@ -51,6 +51,7 @@ function coveredUntil(line: number, statements: LineRange[]): number {
 
 /** Checks the config's `ignore` and `rules`: an unknown rule id, a missing reason or a bad level is bad input. */
 export function validateConfig(config: CheckConfig, known: (id: string) => boolean): void {
+  if (config.policy !== undefined && config.policy !== 'forward-only') throw new CheckInputError(`check.policy: ${String(config.policy)} is not forward-only`)
   for (const [i, entry] of (config.ignore ?? []).entries()) {
     if (!entry.rule) throw new CheckInputError(`check.ignore[${i}]: rule is required`)
     if (entry.rule !== '*' && !known(entry.rule)) throw new CheckInputError(`check.ignore[${i}]: unknown rule ${entry.rule}`)

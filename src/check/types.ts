@@ -44,6 +44,8 @@ export interface RuleInfo {
   severity: Severity
   reason: Reason
   fix: string
+  /** Reported only when `check.rules` gives the rule a level (squawk's opt-in rules). */
+  optIn?: boolean
 }
 
 /**
@@ -53,6 +55,8 @@ export interface RuleInfo {
  * check:
  *   paths: [database/migrations, db/sql]      # what to check when no path is given
  *   laravel: 11                               # Laravel major version (default: composer.lock, else latest)
+ *   database: mysql                           # production engine (default: .env.example, config/database.php)
+ *   policy: forward-only                      # missing/empty down() are notices, not errors
  *   rules: { raw-sql: notice, add-index: off } # per-rule severity override, or off
  *   ignore:
  *     - rule: drop-column
@@ -70,6 +74,16 @@ export interface CheckConfig {
   rules?: Record<string, Severity | 'off'>
   /** Laravel major version; decides rules that differ by version (`change-drops-modifiers` fires from 11 on). */
   laravel?: number
+  /**
+   * The production database engine (`pgsql`, `mysql`, `mariadb`, `sqlite`, `sqlsrv`); default: DB_CONNECTION in
+   * .env.example, else the default connection of config/database.php. Decides engine-specific rules and advice.
+   */
+  database?: string
+  /**
+   * `forward-only`: the team writes migrations without down() on purpose; `missing-down` and `empty-down` become
+   * notices that say the release cannot step its schema back.
+   */
+  policy?: 'forward-only'
   /** Defaults for `--verify`: `database` is a DSN (`sqlite` default, `pgsql://…`, `mysql://…`), `app` the Laravel app directory. */
   verify?: { database?: string; app?: string }
 }
@@ -108,6 +122,8 @@ export interface CheckResult {
   suppressed: SuppressedFinding[]
   /** Files checked, relative to cwd. */
   files: string[]
+  /** What directory walks left out (dependency directories, rollback scripts), relative to cwd, with the reason. */
+  skipped?: Array<{ path: string; reason: string }>
   /** One entry per migration run, when `verify` was asked. */
   verify?: VerifyOutcome[]
   counts: { error: number; warning: number; notice: number }

@@ -19,6 +19,12 @@ export function formatText(result: CheckResult): string {
     lines.push('verify (up → down → up on a scratch database):')
     for (const v of result.verify) lines.push(`  ${v.status.padEnd(16)}  ${v.file}`)
   }
+  const skipped = result.skipped ?? []
+  if (skipped.length > 0) {
+    if (lines.length > 0) lines.push('')
+    lines.push('skipped:')
+    for (const s of skipped) lines.push(`  ${s.path}  (${s.reason})`)
+  }
   if (lines.length > 0) lines.push('')
   const { error, warning, notice } = result.counts
   const suppressed = result.suppressed.length > 0 ? ` (${result.suppressed.length} suppressed)` : ''

@@ -2,6 +2,7 @@ import { spanOf, type Span } from './chain.js'
 import { methodOps } from './method-ops.js'
 import type { MethodOps } from './ops.js'
 import { nameOf, node, nodes, type PhpNode } from './parse.js'
+import { classInfo } from './scope.js'
 
 /** A Laravel migration class, read statically. */
 export interface Migration {
@@ -22,8 +23,9 @@ export function readMigration(ast: PhpNode): Migration | undefined {
   const migration: Migration = { span: spanOf(cls), withinTransaction: withinTransaction(cls) }
   const up = methodOf(cls, 'up')
   const down = methodOf(cls, 'down')
-  if (up) migration.up = { span: spanOf(up), ops: methodOps(up) }
-  if (down) migration.down = { span: spanOf(down), ops: methodOps(down) }
+  const info = classInfo(cls)
+  if (up) migration.up = { span: spanOf(up), ops: methodOps(up, info) }
+  if (down) migration.down = { span: spanOf(down), ops: methodOps(down, info) }
   return migration
 }
 

@@ -68,13 +68,26 @@ export function nameOf(n: PhpNode | undefined | string): string | undefined {
   return isNode(name) ? nameOf(name) : undefined
 }
 
-/** The literal value of a string/number node; undefined for anything computed. */
+/** Gives the static value of an expression that is not a literal: a variable, a constant, a concatenation. */
+export type Resolver = (n: PhpNode) => string | string[] | undefined
+
+let resolver: Resolver | undefined
+
+/** Runs `fn` with `r` answering literal() and literalList() for non-literal expressions (the method being read). */
+export function withResolver<T>(r: Resolver, fn: () => T): T {
+  const saved = resolver
+  resolver = r
+  try { return fn() } finally { resolver = saved }
+}
+
+/** The literal value of a string/number node, or the value the current resolver knows; undefined when computed. */
 export function literal(n: PhpNode | undefined): string | undefined {
   if (!n) return undefined
   if (n.kind === 'string' || n.kind === 'number') return String(n.value)
   if (n.kind === 'nowdoc') return String(n.value)
   if (n.kind === 'namedargument') return literal(node(n, 'value'))
-  return undefined
+  const r = resolver?.(n)
+  return typeof r === 'string' ? r : undefined
 }
 
 /** The literal strings of a string or of an array of strings (`['a', 'b']`). */
@@ -90,8 +103,8 @@ export function literalList(n: PhpNode | undefined): string[] | undefined {
     }
     return out
   }
-  const v = literal(n)
-  return v === undefined ? undefined : [v]
+  const r = n.kind === 'string' || n.kind === 'number' || n.kind === 'nowdoc' ? literal(n) : resolver?.(n)
+  return r === undefined ? undefined : typeof r === 'string' ? [r] : r
 }
 
 /** Calls `visit` on `n` and every node below it, depth first, in source order. */

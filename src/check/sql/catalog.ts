@@ -1,4 +1,4 @@
-import { rule } from '../rule.js'
+import { optIn, rule } from '../rule.js'
 import type { RuleInfo } from '../types.js'
 
 /** The PostgreSQL rules, for `.sql` migrations and the literal SQL in Laravel's DB::statement(). */
@@ -33,6 +33,24 @@ export const SQL_RULES: readonly RuleInfo[] = [
     "SET lock_timeout = '5s'; at the top of the migration, so a statement waiting for its lock does not queue every query behind it."),
   rule('pg-concurrently-in-transaction', 'error', 'fails-to-apply', 'CONCURRENTLY inside BEGIN … COMMIT',
     'Run CREATE/DROP INDEX CONCURRENTLY outside the transaction block.'),
+  rule('pg-reindex', 'warning', 'lock', 'REINDEX without CONCURRENTLY',
+    'REINDEX … CONCURRENTLY (PostgreSQL 12+), outside a transaction block.'),
+  rule('pg-update-without-where', 'warning', 'lock', 'UPDATE of every row in one statement',
+    'Backfill in batches (UPDATE … WHERE id BETWEEN …), each in its own transaction, outside the schema migration if it is big.'),
+  rule('pg-drop-constraint', 'warning', 'breaks-running-code', 'Constraint dropped',
+    'Ship code that no longer relies on the constraint first (ON CONFLICT targets, cascades), then drop it in a later release.'),
+  rule('pg-drop-default', 'warning', 'breaks-running-code', 'Column default dropped',
+    'Ship code that always sets the column first, then drop the default in a later release.'),
+  rule('pg-drop-object', 'warning', 'breaks-running-code', 'View, function, type or sequence dropped',
+    'Ship code that no longer uses it first, then drop it in a later release.'),
+  rule('pg-rename-object', 'warning', 'breaks-running-code', 'Object renamed',
+    'Create the object under its new name beside the old one (or a view/wrapper), switch the code, drop the old name in a later release.'),
+  rule('pg-set-schema', 'warning', 'breaks-running-code', 'Object moved to another schema',
+    'Keep the old name reachable (a view, or both schemas in search_path) until the code that uses it is gone.'),
+  optIn(rule('pg-add-column', 'notice', 'breaks-running-code', 'Column added (opt-in)',
+    'Make sure the previous release tolerates the column (no SELECT * into fixed shapes, no positional INSERT).')),
+  optIn(rule('pg-add-enum-value', 'notice', 'irreversible', 'Enum value added (opt-in)',
+    'An enum value cannot be dropped: ship code that handles it before any row uses it, and know that rollback keeps it.')),
   rule('pg-parse-error', 'error', 'needs-review', 'SQL does not parse',
     'Fix the statement (the check uses the PostgreSQL 18 parser); for another dialect, review by hand and suppress with the reason.')
 ]
