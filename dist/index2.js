@@ -1221,6 +1221,19 @@ function locator(text, base = { line: 1, column: 1 }) {
         return lo === 0 ? { line: base.line, column: base.column + column - 1 } : { line: base.line + lo, column };
     };
 }
+/** The table name of a RangeVar. */
+function relname(rv) {
+    const name = rv?.relname;
+    return typeof name === 'string' ? name : undefined;
+}
+/** The (last) name of a DROP/TRUNCATE object: a List of Strings or a RangeVar. */
+function objectName(n) {
+    const [kind, f] = unwrap(n);
+    if (kind === 'RangeVar')
+        return String(f.relname);
+    const items = (kind === 'ObjectWithArgs' ? f.objname : kind === 'TypeName' ? f.names : f.items) ?? [];
+    return String(unwrap(items[items.length - 1])[1].sval ?? '?');
+}
 
 const VOLATILE = new Set(['random', 'gen_random_uuid', 'uuid_generate_v1', 'uuid_generate_v1mc', 'uuid_generate_v4',
     'uuidv4', 'uuidv7', 'clock_timestamp', 'timeofday', 'nextval', 'txid_current']);
@@ -1505,19 +1518,6 @@ function sqlFindings(statements, ctx) {
         }
     }
     return out;
-}
-/** The table name of a RangeVar. */
-function relname(rv) {
-    const name = rv?.relname;
-    return typeof name === 'string' ? name : undefined;
-}
-/** The (last) name of a DROP/TRUNCATE object: a List of Strings or a RangeVar. */
-function objectName(n) {
-    const [kind, f] = unwrap(n);
-    if (kind === 'RangeVar')
-        return String(f.relname);
-    const items = (kind === 'ObjectWithArgs' ? f.objname : kind === 'TypeName' ? f.names : f.items) ?? [];
-    return String(unwrap(items[items.length - 1])[1].sval ?? '?');
 }
 /** The names a statement may drop without loss: those the file creates again, and any key of a table that gets a new PRIMARY KEY or UNIQUE in the same ALTER. */
 function replacing(s, recreated) {

@@ -42,8 +42,12 @@ function recording(): { connect: Connector; sent: Map<string, string[]> } {
   return { connect, sent }
 }
 
-/** What may differ between two runs of the same plan: the per-run marker, and the migrations read from the host. */
-const normal = (script: string) => script.replace(/@@slipway-[0-9a-f]+@@/g, '@@M@@').replace(/,"migrations":\{[^{}]*\}/g, '')
+/**
+ * What may differ between two runs of the same plan: the per-run marker, and what depends on the migrations the
+ * host reported — the release record's `migrations`, and the watchdog's revert commands (which step them back).
+ */
+const WATCHDOG = /setsid nohup bash -c '[\s\S]*?' <\/dev\/null >\/dev\/null 2>&1 &/g
+const normal = (script: string) => script.replace(/@@slipway-[0-9a-f]+@@/g, '@@M@@').replace(/,"migrations":\{[^{}]*\}/g, '').replace(WATCHDOG, '<watchdog>')
 const printed = (command: string) => command.replace(/^bash -s <<'SCRIPT'\n/, '').replace(/SCRIPT$/, '')
 
 function laravelSpec(source: string, path: string, labs: Lab[], url: string) {
@@ -89,6 +93,8 @@ describe('dry-run equals the executed plan', () => {
       expect(phases).toHaveLength(5)
       expect(phases[1]).toContain('step:migrate')
       expect(phases[1]).toContain('backups/20260401000000.sqlite')
+      // The watchdog armed at the switch reverts exactly what migrate reported: the real one steps back, the planned one had nothing to step back.
+      expect(phases[2].match(WATCHDOG)![0]).toContain('migrate:rollback')
       expect(readlinkSync(join(root, 'current'))).toBe('releases/20260401000000')
     } finally {
       web.stop()

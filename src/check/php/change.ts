@@ -3,7 +3,7 @@ import type { Finding } from '../types.js'
 import { KEPT_MODIFIERS } from './blueprint.js'
 import { rewriteWords, typeChangeCost } from './engine.js'
 import type { ColumnDef, SchemaOp } from './ops.js'
-import type { PhpContext, PreviousColumn } from './rules.js'
+import type { PhpContext, PreviousColumn } from './context.js'
 
 /**
  * What each column is at a point of one migration: its definition earlier in the same migration (add → backfill →

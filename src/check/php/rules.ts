@@ -8,20 +8,9 @@ import { changeFindings, LocalColumns, nullable } from './change.js'
 import { dropIndexFindings, indexFindings } from './engine.js'
 import { reversalFindings } from './reversal.js'
 import { isMysql, type Database } from './database.js'
-import type { LaravelVersion } from './version.js'
+import type { PhpContext } from './context.js'
 
-/** The last definition of a column in an earlier migration, for `->change()`. */
-export interface PreviousColumn { column: ColumnDef; file: string }
-
-/** What the Laravel rules need besides the migration itself. */
-export interface PhpContext {
-  file: string
-  /** The Laravel version of the app the migration belongs to. */
-  laravel: LaravelVersion
-  /** The database the app runs on. */
-  database: Database
-  previousColumn(table: string, column: string): PreviousColumn | undefined
-}
+export type { PhpContext, PreviousColumn } from './context.js'
 
 /** Runs every Laravel rule over one migration. */
 export function phpFindings(m: Migration, ctx: PhpContext): Finding[] {

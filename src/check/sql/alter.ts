@@ -1,6 +1,5 @@
 import type { Node } from 'libpg-query'
-import { unwrap } from './parse.js'
-import { relname } from './rules.js'
+import { relname, unwrap } from './parse.js'
 
 const VOLATILE = new Set(['random', 'gen_random_uuid', 'uuid_generate_v1', 'uuid_generate_v1mc', 'uuid_generate_v4',
   'uuidv4', 'uuidv7', 'clock_timestamp', 'timeofday', 'nextval', 'txid_current'])

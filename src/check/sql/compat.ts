@@ -1,7 +1,6 @@
 import type { Node } from 'libpg-query'
 import type { Add } from './alter.js'
-import { unwrap, type SqlStatement } from './parse.js'
-import { objectName, relname } from './rules.js'
+import { objectName, relname, unwrap, type SqlStatement } from './parse.js'
 
 /** Objects whose DROP the previous release may still need (squawk's rollback-compatibility family). */
 const OBJECTS: Record<string, string> = {

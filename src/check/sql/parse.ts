@@ -81,3 +81,17 @@ export function locator(text: string, base = { line: 1, column: 1 }): (offset: n
     return lo === 0 ? { line: base.line, column: base.column + column - 1 } : { line: base.line + lo, column }
   }
 }
+
+/** The table name of a RangeVar. */
+export function relname(rv: unknown): string | undefined {
+  const name = (rv as { relname?: unknown } | undefined)?.relname
+  return typeof name === 'string' ? name : undefined
+}
+
+/** The (last) name of a DROP/TRUNCATE object: a List of Strings or a RangeVar. */
+export function objectName(n: Node): string {
+  const [kind, f] = unwrap(n)
+  if (kind === 'RangeVar') return String(f.relname)
+  const items = ((kind === 'ObjectWithArgs' ? f.objname : kind === 'TypeName' ? f.names : f.items) as Node[] | undefined) ?? []
+  return String(unwrap(items[items.length - 1])[1].sval ?? '?')
+}

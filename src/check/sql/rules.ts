@@ -3,7 +3,9 @@ import { finding } from '../catalog.js'
 import type { Finding } from '../types.js'
 import { alterFindings, type Add } from './alter.js'
 import { createdNames, createReferences, dropObjectFindings, otherFindings, renameObjectFindings } from './compat.js'
-import { unwrap, type SqlStatement } from './parse.js'
+import { objectName, relname, unwrap, type SqlStatement } from './parse.js'
+
+export { objectName, relname } from './parse.js'
 
 /** Where SQL statements come from, for the rules that depend on it. */
 export interface SqlContext {
@@ -77,20 +79,6 @@ export function sqlFindings(statements: SqlStatement[], ctx: SqlContext): Findin
     }
   }
   return out
-}
-
-/** The table name of a RangeVar. */
-export function relname(rv: unknown): string | undefined {
-  const name = (rv as { relname?: unknown } | undefined)?.relname
-  return typeof name === 'string' ? name : undefined
-}
-
-/** The (last) name of a DROP/TRUNCATE object: a List of Strings or a RangeVar. */
-export function objectName(n: Node): string {
-  const [kind, f] = unwrap(n)
-  if (kind === 'RangeVar') return String(f.relname)
-  const items = ((kind === 'ObjectWithArgs' ? f.objname : kind === 'TypeName' ? f.names : f.items) as Node[] | undefined) ?? []
-  return String(unwrap(items[items.length - 1])[1].sval ?? '?')
 }
 
 /** The names a statement may drop without loss: those the file creates again, and any key of a table that gets a new PRIMARY KEY or UNIQUE in the same ALTER. */
