@@ -6,6 +6,7 @@ import { InputError } from '../errors.js'
 import { crossProblems, locator, type Where } from './cross.js'
 import { applyPreset } from './presets.js'
 import { specSchema, type Field } from './schema.js'
+import type { FromSchema } from './types.js'
 import type { Spec } from './types.js'
 import { check, walk, type Problem } from './validate.js'
 
@@ -85,7 +86,8 @@ export function parseSpec(text: string, file: string, options: LoadOptions = {})
     merged = mergeDeep(plain, override)
   }
   const problems: Problem[] = []
-  const filled = fill(specSchema, applyPreset(merged), '', problems, where) as Record<string, unknown>
+  // The validator walked the value against the schema and found no problem: it has the schema's derived type.
+  const filled = fill(specSchema, applyPreset(merged), '', problems, where) as FromSchema
   if (problems.length) throw new SpecError(file, problems)
   return finish(filled, file, where)
 }
@@ -133,14 +135,18 @@ function mergeDeep(base: Record<string, unknown>, over: Record<string, unknown>)
   return out
 }
 
-function finish(raw: Record<string, unknown>, file: string, where: Where): Spec {
-  const spec = raw as unknown as Spec
-  spec.file = file
-  spec.baseDir = dirname(resolve(file))
-  spec.source.dir = resolve(spec.baseDir, spec.source.dir)
-  spec.where = where
-  for (const h of spec.hosts) h.name ??= `${h.user}@${h.host}:${h.port}`
-  for (const c of spec.smoke) c.name ??= 'http' in c ? c.http : c.run
+/** The validated spec with what loading adds: names, the source dir resolved, where it came from. */
+function finish(raw: FromSchema, file: string, where: Where): Spec {
+  const baseDir = dirname(resolve(file))
+  const spec: Spec = {
+    ...raw,
+    source: { ...raw.source, dir: resolve(baseDir, raw.source.dir) },
+    hosts: raw.hosts.map((h) => ({ ...h, name: h.name ?? `${h.user}@${h.host}:${h.port}` })),
+    smoke: raw.smoke.map((c) => ('http' in c ? { ...c, name: c.name ?? c.http } : { ...c, name: c.name ?? c.run })),
+    file,
+    baseDir,
+    where
+  }
   const problems = crossProblems(spec, where)
   if (problems.length) throw new SpecError(file, problems)
   return spec

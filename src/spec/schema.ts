@@ -13,14 +13,45 @@ export type Field =
   | { kind: 'map'; doc: string; of: Field }
   | { kind: 'oneOf'; doc: string; options: readonly Field[] }
 
+/**
+ * The value a field validates to, with defaults filled in: the spec's types are derived from the schema, never
+ * written twice. A key is always present when it is required, has a default, or is an object that is neither
+ * optional nor has required keys of its own.
+ */
+export type Infer<F> =
+  F extends { kind: 'string'; enum: readonly (infer E)[] } ? E
+  : F extends { kind: 'string' } ? string
+  : F extends { kind: 'integer' } ? number
+  : F extends { kind: 'boolean' } ? boolean
+  : F extends { kind: 'list'; of: infer O } ? Array<Infer<O>>
+  : F extends { kind: 'map'; of: infer O } ? Record<string, Infer<O>>
+  : F extends { kind: 'oneOf'; options: readonly (infer O)[] } ? Infer<O>
+  : F extends { kind: 'object'; fields: infer Fs } ? InferObject<Fs, F extends { required: readonly (infer R)[] } ? R : never>
+  : never
+
+// An object is filled in (present) unless it is optional or has required keys of its own (load.ts `fill`).
+type Present<F, K, R> = K extends R ? true : F extends { default: unknown } ? true : F extends { kind: 'object'; optional: false; required: readonly [] } ? true : false
+type Simplify<T> = { [K in keyof T]: T[K] } & {}
+type InferObject<Fs, R> = Simplify<
+  { -readonly [K in keyof Fs as Present<Fs[K], K, R> extends true ? K : never]: Infer<Fs[K]> } &
+  { -readonly [K in keyof Fs as Present<Fs[K], K, R> extends true ? never : K]?: Infer<Fs[K]> }
+>
+
 const relPath = /^(?!\/)(?!.*(^|\/)\.\.(\/|$)).+$/
 
-const str = (doc: string, extra: Partial<Extract<Field, { kind: 'string' }>> = {}): Field => ({ kind: 'string', doc, ...extra })
-const int = (doc: string, extra: Partial<Extract<Field, { kind: 'integer' }>> = {}): Field => ({ kind: 'integer', doc, ...extra })
-const bool = (doc: string, value: boolean): Field => ({ kind: 'boolean', doc, default: value })
-const strings = (doc: string, pattern?: RegExp): Field => ({ kind: 'list', doc, of: { kind: 'string', doc: pattern ? 'A path relative to the release, without "..".' : doc, pattern }, default: [] })
-const obj = (doc: string, fields: Record<string, Field>, required: string[] = [], optional = false): Field => ({ kind: 'object', doc, fields, required, optional })
+type StrOptions = Partial<Omit<Extract<Field, { kind: 'string' }>, 'kind' | 'doc'>>
+type IntOptions = Partial<Omit<Extract<Field, { kind: 'integer' }>, 'kind' | 'doc'>>
 
+const str = <const E extends StrOptions = {}>(doc: string, extra?: E) => ({ kind: 'string', doc, ...(extra as E) }) as { kind: 'string'; doc: string } & E
+const int = <const E extends IntOptions = {}>(doc: string, extra?: E) => ({ kind: 'integer', doc, ...(extra as E) }) as { kind: 'integer'; doc: string } & E
+const bool = (doc: string, value: boolean) => ({ kind: 'boolean', doc, default: value }) as const
+const strings = (doc: string, pattern?: RegExp) => ({ kind: 'list', doc, of: { kind: 'string', doc: pattern ? 'A path relative to the release, without "..".' : doc, pattern }, default: [] }) as { kind: 'list'; doc: string; of: { kind: 'string'; doc: string }; default: readonly string[] }
+const obj = <const Fs extends Record<string, Field>, const R extends readonly (keyof Fs & string)[] = [], const O extends boolean = false>(doc: string, fields: Fs, required?: R, optional?: O) =>
+  ({ kind: 'object', doc, fields, required: required ?? [], optional: optional ?? false }) as { kind: 'object'; doc: string; fields: Fs; required: R; optional: O }
+const list = <const O extends Field, const D extends readonly unknown[] | undefined = undefined>(doc: string, of: O, defaults?: D) =>
+  ({ kind: 'list', doc, of, ...(defaults ? { default: defaults } : {}) }) as { kind: 'list'; doc: string; of: O } & (D extends readonly unknown[] ? { default: D } : {})
+const map = <const O extends Field>(doc: string, of: O) => ({ kind: 'map', doc, of }) as { kind: 'map'; doc: string; of: O }
+const oneOf = <const O extends readonly Field[]>(doc: string, options: O) => ({ kind: 'oneOf', doc, options }) as { kind: 'oneOf'; doc: string; options: O }
 
 const host = obj('One SSH target.', {
   host: str('Host name or address.'),
@@ -51,16 +82,16 @@ const runCheck = obj('A command run on the host in the new current release; exit
 }, ['run'])
 
 /** Top-level keys that an `environments:` entry may override. */
-export const specFields: Record<string, Field> = {
+export const specFields = {
   app: str('Application name, used in logs, audit lines and the lock owner.', { pattern: /^[A-Za-z0-9._-]+$/ }),
   path: str('Deploy root on each host (absolute): releases/, shared/, current and .slipway/ live here.', { pattern: /^\/.*/ }),
   keep_releases: int('How many releases to keep on each host; current and the last healthy one are never deleted.', { default: 5, min: 1, max: 1000 }),
-  hosts: { kind: 'list', doc: 'The hosts to deploy to; all get the same release.', of: host },
+  hosts: list('The hosts to deploy to; all get the same release.', host),
   known_hosts: str('OpenSSH known_hosts: a file path, or the text itself. Required unless every host has host_key.'),
   insecure_skip_host_key_check: bool('Accept any host key. Unsafe: a man in the middle gets your deploy key session. Never use for production.', false),
   source: obj('What is uploaded as the new release.', {
     dir: str('Local directory uploaded as the release.', { default: '.' }),
-    exclude: { kind: 'list', doc: 'Paths or globs (*, **) left out of the upload.', of: str(''), default: ['.git', 'node_modules'] },
+    exclude: list('Paths or globs (*, **) left out of the upload.', str(''), ['.git', 'node_modules']),
     allow_external_symlinks: bool('Upload symlinks whose target is outside the source dir (absolute, or escaping with ..). Off by default: such a link in a release can make a shared or writable path, or a build step, write outside the deploy root.', false)
   }),
   shared: obj('Items kept across releases in <path>/shared and linked into each release.', {
@@ -72,7 +103,7 @@ export const specFields: Record<string, Field> = {
   build: strings('Shell commands run on the host in the new release directory, before the switch.'),
   activate: strings('Shell commands run on the host in the new release after the switch.'),
   rollback_hooks: strings('Shell commands run on the host in the restored release after any rollback.'),
-  smoke: { kind: 'list', doc: 'Checks run after the switch; a failure rolls back.', of: { kind: 'oneOf', doc: 'An http or run check.', options: [httpCheck, runCheck] }, default: [] },
+  smoke: list('Checks run after the switch; a failure rolls back.', oneOf('An http or run check.', [httpCheck, runCheck]), []),
   preset: str('Framework defaults to start from; every key you set overrides the preset.', { enum: ['laravel'] }),
   php_fpm_reload: str('Laravel preset: a command that reloads PHP-FPM (e.g. "sudo systemctl reload php8.2-fpm"), run after activate and after a rollback so opcache sees the new release. Set process_control_timeout above 0 in php-fpm.conf, or a reload kills requests in flight.'),
   migrate: obj('Database migrations: run on one host in the new release before the switch; what each deploy ran is recorded so a rollback can step back exactly that.', {
@@ -88,8 +119,8 @@ export const specFields: Record<string, Field> = {
   }, [], true),
   check: obj('The PR migration-safety check (slipway check).', {
     paths: strings('Files or directories to check when none are given (default: database/migrations and *.sql under migrations/).'),
-    ignore: { kind: 'list', doc: 'Suppressions, each with a reason.', of: obj('One suppression.', { rule: str('Rule id, or *.'), path: str('Glob of files it covers (default: all).'), reason: str('Why this is safe here.') }, ['rule', 'reason']), default: [] },
-    rules: { kind: 'map', doc: 'Per-rule severity: error, warning, notice or off.', of: str('', { enum: ['error', 'warning', 'notice', 'off'] }) },
+    ignore: list('Suppressions, each with a reason.', obj('One suppression.', { rule: str('Rule id, or *.'), path: str('Glob of files it covers (default: all).'), reason: str('Why this is safe here.') }, ['rule', 'reason']), []),
+    rules: map('Per-rule severity: error, warning, notice or off.', str('', { enum: ['error', 'warning', 'notice', 'off'] })),
     laravel: int('Laravel major version, for rules that differ by version.', { min: 5 }),
     database: str('Production database engine, for engine-specific rules (default: DB_CONNECTION in .env.example, else config/database.php).', { enum: ['pgsql', 'mysql', 'mariadb', 'sqlite', 'sqlsrv'] }),
     policy: str('forward-only: migrations without down() are expected; missing-down/empty-down become notices and the deploy says up front that step-back is impossible.', { enum: ['forward-only'] }),

@@ -1,74 +1,38 @@
-/** The deploy spec after validation and defaults: one type for the action, the CLI and the library. */
+/**
+ * The deploy spec after validation and defaults: one type for the action, the CLI and the library, derived
+ * from the schema in schema.ts (written once), plus what loading adds: names filled in and where it came from.
+ */
+import type { CheckConfig } from '../check/types.js'
+import type { Infer, specFields } from './schema.js'
 
-/** One SSH target. */
-export interface HostSpec {
-  host: string
-  port: number
-  user: string
-  identity?: string
-  host_key?: string
-  /** Label for logs: `name` from the spec, or user@host:port. */
-  name: string
-}
+/** The spec's keys as the schema defines them, defaults filled in (what the validator returns). */
+export type FromSchema = Infer<{ kind: 'object'; fields: typeof specFields; required: ['app', 'path', 'hosts'] }>
 
-/** An HTTP smoke check. */
-export interface HttpCheck {
-  name: string
-  http: string
-  from: 'runner' | 'host'
-  method: string
-  status: number
-  contains?: string
-  header?: string
-  timeout: number
-  retries: number
-  deadline: number
-}
+/** One SSH target. `name`: from the spec, or user@host:port. */
+export type HostSpec = FromSchema['hosts'][number] & { name: string }
 
-/** A command smoke check, run on the host in the new current release. */
-export interface RunCheck {
-  name: string
-  run: string
-  timeout: number
-}
+/** An HTTP smoke check (`name` defaults to the URL). */
+export type HttpCheck = Extract<FromSchema['smoke'][number], { http: string }> & { name: string }
+
+/** A command smoke check, run on the host in the new current release (`name` defaults to the command). */
+export type RunCheck = Extract<FromSchema['smoke'][number], { run: string }> & { name: string }
 
 /** One smoke check. */
 export type SmokeCheck = HttpCheck | RunCheck
 
-import type { CheckConfig } from '../check/types.js'
-
 /** Database migrations. */
-export interface MigrateSpec {
-  preset?: 'laravel'
-  commands?: { run: string; status?: string; step_back?: string }
-  step_back: 'auto' | 'never'
-  backup?: string
-  on?: string
-}
+export type MigrateSpec = NonNullable<FromSchema['migrate']>
+
+/** The schema's `check` keys validate to what the check takes (a compile error here when they drift apart). */
+export type CheckKeysMatch = NonNullable<FromSchema['check']> extends CheckConfig ? true : never
+export const checkKeysMatch: CheckKeysMatch = true
 
 /** A validated deploy spec with every default filled in. */
-export interface Spec {
-  app: string
-  path: string
-  keep_releases: number
+export type Spec = Omit<FromSchema, 'hosts' | 'smoke' | 'check'> & {
   hosts: HostSpec[]
-  known_hosts?: string
-  insecure_skip_host_key_check: boolean
-  /** `allow_external_symlinks`: upload symlinks that point outside the source dir (refused by default). */
-  source: { dir: string; exclude: string[]; allow_external_symlinks: boolean }
-  shared: { files: string[]; dirs: string[] }
-  writable: string[]
-  copy_from_previous: string[]
-  build: string[]
-  activate: string[]
-  rollback_hooks: string[]
   smoke: SmokeCheck[]
-  preset?: 'laravel'
-  php_fpm_reload?: string
-  migrate?: MigrateSpec
+  /** The migration check's settings (the check's own type, which the schema's `check` keys match). */
   check?: CheckConfig
-  rollback: { on_smoke_failure: boolean; confirm_within?: number }
-  timeouts: { connect: number; command: number; idle: number }
   /** Where the spec was read from (for messages), and the directory relative paths resolve against. */
   file: string
   baseDir: string
