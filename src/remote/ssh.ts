@@ -84,11 +84,19 @@ function hostKeyError(target: SshTarget, v: Extract<Verdict, { ok: false }>): In
 
 /** A live SSH connection. */
 class SshRemote implements Remote {
-  constructor(readonly name: string, private ssh: NodeSSH) {}
+  /** Why the connection broke (a reset, a keepalive timeout), once it has. */
+  private broken?: Error
+
+  constructor(readonly name: string, private ssh: NodeSSH) {
+    // Without a listener, an error on a live connection (ECONNRESET, keepalive timeout) would crash the process;
+    // the command in flight then ends without its exit status, and later ones are refused with the reason.
+    ssh.connection?.on('error', (error: Error) => { this.broken ??= error })
+    ssh.connection?.on('close', () => { this.broken ??= new Error('the connection closed') })
+  }
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const client = this.ssh.connection
-    if (!client) return Promise.reject(new SlipwayError(`${this.name}: connection is closed`))
+    if (!client || this.broken) return Promise.reject(new SlipwayError(`${this.name}: connection lost: ${this.broken?.message ?? 'closed'}`))
     return exec(client, command, options)
   }
 
