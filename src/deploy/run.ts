@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto'
 import { userInfo } from 'node:os'
 import { HEARTBEAT, heartbeat, release, type LockOwner } from '../commands/lock.js'
+import { stepMark } from '../commands/protocol.js'
 import { SlipwayError } from '../errors.js'
 import { silentReporter, type Reporter } from '../reporter.js'
 import type { Spec } from '../spec/types.js'
@@ -108,7 +109,7 @@ export async function forceable<T>(op: Operation, sessions: Session[], owner: Lo
 
 /** Keeps this owner's lock alive on every session (a heartbeat on its own channel every few seconds); returns the stop. */
 export function keepAlive(op: Operation, sessions: Session[], owner: LockOwner): () => void {
-  const beat = () => sessions.forEach((s) => void runPhase({ ...s, channel: undefined }, op.spec, silentReporter, 'heartbeat', [heartbeat(s.layout, owner)]).catch(() => undefined))
+  const beat = () => sessions.forEach((s) => void runPhase({ ...s, channel: undefined }, op.spec, silentReporter, 'heartbeat', [stepMark(s, 'heartbeat'), heartbeat(s.layout, owner)]).catch(() => undefined))
   const timer = setInterval(beat, HEARTBEAT * 1000)
   return () => clearInterval(timer)
 }
