@@ -2273,7 +2273,7 @@ function requirePair () {
 
 var Schema = {};
 
-var map = {};
+var map$1 = {};
 
 var YAMLMap = {};
 
@@ -2598,13 +2598,13 @@ function requireYAMLMap () {
 var hasRequiredMap;
 
 function requireMap () {
-	if (hasRequiredMap) return map;
+	if (hasRequiredMap) return map$1;
 	hasRequiredMap = 1;
 
 	var identity = requireIdentity();
 	var YAMLMap = requireYAMLMap();
 
-	const map$1 = {
+	const map = {
 	    collection: 'map',
 	    default: true,
 	    nodeClass: YAMLMap.YAMLMap,
@@ -2617,8 +2617,8 @@ function requireMap () {
 	    createNode: (schema, obj, ctx) => YAMLMap.YAMLMap.from(schema, obj, ctx)
 	};
 
-	map.map = map$1;
-	return map;
+	map$1.map = map;
+	return map$1;
 }
 
 var seq$1 = {};
@@ -8863,11 +8863,14 @@ function isObject(v) {
  * is generated from it, and its `doc` strings are the reference documentation.
  */
 const relPath = /^(?!\/)(?!.*(^|\/)\.\.(\/|$)).+$/;
-const str = (doc, extra = {}) => ({ kind: 'string', doc, ...extra });
-const int = (doc, extra = {}) => ({ kind: 'integer', doc, ...extra });
+const str = (doc, extra) => ({ kind: 'string', doc, ...extra });
+const int = (doc, extra) => ({ kind: 'integer', doc, ...extra });
 const bool = (doc, value) => ({ kind: 'boolean', doc, default: value });
 const strings = (doc, pattern) => ({ kind: 'list', doc, of: { kind: 'string', doc: pattern ? 'A path relative to the release, without "..".' : doc, pattern }, default: [] });
-const obj = (doc, fields, required = [], optional = false) => ({ kind: 'object', doc, fields, required, optional });
+const obj = (doc, fields, required, optional) => ({ kind: 'object', doc, fields, required: required ?? [], optional: optional ?? false });
+const list = (doc, of, defaults) => ({ kind: 'list', doc, of, ...(defaults ? { default: defaults } : {}) });
+const map = (doc, of) => ({ kind: 'map', doc, of });
+const oneOf = (doc, options) => ({ kind: 'oneOf', doc, options });
 const host = obj('One SSH target.', {
     host: str('Host name or address.'),
     port: int('SSH port.', { default: 22, min: 1, max: 65535 }),
@@ -8898,12 +8901,12 @@ const specFields = {
     app: str('Application name, used in logs, audit lines and the lock owner.', { pattern: /^[A-Za-z0-9._-]+$/ }),
     path: str('Deploy root on each host (absolute): releases/, shared/, current and .slipway/ live here.', { pattern: /^\/.*/ }),
     keep_releases: int('How many releases to keep on each host; current and the last healthy one are never deleted.', { default: 5, min: 1, max: 1000 }),
-    hosts: { kind: 'list', doc: 'The hosts to deploy to; all get the same release.', of: host },
+    hosts: list('The hosts to deploy to; all get the same release.', host),
     known_hosts: str('OpenSSH known_hosts: a file path, or the text itself. Required unless every host has host_key.'),
     insecure_skip_host_key_check: bool('Accept any host key. Unsafe: a man in the middle gets your deploy key session. Never use for production.', false),
     source: obj('What is uploaded as the new release.', {
         dir: str('Local directory uploaded as the release.', { default: '.' }),
-        exclude: { kind: 'list', doc: 'Paths or globs (*, **) left out of the upload.', of: str(''), default: ['.git', 'node_modules'] },
+        exclude: list('Paths or globs (*, **) left out of the upload.', str(''), ['.git', 'node_modules']),
         allow_external_symlinks: bool('Upload symlinks whose target is outside the source dir (absolute, or escaping with ..). Off by default: such a link in a release can make a shared or writable path, or a build step, write outside the deploy root.', false)
     }),
     shared: obj('Items kept across releases in <path>/shared and linked into each release.', {
@@ -8915,7 +8918,7 @@ const specFields = {
     build: strings('Shell commands run on the host in the new release directory, before the switch.'),
     activate: strings('Shell commands run on the host in the new release after the switch.'),
     rollback_hooks: strings('Shell commands run on the host in the restored release after any rollback.'),
-    smoke: { kind: 'list', doc: 'Checks run after the switch; a failure rolls back.', of: { kind: 'oneOf', doc: 'An http or run check.', options: [httpCheck, runCheck] }, default: [] },
+    smoke: list('Checks run after the switch; a failure rolls back.', oneOf('An http or run check.', [httpCheck, runCheck]), []),
     preset: str('Framework defaults to start from; every key you set overrides the preset.', { enum: ['laravel'] }),
     php_fpm_reload: str('Laravel preset: a command that reloads PHP-FPM (e.g. "sudo systemctl reload php8.2-fpm"), run after activate and after a rollback so opcache sees the new release. Set process_control_timeout above 0 in php-fpm.conf, or a reload kills requests in flight.'),
     migrate: obj('Database migrations: run on one host in the new release before the switch; what each deploy ran is recorded so a rollback can step back exactly that.', {
@@ -8931,8 +8934,8 @@ const specFields = {
     }, [], true),
     check: obj('The PR migration-safety check (slipway check).', {
         paths: strings('Files or directories to check when none are given (default: database/migrations and *.sql under migrations/).'),
-        ignore: { kind: 'list', doc: 'Suppressions, each with a reason.', of: obj('One suppression.', { rule: str('Rule id, or *.'), path: str('Glob of files it covers (default: all).'), reason: str('Why this is safe here.') }, ['rule', 'reason']), default: [] },
-        rules: { kind: 'map', doc: 'Per-rule severity: error, warning, notice or off.', of: str('', { enum: ['error', 'warning', 'notice', 'off'] }) },
+        ignore: list('Suppressions, each with a reason.', obj('One suppression.', { rule: str('Rule id, or *.'), path: str('Glob of files it covers (default: all).'), reason: str('Why this is safe here.') }, ['rule', 'reason']), []),
+        rules: map('Per-rule severity: error, warning, notice or off.', str('', { enum: ['error', 'warning', 'notice', 'off'] })),
         laravel: int('Laravel major version, for rules that differ by version.', { min: 5 }),
         database: str('Production database engine, for engine-specific rules (default: DB_CONNECTION in .env.example, else config/database.php).', { enum: ['pgsql', 'mysql', 'mariadb', 'sqlite', 'sqlsrv'] }),
         policy: str('forward-only: migrations without down() are expected; missing-down/empty-down become notices and the deploy says up front that step-back is impossible.', { enum: ['forward-only'] }),
@@ -9318,6 +9321,7 @@ function parseSpec(text, file, options = {}) {
         merged = mergeDeep(plain, override);
     }
     const problems = [];
+    // The validator walked the value against the schema and found no problem: it has the schema's derived type.
     const filled = fill(specSchema, applyPreset(merged), '', problems, where);
     if (problems.length)
         throw new SpecError(file, problems);
@@ -9370,16 +9374,18 @@ function mergeDeep(base, over) {
     }
     return out;
 }
+/** The validated spec with what loading adds: names, the source dir resolved, where it came from. */
 function finish(raw, file, where) {
-    const spec = raw;
-    spec.file = file;
-    spec.baseDir = dirname(resolve(file));
-    spec.source.dir = resolve(spec.baseDir, spec.source.dir);
-    spec.where = where;
-    for (const h of spec.hosts)
-        h.name ??= `${h.user}@${h.host}:${h.port}`;
-    for (const c of spec.smoke)
-        c.name ??= 'http' in c ? c.http : c.run;
+    const baseDir = dirname(resolve(file));
+    const spec = {
+        ...raw,
+        source: { ...raw.source, dir: resolve(baseDir, raw.source.dir) },
+        hosts: raw.hosts.map((h) => ({ ...h, name: h.name ?? `${h.user}@${h.host}:${h.port}` })),
+        smoke: raw.smoke.map((c) => ('http' in c ? { ...c, name: c.name ?? c.http } : { ...c, name: c.name ?? c.run })),
+        file,
+        baseDir,
+        where
+    };
     const problems = crossProblems(spec, where);
     if (problems.length)
         throw new SpecError(file, problems);
@@ -36418,14 +36424,20 @@ function hostKeyError(target, v) {
 class SshRemote {
     name;
     ssh;
+    /** Why the connection broke (a reset, a keepalive timeout), once it has. */
+    broken;
     constructor(name, ssh) {
         this.name = name;
         this.ssh = ssh;
+        // Without a listener, an error on a live connection (ECONNRESET, keepalive timeout) would crash the process;
+        // the command in flight then ends without its exit status, and later ones are refused with the reason.
+        ssh.connection?.on('error', (error) => { this.broken ??= error; });
+        ssh.connection?.on('close', () => { this.broken ??= new Error('the connection closed'); });
     }
     exec(command, options = {}) {
         const client = this.ssh.connection;
-        if (!client)
-            return Promise.reject(new SlipwayError(`${this.name}: connection is closed`));
+        if (!client || this.broken)
+            return Promise.reject(new SlipwayError(`${this.name}: connection lost: ${this.broken?.message ?? 'closed'}`));
         return exec(client, command, options);
     }
     async close() {
@@ -36621,7 +36633,7 @@ async function forceable(op, sessions, owner, work, stopped) {
 }
 /** Keeps this owner's lock alive on every session (a heartbeat on its own channel every few seconds); returns the stop. */
 function keepAlive(op, sessions, owner) {
-    const beat = () => sessions.forEach((s) => void runPhase({ ...s, channel: undefined }, op.spec, silentReporter, 'heartbeat', [heartbeat(s.layout, owner)]).catch(() => undefined));
+    const beat = () => sessions.forEach((s) => void runPhase({ ...s, channel: undefined }, op.spec, silentReporter, 'heartbeat', [stepMark(s, 'heartbeat'), heartbeat(s.layout, owner)]).catch(() => undefined));
     const timer = setInterval(beat, HEARTBEAT * 1000);
     return () => clearInterval(timer);
 }
