@@ -5,13 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { execFileSync, spawn } from 'node:child_process'
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { deploy } from '../../src/deploy/deploy.js'
 import { consoleReporter } from '../../src/reporter.js'
 import { loadSpec } from '../../src/spec/load.js'
-import { deployRoot, hostsYaml, hostWrite, startLab, writeSpec, type Lab } from '../support/lab.js'
+import { deployRoot, hostsYaml, startLab, writeSpec, type Lab } from '../support/lab.js'
+import { sqitchApp } from '../support/sqitch.js'
 
 let lab: Lab
 beforeAll(async () => { lab = await startLab() })
@@ -35,29 +35,17 @@ function killedAt(cwd: string, when: string): Promise<string> {
 describe('repairing what a killed deploy left', () => {
   test('the interrupted release is marked failed and exactly its migrations are stepped back; the next deploy succeeds', async () => {
     const root = deployRoot()
-    const source = mkdtempSync(join(tmpdir(), 'slipway-repair-'))
-    cpSync(join(process.cwd(), '__tests__/fixtures/sqitch-app'), source, { recursive: true })
-    const db = join(root, 'shared/app.db')
-    const registry = join(root, 'shared/sqitch.db')
-    hostWrite(db, '')
-    const changes = () => execFileSync('sqlite3', [registry, "select change from changes where project = 'shop' order by committed_at"], { encoding: 'utf8' }).trim().split('\n')
+    const { source, migrate, changes, addPrices } = sqitchApp(root, ' && if [ -f slow-migrate ]; then echo migrated, now slow; sleep 8; fi')
     const file = writeSpec(source, `app: shop
 path: ${root}
 ${hostsYaml([lab])}
 source: { exclude: [slipway.yml] }
-migrate:
-  commands:
-    run: sqitch deploy db:sqlite:${db} && if [ -f slow-migrate ]; then echo migrated, now slow; sleep 8; fi
-    status: if [ -f ${registry} ]; then sqlite3 ${registry} "select change from changes where project = 'shop' order by committed_at"; fi
-    step_back: sqitch revert -y --to @HEAD^{count} db:sqlite:${db}
+${migrate}
 `)
     const v1 = await deploy({ spec: loadSpec(file) })
     expect(changes()).toEqual(['items'])
 
-    appendFileSync(join(source, 'sqitch.plan'), 'prices 2024-01-02T00:00:00Z Slipway Tests <tests@example.invalid> # prices\n')
-    writeFileSync(join(source, 'deploy/prices.sql'), 'BEGIN;\nCREATE TABLE prices (item_id INTEGER, cents INTEGER);\nCOMMIT;\n')
-    writeFileSync(join(source, 'revert/prices.sql'), 'BEGIN;\nDROP TABLE prices;\nCOMMIT;\n')
-    writeFileSync(join(source, 'verify/prices.sql'), 'SELECT item_id FROM prices WHERE 0;\n')
+    addPrices()
     writeFileSync(join(source, 'slow-migrate'), '')
     await killedAt(source, 'migrated, now slow')
     expect(changes()).toEqual(['items', 'prices'])

@@ -4,13 +4,13 @@
  * back, marks it failed, steps back its migrations and releases the lock. A run that confirms in time keeps it.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { execFileSync, spawn } from 'node:child_process'
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { spawn } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { deploy } from '../../src/deploy/deploy.js'
 import { loadSpec } from '../../src/spec/load.js'
-import { deployRoot, hostsYaml, hostWrite, startLab, writeSpec, type Lab } from '../support/lab.js'
+import { deployRoot, hostsYaml, startLab, writeSpec, type Lab } from '../support/lab.js'
+import { sqitchApp } from '../support/sqitch.js'
 
 let lab: Lab
 beforeAll(async () => { lab = await startLab() })
@@ -27,22 +27,12 @@ async function until(check: () => boolean, tries = 100): Promise<boolean> {
 describe('confirm or revert', () => {
   test('a runner killed during its smoke checks: the host reverts code, records, migrations and lock by itself', async () => {
     const root = deployRoot()
-    const source = mkdtempSync(join(tmpdir(), 'slipway-watchdog-'))
-    cpSync(join(process.cwd(), '__tests__/fixtures/sqitch-app'), source, { recursive: true })
-    const db = join(root, 'shared/app.db')
-    const registry = join(root, 'shared/sqitch.db')
-    hostWrite(db, '')
-    const changes = () => execFileSync('sqlite3', [registry, "select change from changes where project = 'shop' order by committed_at"], { encoding: 'utf8' }).trim().split('\n')
+    const { source, migrate, changes, addPrices } = sqitchApp(root)
     const file = writeSpec(source, `app: shop
 path: ${root}
 ${hostsYaml([lab])}
 source: { exclude: [slipway.yml] }
-migrate:
-  step_back: auto
-  commands:
-    run: sqitch deploy db:sqlite:${db}
-    status: if [ -f ${registry} ]; then sqlite3 ${registry} "select change from changes where project = 'shop' order by committed_at"; fi
-    step_back: sqitch revert -y --to @HEAD^{count} db:sqlite:${db}
+${migrate}
 smoke:
   - { name: slow, run: "if [ -f slow-smoke ]; then sleep 30; fi" }
 rollback:
@@ -51,10 +41,7 @@ rollback:
     const v1 = await deploy({ spec: loadSpec(file) })
     expect(readdirSync(join(root, '.slipway/watchdog'))).toEqual([])
 
-    appendFileSync(join(source, 'sqitch.plan'), 'prices 2024-01-02T00:00:00Z Slipway Tests <tests@example.invalid> # prices\n')
-    writeFileSync(join(source, 'deploy/prices.sql'), 'BEGIN;\nCREATE TABLE prices (item_id INTEGER, cents INTEGER);\nCOMMIT;\n')
-    writeFileSync(join(source, 'revert/prices.sql'), 'BEGIN;\nDROP TABLE prices;\nCOMMIT;\n')
-    writeFileSync(join(source, 'verify/prices.sql'), 'SELECT item_id FROM prices WHERE 0;\n')
+    addPrices()
     writeFileSync(join(source, 'slow-smoke'), '')
     let v2 = ''
     await new Promise<void>((resolve) => {
