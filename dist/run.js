@@ -36429,6 +36429,8 @@ class SshRemote {
     constructor(name, ssh) {
         this.name = name;
         this.ssh = ssh;
+        // Scripts go over stdin in small writes after the exec request: without TCP_NODELAY each waits on a delayed ACK.
+        ssh.connection?.setNoDelay(true);
         // Without a listener, an error on a live connection (ECONNRESET, keepalive timeout) would crash the process;
         // the command in flight then ends without its exit status, and later ones are refused with the reason.
         ssh.connection?.on('error', (error) => { this.broken ??= error; });

@@ -88,6 +88,8 @@ class SshRemote implements Remote {
   private broken?: Error
 
   constructor(readonly name: string, private ssh: NodeSSH) {
+    // Scripts go over stdin in small writes after the exec request: without TCP_NODELAY each waits on a delayed ACK.
+    ssh.connection?.setNoDelay(true)
     // Without a listener, an error on a live connection (ECONNRESET, keepalive timeout) would crash the process;
     // the command in flight then ends without its exit status, and later ones are refused with the reason.
     ssh.connection?.on('error', (error: Error) => { this.broken ??= error })
