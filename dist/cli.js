@@ -74,7 +74,7 @@ commands:
                                                 activate an earlier release (default: newest healthy before current);
                                                 --migrations also steps back the migrations of the releases rolled over
   releases   [--spec f] [--env e] [--json]      the release history of every host
-  unlock     [--spec f] [--env e]               break a stale deploy lock (prints who held it)
+  unlock     [--spec f] [--env e] [--force]     break a dead run's deploy lock (a live one needs --force)
   check      [paths…] [--base ref] [--format f] [--verify]   PR migration-safety check (slipway check --help)
   schema                                        print the spec's JSON Schema
 
@@ -85,6 +85,7 @@ const options = {
     'dry-run': { type: 'boolean', default: false },
     to: { type: 'string' },
     migrations: { type: 'boolean', default: false },
+    force: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     verbose: { type: 'boolean', short: 'v', default: false },
     help: { type: 'boolean', short: 'h', default: false }
@@ -150,7 +151,7 @@ async function dispatch(argv, io) {
             return 0;
         }
         case 'unlock': {
-            const held = await unlock({ spec: await spec({ credentials: true }) });
+            const held = await unlock({ spec: await spec({ credentials: true }), evenIfAlive: v.force });
             for (const [host, holder] of Object.entries(held))
                 io.out(`${host}: ${holder ? `lock broken (was held by ${holder})` : 'not locked'}`);
             return 0;

@@ -4,7 +4,7 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { k as releaseIdFrom, m as dataMark, n as sh, w as when, q as writeFile, t as recordFile, u as appendLine, v as raw, o as operation, a as openSessions, s as sshConnector, b as onEach, r as runPhase, f as describeHolder, e as closeSessions, x as breakLock, y as SpecError, z as render, A as cmd, B as seq, C as printLine, S as SlipwayError, D as inDir, E as releaseDir, F as stepMark, G as dataPrefix, H as journalFile, I as InputError, i as isReleaseId, J as and, d as release, K as releaseLocks, L as StepError, M as LOCKED, N as LockedError, O as acquire, P as lockOwner, Q as keepAlive, R as forceable, T as holdChannels } from './run.js';
+import { k as releaseIdFrom, m as dataMark, n as sh, w as when, q as writeFile, t as recordFile, u as appendLine, v as raw, o as operation, a as openSessions, s as sshConnector, b as onEach, r as runPhase, f as describeHolder, e as closeSessions, x as breakLock, A as ALIVE, I as InputError, y as SpecError, z as render, B as cmd, C as seq, D as printLine, S as SlipwayError, E as inDir, F as releaseDir, G as stepMark, H as dataPrefix, J as journalFile, i as isReleaseId, K as and, d as release, L as releaseLocks, M as StepError, N as LOCKED, O as LockedError, P as acquire, Q as lockOwner, R as keepAlive, T as forceable, U as holdChannels } from './run.js';
 import { createReadStream, promises, statSync, readFileSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import { execFile } from 'node:child_process';
@@ -72,13 +72,23 @@ async function listReleases(options) {
         await closeSessions(sessions);
     }
 }
-/** Breaks the deploy lock on every host; returns who held it, per host (undefined where none). */
+/**
+ * Breaks the deploy lock on every host; returns who held it and how long ago it last showed life, per host
+ * (undefined where none). A holder that is alive is left alone (an {@link InputError}) unless `evenIfAlive`.
+ */
 async function unlock(options) {
     const op = operation(options);
     const sessions = await openSessions(op.spec, options.connect ?? sshConnector, op.reporter);
     try {
-        const held = await onEach(sessions, async (s) => (await runPhase(s, op.spec, op.reporter, 'unlock', breakLock(s, s.layout))).data.holder?.[0]);
-        return Object.fromEntries(sessions.map((s, i) => [s.host.name, held[i] ? describeHolder(held[i]) : undefined]));
+        const held = await onEach(sessions, async (s) => {
+            const r = await runPhase(s, op.spec, op.reporter, 'unlock', breakLock(s, s.layout, options.evenIfAlive), { okCodes: [ALIVE] });
+            const holder = r.data.holder?.[0];
+            const seen = `last sign of life ${r.data.age?.[0] ?? '?'} s ago`;
+            if (r.code === ALIVE)
+                throw new InputError(`${s.host.name}: the lock is held by a live run: ${describeHolder(holder ?? '')} (${seen}). Breaking it would let two deploys run at once. Fix: wait for it to finish; if you know it is dead, run slipway unlock --force`);
+            return holder ? `${describeHolder(holder)} (${seen})` : undefined;
+        });
+        return Object.fromEntries(sessions.map((s, i) => [s.host.name, held[i]]));
     }
     finally {
         await closeSessions(sessions);

@@ -9544,6 +9544,8 @@ function releaseIdFrom(text) {
 
 /** Exit code of the acquire script when the lock is held by someone else. */
 const LOCKED = 75;
+/** Exit code of `breakLock` when the holder is alive and the break was not forced. */
+const ALIVE = 77;
 /** Seconds between two heartbeats of a live holder. */
 const HEARTBEAT = 5;
 /** Seconds without a heartbeat after which a lock's holder counts as dead. */
@@ -9554,13 +9556,17 @@ function acquire(m, l, owner) {
     const dead = `${l.lock}.dead.${owner.token}`;
     const held = [dataMark(m, 'holder', sh `$(cat ${file} 2>/dev/null || echo unknown)`), raw(`exit ${LOCKED}`)];
     // The newest sign of life: the heartbeat, else the owner file, else the lock dir itself (a holder between mkdir and writing its owner).
-    const age = sh `age=$(( $(date +%s) - $(stat -c %Y ${`${l.lock}/heartbeat`} 2>/dev/null || stat -c %Y ${file} 2>/dev/null || stat -c %Y ${l.lock} 2>/dev/null || date +%s) ))`;
+    const age = lockAge(l);
     const takeOver = [dataMark(m, 'takeover', sh `$age $(cat ${dead}/owner.json 2>/dev/null || echo unknown)`), cmd('rm', '-rf', dead), when(sh `! mkdir ${l.lock} 2>/dev/null`, held)];
     return [
         cmd('mkdir', '-p', l.meta, l.records),
         when(sh `! mkdir ${l.lock} 2>/dev/null`, [age, when(sh `[ "$age" -gt ${String(LOCK_TTL)} ] && mv -T ${l.lock} ${dead} 2>/dev/null`, takeOver, held)]),
         sh `${cmd('printf', '%s', JSON.stringify(owner))} > ${file}`
     ];
+}
+/** Sets `$age`: seconds since the newest sign of life of the lock's holder (heartbeat, else owner file, else the lock dir). */
+function lockAge(l) {
+    return sh `age=$(( $(date +%s) - $(stat -c %Y ${`${l.lock}/heartbeat`} 2>/dev/null || stat -c %Y ${`${l.lock}/owner.json`} 2>/dev/null || stat -c %Y ${l.lock} 2>/dev/null || date +%s) ))`;
 }
 /** The holder's sign of life: touches the heartbeat while (and only while) this owner holds the lock. */
 function heartbeat(l, owner) {
@@ -9575,12 +9581,13 @@ function release(l, owner) {
 function readOwner(m, l, key) {
     return when(sh `[ -d ${l.lock} ]`, [dataMark(m, key, sh `$(cat ${l.lock}/owner.json 2>/dev/null || echo unknown)`)]);
 }
-/** Breaks the lock whoever holds it, reporting the holder first. */
-function breakLock(m, l) {
-    return [
-        readOwner(m, l, 'holder'),
-        cmd('rm', '-rf', l.lock)
-    ];
+/**
+ * Breaks the lock, reporting its holder and the seconds since its last sign of life (data `holder`, `age`). A holder
+ * that is alive (a heartbeat within {@link LOCK_TTL} s) is left alone with exit {@link ALIVE}, unless `force`.
+ */
+function breakLock(m, l, force = false) {
+    const alive = force ? [] : [when(sh `[ "$age" -le ${String(LOCK_TTL)} ]`, [raw(`exit ${ALIVE}`)])];
+    return [when(sh `[ -d ${l.lock} ]`, [readOwner(m, l, 'holder'), lockAge(l), dataMark(m, 'age', raw('$age')), ...alive, cmd('rm', '-rf', l.lock)])];
 }
 
 /** How the engine tells the world what it does: the CLI prints, the Action writes log groups. */
@@ -36316,6 +36323,8 @@ function exec(client, command, options) {
             const take = (stream) => {
                 const collect = lines.take(stream);
                 return (data) => {
+                    if (finished)
+                        return; // output after a timeout must not re-arm the idle timer and keep the process alive
                     clock.touch();
                     collect(data);
                 };
@@ -36645,4 +36654,4 @@ async function releaseLocks(op, sessions, owner) {
     await Promise.allSettled(sessions.map((s) => runPhase({ ...s, channel: undefined }, op.spec, op.reporter, 'unlock', [release(s.layout, owner)])));
 }
 
-export { cmd as A, seq as B, printLine as C, inDir as D, releaseDir as E, stepMark as F, dataPrefix as G, journalFile as H, InputError as I, and as J, releaseLocks as K, StepError as L, LOCKED as M, LockedError as N, acquire as O, lockOwner as P, keepAlive as Q, forceable as R, SlipwayError as S, holdChannels as T, openSessions as a, onEach as b, readOwner as c, release as d, closeSessions as e, describeHolder as f, distExports as g, specSchema as h, isReleaseId as i, consoleReporter as j, releaseIdFrom as k, loadSpec as l, dataMark as m, sh as n, operation as o, parseSpec as p, writeFile as q, runPhase as r, sshConnector as s, recordFile as t, appendLine as u, raw as v, when as w, breakLock as x, SpecError as y, render as z };
+export { ALIVE as A, cmd as B, seq as C, printLine as D, inDir as E, releaseDir as F, stepMark as G, dataPrefix as H, InputError as I, journalFile as J, and as K, releaseLocks as L, StepError as M, LOCKED as N, LockedError as O, acquire as P, lockOwner as Q, keepAlive as R, SlipwayError as S, forceable as T, holdChannels as U, openSessions as a, onEach as b, readOwner as c, release as d, closeSessions as e, describeHolder as f, distExports as g, specSchema as h, isReleaseId as i, consoleReporter as j, releaseIdFrom as k, loadSpec as l, dataMark as m, sh as n, operation as o, parseSpec as p, writeFile as q, runPhase as r, sshConnector as s, recordFile as t, appendLine as u, raw as v, when as w, breakLock as x, SpecError as y, render as z };

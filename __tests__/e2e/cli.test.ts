@@ -54,8 +54,13 @@ describe('slipway CLI (dist bundle)', () => {
     const blocked = slipway(app, 'deploy')
     expect(blocked.code).toBe(1)
     expect(blocked.err).toContain('another operation holds the deploy lock: deploy of web by ghost since then')
-    const un = slipway(app, 'unlock')
-    expect(un.out).toBe(`slipway@127.0.0.1:${lab.port}: lock broken (was held by deploy of web by ghost since then)\n`)
+    // Its owner file was written a moment ago: to unlock, that holder is alive.
+    const refused = slipway(app, 'unlock')
+    expect(refused.code).toBe(2)
+    expect(refused.err).toMatch(/: the lock is held by a live run: deploy of web by ghost since then \(last sign of life \d+ s ago\)\. Breaking it would let two deploys run at once\. Fix: .*slipway unlock --force\n$/)
+    expect(existsSync(join(root, '.slipway/lock'))).toBe(true)
+    const un = slipway(app, 'unlock', '--force')
+    expect(un.out).toMatch(new RegExp(`^slipway@127\\.0\\.0\\.1:${lab.port}: lock broken \\(was held by deploy of web by ghost since then \\(last sign of life \\d+ s ago\\)\\)\\n$`))
     expect(existsSync(join(root, '.slipway/lock'))).toBe(false)
   })
 

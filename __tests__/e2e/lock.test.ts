@@ -7,6 +7,7 @@ import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, readlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { deploy } from '../../src/deploy/deploy.js'
+import { unlock } from '../../src/deploy/releases.js'
 import { consoleReporter } from '../../src/reporter.js'
 import { loadSpec } from '../../src/spec/load.js'
 import { appDir, deployRoot, hostsYaml, hostWrite, startLab, writeSpec, type Lab } from '../support/lab.js'
@@ -41,6 +42,19 @@ describe('the deploy lock and its heartbeat', () => {
     const r = await deploy({ spec: t.spec(), reporter: w.reporter })
     expect(readlinkSync(join(t.root, 'current'))).toBe(`releases/${r.release}`)
     expect(w.lines.join('\n')).toMatch(/took over the deploy lock of a run that stopped without releasing it \(no sign of life for 1[2-9]\d s\): deploy of shop by ghost \(run 7\)/)
+    expect(existsSync(join(t.root, '.slipway/lock'))).toBe(false)
+  })
+
+  test('unlock breaks a dead run\'s lock and refuses a live one unless told it is dead', async () => {
+    const t = setup()
+    hostWrite(join(t.root, '.slipway/lock/owner.json'), owner('alive'))
+    hostWrite(join(t.root, '.slipway/lock/heartbeat'), '')
+    const refused = (await unlock({ spec: t.spec() }).catch((e) => e)) as Error
+    expect(refused.message).toMatch(/the lock is held by a live run: deploy of shop by alive \(run 7\) since 2026-01-01T00:00:00Z \(last sign of life [0-9] s ago\)/)
+    expect(existsSync(join(t.root, '.slipway/lock/owner.json'))).toBe(true)
+    age(join(t.root, '.slipway/lock/heartbeat'), '2 minutes ago')
+    const held = await unlock({ spec: t.spec() })
+    expect(Object.values(held)[0]).toMatch(/^deploy of shop by alive \(run 7\) since 2026-01-01T00:00:00Z \(last sign of life 1[2-9]\d s ago\)$/)
     expect(existsSync(join(t.root, '.slipway/lock'))).toBe(false)
   })
 

@@ -11,6 +11,9 @@ import { dataMark, type Markers } from './protocol.js'
 /** Exit code of the acquire script when the lock is held by someone else. */
 export const LOCKED = 75
 
+/** Exit code of `breakLock` when the holder is alive and the break was not forced. */
+export const ALIVE = 77
+
 /** Seconds between two heartbeats of a live holder. */
 export const HEARTBEAT = 5
 
@@ -33,13 +36,18 @@ export function acquire(m: Markers, l: Layout, owner: LockOwner): Command[] {
   const dead = `${l.lock}.dead.${owner.token}`
   const held = [dataMark(m, 'holder', sh`$(cat ${file} 2>/dev/null || echo unknown)`), raw(`exit ${LOCKED}`)]
   // The newest sign of life: the heartbeat, else the owner file, else the lock dir itself (a holder between mkdir and writing its owner).
-  const age = sh`age=$(( $(date +%s) - $(stat -c %Y ${`${l.lock}/heartbeat`} 2>/dev/null || stat -c %Y ${file} 2>/dev/null || stat -c %Y ${l.lock} 2>/dev/null || date +%s) ))`
+  const age = lockAge(l)
   const takeOver = [dataMark(m, 'takeover', sh`$age $(cat ${dead}/owner.json 2>/dev/null || echo unknown)`), cmd('rm', '-rf', dead), when(sh`! mkdir ${l.lock} 2>/dev/null`, held)]
   return [
     cmd('mkdir', '-p', l.meta, l.records),
     when(sh`! mkdir ${l.lock} 2>/dev/null`, [age, when(sh`[ "$age" -gt ${String(LOCK_TTL)} ] && mv -T ${l.lock} ${dead} 2>/dev/null`, takeOver, held)]),
     sh`${cmd('printf', '%s', JSON.stringify(owner))} > ${file}`
   ]
+}
+
+/** Sets `$age`: seconds since the newest sign of life of the lock's holder (heartbeat, else owner file, else the lock dir). */
+function lockAge(l: Layout): Command {
+  return sh`age=$(( $(date +%s) - $(stat -c %Y ${`${l.lock}/heartbeat`} 2>/dev/null || stat -c %Y ${`${l.lock}/owner.json`} 2>/dev/null || stat -c %Y ${l.lock} 2>/dev/null || date +%s) ))`
 }
 
 /** The holder's sign of life: touches the heartbeat while (and only while) this owner holds the lock. */
@@ -58,10 +66,11 @@ export function readOwner(m: Markers, l: Layout, key: 'holder' | 'owner'): Comma
   return when(sh`[ -d ${l.lock} ]`, [dataMark(m, key, sh`$(cat ${l.lock}/owner.json 2>/dev/null || echo unknown)`)])
 }
 
-/** Breaks the lock whoever holds it, reporting the holder first. */
-export function breakLock(m: Markers, l: Layout): Command[] {
-  return [
-    readOwner(m, l, 'holder'),
-    cmd('rm', '-rf', l.lock)
-  ]
+/**
+ * Breaks the lock, reporting its holder and the seconds since its last sign of life (data `holder`, `age`). A holder
+ * that is alive (a heartbeat within {@link LOCK_TTL} s) is left alone with exit {@link ALIVE}, unless `force`.
+ */
+export function breakLock(m: Markers, l: Layout, force = false): Command[] {
+  const alive = force ? [] : [when(sh`[ "$age" -le ${String(LOCK_TTL)} ]`, [raw(`exit ${ALIVE}`)])]
+  return [when(sh`[ -d ${l.lock} ]`, [readOwner(m, l, 'holder'), lockAge(l), dataMark(m, 'age', raw('$age')), ...alive, cmd('rm', '-rf', l.lock)])]
 }

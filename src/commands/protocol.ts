@@ -15,6 +15,8 @@ export interface Markers {
 export interface HostData {
   /** The lock's owner JSON when acquiring found it held. */
   holder?: string[]
+  /** Seconds since the lock holder's last sign of life (unlock). */
+  age?: string[]
   /** `<seconds since its last heartbeat> <owner JSON>` of a dead holder's lock that was taken over. */
   takeover?: string[]
   /** One release record JSON per line. */

@@ -27,6 +27,7 @@ export function exec(client: Client, command: string, options: ExecOptions): Pro
       const take = (stream: 'stdout' | 'stderr') => {
         const collect = lines.take(stream)
         return (data: Buffer) => {
+          if (finished) return // output after a timeout must not re-arm the idle timer and keep the process alive
           clock.touch()
           collect(data)
         }
