@@ -3943,8 +3943,8 @@ function linkShared(l, id, shared) {
     for (const d of shared.dirs) {
         const inShared = posix.join(l.shared, d);
         const inRelease = posix.join(dir, d);
-        const seed = when(sh `[ -d ${inRelease} ] && [ ! -L ${inRelease} ]`, [cmd('cp', '-a', inRelease, inShared)], [cmd('mkdir', '-p', inShared)]);
-        out.push(when(sh `[ ! -d ${inShared} ]`, [cmd('mkdir', '-p', posix.dirname(inShared)), seed]));
+        const seed = when(sh `[ -d ${inRelease} ] && [ ! -L ${inRelease} ]`, [cmd('cp', '-a', '--', inRelease, inShared)], [cmd('mkdir', '-p', '--', inShared)]);
+        out.push(when(sh `[ ! -d ${inShared} ]`, [cmd('mkdir', '-p', '--', posix.dirname(inShared)), seed]));
         out.push(link(inRelease, inShared));
     }
     for (const f of shared.files)
@@ -3952,13 +3952,28 @@ function linkShared(l, id, shared) {
     return out;
 }
 function link(inRelease, inShared) {
-    return and(cmd('rm', '-rf', inRelease), cmd('mkdir', '-p', posix.dirname(inRelease)), cmd('ln', '-s', relativeTarget(inRelease, inShared), inRelease));
+    return and(cmd('rm', '-rf', '--', inRelease), cmd('mkdir', '-p', '--', posix.dirname(inRelease)), cmd('ln', '-s', '--', relativeTarget(inRelease, inShared), inRelease));
+}
+/** Exit code when a path of the spec leads through a symlink or out of the release on the host. */
+const UNSAFE_PATH = 4;
+/**
+ * Before anything is written, deleted or chmod'ed: each spec path's parent in the release must resolve to itself
+ * under the resolved release dir — no symlinked component, nothing outside the release — or the step exits
+ * {@link UNSAFE_PATH}, naming the path.
+ */
+function guardPaths(l, id, paths) {
+    const dir = releaseDir(l, id);
+    const parents = [...new Set(paths.map((p) => posix.dirname(posix.normalize(p))).filter((d) => d !== '.'))];
+    return parents.map((d) => {
+        const why = `refusing to touch ${d}/… in the release: ${d} is a symlink or leads outside the release on the host; nothing was written. Fix: make ${d} a plain directory in the source`;
+        return when(sh `[ "$(realpath -m -- ${posix.join(dir, d)})" != "$(realpath -m -- ${dir})"/${d} ]`, [sh `${printLine(why)} >&2`, raw(`exit ${UNSAFE_PATH}`)]);
+    });
 }
 /** Creates the writable directories and makes them group-writable. */
 function makeWritable(l, id, dirs) {
     return dirs.map((d) => {
         const path = posix.join(releaseDir(l, id), d);
-        return and(cmd('mkdir', '-p', path), cmd('chmod', '-R', 'ug+rwX', path));
+        return and(cmd('mkdir', '-p', '--', path), cmd('chmod', '-R', 'ug+rwX', '--', path));
     });
 }
 /** Copies directories from the live release into the new one (a copy, so the old release never changes). */
@@ -3968,7 +3983,7 @@ function copyFromPrevious(l, id, previous, dirs) {
     return dirs.map((d) => {
         const from = posix.join(releaseDir(l, previous), d);
         const to = posix.join(releaseDir(l, id), d);
-        return when(sh `[ -d ${from} ] && [ ! -e ${to} ]`, [and(cmd('mkdir', '-p', posix.dirname(to)), cmd('cp', '-a', from, to))]);
+        return when(sh `[ -d ${from} ] && [ ! -e ${to} ]`, [and(cmd('mkdir', '-p', '--', posix.dirname(to)), cmd('cp', '-a', '--', from, to))]);
     });
 }
 /** User commands run in a directory, each announced as a step `<phase> N: <command>`. */
@@ -4617,7 +4632,7 @@ function pickExpired(records, keep, current) {
 }
 /** Deletes releases and their records. */
 function removeReleases(l, ids) {
-    return ids.map((id) => cmd('rm', '-rf', releaseDir(l, id), recordFile(l, id), manifestFile(l, id)));
+    return ids.map((id) => cmd('rm', '-rf', '--', releaseDir(l, id), recordFile(l, id), manifestFile(l, id)));
 }
 
 /** Step `prune`: releases beyond keep_releases removed, chosen from the history (never current, never the last healthy one). */
@@ -4699,6 +4714,7 @@ const shared = {
     commands: (run, i) => {
         const { spec, layout: l, id, host, previous } = run.plans[i];
         return [
+            ...guardPaths(l, id, [...spec.shared.files, ...spec.shared.dirs, ...spec.writable, ...spec.copy_from_previous]),
             ...checkSharedFiles(l, spec.shared.files, `ssh${host.port === 22 ? '' : ` -p ${host.port}`} ${host.user}@${host.host}`),
             ...linkShared(l, id, spec.shared),
             ...makeWritable(l, id, spec.writable),

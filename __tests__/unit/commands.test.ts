@@ -1,9 +1,13 @@
 /** Each step builder's exact command text, as the host receives it (the way Kamal tests its commands). */
 import { describe, expect, test } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { layout } from '../../src/commands/layout.js'
 import { acquire, heartbeat, readOwner, release } from '../../src/commands/lock.js'
 import { advance, readState, writeRecord, type ReleaseRecord } from '../../src/commands/history.js'
-import { checkSharedFiles, copyFromPrevious, hooks, linkShared, makeWritable, unpack } from '../../src/commands/release.js'
+import { checkSharedFiles, copyFromPrevious, guardPaths, hooks, linkShared, makeWritable, unpack, UNSAFE_PATH } from '../../src/commands/release.js'
 import { render, type Command } from '../../src/commands/shell.js'
 import { activate } from '../../src/commands/switch.js'
 import { restorePhase } from '../../src/deploy/steps/restore-phase.js'
@@ -43,14 +47,31 @@ describe('command builders', () => {
     const dir = '/srv/my app/releases/20260101000000'
     expect(render(unpack(l, '20260101000000'))).toBe(`mkdir -p '${dir}' && tar -x -f - -C '${dir}' --no-same-owner -m`)
     expect(text(linkShared(l, '20260101000000', { files: ['.env'], dirs: ['storage'] }))).toEqual([
-      `if [ ! -d '/srv/my app/shared/storage' ]; then mkdir -p '/srv/my app/shared'; if [ -d '${dir}/storage' ] && [ ! -L '${dir}/storage' ]; then cp -a '${dir}/storage' '/srv/my app/shared/storage'; else mkdir -p '/srv/my app/shared/storage'; fi; fi`,
-      `rm -rf '${dir}/storage' && mkdir -p '${dir}' && ln -s ../../shared/storage '${dir}/storage'`,
-      `rm -rf '${dir}/.env' && mkdir -p '${dir}' && ln -s ../../shared/.env '${dir}/.env'`
+      `if [ ! -d '/srv/my app/shared/storage' ]; then mkdir -p -- '/srv/my app/shared'; if [ -d '${dir}/storage' ] && [ ! -L '${dir}/storage' ]; then cp -a -- '${dir}/storage' '/srv/my app/shared/storage'; else mkdir -p -- '/srv/my app/shared/storage'; fi; fi`,
+      `rm -rf -- '${dir}/storage' && mkdir -p -- '${dir}' && ln -s -- ../../shared/storage '${dir}/storage'`,
+      `rm -rf -- '${dir}/.env' && mkdir -p -- '${dir}' && ln -s -- ../../shared/.env '${dir}/.env'`
     ])
-    expect(text(makeWritable(l, '20260101000000', ['bootstrap/cache']))).toEqual([`mkdir -p '${dir}/bootstrap/cache' && chmod -R ug+rwX '${dir}/bootstrap/cache'`])
-    expect(text(copyFromPrevious(l, '20260101000000', '20251231000000', ['vendor']))).toEqual([`if [ -d '/srv/my app/releases/20251231000000/vendor' ] && [ ! -e '${dir}/vendor' ]; then mkdir -p '${dir}' && cp -a '/srv/my app/releases/20251231000000/vendor' '${dir}/vendor'; fi`])
+    expect(text(makeWritable(l, '20260101000000', ['bootstrap/cache']))).toEqual([`mkdir -p -- '${dir}/bootstrap/cache' && chmod -R ug+rwX -- '${dir}/bootstrap/cache'`])
+    expect(text(copyFromPrevious(l, '20260101000000', '20251231000000', ['vendor']))).toEqual([`if [ -d '/srv/my app/releases/20251231000000/vendor' ] && [ ! -e '${dir}/vendor' ]; then mkdir -p -- '${dir}' && cp -a -- '/srv/my app/releases/20251231000000/vendor' '${dir}/vendor'; fi`])
     expect(text(checkSharedFiles(l, ['.env'], 'ssh deploy@web'))).toEqual([`if [ ! -f '/srv/my app/shared/.env' ]; then printf '%s\\n' 'shared file /srv/my app/shared/.env is missing on the host. Create it once before deploying, e.g.: ssh deploy@web '\\''mkdir -p '\\''\\'\\'''\\''/srv/my app/shared'\\''\\'\\'''\\'' && cat > '\\''\\'\\'''\\''/srv/my app/shared/.env'\\''\\'\\'''\\'''\\'' < .env' >&2; exit 3; fi`])
     expect(text(hooks(m, 'build', dir, ['composer install']))).toEqual([`printf '%s\\n' '@@m@@step:build 1: composer install'`, `(cd '${dir}' && composer install)`])
+  })
+
+  test('the host-side path guard refuses a symlinked component before anything is touched, and passes plain dirs', () => {
+    const base = mkdtempSync(join(tmpdir(), 'slipway-guard-'))
+    const canary = join(base, 'canary')
+    mkdirSync(canary)
+    writeFileSync(join(canary, '.env'), 'keep me\n')
+    const root = layout(join(base, 'srv app'))
+    const rel = join(root.releases, '20260101000000')
+    mkdirSync(join(rel, 'plain'), { recursive: true })
+    symlinkSync(canary, join(rel, 'config'))
+    const run = (paths: string[]) => spawnSync('bash', ['-c', ['set -euo pipefail', ...text(guardPaths(root, '20260101000000', paths)), 'echo passed'].join('\n')], { encoding: 'utf8' })
+    const bad = run(['config/.env', 'plain/x'])
+    expect(bad.status).toBe(UNSAFE_PATH)
+    expect(bad.stderr).toBe('refusing to touch config/… in the release: config is a symlink or leads outside the release on the host; nothing was written. Fix: make config a plain directory in the source\n')
+    expect(run(['plain/x', '.env', 'missing/deeper/y']).stdout).toBe('passed\n')
+    expect(readFileSync(join(canary, '.env'), 'utf8')).toBe('keep me\n')
   })
 
   test('restore: switch back, records, audit, rollback hooks in the restored release, unlock — in that order', () => {

@@ -22,5 +22,5 @@ export function pickExpired(records: ReleaseRecord[], keep: number, current: str
 
 /** Deletes releases and their records. */
 export function removeReleases(l: Layout, ids: string[]): Command[] {
-  return ids.map((id) => cmd('rm', '-rf', releaseDir(l, id), recordFile(l, id), manifestFile(l, id)))
+  return ids.map((id) => cmd('rm', '-rf', '--', releaseDir(l, id), recordFile(l, id), manifestFile(l, id)))
 }

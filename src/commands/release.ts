@@ -38,8 +38,8 @@ export function linkShared(l: Layout, id: string, shared: { files: string[]; dir
   for (const d of shared.dirs) {
     const inShared = posix.join(l.shared, d)
     const inRelease = posix.join(dir, d)
-    const seed = when(sh`[ -d ${inRelease} ] && [ ! -L ${inRelease} ]`, [cmd('cp', '-a', inRelease, inShared)], [cmd('mkdir', '-p', inShared)])
-    out.push(when(sh`[ ! -d ${inShared} ]`, [cmd('mkdir', '-p', posix.dirname(inShared)), seed]))
+    const seed = when(sh`[ -d ${inRelease} ] && [ ! -L ${inRelease} ]`, [cmd('cp', '-a', '--', inRelease, inShared)], [cmd('mkdir', '-p', '--', inShared)])
+    out.push(when(sh`[ ! -d ${inShared} ]`, [cmd('mkdir', '-p', '--', posix.dirname(inShared)), seed]))
     out.push(link(inRelease, inShared))
   }
   for (const f of shared.files) out.push(link(posix.join(dir, f), posix.join(l.shared, f)))
@@ -47,14 +47,31 @@ export function linkShared(l: Layout, id: string, shared: { files: string[]; dir
 }
 
 function link(inRelease: string, inShared: string): Command {
-  return and(cmd('rm', '-rf', inRelease), cmd('mkdir', '-p', posix.dirname(inRelease)), cmd('ln', '-s', relativeTarget(inRelease, inShared), inRelease))
+  return and(cmd('rm', '-rf', '--', inRelease), cmd('mkdir', '-p', '--', posix.dirname(inRelease)), cmd('ln', '-s', '--', relativeTarget(inRelease, inShared), inRelease))
+}
+
+/** Exit code when a path of the spec leads through a symlink or out of the release on the host. */
+export const UNSAFE_PATH = 4
+
+/**
+ * Before anything is written, deleted or chmod'ed: each spec path's parent in the release must resolve to itself
+ * under the resolved release dir — no symlinked component, nothing outside the release — or the step exits
+ * {@link UNSAFE_PATH}, naming the path.
+ */
+export function guardPaths(l: Layout, id: string, paths: string[]): Command[] {
+  const dir = releaseDir(l, id)
+  const parents = [...new Set(paths.map((p) => posix.dirname(posix.normalize(p))).filter((d) => d !== '.'))]
+  return parents.map((d) => {
+    const why = `refusing to touch ${d}/… in the release: ${d} is a symlink or leads outside the release on the host; nothing was written. Fix: make ${d} a plain directory in the source`
+    return when(sh`[ "$(realpath -m -- ${posix.join(dir, d)})" != "$(realpath -m -- ${dir})"/${d} ]`, [sh`${printLine(why)} >&2`, raw(`exit ${UNSAFE_PATH}`)])
+  })
 }
 
 /** Creates the writable directories and makes them group-writable. */
 export function makeWritable(l: Layout, id: string, dirs: string[]): Command[] {
   return dirs.map((d) => {
     const path = posix.join(releaseDir(l, id), d)
-    return and(cmd('mkdir', '-p', path), cmd('chmod', '-R', 'ug+rwX', path))
+    return and(cmd('mkdir', '-p', '--', path), cmd('chmod', '-R', 'ug+rwX', '--', path))
   })
 }
 
@@ -64,7 +81,7 @@ export function copyFromPrevious(l: Layout, id: string, previous: string | undef
   return dirs.map((d) => {
     const from = posix.join(releaseDir(l, previous), d)
     const to = posix.join(releaseDir(l, id), d)
-    return when(sh`[ -d ${from} ] && [ ! -e ${to} ]`, [and(cmd('mkdir', '-p', posix.dirname(to)), cmd('cp', '-a', from, to))])
+    return when(sh`[ -d ${from} ] && [ ! -e ${to} ]`, [and(cmd('mkdir', '-p', '--', posix.dirname(to)), cmd('cp', '-a', '--', from, to))])
   })
 }
 
