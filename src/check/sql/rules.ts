@@ -20,65 +20,70 @@ export interface SqlContext {
 const STATEMENT_NAMES: Record<string, string> = { IndexStmt: 'CREATE INDEX', DropStmt: 'DROP', RenameStmt: 'RENAME', AlterTableStmt: 'ALTER TABLE',
   CreateStmt: 'CREATE TABLE … REFERENCES', ReindexStmt: 'REINDEX', CreateTrigStmt: 'CREATE TRIGGER', AlterObjectSchemaStmt: 'SET SCHEMA' }
 
+/** What one file's statements have set up so far. */
+interface FileState {
+  inTransaction: boolean
+  lockTimeout: boolean
+  validated: Set<string>
+  recreated: Set<string>
+}
+
 /** Runs the PostgreSQL rules over the statements of one file (or one DB::statement). */
 export function sqlFindings(statements: SqlStatement[], ctx: SqlContext): Finding[] {
   const out: Finding[] = []
-  let inTransaction = false
-  let lockTimeout = false
+  const st: FileState = { inTransaction: false, lockTimeout: false, validated: new Set<string>(), recreated: createdNames(statements) }
   let warnedTimeout = false
-  const validated = new Set<string>()
-  const recreated = createdNames(statements)
   for (const s of statements) {
     const site = { file: ctx.file, ...ctx.locate(s.start) }
     const add = (id: string, message: string): void => { out.push(finding(id, site, message)) }
     const table = relname(s.fields.relation)
-    const isNew = table !== undefined && ctx.created.has(table)
-    let locks = false
-    switch (s.kind) {
-      case 'TransactionStmt':
-        inTransaction = transactionState(String(s.fields.kind), inTransaction)
-        break
-      case 'VariableSetStmt':
-        if (s.fields.name === 'lock_timeout') lockTimeout = true
-        break
-      case 'CreateStmt':
-        if (table) ctx.created.add(table)
-        locks = createReferences(s)
-        break
-      case 'IndexStmt': {
-        const concurrent = s.fields.concurrent === true
-        if (concurrent && inTransaction && !ctx.embedded) add('pg-concurrently-in-transaction', `CREATE INDEX CONCURRENTLY on ${table} inside a transaction block fails`)
-        if (!concurrent && !isNew) { add('pg-create-index', `CREATE INDEX on ${table} blocks writes to the table while it builds`); locks = true }
-        break
-      }
-      case 'DropStmt':
-        locks = dropFindings(s, inTransaction, ctx, recreated, add)
-        break
-      case 'RenameStmt':
-        if (isNew) break
-        renameFindings(s, table, recreated, add)
-        locks = true
-        break
-      case 'AlterTableStmt':
-        if (isNew || String(s.fields.objtype) !== 'OBJECT_TABLE') break
-        alterTableFindings(s, table ?? '?', validated, recreated, add)
-        locks = true
-        break
-      case 'TruncateStmt':
-        add('pg-delete-data', `TRUNCATE ${(s.fields.relations as Node[] | undefined ?? []).map(objectName).join(', ')} deletes every row`)
-        break
-      case 'DeleteStmt':
-        if (!s.fields.whereClause) add('pg-delete-data', `DELETE FROM ${table} without WHERE deletes every row`)
-        break
-      default:
-        locks = otherFindings(s, table, ctx.created, add)
-    }
-    if (locks && !lockTimeout && !warnedTimeout && !ctx.embedded) {
+    const locks = statementFindings(s, table, st, ctx, add)
+    if (locks && !st.lockTimeout && !warnedTimeout && !ctx.embedded) {
       warnedTimeout = true
       add('pg-missing-lock-timeout', `no SET lock_timeout before this ${STATEMENT_NAMES[s.kind] ?? s.kind}: while it waits for its lock, every query on ${table ?? 'the table'} queues behind it`)
     }
   }
   return out
+}
+
+/** The findings of one statement; true when it takes a lock that other queries queue behind. */
+function statementFindings(s: SqlStatement, table: string | undefined, st: FileState, ctx: SqlContext, add: (id: string, message: string) => void): boolean {
+  const isNew = table !== undefined && ctx.created.has(table)
+  switch (s.kind) {
+    case 'TransactionStmt':
+      st.inTransaction = transactionState(String(s.fields.kind), st.inTransaction)
+      return false
+    case 'VariableSetStmt':
+      if (s.fields.name === 'lock_timeout') st.lockTimeout = true
+      return false
+    case 'CreateStmt':
+      if (table) ctx.created.add(table)
+      return createReferences(s)
+    case 'IndexStmt': {
+      const concurrent = s.fields.concurrent === true
+      if (concurrent && st.inTransaction && !ctx.embedded) add('pg-concurrently-in-transaction', `CREATE INDEX CONCURRENTLY on ${table} inside a transaction block fails`)
+      if (!concurrent && !isNew) add('pg-create-index', `CREATE INDEX on ${table} blocks writes to the table while it builds`)
+      return !concurrent && !isNew
+    }
+    case 'DropStmt':
+      return dropFindings(s, st.inTransaction, ctx, st.recreated, add)
+    case 'RenameStmt':
+      if (isNew) return false
+      renameFindings(s, table, st.recreated, add)
+      return true
+    case 'AlterTableStmt':
+      if (isNew || String(s.fields.objtype) !== 'OBJECT_TABLE') return false
+      alterTableFindings(s, table ?? '?', st.validated, st.recreated, add)
+      return true
+    case 'TruncateStmt':
+      add('pg-delete-data', `TRUNCATE ${(s.fields.relations as Node[] | undefined ?? []).map(objectName).join(', ')} deletes every row`)
+      return false
+    case 'DeleteStmt':
+      if (!s.fields.whereClause) add('pg-delete-data', `DELETE FROM ${table} without WHERE deletes every row`)
+      return false
+    default:
+      return otherFindings(s, table, ctx.created, add)
+  }
 }
 
 /** The names a statement may drop without loss: those the file creates again, and any key of a table that gets a new PRIMARY KEY or UNIQUE in the same ALTER. */
