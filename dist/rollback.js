@@ -4,7 +4,7 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { k as releaseIdFrom, m as dataMark, n as sh, w as when, q as writeFile, t as recordFile, u as appendLine, v as raw, o as operation, a as openSessions, s as sshConnector, b as onEach, r as runPhase, f as describeHolder, e as closeSessions, x as breakLock, A as ALIVE, I as InputError, y as SpecError, z as render, B as cmd, C as seq, D as printLine, S as SlipwayError, E as inDir, F as releaseDir, G as stepMark, H as dataPrefix, J as journalFile, i as isReleaseId, K as and, d as release, L as releaseLocks, M as StepError, N as LOCKED, O as LockedError, P as acquire, Q as lockOwner, R as keepAlive, T as forceable, U as holdChannels } from './run.js';
+import { k as releaseIdFrom, m as dataMark, n as sh, w as when, q as writeFile, t as recordFile, u as appendLine, v as raw, o as operation, a as openSessions, s as sshConnector, b as onEach, r as runPhase, f as describeHolder, e as closeSessions, x as breakLock, A as ALIVE, I as InputError, y as firstPhase, z as SpecError, B as render, C as cmd, D as seq, E as printLine, S as SlipwayError, F as inDir, G as releaseDir, H as stepMark, J as dataPrefix, K as journalFile, i as isReleaseId, L as and, d as release, M as releaseLocks, N as StepError, O as LOCKED, P as LockedError, Q as acquire, R as lockOwner, T as keepAlive, U as forceable, V as stepLabels, W as holdChannels } from './run.js';
 import { createReadStream, promises, statSync, readFileSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import { execFile } from 'node:child_process';
@@ -127,7 +127,6 @@ function notReverted(spec) {
     return out;
 }
 
-const END = /printf '%s%s\\n' '?(\S+?)end:'? "\$\?"\n\}\n/;
 /** Splits a channel's stdin into phases; calls `onPhase` with each (and its marker) as it completes. */
 function splitPhases(stdin, onPhase) {
     let text = '';
@@ -137,11 +136,10 @@ function splitPhases(stdin, onPhase) {
             if (inUpload)
                 return;
             text += chunk.toString();
-            for (let m = END.exec(text); m && !inUpload; m = END.exec(text)) {
-                const script = text.slice(0, m.index + m[0].length);
-                text = text.slice(script.length);
-                inUpload = !/\) <\/dev\/null\n[^\n]*\n\}\n$/.test(script);
-                onPhase({ script, upload: inUpload }, m[1]);
+            for (let p = firstPhase(text); p && !inUpload; p = firstPhase(text)) {
+                text = text.slice(p.script.length);
+                inUpload = p.readsStdin;
+                onPhase({ script: p.script, upload: inUpload }, p.marker);
             }
         });
         stdin.on('end', () => resolve());
@@ -4603,7 +4601,6 @@ const plan = {
     run: async (run) => {
         const { op, spec, sessions, states } = run;
         const [entries, commit] = await Promise.all([listSource(spec.source.dir, spec.source.exclude), gitCommit(spec.source.dir)]);
-        run.entries = entries;
         run.commit = commit;
         run.id = nextReleaseId(op.now(), states.flatMap((st) => st.records.map((r) => r.id)));
         const stamp = op.now().toISOString();
@@ -4809,14 +4806,14 @@ async function planDeploy(options) {
 /** The deploy steps a recorded script carries, from its step lines. */
 function stepsOf(script) {
     const names = new Set(DEPLOY.map((s) => s.name).concat('smoke'));
-    return [...new Set([...script.matchAll(/@@step:([^'\n]*)/g)].map((m) => m[1].replace(/^smoke .*/, 'smoke')).filter((n) => names.has(n)))].join(', ');
+    return [...new Set(stepLabels(script).map((label) => label.replace(/^smoke .*/, 'smoke')).filter((n) => names.has(n)))].join(', ');
 }
 async function runDeploy(options, connect, dry) {
     const op = operation(options);
     await preflight(op.spec, { source: true, credentials: connect === sshConnector, warn: (m) => op.reporter.warn(m) });
     const sessions = await op.reporter.group('Connect', () => openSessions(op.spec, connect, op.reporter));
     const result = { release: '', hosts: sessions.map((s) => s.host.name), rolledBack: false, removed: {}, smoke: [], uploaded: {} };
-    const run = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, states: [], id: '', entries: [], uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result };
+    const run = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, states: [], id: '', uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result };
     const stop = dry ? () => undefined : keepAlive(op, sessions, run.owner);
     try {
         const steps = execute(run, DEPLOY, (trip) => (trip.kind === 'hosts' ? TITLES[trip.steps[0].name]?.(run) ?? trip.steps[0].name : trip.step.name));

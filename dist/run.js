@@ -8,7 +8,7 @@ import { statSync, readFileSync } from 'node:fs';
 import { dirname, resolve, posix } from 'node:path';
 import require$$0 from 'process';
 import require$$0$1 from 'buffer';
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { randomBytes, createHash, createHmac } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { PassThrough } from 'node:stream';
 import invariant, { AssertionError } from 'assert';
@@ -9503,6 +9503,14 @@ function appendLine(path, line) {
  * per-run marker: `<marker>step:<label>` announces a step, `<marker>data:<key>:<value>` reports a value,
  * `<marker>end:<code>` closes one phase of a channel. This module is the only one that knows the format.
  */
+/** A fresh marker for one run's protocol lines: `@@slipway-<12 hex>@@`. */
+function newMarker() {
+    return `@@slipway-${randomBytes(6).toString('hex')}@@`;
+}
+/** The labels of the step lines in a script's text (a recorded phase), in order. */
+function stepLabels(script) {
+    return [...script.matchAll(/@@slipway-[0-9a-f]+@@step:([^'\n]*)/g)].map((m) => m[1]);
+}
 /** The prefix of a data line for `key` (for programs that print data lines themselves, such as the PHP probe). */
 function dataPrefix(m, key) {
     return `${m.marker}data:${key}:`;
@@ -9631,6 +9639,15 @@ const TAIL = 20;
  */
 function phaseText(m, commands, readsStdin = false) {
     return ['{ (', 'set -euo pipefail', ...commands.map(render), `)${readsStdin ? '' : ' </dev/null'}`, render(endMark(m)), '}', ''].join('\n');
+}
+const PHASE_END = /printf '%s%s\\n' '?(\S+?)end:'? "\$\?"\n\}\n/;
+/** The first complete phase at the start of `text` (as {@link phaseText} wrote it), its marker, and whether it reads stdin. */
+function firstPhase(text) {
+    const m = PHASE_END.exec(text);
+    if (!m)
+        return undefined;
+    const script = text.slice(0, m.index + m[0].length);
+    return { script, marker: m[1], readsStdin: !/\) <\/dev\/null\n[^\n]*\n\}\n$/.test(script) };
 }
 /** Opens a channel on a connected host. */
 function openChannel(remote, options) {
@@ -36474,10 +36491,6 @@ class StepError extends SlipwayError {
         this.name = 'StepError';
     }
 }
-/** A fresh marker for this run's script data lines. */
-function newMarker() {
-    return `@@slipway-${randomBytes(6).toString('hex')}@@`;
-}
 /** Reads the deploy key: the host's identity file, else env SLIPWAY_SSH_KEY. */
 function privateKeyFor(host, spec, env = process.env) {
     if (host.identity) {
@@ -36654,4 +36667,4 @@ async function releaseLocks(op, sessions, owner) {
     await Promise.allSettled(sessions.map((s) => runPhase({ ...s, channel: undefined }, op.spec, op.reporter, 'unlock', [release(s.layout, owner)])));
 }
 
-export { ALIVE as A, cmd as B, seq as C, printLine as D, inDir as E, releaseDir as F, stepMark as G, dataPrefix as H, InputError as I, journalFile as J, and as K, releaseLocks as L, StepError as M, LOCKED as N, LockedError as O, acquire as P, lockOwner as Q, keepAlive as R, SlipwayError as S, forceable as T, holdChannels as U, openSessions as a, onEach as b, readOwner as c, release as d, closeSessions as e, describeHolder as f, distExports as g, specSchema as h, isReleaseId as i, consoleReporter as j, releaseIdFrom as k, loadSpec as l, dataMark as m, sh as n, operation as o, parseSpec as p, writeFile as q, runPhase as r, sshConnector as s, recordFile as t, appendLine as u, raw as v, when as w, breakLock as x, SpecError as y, render as z };
+export { ALIVE as A, render as B, cmd as C, seq as D, printLine as E, inDir as F, releaseDir as G, stepMark as H, InputError as I, dataPrefix as J, journalFile as K, and as L, releaseLocks as M, StepError as N, LOCKED as O, LockedError as P, acquire as Q, lockOwner as R, SlipwayError as S, keepAlive as T, forceable as U, stepLabels as V, holdChannels as W, openSessions as a, onEach as b, readOwner as c, release as d, closeSessions as e, describeHolder as f, distExports as g, specSchema as h, isReleaseId as i, consoleReporter as j, releaseIdFrom as k, loadSpec as l, dataMark as m, sh as n, operation as o, parseSpec as p, writeFile as q, runPhase as r, sshConnector as s, recordFile as t, appendLine as u, raw as v, when as w, breakLock as x, firstPhase as y, SpecError as z };

@@ -3,37 +3,20 @@
  * undoes what it did and releases its lock, so the next deploy needs no person.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, readlinkSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { deployInterrupted, SLIPWAY } from '../support/cli.js'
 import { appDir, deployRoot, hostsYaml, startLab, writeSpec, type Lab } from '../support/lab.js'
 
 let lab: Lab
 beforeAll(async () => { lab = await startLab() })
 afterAll(() => lab.stop())
 
-const bin = join(process.cwd(), 'bin/slipway.js')
+const bin = SLIPWAY
 const env = { ...process.env, GITHUB_ACTOR: 'cancel-test' }
 
-/** Runs the CLI; sends `signals` in turn once stdout has shown `when`; resolves with the exit code and output. */
-function interrupted(cwd: string, when: string, signals: NodeJS.Signals[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('node', [bin, 'deploy'], { cwd, env })
-    let out = ''
-    let err = ''
-    let sent = false
-    const kill = setTimeout(() => child.kill('SIGKILL'), 60000)
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString()
-      if (sent || !out.includes(when)) return
-      sent = true
-      signals.forEach((s, i) => setTimeout(() => child.kill(s), 300 * i))
-    })
-    child.stderr.on('data', (d: Buffer) => { err += d.toString() })
-    child.on('close', (code) => { clearTimeout(kill); resolve({ code, out, err }) })
-  })
-}
-
+const interrupted = (cwd: string, when: string, signals: NodeJS.Signals[]) => deployInterrupted(cwd, when, signals, { env })
 const current = (root: string) => readlinkSync(join(root, 'current')).split('/')[1]
 const records = (root: string) => readdirSync(join(root, '.slipway/releases')).sort().map((f) => JSON.parse(readFileSync(join(root, '.slipway/releases', f), 'utf8')) as { id: string; state: string; note?: string })
 

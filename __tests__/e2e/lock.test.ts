@@ -3,20 +3,20 @@
  * lock is taken over by the next operation (with a warning naming it), so no person has to run `slipway unlock`.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { existsSync, readlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { deploy } from '../../src/deploy/deploy.js'
 import { unlock } from '../../src/deploy/releases.js'
 import { consoleReporter } from '../../src/reporter.js'
 import { loadSpec } from '../../src/spec/load.js'
+import { deployInterrupted } from '../support/cli.js'
 import { appDir, deployRoot, hostsYaml, hostWrite, startLab, writeSpec, type Lab } from '../support/lab.js'
 
 let lab: Lab
 beforeAll(async () => { lab = await startLab() })
 afterAll(() => lab.stop())
 
-const bin = join(process.cwd(), 'bin/slipway.js')
 const owner = (by: string) => JSON.stringify({ token: 'dead0000', app: 'shop', by, run: '7', operation: 'deploy', since: '2026-01-01T00:00:00Z' })
 const age = (path: string, ago: string) => execFileSync('touch', ['-h', '-d', ago, path])
 
@@ -70,17 +70,8 @@ describe('the deploy lock and its heartbeat', () => {
   test('a CLI killed mid-build: its lock stays while its heartbeat is fresh, and the next deploy takes it over once it is not', async () => {
     const t = setup('if [ -f slow ]; then echo slow build; sleep 12; fi')
     hostWrite(join(t.app, 'slow'), '')
-    await new Promise<void>((resolve) => {
-      const child = spawn('node', [bin, 'deploy'], { cwd: t.app })
-      let seen = false
-      child.stdout.on('data', (d: Buffer) => {
-        if (seen || !d.toString().includes('slow build')) return
-        seen = true
-        // Past one heartbeat interval, so the heartbeat file exists, then a SIGKILL: no handler runs.
-        setTimeout(() => child.kill('SIGKILL'), 6000)
-      })
-      child.on('close', () => resolve())
-    })
+    // Past one heartbeat interval after the build started (so the heartbeat file exists), then a SIGKILL: no handler runs.
+    await deployInterrupted(t.app, 'slow build', ['SIGKILL'], { afterMs: 6000 })
     const heartbeat = join(t.root, '.slipway/lock/heartbeat')
     expect(existsSync(heartbeat)).toBe(true)
     execFileSync('rm', ['-f', join(t.app, 'slow')])

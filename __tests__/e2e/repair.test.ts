@@ -4,7 +4,7 @@
  * interrupted release failed, steps back exactly the migrations that run applied, and then deploys.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { deploy } from '../../src/deploy/deploy.js'
@@ -12,25 +12,12 @@ import { consoleReporter } from '../../src/reporter.js'
 import { loadSpec } from '../../src/spec/load.js'
 import { deployRoot, hostsYaml, startLab, writeSpec, type Lab } from '../support/lab.js'
 import { sqitchApp } from '../support/sqitch.js'
+import { deployInterrupted } from '../support/cli.js'
 
 let lab: Lab
 beforeAll(async () => { lab = await startLab() })
 afterAll(() => lab.stop())
 
-const bin = join(process.cwd(), 'bin/slipway.js')
-
-/** Runs `slipway deploy` and SIGKILLs it once stdout shows `when`. */
-function killedAt(cwd: string, when: string): Promise<string> {
-  return new Promise((resolve) => {
-    const child = spawn('node', [bin, 'deploy'], { cwd })
-    let out = ''
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString()
-      if (out.includes(when)) child.kill('SIGKILL')
-    })
-    child.on('close', () => resolve(out))
-  })
-}
 
 describe('repairing what a killed deploy left', () => {
   test('the interrupted release is marked failed and exactly its migrations are stepped back; the next deploy succeeds', async () => {
@@ -47,7 +34,7 @@ ${migrate}
 
     addPrices()
     writeFileSync(join(source, 'slow-migrate'), '')
-    await killedAt(source, 'migrated, now slow')
+    await deployInterrupted(source, 'migrated, now slow', ['SIGKILL'])
     expect(changes()).toEqual(['items', 'prices'])
     expect(readFileSync(join(root, '.slipway/lock/owner.json'), 'utf8')).toContain('"operation":"deploy"')
 

@@ -4,19 +4,18 @@
  * back, marks it failed, steps back its migrations and releases the lock. A run that confirms in time keeps it.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { deploy } from '../../src/deploy/deploy.js'
 import { loadSpec } from '../../src/spec/load.js'
 import { deployRoot, hostsYaml, startLab, writeSpec, type Lab } from '../support/lab.js'
 import { sqitchApp } from '../support/sqitch.js'
+import { deployInterrupted } from '../support/cli.js'
 
 let lab: Lab
 beforeAll(async () => { lab = await startLab() })
 afterAll(() => lab.stop())
 
-const bin = join(process.cwd(), 'bin/slipway.js')
 const current = (root: string) => readlinkSync(join(root, 'current')).split('/')[1]
 
 async function until(check: () => boolean, tries = 100): Promise<boolean> {
@@ -43,18 +42,8 @@ rollback:
 
     addPrices()
     writeFileSync(join(source, 'slow-smoke'), '')
-    let v2 = ''
-    await new Promise<void>((resolve) => {
-      const child = spawn('node', [bin, 'deploy'], { cwd: source })
-      let out = ''
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString()
-        if (!out.includes('==> Smoke tests')) return
-        v2 = /Release (\d{14})/.exec(out)![1]
-        child.kill('SIGKILL')
-      })
-      child.on('close', () => resolve())
-    })
+    const killed = await deployInterrupted(source, '==> Smoke tests', ['SIGKILL'])
+    const v2 = /Release (\d{14})/.exec(killed.out)![1]
     expect(current(root)).toBe(v2)
     expect(changes()).toEqual(['items', 'prices'])
 

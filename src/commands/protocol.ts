@@ -3,12 +3,23 @@
  * per-run marker: `<marker>step:<label>` announces a step, `<marker>data:<key>:<value>` reports a value,
  * `<marker>end:<code>` closes one phase of a channel. This module is the only one that knows the format.
  */
+import { randomBytes } from 'node:crypto'
 import { isReleaseId } from './layout.js'
 import { printLine, sh, type Command } from './shell.js'
 
 /** The per-run marker a script's protocol lines start with. */
 export interface Markers {
   marker: string
+}
+
+/** A fresh marker for one run's protocol lines: `@@slipway-<12 hex>@@`. */
+export function newMarker(): string {
+  return `@@slipway-${randomBytes(6).toString('hex')}@@`
+}
+
+/** The labels of the step lines in a script's text (a recorded phase), in order. */
+export function stepLabels(script: string): string[] {
+  return [...script.matchAll(/@@slipway-[0-9a-f]+@@step:([^'\n]*)/g)].map((m) => m[1])
 }
 
 /** Every data key a script reports, and what its values are. */

@@ -1,4 +1,5 @@
 /** The deploy: its list of steps, run by the pipeline; `--dry-run` runs the same steps against a recorder. */
+import { stepLabels } from '../commands/protocol.js'
 import { RecordingRemote } from '../remote/recorder.js'
 import { preflight } from './preflight.js'
 import { driverFor, migrateHostIndex } from '../migrations/driver.js'
@@ -65,7 +66,7 @@ export async function planDeploy(options: OperationOptions): Promise<PlannedHost
 /** The deploy steps a recorded script carries, from its step lines. */
 function stepsOf(script: string): string {
   const names = new Set(DEPLOY.map((s) => s.name).concat('smoke'))
-  return [...new Set([...script.matchAll(/@@step:([^'\n]*)/g)].map((m) => m[1].replace(/^smoke .*/, 'smoke')).filter((n) => names.has(n)))].join(', ')
+  return [...new Set(stepLabels(script).map((label) => label.replace(/^smoke .*/, 'smoke')).filter((n) => names.has(n)))].join(', ')
 }
 
 async function runDeploy(options: DeployOptions, connect: Connector, dry: boolean): Promise<DeployRun> {
@@ -73,7 +74,7 @@ async function runDeploy(options: DeployOptions, connect: Connector, dry: boolea
   await preflight(op.spec, { source: true, credentials: connect === sshConnector, warn: (m) => op.reporter.warn(m) })
   const sessions = await op.reporter.group('Connect', () => openSessions(op.spec, connect, op.reporter))
   const result: DeployResult = { release: '', hosts: sessions.map((s) => s.host.name), rolledBack: false, removed: {}, smoke: [], uploaded: {} }
-  const run: DeployRun = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, states: [], id: '', entries: [], uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result }
+  const run: DeployRun = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, states: [], id: '', uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result }
   const stop = dry ? () => undefined : keepAlive(op, sessions, run.owner)
   try {
     const steps = execute(run, DEPLOY, (trip: Trip) => (trip.kind === 'hosts' ? TITLES[trip.steps[0].name]?.(run) ?? trip.steps[0].name : trip.step.name))

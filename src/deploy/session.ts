@@ -1,5 +1,4 @@
 /** One connected host for one operation: its layout, markers, and phases run as single scripts. */
-import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Readable } from 'node:stream'
@@ -8,7 +7,7 @@ import type { Command } from '../commands/shell.js'
 import { InputError, SlipwayError } from '../errors.js'
 import type { Reporter } from '../reporter.js'
 import { openChannel, runScript, type Channel, type ScriptResult } from '../remote/script.js'
-import type { HostData } from '../commands/protocol.js'
+import { newMarker, type HostData } from '../commands/protocol.js'
 import { connectSsh } from '../remote/ssh.js'
 import type { Remote } from '../remote/types.js'
 import type { HostSpec, Spec } from '../spec/types.js'
@@ -32,11 +31,6 @@ export class StepError extends SlipwayError {
     super(`${host}: step "${step}" failed with exit code ${code}${tail.length ? `\n--- last output ---\n${tail.join('\n')}` : ''}`)
     this.name = 'StepError'
   }
-}
-
-/** A fresh marker for this run's script data lines. */
-export function newMarker(): string {
-  return `@@slipway-${randomBytes(6).toString('hex')}@@`
 }
 
 /** Reads the deploy key: the host's identity file, else env SLIPWAY_SSH_KEY. */

@@ -4,6 +4,7 @@
  * The same splitter lets a test record what a real host was sent.
  */
 import type { Readable } from 'node:stream'
+import { firstPhase } from './script.js'
 import type { ExecOptions, ExecResult, Remote } from './types.js'
 
 /** One phase as the host received it: its script, and whether an upload followed it. */
@@ -11,8 +12,6 @@ export interface RecordedPhase {
   script: string
   upload: boolean
 }
-
-const END = /printf '%s%s\\n' '?(\S+?)end:'? "\$\?"\n\}\n/
 
 /** Splits a channel's stdin into phases; calls `onPhase` with each (and its marker) as it completes. */
 export function splitPhases(stdin: Readable, onPhase: (phase: RecordedPhase, marker: string) => void): Promise<void> {
@@ -22,11 +21,10 @@ export function splitPhases(stdin: Readable, onPhase: (phase: RecordedPhase, mar
     stdin.on('data', (chunk: Buffer | string) => {
       if (inUpload) return
       text += chunk.toString()
-      for (let m = END.exec(text); m && !inUpload; m = END.exec(text)) {
-        const script = text.slice(0, m.index + m[0].length)
-        text = text.slice(script.length)
-        inUpload = !/\) <\/dev\/null\n[^\n]*\n\}\n$/.test(script)
-        onPhase({ script, upload: inUpload }, m[1])
+      for (let p = firstPhase(text); p && !inUpload; p = firstPhase(text)) {
+        text = text.slice(p.script.length)
+        inUpload = p.readsStdin
+        onPhase({ script: p.script, upload: inUpload }, p.marker)
       }
     })
     stdin.on('end', () => resolve())

@@ -42,6 +42,16 @@ export function phaseText(m: Markers, commands: Command[], readsStdin = false): 
   return ['{ (', 'set -euo pipefail', ...commands.map(render), `)${readsStdin ? '' : ' </dev/null'}`, render(endMark(m)), '}', ''].join('\n')
 }
 
+const PHASE_END = /printf '%s%s\\n' '?(\S+?)end:'? "\$\?"\n\}\n/
+
+/** The first complete phase at the start of `text` (as {@link phaseText} wrote it), its marker, and whether it reads stdin. */
+export function firstPhase(text: string): { script: string; marker: string; readsStdin: boolean } | undefined {
+  const m = PHASE_END.exec(text)
+  if (!m) return undefined
+  const script = text.slice(0, m.index + m[0].length)
+  return { script, marker: m[1], readsStdin: !/\) <\/dev\/null\n[^\n]*\n\}\n$/.test(script) }
+}
+
 /** A channel that runs phases one after the other. */
 export interface Channel {
   /** Sends one phase and resolves when it ends; `stdin` (an upload) follows the script and ends the channel. */

@@ -26,7 +26,6 @@ export const plan: Step = {
   run: async (run) => {
     const { op, spec, sessions, states } = run
     const [entries, commit] = await Promise.all([listSource(spec.source.dir, spec.source.exclude), gitCommit(spec.source.dir)])
-    run.entries = entries
     run.commit = commit
     run.id = nextReleaseId(op.now(), states.flatMap((st) => st.records.map((r) => r.id)))
     const stamp = op.now().toISOString()

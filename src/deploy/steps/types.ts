@@ -52,7 +52,6 @@ export interface DeployRun {
   states: HostState[]
   id: string
   commit?: string
-  entries: SourceEntry[]
   uploads: Upload[]
   plans: HostPlan[]
   driver?: MigrationDriver
