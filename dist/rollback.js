@@ -3411,7 +3411,7 @@ const show = (s) => JSON.stringify(s);
 async function treeProblems(spec) {
     const dir = sourceDirProblem(spec);
     if (dir)
-        return [dir];
+        return { problems: [dir], entries: [] };
     const entries = await listSource(spec.source.dir, spec.source.exclude);
     const problems = [];
     const at = pos(spec, 'source.dir');
@@ -3437,22 +3437,23 @@ async function treeProblems(spec) {
             }
         });
     }
-    return problems;
+    return { problems, entries };
 }
 
 /**
  * Everything about a deploy that can be checked on the runner before connecting: the source tree, the key and
  * known_hosts files. A problem is an exit-2 {@link SpecError} naming file:line:col, key and fix; nothing is touched.
  */
-/** Throws a {@link SpecError} listing every local problem; returns when there is none. */
+/** Throws a {@link SpecError} listing every local problem; else returns the source listing it checked (with `source`). */
 async function preflight(spec, options = {}) {
     const problems = [];
     if (options.credentials)
         problems.push(...credentialProblems(spec, options.warn ?? (() => undefined), options.env ?? process.env));
-    if (options.source)
-        problems.push(...(await treeProblems(spec)));
+    const tree = options.source ? await treeProblems(spec) : undefined;
+    problems.push(...(tree?.problems ?? []));
     if (problems.length)
         throw new SpecError(spec.file, problems);
+    return tree?.entries;
 }
 const PUBLIC = /^(ssh-|ecdsa-|sk-)\S+ [A-Za-z0-9+/=]+/;
 /** Problems with identity files, the env key and the known_hosts file; warns about keys readable by others. */
@@ -4600,7 +4601,8 @@ const plan = {
     onFailure: 'unlock',
     run: async (run) => {
         const { op, spec, sessions, states } = run;
-        const [entries, commit] = await Promise.all([listSource(spec.source.dir, spec.source.exclude), gitCommit(spec.source.dir)]);
+        const { entries } = run;
+        const commit = await gitCommit(spec.source.dir);
         run.commit = commit;
         run.id = nextReleaseId(op.now(), states.flatMap((st) => st.records.map((r) => r.id)));
         const stamp = op.now().toISOString();
@@ -4810,10 +4812,10 @@ function stepsOf(script) {
 }
 async function runDeploy(options, connect, dry) {
     const op = operation(options);
-    await preflight(op.spec, { source: true, credentials: connect === sshConnector, warn: (m) => op.reporter.warn(m) });
+    const entries = (await preflight(op.spec, { source: true, credentials: connect === sshConnector, warn: (m) => op.reporter.warn(m) })) ?? [];
     const sessions = await op.reporter.group('Connect', () => openSessions(op.spec, connect, op.reporter));
     const result = { release: '', hosts: sessions.map((s) => s.host.name), rolledBack: false, removed: {}, smoke: [], uploaded: {} };
-    const run = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, states: [], id: '', uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result };
+    const run = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, states: [], id: '', entries, uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result };
     const stop = dry ? () => undefined : keepAlive(op, sessions, run.owner);
     try {
         const steps = execute(run, DEPLOY, (trip) => (trip.kind === 'hosts' ? TITLES[trip.steps[0].name]?.(run) ?? trip.steps[0].name : trip.step.name));

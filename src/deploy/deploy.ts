@@ -71,10 +71,10 @@ function stepsOf(script: string): string {
 
 async function runDeploy(options: DeployOptions, connect: Connector, dry: boolean): Promise<DeployRun> {
   const op = operation(options)
-  await preflight(op.spec, { source: true, credentials: connect === sshConnector, warn: (m) => op.reporter.warn(m) })
+  const entries = (await preflight(op.spec, { source: true, credentials: connect === sshConnector, warn: (m) => op.reporter.warn(m) })) ?? []
   const sessions = await op.reporter.group('Connect', () => openSessions(op.spec, connect, op.reporter))
   const result: DeployResult = { release: '', hosts: sessions.map((s) => s.host.name), rolledBack: false, removed: {}, smoke: [], uploaded: {} }
-  const run: DeployRun = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, states: [], id: '', uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result }
+  const run: DeployRun = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, states: [], id: '', entries, uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result }
   const stop = dry ? () => undefined : keepAlive(op, sessions, run.owner)
   try {
     const steps = execute(run, DEPLOY, (trip: Trip) => (trip.kind === 'hosts' ? TITLES[trip.steps[0].name]?.(run) ?? trip.steps[0].name : trip.step.name))

@@ -5,6 +5,7 @@
 import { readFileSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { SpecError } from '../spec/load.js'
+import type { SourceEntry } from './source.js'
 import { treeProblems } from './tree.js'
 import type { Spec } from '../spec/types.js'
 import type { Problem } from '../spec/validate.js'
@@ -20,12 +21,14 @@ export interface PreflightOptions {
   env?: NodeJS.ProcessEnv
 }
 
-/** Throws a {@link SpecError} listing every local problem; returns when there is none. */
-export async function preflight(spec: Spec, options: PreflightOptions = {}): Promise<void> {
+/** Throws a {@link SpecError} listing every local problem; else returns the source listing it checked (with `source`). */
+export async function preflight(spec: Spec, options: PreflightOptions = {}): Promise<SourceEntry[] | undefined> {
   const problems: Problem[] = []
   if (options.credentials) problems.push(...credentialProblems(spec, options.warn ?? (() => undefined), options.env ?? process.env))
-  if (options.source) problems.push(...(await treeProblems(spec)))
+  const tree = options.source ? await treeProblems(spec) : undefined
+  problems.push(...(tree?.problems ?? []))
   if (problems.length) throw new SpecError(spec.file, problems)
+  return tree?.entries
 }
 
 const PUBLIC = /^(ssh-|ecdsa-|sk-)\S+ [A-Za-z0-9+/=]+/

@@ -35,9 +35,9 @@ export function linkInside(entry: SourceEntry): string | undefined {
 const show = (s: string) => JSON.stringify(s)
 
 /** Every problem of the source tree (lists it once; the deploy lists it again after taking the lock). */
-export async function treeProblems(spec: Spec): Promise<Problem[]> {
+export async function treeProblems(spec: Spec): Promise<{ problems: Problem[]; entries: SourceEntry[] }> {
   const dir = sourceDirProblem(spec)
-  if (dir) return [dir]
+  if (dir) return { problems: [dir], entries: [] }
   const entries = await listSource(spec.source.dir, spec.source.exclude)
   const problems: Problem[] = []
   const at = pos(spec, 'source.dir')
@@ -62,5 +62,5 @@ export async function treeProblems(spec: Spec): Promise<Problem[]> {
       }
     })
   }
-  return problems
+  return { problems, entries }
 }

@@ -3,7 +3,7 @@ import type { HostState, ReleaseRecord } from '../../commands/history.js'
 import type { Spec } from '../../spec/types.js'
 import { nextReleaseId } from '../id.js'
 import { buildManifest, deltaSafe, diffManifest, usableManifest } from '../manifest.js'
-import { gitCommit, listSource, type SourceEntry } from '../source.js'
+import { gitCommit, type SourceEntry } from '../source.js'
 import type { Step, Upload } from './types.js'
 
 /** Per host: what to send, the upload list, and whether it is a delta against the live release. */
@@ -25,7 +25,8 @@ export const plan: Step = {
   onFailure: 'unlock',
   run: async (run) => {
     const { op, spec, sessions, states } = run
-    const [entries, commit] = await Promise.all([listSource(spec.source.dir, spec.source.exclude), gitCommit(spec.source.dir)])
+    const { entries } = run
+    const commit = await gitCommit(spec.source.dir)
     run.commit = commit
     run.id = nextReleaseId(op.now(), states.flatMap((st) => st.records.map((r) => r.id)))
     const stamp = op.now().toISOString()

@@ -52,6 +52,8 @@ export interface DeployRun {
   states: HostState[]
   id: string
   commit?: string
+  /** The source listing preflight checked: what is uploaded. */
+  entries: SourceEntry[]
   uploads: Upload[]
   plans: HostPlan[]
   driver?: MigrationDriver
