@@ -15,7 +15,7 @@ import { join, relative, sep as sep$1, resolve, isAbsolute } from 'node:path';
 import { c as checkMigrations, f as formatText, a as formatGithub, b as formatSarif } from './index2.js';
 import { randomBytes } from 'node:crypto';
 import { l as listReleases, c as cancelOnSignals, p as planDeploy, d as deploy, D as DeployError, n as notReverted, f as formatReleases, r as rollback, a as pickTarget } from './rollback.js';
-import { I as InputError, i as isReleaseId } from './run.js';
+import { L as LockedError, I as InputError, i as isReleaseId } from './run.js';
 import 'node:url';
 import 'crypto';
 import 'path';
@@ -5669,6 +5669,8 @@ async function deployCommand(ctx) {
     }
     catch (error) {
         if (!(error instanceof DeployError)) {
+            if (error instanceof LockedError)
+                ctx.lockReleased(); // another run holds it: this run never took it
             await ctx.records?.status(record, 'failure', firstLine(error));
             throw error;
         }
@@ -5785,7 +5787,13 @@ async function rollbackCommand(ctx) {
     if (settings.dryRun)
         return plan(ctx);
     ctx.holdLock('rollback');
-    const result = await rollback({ spec, reporter: log, actor, runId, lockToken: ctx.lockToken, to: settings.release, migrations: settings.migrations, force: ctx.cancel().force });
+    const result = await rollback({ spec, reporter: log, actor, runId, lockToken: ctx.lockToken, to: settings.release, migrations: settings.migrations, force: ctx.cancel().force }).catch(async (error) => {
+        // A failed rollback unlocks before it throws; when every host reads unlocked, the post step has nothing to release.
+        const listing = error instanceof LockedError ? undefined : await ctx.listing();
+        if (error instanceof LockedError || listing?.hosts.every((h) => h.lock === undefined))
+            ctx.lockReleased();
+        throw error;
+    });
     ctx.lockReleased();
     const listing = await ctx.listing();
     const url = environmentUrl(spec, settings.url);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { existsSync, readFileSync, readlinkSync } from 'node:fs'
 import { join } from 'node:path'
-import { appDir, deployRoot, freePort, LAB_USER, startLab, writeSpec, type Lab } from '../support/lab.js'
+import { appDir, deployRoot, freePort, hostWrite, LAB_USER, startLab, writeSpec, type Lab } from '../support/lab.js'
 import { runPost, runStep } from './support/runner.js'
 
 let lab: Lab
@@ -46,5 +46,37 @@ describe('a deploy whose smoke check fails silently, with an API that does not a
     expect(post.stdout).not.toContain('not locked')
     expect(post.commands.map((c) => c.name)).toEqual(['debug'])
     expect(existsSync((JSON.parse(bad.state.slipway_paths) as string[])[0])).toBe(false)
+  }, 120_000)
+})
+
+describe('the post step after a run that failed without holding a lock at the end', () => {
+  test('a refused rollback and a deploy stopped by another run\'s lock: the post step connects nowhere and leaves the other lock alone', async () => {
+    const root = deployRoot()
+    const app = appDir({ 'index.html': 'v1\n' })
+    const spec = (build: string) => ['app: shop', `path: ${root}`, 'hosts:', `  - { host: 127.0.0.1, port: ${lab.port}, user: ${LAB_USER} }`, 'build:', `  - ${build}`, ''].join('\n')
+    const inputs = { 'working-directory': app, 'ssh-private-key': readFileSync(lab.key, 'utf8'), 'known-hosts': readFileSync(lab.knownHosts, 'utf8') }
+    writeSpec(app, spec('true'))
+    expect((await runStep({ inputs })).code).toBe(0)
+    writeSpec(app, spec('false'))
+    const failed = await runStep({ inputs })
+    expect(failed.code).toBe(1)
+
+    const refused = await runStep({ inputs: { ...inputs, command: 'rollback', release: failed.outputs.release } })
+    expect(refused.code).toBe(1)
+    expect(refused.commands.filter((c) => c.name === 'error').map((c) => c.message).join('\n')).toContain(`release ${failed.outputs.release} is marked failed`)
+    expect(refused.state.slipway_lock).toBe('')
+    const afterRollback = await runPost(refused, inputs)
+    expect(afterRollback.stdout).not.toContain('not locked')
+    expect(afterRollback.commands.map((c) => c.name)).toEqual(['debug'])
+
+    const foreign = JSON.stringify({ token: 'f00d', app: 'shop', by: 'someone', operation: 'deploy', since: new Date().toISOString() })
+    hostWrite(join(root, '.slipway/lock/owner.json'), foreign)
+    writeSpec(app, spec('true'))
+    const blocked = await runStep({ inputs })
+    expect(blocked.code).toBe(1)
+    expect(blocked.state.slipway_lock).toBe('')
+    const afterBlocked = await runPost(blocked, inputs)
+    expect(afterBlocked.commands.map((c) => c.name)).toEqual(['debug'])
+    expect(readFileSync(join(root, '.slipway/lock/owner.json'), 'utf8')).toBe(foreign)
   }, 120_000)
 })

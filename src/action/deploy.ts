@@ -1,9 +1,9 @@
 /** `command: deploy` — a new release on every host, with a deployment record, outputs and the job summary. */
 import { notReverted } from '../deploy/caveats.js'
-import { deploy, DeployError, type DeployResult } from '../deploy/deploy.js'
-import { planDeploy } from '../deploy/deploy.js'
+import { deploy, DeployError, planDeploy, type DeployResult } from '../deploy/deploy.js'
 import { deployMarkdown, planMarkdown, type MigrationsView } from '../report/summary.js'
 import type { Spec } from '../spec/types.js'
+import { LockedError } from '../deploy/run.js'
 import type { Context, Outcome } from './context.js'
 
 /** The environment URL: the `url` input, else the origin of the first smoke check run from the runner. */
@@ -47,6 +47,7 @@ export async function deployCommand(ctx: Context): Promise<Outcome> {
     ctx.lockReleased()
   } catch (error) {
     if (!(error instanceof DeployError)) {
+      if (error instanceof LockedError) ctx.lockReleased() // another run holds it: this run never took it
       await ctx.records?.status(record, 'failure', firstLine(error))
       throw error
     }

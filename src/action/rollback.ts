@@ -2,6 +2,7 @@
 import type { HostState } from '../commands/history.js'
 import type { ReleaseListing } from '../deploy/releases.js'
 import { pickTarget, rollback } from '../deploy/rollback.js'
+import { LockedError } from '../deploy/run.js'
 import { escapeCell, releasesMarkdown, rollbackMarkdown } from '../report/summary.js'
 import type { Context, Outcome } from './context.js'
 import { environmentUrl, migrationsOutput } from './deploy.js'
@@ -12,7 +13,12 @@ export async function rollbackCommand(ctx: Context): Promise<Outcome> {
   const spec = ctx.spec()
   if (settings.dryRun) return plan(ctx)
   ctx.holdLock('rollback')
-  const result = await rollback({ spec, reporter: log, actor, runId, lockToken: ctx.lockToken, to: settings.release, migrations: settings.migrations, force: ctx.cancel().force })
+  const result = await rollback({ spec, reporter: log, actor, runId, lockToken: ctx.lockToken, to: settings.release, migrations: settings.migrations, force: ctx.cancel().force }).catch(async (error: unknown) => {
+    // A failed rollback unlocks before it throws; when every host reads unlocked, the post step has nothing to release.
+    const listing = error instanceof LockedError ? undefined : await ctx.listing()
+    if (error instanceof LockedError || listing?.hosts.every((h) => h.lock === undefined)) ctx.lockReleased()
+    throw error
+  })
   ctx.lockReleased()
   const listing = await ctx.listing()
   const url = environmentUrl(spec, settings.url)
