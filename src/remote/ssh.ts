@@ -2,7 +2,9 @@
 import { NodeSSH } from 'node-ssh'
 import { InputError, SlipwayError } from '../errors.js'
 import { hostPattern, verifyKnownHosts, verifyPinned, type Verdict } from './known-hosts.js'
+import type { Duplex } from 'node:stream'
 import { exec } from './channel.js'
+import { parseJump } from './openssh.js'
 import type { ExecOptions, ExecResult, Remote } from './types.js'
 
 /** How to reach and trust one host. */
@@ -21,6 +23,8 @@ export interface SshTarget {
   connectTimeoutMs: number
   /** Connect attempts after the first, for refused or timed-out connects only. */
   retries?: number
+  /** A jump host, [user@]host[:port], reached with the same key and host key trust. */
+  proxyJump?: string
 }
 
 const RETRYABLE = /ECONNREFUSED|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|Timed out while waiting for handshake|Connection lost before handshake/
@@ -39,6 +43,20 @@ export async function connectSsh(target: SshTarget): Promise<Remote> {
 }
 
 async function connectOnce(target: SshTarget): Promise<Remote> {
+  if (!target.proxyJump) return new SshRemote(target.name, await open(target))
+  const j = parseJump(target.proxyJump, target.user)
+  const jump = await open({ ...target, name: `${target.name} (jump host ${target.proxyJump})`, ...j })
+  try {
+    const sock = await new Promise<Duplex>((resolve, reject) => jump.connection!.forwardOut('127.0.0.1', 0, target.host, target.port, (err, stream) => err ? reject(new SlipwayError(`${target.name}: jump host ${target.proxyJump} refused to forward to ${target.host}:${target.port}: ${err.message}`)) : resolve(stream)))
+    return new SshRemote(target.name, await open(target, sock), jump)
+  } catch (error) {
+    jump.dispose()
+    throw error
+  }
+}
+
+/** One authenticated ssh2 connection, directly or over `sock` (a forwarded channel of a jump host). */
+async function open(target: SshTarget, sock?: Duplex): Promise<NodeSSH> {
   const ssh = new NodeSSH()
   let verdict: Verdict = { ok: true }
   const hostVerifier = (key: Buffer): boolean => {
@@ -55,7 +73,8 @@ async function connectOnce(target: SshTarget): Promise<Remote> {
       passphrase: target.passphrase,
       readyTimeout: target.connectTimeoutMs,
       hostVerifier,
-      keepaliveInterval: 15000
+      keepaliveInterval: 15000,
+      ...(sock ? { sock } : {})
     })
   } catch (error) {
     ssh.dispose()
@@ -69,7 +88,7 @@ async function connectOnce(target: SshTarget): Promise<Remote> {
     }
     throw new SlipwayError(`${target.name}: cannot connect: ${message}`)
   }
-  return new SshRemote(target.name, ssh)
+  return ssh
 }
 
 function hostKeyError(target: SshTarget, v: Extract<Verdict, { ok: false }>): InputError {
@@ -87,7 +106,7 @@ class SshRemote implements Remote {
   /** Why the connection broke (a reset, a keepalive timeout), once it has. */
   private broken?: Error
 
-  constructor(readonly name: string, private ssh: NodeSSH) {
+  constructor(readonly name: string, private ssh: NodeSSH, private jump?: NodeSSH) {
     // Scripts go over stdin in small writes after the exec request: without TCP_NODELAY each waits on a delayed ACK.
     ssh.connection?.setNoDelay(true)
     // Without a listener, an error on a live connection (ECONNRESET, keepalive timeout) would crash the process;
@@ -104,5 +123,6 @@ class SshRemote implements Remote {
 
   async close(): Promise<void> {
     this.ssh.dispose()
+    this.jump?.dispose()
   }
 }

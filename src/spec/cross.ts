@@ -27,7 +27,11 @@ export function crossProblems(spec: Spec, where: Where): Problem[] {
   const add = (at: string, path: string, message: string, fix: string) => problems.push({ ...where(at), path, message, fix })
   if (spec.hosts.length === 0) add('hosts', 'hosts', 'no hosts to deploy to', 'add at least one entry under hosts:')
   const unpinned = spec.hosts.findIndex((h) => !h.host_key)
-  if (!spec.known_hosts && unpinned >= 0 && !spec.insecure_skip_host_key_check) {
+  const pinnedOpenSsh = spec.hosts.findIndex((h) => h.host_key)
+  if (spec.ssh === 'openssh' && pinnedOpenSsh >= 0) {
+    add(`hosts[${pinnedOpenSsh}].host_key`, `hosts[${pinnedOpenSsh}].host_key`, 'host_key pins work with ssh: node only; OpenSSH checks host keys against known_hosts', 'put the host\'s key line (ssh-keyscan -p PORT HOST) or its @cert-authority line in known_hosts, or use ssh: node')
+  }
+  if (spec.ssh !== 'openssh' && !spec.known_hosts && unpinned >= 0 && !spec.insecure_skip_host_key_check) {
     add(`hosts[${unpinned}]`, 'known_hosts', `host keys cannot be verified: no known_hosts, and hosts[${unpinned}] has no host_key`, 'add known_hosts: <file or text> (ssh-keyscan -p PORT HOST prints it), or host_key: "SHA256:..." per host')
   }
   if (spec.insecure_skip_host_key_check) {

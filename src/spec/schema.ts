@@ -59,7 +59,8 @@ const host = obj('One SSH target.', {
   user: str('Login user on the host.'),
   identity: str('Path to a private key file (ed25519, RSA or ECDSA). Without it, the key text in env SLIPWAY_SSH_KEY is used; a passphrase comes from env SLIPWAY_SSH_PASSPHRASE.'),
   host_key: str('Expected host key fingerprint, "SHA256:..." as printed by ssh-keygen -lf; an alternative to known_hosts.', { pattern: /^SHA256:[A-Za-z0-9+/]{43}=?$/ }),
-  name: str('Label for logs (default: user@host:port).')
+  name: str('Label for logs (default: user@host:port).'),
+  proxy_jump: str('A jump host (bastion), [user@]host[:port], reached with the same key and host key trust (user defaults to this host\'s, port to 22).', { pattern: /^(?:[^@\s]+@)?[^@\s:]+(?::\d+)?$/ })
 }, ['host', 'user'])
 
 const httpCheck = obj('An HTTP check.', {
@@ -88,6 +89,7 @@ export const specFields = {
   keep_releases: int('How many releases to keep on each host; current and the last healthy one are never deleted.', { default: 5, min: 1, max: 1000 }),
   hosts: list('The hosts to deploy to; all get the same release.', host),
   known_hosts: str('OpenSSH known_hosts: a file path, or the text itself. Required unless every host has host_key.'),
+  ssh: str('SSH transport: node (built in, ssh2: no ssh binary needed, host_key pins) or openssh (the system ssh: your ssh_config, OpenSSH certificates and @cert-authority host CAs, one ControlMaster connection per host; known_hosts then defaults to your own known_hosts files).', { enum: ['node', 'openssh'], default: 'node' }),
   insecure_skip_host_key_check: bool('Accept any host key. Unsafe: a man in the middle gets your deploy key session. Never use for production.', false),
   source: obj('What is uploaded as the new release.', {
     dir: str('Local directory uploaded as the release.', { default: '.' }),
