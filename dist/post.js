@@ -45,6 +45,7 @@ import 'timers';
 import 'node:crypto';
 import 'process';
 import 'buffer';
+import 'node:child_process';
 import 'stream';
 import 'dns';
 import 'zlib';

@@ -4,13 +4,14 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { statSync, readFileSync } from 'node:fs';
-import { dirname, resolve, posix } from 'node:path';
+import { statSync, readFileSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { dirname, resolve, posix, join } from 'node:path';
 import require$$0 from 'process';
 import require$$0$1 from 'buffer';
 import { randomBytes, createHash, createHmac } from 'node:crypto';
-import { userInfo } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { PassThrough } from 'node:stream';
+import { spawn } from 'node:child_process';
 import invariant, { AssertionError } from 'assert';
 import fs__default from 'fs';
 import { g as getDefaultExportFromCjs } from './_commonjsHelpers.js';
@@ -8779,7 +8780,11 @@ function crossProblems(spec, where) {
     if (spec.hosts.length === 0)
         add('hosts', 'hosts', 'no hosts to deploy to', 'add at least one entry under hosts:');
     const unpinned = spec.hosts.findIndex((h) => !h.host_key);
-    if (!spec.known_hosts && unpinned >= 0 && !spec.insecure_skip_host_key_check) {
+    const pinnedOpenSsh = spec.hosts.findIndex((h) => h.host_key);
+    if (spec.ssh === 'openssh' && pinnedOpenSsh >= 0) {
+        add(`hosts[${pinnedOpenSsh}].host_key`, `hosts[${pinnedOpenSsh}].host_key`, 'host_key pins work with ssh: node only; OpenSSH checks host keys against known_hosts', 'put the host\'s key line (ssh-keyscan -p PORT HOST) or its @cert-authority line in known_hosts, or use ssh: node');
+    }
+    if (spec.ssh !== 'openssh' && !spec.known_hosts && unpinned >= 0 && !spec.insecure_skip_host_key_check) {
         add(`hosts[${unpinned}]`, 'known_hosts', `host keys cannot be verified: no known_hosts, and hosts[${unpinned}] has no host_key`, 'add known_hosts: <file or text> (ssh-keyscan -p PORT HOST prints it), or host_key: "SHA256:..." per host');
     }
     if (spec.insecure_skip_host_key_check) {
@@ -8877,7 +8882,8 @@ const host = obj('One SSH target.', {
     user: str('Login user on the host.'),
     identity: str('Path to a private key file (ed25519, RSA or ECDSA). Without it, the key text in env SLIPWAY_SSH_KEY is used; a passphrase comes from env SLIPWAY_SSH_PASSPHRASE.'),
     host_key: str('Expected host key fingerprint, "SHA256:..." as printed by ssh-keygen -lf; an alternative to known_hosts.', { pattern: /^SHA256:[A-Za-z0-9+/]{43}=?$/ }),
-    name: str('Label for logs (default: user@host:port).')
+    name: str('Label for logs (default: user@host:port).'),
+    proxy_jump: str('A jump host (bastion), [user@]host[:port], reached with the same key and host key trust (user defaults to this host\'s, port to 22).', { pattern: /^(?:[^@\s]+@)?[^@\s:]+(?::\d+)?$/ })
 }, ['host', 'user']);
 const httpCheck = obj('An HTTP check.', {
     name: str('Label in the report.'),
@@ -8903,6 +8909,7 @@ const specFields = {
     keep_releases: int('How many releases to keep on each host; current and the last healthy one are never deleted.', { default: 5, min: 1, max: 1000 }),
     hosts: list('The hosts to deploy to; all get the same release.', host),
     known_hosts: str('OpenSSH known_hosts: a file path, or the text itself. Required unless every host has host_key.'),
+    ssh: str('SSH transport: node (built in, ssh2: no ssh binary needed, host_key pins) or openssh (the system ssh: your ssh_config, OpenSSH certificates and @cert-authority host CAs, one ControlMaster connection per host; known_hosts then defaults to your own known_hosts files).', { enum: ['node', 'openssh'], default: 'node' }),
     insecure_skip_host_key_check: bool('Accept any host key. Unsafe: a man in the middle gets your deploy key session. Never use for production.', false),
     source: obj('What is uploaded as the new release.', {
         dir: str('Local directory uploaded as the release.', { default: '.' }),
@@ -9715,6 +9722,184 @@ async function runScript(remote, commands, options) {
     finally {
         await channel.close();
     }
+}
+
+/** Arms the limits of `options`; `touch` on output re-arms the idle one, `clear` when the command ends. */
+function timeouts(options, expire) {
+    let idle;
+    const total = options.timeoutMs ? setTimeout(() => expire(`timed out after ${options.timeoutMs / 1000}s`), options.timeoutMs) : undefined;
+    const touch = () => {
+        if (!options.idleMs)
+            return;
+        clearTimeout(idle);
+        idle = setTimeout(() => expire(`no output for ${options.idleMs / 1000}s (idle timeout)`), options.idleMs);
+    };
+    touch();
+    return { touch, clear: () => { clearTimeout(total); clearTimeout(idle); } };
+}
+
+/** Turns output chunks into complete lines per stream, keeping the full text too. */
+/** Collects stdout and stderr, calling `onLine` for each complete line; `flush` ends partial lines. */
+function lineCollector(onLine) {
+    const text = { stdout: '', stderr: '' };
+    const partial = { stdout: '', stderr: '' };
+    return {
+        text,
+        take: (stream) => (data) => {
+            const chunk = data.toString('utf8');
+            text[stream] += chunk;
+            if (!onLine)
+                return;
+            const lines = (partial[stream] + chunk).split('\n');
+            partial[stream] = lines.pop() ?? '';
+            for (const line of lines)
+                onLine(line, stream);
+        },
+        flush: () => {
+            for (const stream of ['stdout', 'stderr'])
+                if (partial[stream] && onLine)
+                    onLine(partial[stream], stream);
+        }
+    };
+}
+
+/** One command as a local child process (bash for LocalRemote, ssh for the OpenSSH transport): lines, stdin, time limits. */
+/** Runs `file args`; resolves with its exit code (124 after a time limit, with the reason as the last stderr line). */
+function spawnExec(file, args, options = {}, env) {
+    return new Promise((resolve, reject) => {
+        const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
+        const lines = lineCollector(options.onLine);
+        let expired = '';
+        const clock = timeouts(options, (message) => { expired = message; child.kill('SIGTERM'); });
+        const take = (stream) => {
+            const collect = lines.take(stream);
+            return (data) => { clock.touch(); collect(data); };
+        };
+        child.stdout.on('data', take('stdout'));
+        child.stderr.on('data', take('stderr'));
+        child.on('error', (error) => { clock.clear(); reject(error); });
+        child.on('close', (code, signal) => {
+            clock.clear();
+            lines.flush();
+            if (expired)
+                options.onLine?.(expired, 'stderr');
+            const text = expired ? { ...lines.text, stderr: `${lines.text.stderr}${expired}\n` } : lines.text;
+            resolve({ code: expired ? 124 : code ?? (signal ? 128 + 15 : 255), ...text });
+        });
+        child.stdin.on('error', () => undefined);
+        const stdin = options.stdin;
+        if (stdin === undefined)
+            child.stdin.end();
+        else if (typeof stdin === 'string')
+            child.stdin.end(stdin);
+        else
+            stdin.pipe(child.stdin);
+    });
+}
+
+/**
+ * OpenSshRemote: the Remote interface on the system `ssh` (transport `ssh: openssh`). One ControlMaster
+ * connection per host carries every command, and OpenSSH brings what ssh2 lacks: the user's ssh_config,
+ * certificates (user certificates and @cert-authority host CAs) and ProxyJump chains.
+ */
+const RETRYABLE$1 = /Connection refused|Connection timed out|Connection reset|Connection closed by|kex_exchange_identification|No route to host/;
+/** Starts the master connection (checking the host key before any credential is sent) and returns the Remote. */
+async function connectOpenSsh(target) {
+    const remote = new OpenSshRemote(target);
+    const attempts = 1 + (target.retries ?? 2);
+    for (let attempt = 1;; attempt++) {
+        const r = await spawnExec('ssh', [...remote.args(['-o', 'ControlMaster=yes', '-o', 'ControlPersist=60']), 'true'], { timeoutMs: target.connectTimeoutMs + 5000 });
+        if (r.code === 0)
+            return remote.connected();
+        const reason = r.stderr.trim().split('\n').filter(Boolean).pop() ?? `ssh exited with ${r.code}`;
+        if (attempt < attempts && RETRYABLE$1.test(r.stderr)) {
+            await new Promise((done) => setTimeout(done, 500 * attempt));
+            continue;
+        }
+        await remote.close();
+        throw connectError(target, r.stderr, reason);
+    }
+}
+function connectError(target, stderr, reason) {
+    const via = target.proxyJump ? ` (via ${target.proxyJump})` : '';
+    if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed|No .* host key is known/i.test(stderr)) {
+        return new InputError(`${target.name}: host key not trusted${via}: ${reason}. Fix: put the host's key (or its @cert-authority line) in known_hosts, checked by hand`);
+    }
+    if (/Permission denied/.test(stderr)) {
+        return new InputError(`${target.name}: authentication failed for user "${target.user}"${via}: ${reason}. Fix: authorise the deploy key (or its certificate's CA) on the host, or check identity/SLIPWAY_SSH_KEY`);
+    }
+    return new SlipwayError(`${target.name}: cannot connect${via}: ${reason}`);
+}
+/** A host reached through one OpenSSH ControlMaster connection. */
+class OpenSshRemote {
+    target;
+    name;
+    dir = mkdtempSync(join(tmpdir(), 'slipway-ssh-'));
+    base;
+    constructor(target) {
+        this.target = target;
+        this.name = target.name;
+        this.base = this.options();
+    }
+    /** ssh's arguments up to the destination; `extra` goes before the fixed options. */
+    args(extra = []) {
+        return [...extra, ...this.base, '-p', String(this.target.port), '-l', this.target.user, '--', this.target.host];
+    }
+    /** The master is up and authenticated: the key (and certificate) copies are not needed again, so they go now. */
+    connected() {
+        for (const name of ['id', 'id-cert.pub'])
+            rmSync(join(this.dir, name), { force: true });
+        return this;
+    }
+    exec(command, options = {}) {
+        return spawnExec('ssh', [...this.args(), command], options);
+    }
+    async close() {
+        await spawnExec('ssh', [...this.args(['-O', 'exit'])], { timeoutMs: 5000 }).catch(() => undefined);
+        rmSync(this.dir, { recursive: true, force: true });
+    }
+    options() {
+        const t = this.target;
+        const trust = this.trust();
+        const args = [...o(`ControlPath=${join(this.dir, 'master')}`), ...o('ServerAliveInterval=15'), ...trust];
+        if (!t.proxyJump)
+            return args;
+        const jump = parseJump(t.proxyJump, t.user);
+        const proxy = cmd('ssh', ...trust, '-W', '%h:%p', '-p', String(jump.port), '-l', jump.user, '--', jump.host);
+        return [...args, ...o(`ProxyCommand=${render(proxy)}`)];
+    }
+    /** Options shared by the host and its jump host: batch mode, timeouts, host key trust, key and certificate. */
+    trust() {
+        const t = this.target;
+        const args = [...o('BatchMode=yes'), ...o(`ConnectTimeout=${Math.ceil(t.connectTimeoutMs / 1000)}`)];
+        if (t.insecure)
+            args.push(...o('StrictHostKeyChecking=no'), ...o('UserKnownHostsFile=/dev/null'));
+        else
+            args.push(...o('StrictHostKeyChecking=yes'));
+        if (!t.insecure && t.knownHosts !== undefined)
+            args.push(...o(`UserKnownHostsFile=${this.file('known_hosts', t.knownHosts)}`));
+        const key = t.identityFile ?? (t.privateKey ? this.file('id', t.privateKey.endsWith('\n') ? t.privateKey : `${t.privateKey}\n`) : undefined);
+        if (key)
+            args.push('-i', key, ...o('IdentitiesOnly=yes'));
+        if (key && t.certificate)
+            args.push(...o(`CertificateFile=${this.file('id-cert.pub', t.certificate)}`));
+        return args;
+    }
+    /** Writes a private file in this connection's temp dir. */
+    file(name, text) {
+        const path = join(this.dir, name);
+        writeFileSync(path, text, { mode: 0o600 });
+        chmodSync(path, 0o600);
+        return path;
+    }
+}
+const o = (option) => ['-o', option];
+/** `[user@]host[:port]` of a jump host; the user defaults to the target's, the port to 22. */
+function parseJump(text, user) {
+    const m = /^(?:([^@\s]+)@)?([^@\s:]+)(?::(\d+))?$/.exec(text);
+    if (!m)
+        throw new InputError(`proxy_jump "${text}" is not [user@]host[:port]`);
+    return { user: m[1] ?? user, host: m[2], port: m[3] ? Number(m[3]) : 22 };
 }
 
 var isStream_1;
@@ -36289,31 +36474,6 @@ function refuse(reason, blob) {
     return { ok: false, reason, type: keyType(blob), fingerprint: fingerprint(blob) };
 }
 
-/** Turns output chunks into complete lines per stream, keeping the full text too. */
-/** Collects stdout and stderr, calling `onLine` for each complete line; `flush` ends partial lines. */
-function lineCollector(onLine) {
-    const text = { stdout: '', stderr: '' };
-    const partial = { stdout: '', stderr: '' };
-    return {
-        text,
-        take: (stream) => (data) => {
-            const chunk = data.toString('utf8');
-            text[stream] += chunk;
-            if (!onLine)
-                return;
-            const lines = (partial[stream] + chunk).split('\n');
-            partial[stream] = lines.pop() ?? '';
-            for (const line of lines)
-                onLine(line, stream);
-        },
-        flush: () => {
-            for (const stream of ['stdout', 'stderr'])
-                if (partial[stream] && onLine)
-                    onLine(partial[stream], stream);
-        }
-    };
-}
-
 /** Runs a command on an open ssh2 client. Resolves with the exit code (124 after a timeout, with the reason as the last stderr line); rejects only on channel errors. */
 function exec(client, command, options) {
     return new Promise((resolve, reject) => {
@@ -36370,19 +36530,6 @@ function exec(client, command, options) {
         });
     });
 }
-/** The total and idle time limits of one command: `touch` on output, `clear` when it ends. */
-function timeouts(options, expire) {
-    let idle;
-    const total = options.timeoutMs ? setTimeout(() => expire(`timed out after ${options.timeoutMs / 1000}s`), options.timeoutMs) : undefined;
-    const touch = () => {
-        if (!options.idleMs)
-            return;
-        clearTimeout(idle);
-        idle = setTimeout(() => expire(`no output for ${options.idleMs / 1000}s (idle timeout)`), options.idleMs);
-    };
-    touch();
-    return { touch, clear: () => { clearTimeout(total); clearTimeout(idle); } };
-}
 
 /** SshRemote: the Remote interface on node-ssh (ssh2), with host key checks, retries and timeouts. */
 const RETRYABLE = /ECONNREFUSED|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|Timed out while waiting for handshake|Connection lost before handshake/;
@@ -36401,6 +36548,21 @@ async function connectSsh(target) {
     }
 }
 async function connectOnce(target) {
+    if (!target.proxyJump)
+        return new SshRemote(target.name, await open(target));
+    const j = parseJump(target.proxyJump, target.user);
+    const jump = await open({ ...target, name: `${target.name} (jump host ${target.proxyJump})`, ...j });
+    try {
+        const sock = await new Promise((resolve, reject) => jump.connection.forwardOut('127.0.0.1', 0, target.host, target.port, (err, stream) => err ? reject(new SlipwayError(`${target.name}: jump host ${target.proxyJump} refused to forward to ${target.host}:${target.port}: ${err.message}`)) : resolve(stream)));
+        return new SshRemote(target.name, await open(target, sock), jump);
+    }
+    catch (error) {
+        jump.dispose();
+        throw error;
+    }
+}
+/** One authenticated ssh2 connection, directly or over `sock` (a forwarded channel of a jump host). */
+async function open(target, sock) {
     const ssh = new NodeSSH();
     let verdict = { ok: true };
     const hostVerifier = (key) => {
@@ -36418,7 +36580,8 @@ async function connectOnce(target) {
             passphrase: target.passphrase,
             readyTimeout: target.connectTimeoutMs,
             hostVerifier,
-            keepaliveInterval: 15000
+            keepaliveInterval: 15000,
+            ...(sock ? { sock } : {})
         });
     }
     catch (error) {
@@ -36434,7 +36597,7 @@ async function connectOnce(target) {
         }
         throw new SlipwayError(`${target.name}: cannot connect: ${message}`);
     }
-    return new SshRemote(target.name, ssh);
+    return ssh;
 }
 function hostKeyError(target, v) {
     const where = hostPattern(target.host, target.port);
@@ -36450,11 +36613,13 @@ function hostKeyError(target, v) {
 class SshRemote {
     name;
     ssh;
+    jump;
     /** Why the connection broke (a reset, a keepalive timeout), once it has. */
     broken;
-    constructor(name, ssh) {
+    constructor(name, ssh, jump) {
         this.name = name;
         this.ssh = ssh;
+        this.jump = jump;
         // Scripts go over stdin in small writes after the exec request: without TCP_NODELAY each waits on a delayed ACK.
         ssh.connection?.setNoDelay(true);
         // Without a listener, an error on a live connection (ECONNRESET, keepalive timeout) would crash the process;
@@ -36470,6 +36635,7 @@ class SshRemote {
     }
     async close() {
         this.ssh.dispose();
+        this.jump?.dispose();
     }
 }
 
@@ -36520,21 +36686,14 @@ function knownHostsText(spec) {
         throw new InputError(`${spec.file}: known_hosts file ${resolve(spec.baseDir, value)} cannot be read. Fix: create it (ssh-keyscan -p PORT HOST > known_hosts) or paste the lines inline`);
     }
 }
-/** The default connector: SSH with the spec's keys, known_hosts and timeouts. */
+/** The default connector: the spec's transport (node or openssh) with its keys, known_hosts and timeouts. */
 const sshConnector = async (host, spec) => {
-    const knownHosts = knownHostsText(spec);
-    return connectSsh({
-        name: host.name,
-        host: host.host,
-        port: host.port,
-        user: host.user,
-        privateKey: privateKeyFor(host, spec),
-        passphrase: process.env.SLIPWAY_SSH_PASSPHRASE,
-        knownHosts,
-        hostKey: host.host_key,
-        insecure: spec.insecure_skip_host_key_check,
-        connectTimeoutMs: spec.timeouts.connect * 1000
-    });
+    const common = { name: host.name, host: host.host, port: host.port, user: host.user, knownHosts: knownHostsText(spec), insecure: spec.insecure_skip_host_key_check, connectTimeoutMs: spec.timeouts.connect * 1000, proxyJump: host.proxy_jump };
+    if (spec.ssh === 'openssh') {
+        const identityFile = host.identity ? resolve(spec.baseDir, host.identity) : undefined;
+        return connectOpenSsh({ ...common, identityFile, privateKey: identityFile ? undefined : process.env.SLIPWAY_SSH_KEY, certificate: process.env.SLIPWAY_SSH_CERT });
+    }
+    return connectSsh({ ...common, privateKey: privateKeyFor(host, spec), passphrase: process.env.SLIPWAY_SSH_PASSPHRASE, hostKey: host.host_key });
 };
 /** Connects to every host in parallel; on any failure closes the others and throws the first error. */
 async function openSessions(spec, connect, reporter) {
