@@ -45,9 +45,9 @@ export function crossProblems(spec: Spec, where: Where): Problem[] {
   }
   const seen = new Map<string, number>()
   spec.hosts.forEach((h, i) => {
-    for (const key of new Set([`name ${h.name}`, `target ${h.user}@${h.host}:${h.port}`])) {
+    for (const key of new Set([`name ${h.name}`, `target ${h.user}@${h.host}:${h.port}${h.path ?? spec.path}`])) {
       const first = seen.get(key)
-      if (first !== undefined) return add(`hosts[${i}]`, `hosts[${i}]`, `host ${h.name} is listed twice (same ${key.split(' ')[0]} as hosts[${first}])`, 'list each host once')
+      if (first !== undefined) return add(`hosts[${i}]`, `hosts[${i}]`, `host ${h.name} is listed twice (same ${key.split(' ')[0]} as hosts[${first}])`, 'list each host once; the same host with another path needs a name: of its own')
       seen.set(key, i)
     }
   })

@@ -104,6 +104,7 @@ export const httpHeader: Rule = (v) => {
 
 const byPath: Record<string, Rule> = {
   path: deployRoot,
+  'hosts[].path': deployRoot,
   'shared.files[]': releasePath,
   'shared.dirs[]': releasePath,
   'writable[]': releasePath,

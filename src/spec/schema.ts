@@ -60,6 +60,7 @@ const host = obj('One SSH target.', {
   identity: str('Path to a private key file (ed25519, RSA or ECDSA). Without it, the key text in env SLIPWAY_SSH_KEY is used; a passphrase comes from env SLIPWAY_SSH_PASSPHRASE.'),
   host_key: str('Expected host key fingerprint, "SHA256:..." as printed by ssh-keygen -lf; an alternative to known_hosts.', { pattern: /^SHA256:[A-Za-z0-9+/]{43}=?$/ }),
   name: str('Label for logs (default: user@host:port).'),
+  path: str('This host\'s deploy root, when it differs from the top-level path (absolute).'),
   proxy_jump: str('A jump host (bastion), [user@]host[:port], reached with the same key and host key trust (user defaults to this host\'s, port to 22).', { pattern: /^(?:[^@\s]+@)?[^@\s:]+(?::\d+)?$/ })
 }, ['host', 'user'])
 
