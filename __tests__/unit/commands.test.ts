@@ -1,4 +1,5 @@
 /** Each step builder's exact command text, as the host receives it (the way Kamal tests its commands). */
+import { hooksFor } from '../../src/spec/roles.js'
 import { describe, expect, test } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
@@ -76,9 +77,19 @@ describe('command builders', () => {
 
   test('restore: switch back, records, audit, rollback hooks in the restored release, unlock — in that order', () => {
     const spec = parseSpec('app: shop\npath: /srv/my app\nhosts: [{ host: h, user: u }]\ninsecure_skip_host_key_check: true\nrollback_hooks: [php artisan queue:restart]\n', '/tmp/s.yml')
-    const out = text(restorePhase(m, l, spec, '20251231000000', [advance(rec, 'failed', { note: 'smoke' })], 'audit line', owner))
+    const out = text(restorePhase({ ...m, host: spec.hosts[0] }, l, spec, '20251231000000', [advance(rec, 'failed', { note: 'smoke' })], 'audit line', owner))
     expect(out.map((c) => c.split(' ')[0])).toEqual(['printf', 'rm', 'printf', 'printf', 'printf', '(cd', 'if'])
     expect(out[1]).toBe(`rm -f '/srv/my app/current.next' && ln -s releases/20251231000000 '/srv/my app/current.next' && mv -T -f '/srv/my app/current.next' '/srv/my app/current'`)
     expect(out[5]).toBe(`(cd '/srv/my app/releases/20251231000000' && php artisan queue:restart)`)
+  })
+
+  test('roles: a hook given roles runs only on hosts with one of them; plain hooks run everywhere', () => {
+    const hooks = ['a', { run: 'b', roles: ['worker'] }, { run: 'c', roles: ['web', 'cron'] }]
+    expect(hooksFor([], hooks)).toEqual(['a'])
+    expect(hooksFor(['worker'], hooks)).toEqual(['a', 'b'])
+    expect(hooksFor(['cron', 'worker'], hooks)).toEqual(['a', 'b', 'c'])
+    const spec = parseSpec('app: shop\npath: /srv/app\nhosts: [{ host: h, user: u, roles: [worker] }, { host: h2, user: u, roles: [web] }]\ninsecure_skip_host_key_check: true\nrollback_hooks: [x, { run: y, roles: [web] }, { run: z, roles: [worker] }]\n', '/tmp/s.yml')
+    const out = text(restorePhase({ ...m, host: spec.hosts[0] }, l, spec, '20251231000000', [], 'audit line', owner))
+    expect(out.filter((c) => c.startsWith('(cd'))).toEqual([`(cd '/srv/my app/releases/20251231000000' && x)`, `(cd '/srv/my app/releases/20251231000000' && z)`])
   })
 })

@@ -25,7 +25,7 @@ describe('deploy spec', () => {
   test('fills defaults', () => {
     const spec = parseSpec(base, '/tmp/x/slipway.yml')
     expect(spec.keep_releases).toBe(5)
-    expect(spec.hosts[0]).toEqual({ host: '127.0.0.1', port: 2222, user: 'deploy', name: 'deploy@127.0.0.1:2222' })
+    expect(spec.hosts[0]).toEqual({ host: '127.0.0.1', port: 2222, user: 'deploy', name: 'deploy@127.0.0.1:2222', roles: [] })
     expect(spec.source).toEqual({ dir: '/tmp/x', exclude: ['.git', 'node_modules'], allow_external_symlinks: false })
     expect(spec.shared).toEqual({ files: [], dirs: [] })
     expect(spec.rollback).toEqual({ on_smoke_failure: true })

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { httpFromHost, parseCoded, runInRelease } from '../commands/smoke.js'
 import { stepMark } from '../commands/protocol.js'
 import type { Command } from '../commands/shell.js'
+import { hasRole } from '../spec/roles.js'
 import type { HttpCheck, RunCheck, SmokeCheck } from '../spec/types.js'
 import type { Operation } from './run.js'
 import { runPhase, type Session } from './session.js'
@@ -123,9 +124,10 @@ async function dryCheck(op: Operation, sessions: Session[], check: SmokeCheck): 
 export async function runSmoke(op: Operation, sessions: Session[], checks: SmokeCheck[], dry = false): Promise<SmokeResult[]> {
   const results: SmokeResult[] = []
   for (const check of checks) {
-    const batch = dry ? await dryCheck(op, sessions, check) : 'run' in check
-      ? await Promise.all(sessions.map((s) => onHost(op, s, check)))
-      : check.from === 'host' ? await Promise.all(sessions.map((s) => fromHost(op, s, check))) : [await fromRunner(check, op.signal)]
+    const on = sessions.filter((s) => hasRole(s.host.roles, check.roles))
+    const batch = dry ? await dryCheck(op, on, check) : 'run' in check
+      ? await Promise.all(on.map((s) => onHost(op, s, check)))
+      : check.from === 'host' ? await Promise.all(on.map((s) => fromHost(op, s, check))) : [await fromRunner(check, op.signal)]
     for (const r of batch) op.reporter[r.ok ? 'info' : 'error'](`smoke ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}${r.host ? ` on ${r.host}` : ''}: ${r.detail}`)
     results.push(...batch)
   }

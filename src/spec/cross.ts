@@ -43,6 +43,7 @@ export function crossProblems(spec: Spec, where: Where): Problem[] {
   if (spec.migrate?.on && !spec.hosts.some((h) => h.name === spec.migrate!.on || h.host === spec.migrate!.on)) {
     add('migrate.on', 'migrate.on', `no host named "${spec.migrate.on}"`, `use one of: ${spec.hosts.map((h) => h.name).join(', ')}`)
   }
+  problems.push(...roleProblems(spec, where))
   const seen = new Map<string, number>()
   spec.hosts.forEach((h, i) => {
     for (const key of new Set([`name ${h.name}`, `target ${h.user}@${h.host}:${h.port}${h.path ?? spec.path}`])) {
@@ -50,6 +51,22 @@ export function crossProblems(spec: Spec, where: Where): Problem[] {
       if (first !== undefined) return add(`hosts[${i}]`, `hosts[${i}]`, `host ${h.name} is listed twice (same ${key.split(' ')[0]} as hosts[${first}])`, 'list each host once; the same host with another path needs a name: of its own')
       seen.set(key, i)
     }
+  })
+  return problems
+}
+
+/** Roles named by hooks and smoke checks must be some host's; a check run from the runner cannot be limited to roles. */
+function roleProblems(spec: Spec, where: Where): Problem[] {
+  const problems: Problem[] = []
+  const known = new Set(spec.hosts.flatMap((h) => h.roles))
+  const named = (path: string, roles: string[] | undefined) => {
+    const unknown = roles?.find((r) => !known.has(r))
+    if (unknown !== undefined) problems.push({ ...where(path), path, message: `no host has the role "${unknown}"`, fix: `give a host roles: [${unknown}], or use one of: ${[...known].join(', ') || '(no roles given)'}` })
+  }
+  for (const key of ['build', 'activate', 'rollback_hooks'] as const) spec[key].forEach((h, i) => typeof h !== 'string' && named(`${key}[${i}].roles`, h.roles))
+  spec.smoke.forEach((c, i) => {
+    named(`smoke[${i}].roles`, c.roles)
+    if (c.roles && 'http' in c && c.from === 'runner') problems.push({ ...where(`smoke[${i}].roles`), path: `smoke[${i}].roles`, message: 'this check runs once, from the runner; roles limit checks that run on hosts', fix: 'add from: host, or remove roles' })
   })
   return problems
 }

@@ -61,11 +61,20 @@ const host = obj('One SSH target.', {
   host_key: str('Expected host key fingerprint, "SHA256:..." as printed by ssh-keygen -lf; an alternative to known_hosts.', { pattern: /^SHA256:[A-Za-z0-9+/]{43}=?$/ }),
   name: str('Label for logs (default: user@host:port).'),
   path: str('This host\'s deploy root, when it differs from the top-level path (absolute).'),
+  roles: list('This host\'s roles (web, worker, cron, any name): hooks and smoke checks given roles: run only on hosts that have one of them.', str(''), []),
   proxy_jump: str('A jump host (bastion), [user@]host[:port], reached with the same key and host key trust (user defaults to this host\'s, port to 22).', { pattern: /^(?:[^@\s]+@)?[^@\s:]+(?::\d+)?$/ })
 }, ['host', 'user'])
 
+/** Limits a hook or a host-side smoke check to the hosts that have one of the roles. */
+const roles = list('Only on hosts that have one of these roles (hosts[].roles).', str(''))
+
+/** A hook: a shell command for every host, or `{ run, roles }` for some. */
+const hook = oneOf('A shell command, or { run, roles }.', [str('Shell command, run on every host.'), obj('A command for the hosts with some roles.', { run: str('Shell command.'), roles }, ['run', 'roles'])])
+const hooks = (doc: string) => list(doc, hook, [])
+
 const httpCheck = obj('An HTTP check.', {
   name: str('Label in the report.'),
+  roles,
   http: str('URL to request.'),
   from: str('Where the request is made from.', { enum: ['runner', 'host'], default: 'runner' }),
   method: str('HTTP method.', { default: 'GET' }),
@@ -79,6 +88,7 @@ const httpCheck = obj('An HTTP check.', {
 
 const runCheck = obj('A command run on the host in the new current release; exit 0 passes.', {
   name: str('Label in the report.'),
+  roles,
   run: str('Shell command.'),
   timeout: int('Timeout, seconds.', { default: 60, min: 1, max: 86400 })
 }, ['run'])
@@ -103,9 +113,9 @@ export const specFields = {
   }),
   writable: strings('Directories in the release made writable (created if missing).', relPath),
   copy_from_previous: strings('Directories copied from the live release before the build (e.g. vendor, node_modules) so installs have little to do.', relPath),
-  build: strings('Shell commands run on the host in the new release directory, before the switch.'),
-  activate: strings('Shell commands run on the host in the new release after the switch.'),
-  rollback_hooks: strings('Shell commands run on the host in the restored release after any rollback.'),
+  build: hooks('Shell commands run on the host in the new release directory, before the switch.'),
+  activate: hooks('Shell commands run on the host in the new release after the switch.'),
+  rollback_hooks: hooks('Shell commands run on the host in the restored release after any rollback.'),
   smoke: list('Checks run after the switch; a failure rolls back.', oneOf('An http or run check.', [httpCheck, runCheck]), []),
   preset: str('Framework defaults to start from; every key you set overrides the preset.', { enum: ['laravel'] }),
   php_fpm_reload: str('Laravel preset: a command that reloads PHP-FPM (e.g. "sudo systemctl reload php8.2-fpm"), run after activate and after a rollback so opcache sees the new release. Set process_control_timeout above 0 in php-fpm.conf, or a reload kills requests in flight.'),

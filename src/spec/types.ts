@@ -20,6 +20,9 @@ export type RunCheck = Extract<FromSchema['smoke'][number], { run: string }> & {
 /** One smoke check. */
 export type SmokeCheck = HttpCheck | RunCheck
 
+/** A build, activate or rollback hook: a command for every host, or `{ run, roles }` for some. */
+export type Hook = FromSchema['build'][number]
+
 /** Database migrations. */
 export type MigrateSpec = NonNullable<FromSchema['migrate']>
 

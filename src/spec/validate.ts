@@ -70,6 +70,8 @@ export function check(field: Field, raw: unknown, path: string, w: Walk): Plain 
       return out
     }
     case 'oneOf': {
+      const text = field.options.find((o) => o.kind === 'string')
+      if (text && !isMap(node)) return check(text, node, path, w)
       const keys = isMap(node) ? node.items.map((p) => String((p.key as { value?: unknown })?.value)) : []
       const match = field.options.find((o) => o.kind === 'object' && o.required?.some((r) => keys.includes(r)))
       if (!match) return at(`expected ${describe(field)}`, `give one of the keys ${field.options.flatMap((o) => (o.kind === 'object' ? o.required ?? [] : [])).join(' or ')}`)
