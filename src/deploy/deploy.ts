@@ -8,6 +8,7 @@ import { DeployError, type DeployResult } from './result.js'
 import { forceable, keepAlive, lockOwner, operation, type OperationOptions } from './run.js'
 import { closeSessions, openSessions, sshConnector, type Connector } from './session.js'
 import { activateHooks } from './steps/activate.js'
+import { bake, describeBake } from './steps/bake.js'
 import { build } from './steps/build.js'
 import { finish } from './steps/finish.js'
 import { lock } from './steps/lock.js'
@@ -29,7 +30,7 @@ export { DeployError, type DeployResult } from './result.js'
 export type DeployOptions = OperationOptions
 
 /** A deploy, in order. Failures before `switch` mark the release failed; from `switch` on they switch back. */
-export const DEPLOY: Step[] = [lock, lockWait, repair, plan, upload, shared, build, migrate, switchRelease, watchdog, activateHooks, smoke, confirm, prune, finish]
+export const DEPLOY: Step[] = [lock, lockWait, repair, plan, upload, shared, build, migrate, switchRelease, watchdog, activateHooks, smoke, bake, confirm, prune, finish]
 
 const TITLES: Record<string, (run: DeployRun) => string> = {
   lock: () => 'Lock and read history',
@@ -61,6 +62,7 @@ export async function planDeploy(options: OperationOptions): Promise<PlannedHost
   const run = await runDeploy(options, connect, true)
   const hosts = [...remotes.values()].map((r) => ({ host: r.name, phases: r.phases.map((p) => ({ phase: stepsOf(p.script) + (p.upload ? ' (then the upload, a tar, on stdin)' : ''), command: `bash -s <<'SCRIPT'\n${p.script}SCRIPT` })) }))
   const runner = run.result.smoke.filter((r) => !r.host).map((r) => ({ phase: `smoke ${r.name}`, command: r.detail }))
+  if (run.result.bake) runner.push({ phase: 'bake', command: describeBake(run.spec) })
   return runner.length ? [...hosts, { host: 'runner', phases: runner }] : hosts
 }
 
