@@ -20,7 +20,7 @@ describe('readInputs', () => {
   test('defaults: deploy slipway.yml in the workspace, switches off, no secrets', () => {
     expect(read({})).toEqual({
       command: 'deploy', spec: join(cwd, 'slipway.yml'), environment: undefined, sshKey: undefined, knownHosts: undefined,
-      release: undefined, migrations: false, dryRun: false, token: undefined, workingDirectory: cwd, url: undefined
+      release: undefined, migrations: false, lockWait: 0, dryRun: false, token: undefined, workingDirectory: cwd, url: undefined
     })
   })
 
@@ -40,6 +40,10 @@ describe('readInputs', () => {
     expect(fails({ release: '20260102030405' })).toBe('input "release" is only for command "rollback" (command is "deploy"). Fix: remove it, or set command: rollback')
     expect(fails({ command: 'deploy', migrations: 'true' })).toContain('input "migrations" is only for command "rollback"')
     expect(fails({ 'working-directory': 'nope' })).toBe(`input "working-directory": ${join(cwd, 'nope')} is not a directory. Fix: check out the repository first (actions/checkout) or correct the path`)
+    expect(read({ 'lock-wait': ' 600 ' }).lockWait).toBe(600)
+    expect(read({ command: 'rollback', 'lock-wait': '30' }).lockWait).toBe(30)
+    expect(fails({ 'lock-wait': '10m' })).toBe('input "lock-wait": "10m" is not a number of seconds. Fix: use whole seconds from 0 to 86400, e.g. 600')
+    expect(fails({ command: 'releases', 'lock-wait': '60' })).toBe('input "lock-wait" is only for commands "deploy" and "rollback" (command is "releases"). Fix: remove it')
     expect(fails({ url: 'shop.example' })).toBe('input "url": "shop.example" is not an http(s) URL. Fix: use the address users open, e.g. https://shop.example.com')
   })
 

@@ -43,3 +43,14 @@ test('the Laravel plan for two hosts matches the golden file', async () => {
     ['smoke health']
   ])
 })
+
+test('with smoke.bake the plan shows the bake, and the watchdog armed at the switch waits for it', async () => {
+  const baked = yaml.replace(/smoke:\n[\s\S]*$/, 'smoke:\n  bake: 300\n  checks:\n    - { name: health, http: "https://shop.example/health", deadline: 30 }\n    - { name: queue, run: "php artisan queue:monitor default --max=100", timeout: 10 }\n')
+  const plan = await planDeploy({ spec: parseSpec(baked, '/work/slipway.yml'), now: () => new Date('2026-06-01T12:00:00Z'), lockToken: '0123456789abcdef' })
+  expect(plan[2]).toEqual({ host: 'runner', phases: [
+    { phase: 'smoke health', command: 'from the runner: GET https://shop.example/health, expect 200' },
+    { phase: 'bake', command: 'after the smoke checks first pass: health, queue again every 2 s for 300 s; a failure rolls back like a smoke failure; confirm, prune and finish only after the bake' }
+  ] })
+  // confirm_within's default (30 + 10 + 120) plus the bake plus one more round of the checks (30 + 10).
+  expect(plan[0].phases.find((p) => p.phase.startsWith('switch'))!.command).toContain(`sleep ${30 + 10 + 120 + 300 + 40}`)
+})

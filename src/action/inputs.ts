@@ -24,6 +24,8 @@ export interface Settings {
   release?: string
   /** Rollback also steps back the migrations of the releases it leaves. */
   migrations: boolean
+  /** Seconds to wait for another run's lock (deploy, rollback); 0 fails at once. */
+  lockWait: number
   dryRun: boolean
   /** Token for the Deployments API; empty turns deployment records off. */
   token?: string
@@ -54,6 +56,7 @@ export function readInputs(get: InputReader, cwd = process.env.GITHUB_WORKSPACE 
     knownHosts: knownHosts(get('known-hosts')),
     release: releaseId(text('release')),
     migrations: bool(get, 'migrations'),
+    lockWait: seconds(get, 'lock-wait'),
     dryRun: bool(get, 'dry-run'),
     token: text('github-token'),
     workingDirectory,
@@ -61,7 +64,16 @@ export function readInputs(get: InputReader, cwd = process.env.GITHUB_WORKSPACE 
   }
   if (settings.release && command !== 'rollback') throw new InputError(`input "release" is only for command "rollback" (command is "${command}"). Fix: remove it, or set command: rollback`)
   if (settings.migrations && command !== 'rollback') throw new InputError(`input "migrations" is only for command "rollback" (command is "${command}"); a deploy runs the spec's migrations itself. Fix: remove it`)
+  if (settings.lockWait && command !== 'deploy' && command !== 'rollback') throw new InputError(`input "lock-wait" is only for commands "deploy" and "rollback" (command is "${command}"). Fix: remove it`)
   return settings
+}
+
+/** Whole seconds, 0 to 86400; empty is 0. */
+function seconds(get: InputReader, name: string): number {
+  const value = get(name).trim()
+  if (!value) return 0
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 86400) throw new InputError(`input "${name}": "${value}" is not a number of seconds. Fix: use whole seconds from 0 to 86400, e.g. 600`)
+  return Number(value)
 }
 
 /** YAML 1.2 core-schema booleans, like `core.getBooleanInput`; empty is false. */

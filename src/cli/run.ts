@@ -28,12 +28,16 @@ export interface Io {
 export const USAGE = `usage: slipway <command> [options]
 
 commands:
-  deploy     [--spec f] [--env e] [--dry-run]   build a new release on every host and switch to it
-  rollback   [--spec f] [--env e] [--to id] [--migrations]
+  deploy     [--spec f] [--env e] [--dry-run] [--lock-wait s]
+                                                build a new release on every host and switch to it
+  rollback   [--spec f] [--env e] [--to id] [--migrations] [--lock-wait s]
                                                 activate an earlier release (default: newest healthy before current);
                                                 --migrations also steps back the migrations of the releases rolled over
-  releases   [--spec f] [--env e] [--json]      the release history of every host
-  unlock     [--spec f] [--env e] [--force]     break a dead run's deploy lock (a live one needs --force)
+  releases   [--spec f] [--env e] [--json]      the release history of every host (and repair what a dead run left)
+  unlock     [--spec f] [--env e] [--force]     break a dead run's deploy lock (a live one needs --force), then repair
+                                                what it left
+
+  --lock-wait s   wait up to s seconds for another run's lock (naming its holder) instead of failing at once
   check      [paths…] [--base ref] [--format f] [--verify]   PR migration-safety check (slipway check --help)
   schema                                        print the spec's JSON Schema
 
@@ -44,6 +48,7 @@ const options = {
   env: { type: 'string' },
   'dry-run': { type: 'boolean', default: false },
   to: { type: 'string' },
+  'lock-wait': { type: 'string' },
   migrations: { type: 'boolean', default: false },
   force: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
@@ -80,6 +85,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   }
   const v = parsed.values
   checkTo(command, v.to)
+  const lockWait = lockWaitOf(command, v['lock-wait'])
   const reporter = consoleReporter(io.out, io.err, v.verbose)
   const load = () => loadSpec(resolvePath(io.cwd, v.spec), { env: v.env })
   const spec = checkedSpec(load, reporter)
@@ -93,12 +99,13 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
         return 0
       }
       const c = io.cancel?.()
-      const result = await deploy({ spec: load(), reporter, signal: c?.signal, force: c?.force }) // checks the source and credentials before connecting
+      const result = await deploy({ spec: load(), reporter, signal: c?.signal, force: c?.force, lockWait }) // checks the source and credentials before connecting
       if (v.json) io.out(JSON.stringify(result))
       return 0
     }
     case 'rollback': {
-      await rollback({ spec: await spec({ credentials: true }), reporter, to: v.to, migrations: v.migrations, force: io.cancel?.()?.force })
+      const c = io.cancel?.()
+      await rollback({ spec: await spec({ credentials: true }), reporter, to: v.to, migrations: v.migrations, signal: c?.signal, force: c?.force, lockWait })
       return 0
     }
     case 'releases': {
@@ -130,6 +137,14 @@ function checkTo(command: string, to: string | undefined): void {
   if (to === undefined) return
   if (command !== 'rollback') throw new InputError('--to is only for rollback. Fix: remove it')
   if (!isReleaseId(to)) throw new InputError(`--to ${JSON.stringify(to)} is not a release id. Fix: give an id from slipway releases (UTC YYYYMMDDHHMMSS, optionally .NN, e.g. 20260102030405), or leave --to out for the newest healthy release before current`)
+}
+
+/** `--lock-wait`: whole seconds, for deploy and rollback only; refused before anything is read or connected. */
+function lockWaitOf(command: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  if (command !== 'deploy' && command !== 'rollback') throw new InputError('--lock-wait is only for deploy and rollback. Fix: remove it')
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 86400) throw new InputError(`--lock-wait ${JSON.stringify(value)} is not a number of seconds. Fix: give whole seconds from 0 to 86400, e.g. --lock-wait 600`)
+  return Number(value)
 }
 
 /** The spec, with everything local checked (source tree and/or credentials) before anything connects. */

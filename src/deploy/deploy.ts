@@ -8,9 +8,11 @@ import { DeployError, type DeployResult } from './result.js'
 import { forceable, keepAlive, lockOwner, operation, type OperationOptions } from './run.js'
 import { closeSessions, openSessions, sshConnector, type Connector } from './session.js'
 import { activateHooks } from './steps/activate.js'
+import { bake, describeBake } from './steps/bake.js'
 import { build } from './steps/build.js'
 import { finish } from './steps/finish.js'
 import { lock } from './steps/lock.js'
+import { lockWait } from './steps/lock-wait.js'
 import { migrate } from './steps/migrate.js'
 import { plan } from './steps/plan.js'
 import { prune } from './steps/prune.js'
@@ -28,7 +30,7 @@ export { DeployError, type DeployResult } from './result.js'
 export type DeployOptions = OperationOptions
 
 /** A deploy, in order. Failures before `switch` mark the release failed; from `switch` on they switch back. */
-export const DEPLOY: Step[] = [lock, repair, plan, upload, shared, build, migrate, switchRelease, watchdog, activateHooks, smoke, confirm, prune, finish]
+export const DEPLOY: Step[] = [lock, lockWait, repair, plan, upload, shared, build, migrate, switchRelease, watchdog, activateHooks, smoke, bake, confirm, prune, finish]
 
 const TITLES: Record<string, (run: DeployRun) => string> = {
   lock: () => 'Lock and read history',
@@ -60,6 +62,7 @@ export async function planDeploy(options: OperationOptions): Promise<PlannedHost
   const run = await runDeploy(options, connect, true)
   const hosts = [...remotes.values()].map((r) => ({ host: r.name, phases: r.phases.map((p) => ({ phase: stepsOf(p.script) + (p.upload ? ' (then the upload, a tar, on stdin)' : ''), command: `bash -s <<'SCRIPT'\n${p.script}SCRIPT` })) }))
   const runner = run.result.smoke.filter((r) => !r.host).map((r) => ({ phase: `smoke ${r.name}`, command: r.detail }))
+  if (run.result.bake) runner.push({ phase: 'bake', command: describeBake(run.spec) })
   return runner.length ? [...hosts, { host: 'runner', phases: runner }] : hosts
 }
 
@@ -74,7 +77,7 @@ async function runDeploy(options: DeployOptions, connect: Connector, dry: boolea
   const entries = (await preflight(op.spec, { source: true, credentials: connect === sshConnector, warn: (m) => op.reporter.warn(m) })) ?? []
   const sessions = await op.reporter.group('Connect', () => openSessions(op.spec, connect, op.reporter))
   const result: DeployResult = { release: '', hosts: sessions.map((s) => s.host.name), rolledBack: false, removed: {}, smoke: [], uploaded: {} }
-  const run: DeployRun = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, states: [], id: '', entries, uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result }
+  const run: DeployRun = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, holders: [], states: [], id: '', entries, uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result }
   const stop = dry ? () => undefined : keepAlive(op, sessions, run.owner)
   try {
     const steps = execute(run, DEPLOY, (trip: Trip) => (trip.kind === 'hosts' ? TITLES[trip.steps[0].name]?.(run) ?? trip.steps[0].name : trip.step.name))

@@ -7,7 +7,9 @@ import { stepMark } from '../commands/protocol.js'
 import { REVERTED } from '../commands/watchdog.js'
 import type { ScriptResult } from '../remote/script.js'
 import { DeployError, stepBackNote } from './result.js'
-import { onEach, releaseLocks } from './run.js'
+import { Cancelled, onEach, releaseLocks } from './run.js'
+
+export { Cancelled } from './run.js'
 import { runPhase, StepError } from './session.js'
 import { restore } from './steps/restore.js'
 import { SmokeFailed } from './steps/smoke.js'
@@ -56,14 +58,6 @@ async function runTrip(run: DeployRun, steps: Step[]): Promise<void> {
     for (const st of mine) st.read?.(run, i, result, error !== undefined)
     if (error) throw error
   })
-}
-
-/** The operation was cancelled (SIGINT, SIGTERM, or the embedder's AbortSignal). */
-export class Cancelled extends Error {
-  constructor(readonly reason: string) {
-    super(`cancelled by ${reason}`)
-    this.name = 'Cancelled'
-  }
 }
 
 /**

@@ -15,6 +15,8 @@ export interface DeployResult {
   /** Releases removed by keep_releases, per host. */
   removed: Record<string, string[]>
   smoke: SmokeResult[]
+  /** With `smoke.bake`: its length and the rounds of checks run during it. */
+  bake?: { seconds: number; rounds: number }
   /** Per host: entries sent in the upload, and whether it was a delta against the live release. */
   uploaded: Record<string, { sent: number; delta: boolean }>
   /** Migrations this deploy ran, and which of them were stepped back. */

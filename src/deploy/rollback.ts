@@ -11,12 +11,12 @@ import { InputError, SlipwayError } from '../errors.js'
 import { driverFor, migrateHostIndex } from '../migrations/driver.js'
 import { auditLine } from './audit.js'
 import { notReverted } from './caveats.js'
+import { lockHosts } from './lock-wait.js'
 import { checkStepBack, planStepBack } from './migrate.js'
 import { restorePhase } from './steps/restore-phase.js'
 import { agreeOnTarget, planRollback, type RollbackPlan } from './rollback-plan.js'
-import { forceable, keepAlive, lockOwner, onEach, operation, releaseLocks, type Operation, type OperationOptions } from './run.js'
+import { Cancelled, forceable, keepAlive, lockOwner, onEach, operation, releaseLocks, type Operation, type OperationOptions } from './run.js'
 import { closeSessions, holdChannels, openSessions, runPhase, sshConnector, type Session } from './session.js'
-import { lockAndRead } from './steps/lock.js'
 import { repairInterrupted } from './steps/repair.js'
 
 export { pickTarget } from './rollback-plan.js'
@@ -54,6 +54,8 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
     return await forceable(op, sessions, owner, rollbackOn(op, sessions, owner, options), (why) => new SlipwayError(`rollback stopped at once (${why}, a second time): the lock is released; check with: slipway releases`))
   } catch (error) {
     await releaseLocks(op, sessions, owner)
+    // A cancel is only seen while waiting for the lock, before anything is written.
+    if (error instanceof Cancelled) throw new SlipwayError(`rollback was ${error.message} while waiting for the lock; nothing was changed`)
     throw error instanceof SlipwayError ? error : new SlipwayError(String(error))
   } finally {
     stop()
@@ -64,7 +66,7 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
 /** The rollback on connected hosts, each holding one channel. */
 async function rollbackOn(op: Operation, sessions: Session[], owner: LockOwner, options: RollbackOptions): Promise<RollbackResult> {
   const { spec, reporter } = op
-  const states = await onEach(sessions, (s) => lockAndRead(op, s, owner, false))
+  const states = await lockHosts(op, sessions, owner, false)
   await repairInterrupted(op, sessions, states)
   const stamp = op.now().toISOString()
   const plans = states.map((st) => planRollback(st, { to: options.to, by: op.by, stamp }))

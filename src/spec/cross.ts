@@ -39,6 +39,7 @@ export function crossProblems(spec: Spec, where: Where): Problem[] {
     const with_ = spec.known_hosts ? 'known_hosts' : pinned >= 0 ? `hosts[${pinned}].host_key` : undefined
     if (with_) add('insecure_skip_host_key_check', 'insecure_skip_host_key_check', `true contradicts ${with_} (or the Action's known-hosts input): host keys would not be verified although trusted keys are given`, 'remove insecure_skip_host_key_check; the given host keys are then verified')
   }
+  if (spec.bake && !spec.smoke.length) add('smoke.bake', 'smoke.bake', `a bake of ${spec.bake} s with no checks to poll`, 'add checks under smoke.checks, or remove bake')
   if (spec.migrate && !spec.migrate.preset && !spec.migrate.commands) add('migrate', 'migrate', 'no migration driver', 'set migrate.preset: laravel, or migrate.commands.run (and status/step_back)')
   if (spec.migrate?.on && !spec.hosts.some((h) => h.name === spec.migrate!.on || h.host === spec.migrate!.on)) {
     add('migrate.on', 'migrate.on', `no host named "${spec.migrate.on}"`, `use one of: ${spec.hosts.map((h) => h.name).join(', ')}`)

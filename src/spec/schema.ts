@@ -93,6 +93,8 @@ const runCheck = obj('A command run on the host in the new current release; exit
   timeout: int('Timeout, seconds.', { default: 60, min: 1, max: 86400 })
 }, ['run'])
 
+const smokeChecks = list('Checks run after the switch; a failure rolls back.', oneOf('An http or run check.', [httpCheck, runCheck]), [])
+
 /** Top-level keys that an `environments:` entry may override. */
 export const specFields = {
   app: str('Application name, used in logs, audit lines and the lock owner.', { pattern: /^[A-Za-z0-9._-]+$/ }),
@@ -116,7 +118,13 @@ export const specFields = {
   build: hooks('Shell commands run on the host in the new release directory, before the switch.'),
   activate: hooks('Shell commands run on the host in the new release after the switch.'),
   rollback_hooks: hooks('Shell commands run on the host in the restored release after any rollback.'),
-  smoke: list('Checks run after the switch; a failure rolls back.', oneOf('An http or run check.', [httpCheck, runCheck]), []),
+  smoke: oneOf('Checks run after the switch; a failure rolls back: a list of checks, or a mapping with checks and bake.', [
+    smokeChecks,
+    obj('Smoke checks and a bake.', {
+      checks: smokeChecks,
+      bake: int('Seconds to keep polling the checks after they first pass; the release is marked healthy, old releases pruned and the watchdog confirmed only after the bake. A failure during the bake rolls back like any smoke failure.', { default: 0, min: 0, max: 86400 })
+    }, ['checks'])
+  ]),
   preset: str('Framework defaults to start from; every key you set overrides the preset.', { enum: ['laravel'] }),
   php_fpm_reload: str('Laravel preset: a command that reloads PHP-FPM (e.g. "sudo systemctl reload php8.2-fpm"), run after activate and after a rollback so opcache sees the new release. Set process_control_timeout above 0 in php-fpm.conf, or a reload kills requests in flight.'),
   migrate: obj('Database migrations: run on one host in the new release before the switch; what each deploy ran is recorded so a rollback can step back exactly that.', {
@@ -141,7 +149,7 @@ export const specFields = {
   }, [], true),
   rollback: obj('Automatic rollback.', {
     on_smoke_failure: bool('Switch back to the previous release when a smoke check fails.', true),
-    confirm_within: int('Confirm or revert: when the spec has smoke checks, each host arms a watchdog at the switch; unless the run confirms the release (all checks passed) within this many seconds, the host itself switches back, marks the release failed, steps back its migrations (step_back: auto) and releases the lock. Default: the smoke checks\' deadlines and timeouts added up, plus 120.', { min: 5, max: 86400 })
+    confirm_within: int('Confirm or revert: when the spec has smoke checks, each host arms a watchdog at the switch; unless the run confirms the release (all checks passed) within this many seconds, the host itself switches back, marks the release failed, steps back its migrations (step_back: auto) and releases the lock. Default: the smoke checks\' deadlines and timeouts added up, plus 120. With smoke.bake, the host waits this plus the bake plus the checks\' limits once more (the round in flight when the bake ends).', { min: 5, max: 86400 })
   }),
   timeouts: obj('Time limits, seconds.', {
     connect: int('SSH connect timeout (a refused or timed-out connect is retried twice).', { default: 20, min: 1, max: 3600 }),

@@ -5,7 +5,7 @@ import { readLiveManifest } from '../../commands/delta.js'
 import type { Command } from '../../commands/shell.js'
 import type { ScriptResult } from '../../remote/script.js'
 import { describeHolder, LockedError, type Operation } from '../run.js'
-import { runPhase, type Session } from '../session.js'
+import type { Session } from '../session.js'
 import type { Step } from './types.js'
 
 /** The lock step's commands on one host (the live manifest only where an upload follows). */
@@ -24,11 +24,6 @@ export function lockedState(op: Operation, s: Session, r: ScriptResult): HostSta
   return parseState(r.data)
 }
 
-/** Takes the lock on one host and reads its history. */
-export async function lockAndRead(op: Operation, s: Session, owner: LockOwner, manifest = true): Promise<HostState> {
-  return lockedState(op, s, await runPhase(s, op.spec, op.reporter, 'lock', lockCommands(s, owner, manifest), { okCodes: [LOCKED] }))
-}
-
 export const lock: Step = {
   name: 'lock',
   where: 'each',
@@ -36,6 +31,8 @@ export const lock: Step = {
   okCodes: [LOCKED],
   commands: (run, i) => lockCommands(run.sessions[i], run.owner),
   read: (run, i, r) => {
-    run.states[i] = lockedState(run.op, run.sessions[i], r)
+    // A host held by another run is waited for (or refused) by the next step, once every host has answered.
+    run.holders[i] = r.code === LOCKED ? r.data.holder?.[0] ?? '' : undefined
+    if (r.code !== LOCKED) run.states[i] = lockedState(run.op, run.sessions[i], r)
   }
 }

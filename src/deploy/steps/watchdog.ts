@@ -9,9 +9,13 @@ import type { Spec } from '../../spec/types.js'
 import { revertCommands, stepBackPlan, watched } from './restore.js'
 import type { Step } from './types.js'
 
-/** Seconds the host waits for the run to confirm: rollback.confirm_within, else the smoke checks' limits plus 120. */
+/**
+ * Seconds the host waits for the run to confirm: rollback.confirm_within, else the smoke checks' limits plus 120;
+ * with smoke.bake, plus the bake and one more round of the checks (the one in flight when the bake ends).
+ */
 export function confirmWithin(spec: Spec): number {
-  return spec.rollback.confirm_within ?? spec.smoke.reduce((sum, c) => sum + ('run' in c ? c.timeout : c.deadline), 120)
+  const checks = spec.smoke.reduce((sum, c) => sum + ('run' in c ? c.timeout : c.deadline), 0)
+  return (spec.rollback.confirm_within ?? checks + 120) + (spec.bake ? spec.bake + checks : 0)
 }
 
 export const watchdog: Step = {
