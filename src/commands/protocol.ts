@@ -43,6 +43,10 @@ export interface HostData {
   /** Migration state (driver JSON) before and after migrating. */
   before?: string[]
   after?: string[]
+  /** `<label> <schema JSON>`: the schema before migrating, as a failed migration started and left it, and after cleaning up (`before`, `start`, `after`, `check`). */
+  schema?: string[]
+  /** `ok <i>` or `failed <i> <base64 message>` per statement that removes what a failed migration added. */
+  cleanup?: string[]
   /** `<release> ok|failed` per step-back, and the state read afterwards. */
   stepback?: string[]
   verify?: string[]

@@ -20,7 +20,29 @@ export interface DeployResult {
   /** Per host: entries sent in the upload, and whether it was a delta against the live release. */
   uploaded: Record<string, { sent: number; delta: boolean }>
   /** Migrations this deploy ran, and which of them were stepped back. */
-  migrations?: { ran: string[]; steppedBack: string[]; failed?: string; refused?: string; stillApplied?: string[] }
+  migrations?: MigrationsResult
+}
+
+/** The migrations a deploy ran and what became of them; for a failed migration, what the schema shows. */
+export interface MigrationsResult {
+  ran: string[]
+  steppedBack: string[]
+  failed?: string
+  refused?: string
+  stillApplied?: string[]
+  /** What the failed migration left in the schema (`table audits (1 row)`), read as it started and after it failed. */
+  left?: string[]
+  /** Of those, what was removed again, and what was not (with the reason). */
+  removed?: string[]
+  notRemoved?: string[]
+  /** What the failed migration removed or changed that existed before: not repaired; {@link restore} is the fix. */
+  destroyed?: string[]
+  /** The command that restores the database from the restore point taken before this deploy. */
+  restore?: string
+  /** The schema read at the end of the failure path compared with the one read before migrating, in words. */
+  schemaCheck?: string
+  /** True when that schema equals the one read before migrating. */
+  schemaRestored?: boolean
 }
 
 /** A deploy that failed; `result` says how far it got (and whether it was rolled back). */
@@ -34,7 +56,10 @@ export class DeployError extends SlipwayError {
 /** The report's last line about migrations: stepped back, or still applied and why. */
 export function stepBackNote(result: DeployResult): string {
   const m = result.migrations
-  if (!m || !m.ran.length) return ''
-  if (m.steppedBack.length) return `\nmigrations stepped back: ${m.steppedBack.join(', ')}`
-  return `\nmigrations NOT stepped back (still applied): ${m.ran.join(', ')}${m.refused ? ` — ${m.refused}` : ''}`
+  if (!m) return ''
+  const schema = [m.removed?.length ? `removed what the failed migration added: ${m.removed.join(', ')}` : '', m.notRemoved?.length ? `NOT removed: ${m.notRemoved.join(', ')}` : '', m.schemaCheck ?? '']
+  const tail = schema.filter(Boolean).map((line) => `\n${line}`).join('')
+  if (!m.ran.length) return tail
+  if (m.steppedBack.length) return `\nmigrations stepped back: ${m.steppedBack.join(', ')}${tail}`
+  return `\nmigrations NOT stepped back (still applied): ${m.ran.join(', ')}${m.refused ? ` — ${m.refused}` : ''}${tail}`
 }

@@ -14,7 +14,7 @@ import { cmd, inDir, raw, seq, sh, when, type Command } from '../commands/shell.
 export function runMigrations(m: Markers, l: Layout, id: string, driver: MigrationDriver, backup?: string): Command[] {
   const dir = releaseDir(l, id)
   const first = backup ? [stepMark(m, 'backup'), inDir(l.root, raw(backup.replaceAll('{release}', id)))] : []
-  const run = driver.runTracked ? [stepMark(m, 'migrate'), inDir(dir, driver.runTracked(dataPrefix(m, 'before'), dataPrefix(m, 'after')))] : tracked(m, dir, driver)
+  const run = driver.runTracked ? [stepMark(m, 'migrate'), inDir(dir, driver.runTracked(dataPrefix(m, 'before'), dataPrefix(m, 'after'), driver.snapshot ? dataPrefix(m, 'schema') : undefined))] : tracked(m, dir, driver)
   return [...first, cmd('mkdir', '-p', l.journal), sh`{ ${seq(...run)}; } | tee ${journalFile(l, id)}`]
 }
 
@@ -50,4 +50,16 @@ export function stepBack(m: Markers, l: Layout, releaseId: string, command: Comm
     sh`state=$( ${inDir(dir, driver.state())} ) || state=''`,
     dataMark(m, 'verify', raw('$state'))
   ]
+}
+
+/** Runs the statements that remove what a failed migration added, in the release's directory (data `cleanup`). */
+export function removeLeftovers(m: Markers, l: Layout, id: string, driver: MigrationDriver, statements: string[]): Command[] {
+  if (!driver.exec || !statements.length) return []
+  return [stepMark(m, 'remove what the failed migration added'), sh`${inDir(releaseDir(l, id), driver.exec(dataPrefix(m, 'cleanup'), statements))} || true`]
+}
+
+/** Reads the schema again in the release's directory, as data `schema` labelled `label`; a failed read prints nothing and fails nothing. */
+export function readSchema(m: Markers, l: Layout, id: string, driver: MigrationDriver, label: string): Command[] {
+  if (!driver.snapshot) return []
+  return [stepMark(m, 'read the schema again'), sh`${inDir(releaseDir(l, id), driver.snapshot(dataPrefix(m, 'schema'), label))} || true`]
 }

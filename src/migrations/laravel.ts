@@ -35,7 +35,9 @@ export function laravelDriver(options: LaravelOptions = {}): MigrationDriver {
     parse: parseJsonState,
     hasPending: (variable) => raw(`[[ "$${variable}" != *'"pending":[]'* ]]`),
     state: () => cmd(php, '-r', LARAVEL_PHP, 'state'),
-    ...(options.run ? {} : { runTracked: (before: string, after: string) => cmd(php, '-r', LARAVEL_PHP, 'migrate', before, after) }),
+    ...(options.run ? {} : { runTracked: (before: string, after: string, schema?: string) => cmd(php, '-r', LARAVEL_PHP, 'migrate', before, after, ...(schema ? [schema] : [])) }),
+    snapshot: (prefix, label) => cmd(php, '-r', LARAVEL_PHP, 'schema', prefix, label),
+    exec: (prefix, statements) => cmd(php, '-r', LARAVEL_PHP, 'exec', prefix, ...statements),
     run: () => (options.run ? raw(options.run) : cmd(php, 'artisan', 'migrate', '--force', '--no-interaction')),
     stepBack: (names, batch, state): Command => cmd(php, 'artisan', ...stepBackArgs(names, batch, state.version).args),
     describeStepBack: (names, batch, state) => stepBackArgs(names, batch, state.version).how

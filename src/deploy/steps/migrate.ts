@@ -3,7 +3,7 @@
  * With one host it rides on the prepare round trip; with several it waits until every host is ready.
  */
 import { runMigrations } from '../../migrations/commands.js'
-import { outcome } from '../migrate.js'
+import { outcome, schemaResult } from '../migrate.js'
 import type { Step } from './types.js'
 
 export const migrate: Step = {
@@ -15,8 +15,8 @@ export const migrate: Step = {
   commands: (run, i) => runMigrations(run.sessions[i], run.plans[i].layout, run.id, run.driver!, run.spec.migrate?.backup),
   read: (run, _i, r, failed) => {
     if (run.dry || !r.data.before) return
-    run.migrated = outcome(run.op, run.driver!, r.data, failed)
+    run.migrated = outcome(run.op, run.driver!, r.data, failed, run.id)
     for (const p of run.plans) p.record = { ...p.record, migrations: run.migrated.record }
-    run.result.migrations = { ran: run.migrated.record.ran, steppedBack: [], failed: run.migrated.record.failed }
+    run.result.migrations = { ran: run.migrated.record.ran, steppedBack: [], failed: run.migrated.record.failed, ...schemaResult(run.migrated, run.id) }
   }
 }

@@ -12,6 +12,7 @@ import { checkStepBack, planStepBack } from '../migrate.js'
 import { planRollback } from '../rollback-plan.js'
 import { onEach } from '../run.js'
 import { runPhase } from '../session.js'
+import { checkLeftovers, leftoverCommands } from './leftovers.js'
 import { restorePhase } from './restore-phase.js'
 import type { DeployRun } from './types.js'
 
@@ -61,14 +62,17 @@ export async function restore(run: DeployRun, note: string, switched: boolean): 
   const stamp = op.now().toISOString()
   const failed = advance(run.plans[run.at].record, 'failed', { note, updated_at: stamp })
   const stepBack = stepBackCommands(run, failed, switched, stamp)
+  // What a failed migration added goes first: the batch's earlier migrations step back from the state they left.
+  const db = leftoverCommands(run)
   await op.reporter.group(`Roll back ${id}`, () => onEach(run.sessions, async (s, i) => {
     const claim = switched && watched(run) ? [claimRelease(s.layout, id)] : []
-    const r = await runPhase(s, op.spec, op.reporter, switched ? 'roll back' : 'record failure', [...claim, ...revertCommands(run, i, note, stamp, stepBack, switched)])
+    const r = await runPhase(s, op.spec, op.reporter, switched ? 'roll back' : 'record failure', [...claim, ...revertCommands(run, i, note, stamp, [...db.first, ...stepBack, ...db.last], switched)])
     if (i === run.at && stepBack.length && run.migrated) {
       const check = checkStepBack(op, run.driver!, r.data, run.migrated.record)
       run.result.migrations!.steppedBack = check.ok ? run.migrated.record.ran : []
       run.result.migrations!.stillApplied = check.stillApplied
     }
+    if (i === run.at && db.last.length) checkLeftovers(run, r.data)
   }))
   run.result.rolledBack = switched
 }
