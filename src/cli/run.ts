@@ -13,6 +13,7 @@ import { formatReleases } from '../report/table.js'
 import { specJsonSchema } from '../spec/json-schema.js'
 import { loadSpec } from '../spec/load.js'
 import { preflight } from '../deploy/preflight.js'
+import { rollbackChecks } from '../deploy/smoke.js'
 import type { Spec } from '../spec/types.js'
 
 /** Where the CLI writes. */
@@ -171,8 +172,8 @@ async function check(argv: string[], io: Io): Promise<number> {
     else rest.push(argv[i])
   }
   const file = resolvePath(io.cwd, picked.spec ?? 'slipway.yml')
-  const config = picked.spec || existsSync(file) ? loadSpec(file, { env: picked.env }).check : undefined
-  return checkCommand(rest, io, config)
+  const spec = picked.spec || existsSync(file) ? loadSpec(file, { env: picked.env }) : undefined
+  return checkCommand(rest, io, spec?.check, spec ? rollbackChecks(spec.smoke) : undefined)
 }
 
 function resolvePath(cwd: string, file: string): string {

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { httpFromHost, parseCoded, runInRelease } from '../commands/smoke.js'
 import { stepMark } from '../commands/protocol.js'
 import type { Command } from '../commands/shell.js'
+import type { RollbackCheck } from '../check/types.js'
 import { hasRole } from '../spec/roles.js'
 import type { HttpCheck, RunCheck, SmokeCheck } from '../spec/types.js'
 import type { Operation } from './run.js'
@@ -132,4 +133,11 @@ export async function runSmoke(op: Operation, sessions: Session[], checks: Smoke
     results.push(...batch)
   }
   return results
+}
+
+/** The spec's smoke checks as `slipway check --verify-rollback` runs them, judged by the same rules as after a deploy. */
+export function rollbackChecks(checks: SmokeCheck[]): RollbackCheck[] {
+  return checks.map((c) => ('http' in c
+    ? { name: c.name, http: c.http, method: c.method, timeout: c.timeout, judge: (r: HttpResponse) => judgeHttp(c, r) }
+    : { name: c.name, run: c.run, timeout: c.timeout }))
 }

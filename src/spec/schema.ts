@@ -145,7 +145,7 @@ export const specFields = {
     laravel: int('Laravel major version, for rules that differ by version.', { min: 5 }),
     database: str('Production database engine, for engine-specific rules (default: DB_CONNECTION in .env.example, else config/database.php).', { enum: ['pgsql', 'mysql', 'mariadb', 'sqlite', 'sqlsrv'] }),
     policy: str('forward-only: migrations without down() are expected; missing-down/empty-down become notices and the deploy says up front that step-back is impossible.', { enum: ['forward-only'] }),
-    verify: obj('Defaults for --verify.', { database: str('DSN: sqlite (default), pgsql://user@host:port/db, mysql://user@host:port'), app: str('The Laravel app directory.') })
+    verify: obj('Defaults for --verify and --verify-rollback.', { database: str('DSN: sqlite (default), pgsql://user@host:port/db, mysql://user@host:port'), app: str('The Laravel app directory.'), serve: str('--verify-rollback: the command that serves the base revision for HTTP smoke checks; {port} is filled in (default: php artisan serve --host=127.0.0.1 --port={port}).') })
   }, [], true),
   rollback: obj('Automatic rollback.', {
     on_smoke_failure: bool('Switch back to the previous release when a smoke check fails.', true),
