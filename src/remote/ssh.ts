@@ -1,5 +1,6 @@
 /** SshRemote: the Remote interface on node-ssh (ssh2), with host key checks, retries and timeouts. */
-import { NodeSSH } from 'node-ssh'
+import { connect as tcpConnect, type Socket } from 'node:net'
+import type { NodeSSH } from 'node-ssh'
 import { InputError, SlipwayError } from '../errors.js'
 import { hostPattern, verifyKnownHosts, verifyPinned, type Verdict } from './known-hosts.js'
 import { exec } from './channel.js'
@@ -38,8 +39,31 @@ export async function connectSsh(target: SshTarget): Promise<Remote> {
   }
 }
 
+/**
+ * Starts the TCP connection at once and loads the SSH library (the largest part of the CLI) while it is under way;
+ * resolves with both, or rejects with the socket's error (ECONNREFUSED, …) if it fails before the library is ready.
+ */
+async function socketAndLibrary(target: SshTarget): Promise<{ sock: Socket; ssh: NodeSSH }> {
+  const sock = tcpConnect({ host: target.host, port: target.port })
+  let failed: Error | undefined
+  const early = (error: Error) => { failed = error }
+  sock.on('error', early)
+  try {
+    const { NodeSSH } = await import('node-ssh')
+    if (failed) throw failed
+    return { sock, ssh: new NodeSSH() }
+  } catch (error) {
+    sock.destroy()
+    throw error
+  } finally {
+    sock.off('error', early)
+  }
+}
+
 async function connectOnce(target: SshTarget): Promise<Remote> {
-  const ssh = new NodeSSH()
+  const { sock, ssh } = await socketAndLibrary(target).catch((error: Error) => {
+    throw new SlipwayError(`${target.name}: cannot connect: ${error.message}`)
+  })
   let verdict: Verdict = { ok: true }
   const hostVerifier = (key: Buffer): boolean => {
     if (target.insecure) return true
@@ -48,13 +72,14 @@ async function connectOnce(target: SshTarget): Promise<Remote> {
   }
   try {
     await ssh.connect({
-      host: target.host,
-      port: target.port,
+      sock,
       username: target.user,
       privateKey: target.privateKey,
       passphrase: target.passphrase,
       readyTimeout: target.connectTimeoutMs,
       hostVerifier,
+      // Straight to the key: the "none" method ssh2 tries first costs a round trip and never succeeds on a deploy host.
+      authHandler: ['publickey'],
       keepaliveInterval: 15000
     })
   } catch (error) {
