@@ -1,20 +1,15 @@
 /** The `slipway` command line: parses arguments, calls the library, maps errors to exit codes. */
 import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { deploy } from '../deploy/deploy.js'
 import type { Cancel } from '../deploy/signals.js'
 import { isReleaseId } from '../deploy/id.js'
-import { planDeploy } from '../deploy/deploy.js'
-import { listReleases, unlock } from '../deploy/releases.js'
-import { rollback } from '../deploy/rollback.js'
 import { InputError, SlipwayError } from '../errors.js'
 import { consoleReporter, type Reporter } from '../reporter.js'
-import { formatReleases } from '../report/table.js'
-import { specJsonSchema } from '../spec/json-schema.js'
-import { loadSpec } from '../spec/load.js'
-import { preflight } from '../deploy/preflight.js'
-import { rollbackChecks } from '../deploy/smoke.js'
 import type { Spec } from '../spec/types.js'
+import { USAGE } from './usage.js'
+
+// Each command loads what it needs when it runs (the spec's YAML parser, SSH, the deploy steps, the check's parsers):
+// `slipway --version` and `--help` load none of it, and a rollback does not parse the deploy or the report layer.
 
 /** Where the CLI writes. */
 export interface Io {
@@ -26,23 +21,7 @@ export interface Io {
 }
 
 
-export const USAGE = `usage: slipway <command> [options]
-
-commands:
-  deploy     [--spec f] [--env e] [--dry-run] [--lock-wait s]
-                                                build a new release on every host and switch to it
-  rollback   [--spec f] [--env e] [--to id] [--migrations] [--lock-wait s]
-                                                activate an earlier release (default: newest healthy before current);
-                                                --migrations also steps back the migrations of the releases rolled over
-  releases   [--spec f] [--env e] [--json]      the release history of every host (and repair what a dead run left)
-  unlock     [--spec f] [--env e] [--force]     break a dead run's deploy lock (a live one needs --force), then repair
-                                                what it left
-
-  --lock-wait s   wait up to s seconds for another run's lock (naming its holder) instead of failing at once
-  check      [paths…] [--base ref] [--format f] [--verify]   PR migration-safety check (slipway check --help)
-  schema                                        print the spec's JSON Schema
-
-exit codes: 0 ok, 1 the operation failed, 2 bad input (nothing was touched)`
+export { USAGE }
 
 const options = {
   spec: { type: 'string', default: 'slipway.yml' },
@@ -86,12 +65,12 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   }
   const v = parsed.values
   checkTo(command, v.to)
-  const lockWait = lockWaitOf(command, v['lock-wait'])
   const reporter = consoleReporter(io.out, io.err, v.verbose)
-  const load = () => loadSpec(resolvePath(io.cwd, v.spec), { env: v.env })
-  const spec = checkedSpec(load, reporter)
+  const lockWait = lockWaitOf(command, v['lock-wait'])
+  const spec = checkedSpec(io.cwd, v.spec, v.env, reporter)
   switch (command) {
     case 'deploy': {
+      const { deploy, planDeploy } = await import('../deploy/deploy.js')
       if (v['dry-run']) {
         for (const host of await planDeploy({ spec: await spec({ source: true }) })) {
           io.out(`# host ${host.host}`)
@@ -100,28 +79,34 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
         return 0
       }
       const c = io.cancel?.()
-      const result = await deploy({ spec: load(), reporter, signal: c?.signal, force: c?.force, lockWait }) // checks the source and credentials before connecting
+      const result = await deploy({ spec: await loadFile(io.cwd, v.spec, v.env), reporter, signal: c?.signal, force: c?.force, lockWait }) // checks the source and credentials before connecting
       if (v.json) io.out(JSON.stringify(result))
       return 0
     }
     case 'rollback': {
+      const loading = import('../deploy/rollback.js')
+      const checked = await spec({ credentials: true })
       const c = io.cancel?.()
-      await rollback({ spec: await spec({ credentials: true }), reporter, to: v.to, migrations: v.migrations, signal: c?.signal, force: c?.force, lockWait })
+      await (await loading).rollback({ spec: checked, reporter, to: v.to, migrations: v.migrations, signal: c?.signal, force: c?.force, lockWait })
       return 0
     }
     case 'releases': {
+      const [{ listReleases }, { formatReleases }] = await Promise.all([import('../deploy/releases.js'), import('../report/table.js')])
       const listing = await listReleases({ spec: await spec({ credentials: true }) })
       io.out(v.json ? JSON.stringify(listing, null, 2) : formatReleases(listing))
       return 0
     }
     case 'unlock': {
+      const { unlock } = await import('../deploy/releases.js')
       const held = await unlock({ spec: await spec({ credentials: true }), evenIfAlive: v.force })
       for (const [host, holder] of Object.entries(held)) io.out(`${host}: ${holder ? `lock broken (was held by ${holder})` : 'not locked'}`)
       return 0
     }
-    case 'schema':
+    case 'schema': {
+      const { specJsonSchema } = await import('../spec/json-schema.js')
       io.out(JSON.stringify(specJsonSchema(), null, 2))
       return 0
+    }
     default:
       throw new InputError(`unknown command "${command}"\n${USAGE}`)
   }
@@ -148,10 +133,16 @@ function lockWaitOf(command: string, value: string | undefined): number | undefi
   return Number(value)
 }
 
+/** Reads and validates the spec file (the YAML parser is loaded here, by the commands that read a spec). */
+async function loadFile(cwd: string, file: string, env: string | undefined): Promise<Spec> {
+  const { loadSpec } = await import('../spec/load.js')
+  return loadSpec(resolvePath(cwd, file), { env })
+}
+
 /** The spec, with everything local checked (source tree and/or credentials) before anything connects. */
-function checkedSpec(load: () => Spec, reporter: Reporter) {
+function checkedSpec(cwd: string, file: string, env: string | undefined, reporter: Reporter) {
   return async (checks: { source?: boolean; credentials?: boolean }): Promise<Spec> => {
-    const loaded = load()
+    const [loaded, { preflight }] = await Promise.all([loadFile(cwd, file, env), import('../deploy/preflight.js')])
     await preflight(loaded, { ...checks, warn: (m) => reporter.warn(m) })
     return loaded
   }
@@ -172,7 +163,8 @@ async function check(argv: string[], io: Io): Promise<number> {
     else rest.push(argv[i])
   }
   const file = resolvePath(io.cwd, picked.spec ?? 'slipway.yml')
-  const spec = picked.spec || existsSync(file) ? loadSpec(file, { env: picked.env }) : undefined
+  const spec = picked.spec || existsSync(file) ? await loadFile(io.cwd, file, picked.env) : undefined
+  const { rollbackChecks } = await import('../deploy/smoke.js')
   return checkCommand(rest, io, spec?.check, spec ? rollbackChecks(spec.smoke) : undefined)
 }
 

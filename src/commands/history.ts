@@ -1,6 +1,6 @@
 /** Release history on the host: one JSON record per release, plus an audit log. */
 import { type Layout, recordFile } from './layout.js'
-import { appendLine, raw, sh, when, writeFile, type Command } from './shell.js'
+import { appendLine, raw, readFirstLine, sh, when, writeFile, type Command } from './shell.js'
 import { dataMark, releaseIdFrom, type HostData, type Markers } from './protocol.js'
 
 /** Where a release is in its life: building → ready → live → healthy | failed | rolled-back. */
@@ -68,9 +68,10 @@ export function audit(l: Layout, line: string): Command {
 /** Reports every release record, the `current` target and the lock owner as data lines. */
 export function readState(m: Markers, l: Layout): Command[] {
   return [
-    sh`for f in ${l.records}/*.json; do [ -e "$f" ] || continue; ${dataMark(m, 'record', raw('$(cat "$f")'))}; done`,
+    // Shell builtins only (`read`, not `cat`): the one process this starts is `readlink`, where there is a current.
+    sh`for f in ${l.records}/*.json; do [ -e "$f" ] || continue; IFS= read -r rec < "$f" || true; ${dataMark(m, 'record', raw('$rec'))}; done`,
     when(sh`[ -L ${l.current} ]`, [dataMark(m, 'current', sh`$(readlink ${l.current})`)]),
-    when(sh`[ -d ${l.lock} ]`, [dataMark(m, 'lock', sh`$(cat ${l.lock}/owner.json 2>/dev/null || true)`)]),
+    when(sh`[ -d ${l.lock} ]`, [readFirstLine('holder', `${l.lock}/owner.json`), dataMark(m, 'lock', raw('$holder'))]),
     sh`for f in ${l.journal}/*.log; do [ -e "$f" ] || continue; ${dataMark(m, 'journal', raw(`$(basename "$f" .log) $(grep -a -m1 -o 'data:before:.*' "$f" | cut -c13- | base64 -w0)`))}; done`
   ]
 }

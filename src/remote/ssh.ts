@@ -1,5 +1,6 @@
 /** SshRemote: the Remote interface on node-ssh (ssh2), with host key checks, retries and timeouts. */
-import { NodeSSH } from 'node-ssh'
+import { connect as tcpConnect, type Socket } from 'node:net'
+import type { NodeSSH } from 'node-ssh'
 import { InputError, SlipwayError } from '../errors.js'
 import { hostPattern, verifyKnownHosts, verifyPinned, type Verdict } from './known-hosts.js'
 import type { Duplex } from 'node:stream'
@@ -42,6 +43,27 @@ export async function connectSsh(target: SshTarget): Promise<Remote> {
   }
 }
 
+/**
+ * Starts the TCP connection at once and loads the SSH library (the largest part of the CLI) while it is under way;
+ * resolves with both, or rejects with the socket's error (ECONNREFUSED, …) if it fails before the library is ready.
+ */
+async function socketAndLibrary(target: SshTarget): Promise<{ sock: Socket; ssh: NodeSSH }> {
+  const sock = tcpConnect({ host: target.host, port: target.port })
+  let failed: Error | undefined
+  const early = (error: Error) => { failed = error }
+  sock.on('error', early)
+  try {
+    const { NodeSSH } = await import('node-ssh')
+    if (failed) throw failed
+    return { sock, ssh: new NodeSSH() }
+  } catch (error) {
+    sock.destroy()
+    throw error
+  } finally {
+    sock.off('error', early)
+  }
+}
+
 async function connectOnce(target: SshTarget): Promise<Remote> {
   if (!target.proxyJump) return new SshRemote(target.name, await open(target))
   const j = parseJump(target.proxyJump, target.user)
@@ -55,9 +77,13 @@ async function connectOnce(target: SshTarget): Promise<Remote> {
   }
 }
 
-/** One authenticated ssh2 connection, directly or over `sock` (a forwarded channel of a jump host). */
-async function open(target: SshTarget, sock?: Duplex): Promise<NodeSSH> {
-  const ssh = new NodeSSH()
+/** One authenticated ssh2 connection: over a new TCP connection, or over `forwarded` (a jump host's channel). */
+async function open(target: SshTarget, forwarded?: Duplex): Promise<NodeSSH> {
+  const { sock, ssh } = forwarded
+    ? { sock: forwarded, ssh: new (await import('node-ssh')).NodeSSH() }
+    : await socketAndLibrary(target).catch((error: Error) => {
+      throw new SlipwayError(`${target.name}: cannot connect: ${error.message}`)
+    })
   let verdict: Verdict = { ok: true }
   const hostVerifier = (key: Buffer): boolean => {
     if (target.insecure) return true
@@ -66,15 +92,15 @@ async function open(target: SshTarget, sock?: Duplex): Promise<NodeSSH> {
   }
   try {
     await ssh.connect({
-      host: target.host,
-      port: target.port,
+      sock,
       username: target.user,
       privateKey: target.privateKey,
       passphrase: target.passphrase,
       readyTimeout: target.connectTimeoutMs,
       hostVerifier,
-      keepaliveInterval: 15000,
-      ...(sock ? { sock } : {})
+      // Straight to the key: the "none" method ssh2 tries first costs a round trip and never succeeds on a deploy host.
+      authHandler: ['publickey'],
+      keepaliveInterval: 15000
     })
   } catch (error) {
     ssh.dispose()

@@ -1,0 +1,19 @@
+/** The CLI's usage text: a module of its own, so `slipway --help` loads nothing else. */
+
+export const USAGE = `usage: slipway <command> [options]
+
+commands:
+  deploy     [--spec f] [--env e] [--dry-run] [--lock-wait s]
+                                                build a new release on every host and switch to it
+  rollback   [--spec f] [--env e] [--to id] [--migrations] [--lock-wait s]
+                                                activate an earlier release (default: newest healthy before current);
+                                                --migrations also steps back the migrations of the releases rolled over
+  releases   [--spec f] [--env e] [--json]      the release history of every host (and repair what a dead run left)
+  unlock     [--spec f] [--env e] [--force]     break a dead run's deploy lock (a live one needs --force), then repair
+                                                what it left
+
+  check      [paths…] [--base ref] [--format f] [--verify]   PR migration-safety check (slipway check --help)
+  schema                                        print the spec's JSON Schema
+  --lock-wait s   wait up to s seconds for another run's lock (naming its holder) instead of failing at once
+
+exit codes: 0 ok, 1 the operation failed, 2 bad input (nothing was touched)`
