@@ -14,6 +14,7 @@ import { finish } from './steps/finish.js'
 import { lock } from './steps/lock.js'
 import { lockWait } from './steps/lock-wait.js'
 import { migrate } from './steps/migrate.js'
+import { pack, removePacks } from './steps/pack.js'
 import { plan } from './steps/plan.js'
 import { prune } from './steps/prune.js'
 import { repair } from './steps/repair.js'
@@ -30,7 +31,7 @@ export { DeployError, type DeployResult } from './result.js'
 export type DeployOptions = OperationOptions
 
 /** A deploy, in order. Failures before `switch` mark the release failed; from `switch` on they switch back. */
-export const DEPLOY: Step[] = [lock, lockWait, repair, plan, upload, shared, build, migrate, switchRelease, watchdog, activateHooks, smoke, bake, confirm, prune, finish]
+export const DEPLOY: Step[] = [lock, lockWait, repair, plan, pack, upload, shared, build, migrate, switchRelease, watchdog, activateHooks, smoke, bake, confirm, prune, finish]
 
 const TITLES: Record<string, (run: DeployRun) => string> = {
   lock: () => 'Lock and read history',
@@ -86,6 +87,7 @@ async function runDeploy(options: DeployOptions, connect: Connector, dry: boolea
     return run
   } finally {
     stop()
+    removePacks(run)
     await closeSessions(sessions)
   }
 }

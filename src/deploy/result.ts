@@ -19,6 +19,8 @@ export interface DeployResult {
   bake?: { seconds: number; rounds: number }
   /** Per host: entries sent in the upload, and whether it was a delta against the live release. */
   uploaded: Record<string, { sent: number; delta: boolean }>
+  /** With several hosts: how many tars were packed for them (hosts with the same upload share one). */
+  packs?: number
   /** Migrations this deploy ran, and which of them were stepped back. */
   migrations?: MigrationsResult
 }

@@ -57,6 +57,8 @@ export interface DeployRun {
   /** The source listing preflight checked: what is uploaded. */
   entries: SourceEntry[]
   uploads: Upload[]
+  /** Tars packed once for several hosts (the pack step): per host, its file, if it shares one. */
+  packed?: { dir: string; files: Array<string | undefined> }
   plans: HostPlan[]
   driver?: MigrationDriver
   /** Index of the migrating host. */
