@@ -53,3 +53,19 @@ test('roles that no host has, and roles on a check run from the runner, are refu
   const runner = spec([deployRoot()], deployRoot(), 'smoke:\n  - { http: "http://127.0.0.1:1/", roles: [web] }\n', ['web'])
   expect(runner).toThrow(/smoke\[0\]\.roles: this check runs once, from the runner; roles limit checks that run on hosts. Fix: add from: host, or remove roles/)
 })
+
+test('--events: every message as a JSON line, with its log group and the host that printed it', async () => {
+  const { run } = await import('../../src/cli/run.js')
+  const [a, b] = [deployRoot(), deployRoot()]
+  const loaded = spec([a, b], deployRoot(), 'build:\n  - echo "built in $(basename $(dirname $(dirname $PWD)))"\n')()
+  const io = { cwd: loaded.baseDir, out: () => undefined, err: () => undefined }
+  const events = join(deployRoot(), 'events.jsonl')
+  expect(await run(['deploy', '--spec', loaded.file, '--events', events], io)).toBe(0)
+  const lines = readFileSync(events, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+  const built = lines.filter((e) => e.kind === 'line' && /^built in/.test(e.text))
+  expect(built.map((e) => `${e.host}: ${e.text}`).sort()).toEqual([`h0: built in ${a.split('/').pop()}`, `h1: built in ${b.split('/').pop()}`])
+  expect(new Set(built.map((e) => e.group)).size).toBe(1)
+  expect(lines.find((e) => e.kind === 'group')?.text).toBe('Connect')
+  expect(lines.every((e) => typeof e.time === 'string' && e.time.endsWith('Z'))).toBe(true)
+  expect(await run(['deploy', '--spec', loaded.file, '--events', '/nonexistent/dir/e.jsonl'], io)).toBe(2)
+})

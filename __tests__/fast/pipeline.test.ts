@@ -3,7 +3,7 @@
  * local bash in a temporary deploy root (LocalRemote). No root, no sshd; real file effects.
  */
 import { describe, expect, test } from '@jest/globals'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { deploy, DeployError } from '../../src/deploy/deploy.js'
@@ -69,6 +69,22 @@ describe('pipelines on a LocalRemote', () => {
     expect(v2.previous).toBe(v1.release)
     expect(read(join(t.root, 'current/index.html'))).toBe('v2\n')
     expect([record(t.root, v1.release).state, record(t.root, v2.release).state]).toEqual(['healthy', 'healthy'])
+    expect(existsSync(join(t.root, '.slipway/lock'))).toBe(false)
+  })
+
+  test('a source file that grows while it is packed fails the upload cleanly (no crash): release failed, lock free', async () => {
+    const t = setup()
+    const grow = join(t.app, 'grow.log')
+    writeFileSync(grow, 'start\n')
+    const timer = setInterval(() => appendFileSync(grow, 'x'.repeat(4096)), 1)
+    try {
+      const err = (await deploy({ spec: t.spec(), now: clock(), connect: local().connect }).catch((e) => e)) as DeployError
+      expect(err).toBeInstanceOf(DeployError)
+      expect(err.message).toMatch(/upload.*Size mismatch/s)
+    } finally {
+      clearInterval(timer)
+    }
+    expect(existsSync(join(t.root, 'current'))).toBe(false)
     expect(existsSync(join(t.root, '.slipway/lock'))).toBe(false)
   })
 

@@ -1,10 +1,10 @@
 /** The `slipway` command line: parses arguments, calls the library, maps errors to exit codes. */
-import { existsSync } from 'node:fs'
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import type { Cancel } from '../deploy/signals.js'
 import { isReleaseId } from '../deploy/id.js'
 import { InputError, SlipwayError } from '../errors.js'
-import { consoleReporter, type Reporter } from '../reporter.js'
+import { consoleReporter, withEvents, type Reporter } from '../reporter.js'
 import type { Spec } from '../spec/types.js'
 import { USAGE } from './usage.js'
 
@@ -32,6 +32,7 @@ const options = {
   migrations: { type: 'boolean', default: false },
   force: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
+  events: { type: 'string' },
   verbose: { type: 'boolean', short: 'v', default: false },
   help: { type: 'boolean', short: 'h', default: false }
 } as const
@@ -65,7 +66,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   }
   const v = parsed.values
   checkTo(command, v.to)
-  const reporter = consoleReporter(io.out, io.err, v.verbose)
+  const reporter = eventsTo(io.cwd, v.events, consoleReporter(io.out, io.err, v.verbose))
   const lockWait = lockWaitOf(command, v['lock-wait'])
   const spec = checkedSpec(io.cwd, v.spec, v.env, reporter)
   switch (command) {
@@ -170,4 +171,16 @@ async function check(argv: string[], io: Io): Promise<number> {
 
 function resolvePath(cwd: string, file: string): string {
   return file.startsWith('/') ? file : `${cwd}/${file}`
+}
+
+/** With `--events file`: every message also appended to the file as one JSON line (time, kind, group, host, text). */
+function eventsTo(cwd: string, file: string | undefined, reporter: Reporter): Reporter {
+  if (file === undefined) return reporter
+  const path = resolvePath(cwd, file)
+  try {
+    writeFileSync(path, '', { flag: 'a' })
+  } catch (error) {
+    throw new InputError(`--events ${path}: cannot write: ${(error as Error).message}. Fix: give a writable file path`)
+  }
+  return withEvents(reporter, (e) => appendFileSync(path, `${JSON.stringify(e)}\n`))
 }

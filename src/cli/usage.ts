@@ -15,5 +15,6 @@ commands:
   check      [paths…] [--base ref] [--format f] [--verify]   PR migration-safety check (slipway check --help)
   schema                                        print the spec's JSON Schema
   --lock-wait s   wait up to s seconds for another run's lock (naming its holder) instead of failing at once
+  --events f      also append every message to f as one JSON line: time, kind, log group, host, text
 
 exit codes: 0 ok, 1 the operation failed, 2 bad input (nothing was touched)`

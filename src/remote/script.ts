@@ -98,8 +98,18 @@ export function openChannel(remote: Remote, options: ChannelOptions): Channel {
         input.write(phaseText(options, commands, stdin !== undefined))
         if (!stdin) return
         ended = true
-        stdin.on('error', (e) => input.destroy(e))
-        stdin.pipe(input)
+        // The upload goes through a relay: a failing upload (a tar stream destroys what it pipes into) ends the host's
+        // input cleanly, so its script ends and nothing waits on it, and the phase fails with the cause.
+        const relay = new PassThrough()
+        relay.on('error', () => undefined)
+        relay.pipe(input)
+        stdin.on('error', (e) => {
+          input.end()
+          const current = phase
+          phase = undefined
+          current?.fail(new Error(`the upload stream failed: ${e.message}`))
+        })
+        stdin.pipe(relay)
       })
     },
     async close() {
