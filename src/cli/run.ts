@@ -109,12 +109,14 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       return 0
     }
     case 'releases': {
-      const listing = await listReleases({ spec: await spec({ credentials: true }) })
+      // Progress is not printed (stdout is the table or JSON); warnings, such as what is being repaired, go to stderr.
+      const listing = await listReleases({ spec: await spec({ credentials: true }), reporter: consoleReporter(() => undefined, io.err, v.verbose), repair: true })
       io.out(v.json ? JSON.stringify(listing, null, 2) : formatReleases(listing))
+      if (!v.json && listing.repair) io.out(listing.repair.repaired ? `\nrepaired what an interrupted run left: ${listing.repair.repaired}` : `\nnot repaired: ${listing.repair.left}`)
       return 0
     }
     case 'unlock': {
-      const held = await unlock({ spec: await spec({ credentials: true }), evenIfAlive: v.force })
+      const held = await unlock({ spec: await spec({ credentials: true }), evenIfAlive: v.force, reporter })
       for (const [host, holder] of Object.entries(held)) io.out(`${host}: ${holder ? `lock broken (was held by ${holder})` : 'not locked'}`)
       return 0
     }
