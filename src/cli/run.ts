@@ -108,13 +108,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       await rollback({ spec: await spec({ credentials: true }), reporter, to: v.to, migrations: v.migrations, signal: c?.signal, force: c?.force, lockWait })
       return 0
     }
-    case 'releases': {
-      // Progress is not printed (stdout is the table or JSON); warnings, such as what is being repaired, go to stderr.
-      const listing = await listReleases({ spec: await spec({ credentials: true }), reporter: consoleReporter(() => undefined, io.err, v.verbose), repair: true })
-      io.out(v.json ? JSON.stringify(listing, null, 2) : formatReleases(listing))
-      if (!v.json && listing.repair) io.out(listing.repair.repaired ? `\nrepaired what an interrupted run left: ${listing.repair.repaired}` : `\nnot repaired: ${listing.repair.left}`)
-      return 0
-    }
+    case 'releases':
+      return releases(await spec({ credentials: true }), v.json, v.verbose, io)
     case 'unlock': {
       const held = await unlock({ spec: await spec({ credentials: true }), evenIfAlive: v.force, reporter })
       for (const [host, holder] of Object.entries(held)) io.out(`${host}: ${holder ? `lock broken (was held by ${holder})` : 'not locked'}`)
@@ -126,6 +121,14 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     default:
       throw new InputError(`unknown command "${command}"\n${USAGE}`)
   }
+}
+
+/** `slipway releases`: the table (or JSON) on stdout; warnings, such as what is being repaired, on stderr. */
+async function releases(spec: Spec, json: boolean, verbose: boolean, io: Io): Promise<number> {
+  const listing = await listReleases({ spec, reporter: consoleReporter(() => undefined, io.err, verbose), repair: true })
+  io.out(json ? JSON.stringify(listing, null, 2) : formatReleases(listing))
+  if (!json && listing.repair) io.out(listing.repair.repaired ? `\nrepaired what an interrupted run left: ${listing.repair.repaired}` : `\nnot repaired: ${listing.repair.left}`)
+  return 0
 }
 
 /** Prints the usage: exit 0 when asked for, 2 when no command was given. */
