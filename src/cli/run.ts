@@ -91,15 +91,11 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       await (await loading).rollback({ spec: checked, reporter, to: v.to, migrations: v.migrations, signal: c?.signal, force: c?.force, lockWait })
       return 0
     }
-    case 'releases': {
-      const [{ listReleases }, { formatReleases }] = await Promise.all([import('../deploy/releases.js'), import('../report/table.js')])
-      const listing = await listReleases({ spec: await spec({ credentials: true }) })
-      io.out(v.json ? JSON.stringify(listing, null, 2) : formatReleases(listing))
-      return 0
-    }
+    case 'releases':
+      return releases(await spec({ credentials: true }), v.json, v.verbose, io)
     case 'unlock': {
       const { unlock } = await import('../deploy/releases.js')
-      const held = await unlock({ spec: await spec({ credentials: true }), evenIfAlive: v.force })
+      const held = await unlock({ spec: await spec({ credentials: true }), evenIfAlive: v.force, reporter })
       for (const [host, holder] of Object.entries(held)) io.out(`${host}: ${holder ? `lock broken (was held by ${holder})` : 'not locked'}`)
       return 0
     }
@@ -111,6 +107,15 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     default:
       throw new InputError(`unknown command "${command}"\n${USAGE}`)
   }
+}
+
+/** `slipway releases`: the table (or JSON) on stdout; warnings, such as what is being repaired, on stderr. */
+async function releases(spec: Spec, json: boolean, verbose: boolean, io: Io): Promise<number> {
+  const [{ listReleases }, { formatReleases }] = await Promise.all([import('../deploy/releases.js'), import('../report/table.js')])
+  const listing = await listReleases({ spec, reporter: consoleReporter(() => undefined, io.err, verbose), repair: true })
+  io.out(json ? JSON.stringify(listing, null, 2) : formatReleases(listing))
+  if (!json && listing.repair) io.out(listing.repair.repaired ? `\nrepaired what an interrupted run left: ${listing.repair.repaired}` : `\nnot repaired: ${listing.repair.left}`)
+  return 0
 }
 
 /** Prints the usage: exit 0 when asked for, 2 when no command was given. */

@@ -57,6 +57,8 @@ export interface HostData {
   run?: string[]
   /** The lock owner JSON read by the post step. */
   owner?: string[]
+  /** KiB free for the deploy user on the deploy root's filesystem. */
+  free?: string[]
 }
 
 /** A data key. */

@@ -6,6 +6,7 @@
 import { stepMark } from '../commands/protocol.js'
 import { REVERTED } from '../commands/watchdog.js'
 import type { ScriptResult } from '../remote/script.js'
+import { describeFull, diskFull } from './disk.js'
 import { DeployError, stepBackNote } from './result.js'
 import { Cancelled, onEach, releaseLocks } from './run.js'
 
@@ -91,13 +92,15 @@ async function fail(run: DeployRun, mode: OnFailure, error: unknown): Promise<ne
   const first = message.split('\n')[0]
   const migrating = run.migrated?.failed === true
   const switched = mode === 'switch back'
-  const note = error instanceof SmokeFailed || error instanceof Cancelled ? message : migrating ? `migration failed: ${first}` : switched ? `switch or activate hook failed: ${first}` : first
+  // Out of space while uploading or building: its partial release goes first, so the records fit again.
+  const full = !switched && !run.migrated && !run.dry ? await diskFull(run, error) : undefined
+  const note = full ? describeFull(full) : error instanceof SmokeFailed || error instanceof Cancelled ? message : migrating ? `migration failed: ${first}` : switched ? `switch or activate hook failed: ${first}` : first
   const { id, result } = run
   const back = result.previous ?? '(no release)'
   const late = new DeployError(`deploy of ${id} was not confirmed in time, and the host's watchdog reverted it to ${back} (see its audit line); this run undid nothing itself.\n${message}`, result)
   if (error instanceof StepError && error.code === REVERTED) throw late
   try {
-    await restore(run, note, switched)
+    await restore(run, note, switched, full !== undefined)
   } catch (undo) {
     if (undo instanceof StepError && undo.code === REVERTED) throw late
     await releaseLocks(run.op, run.sessions, run.owner)
@@ -107,6 +110,7 @@ async function fail(run: DeployRun, mode: OnFailure, error: unknown): Promise<ne
   if (error instanceof Cancelled) throw new DeployError(`deploy of ${id} was ${message}${switched ? ` after the switch and was rolled back to ${back}` : '; current is unchanged'}; the lock is released${stepBackNote(result)}`, result)
   if (error instanceof SmokeFailed) throw new DeployError(`deploy of ${id} was rolled back to ${back}: ${message}${stepBackNote(result)}`, result)
   if (switched) throw new DeployError(`deploy of ${id} failed after the switch and was rolled back to ${back}.\n${message}${stepBackNote(result)}`, result)
+  if (full) throw new DeployError(`deploy of ${id} failed before the switch: ${note}; its partial release directory was removed; current is unchanged; the lock is released.\n${message}`, result)
   if (migrating) throw new DeployError(`deploy of ${id} failed while migrating; current is unchanged.\n${run.migrated!.record.note ?? ''}\n${message}${stepBackNote(result)}`, result)
   throw new DeployError(`deploy of ${id} failed before the switch; current is unchanged.\n${message}`, result)
 }

@@ -4,7 +4,7 @@
  * when allowed; an audit line; the lock released — one round trip per host.
  */
 import { advance, type ReleaseRecord } from '../../commands/history.js'
-import { journalFile } from '../../commands/layout.js'
+import { journalFile, releaseDir } from '../../commands/layout.js'
 import { claimRelease } from '../../commands/watchdog.js'
 import { cmd, type Command } from '../../commands/shell.js'
 import { auditLine } from '../audit.js'
@@ -56,8 +56,8 @@ export function revertCommands(run: DeployRun, i: number, note: string, stamp: s
   return restorePhase(s, s.layout, op.spec, plan.target, plan.updates, line, run.owner, [...(i === run.at ? stepBack : []), cmd('rm', '-f', journalFile(s.layout, id))], switched)
 }
 
-/** Undoes a deploy that failed: `switched` says whether `current` may have moved. */
-export async function restore(run: DeployRun, note: string, switched: boolean): Promise<void> {
+/** Undoes a deploy that failed: `switched` says whether `current` may have moved; `drop` removes its release directory first (it filled the disk). */
+export async function restore(run: DeployRun, note: string, switched: boolean, drop = false): Promise<void> {
   const { op, id } = run
   const stamp = op.now().toISOString()
   const failed = advance(run.plans[run.at].record, 'failed', { note, updated_at: stamp })
@@ -66,7 +66,8 @@ export async function restore(run: DeployRun, note: string, switched: boolean): 
   const db = leftoverCommands(run)
   await op.reporter.group(`Roll back ${id}`, () => onEach(run.sessions, async (s, i) => {
     const claim = switched && watched(run) ? [claimRelease(s.layout, id)] : []
-    const r = await runPhase(s, op.spec, op.reporter, switched ? 'roll back' : 'record failure', [...claim, ...revertCommands(run, i, note, stamp, [...db.first, ...stepBack, ...db.last], switched)])
+    const removal = drop ? [cmd('rm', '-rf', releaseDir(s.layout, id))] : []
+    const r = await runPhase(s, op.spec, op.reporter, switched ? 'roll back' : 'record failure', [...claim, ...removal, ...revertCommands(run, i, note, stamp, [...db.first, ...stepBack, ...db.last], switched)])
     if (i === run.at && stepBack.length && run.migrated) {
       const check = checkStepBack(op, run.driver!, r.data, run.migrated.record)
       run.result.migrations!.steppedBack = check.ok ? run.migrated.record.ran : []
