@@ -27,6 +27,15 @@ export interface MigrationsView {
   failed?: string
   /** Why the step-back was refused. */
   refused?: string
+  /** What the failed migration left in the schema ([] for no trace), what was removed again and what was not. */
+  left?: string[]
+  removed?: string[]
+  notRemoved?: string[]
+  /** What it removed or changed that existed before (not repaired), and the command that restores the database. */
+  destroyed?: string[]
+  restore?: string
+  /** The schema at the end compared with the one before migrating, in words. */
+  schemaCheck?: string
 }
 
 /** Escapes text for a Markdown table cell or paragraph: pipes, HTML, newlines. */
@@ -71,8 +80,21 @@ export function migrationsMarkdown(m: MigrationsView): string {
     list('Stepped back', m.steppedBack),
     !!m.stillApplied?.length && list('Still applied', m.stillApplied),
     m.failed && `Failed part-way: ${escapeCell(m.failed)}`,
-    m.refused && `Not stepped back: ${escapeCell(m.refused)}`
+    m.refused && `Not stepped back: ${escapeCell(m.refused)}`,
+    ...schemaMarkdown(m)
   ].filter(Boolean).join('\n\n')
+}
+
+/** What the schema showed after a failed migration: what it left, what was removed, what it destroyed and the fix. */
+function schemaMarkdown(m: MigrationsView): Array<string | false | undefined> {
+  const list = (title: string, items: string[]) => `${title}:\n${items.map((n) => `- ${escapeCell(n)}`).join('\n')}`
+  return [
+    m.left && (m.left.length ? list('Left in the schema by the failed migration', m.left) : 'The failed migration left no trace in the schema.'),
+    !!m.removed?.length && list('Removed again', m.removed),
+    !!m.notRemoved?.length && list('NOT removed', m.notRemoved),
+    !!m.destroyed?.length && `${list('Removed or changed what existed before (not repaired)', m.destroyed)}\n\nTo restore the database from the restore point taken before this deploy: \`${m.restore ?? ''}\` (writes made since that restore point would be lost).`,
+    m.schemaCheck && escapeCell(m.schemaCheck)
+  ]
 }
 
 /** What a code rollback leaves as it is. */
