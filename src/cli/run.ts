@@ -8,7 +8,7 @@ import { planDeploy } from '../deploy/deploy.js'
 import { listReleases, unlock } from '../deploy/releases.js'
 import { rollback } from '../deploy/rollback.js'
 import { InputError, SlipwayError } from '../errors.js'
-import { consoleReporter, type Reporter } from '../reporter.js'
+import { consoleReporter, silentReporter, type Reporter } from '../reporter.js'
 import { formatReleases } from '../report/table.js'
 import { specJsonSchema } from '../spec/json-schema.js'
 import { loadSpec } from '../spec/load.js'
@@ -87,7 +87,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   switch (command) {
     case 'deploy': {
       if (v['dry-run']) {
-        for (const host of await planDeploy({ spec: await spec({ source: true }) })) {
+        // Warnings (e.g. check.policy: forward-only) go to stderr; stdout carries only the scripts.
+        for (const host of await planDeploy({ spec: await spec({ source: true }), reporter: { ...silentReporter, warn: reporter.warn } })) {
           io.out(`# host ${host.host}`)
           for (const p of host.phases) io.out(`## ${p.phase}\n${p.command}\n`)
         }

@@ -19,6 +19,8 @@ export interface DeployResult {
   uploaded: Record<string, { sent: number; delta: boolean }>
   /** Migrations this deploy ran, and which of them were stepped back. */
   migrations?: { ran: string[]; steppedBack: string[]; failed?: string; refused?: string; stillApplied?: string[] }
+  /** check.policy: forward-only: the release's new migrations without a usable down(), found at plan time (step-back is impossible). */
+  forwardOnly?: string[]
 }
 
 /** A deploy that failed; `result` says how far it got (and whether it was rolled back). */
