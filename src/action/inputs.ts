@@ -24,6 +24,8 @@ export interface Settings {
   release?: string
   /** Rollback also steps back the migrations of the releases it leaves. */
   migrations: boolean
+  /** `check` also runs --verify-rollback: the base revision's smoke checks on the PR's schema. */
+  verifyRollback: boolean
   dryRun: boolean
   /** Token for the Deployments API; empty turns deployment records off. */
   token?: string
@@ -54,6 +56,7 @@ export function readInputs(get: InputReader, cwd = process.env.GITHUB_WORKSPACE 
     knownHosts: knownHosts(get('known-hosts')),
     release: releaseId(text('release')),
     migrations: bool(get, 'migrations'),
+    verifyRollback: bool(get, 'verify-rollback'),
     dryRun: bool(get, 'dry-run'),
     token: text('github-token'),
     workingDirectory,
@@ -61,6 +64,7 @@ export function readInputs(get: InputReader, cwd = process.env.GITHUB_WORKSPACE 
   }
   if (settings.release && command !== 'rollback') throw new InputError(`input "release" is only for command "rollback" (command is "${command}"). Fix: remove it, or set command: rollback`)
   if (settings.migrations && command !== 'rollback') throw new InputError(`input "migrations" is only for command "rollback" (command is "${command}"); a deploy runs the spec's migrations itself. Fix: remove it`)
+  if (settings.verifyRollback && command !== 'check') throw new InputError(`input "verify-rollback" is only for command "check" (command is "${command}"). Fix: remove it, or set command: check`)
   return settings
 }
 
