@@ -93,9 +93,10 @@ function expectAddPasses(r: CheckResult, repo: string): void {
   expect(git(repo, 'worktree', 'list').split('\n')).toHaveLength(1)
 }
 
+/** This process's scratch databases still on the servers (their names carry the pid; other runs may be going on). */
 function scratchDatabases(): string {
-  const pg = execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-Atc', "SELECT datname FROM pg_database WHERE datname LIKE 'slipway_verify_%'"], { encoding: 'utf8', timeout: 10_000 })
-  const my = execFileSync('mysql', ['-h', '127.0.0.1', '-u', 'root', '-N', '-e', "SHOW DATABASES LIKE 'slipway\\_verify\\_%'"], { encoding: 'utf8', timeout: 10_000 })
+  const pg = execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-Atc', `SELECT datname FROM pg_database WHERE datname LIKE 'slipway_verify_${process.pid}_%'`], { encoding: 'utf8', timeout: 10_000 })
+  const my = execFileSync('mysql', ['-h', '127.0.0.1', '-u', 'root', '-N', '-e', `SHOW DATABASES LIKE 'slipway\\_verify\\_${process.pid}\\_%'`], { encoding: 'utf8', timeout: 10_000 })
   return `${pg}${my}`.trim()
 }
 

@@ -26,6 +26,8 @@ export interface Settings {
   migrations: boolean
   /** Seconds to wait for another run's lock (deploy, rollback); 0 fails at once. */
   lockWait: number
+  /** `check` also runs --verify-rollback: the base revision's smoke checks on the PR's schema. */
+  verifyRollback: boolean
   dryRun: boolean
   /** Token for the Deployments API; empty turns deployment records off. */
   token?: string
@@ -57,6 +59,7 @@ export function readInputs(get: InputReader, cwd = process.env.GITHUB_WORKSPACE 
     release: releaseId(text('release')),
     migrations: bool(get, 'migrations'),
     lockWait: seconds(get, 'lock-wait'),
+    verifyRollback: bool(get, 'verify-rollback'),
     dryRun: bool(get, 'dry-run'),
     token: text('github-token'),
     workingDirectory,
@@ -65,6 +68,7 @@ export function readInputs(get: InputReader, cwd = process.env.GITHUB_WORKSPACE 
   if (settings.release && command !== 'rollback') throw new InputError(`input "release" is only for command "rollback" (command is "${command}"). Fix: remove it, or set command: rollback`)
   if (settings.migrations && command !== 'rollback') throw new InputError(`input "migrations" is only for command "rollback" (command is "${command}"); a deploy runs the spec's migrations itself. Fix: remove it`)
   if (settings.lockWait && command !== 'deploy' && command !== 'rollback') throw new InputError(`input "lock-wait" is only for commands "deploy" and "rollback" (command is "${command}"). Fix: remove it`)
+  if (settings.verifyRollback && command !== 'check') throw new InputError(`input "verify-rollback" is only for command "check" (command is "${command}"). Fix: remove it, or set command: check`)
   return settings
 }
 

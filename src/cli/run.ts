@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util'
 import type { Cancel } from '../deploy/signals.js'
 import { isReleaseId } from '../deploy/id.js'
 import { InputError, SlipwayError } from '../errors.js'
-import { consoleReporter, withEvents, type Reporter } from '../reporter.js'
+import { consoleReporter, silentReporter, withEvents, type Reporter } from '../reporter.js'
 import type { Spec } from '../spec/types.js'
 import { USAGE } from './usage.js'
 
@@ -73,7 +73,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     case 'deploy': {
       const { deploy, planDeploy } = await import('../deploy/deploy.js')
       if (v['dry-run']) {
-        for (const host of await planDeploy({ spec: await spec({ source: true }) })) {
+        // Warnings (e.g. check.policy: forward-only) go to stderr; stdout carries only the scripts.
+        for (const host of await planDeploy({ spec: await spec({ source: true }), reporter: { ...silentReporter, warn: reporter.warn } })) {
           io.out(`# host ${host.host}`)
           for (const p of host.phases) io.out(`## ${p.phase}\n${p.command}\n`)
         }

@@ -31,6 +31,8 @@ export interface MigrationRecord {
   failed?: string
   /** What the failure means for the schema (e.g. partly applied on MySQL). */
   note?: string
+  /** Migrations it ran that have no usable down() (check.policy: forward-only, read at plan time): never stepped back. */
+  no_down?: string[]
 }
 
 /** One release in the host's history. */

@@ -47,6 +47,11 @@ export interface Delta {
 
 const pathOf = (line: string) => line.slice(line.lastIndexOf('\t') + 1)
 
+/** The paths a manifest lists. */
+export function manifestPaths(lines: string[]): Set<string> {
+  return new Set(lines.map(pathOf))
+}
+
 /** True when a path can be written into a manifest line (no tab, newline or CR, which would split the line). */
 export function manifestSafe(path: string): boolean {
   return !/[\t\n\r]/.test(path)

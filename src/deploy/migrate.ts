@@ -53,10 +53,16 @@ function failureMeaning(driver: string | undefined): string {
   return `on ${driver ?? 'this database'} Laravel does not run migrations in a transaction, so the statements it ran before failing stay applied (its schema changes may be PARTLY APPLIED); inspect the tables it touches before retrying`
 }
 
+/** Why a release deployed under check.policy: forward-only cannot be stepped back. */
+export function noDownReason(names: string[]): string {
+  return `${names.join(', ')} ${names.length > 1 ? 'have' : 'has'} no usable down() (check.policy: forward-only, said when it was deployed): its schema cannot be stepped back`
+}
+
 /** The step-back commands for a release's migrations, or the reason it is refused. */
 export function planStepBack(s: Session, driver: MigrationDriver, release: ReleaseRecord, state: MigrationState, stamp: string): { commands: Command[]; names: string[]; how?: string } | { refused: string } {
   const m = release.migrations
   if (!m) return { refused: 'this release ran no migrations' }
+  if (m.no_down?.length) return { refused: noDownReason(m.no_down) }
   const verdict = canStepBack(m, state)
   if (!verdict.ok) return { refused: verdict.reason }
   const ok: ReleaseRecord = { ...release, migrations: { ...m, stepped_back: verdict.names, stepped_back_at: stamp } }

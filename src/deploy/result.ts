@@ -23,6 +23,8 @@ export interface DeployResult {
   packs?: number
   /** Migrations this deploy ran, and which of them were stepped back. */
   migrations?: MigrationsResult
+  /** check.policy: forward-only: the release's new migrations without a usable down(), found at plan time (step-back is impossible). */
+  forwardOnly?: string[]
 }
 
 /** The migrations a deploy ran and what became of them; for a failed migration, what the schema shows. */

@@ -12,7 +12,7 @@ import { driverFor, migrateHostIndex } from '../migrations/driver.js'
 import { auditLine } from './audit.js'
 import { notReverted } from './caveats.js'
 import { lockHosts } from './lock-wait.js'
-import { checkStepBack, planStepBack } from './migrate.js'
+import { checkStepBack, noDownReason, planStepBack } from './migrate.js'
 import { restorePhase } from './steps/restore-phase.js'
 import { agreeOnTarget, planRollback, type RollbackPlan } from './rollback-plan.js'
 import { Cancelled, forceable, keepAlive, lockOwner, onEach, operation, releaseLocks, type Operation, type OperationOptions } from './run.js'
@@ -74,6 +74,7 @@ async function rollbackOn(op: Operation, sessions: Session[], owner: LockOwner, 
   const from = plans[0].from ?? '(none)'
   const at = migrateHostIndex(spec)
   const over = plans[at].over
+  if (options.migrations) refuseForwardOnly(over)
   const steps = options.migrations && over.length ? await planMigrationSteps(op, sessions[at], plans[at], stamp) : { commands: [], names: [] }
   reporter.info(`Rolling back ${from} → ${target} on ${sessions.length} host(s)`)
   const line = auditLine(op, 'rollback', target, undefined, `manual, from ${from}${steps.names.length ? `, migrations stepped back: ${steps.names.join(' ')}` : ''}`)
@@ -85,6 +86,14 @@ async function rollbackOn(op: Operation, sessions: Session[], owner: LockOwner, 
     }
   }))
   return report(op, sessions, target, from, over, steps.names)
+}
+
+/** --migrations over a release deployed under check.policy: forward-only with migrations without down(): refused before anything changes. */
+function refuseForwardOnly(over: ReleaseRecord[]): void {
+  const blocked = over.filter((r) => r.migrations?.no_down?.length)
+  if (!blocked.length) return
+  const why = blocked.map((r) => `release ${r.id}: ${noDownReason(r.migrations!.no_down!)}`).join('; ')
+  throw new InputError(`rollback --migrations: ${why}. Nothing was changed. Fix: roll back without --migrations (the code goes back, the schema stays), then undo the schema with a new migration if needed`)
 }
 
 /**

@@ -112,7 +112,7 @@ function sections(parts: Array<string | false | undefined>): string {
 
 /** Input of {@link deployMarkdown}. */
 export interface DeployReport {
-  result: Pick<DeployResult, 'release' | 'previous' | 'commit' | 'hosts' | 'rolledBack' | 'smoke' | 'migrations'>
+  result: Pick<DeployResult, 'release' | 'previous' | 'commit' | 'hosts' | 'rolledBack' | 'smoke' | 'migrations' | 'forwardOnly'>
   /** The error message when the deploy failed. */
   failure?: string
   listing?: ReleaseListing
@@ -135,6 +135,7 @@ export function deployMarkdown(r: DeployReport): string {
     r.failure && fenced(r.failure),
     !!result.smoke?.length && smokeMarkdown(result.smoke),
     result.migrations && migrationsMarkdown(result.migrations),
+    !!result.forwardOnly?.length && `**Forward-only** (check.policy): no usable down() in ${result.forwardOnly.map(escapeCell).join(', ')}; the schema of this release cannot be stepped back.`,
     result.rolledBack && !!r.notReverted?.length && notRevertedMarkdown(r.notReverted),
     r.listing && releasesMarkdown(r.listing)
   ])

@@ -30,7 +30,7 @@ const accepts = (port: number): Promise<boolean> => new Promise((done) => {
  */
 export async function serve(app: ScratchApp, command: string): Promise<BaseServer> {
   const port = await freePort()
-  const child = spawn('bash', ['-c', `exec ${command.replaceAll('{port}', String(port))}`], { cwd: app.dir, env: app.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn('bash', ['--norc', '--noprofile', '-c', `exec ${command.replaceAll('{port}', String(port))}`], { cwd: app.dir, env: app.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout.on('data', (d: Buffer) => { output = (output + d.toString()).slice(-4000) })
   child.stderr.on('data', (d: Buffer) => { output = (output + d.toString()).slice(-4000) })
@@ -59,7 +59,7 @@ const tail = (text: string): string => text.trim().split('\n').slice(-10).join('
 
 /** The newest error the app logged (storage/logs/*.log), else the server's last lines, to say why a request failed. */
 async function loggedError(app: ScratchApp, server: BaseServer): Promise<string> {
-  const r = await run('bash', ['-c', 'tail -c 200000 storage/logs/*.log 2>/dev/null | grep -E "\\.(ERROR|CRITICAL)" | tail -1'], app.dir, app.env, 10_000)
+  const r = await run('bash', ['--norc', '--noprofile', '-c', 'tail -c 200000 storage/logs/*.log 2>/dev/null | grep -E "\\.(ERROR|CRITICAL)" | tail -1'], app.dir, app.env, 10_000)
   if (r.output) return `\nlogged: ${r.output.slice(0, 600)}`
   const said = server.output().trim().split('\n').slice(-3).join('\n')
   return said ? `\nserver: ${said}` : ''
@@ -84,7 +84,8 @@ export async function runChecks(app: ScratchApp, server: BaseServer | undefined,
     if (check.http !== undefined) {
       out.set(check.name, server ? await request({ ...check, http: check.http }, server, app) : 'no server')
     } else if (check.run !== undefined) {
-      const r = await run('bash', ['-c', check.run], app.dir, app.env, check.timeout * 1000)
+      // --norc: Node's stdio is a socket, and bash then reads ~/.bashrc as if started by rshd.
+      const r = await run('bash', ['--norc', '--noprofile', '-c', check.run], app.dir, app.env, check.timeout * 1000)
       out.set(check.name, r.code === 0 ? undefined : `${check.run}: exit ${r.code}\n${tail(r.output)}`)
     }
   }

@@ -16,6 +16,8 @@ export const migrate: Step = {
   read: (run, _i, r, failed) => {
     if (run.dry || !r.data.before) return
     run.migrated = outcome(run.op, run.driver!, r.data, failed, run.id)
+    const noDown = run.migrated.record.ran.filter((n) => run.result.forwardOnly?.includes(n))
+    if (noDown.length) run.migrated.record.no_down = noDown
     for (const p of run.plans) p.record = { ...p.record, migrations: run.migrated.record }
     run.result.migrations = { ran: run.migrated.record.ran, steppedBack: [], failed: run.migrated.record.failed, ...schemaResult(run.migrated, run.id) }
   }

@@ -4,7 +4,8 @@ import type { Spec } from '../../spec/types.js'
 import { nextReleaseId } from '../id.js'
 import { buildManifest, deltaSafe, diffManifest, usableManifest } from '../manifest.js'
 import { gitCommit, type SourceEntry } from '../source.js'
-import type { Step, Upload } from './types.js'
+import { forwardOnly, forwardOnlyLine, newMigrations, withoutDown } from '../forward-only.js'
+import type { DeployRun, Step, Upload } from './types.js'
 
 /** Per host: what to send, the upload list, and whether it is a delta against the live release. */
 export async function planUploads(spec: Spec, entries: SourceEntry[], states: HostState[]): Promise<Upload[]> {
@@ -36,5 +37,15 @@ export const plan: Step = {
     Object.assign(run.result, { release: run.id, previous: states[0].current, commit, uploaded: Object.fromEntries(sessions.map((s, i) => [s.host.name, { sent: run.uploads[i].send.length, delta: run.uploads[i].delta }])) })
     const how = sessions.map((s, i) => `${s.host.name}: ${run.uploads[i].delta ? `delta, ${run.uploads[i].send.length} sent` : 'full upload'}`)
     op.reporter.info(`Release ${run.id}${commit ? ` (commit ${commit.slice(0, 12)})` : ''}: ${entries.length} entries; ${how.join(', ')}`)
+    if (forwardOnly(spec)) await sayForwardOnly(run)
   }
+}
+
+/** check.policy: forward-only: the new migrations without a usable down(), said (and kept for the record) before migrating. */
+async function sayForwardOnly(run: DeployRun): Promise<void> {
+  const live = run.states[run.at]?.manifest ?? []
+  const found = await withoutDown(run.spec.source.dir, newMigrations(run.entries, live))
+  if (!found.length) return
+  run.result.forwardOnly = found.map((f) => f.name)
+  run.op.reporter.warn(forwardOnlyLine(found, usableManifest(live)))
 }
