@@ -1,6 +1,6 @@
 /** Timed child processes for bench/speed: wall time, and the time of the first line that matches (stamped on arrival). */
 import { spawn } from 'node:child_process'
-import { appendFileSync } from 'node:fs'
+import { appendFileSync, readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 
 /** Runs a command to its end; resolves with its wall-clock ms (a non-zero exit is returned, not thrown, when `anyExit`). */
@@ -54,4 +54,30 @@ export async function timeToConnect(cmd: string, args: string[], clock: { next()
   child.kill('SIGKILL')
   await new Promise((r) => child.on('close', r))
   return at - started
+}
+
+/** CPU time (user + system, ms) a command used, from wait4's rusage (Python's os.wait4: microseconds); load on the machine barely changes it. */
+export function cpuOf(cmd: string, args: string[]): Promise<number> {
+  const py = 'import os,sys\npid=os.fork()\nif pid==0:\n  os.execvp(sys.argv[1],sys.argv[1:])\n_,st,ru=os.wait4(pid,0)\nprint((ru.ru_utime+ru.ru_stime)*1000)\nsys.exit(os.waitstatus_to_exitcode(st))'
+  return new Promise((resolve, reject) => {
+    const child = spawn('python3', ['-c', py, cmd, ...args], { stdio: ['ignore', 'pipe', 'ignore'] })
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => { out += d.toString() })
+    child.on('close', () => {
+      const ms = Number(out.trim().split('\n').pop())
+      if (Number.isFinite(ms)) resolve(ms)
+      else reject(new Error(`no CPU time for ${cmd} ${args.join(' ')}`))
+    })
+  })
+}
+
+/** Like {@link timeToConnect}, but the CPU time (user + system, ms; 10 ms ticks from /proc) the child had used when its connection arrived. */
+export async function cpuToConnect(cmd: string, args: string[], clock: { next(): Promise<number> }): Promise<number> {
+  const arrived = clock.next()
+  const child = spawn(cmd, args, { stdio: 'ignore' })
+  await Promise.race([arrived, new Promise((r) => setTimeout(r, 30_000))])
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ')
+  child.kill('SIGKILL')
+  await new Promise((r) => child.on('close', r))
+  return (Number(fields[11]) + Number(fields[12])) * 10
 }
