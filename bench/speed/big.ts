@@ -52,6 +52,7 @@ function makeApp(name: string, files: number): string {
     writeFileSync(join(dir, `Class${i}.php`), `<?php\nfinal class Class${i} { const DATA = '${createHash('sha256').update(String(i)).digest('hex')}'; }\n`)
   }
   writeFileSync(join(app, 'VERSION'), '0\n')
+  mkdirSync(join(app, 'storage'), { recursive: true }) // deployRoot seeds shared/storage from it
   return app
 }
 
