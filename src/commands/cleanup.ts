@@ -1,7 +1,7 @@
 /** keep_releases: which releases to delete, chosen from the history (pure), and the command. */
 import type { ReleaseRecord } from './history.js'
 import { type Layout, recordFile, releaseDir } from './layout.js'
-import { manifestFile } from './delta.js'
+import { dirsFile, manifestFile } from './delta.js'
 import { cmd, type Command } from './shell.js'
 
 /** Whether a release counts toward keep_releases: one that went live and passed (a rollback target). */
@@ -22,5 +22,5 @@ export function pickExpired(records: ReleaseRecord[], keep: number, current: str
 
 /** Deletes releases and their records. */
 export function removeReleases(l: Layout, ids: string[]): Command[] {
-  return ids.map((id) => cmd('rm', '-rf', '--', releaseDir(l, id), recordFile(l, id), manifestFile(l, id)))
+  return ids.map((id) => cmd('rm', '-rf', '--', releaseDir(l, id), recordFile(l, id), manifestFile(l, id), dirsFile(l, id)))
 }

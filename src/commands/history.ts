@@ -83,8 +83,10 @@ export interface HostState {
   records: ReleaseRecord[]
   current?: string
   lock?: string
-  /** The live release's manifest lines, when it has one. */
+  /** The live release's manifest lines, when it has one (all, or only those of the directories whose digest differs). */
   manifest: string[]
+  /** The live release's directory digests, when they were read (then `manifest` holds only the changed directories' lines). */
+  dirs?: string[]
   /** Per release that left a migrate journal: the migration state (driver text) before its run. */
   journals?: Record<string, string>
 }
@@ -94,5 +96,5 @@ export function parseState(data: HostData): HostState {
   const records = (data.record ?? []).map((line) => JSON.parse(line) as ReleaseRecord).map((r) => ({ ...r, id: releaseIdFrom(r.id) })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   const target = data.current?.[0]
   const journals = Object.fromEntries((data.journal ?? []).map((line) => [releaseIdFrom(line.split(' ')[0]), Buffer.from(line.split(' ')[1] ?? '', 'base64').toString('utf8')]))
-  return { records, current: target ? releaseIdFrom(target) : undefined, lock: data.lock?.[0], manifest: data.manifest ?? [], journals }
+  return { records, current: target ? releaseIdFrom(target) : undefined, lock: data.lock?.[0], manifest: data.manifest ?? [], dirs: data.dir, journals }
 }

@@ -38,8 +38,10 @@ export interface HostData {
   lock?: string[]
   /** `<release> <base64 of the state before its migrate run>`, per migrate journal left on the host. */
   journal?: string[]
-  /** The live release's manifest lines. */
+  /** The live release's manifest lines (all of them, or those of the directories whose digest differs). */
   manifest?: string[]
+  /** The live release's directory digests, `dir \t digest`. */
+  dir?: string[]
   /** Migration state (driver JSON) before and after migrating. */
   before?: string[]
   after?: string[]

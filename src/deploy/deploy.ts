@@ -15,7 +15,7 @@ import { lock } from './steps/lock.js'
 import { lockWait } from './steps/lock-wait.js'
 import { migrate } from './steps/migrate.js'
 import { pack, removePacks } from './steps/pack.js'
-import { plan } from './steps/plan.js'
+import { localManifest, plan } from './steps/plan.js'
 import { prune } from './steps/prune.js'
 import { repair } from './steps/repair.js'
 import { shared } from './steps/shared.js'
@@ -76,9 +76,18 @@ function stepsOf(script: string): string {
 async function runDeploy(options: DeployOptions, connect: Connector, dry: boolean): Promise<DeployRun> {
   const op = operation(options)
   const entries = (await preflight(op.spec, { source: true, credentials: connect === sshConnector, warn: (m) => op.reporter.warn(m) })) ?? []
-  const sessions = await op.reporter.group('Connect', () => openSessions(op.spec, connect, op.reporter))
+  // The source is hashed while the connections are made: the lock step sends its directory digests.
+  const hashing = localManifest(op.spec, entries)
+  const sessions = await op.reporter.group('Connect', () => openSessions(op.spec, connect, op.reporter)).catch(async (error: unknown) => {
+    await hashing.catch(() => undefined)
+    throw error
+  })
+  const local = await hashing.catch(async (error: unknown) => {
+    await closeSessions(sessions)
+    throw error
+  })
   const result: DeployResult = { release: '', hosts: sessions.map((s) => s.host.name), rolledBack: false, removed: {}, smoke: [], uploaded: {} }
-  const run: DeployRun = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, holders: [], states: [], id: '', entries, uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result }
+  const run: DeployRun = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, holders: [], states: [], id: '', entries, local, uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result }
   const stop = dry ? () => undefined : keepAlive(op, sessions, run.owner)
   try {
     const steps = execute(run, DEPLOY, (trip: Trip) => (trip.kind === 'hosts' ? TITLES[trip.steps[0].name]?.(run) ?? trip.steps[0].name : trip.step.name))

@@ -87,9 +87,10 @@ export function usableManifest(lines: string[]): boolean {
 /**
  * Compares the local manifest with the live release's; entries under `always` (shared paths,
  * replaced by links on the host) are always sent and never copied, and so are names that cannot be a manifest
- * line (they never enter the upload list, so the host never writes them into a manifest).
+ * line (they never enter the upload list, so the host never writes them into a manifest). `same` names paths known to be
+ * unchanged without their previous line (their directory's digest matches).
  */
-export function diffManifest(entries: SourceEntry[], local: string[], previous: string[], always: (path: string) => boolean): Delta {
+export function diffManifest(entries: SourceEntry[], local: string[], previous: string[], always: (path: string) => boolean, same?: (path: string) => boolean): Delta {
   const before = new Map(previous.map((l) => [pathOf(l), l]))
   const send: SourceEntry[] = []
   const upload: string[] = []
@@ -100,6 +101,7 @@ export function diffManifest(entries: SourceEntry[], local: string[], previous: 
       send.push(e)
       return
     }
+    if (same?.(e.path)) return // in a directory whose digest matches the host's: the same line there
     if (before.get(e.path) !== local[i]) {
       send.push(e)
       upload.push(local[i])

@@ -7,13 +7,16 @@ import { createWriteStream, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { UPLOAD_LIST } from '../../commands/delta.js'
+import { DIRS_LIST, UPLOAD_LIST } from '../../commands/delta.js'
 import { tarStream } from '../source.js'
 import type { DeployRun, Step, Upload } from './types.js'
 
-/** The tar of one upload: the list the host checks, then the entries sent. */
+/** Lines as file text. (The upload list always has a line, even empty: the host's awk reads it as its first file.) */
+const lines = (xs: string[]) => xs.map((l) => `${l}\n`).join('')
+
+/** The tar of one upload: the list the host checks and the source's directory digests, then the entries sent. */
 export function uploadTar(run: DeployRun, u: Upload) {
-  return tarStream(run.spec.source.dir, u.send, { [UPLOAD_LIST]: u.list.join('\n') + '\n' })
+  return tarStream(run.spec.source.dir, u.send, { [UPLOAD_LIST]: u.list.join('\n') + '\n', [DIRS_LIST]: lines(run.local?.digests ?? []) })
 }
 
 /** Hosts whose uploads are the same, by index (a key of what is sent and what is listed). */
