@@ -22,8 +22,10 @@ export interface Settings {
   knownHosts?: string
   /** Rollback target. */
   release?: string
-  /** Rollback also steps back the migrations of the releases it leaves. */
+  /** Rollback also steps back the migrations of the releases it leaves (the older name of db: stepback). */
   migrations: boolean
+  /** Rollback: what happens to the database (keep, stepback, restore); undefined is keep, or stepback with `migrations`. */
+  db?: 'keep' | 'stepback' | 'restore'
   dryRun: boolean
   /** Token for the Deployments API; empty turns deployment records off. */
   token?: string
@@ -54,14 +56,23 @@ export function readInputs(get: InputReader, cwd = process.env.GITHUB_WORKSPACE 
     knownHosts: knownHosts(get('known-hosts')),
     release: releaseId(text('release')),
     migrations: bool(get, 'migrations'),
+    db: dbInput(text('db')),
     dryRun: bool(get, 'dry-run'),
     token: text('github-token'),
     workingDirectory,
     url: url(text('url'))
   }
   if (settings.release && command !== 'rollback') throw new InputError(`input "release" is only for command "rollback" (command is "${command}"). Fix: remove it, or set command: rollback`)
+  if (settings.db && command !== 'rollback') throw new InputError(`input "db" is only for command "rollback" (command is "${command}"); a deploy takes its restore point itself (spec key db). Fix: remove it`)
+  if (settings.migrations && settings.db && settings.db !== 'stepback') throw new InputError(`input "migrations: true" means db: stepback and contradicts db: ${settings.db}. Fix: remove migrations`)
   if (settings.migrations && command !== 'rollback') throw new InputError(`input "migrations" is only for command "rollback" (command is "${command}"); a deploy runs the spec's migrations itself. Fix: remove it`)
   return settings
+}
+
+function dbInput(value: string | undefined): Settings['db'] {
+  if (value === undefined) return undefined
+  if (value !== 'keep' && value !== 'stepback' && value !== 'restore') throw new InputError(`input "db": "${value}" is not a mode. Fix: use keep (the default), stepback or restore`)
+  return value
 }
 
 /** YAML 1.2 core-schema booleans, like `core.getBooleanInput`; empty is false. */

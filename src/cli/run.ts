@@ -7,6 +7,9 @@ import { isReleaseId } from '../deploy/id.js'
 import { planDeploy } from '../deploy/deploy.js'
 import { listReleases, unlock } from '../deploy/releases.js'
 import { rollback } from '../deploy/rollback.js'
+import { dbMode } from '../deploy/rollback-db.js'
+import { listPoints, restoreDatabase } from '../deploy/db.js'
+import { formatPoints } from '../report/points.js'
 import { InputError, SlipwayError } from '../errors.js'
 import { consoleReporter, type Reporter } from '../reporter.js'
 import { formatReleases } from '../report/table.js'
@@ -29,9 +32,13 @@ export const USAGE = `usage: slipway <command> [options]
 
 commands:
   deploy     [--spec f] [--env e] [--dry-run]   build a new release on every host and switch to it
-  rollback   [--spec f] [--env e] [--to id] [--migrations]
+  rollback   [--spec f] [--env e] [--to id] [--db keep|stepback|restore]
                                                 activate an earlier release (default: newest healthy before current);
-                                                --migrations also steps back the migrations of the releases rolled over
+                                                --db stepback (or --migrations) also steps back the migrations of the
+                                                releases rolled over; --db restore restores the restore point taken
+                                                before the oldest of them and says what that discards
+  db points  [--spec f] [--env e] [--json]      the restore points per release (engine, size, time)
+  db restore <release> [--spec f] [--env e]     restore the point taken before <release>, under the deploy lock
   releases   [--spec f] [--env e] [--json]      the release history of every host
   unlock     [--spec f] [--env e] [--force]     break a dead run's deploy lock (a live one needs --force)
   check      [paths…] [--base ref] [--format f] [--verify]   PR migration-safety check (slipway check --help)
@@ -45,6 +52,7 @@ const options = {
   'dry-run': { type: 'boolean', default: false },
   to: { type: 'string' },
   migrations: { type: 'boolean', default: false },
+  db: { type: 'string' },
   force: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   verbose: { type: 'boolean', short: 'v', default: false },
@@ -74,12 +82,15 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   if (!command || command === 'help' || command === '--help' || command === '-h') return usage(io, command)
   let parsed
   try {
-    parsed = parseArgs({ args: rest, options, allowPositionals: false, strict: true })
+    parsed = parseArgs({ args: rest, options, allowPositionals: command === 'db', strict: true })
   } catch (error) {
     throw new InputError(`${(error as Error).message}\n${USAGE}`)
   }
   const v = parsed.values
   checkTo(command, v.to)
+  if (v.db !== undefined && command !== 'rollback') throw new InputError('--db is only for rollback. Fix: remove it')
+  const db = command === 'rollback' ? dbMode({ db: v.db, migrations: v.migrations }) : undefined
+  const positionals = checkDb(command, parsed.positionals)
   const reporter = consoleReporter(io.out, io.err, v.verbose)
   const load = () => loadSpec(resolvePath(io.cwd, v.spec), { env: v.env })
   const spec = checkedSpec(load, reporter)
@@ -98,7 +109,16 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       return 0
     }
     case 'rollback': {
-      await rollback({ spec: await spec({ credentials: true }), reporter, to: v.to, migrations: v.migrations, force: io.cancel?.()?.force })
+      await rollback({ spec: await spec({ credentials: true }), reporter, to: v.to, db, force: io.cancel?.()?.force })
+      return 0
+    }
+    case 'db': {
+      if (positionals[0] === 'points') {
+        const listing = await listPoints({ spec: await spec({ credentials: true }) })
+        io.out(v.json ? JSON.stringify(listing, null, 2) : formatPoints(listing))
+        return 0
+      }
+      await restoreDatabase({ spec: await spec({ credentials: true }), reporter, release: positionals[1], force: io.cancel?.()?.force })
       return 0
     }
     case 'releases': {
@@ -123,6 +143,18 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
 function usage(io: Io, command: string | undefined): number {
   io.out(USAGE)
   return command ? 0 : 2
+}
+
+/** `db points` or `db restore <release id>`, checked before anything is read or connected. */
+function checkDb(command: string, positionals: string[]): string[] {
+  if (command !== 'db') return positionals
+  const [sub, id, ...more] = positionals
+  if (sub === 'points' && id === undefined) return positionals
+  if (sub === 'restore' && id !== undefined && !more.length) {
+    if (!isReleaseId(id)) throw new InputError(`db restore ${JSON.stringify(id)}: not a release id. Fix: give an id from slipway db points`)
+    return positionals
+  }
+  throw new InputError(`usage: slipway db points | slipway db restore <release>\n${USAGE}`)
 }
 
 /** Refuses a `--to` that is not a release id (or is given to another command) before anything is read or connected. */

@@ -1,4 +1,5 @@
 /** What a deploy reports: its result, and the error that carries the result of a failed one. */
+import type { RestorePoint } from '../commands/history.js'
 import { SlipwayError } from '../errors.js'
 import type { SmokeResult } from './smoke.js'
 
@@ -19,6 +20,8 @@ export interface DeployResult {
   uploaded: Record<string, { sent: number; delta: boolean }>
   /** Migrations this deploy ran, and which of them were stepped back. */
   migrations?: { ran: string[]; steppedBack: string[]; failed?: string; refused?: string; stillApplied?: string[] }
+  /** The restore point taken just before migrating (on the migrating host), if one was. */
+  restorePoint?: RestorePoint
 }
 
 /** A deploy that failed; `result` says how far it got (and whether it was rolled back). */

@@ -1,6 +1,7 @@
 /** The Laravel migration driver: artisan to run and step back, a PHP probe to read the migrations table. */
 import { cmd, raw, type Command } from '../commands/shell.js'
 import { LARAVEL_PHP } from './laravel-php.js'
+import { POINT_PHP } from './point-php.js'
 import { parseJsonState, type MigrationDriver } from './types.js'
 
 /** Options of the Laravel driver. */
@@ -35,7 +36,8 @@ export function laravelDriver(options: LaravelOptions = {}): MigrationDriver {
     parse: parseJsonState,
     hasPending: (variable) => raw(`[[ "$${variable}" != *'"pending":[]'* ]]`),
     state: () => cmd(php, '-r', LARAVEL_PHP, 'state'),
-    ...(options.run ? {} : { runTracked: (before: string, after: string) => cmd(php, '-r', LARAVEL_PHP, 'migrate', before, after) }),
+    ...(options.run ? {} : { runTracked: (before: string, after: string, point?: { base: string; prefix: string }) => (point ? cmd(php, '-r', LARAVEL_PHP + POINT_PHP, 'migrate', before, after, point.base, point.prefix) : cmd(php, '-r', LARAVEL_PHP, 'migrate', before, after)) }),
+    restorePoint: (file, tables, prefix) => cmd(php, '-r', LARAVEL_PHP + POINT_PHP, 'point-restore', file, JSON.stringify(tables), prefix),
     run: () => (options.run ? raw(options.run) : cmd(php, 'artisan', 'migrate', '--force', '--no-interaction')),
     stepBack: (names, batch, state): Command => cmd(php, 'artisan', ...stepBackArgs(names, batch, state.version).args),
     describeStepBack: (names, batch, state) => stepBackArgs(names, batch, state.version).how
