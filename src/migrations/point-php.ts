@@ -45,17 +45,18 @@ function slipway_my_args(array $c) {
   $where = empty($c['unix_socket']) ? ['--host=' . slipway_host($c, '127.0.0.1'), '--port=' . ($c['port'] ?? 3306)] : ['--socket=' . $c['unix_socket']];
   return array_merge(['--user=' . ($c['username'] ?? 'root')], $where);
 }
-function slipway_sqlite_copy($from, $to) {
+function slipway_sqlite_copy($from, $to, $fresh) {
   $src = new SQLite3($from, SQLITE3_OPEN_READONLY);
   $dst = new SQLite3($to);
   $src->busyTimeout(10000);
   $dst->busyTimeout(10000);
+  if ($fresh) { $dst->exec('pragma journal_mode = off'); }
   if (!$src->backup($dst)) { throw new RuntimeException('SQLite3::backup failed: ' . $src->lastErrorMsg() . ' / ' . $dst->lastErrorMsg()); }
   $src->close();
   $dst->close();
 }
 function slipway_take($db, $engine, array $c, $file) {
-  if ($engine === 'sqlite') { @unlink($file); slipway_sqlite_copy($c['database'], $file); return slipway_counts(new PDO('sqlite:' . $file), 'sqlite'); }
+  if ($engine === 'sqlite') { @unlink($file); slipway_sqlite_copy($c['database'], $file, true); return slipway_counts(new PDO('sqlite:' . $file), 'sqlite'); }
   $pdo = $db->getPdo();
   if ($engine === 'pgsql') {
     $pdo->exec('begin isolation level repeatable read');
@@ -86,7 +87,7 @@ function slipway_point($db, $base) {
   return ['engine' => $engine, 'file' => $file, 'size' => filesize($file), 'at' => $at, 'ms' => (int) round((microtime(true) - $t0) * 1000), 'tables' => (object) $tables];
 }
 function slipway_load($app, $engine, array $c, $file, array $keep, array $now) {
-  if ($engine === 'sqlite') { $app['db']->purge(); slipway_sqlite_copy($file, $c['database']); return; }
+  if ($engine === 'sqlite') { $app['db']->purge(); slipway_sqlite_copy($file, $c['database'], false); return; }
   $pdo = $app['db']->connection()->getPdo();
   if ($engine === 'mysql') { $pdo->exec('set foreign_key_checks = 0'); }
   foreach (array_diff(array_keys($now), $keep) as $t) { $pdo->exec('drop table if exists ' . slipway_id($engine, $t) . ($engine === 'pgsql' ? ' cascade' : '')); }
