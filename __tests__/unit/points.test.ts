@@ -6,6 +6,7 @@ import { render } from '../../src/commands/shell.js'
 import { notReverted } from '../../src/deploy/caveats.js'
 import { describeLoss, formatSize, pointForRollback, restoredRecords } from '../../src/deploy/points.js'
 import { dbMode } from '../../src/deploy/rollback-db.js'
+import { checkDb } from '../../src/cli/db.js'
 import { readPoint, restorePointCommands, snapshotByCommand } from '../../src/migrations/points.js'
 import { parseSpec } from '../../src/spec/load.js'
 
@@ -58,6 +59,12 @@ describe('rollback --db', () => {
     expect(dbMode({ db: 'restore' })).toBe('restore')
     expect(() => dbMode({ db: 'restore', migrations: true })).toThrow('--migrations means --db stepback and contradicts --db restore')
     expect(() => dbMode({ db: 'drop' })).toThrow('--db "drop" is not a mode. Fix: use keep (the default), stepback or restore')
+  })
+  test('slipway db: points, or restore with a release id; anything else refused before connecting', () => {
+    expect(checkDb('db', ['points'])).toEqual(['points'])
+    expect(checkDb('db', ['restore', '20260101000000'])).toEqual(['restore', '20260101000000'])
+    expect(() => checkDb('db', ['restore', '../x'])).toThrow('db restore "../x": not a release id. Fix: give an id from slipway db points')
+    expect(() => checkDb('db', ['drop'])).toThrow('usage: slipway db points [--json] | slipway db restore <release>')
   })
 })
 

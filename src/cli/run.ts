@@ -7,9 +7,8 @@ import { isReleaseId } from '../deploy/id.js'
 import { planDeploy } from '../deploy/deploy.js'
 import { listReleases, unlock } from '../deploy/releases.js'
 import { rollback } from '../deploy/rollback.js'
-import { dbMode } from '../deploy/rollback-db.js'
-import { listPoints, restoreDatabase } from '../deploy/db.js'
-import { formatPoints } from '../report/points.js'
+import { dbMode, type DbMode } from '../deploy/rollback-db.js'
+import { checkDb, dbCommand } from './db.js'
 import { InputError, SlipwayError } from '../errors.js'
 import { consoleReporter, type Reporter } from '../reporter.js'
 import { formatReleases } from '../report/table.js'
@@ -87,13 +86,11 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     throw new InputError(`${(error as Error).message}\n${USAGE}`)
   }
   const v = parsed.values
-  checkTo(command, v.to)
-  if (v.db !== undefined && command !== 'rollback') throw new InputError('--db is only for rollback. Fix: remove it')
-  const db = command === 'rollback' ? dbMode({ db: v.db, migrations: v.migrations }) : undefined
-  const positionals = checkDb(command, parsed.positionals)
+  const { db, positionals } = checkArgs(command, v, parsed.positionals)
   const reporter = consoleReporter(io.out, io.err, v.verbose)
   const load = () => loadSpec(resolvePath(io.cwd, v.spec), { env: v.env })
   const spec = checkedSpec(load, reporter)
+  if (command === 'db') return dbCommand(positionals, await spec({ credentials: true }), v.json, reporter, io)
   switch (command) {
     case 'deploy': {
       if (v['dry-run']) {
@@ -108,19 +105,9 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       if (v.json) io.out(JSON.stringify(result))
       return 0
     }
-    case 'rollback': {
+    case 'rollback':
       await rollback({ spec: await spec({ credentials: true }), reporter, to: v.to, db, force: io.cancel?.()?.force })
       return 0
-    }
-    case 'db': {
-      if (positionals[0] === 'points') {
-        const listing = await listPoints({ spec: await spec({ credentials: true }) })
-        io.out(v.json ? JSON.stringify(listing, null, 2) : formatPoints(listing))
-        return 0
-      }
-      await restoreDatabase({ spec: await spec({ credentials: true }), reporter, release: positionals[1], force: io.cancel?.()?.force })
-      return 0
-    }
     case 'releases': {
       const listing = await listReleases({ spec: await spec({ credentials: true }) })
       io.out(v.json ? JSON.stringify(listing, null, 2) : formatReleases(listing))
@@ -145,16 +132,11 @@ function usage(io: Io, command: string | undefined): number {
   return command ? 0 : 2
 }
 
-/** `db points` or `db restore <release id>`, checked before anything is read or connected. */
-function checkDb(command: string, positionals: string[]): string[] {
-  if (command !== 'db') return positionals
-  const [sub, id, ...more] = positionals
-  if (sub === 'points' && id === undefined) return positionals
-  if (sub === 'restore' && id !== undefined && !more.length) {
-    if (!isReleaseId(id)) throw new InputError(`db restore ${JSON.stringify(id)}: not a release id. Fix: give an id from slipway db points`)
-    return positionals
-  }
-  throw new InputError(`usage: slipway db points | slipway db restore <release>\n${USAGE}`)
+/** Checks --to, --db (--migrations is stepback) and db's arguments before anything is read or connected. */
+function checkArgs(command: string, v: { to?: string; db?: string; migrations: boolean }, positionals: string[]): { db?: DbMode; positionals: string[] } {
+  checkTo(command, v.to)
+  if (v.db !== undefined && command !== 'rollback') throw new InputError('--db is only for rollback. Fix: remove it')
+  return { db: command === 'rollback' ? dbMode(v) : undefined, positionals: checkDb(command, positionals) }
 }
 
 /** Refuses a `--to` that is not a release id (or is given to another command) before anything is read or connected. */
