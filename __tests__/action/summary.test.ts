@@ -68,6 +68,11 @@ describe('job summary markdown', () => {
     expect(md).toBe('### ↩️ Rolled back 3 → 1\n\n- **Release:** 1\n- **Rolled back from:** 3\n- **Hosts:** h\n\n#### Migrations\n\nStepped back:\n- m3\n\nStill applied:\n- m2\n\n#### Not reverted by the rollback\n\n- queued jobs\n')
   })
 
+  test('a rollback that restored a restore point: the database fact and what the restore discarded', () => {
+    const md = rollbackMarkdown({ result: { release: '1', from: '3', hosts: ['h'], notReverted: ['queued jobs'], migrations: { steppedBack: [], kept: [] }, db: { mode: 'restore', restored: { release: '3', at: '2026-01-01T00:00:00Z', file: '/p/3.sqlite' }, lost: ['writes made since 2026-01-01T00:00:00Z (when the point was taken) are gone', 'table items: 5 rows before the restore, 3 at the point (2 rows written since: lost)'] } } })
+    expect(md).toBe('### ↩️ Rolled back 3 → 1\n\n- **Release:** 1\n- **Rolled back from:** 3\n- **Hosts:** h\n- **Database:** restored to the point taken before 3 (2026-01-01T00:00:00Z)\n\n#### Lost by the database restore\n\n- writes made since 2026-01-01T00:00:00Z (when the point was taken) are gone\n- table items: 5 rows before the restore, 3 at the point (2 rows written since: lost)\n\n#### Not reverted by the rollback\n\n- queued jobs\n')
+  })
+
   test('the check: counts, every finding, the SARIF path', () => {
     const md = checkMarkdown({
       findings: [{ ruleId: 'drop-column', severity: 'error', file: 'database/migrations/x.php', line: 12, column: 5, message: 'drops users.email', reason: 'breaks-running-code', fix: 'contract later' }],

@@ -3,6 +3,7 @@ import { appendFileSync, existsSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import type { Cancel } from '../deploy/signals.js'
 import { isReleaseId } from '../deploy/id.js'
+import type { DbMode } from '../deploy/rollback-db.js'
 import { InputError, SlipwayError } from '../errors.js'
 import { consoleReporter, silentReporter, withEvents, type Reporter } from '../reporter.js'
 import type { Spec } from '../spec/types.js'
@@ -30,6 +31,7 @@ const options = {
   to: { type: 'string' },
   'lock-wait': { type: 'string' },
   migrations: { type: 'boolean', default: false },
+  db: { type: 'string' },
   force: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   events: { type: 'string' },
@@ -60,15 +62,16 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   if (!command || command === 'help' || command === '--help' || command === '-h') return usage(io, command)
   let parsed
   try {
-    parsed = parseArgs({ args: rest, options, allowPositionals: false, strict: true })
+    parsed = parseArgs({ args: rest, options, allowPositionals: command === 'db', strict: true })
   } catch (error) {
     throw new InputError(`${(error as Error).message}\n${USAGE}`)
   }
   const v = parsed.values
-  checkTo(command, v.to)
+  const { db, positionals } = await checkArgs(command, v, parsed.positionals)
   const reporter = eventsTo(io.cwd, v.events, consoleReporter(io.out, io.err, v.verbose))
   const lockWait = lockWaitOf(command, v['lock-wait'])
   const spec = checkedSpec(io.cwd, v.spec, v.env, reporter)
+  if (command === 'db') return (await import('./db.js')).dbCommand(positionals, await spec({ credentials: true }), v.json, reporter, io)
   switch (command) {
     case 'deploy': {
       const { deploy, planDeploy } = await import('../deploy/deploy.js')
@@ -89,7 +92,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       const loading = import('../deploy/rollback.js')
       const checked = await spec({ credentials: true })
       const c = io.cancel?.()
-      await (await loading).rollback({ spec: checked, reporter, to: v.to, migrations: v.migrations, signal: c?.signal, force: c?.force, lockWait })
+      await (await loading).rollback({ spec: checked, reporter, to: v.to, db, signal: c?.signal, force: c?.force, lockWait })
       return 0
     }
     case 'releases':
@@ -123,6 +126,15 @@ async function releases(spec: Spec, json: boolean, verbose: boolean, io: Io): Pr
 function usage(io: Io, command: string | undefined): number {
   io.out(USAGE)
   return command ? 0 : 2
+}
+
+/** Checks --to, --db (--migrations is stepback) and db's arguments before anything is read or connected. */
+async function checkArgs(command: string, v: { to?: string; db?: string; migrations: boolean }, positionals: string[]): Promise<{ db?: DbMode; positionals: string[] }> {
+  checkTo(command, v.to)
+  if (v.db !== undefined && command !== 'rollback') throw new InputError('--db is only for rollback. Fix: remove it')
+  if (command !== 'rollback' && command !== 'db') return { positionals }
+  const [{ dbMode }, { checkDb }] = await Promise.all([import('../deploy/rollback-db.js'), import('./db.js')])
+  return { db: command === 'rollback' ? dbMode(v) : undefined, positionals: checkDb(command, positionals) }
 }
 
 /** Refuses a `--to` that is not a release id (or is given to another command) before anything is read or connected. */

@@ -1,5 +1,5 @@
 /** Release history on the host: one JSON record per release, plus an audit log. */
-import { type Layout, recordFile } from './layout.js'
+import { type Layout, type PointEngine, recordFile } from './layout.js'
 import { appendLine, raw, readFirstLine, sh, when, writeFile, type Command } from './shell.js'
 import { dataMark, releaseIdFrom, type HostData, type Markers } from './protocol.js'
 
@@ -35,6 +35,24 @@ export interface MigrationRecord {
   no_down?: string[]
 }
 
+/** A restore point: the database as it was just before a deploy migrated. */
+export interface RestorePoint {
+  engine: PointEngine
+  /** The file on the host (the command provider may write none). */
+  file: string
+  /** Bytes on disk when taken (0 when no file was written). */
+  size: number
+  /** UTC time just before it was taken (ISO 8601): writes after it are not in the point. */
+  at: string
+  /** How long taking it took, milliseconds. */
+  ms: number
+  /** Rows per table in the point, where the engine counts them. */
+  tables?: Record<string, number>
+  /** When it was last restored, and by whom. */
+  restored_at?: string
+  restored_by?: string
+}
+
 /** One release in the host's history. */
 export interface ReleaseRecord {
   id: string
@@ -49,6 +67,8 @@ export interface ReleaseRecord {
   /** Why it ended in its state (failed step, smoke check, rollback). */
   note?: string
   migrations?: MigrationRecord
+  /** The restore point taken just before this release's migrations ran. */
+  restore_point?: RestorePoint
 }
 
 /** The record moved to `state` (with the given changes); throws on a transition the lifecycle does not allow. */

@@ -57,6 +57,14 @@ export interface HostData {
   /** `<exit> <base64>` of a smoke check from the host. */
   http?: string[]
   run?: string[]
+  /** A restore point just taken (JSON: engine, file, size, at, ms, tables), or why none was (`{"skipped":…}`). */
+  point?: string[]
+  /** A restore point restored (JSON: engine, ok, before/after row counts per table), or `{"ok":false,"error":…}`. */
+  restored?: string[]
+  /** `<epoch seconds> <index>` per shared file of the spec (its last change). */
+  shared?: string[]
+  /** `<size> <file name>` per file in the restore points directory. */
+  points?: string[]
   /** The lock owner JSON read by the post step. */
   owner?: string[]
   /** KiB free for the deploy user on the deploy root's filesystem. */

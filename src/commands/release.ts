@@ -94,3 +94,11 @@ export function hooks(m: Markers, phase: string, dir: string | Raw, commands: st
 export function freeSpace(m: Markers, l: Layout): Command {
   return dataMark(m, 'free', sh`$(df -P -k ${l.root} | awk 'NR == 2 { print $4 }')`)
 }
+
+/** Reports each shared file's modification time as data `shared`: `<epoch seconds> <index in files>` (missing files say nothing). */
+export function sharedTimes(m: Markers, l: Layout, files: string[]): Command[] {
+  return files.map((f, i) => {
+    const path = posix.join(l.shared, f)
+    return when(sh`[ -e ${path} ]`, [dataMark(m, 'shared', sh`$(stat -c %Y ${path}) ${String(i)}`)])
+  })
+}

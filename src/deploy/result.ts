@@ -1,4 +1,5 @@
 /** What a deploy reports: its result, and the error that carries the result of a failed one. */
+import type { RestorePoint } from '../commands/history.js'
 import { SlipwayError } from '../errors.js'
 import type { SmokeResult } from './smoke.js'
 
@@ -25,6 +26,8 @@ export interface DeployResult {
   migrations?: MigrationsResult
   /** check.policy: forward-only: the release's new migrations without a usable down(), found at plan time (step-back is impossible). */
   forwardOnly?: string[]
+  /** The restore point taken just before migrating (on the migrating host), if one was. */
+  restorePoint?: RestorePoint
 }
 
 /** The migrations a deploy ran and what became of them; for a failed migration, what the schema shows. */

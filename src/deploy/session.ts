@@ -80,7 +80,7 @@ export async function openSessions(spec: Spec, connect: Connector, reporter: Rep
     await Promise.all(results.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)))
     throw failed.reason
   }
-  return results.map((r, i) => ({ host: spec.hosts[i], remote: (r as PromiseFulfilledResult<Remote>).value, layout: layout(spec.hosts[i].path ?? spec.path), marker }))
+  return results.map((r, i) => ({ host: spec.hosts[i], remote: (r as PromiseFulfilledResult<Remote>).value, layout: layout(spec.hosts[i].path ?? spec.path, spec.db?.path), marker }))
 }
 
 /** Closes every session; never throws. */

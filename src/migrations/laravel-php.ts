@@ -5,7 +5,9 @@ import { SCHEMA_PHP } from './schema-php.js'
  * migration classes. It boots the app with its own config, so it sees the same database artisan uses.
  *
  *   php -r CODE state            prints the state as one JSON line
- *   php -r CODE migrate BEFORE AFTER   prints BEFORE.state (BEFORE is the data-line prefix), runs Laravel's own `migrate --force`
+ *   php -r CODE point-restore FILE TABLES PREFIX   restores a built-in restore point (point-php.ts)
+ *   php -r CODE migrate BEFORE AFTER [POINT PREFIX]   with POINT (a path without extension), takes a restore point there
+ *                                when something is pending, before migrating, and prints it after PREFIX; then prints BEFORE.state (BEFORE is the data-line prefix), runs Laravel's own `migrate --force`
  *                                in the same process (one framework boot, not three) when something is
  *                                pending, prints AFTER.state, and exits with migrate's code (prefixes from src/commands/protocol.ts);
  *                                with SCHEMA, a prefix too, it also prints the schema before migrating
@@ -66,15 +68,20 @@ function slipway_state($app) {
   }
   return ['version' => $app->version(), 'driver' => $db->getDriverName(), 'ran' => $ran, 'pending' => array_values(array_diff(array_keys($files), $done)), 'undo' => $undo];
 }
+if (($argv[1] ?? '') === 'point-restore') { exit(slipway_restore($app, $argv)); }
 if (($argv[1] ?? 'state') === 'state') { echo json_encode(slipway_state($app)), "\n"; exit(0); }
 if ($argv[1] === 'schema') { echo $argv[2], $argv[3], ' ', json_encode(slipway_schema($app['db']->connection())), "\n"; exit(0); }
 if ($argv[1] === 'exec') { slipway_exec($app['db']->connection(), $argv[2], array_slice($argv, 3)); exit(0); }
 $before_prefix = $argv[2];
 $after_prefix = $argv[3];
-$schema_prefix = $argv[4] ?? null;
+$schema_prefix = ($argv[4] ?? '') !== '' ? $argv[4] : null;
 $before = slipway_state($app);
 echo $before_prefix, json_encode($before), "\n";
 $code = 0;
+if ($before['pending'] && ($argv[5] ?? '') !== '') {
+  try { echo $argv[6], json_encode(slipway_point($app['db']->connection(), $argv[5])), "\n"; }
+  catch (Throwable $e) { echo $argv[6], json_encode(['error' => get_class($e) . ': ' . $e->getMessage()]), "\n"; echo $after_prefix, json_encode($before), "\n"; exit(4); }
+}
 if ($before['pending']) {
   $start = null;
   if ($schema_prefix !== null) {

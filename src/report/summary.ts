@@ -3,6 +3,7 @@
  * Library-level: no `@actions/*` imports, so the CLI can write the same report. Every value that
  * came from a host or a file is escaped, so it renders as text and cannot break the table.
  */
+import { describePoint } from '../deploy/points.js'
 import type { CheckResult } from '../check/types.js'
 import type { DeployResult } from '../deploy/deploy.js'
 import type { PlannedHost } from '../deploy/deploy.js'
@@ -112,7 +113,7 @@ function sections(parts: Array<string | false | undefined>): string {
 
 /** Input of {@link deployMarkdown}. */
 export interface DeployReport {
-  result: Pick<DeployResult, 'release' | 'previous' | 'commit' | 'hosts' | 'rolledBack' | 'smoke' | 'migrations' | 'forwardOnly'>
+  result: Pick<DeployResult, 'release' | 'previous' | 'commit' | 'hosts' | 'rolledBack' | 'smoke' | 'migrations' | 'forwardOnly'> & Partial<Pick<DeployResult, 'restorePoint'>>
   /** The error message when the deploy failed. */
   failure?: string
   listing?: ReleaseListing
@@ -131,7 +132,7 @@ export function deployMarkdown(r: DeployReport): string {
       : `### ❌ Deploy of ${escapeCell(result.release)} failed before the switch; ${escapeCell(result.previous ?? 'nothing')} is still live`
   return sections([
     title,
-    facts([['Release', result.release], ['Previous release', result.previous], ['Commit', result.commit], ['Hosts', result.hosts.join(', ')], ['URL', r.url]]),
+    facts([['Release', result.release], ['Previous release', result.previous], ['Commit', result.commit], ['Hosts', result.hosts.join(', ')], ['Restore point', result.restorePoint && describePoint(result.restorePoint)], ['URL', r.url]]),
     r.failure && fenced(r.failure),
     !!result.smoke?.length && smokeMarkdown(result.smoke),
     result.migrations && migrationsMarkdown(result.migrations),
@@ -142,12 +143,14 @@ export function deployMarkdown(r: DeployReport): string {
 }
 
 /** The summary of a manual rollback. */
-export function rollbackMarkdown(r: { result: Pick<RollbackResult, 'release' | 'from' | 'hosts' | 'notReverted' | 'migrations'>; listing?: ReleaseListing; url?: string }): string {
+export function rollbackMarkdown(r: { result: Pick<RollbackResult, 'release' | 'from' | 'hosts' | 'notReverted' | 'migrations'> & Partial<Pick<RollbackResult, 'db'>>; listing?: ReleaseListing; url?: string }): string {
   const { result } = r
+  const restored = result.db?.restored
   return sections([
     `### ↩️ Rolled back ${escapeCell(result.from)} → ${escapeCell(result.release)}`,
-    facts([['Release', result.release], ['Rolled back from', result.from], ['Hosts', result.hosts.join(', ')], ['URL', r.url]]),
+    facts([['Release', result.release], ['Rolled back from', result.from], ['Hosts', result.hosts.join(', ')], ['Database', result.db && (restored ? `restored to the point taken before ${restored.release} (${restored.at})` : result.db.mode)], ['URL', r.url]]),
     (result.migrations.steppedBack.length > 0 || result.migrations.kept.length > 0) && migrationsMarkdown({ steppedBack: result.migrations.steppedBack, stillApplied: result.migrations.kept }),
+    !!result.db?.lost?.length && `#### Lost by the database restore\n\n${result.db.lost.map((l) => `- ${escapeCell(l)}`).join('\n')}`,
     notRevertedMarkdown(result.notReverted),
     r.listing && releasesMarkdown(r.listing)
   ])

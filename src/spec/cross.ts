@@ -45,6 +45,8 @@ export function crossProblems(spec: Spec, where: Where): Problem[] {
     add('migrate.on', 'migrate.on', `no host named "${spec.migrate.on}"`, `use one of: ${spec.hosts.map((h) => h.name).join(', ')}`)
   }
   problems.push(...roleProblems(spec, where))
+  if (!spec.db.snapshot !== !spec.db.restore) add(spec.db.snapshot ? 'db.snapshot' : 'db.restore', 'db', `db.${spec.db.snapshot ? 'snapshot' : 'restore'} is set without db.${spec.db.snapshot ? 'restore' : 'snapshot'}: a restore point nothing can restore (or restore nothing took)`, 'set both db.snapshot and db.restore, or neither (the built-in restore point)')
+  if (spec.migrate?.backup && spec.db.snapshot) add('migrate.backup', 'migrate.backup', 'migrate.backup and db.snapshot are both set: the backup would be taken twice', 'remove migrate.backup; db.snapshot (with db.restore) replaces it')
   const seen = new Map<string, number>()
   spec.hosts.forEach((h, i) => {
     for (const key of new Set([`name ${h.name}`, `target ${h.user}@${h.host}:${h.port}${h.path ?? spec.path}`])) {

@@ -135,9 +135,15 @@ export const specFields = {
       step_back: str('Steps back the newest migrations; {count} and {migrations} are filled in.')
     }, ['run']),
     step_back: str('What to do with this deploy\'s migrations when it is rolled back automatically.', { enum: ['auto', 'never'], default: 'auto' }),
-    backup: str('A command run in the deploy root before migrating; {release} is the new release id.'),
+    backup: str('A command run in the deploy root before every migrate run; {release} is the new release id. Kept for existing specs: it is not a restore point (nothing lists or restores it); use db.snapshot and db.restore instead, or the built-in restore point.'),
     on: str('The host (hosts[].name or host) that runs migrations when there are several (default: the first).')
   }, [], true),
+  db: obj('Restore points: one per deploy, taken just before migrating and only when migrations are pending; `slipway db points` lists them, `slipway db restore <release>` and `slipway rollback --db restore` restore one. Kept while its release is kept (keep_releases).', {
+    restore_points: str('auto: built in for the Laravel preset on SQLite (SQLite3::backup), PostgreSQL (pg_dump -Fc) and MariaDB/MySQL (mysqldump --single-transaction), with the connection read from the app\'s own config; db.snapshot/db.restore commands when set. off: none.', { enum: ['auto', 'off'], default: 'auto' }),
+    path: str('Where restore points are stored: a path relative to the deploy root, or absolute.', { default: '.slipway/points', pattern: /^[A-Za-z0-9._/-]+$/ }),
+    snapshot: str('A command that takes a restore point, run in the deploy root instead of the built-in one: {release} (the release about to migrate), {file} (a file it may write), {time} (UTC time just before it ran, ISO 8601) are filled in; see the README for Neon.'),
+    restore: str('A command that restores the point db.snapshot took, run in the deploy root: {release}, {file} and {time} are the point\'s.')
+  }),
   check: obj('The PR migration-safety check (slipway check).', {
     paths: strings('Files or directories to check when none are given (default: database/migrations and *.sql under migrations/).'),
     ignore: list('Suppressions, each with a reason.', obj('One suppression.', { rule: str('Rule id, or *.'), path: str('Glob of files it covers (default: all).'), reason: str('Why this is safe here.') }, ['rule', 'reason']), []),
