@@ -73,6 +73,7 @@ async function rollbackOn(op: Operation, sessions: Session[], owner: LockOwner, 
   const at = migrateHostIndex(spec)
   const over = plans[at].over
   const steps = options.migrations && over.length ? await planMigrationSteps(op, sessions[at], plans[at], stamp) : { commands: [], names: [] }
+  if (op.signal?.aborted) throw new SlipwayError(`rollback was cancelled by ${String(op.signal.reason)} before it switched anything; the lock is released`)
   reporter.info(`Rolling back ${from} → ${target} on ${sessions.length} host(s)`)
   const line = auditLine(op, 'rollback', target, undefined, `manual, from ${from}${steps.names.length ? `, migrations stepped back: ${steps.names.join(' ')}` : ''}`)
   await reporter.group(`Roll back to ${target}`, () => onEach(sessions, async (s, i) => {
