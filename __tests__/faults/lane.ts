@@ -104,7 +104,7 @@ activate:
 smoke:
   - { name: health, run: "bash hold.sh smoke && bash check.sh", timeout: 20 }
 rollback:
-  confirm_within: 10
+  confirm_within: 15
 rollback_hooks:
   - bash hold.sh rollback-hook
 `)
