@@ -142,7 +142,8 @@ async function dispatch(argv, io) {
             return 0;
         }
         case 'rollback': {
-            await rollback({ spec: await spec({ credentials: true }), reporter, to: v.to, migrations: v.migrations, force: io.cancel?.()?.force });
+            const c = io.cancel?.();
+            await rollback({ spec: await spec({ credentials: true }), reporter, to: v.to, migrations: v.migrations, signal: c?.signal, force: c?.force });
             return 0;
         }
         case 'releases': {

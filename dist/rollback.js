@@ -4,7 +4,7 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { k as releaseIdFrom, m as dataMark, n as sh, w as when, q as writeFile, t as recordFile, u as appendLine, v as raw, o as operation, a as openSessions, s as sshConnector, b as onEach, r as runPhase, f as describeHolder, e as closeSessions, x as breakLock, A as ALIVE, I as InputError, y as firstPhase, z as SpecError, B as render, C as cmd, D as seq, E as printLine, S as SlipwayError, F as inDir, G as releaseDir, H as stepMark, J as dataPrefix, K as journalFile, i as isReleaseId, M as and, d as release, N as releaseLocks, O as StepError, P as LOCKED, L as LockedError, Q as acquire, R as lockOwner, T as keepAlive, U as forceable, V as stepLabels, W as holdChannels } from './run.js';
+import { k as releaseIdFrom, m as dataMark, n as sh, w as when, q as writeFile, t as recordFile, u as appendLine, v as raw, o as operation, a as openSessions, s as sshConnector, b as onEach, r as runPhase, f as describeHolder, e as closeSessions, x as breakLock, A as ALIVE, I as InputError, y as firstPhase, z as SpecError, B as render, C as cmd, D as seq, E as printLine, S as SlipwayError, F as inDir, G as releaseDir, H as stepMark, J as dataPrefix, K as journalFile, i as isReleaseId, M as and, d as release, N as releaseLocks, O as StepError, P as LOCKED, L as LockedError, Q as acquire, R as heartbeat, T as lockOwner, U as keepAlive, V as forceable, W as stepLabels, X as holdChannels } from './run.js';
 import { createReadStream, promises, statSync, readFileSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import { execFile } from 'node:child_process';
@@ -3677,10 +3677,15 @@ function migrateHostIndex(spec) {
 /** Exit code of a claim when the watchdog has already reverted the release. */
 const REVERTED = 76;
 const armed = (l, id) => posix.join(l.watchdog, id);
-/** Arms the watchdog of release `id`: after `seconds`, unless claimed, it runs `revert` (best effort, every command). */
-function armWatchdog(l, id, seconds, revert) {
+/**
+ * Arms the watchdog of release `id`: after `seconds`, unless claimed, it runs `revert` (best effort, every command).
+ * While it waits it runs `beat` every second (the run's lock heartbeat): the lock of a run that died after its
+ * switch stays with the watchdog, so no other operation takes it over and deploys before the watchdog has decided.
+ */
+function armWatchdog(l, id, seconds, revert, beat) {
     const file = armed(l, id);
-    const script = render(seq(sh `sleep ${String(seconds)}`, when(sh `mv -T ${file} ${`${file}.fired`} 2>/dev/null`, revert)));
+    const wait = sh `end=$(( $(date +%s) + ${String(seconds)} )); while [ "$(date +%s)" -lt "$end" ]; do [ -e ${file} ] || exit 0; ${beat}; sleep 1; done`;
+    const script = render(seq(wait, when(sh `mv -T ${file} ${`${file}.fired`} 2>/dev/null`, revert)));
     return [cmd('mkdir', '-p', l.watchdog), sh `: > ${file}`, sh `setsid nohup ${cmd('bash', '-c', script)} </dev/null >/dev/null 2>&1 &`];
 }
 /** Claims release `id` before its watchdog does; exits {@link REVERTED} when the watchdog already has. A release never armed is claimed as is. */
@@ -4309,8 +4314,10 @@ async function execute(run, steps, title) {
         if (signal?.aborted)
             await fail(run, done, new Cancelled(String(signal.reason ?? 'abort')));
         try {
-            if (trip.kind === 'runner')
+            if (trip.kind === 'runner') {
+                run.op.reporter.debug(`runner: step ${trip.step.name}`);
                 await trip.step.run(run);
+            }
             else
                 await run.op.reporter.group(title(trip), () => runTrip(run, trip.steps));
         }
@@ -4727,7 +4734,8 @@ const switchRelease = {
     name: 'switch',
     where: 'each',
     onFailure: 'switch back',
-    barrier: () => true,
+    // Every host ready first: a round trip of its own, unless the watchdog armed before it has started one.
+    barrier: (run) => !watched(run),
     commands: (run, i) => {
         const p = run.plans[i];
         p.record = advance(p.record, 'live');
@@ -4756,18 +4764,21 @@ const upload = {
 function confirmWithin(spec) {
     return spec.rollback.confirm_within ?? spec.smoke.reduce((sum, c) => sum + ('run' in c ? c.timeout : c.deadline), 120);
 }
+/** Armed just before the switch, in its round trip: a run that dies between the two still leaves a watched host. */
 const watchdog = {
     name: 'watchdog',
     where: 'each',
     onFailure: 'switch back',
     when: watched,
+    barrier: () => true,
     commands: (run, i) => {
         const seconds = confirmWithin(run.spec);
         const stamp = run.op.now().toISOString();
         const note = `not confirmed within ${seconds} s (the run stopped before confirming it); reverted by the host's watchdog`;
         const plan = stepBackPlan(run, advance(run.plans[run.at].record, 'failed', { note, updated_at: stamp }), true, stamp);
         const stepBack = plan && 'commands' in plan ? plan.commands : [];
-        return armWatchdog(run.plans[i].layout, run.id, seconds, revertCommands(run, i, note, stamp, stepBack, true, 'watchdog'));
+        const l = run.plans[i].layout;
+        return armWatchdog(l, run.id, seconds, revertCommands(run, i, note, stamp, stepBack, true, 'watchdog'), heartbeat(l, run.owner));
     }
 };
 const confirm = {
@@ -4779,13 +4790,14 @@ const confirm = {
 };
 
 /** The deploy: its list of steps, run by the pipeline; `--dry-run` runs the same steps against a recorder. */
-/** A deploy, in order. Failures before `switch` mark the release failed; from `switch` on they switch back. */
-const DEPLOY = [lock, repair, plan, upload, shared, build, migrate, switchRelease, watchdog, activateHooks, smoke, confirm, prune, finish];
+/** A deploy, in order. Failures before `watchdog` (armed with the switch) mark the release failed; from there on they switch back. */
+const DEPLOY = [lock, repair, plan, upload, shared, build, migrate, watchdog, switchRelease, activateHooks, smoke, confirm, prune, finish];
 const TITLES = {
     lock: () => 'Lock and read history',
     upload: (run) => `Prepare release ${run.id}`,
     migrate: (run) => `Migrate on ${run.sessions[run.at].host.name}`,
     switch: (run) => `Switch to ${run.id}`,
+    watchdog: (run) => `Switch to ${run.id}`,
     prune: () => 'Finish',
     confirm: () => 'Finish'
 };
@@ -4887,6 +4899,8 @@ async function rollbackOn(op, sessions, owner, options) {
     const at = migrateHostIndex(spec);
     const over = plans[at].over;
     const steps = options.migrations && over.length ? await planMigrationSteps(op, sessions[at], plans[at], stamp) : { commands: [], names: [] };
+    if (op.signal?.aborted)
+        throw new SlipwayError(`rollback was cancelled by ${String(op.signal.reason)} before it switched anything; the lock is released`);
     reporter.info(`Rolling back ${from} → ${target} on ${sessions.length} host(s)`);
     const line = auditLine(op, 'rollback', target, undefined, `manual, from ${from}${steps.names.length ? `, migrations stepped back: ${steps.names.join(' ')}` : ''}`);
     await reporter.group(`Roll back to ${target}`, () => onEach(sessions, async (s, i) => {

@@ -9561,10 +9561,13 @@ function releaseIdFrom(text) {
 const LOCKED = 75;
 /** Exit code of `breakLock` when the holder is alive and the break was not forced. */
 const ALIVE = 77;
-/** Seconds between two heartbeats of a live holder. */
-const HEARTBEAT = 5;
-/** Seconds without a heartbeat after which a lock's holder counts as dead. */
-const LOCK_TTL = 30;
+/**
+ * Seconds without a heartbeat after which a lock's holder counts as dead: 30, or env SLIPWAY_LOCK_TTL (whole
+ * seconds, at least 2; the fault suite uses a short one instead of waiting half a minute per dead run).
+ */
+const LOCK_TTL = Math.max(2, Math.floor(Number(process.env.SLIPWAY_LOCK_TTL)) || 30);
+/** Seconds between two heartbeats of a live holder: 5, or a third of a shorter {@link LOCK_TTL}. */
+const HEARTBEAT = Math.min(5, LOCK_TTL / 3);
 /** Takes the lock, or reports its holder and exits {@link LOCKED}. */
 function acquire(m, l, owner) {
     const file = `${l.lock}/owner.json`;
@@ -9673,6 +9676,7 @@ function openChannel(remote, options) {
         else if (p?.kind === 'step') {
             if (result)
                 result.step = p.label;
+            options.onStep?.(p.label);
         }
         else if (p?.kind === 'data') {
             if (result)
@@ -36720,7 +36724,8 @@ function channelOptions(s, spec, reporter) {
         marker: s.marker,
         timeoutMs: spec.timeouts.command * 1000,
         idleMs: spec.timeouts.idle * 1000,
-        onLine: (line, stream) => reporter.line(s.host.name, line, stream)
+        onLine: (line, stream) => reporter.line(s.host.name, line, stream),
+        onStep: (label) => reporter.debug(`${s.host.name}: step ${label}`)
     };
 }
 /** Keeps one channel open on each session, so the operation's phases share it (one connection, one channel). */
@@ -36826,4 +36831,4 @@ async function releaseLocks(op, sessions, owner) {
     await Promise.allSettled(sessions.map((s) => runPhase({ ...s, channel: undefined }, op.spec, op.reporter, 'unlock', [release(s.layout, owner)])));
 }
 
-export { ALIVE as A, render as B, cmd as C, seq as D, printLine as E, inDir as F, releaseDir as G, stepMark as H, InputError as I, dataPrefix as J, journalFile as K, LockedError as L, and as M, releaseLocks as N, StepError as O, LOCKED as P, acquire as Q, lockOwner as R, SlipwayError as S, keepAlive as T, forceable as U, stepLabels as V, holdChannels as W, openSessions as a, onEach as b, readOwner as c, release as d, closeSessions as e, describeHolder as f, distExports as g, specSchema as h, isReleaseId as i, consoleReporter as j, releaseIdFrom as k, loadSpec as l, dataMark as m, sh as n, operation as o, parseSpec as p, writeFile as q, runPhase as r, sshConnector as s, recordFile as t, appendLine as u, raw as v, when as w, breakLock as x, firstPhase as y, SpecError as z };
+export { ALIVE as A, render as B, cmd as C, seq as D, printLine as E, inDir as F, releaseDir as G, stepMark as H, InputError as I, dataPrefix as J, journalFile as K, LockedError as L, and as M, releaseLocks as N, StepError as O, LOCKED as P, acquire as Q, heartbeat as R, SlipwayError as S, lockOwner as T, keepAlive as U, forceable as V, stepLabels as W, holdChannels as X, openSessions as a, onEach as b, readOwner as c, release as d, closeSessions as e, describeHolder as f, distExports as g, specSchema as h, isReleaseId as i, consoleReporter as j, releaseIdFrom as k, loadSpec as l, dataMark as m, sh as n, operation as o, parseSpec as p, writeFile as q, runPhase as r, sshConnector as s, recordFile as t, appendLine as u, raw as v, when as w, breakLock as x, firstPhase as y, SpecError as z };

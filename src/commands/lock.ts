@@ -14,11 +14,14 @@ export const LOCKED = 75
 /** Exit code of `breakLock` when the holder is alive and the break was not forced. */
 export const ALIVE = 77
 
-/** Seconds between two heartbeats of a live holder. */
-export const HEARTBEAT = 5
+/**
+ * Seconds without a heartbeat after which a lock's holder counts as dead: 30, or env SLIPWAY_LOCK_TTL (whole
+ * seconds, at least 2; the fault suite uses a short one instead of waiting half a minute per dead run).
+ */
+export const LOCK_TTL = Math.max(2, Math.floor(Number(process.env.SLIPWAY_LOCK_TTL)) || 30)
 
-/** Seconds without a heartbeat after which a lock's holder counts as dead. */
-export const LOCK_TTL = 30
+/** Seconds between two heartbeats of a live holder: 5, or a third of a shorter {@link LOCK_TTL}. */
+export const HEARTBEAT = Math.min(5, LOCK_TTL / 3)
 
 /** Who holds a lock. `token` is unique per run; the rest is for humans. */
 export interface LockOwner {

@@ -30,14 +30,15 @@ export { DeployError, type DeployResult } from './result.js'
 /** Options for {@link deploy}. */
 export type DeployOptions = OperationOptions
 
-/** A deploy, in order. Failures before `switch` mark the release failed; from `switch` on they switch back. */
-export const DEPLOY: Step[] = [lock, lockWait, repair, plan, pack, upload, shared, build, migrate, switchRelease, watchdog, activateHooks, smoke, bake, confirm, prune, finish]
+/** A deploy, in order. Failures before `watchdog` (armed with the switch) mark the release failed; from there on they switch back. */
+export const DEPLOY: Step[] = [lock, lockWait, repair, plan, pack, upload, shared, build, migrate, watchdog, switchRelease, activateHooks, smoke, bake, confirm, prune, finish]
 
 const TITLES: Record<string, (run: DeployRun) => string> = {
   lock: () => 'Lock and read history',
   upload: (run) => `Prepare release ${run.id}`,
   migrate: (run) => `Migrate on ${run.sessions[run.at].host.name}`,
   switch: (run) => `Switch to ${run.id}`,
+  watchdog: (run) => `Switch to ${run.id}`,
   prune: () => 'Finish',
   confirm: () => 'Finish'
 }

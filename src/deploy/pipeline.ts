@@ -71,7 +71,10 @@ export async function execute(run: DeployRun, steps: Step[], title: (trip: Trip)
     const signal = run.op.signal
     if (signal?.aborted) await fail(run, done, new Cancelled(String(signal.reason ?? 'abort')))
     try {
-      if (trip.kind === 'runner') await trip.step.run!(run)
+      if (trip.kind === 'runner') {
+        run.op.reporter.debug(`runner: step ${trip.step.name}`)
+        await trip.step.run!(run)
+      }
       else await run.op.reporter.group(title(trip), () => runTrip(run, trip.steps))
     } catch (error) {
       await fail(run, onFailure(trip), error)

@@ -88,6 +88,7 @@ async function rollbackOn(op: Operation, sessions: Session[], owner: LockOwner, 
   const mode = dbMode(options)
   if (mode === 'stepback') refuseForwardOnly(over)
   const steps = mode === 'stepback' && over.length ? await planMigrationSteps(op, sessions[at], plans[at], stamp) : { commands: [], names: [] }
+  if (op.signal?.aborted) throw new SlipwayError(`rollback was cancelled by ${String(op.signal.reason)} before it switched anything; the lock is released`)
   const restore = mode === 'restore' ? planRollbackRestore(op, sessions[at], states[at], plans[at], stamp) : undefined
   reporter.info(`Rolling back ${from} → ${target} on ${sessions.length} host(s)${restore ? `, the database to the point taken before ${restore.release.id} (${restore.release.restore_point!.at})` : ''}`)
   const line = auditLine(op, 'rollback', target, undefined, `manual, from ${from}${steps.names.length ? `, migrations stepped back: ${steps.names.join(' ')}` : ''}${restore ? `, database restored to the point of ${restore.release.id}` : ''}`)

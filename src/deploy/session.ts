@@ -96,7 +96,8 @@ function channelOptions(s: Session, spec: Spec, reporter: Reporter) {
     marker: s.marker,
     timeoutMs: spec.timeouts.command * 1000,
     idleMs: spec.timeouts.idle * 1000,
-    onLine: (line: string, stream: 'stdout' | 'stderr') => reporter.line(s.host.name, line, stream)
+    onLine: (line: string, stream: 'stdout' | 'stderr') => reporter.line(s.host.name, line, stream),
+    onStep: (label: string) => reporter.debug(`${s.host.name}: step ${label}`)
   }
 }
 

@@ -23,6 +23,8 @@ export interface ScriptResult {
 /** Options for a channel. */
 export interface ChannelOptions extends Markers {
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void
+  /** A step line: the host started step `label`. */
+  onStep?: (label: string) => void
   /** Time limits for the whole channel. */
   timeoutMs?: number
   idleMs?: number
@@ -74,6 +76,7 @@ export function openChannel(remote: Remote, options: ChannelOptions): Channel {
       if (current) current.done({ ...current.result, code: p.code })
     } else if (p?.kind === 'step') {
       if (result) result.step = p.label
+      options.onStep?.(p.label)
     } else if (p?.kind === 'data') {
       if (result) (result.data[p.key] ??= []).push(p.value)
     } else {

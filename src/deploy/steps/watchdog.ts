@@ -4,6 +4,7 @@
  * own restore would send (switch back, mark failed, step back this deploy's migrations, audit, hooks, unlock).
  */
 import { advance } from '../../commands/history.js'
+import { heartbeat } from '../../commands/lock.js'
 import { armWatchdog, claimRelease } from '../../commands/watchdog.js'
 import type { Spec } from '../../spec/types.js'
 import { revertCommands, stepBackPlan, watched } from './restore.js'
@@ -18,18 +19,21 @@ export function confirmWithin(spec: Spec): number {
   return (spec.rollback.confirm_within ?? checks + 120) + (spec.bake ? spec.bake + checks : 0)
 }
 
+/** Armed just before the switch, in its round trip: a run that dies between the two still leaves a watched host. */
 export const watchdog: Step = {
   name: 'watchdog',
   where: 'each',
   onFailure: 'switch back',
   when: watched,
+  barrier: () => true,
   commands: (run, i) => {
     const seconds = confirmWithin(run.spec)
     const stamp = run.op.now().toISOString()
     const note = `not confirmed within ${seconds} s (the run stopped before confirming it); reverted by the host's watchdog`
     const plan = stepBackPlan(run, advance(run.plans[run.at].record, 'failed', { note, updated_at: stamp }), true, stamp)
     const stepBack = plan && 'commands' in plan ? plan.commands : []
-    return armWatchdog(run.plans[i].layout, run.id, seconds, revertCommands(run, i, note, stamp, stepBack, true, 'watchdog'))
+    const l = run.plans[i].layout
+    return armWatchdog(l, run.id, seconds, revertCommands(run, i, note, stamp, stepBack, true, 'watchdog'), heartbeat(l, run.owner))
   }
 }
 
