@@ -53,5 +53,5 @@ test('with smoke.bake the plan shows the bake, and the watchdog armed at the swi
     { phase: 'bake', command: 'after the smoke checks first pass: health, queue again every 2 s for 300 s; a failure rolls back like a smoke failure; confirm, prune and finish only after the bake' }
   ] })
   // confirm_within's default (30 + 10 + 120) plus the bake plus one more round of the checks (30 + 10).
-  expect(plan[0].phases.find((p) => p.phase.includes('watchdog'))!.command).toContain(`sleep ${30 + 10 + 120 + 300 + 40}`)
+  expect(plan[0].phases.find((p) => p.phase.includes('watchdog'))!.command).toContain(`+ ${30 + 10 + 120 + 300 + 40} ))`)
 })
