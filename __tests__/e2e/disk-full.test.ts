@@ -26,7 +26,9 @@ afterAll(() => {
 })
 
 const current = () => readlinkSync(join(root, 'current')).split('/')[1]
-const records = () => readdirSync(join(root, '.slipway/releases')).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(readFileSync(join(root, '.slipway/releases', f), 'utf8')) as { id: string; state: string; note?: string })
+// In deploy order: ids made in the same second get a .NN suffix, which a plain sort of file names puts first.
+const order = (id: string) => id.replace(/^(\d{14})$/, '$1.00')
+const records = () => readdirSync(join(root, '.slipway/releases')).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(root, '.slipway/releases', f), 'utf8')) as { id: string; state: string; note?: string }).sort((a, b) => order(a.id).localeCompare(order(b.id)))
 
 describe('disk full on the host', () => {
   test('during the upload and during the build: failed before the switch, partial release removed, current and lock fine; then a deploy fits', async () => {

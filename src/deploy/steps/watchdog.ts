@@ -3,7 +3,7 @@
  * switch can never leave an unverified release live — the host reverts it with the same commands the runner's
  * own restore would send (switch back, mark failed, step back this deploy's migrations, audit, hooks, unlock).
  */
-import { advance } from '../../commands/history.js'
+import { advance, writeRecord } from '../../commands/history.js'
 import { heartbeat } from '../../commands/lock.js'
 import { armWatchdog, claimRelease } from '../../commands/watchdog.js'
 import type { Spec } from '../../spec/types.js'
@@ -37,10 +37,18 @@ export const watchdog: Step = {
   }
 }
 
+/**
+ * The release is claimed from the watchdog and recorded healthy in the same breath (no output between the two,
+ * so a connection lost right after the claim cannot leave a verified release recorded `live`).
+ */
 export const confirm: Step = {
   name: 'confirm',
   where: 'each',
   onFailure: 'switch back',
   when: watched,
-  commands: (run, i) => [claimRelease(run.plans[i].layout, run.id)]
+  commands: (run, i) => {
+    const p = run.plans[i]
+    p.record = advance(p.record, 'healthy')
+    return [claimRelease(p.layout, run.id), writeRecord(p.layout, p.record)]
+  }
 }
