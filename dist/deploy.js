@@ -952,12 +952,20 @@ const watchdog = {
         return armWatchdog(l, run.id, seconds, revertCommands(run, i, note, stamp, stepBack, true, 'watchdog'), heartbeat(l, run.owner));
     }
 };
+/**
+ * The release is claimed from the watchdog and recorded healthy in the same breath (no output between the two,
+ * so a connection lost right after the claim cannot leave a verified release recorded `live`).
+ */
 const confirm = {
     name: 'confirm',
     where: 'each',
     onFailure: 'switch back',
     when: watched,
-    commands: (run, i) => [claimRelease(run.plans[i].layout, run.id)]
+    commands: (run, i) => {
+        const p = run.plans[i];
+        p.record = advance(p.record, 'healthy');
+        return [claimRelease(p.layout, run.id), writeRecord(p.layout, p.record)];
+    }
 };
 
 /** The deploy: its list of steps, run by the pipeline; `--dry-run` runs the same steps against a recorder. */

@@ -340,7 +340,7 @@ function slipway_tool(array $names, $package) {
   foreach ($names as $n) { foreach (explode(':', getenv('PATH') ?: '/usr/bin:/bin') as $d) { if ($d !== '' && is_executable("$d/$n")) { return "$d/$n"; } } }
   throw new RuntimeException(implode(' or ', $names) . " is not installed on the host: install $package, or set db.restore_points: off in the spec");
 }
-function slipway_exec(array $cmd, array $env, $stdin = '/dev/null') {
+function slipway_run_tool(array $cmd, array $env, $stdin = '/dev/null') {
   $p = proc_open($cmd, [0 => ['file', $stdin, 'r'], 1 => STDERR, 2 => STDERR], $pipes, null, array_merge(getenv(), $env));
   $code = proc_close($p);
   if ($code !== 0) { throw new RuntimeException(basename($cmd[0]) . " exited with $code"); }
@@ -371,7 +371,7 @@ function slipway_take($db, $engine, array $c, $file) {
     $snapshot = $pdo->query('select pg_export_snapshot()')->fetchColumn();
     try {
       $tables = slipway_counts($pdo, 'pgsql');
-      slipway_exec([slipway_tool(['pg_dump'], 'postgresql-client'), '-Fc', '--no-owner', '--snapshot=' . $snapshot, '-f', $file], slipway_pg_env($c));
+      slipway_run_tool([slipway_tool(['pg_dump'], 'postgresql-client'), '-Fc', '--no-owner', '--snapshot=' . $snapshot, '-f', $file], slipway_pg_env($c));
     } finally { $pdo->exec('commit'); }
     return $tables;
   }
@@ -379,7 +379,7 @@ function slipway_take($db, $engine, array $c, $file) {
   $tables = slipway_counts($pdo, 'mysql');
   $pdo->exec('commit');
   $dump = slipway_tool(['mariadb-dump', 'mysqldump'], 'mariadb-client (or mysql-client)');
-  slipway_exec(array_merge([$dump, '--single-transaction', '--quick', '--no-tablespaces', '--result-file=' . $file], slipway_my_args($c), [$c['database']]), ['MYSQL_PWD' => (string) ($c['password'] ?? '')]);
+  slipway_run_tool(array_merge([$dump, '--single-transaction', '--quick', '--no-tablespaces', '--result-file=' . $file], slipway_my_args($c), [$c['database']]), ['MYSQL_PWD' => (string) ($c['password'] ?? '')]);
   return $tables;
 }
 function slipway_point($db, $base) {
@@ -399,9 +399,9 @@ function slipway_load($app, $engine, array $c, $file, array $keep, array $now) {
   $pdo = $app['db']->connection()->getPdo();
   if ($engine === 'mysql') { $pdo->exec('set foreign_key_checks = 0'); }
   foreach (array_diff(array_keys($now), $keep) as $t) { $pdo->exec('drop table if exists ' . slipway_id($engine, $t) . ($engine === 'pgsql' ? ' cascade' : '')); }
-  if ($engine === 'pgsql') { slipway_exec([slipway_tool(['pg_restore'], 'postgresql-client'), '--clean', '--if-exists', '--no-owner', '--single-transaction', '--exit-on-error', '-d', $c['database'], $file], slipway_pg_env($c)); return; }
+  if ($engine === 'pgsql') { slipway_run_tool([slipway_tool(['pg_restore'], 'postgresql-client'), '--clean', '--if-exists', '--no-owner', '--single-transaction', '--exit-on-error', '-d', $c['database'], $file], slipway_pg_env($c)); return; }
   $pdo->exec('set foreign_key_checks = 1');
-  slipway_exec(array_merge([slipway_tool(['mariadb', 'mysql'], 'mariadb-client (or mysql-client)')], slipway_my_args($c), [$c['database']]), ['MYSQL_PWD' => (string) ($c['password'] ?? '')], $file);
+  slipway_run_tool(array_merge([slipway_tool(['mariadb', 'mysql'], 'mariadb-client (or mysql-client)')], slipway_my_args($c), [$c['database']]), ['MYSQL_PWD' => (string) ($c['password'] ?? '')], $file);
 }
 function slipway_restore($app, $argv) {
   try {
