@@ -64,7 +64,7 @@ function readLiveManifest(m, l, digests) {
         // The runner's digests on stdin, the host's, then the manifest: lines of directories whose digests differ.
         sh `printf '%s\\n' ${digests?.join('\n') ?? ''} | awk -F'\\t' -v p=${dataPrefix(m, 'manifest')} ${FILTER} - "$d" "$m"`
     ];
-    const read = digests ? [when(raw('[ -f "$d" ]'), some, [all])] : [all];
+    const read = digests ? [when(raw('[ -s "$d" ]'), some, [all])] : [all];
     return when(sh `[ -L ${l.current} ]`, [
         sh `t=$(readlink ${l.current}); m=${posix.join(l.meta, 'manifests')}/"\${t##*/}".tsv; d="\${m%.tsv}.dirs"`,
         when(raw('[ -f "$m" ]'), read)
