@@ -4,11 +4,25 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { existsSync, writeFileSync, appendFileSync } from 'node:fs';
+import { writeFileSync, appendFileSync, existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { S as SlipwayError, I as InputError, c as consoleReporter, s as silentReporter, w as withEvents, i as isReleaseId } from './reporter.js';
+import { I as InputError, w as withEvents, S as SlipwayError, c as consoleReporter, s as silentReporter, i as isReleaseId } from './reporter.js';
 import { USAGE } from './usage.js';
 import 'node:path';
+
+/** `--events <file>`: every message a command reports, also appended to a file as JSON lines. */
+/** With a path: every message also appended to it as one JSON line (time, kind, group, host, text). */
+function eventsTo(path, reporter) {
+    if (path === undefined)
+        return reporter;
+    try {
+        writeFileSync(path, '', { flag: 'a' });
+    }
+    catch (error) {
+        throw new InputError(`--events ${path}: cannot write: ${error.message}. Fix: give a writable file path`);
+    }
+    return withEvents(reporter, (e) => appendFileSync(path, `${JSON.stringify(e)}\n`));
+}
 
 /** The `slipway` command line: parses arguments, calls the library, maps errors to exit codes. */
 const options = {
@@ -57,7 +71,7 @@ async function dispatch(argv, io) {
     }
     const v = parsed.values;
     const { db, positionals } = await checkArgs(command, v, parsed.positionals);
-    const reporter = eventsTo(io.cwd, v.events, consoleReporter(io.out, io.err, v.verbose));
+    const reporter = eventsTo(v.events === undefined ? undefined : resolvePath(io.cwd, v.events), consoleReporter(io.out, io.err, v.verbose));
     const lockWait = lockWaitOf(command, v['lock-wait']);
     const spec = checkedSpec(io.cwd, v.spec, v.env, reporter);
     if (command === 'db')
@@ -184,19 +198,6 @@ async function check(argv, io) {
 }
 function resolvePath(cwd, file) {
     return file.startsWith('/') ? file : `${cwd}/${file}`;
-}
-/** With `--events file`: every message also appended to the file as one JSON line (time, kind, group, host, text). */
-function eventsTo(cwd, file, reporter) {
-    if (file === undefined)
-        return reporter;
-    const path = resolvePath(cwd, file);
-    try {
-        writeFileSync(path, '', { flag: 'a' });
-    }
-    catch (error) {
-        throw new InputError(`--events ${path}: cannot write: ${error.message}. Fix: give a writable file path`);
-    }
-    return withEvents(reporter, (e) => appendFileSync(path, `${JSON.stringify(e)}\n`));
 }
 
 export { USAGE, run };

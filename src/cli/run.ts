@@ -1,12 +1,13 @@
 /** The `slipway` command line: parses arguments, calls the library, maps errors to exit codes. */
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import type { Cancel } from '../deploy/signals.js'
 import { isReleaseId } from '../deploy/id.js'
 import type { DbMode } from '../deploy/rollback-db.js'
 import { InputError, SlipwayError } from '../errors.js'
-import { consoleReporter, silentReporter, withEvents, type Reporter } from '../reporter.js'
+import { consoleReporter, silentReporter, type Reporter } from '../reporter.js'
 import type { Spec } from '../spec/types.js'
+import { eventsTo } from './events.js'
 import { USAGE } from './usage.js'
 
 // Each command loads what it needs when it runs (the spec's YAML parser, SSH, the deploy steps, the check's parsers):
@@ -20,7 +21,6 @@ export interface Io {
   /** Starts listening to signals (deploy and rollback only): the first cancels (undo, unlock), the second forces (unlock now). */
   cancel?: () => Cancel
 }
-
 
 export { USAGE }
 
@@ -68,7 +68,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   }
   const v = parsed.values
   const { db, positionals } = await checkArgs(command, v, parsed.positionals)
-  const reporter = eventsTo(io.cwd, v.events, consoleReporter(io.out, io.err, v.verbose))
+  const reporter = eventsTo(v.events === undefined ? undefined : resolvePath(io.cwd, v.events), consoleReporter(io.out, io.err, v.verbose))
   const lockWait = lockWaitOf(command, v['lock-wait'])
   const spec = checkedSpec(io.cwd, v.spec, v.env, reporter)
   if (command === 'db') return (await import('./db.js')).dbCommand(positionals, await spec({ credentials: true }), v.json, reporter, io)
@@ -189,16 +189,4 @@ async function check(argv: string[], io: Io): Promise<number> {
 
 function resolvePath(cwd: string, file: string): string {
   return file.startsWith('/') ? file : `${cwd}/${file}`
-}
-
-/** With `--events file`: every message also appended to the file as one JSON line (time, kind, group, host, text). */
-function eventsTo(cwd: string, file: string | undefined, reporter: Reporter): Reporter {
-  if (file === undefined) return reporter
-  const path = resolvePath(cwd, file)
-  try {
-    writeFileSync(path, '', { flag: 'a' })
-  } catch (error) {
-    throw new InputError(`--events ${path}: cannot write: ${(error as Error).message}. Fix: give a writable file path`)
-  }
-  return withEvents(reporter, (e) => appendFileSync(path, `${JSON.stringify(e)}\n`))
 }

@@ -6,6 +6,7 @@
 import { describePoint } from '../deploy/points.js'
 import type { CheckResult } from '../check/types.js'
 import type { DeployResult } from '../deploy/deploy.js'
+import type { MigrationsResult } from '../deploy/result.js'
 import type { PlannedHost } from '../deploy/deploy.js'
 import type { ReleaseListing } from '../deploy/releases.js'
 import type { RollbackResult } from '../deploy/rollback.js'
@@ -18,26 +19,8 @@ export interface SmokeRow {
   detail: string
 }
 
-/** What happened to migrations: run by a deploy, stepped back by a rollback, or left applied. */
-export interface MigrationsView {
-  ran?: string[]
-  steppedBack: string[]
-  /** Migrations that stay applied after a rollback (not stepped back, or refused). */
-  stillApplied?: string[]
-  /** A migration that failed part-way. */
-  failed?: string
-  /** Why the step-back was refused. */
-  refused?: string
-  /** What the failed migration left in the schema ([] for no trace), what was removed again and what was not. */
-  left?: string[]
-  removed?: string[]
-  notRemoved?: string[]
-  /** What it removed or changed that existed before (not repaired), and the command that restores the database. */
-  destroyed?: string[]
-  restore?: string
-  /** The schema at the end compared with the one before migrating, in words. */
-  schemaCheck?: string
-}
+/** What happened to migrations: run by a deploy (`ran`), stepped back by a rollback, or left applied. */
+export type MigrationsView = Omit<MigrationsResult, 'ran' | 'schemaRestored'> & { ran?: string[] }
 
 /** Escapes text for a Markdown table cell or paragraph: pipes, HTML, newlines. */
 export function escapeCell(text: string): string {
