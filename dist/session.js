@@ -119,6 +119,15 @@ async function runScript(remote, commands, options) {
     }
 }
 
+/** Jump hosts (proxy_jump), shared by both SSH transports. */
+/** `[user@]host[:port]` of a jump host; the user defaults to the target's, the port to 22. */
+function parseJump(text, user) {
+    const m = /^(?:([^@\s]+)@)?([^@\s:]+)(?::(\d+))?$/.exec(text);
+    if (!m)
+        throw new InputError(`proxy_jump "${text}" is not [user@]host[:port]`);
+    return { user: m[1] ?? user, host: m[2], port: m[3] ? Number(m[3]) : 22 };
+}
+
 /** Arms the limits of `options`; `touch` on output re-arms the idle one, `clear` when the command ends. */
 function timeouts(options, expire) {
     let idle;
@@ -289,13 +298,6 @@ class OpenSshRemote {
     }
 }
 const o = (option) => ['-o', option];
-/** `[user@]host[:port]` of a jump host; the user defaults to the target's, the port to 22. */
-function parseJump(text, user) {
-    const m = /^(?:([^@\s]+)@)?([^@\s:]+)(?::(\d+))?$/.exec(text);
-    if (!m)
-        throw new InputError(`proxy_jump "${text}" is not [user@]host[:port]`);
-    return { user: m[1] ?? user, host: m[2], port: m[3] ? Number(m[3]) : 22 };
-}
 
 /** Host key verification against OpenSSH known_hosts text or a pinned SHA256 fingerprint. */
 /** The SHA256 fingerprint of a raw host key blob, as `ssh-keygen -lf` prints it. */

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { cmd, render } from '../commands/shell.js'
 import { InputError, SlipwayError } from '../errors.js'
+import { parseJump } from './jump.js'
 import { spawnExec } from './spawn.js'
 import type { ExecOptions, ExecResult, Remote } from './types.js'
 
@@ -125,10 +126,3 @@ class OpenSshRemote implements Remote {
 }
 
 const o = (option: string) => ['-o', option]
-
-/** `[user@]host[:port]` of a jump host; the user defaults to the target's, the port to 22. */
-export function parseJump(text: string, user: string): { user: string; host: string; port: number } {
-  const m = /^(?:([^@\s]+)@)?([^@\s:]+)(?::(\d+))?$/.exec(text)
-  if (!m) throw new InputError(`proxy_jump "${text}" is not [user@]host[:port]`)
-  return { user: m[1] ?? user, host: m[2], port: m[3] ? Number(m[3]) : 22 }
-}

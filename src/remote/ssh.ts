@@ -5,7 +5,7 @@ import { InputError, SlipwayError } from '../errors.js'
 import { hostPattern, verifyKnownHosts, verifyPinned, type Verdict } from './known-hosts.js'
 import type { Duplex } from 'node:stream'
 import { exec } from './channel.js'
-import { parseJump } from './openssh.js'
+import { parseJump } from './jump.js'
 import type { ExecOptions, ExecResult, Remote } from './types.js'
 
 /** How to reach and trust one host. */
