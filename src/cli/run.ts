@@ -3,10 +3,12 @@ import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import type { Cancel } from '../deploy/signals.js'
 import { isReleaseId } from '../deploy/id.js'
-import type { DbMode } from '../deploy/rollback-db.js'
+import type { DbMode } from '../deploy/db-mode.js'
 import { InputError, SlipwayError } from '../errors.js'
 import { consoleReporter, silentReporter, type Reporter } from '../reporter.js'
 import type { Spec } from '../spec/types.js'
+import type { Connector } from '../deploy/session.js'
+import { connectedFirst } from './early.js'
 import { eventsTo } from './events.js'
 import { USAGE } from './usage.js'
 
@@ -89,17 +91,20 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       return 0
     }
     case 'rollback': {
-      const loading = import('../deploy/rollback.js')
       const checked = await spec({ credentials: true })
-      const c = io.cancel?.()
-      await (await loading).rollback({ spec: checked, reporter, to: v.to, db, signal: c?.signal, force: c?.force, lockWait })
-      return 0
+      return connectedFirst(checked, () => import('../deploy/rollback.js'), async ({ rollback }, connect) => {
+        const c = io.cancel?.()
+        await rollback({ spec: checked, reporter, to: v.to, db, signal: c?.signal, force: c?.force, lockWait, connect })
+        return 0
+      })
     }
-    case 'releases':
-      return releases(await spec({ credentials: true }), v.json, v.verbose, io)
+    case 'releases': {
+      const checked = await spec({ credentials: true })
+      return connectedFirst(checked, () => Promise.all([import('../deploy/releases.js'), import('../report/table.js')]), (m, connect) => releases(checked, m, connect, v, io))
+    }
     case 'unlock': {
-      const { unlock } = await import('../deploy/releases.js')
-      const held = await unlock({ spec: await spec({ credentials: true }), evenIfAlive: v.force, reporter })
+      const checked = await spec({ credentials: true })
+      const held = await connectedFirst(checked, () => import('../deploy/releases.js'), ({ unlock }, connect) => unlock({ spec: checked, evenIfAlive: v.force, reporter, connect }))
       for (const [host, holder] of Object.entries(held)) io.out(`${host}: ${holder ? `lock broken (was held by ${holder})` : 'not locked'}`)
       return 0
     }
@@ -114,9 +119,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
 }
 
 /** `slipway releases`: the table (or JSON) on stdout; warnings, such as what is being repaired, on stderr. */
-async function releases(spec: Spec, json: boolean, verbose: boolean, io: Io): Promise<number> {
-  const [{ listReleases }, { formatReleases }] = await Promise.all([import('../deploy/releases.js'), import('../report/table.js')])
-  const listing = await listReleases({ spec, reporter: consoleReporter(() => undefined, io.err, verbose), repair: true })
+async function releases(spec: Spec, [{ listReleases }, { formatReleases }]: [typeof import('../deploy/releases.js'), typeof import('../report/table.js')], connect: Connector, { json, verbose }: { json: boolean; verbose: boolean }, io: Io): Promise<number> {
+  const listing = await listReleases({ spec, reporter: consoleReporter(() => undefined, io.err, verbose), repair: true, connect })
   io.out(json ? JSON.stringify(listing, null, 2) : formatReleases(listing))
   if (!json && listing.repair) io.out(listing.repair.repaired ? `\nrepaired what an interrupted run left: ${listing.repair.repaired}` : `\nnot repaired: ${listing.repair.left}`)
   return 0
@@ -133,8 +137,8 @@ async function checkArgs(command: string, v: { to?: string; db?: string; migrati
   checkTo(command, v.to)
   if (v.db !== undefined && command !== 'rollback') throw new InputError('--db is only for rollback. Fix: remove it')
   if (command !== 'rollback' && command !== 'db') return { positionals }
-  const [{ dbMode }, { checkDb }] = await Promise.all([import('../deploy/rollback-db.js'), import('./db.js')])
-  return { db: command === 'rollback' ? dbMode(v) : undefined, positionals: checkDb(command, positionals) }
+  if (command === 'rollback') return { db: (await import('../deploy/db-mode.js')).dbMode(v), positionals }
+  return { positionals: (await import('./db.js')).checkDb(command, positionals) }
 }
 
 /** Refuses a `--to` that is not a release id (or is given to another command) before anything is read or connected. */

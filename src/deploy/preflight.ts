@@ -6,7 +6,6 @@ import { readFileSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { SpecError } from '../spec/load.js'
 import type { SourceEntry } from './source.js'
-import { treeProblems } from './tree.js'
 import type { Spec } from '../spec/types.js'
 import type { Problem } from '../spec/validate.js'
 
@@ -25,7 +24,8 @@ export interface PreflightOptions {
 export async function preflight(spec: Spec, options: PreflightOptions = {}): Promise<SourceEntry[] | undefined> {
   const problems: Problem[] = []
   if (options.credentials) problems.push(...credentialProblems(spec, options.warn ?? (() => undefined), options.env ?? process.env))
-  const tree = options.source ? await treeProblems(spec) : undefined
+  // The tree's checks (and the tar reader they load) only for a deploy: a rollback starts faster without them.
+  const tree = options.source ? await (await import('./tree.js')).treeProblems(spec) : undefined
   problems.push(...(tree?.problems ?? []))
   if (problems.length) throw new SpecError(spec.file, problems)
   return tree?.entries

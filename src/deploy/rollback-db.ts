@@ -2,7 +2,6 @@
 import type { HostState, ReleaseRecord } from '../commands/history.js'
 import type { HostData } from '../commands/protocol.js'
 import type { Command } from '../commands/shell.js'
-import { InputError } from '../errors.js'
 import { driverFor } from '../migrations/driver.js'
 import type { Spec } from '../spec/types.js'
 import { pointForRollback, restoreCommands, restoredRecords } from './points.js'
@@ -10,16 +9,7 @@ import type { RollbackPlan } from './rollback-plan.js'
 import type { Operation } from './run.js'
 import type { Session } from './session.js'
 
-/** What a rollback does with the database: leave it, step back the migrations rolled over, or restore a point. */
-export type DbMode = 'keep' | 'stepback' | 'restore'
-
-/** The mode from the options: `db`, or `migrations: true` (the older name of stepback); keep by default. */
-export function dbMode(options: { db?: string; migrations?: boolean }): DbMode {
-  const db = options.db
-  if (db !== undefined && !['keep', 'stepback', 'restore'].includes(db)) throw new InputError(`--db ${JSON.stringify(db)} is not a mode. Fix: use keep (the default), stepback or restore`)
-  if (options.migrations && db !== undefined && db !== 'stepback') throw new InputError(`--migrations means --db stepback and contradicts --db ${db}. Fix: give only one of them`)
-  return (db as DbMode | undefined) ?? (options.migrations ? 'stepback' : 'keep')
-}
+export { dbMode, type DbMode } from './db-mode.js'
 
 /** The records as they will be once the plan's updates are written. */
 function withUpdates(state: HostState, plan: RollbackPlan): ReleaseRecord[] {

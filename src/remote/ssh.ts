@@ -43,6 +43,13 @@ export async function connectSsh(target: SshTarget): Promise<Remote> {
   }
 }
 
+let library: Promise<typeof import('node-ssh')> | undefined
+
+/** The SSH library, loaded once: callers that have other code to load await it first, so the handshake starts before theirs. */
+export function sshLibrary(): Promise<typeof import('node-ssh')> {
+  return (library ??= import('node-ssh'))
+}
+
 /**
  * Starts the TCP connection at once and loads the SSH library (the largest part of the CLI) while it is under way;
  * resolves with both, or rejects with the socket's error (ECONNREFUSED, …) if it fails before the library is ready.
@@ -53,7 +60,7 @@ async function socketAndLibrary(target: SshTarget): Promise<{ sock: Socket; ssh:
   const early = (error: Error) => { failed = error }
   sock.on('error', early)
   try {
-    const { NodeSSH } = await import('node-ssh')
+    const { NodeSSH } = await sshLibrary()
     if (failed) throw failed
     return { sock, ssh: new NodeSSH() }
   } catch (error) {
@@ -80,7 +87,7 @@ async function connectOnce(target: SshTarget): Promise<Remote> {
 /** One authenticated ssh2 connection: over a new TCP connection, or over `forwarded` (a jump host's channel). */
 async function open(target: SshTarget, forwarded?: Duplex): Promise<NodeSSH> {
   const { sock, ssh } = forwarded
-    ? { sock: forwarded, ssh: new (await import('node-ssh')).NodeSSH() }
+    ? { sock: forwarded, ssh: new (await sshLibrary()).NodeSSH() }
     : await socketAndLibrary(target).catch((error: Error) => {
       throw new SlipwayError(`${target.name}: cannot connect: ${error.message}`)
     })
