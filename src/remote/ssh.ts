@@ -1,6 +1,6 @@
-/** SshRemote: the Remote interface on node-ssh (ssh2), with host key checks, retries and timeouts. */
+/** SshRemote: the Remote interface on ssh2's client, with host key checks, retries and timeouts. */
 import { connect as tcpConnect, type Socket } from 'node:net'
-import type { NodeSSH } from 'node-ssh'
+import type { Client, ConnectConfig } from 'ssh2'
 import { InputError, SlipwayError } from '../errors.js'
 import { hostPattern, verifyKnownHosts, verifyPinned, type Verdict } from './known-hosts.js'
 import type { Duplex } from 'node:stream'
@@ -43,26 +43,29 @@ export async function connectSsh(target: SshTarget): Promise<Remote> {
   }
 }
 
-let library: Promise<typeof import('node-ssh')> | undefined
+let library: Promise<typeof Client> | undefined
 
-/** The SSH library, loaded once: callers that have other code to load await it first, so the handshake starts before theirs. */
-export function sshLibrary(): Promise<typeof import('node-ssh')> {
-  return (library ??= import('node-ssh'))
+/**
+ * The SSH library, loaded once: ssh2's client alone (not its server, key generator or HTTP agents, which load
+ * Node's TLS and HTTP). Callers that have other code to load await it first, so the handshake starts before theirs.
+ */
+export function sshLibrary(): Promise<typeof Client> {
+  return (library ??= import('ssh2/lib/client.js').then((m) => m.default))
 }
 
 /**
  * Starts the TCP connection at once and loads the SSH library (the largest part of the CLI) while it is under way;
  * resolves with both, or rejects with the socket's error (ECONNREFUSED, …) if it fails before the library is ready.
  */
-async function socketAndLibrary(target: SshTarget): Promise<{ sock: Socket; ssh: NodeSSH }> {
+async function socketAndLibrary(target: SshTarget): Promise<{ sock: Socket; ssh: Client }> {
   const sock = tcpConnect({ host: target.host, port: target.port })
   let failed: Error | undefined
   const early = (error: Error) => { failed = error }
   sock.on('error', early)
   try {
-    const { NodeSSH } = await sshLibrary()
+    const SshClient = await sshLibrary()
     if (failed) throw failed
-    return { sock, ssh: new NodeSSH() }
+    return { sock, ssh: new SshClient() }
   } catch (error) {
     sock.destroy()
     throw error
@@ -76,18 +79,18 @@ async function connectOnce(target: SshTarget): Promise<Remote> {
   const j = parseJump(target.proxyJump, target.user)
   const jump = await open({ ...target, name: `${target.name} (jump host ${target.proxyJump})`, ...j })
   try {
-    const sock = await new Promise<Duplex>((resolve, reject) => jump.connection!.forwardOut('127.0.0.1', 0, target.host, target.port, (err, stream) => err ? reject(new SlipwayError(`${target.name}: jump host ${target.proxyJump} refused to forward to ${target.host}:${target.port}: ${err.message}`)) : resolve(stream)))
+    const sock = await new Promise<Duplex>((resolve, reject) => jump.forwardOut('127.0.0.1', 0, target.host, target.port, (err, stream) => err ? reject(new SlipwayError(`${target.name}: jump host ${target.proxyJump} refused to forward to ${target.host}:${target.port}: ${err.message}`)) : resolve(stream)))
     return new SshRemote(target.name, await open(target, sock), jump)
   } catch (error) {
-    jump.dispose()
+    jump.end()
     throw error
   }
 }
 
 /** One authenticated ssh2 connection: over a new TCP connection, or over `forwarded` (a jump host's channel). */
-async function open(target: SshTarget, forwarded?: Duplex): Promise<NodeSSH> {
+async function open(target: SshTarget, forwarded?: Duplex): Promise<Client> {
   const { sock, ssh } = forwarded
-    ? { sock: forwarded, ssh: new (await sshLibrary()).NodeSSH() }
+    ? { sock: forwarded, ssh: new (await sshLibrary())() }
     : await socketAndLibrary(target).catch((error: Error) => {
       throw new SlipwayError(`${target.name}: cannot connect: ${error.message}`)
     })
@@ -98,7 +101,7 @@ async function open(target: SshTarget, forwarded?: Duplex): Promise<NodeSSH> {
     return verdict.ok
   }
   try {
-    await ssh.connect({
+    await login(ssh, {
       sock,
       username: target.user,
       privateKey: target.privateKey,
@@ -110,7 +113,7 @@ async function open(target: SshTarget, forwarded?: Duplex): Promise<NodeSSH> {
       keepaliveInterval: 15000
     })
   } catch (error) {
-    ssh.dispose()
+    ssh.end()
     if (!verdict.ok) throw hostKeyError(target, verdict)
     const message = error instanceof Error ? error.message : String(error)
     if (/authentication methods failed/i.test(message)) {
@@ -122,6 +125,21 @@ async function open(target: SshTarget, forwarded?: Duplex): Promise<NodeSSH> {
     throw new SlipwayError(`${target.name}: cannot connect: ${message}`)
   }
   return ssh
+}
+
+/** Logs in over the client's socket; resolves when the connection is ready, rejects on an error or an early close. */
+function login(client: Client, config: ConnectConfig): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const closed = () => reject(new Error('No response from server'))
+    client.once('error', reject)
+    client.once('close', closed)
+    client.once('ready', () => {
+      client.off('error', reject)
+      client.off('close', closed)
+      resolve()
+    })
+    client.connect(config)
+  })
 }
 
 function hostKeyError(target: SshTarget, v: Extract<Verdict, { ok: false }>): InputError {
@@ -139,23 +157,23 @@ class SshRemote implements Remote {
   /** Why the connection broke (a reset, a keepalive timeout), once it has. */
   private broken?: Error
 
-  constructor(readonly name: string, private ssh: NodeSSH, private jump?: NodeSSH) {
+  constructor(readonly name: string, private client: Client, private jump?: Client) {
     // Scripts go over stdin in small writes after the exec request: without TCP_NODELAY each waits on a delayed ACK.
-    ssh.connection?.setNoDelay(true)
+    client.setNoDelay(true)
     // Without a listener, an error on a live connection (ECONNRESET, keepalive timeout) would crash the process;
     // the command in flight then ends without its exit status, and later ones are refused with the reason.
-    ssh.connection?.on('error', (error: Error) => { this.broken ??= error })
-    ssh.connection?.on('close', () => { this.broken ??= new Error('the connection closed') })
+    client.on('error', (error: Error) => { this.broken ??= error })
+    client.on('close', () => { this.broken ??= new Error('the connection closed') })
   }
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    const client = this.ssh.connection
-    if (!client || this.broken) return Promise.reject(new SlipwayError(`${this.name}: connection lost: ${this.broken?.message ?? 'closed'}`))
-    return exec(client, command, options)
+    if (this.broken) return Promise.reject(new SlipwayError(`${this.name}: connection lost: ${this.broken.message}`))
+    return exec(this.client, command, options)
   }
 
   async close(): Promise<void> {
-    this.ssh.dispose()
-    this.jump?.dispose()
+    this.broken ??= new Error('closed')
+    this.client.end()
+    this.jump?.end()
   }
 }
