@@ -2,7 +2,8 @@
  * bench/fleet: what a fleet costs. For each fleet size, N sshd on loopback ports, each in its own mount namespace
  * where its own disk is mounted at /srv/slipway-hosts (scripts/sshd-lab.sh with a HOSTROOT): a first deploy, then
  * BENCH_RUNS redeploys (one file changed) and rollbacks, timed from the CLI's start to its exit. Every figure is
- * also printed as a ratio to the one-host fleet measured in the same run (goal: 50 hosts ≤ 2× one host).
+ * also printed as a ratio to the one-host fleet measured in the same run (goal: 50 hosts ≤ 2× one host); and, up to
+ * ten hosts, the time to revert after a failed smoke check (goal: ≤1 s on ten hosts; revert.ts).
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -10,11 +11,14 @@ import { cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { freePort, LAB_USER, recordPidFile, repo, snapshotCli, work, type Lab } from '../lib/lab.js'
 import { median, secs, table, verdict } from '../lib/stats.js'
+import { revertTimes } from './revert.js'
 
 const sizes = (process.env.BENCH_HOSTS ?? '1,10,50').split(',').map(Number)
 const runs = Number(process.env.BENCH_RUNS ?? 3)
 const files = Number(process.env.BENCH_FILES ?? 200)
 const ROOT = '/srv/slipway-hosts/app'
+/** Time to revert is measured for fleets up to this size (the goal is for ten hosts). */
+const revertMax = Number(process.env.BENCH_REVERT_MAX ?? 10)
 
 /** One host: an sshd in its own mount namespace with its own disk. */
 async function startHost(i: number): Promise<Lab> {
@@ -40,7 +44,7 @@ function app(): string {
 function spec(dir: string, hosts: Lab[]): string {
   const file = join(dir, 'slipway.yml')
   writeFileSync(file, [
-    'app: fleet', `path: ${ROOT}`, 'keep_releases: 3', 'source: { exclude: [slipway.yml] }', 'hosts:',
+    'app: fleet', `path: ${ROOT}`, 'keep_releases: 3', 'source: { exclude: [slipway.yml, slipway-bad.yml] }', 'hosts:',
     ...hosts.map((h, i) => `  - { name: h${i}, host: 127.0.0.1, port: ${h.port}, user: ${LAB_USER}, identity: ${h.key} }`),
     'known_hosts: |', ...hosts.map((h) => `  [127.0.0.1]:${h.port} ${h.hostKey}`), ''
   ].join('\n'))
@@ -59,7 +63,7 @@ function cli(bin: string, args: string[]): { ms: number; mb: number } {
 /** "Accepted publickey" lines across the fleet's sshd logs. */
 const connections = (hosts: Lab[]) => hosts.reduce((n, h) => n + (readFileSync(h.log, 'utf8').match(/^Accepted publickey for /gm) ?? []).length, 0)
 
-interface Figures { size: number; first: number; redeploy: number; rollback: number; mb: number; perOp: number }
+interface Figures { size: number; first: number; redeploy: number; rollback: number; revert: number; mb: number; perOp: number }
 
 async function measure(bin: string, size: number, pool: Lab[]): Promise<Figures> {
   const hosts = pool.slice(0, size)
@@ -78,7 +82,9 @@ async function measure(bin: string, size: number, pool: Lab[]): Promise<Figures>
     redeploys.push(d.ms); rollbacks.push(b.ms); mb = Math.max(mb, d.mb, b.mb)
   }
   const perOp = (connections(hosts) - before) / (2 * runs) / size
-  return { size, first: first.ms, redeploy: median(redeploys), rollback: median(rollbacks), mb, perOp }
+  const currents = hosts.map((h) => join(work, `disk-${pool.indexOf(h)}`, 'app', 'current'))
+  const revert = size <= revertMax ? median(await revertTimes(bin, join(dir, 'slipway-bad.yml'), readFileSync(file, 'utf8'), currents, runs)) : NaN
+  return { size, first: first.ms, redeploy: median(redeploys), rollback: median(rollbacks), revert, mb, perOp }
 }
 
 async function main(): Promise<void> {
@@ -92,10 +98,11 @@ async function main(): Promise<void> {
   const one = rows.find((r) => r.size === 1) ?? rows[0]
   const x = (v: number, base: number) => `${secs(v)} (${(v / base).toFixed(2)}×)`
   console.log(table([
-    ['hosts', 'first deploy', 'redeploy (median)', 'rollback (median)', 'peak RSS', 'connections per host per op'],
-    ...rows.map((r) => [String(r.size), x(r.first, one.first), x(r.redeploy, one.redeploy), x(r.rollback, one.rollback), `${r.mb.toFixed(0)} MB`, r.perOp.toFixed(2)])
+    ['hosts', 'first deploy', 'redeploy (median)', 'rollback (median)', 'revert after a failed smoke (median)', 'peak RSS', 'connections per host per op'],
+    ...rows.map((r) => [String(r.size), x(r.first, one.first), x(r.redeploy, one.redeploy), x(r.rollback, one.rollback), Number.isNaN(r.revert) ? 'not measured' : `${(r.revert).toFixed(0)} ms`, `${r.mb.toFixed(0)} MB`, r.perOp.toFixed(2)])
   ]))
   const big = rows[rows.length - 1]
+  for (const r of rows.filter((r) => !Number.isNaN(r.revert) && r.size > 1)) console.log(`revert on ${r.size} hosts ≤1 s: ${r.revert.toFixed(0)} ms — ${verdict(r.revert <= 1000)}`)
   if (big !== one) console.log(`\ngoal: ${big.size} hosts ≤ 2× one host — redeploy ${(big.redeploy / one.redeploy).toFixed(2)}× ${verdict(big.redeploy <= 2 * one.redeploy)}, rollback ${(big.rollback / one.rollback).toFixed(2)}× ${verdict(big.rollback <= 2 * one.rollback)}`)
 }
 

@@ -137,7 +137,7 @@ async function rollbackFloor(lab: Lab, cli: string, source: string): Promise<voi
   console.log(`  cap deploy:rollback ÷ slipway rollback: ${(m['cap deploy:rollback'] / m['slipway rollback']).toFixed(1)}×`)
 }
 
-/** Connection setup alone, in this (warm) process: node-ssh's connect + one `true` + close, against OpenSSH's whole `ssh host true`. */
+/** Connection setup alone, in this (warm) process: ssh2's connect + one `true` + close, against OpenSSH's whole `ssh host true`. */
 async function connectCost(lab: Lab): Promise<void> {
   const { connectSsh } = await import('../../src/remote/ssh.js')
   const privateKey = readFileSync(lab.key, 'utf8')
@@ -146,7 +146,7 @@ async function connectCost(lab: Lab): Promise<void> {
   const ssh = ['-i', lab.key, '-p', String(lab.port), '-o', `UserKnownHostsFile=${lab.knownHosts}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', `${LAB_USER}@127.0.0.1`, 'true']
   const m = await alternate({
     'ssh host true (OpenSSH, a process)': () => timed('ssh', ssh, log('ssh')),
-    'node-ssh connect (warm process)': async () => {
+    'ssh2 connect (warm process)': async () => {
       const t = performance.now()
       const r = await connectSsh(target)
       const connected = performance.now() - t
@@ -154,7 +154,7 @@ async function connectCost(lab: Lab): Promise<void> {
       await r.close()
       return connected
     },
-    'node-ssh connect + exec true + close': async () => {
+    'ssh2 connect + exec true + close': async () => {
       const t = performance.now()
       const r = await connectSsh(target)
       await r.exec('true')

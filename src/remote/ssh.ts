@@ -50,7 +50,8 @@ let library: Promise<typeof Client> | undefined
  * Node's TLS and HTTP). Callers that have other code to load await it first, so the handshake starts before theirs.
  */
 export function sshLibrary(): Promise<typeof Client> {
-  return (library ??= import('ssh2/lib/client.js').then((m) => m.default))
+  // @ts-ignore -- @types/ssh2 describes the package's index only; this module is its Client, as the index exports it
+  return (library ??= import('ssh2/lib/client.js').then((m: { default: typeof Client }) => m.default))
 }
 
 /**
