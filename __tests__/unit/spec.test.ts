@@ -29,7 +29,7 @@ describe('deploy spec', () => {
     expect(spec.source).toEqual({ dir: '/tmp/x', exclude: ['.git', 'node_modules'], allow_external_symlinks: false })
     expect(spec.shared).toEqual({ files: [], dirs: [] })
     expect(spec.rollback).toEqual({ on_smoke_failure: true })
-    expect(spec.timeouts).toEqual({ connect: 20, command: 1800, idle: 600 })
+    expect(spec.timeouts).toEqual({ connect: 20, command: 1800, idle: 600, keepalive: 15 })
   })
 
   test('unknown key: line, column, path and a did-you-mean', () => {

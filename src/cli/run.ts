@@ -1,7 +1,7 @@
 /** The `slipway` command line: parses arguments, calls the library, maps errors to exit codes. */
 import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { deploy } from '../deploy/deploy.js'
+import { deploy, DeployError } from '../deploy/deploy.js'
 import type { Cancel } from '../deploy/signals.js'
 import { isReleaseId } from '../deploy/id.js'
 import { planDeploy } from '../deploy/deploy.js'
@@ -9,7 +9,7 @@ import { listReleases, unlock } from '../deploy/releases.js'
 import { rollback } from '../deploy/rollback.js'
 import { InputError, SlipwayError } from '../errors.js'
 import { consoleReporter, type Reporter } from '../reporter.js'
-import { formatReleases } from '../report/table.js'
+import { formatLedger, formatReleases } from '../report/table.js'
 import { specJsonSchema } from '../spec/json-schema.js'
 import { loadSpec } from '../spec/load.js'
 import { preflight } from '../deploy/preflight.js'
@@ -37,7 +37,9 @@ commands:
   check      [paths…] [--base ref] [--format f] [--verify]   PR migration-safety check (slipway check --help)
   schema                                        print the spec's JSON Schema
 
-exit codes: 0 ok, 1 the operation failed, 2 bad input (nothing was touched)`
+exit codes: 0 ok; 1 the operation failed (a deploy: cleanly, every host on the same release);
+  2 bad input (nothing was touched); 3 a host unreachable or the lock held by another run (nothing was touched);
+  4 a deploy failed and left hosts on different or unknown releases (see the per-host table; check with slipway releases)`
 
 const options = {
   spec: { type: 'string', default: 'slipway.yml' },
@@ -59,6 +61,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   } catch (error) {
     if (error instanceof SlipwayError) {
       io.err(`slipway: ${error.message}`)
+      if (error instanceof DeployError && error.result.ledger?.length) io.err(formatLedger(error.result.ledger))
       return cancel?.exitCode() ?? error.exitCode
     }
     const verbose = argv.includes('--verbose') || argv.includes('-v')

@@ -3,6 +3,7 @@ import { stepLabels } from '../commands/protocol.js'
 import { RecordingRemote } from '../remote/recorder.js'
 import { preflight } from './preflight.js'
 import { driverFor, migrateHostIndex } from '../migrations/driver.js'
+import { newLedger } from './ledger.js'
 import { execute, type Trip } from './pipeline.js'
 import { DeployError, type DeployResult } from './result.js'
 import { forceable, keepAlive, lockOwner, operation, type OperationOptions } from './run.js'
@@ -73,7 +74,8 @@ async function runDeploy(options: DeployOptions, connect: Connector, dry: boolea
   const op = operation(options)
   const entries = (await preflight(op.spec, { source: true, credentials: connect === sshConnector, warn: (m) => op.reporter.warn(m) })) ?? []
   const sessions = await op.reporter.group('Connect', () => openSessions(op.spec, connect, op.reporter))
-  const result: DeployResult = { release: '', hosts: sessions.map((s) => s.host.name), rolledBack: false, removed: {}, smoke: [], uploaded: {} }
+  const hosts = sessions.map((s) => s.host.name)
+  const result: DeployResult = { release: '', hosts, rolledBack: false, removed: {}, smoke: [], uploaded: {}, ledger: newLedger(hosts) }
   const run: DeployRun = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, states: [], id: '', entries, uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result }
   const stop = dry ? () => undefined : keepAlive(op, sessions, run.owner)
   try {

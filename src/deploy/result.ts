@@ -1,5 +1,6 @@
 /** What a deploy reports: its result, and the error that carries the result of a failed one. */
 import { SlipwayError } from '../errors.js'
+import { consistent, type HostLedger } from './ledger.js'
 import type { SmokeResult } from './smoke.js'
 
 /** What a deploy did. */
@@ -19,13 +20,23 @@ export interface DeployResult {
   uploaded: Record<string, { sent: number; delta: boolean }>
   /** Migrations this deploy ran, and which of them were stepped back. */
   migrations?: { ran: string[]; steppedBack: string[]; failed?: string; refused?: string; stillApplied?: string[] }
+  /** Per host: prepared, switched, smoke, rolled back, error, and the release it serves. */
+  ledger: HostLedger[]
 }
+
+/** Exit code of a deploy that failed and left the fleet consistent (every host on the same release). */
+export const FAILED_CONSISTENT = 1
+
+/** Exit code of a deploy that failed and left hosts on different (or unknown) releases. */
+export const FAILED_INCONSISTENT = 4
 
 /** A deploy that failed; `result` says how far it got (and whether it was rolled back). */
 export class DeployError extends SlipwayError {
+  override readonly exitCode: number
   constructor(message: string, readonly result: DeployResult) {
     super(message)
     this.name = 'DeployError'
+    this.exitCode = consistent(result.ledger ?? []) ? FAILED_CONSISTENT : FAILED_INCONSISTENT
   }
 }
 

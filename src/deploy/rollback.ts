@@ -14,7 +14,7 @@ import { notReverted } from './caveats.js'
 import { checkStepBack, planStepBack } from './migrate.js'
 import { restorePhase } from './steps/restore-phase.js'
 import { agreeOnTarget, planRollback, type RollbackPlan } from './rollback-plan.js'
-import { forceable, keepAlive, lockOwner, onEach, operation, releaseLocks, type Operation, type OperationOptions } from './run.js'
+import { forceable, inLockOrder, keepAlive, lockOwner, onEach, operation, releaseLocks, type Operation, type OperationOptions } from './run.js'
 import { closeSessions, holdChannels, openSessions, runPhase, sshConnector, type Session } from './session.js'
 import { lockAndRead } from './steps/lock.js'
 import { repairInterrupted } from './steps/repair.js'
@@ -64,7 +64,7 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
 /** The rollback on connected hosts, each holding one channel. */
 async function rollbackOn(op: Operation, sessions: Session[], owner: LockOwner, options: RollbackOptions): Promise<RollbackResult> {
   const { spec, reporter } = op
-  const states = await onEach(sessions, (s) => lockAndRead(op, s, owner, false))
+  const states = await inLockOrder(sessions, true, (s) => lockAndRead(op, s, owner, false))
   await repairInterrupted(op, sessions, states)
   const stamp = op.now().toISOString()
   const plans = states.map((st) => planRollback(st, { to: options.to, by: op.by, stamp }))

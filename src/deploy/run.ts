@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto'
 import { userInfo } from 'node:os'
 import { HEARTBEAT, heartbeat, release, type LockOwner } from '../commands/lock.js'
 import { stepMark } from '../commands/protocol.js'
-import { SlipwayError } from '../errors.js'
+import { UntouchedError } from '../errors.js'
 import { silentReporter, type Reporter } from '../reporter.js'
 import type { Spec } from '../spec/types.js'
-import { runPhase, type Connector, type Session } from './session.js'
+import { revive, runPhase, type Connector, type Session } from './session.js'
 
 /** Options every operation takes. */
 export interface OperationOptions {
@@ -59,7 +59,7 @@ export function lockOwner(op: Operation, operationName: string): LockOwner {
 }
 
 /** The lock is held by someone else. */
-export class LockedError extends SlipwayError {
+export class LockedError extends UntouchedError {
   constructor(readonly host: string, readonly holder: string) {
     super(`${host}: another operation holds the deploy lock: ${describeHolder(holder)}. Wait for it to finish; if it died, break the lock with: slipway unlock`)
     this.name = 'LockedError'
@@ -82,6 +82,23 @@ export async function onEach<T>(sessions: Session[], fn: (s: Session, i: number)
   const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined
   if (failed) throw failed.reason
   return results.map((r) => (r as PromiseFulfilledResult<T>).value)
+}
+
+/**
+ * The fleet lock order: with `ordered`, `fn` runs on the primary host (the first by name) alone, and on the
+ * others only once it succeeded. Two runs that lock the same hosts both start at the primary, so one of them
+ * stops there having taken nothing; neither can hold part of the fleet that the other needs.
+ */
+export async function inLockOrder<T>(sessions: Session[], ordered: boolean, fn: (s: Session, i: number) => Promise<T>): Promise<T[]> {
+  if (!ordered || sessions.length < 2) return onEach(sessions, fn)
+  const primary = primaryIndex(sessions)
+  const first = await fn(sessions[primary], primary)
+  return onEach(sessions, (s, i) => (i === primary ? Promise.resolve(first) : fn(s, i)))
+}
+
+/** The host whose lock is taken first: the first by name. */
+export function primaryIndex(sessions: Array<{ host: { name: string } }>): number {
+  return sessions.reduce((best, s, i) => (s.host.name < sessions[best].host.name ? i : best), 0)
 }
 
 /**
@@ -114,8 +131,15 @@ export function keepAlive(op: Operation, sessions: Session[], owner: LockOwner):
   return () => clearInterval(timer)
 }
 
-/** Best-effort: releases this owner's lock on every session (no-op where another owner holds it). */
-export async function releaseLocks(op: Operation, sessions: Session[], owner: LockOwner): Promise<void> {
+/**
+ * Best-effort: releases this owner's lock on every session (no-op where another owner holds it), reconnecting once
+ * where the connection was lost; returns the sessions where it could not (the lock is left there).
+ */
+export async function releaseLocks(op: Operation, sessions: Session[], owner: LockOwner): Promise<Session[]> {
   // A channel of its own: the operation's channel may still be busy (a forced stop) or gone.
-  await Promise.allSettled(sessions.map((s) => runPhase({ ...s, channel: undefined }, op.spec, op.reporter, 'unlock', [release(s.layout, owner)])))
+  const results = await Promise.allSettled(sessions.map(async (s) => {
+    await revive(s)
+    await runPhase({ ...s, channel: undefined }, op.spec, op.reporter, 'unlock', [release(s.layout, owner)])
+  }))
+  return sessions.filter((_, i) => results[i].status === 'rejected')
 }

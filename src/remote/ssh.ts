@@ -1,6 +1,6 @@
 /** SshRemote: the Remote interface on node-ssh (ssh2), with host key checks, retries and timeouts. */
 import { NodeSSH } from 'node-ssh'
-import { InputError, SlipwayError } from '../errors.js'
+import { InputError, SlipwayError, UntouchedError } from '../errors.js'
 import { hostPattern, verifyKnownHosts, verifyPinned, type Verdict } from './known-hosts.js'
 import { exec } from './channel.js'
 import type { ExecOptions, ExecResult, Remote } from './types.js'
@@ -19,6 +19,8 @@ export interface SshTarget {
   hostKey?: string
   insecure?: boolean
   connectTimeoutMs: number
+  /** Keepalive interval; 3 unanswered keepalives mark the connection lost (default 15 s). */
+  keepaliveMs?: number
   /** Connect attempts after the first, for refused or timed-out connects only. */
   retries?: number
 }
@@ -55,7 +57,8 @@ async function connectOnce(target: SshTarget): Promise<Remote> {
       passphrase: target.passphrase,
       readyTimeout: target.connectTimeoutMs,
       hostVerifier,
-      keepaliveInterval: 15000
+      keepaliveInterval: target.keepaliveMs ?? 15000,
+      keepaliveCountMax: 3
     })
   } catch (error) {
     ssh.dispose()
@@ -67,7 +70,10 @@ async function connectOnce(target: SshTarget): Promise<Remote> {
     if (/passphrase|encrypted|Unsupported key format|Cannot parse privateKey/i.test(message)) {
       throw new InputError(`${target.name}: cannot use the private key: ${message}. Fix: give an unencrypted OpenSSH/PEM key, or its passphrase in SLIPWAY_SSH_PASSPHRASE`)
     }
-    throw new SlipwayError(`${target.name}: cannot connect: ${message}`)
+    if (/Connection lost before handshake/.test(message)) {
+      throw new UntouchedError(`${target.name}: cannot connect: sshd at ${target.host}:${target.port} closed the connection before the SSH handshake — usually its MaxStartups limit (too many connections opening at once). Fix: lower max_connections in the spec, or raise MaxStartups in the host's sshd_config`)
+    }
+    throw new UntouchedError(`${target.name}: cannot connect: ${message}`)
   }
   return new SshRemote(target.name, ssh)
 }
@@ -94,6 +100,10 @@ class SshRemote implements Remote {
     // the command in flight then ends without its exit status, and later ones are refused with the reason.
     ssh.connection?.on('error', (error: Error) => { this.broken ??= error })
     ssh.connection?.on('close', () => { this.broken ??= new Error('the connection closed') })
+  }
+
+  get lost(): string | undefined {
+    return this.broken?.message
   }
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
