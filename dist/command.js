@@ -6,28 +6,28 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { c as checkMigrations, a as formatGithub, b as formatSarif, f as formatText, C as CheckInputError } from './index2.js';
+import { checkMigrations, formatGithub, formatSarif, formatJson, formatText, CheckInputError } from './check.js';
 import 'node:fs';
 import 'node:module';
 import 'node:child_process';
 import 'node:util';
+import 'node:crypto';
 import 'node:os';
-
-/** The machine report: `{ version: 1, exitCode, counts, files, findings, suppressed, verify? }`, pretty-printed. */
-function formatJson(result) {
-    const { exitCode, counts, files, findings, suppressed, verify } = result;
-    return `${JSON.stringify({ version: 1, exitCode, counts, files, findings, suppressed, ...(verify ? { verify } : {}) }, null, 2)}\n`;
-}
+import 'node:net';
+import 'node:timers/promises';
 
 const FORMATS = { text: formatText, json: formatJson, sarif: formatSarif, github: formatGithub };
 /** Usage of `slipway check`. */
 const CHECK_USAGE = `usage: slipway check [paths…] [--base <git ref>] [--format text|json|sarif|github]
-                     [--verify] [--database DSN] [--app DIR] [--output FILE]
+                     [--verify] [--verify-rollback] [--database DSN] [--app DIR] [--output FILE]
   paths       migration files or directories (default: database/migrations, *.sql under migrations/)
   --base      check only migrations added or changed since this ref (a changed merged migration is a finding)
   --format    text (default), json, sarif (GitHub code scanning), github (workflow annotations)
   --verify    run the Laravel migrations up → down → up on a scratch database
-  --database  DSN for --verify: sqlite (default), pgsql://user@host:port/db, mysql://user@host:port
+  --verify-rollback
+              migrate a scratch database to HEAD, boot the --base revision (git worktree) on it and run
+              the spec's smoke checks; a failure is a finding on the migration that causes it
+  --database  DSN for --verify(-rollback): sqlite (default), pgsql://user@host:port/db, mysql://user@host:port
   --app       the Laravel app that --verify copies (default: the current directory)
   --output    write the report to FILE (the text report still goes to stdout)
 exit: 0 no errors, 1 errors found, 2 bad input`;
@@ -57,6 +57,9 @@ function parseArgs(argv, cwd) {
             case '--verify':
                 options.verify = true;
                 break;
+            case '--verify-rollback':
+                options.verifyRollback = true;
+                break;
             case '--database':
                 options.database = value();
                 break;
@@ -79,11 +82,11 @@ function parseArgs(argv, cwd) {
     return output === undefined ? { options, format } : { options, format, output };
 }
 /**
- * `slipway check [paths…] [--base ref] [--format text|json|sarif|github] [--verify] [--database DSN] [--output FILE] [--app DIR]`:
+ * `slipway check [paths…] [--base ref] [--format text|json|sarif|github] [--verify] [--verify-rollback] [--database DSN] [--output FILE] [--app DIR]`:
  * prints the report and returns the exit code: 0 nothing at error level, 1 errors, 2 bad input.
- * `config` is the deploy spec's `check:` section, when there is one.
+ * `config` is the deploy spec's `check:` section, when there is one; `smoke` its smoke checks (for --verify-rollback).
  */
-async function checkCommand(argv, io, config) {
+async function checkCommand(argv, io, config, smoke) {
     if (argv.includes('--help') || argv.includes('-h')) {
         io.out(`${CHECK_USAGE}\n`);
         return 0;
@@ -92,6 +95,8 @@ async function checkCommand(argv, io, config) {
         const { options, format, output } = parseArgs(argv, io.cwd);
         if (config)
             options.config = config;
+        if (smoke)
+            options.smoke = smoke;
         const result = await checkMigrations(options);
         const report = FORMATS[format](result);
         if (output) {

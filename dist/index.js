@@ -9,13 +9,25 @@ import { existsSync, readFileSync } from 'fs';
 import { EOL } from 'os';
 import http from 'http';
 import https from 'https';
+import { d as describePoint } from './points.js';
 import { writeFileSync, existsSync as existsSync$1, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep as sep$1, resolve, isAbsolute } from 'node:path';
-import { c as checkMigrations, f as formatText, a as formatGithub, b as formatSarif } from './index2.js';
+import { checkMigrations, formatText, formatGithub, formatSarif } from './check.js';
+import { rollbackChecks } from './smoke.js';
 import { randomBytes } from 'node:crypto';
-import { l as listReleases, c as cancelOnSignals, p as planDeploy, d as deploy, D as DeployError, n as notReverted, f as formatReleases, r as rollback, a as pickTarget } from './rollback.js';
-import { L as LockedError, I as InputError, i as isReleaseId } from './run.js';
+import { listReleases } from './releases.js';
+import { cancelOnSignals } from './signals.js';
+import { n as notReverted, r as rollback } from './rollback.js';
+import { planDeploy, deploy, DeployError } from './deploy.js';
+import { L as LockedError } from './run.js';
+import { I as InputError, i as isReleaseId } from './reporter.js';
+import { formatReleases } from './table.js';
+import { p as pickTarget } from './restore-phase.js';
+import './load.js';
+import 'process';
+import 'buffer';
+import './schema.js';
 import 'node:url';
 import 'crypto';
 import 'path';
@@ -45,15 +57,19 @@ import 'node:dns';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
+import './driver.js';
+import './protocol.js';
 import 'node:fs/promises';
 import 'node:module';
 import 'node:child_process';
 import 'node:timers/promises';
-import 'process';
-import 'buffer';
-import 'stream';
-import 'dns';
-import 'zlib';
+import './roles.js';
+import './session.js';
+import './audit.js';
+import './repair.js';
+import './rollback-db.js';
+import './preflight.js';
+import 'node:stream/promises';
 
 class Context {
     /**
@@ -5377,6 +5393,11 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
+/**
+ * Markdown for a job summary (or any Markdown viewer): what a deploy, rollback or check did.
+ * Library-level: no `@actions/*` imports, so the CLI can write the same report. Every value that
+ * came from a host or a file is escaped, so it renders as text and cannot break the table.
+ */
 /** Escapes text for a Markdown table cell or paragraph: pipes, HTML, newlines. */
 function escapeCell(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/([\\|*`[\]])/g, '\\$1').replace(/\r?\n/g, '<br>');
@@ -5415,8 +5436,20 @@ function migrationsMarkdown(m) {
         list('Stepped back', m.steppedBack),
         !!m.stillApplied?.length && list('Still applied', m.stillApplied),
         m.failed && `Failed part-way: ${escapeCell(m.failed)}`,
-        m.refused && `Not stepped back: ${escapeCell(m.refused)}`
+        m.refused && `Not stepped back: ${escapeCell(m.refused)}`,
+        ...schemaMarkdown(m)
     ].filter(Boolean).join('\n\n');
+}
+/** What the schema showed after a failed migration: what it left, what was removed, what it destroyed and the fix. */
+function schemaMarkdown(m) {
+    const list = (title, items) => `${title}:\n${items.map((n) => `- ${escapeCell(n)}`).join('\n')}`;
+    return [
+        m.left && (m.left.length ? list('Left in the schema by the failed migration', m.left) : 'The failed migration left no trace in the schema.'),
+        !!m.removed?.length && list('Removed again', m.removed),
+        !!m.notRemoved?.length && list('NOT removed', m.notRemoved),
+        !!m.destroyed?.length && `${list('Removed or changed what existed before (not repaired)', m.destroyed)}\n\nTo restore the database from the restore point taken before this deploy: \`${m.restore ?? ''}\` (writes made since that restore point would be lost).`,
+        m.schemaCheck && escapeCell(m.schemaCheck)
+    ];
 }
 /** What a code rollback leaves as it is. */
 function notRevertedMarkdown(items) {
@@ -5438,10 +5471,11 @@ function deployMarkdown(r) {
             : `### ❌ Deploy of ${escapeCell(result.release)} failed before the switch; ${escapeCell(result.previous ?? 'nothing')} is still live`;
     return sections([
         title,
-        facts([['Release', result.release], ['Previous release', result.previous], ['Commit', result.commit], ['Hosts', result.hosts.join(', ')], ['URL', r.url]]),
+        facts([['Release', result.release], ['Previous release', result.previous], ['Commit', result.commit], ['Hosts', result.hosts.join(', ')], ['Restore point', result.restorePoint && describePoint(result.restorePoint)], ['URL', r.url]]),
         r.failure && fenced(r.failure),
         !!result.smoke?.length && smokeMarkdown(result.smoke),
         result.migrations && migrationsMarkdown(result.migrations),
+        !!result.forwardOnly?.length && `**Forward-only** (check.policy): no usable down() in ${result.forwardOnly.map(escapeCell).join(', ')}; the schema of this release cannot be stepped back.`,
         result.rolledBack && !!r.notReverted?.length && notRevertedMarkdown(r.notReverted),
         r.listing && releasesMarkdown(r.listing)
     ]);
@@ -5449,10 +5483,12 @@ function deployMarkdown(r) {
 /** The summary of a manual rollback. */
 function rollbackMarkdown(r) {
     const { result } = r;
+    const restored = result.db?.restored;
     return sections([
         `### ↩️ Rolled back ${escapeCell(result.from)} → ${escapeCell(result.release)}`,
-        facts([['Release', result.release], ['Rolled back from', result.from], ['Hosts', result.hosts.join(', ')], ['URL', r.url]]),
+        facts([['Release', result.release], ['Rolled back from', result.from], ['Hosts', result.hosts.join(', ')], ['Database', result.db && (restored ? `restored to the point taken before ${restored.release} (${restored.at})` : result.db.mode)], ['URL', r.url]]),
         (result.migrations.steppedBack.length > 0 || result.migrations.kept.length > 0) && migrationsMarkdown({ steppedBack: result.migrations.steppedBack, stillApplied: result.migrations.kept }),
+        !!result.db?.lost?.length && `#### Lost by the database restore\n\n${result.db.lost.map((l) => `- ${escapeCell(l)}`).join('\n')}`,
         notRevertedMarkdown(result.notReverted),
         r.listing && releasesMarkdown(r.listing)
     ]);
@@ -5484,11 +5520,12 @@ function checkMarkdown(result, sarifPath) {
  */
 /** Stands in for known_hosts while reading the spec for the check, which connects to no host. */
 const NO_HOSTS = '# the migration check connects to no host\n';
-/** The spec's `check:` section, when the spec file exists (its hosts are not used, so no known_hosts is needed). */
-function checkConfig(settings) {
+/** The spec's `check:` section and its smoke checks (for verify-rollback), when the spec file exists. */
+function checkSpec(settings) {
     if (!existsSync$1(settings.spec))
-        return undefined;
-    return loadActionSpec(settings.spec, settings.environment, undefined, settings.knownHosts ?? NO_HOSTS).check;
+        return { smoke: [] };
+    const spec = loadActionSpec(settings.spec, settings.environment, undefined, settings.knownHosts ?? NO_HOSTS);
+    return { ...(spec.check ? { config: spec.check } : {}), smoke: rollbackChecks(spec.smoke) };
 }
 /** The git ref a pull request is checked against: the event's base sha, else origin/<base branch>, else none (check all). */
 function baseRef(env, payload) {
@@ -5508,8 +5545,9 @@ async function checkCommand(ctx, payload) {
     const { log, env, settings } = ctx;
     const base = baseRef(env, payload);
     const raw = await log.group(`Check migrations${base ? ` changed since ${base}` : ''}`, () => {
-        const config = checkConfig(settings);
-        return checkMigrations({ cwd: settings.workingDirectory, ...(base ? { base } : {}), ...(config ? { config } : {}) });
+        const { config, smoke } = checkSpec(settings);
+        const rollback = settings.verifyRollback ? { verifyRollback: true, smoke } : {};
+        return checkMigrations({ cwd: settings.workingDirectory, ...(base ? { base } : {}), ...(config ? { config } : {}), ...rollback });
     });
     const result = fromRepoRoot(raw, env.GITHUB_WORKSPACE || settings.workingDirectory, settings.workingDirectory);
     log.info(formatText(result));
@@ -5664,7 +5702,7 @@ async function deployCommand(ctx) {
     let result;
     let failure;
     try {
-        result = await deploy({ spec, reporter: log, actor, runId, lockToken: ctx.lockToken, signal: ctx.cancel().signal, force: ctx.cancel().force });
+        result = await deploy({ spec, reporter: log, actor, runId, lockToken: ctx.lockToken, signal: ctx.cancel().signal, force: ctx.cancel().force, lockWait: ctx.settings.lockWait });
         ctx.lockReleased();
     }
     catch (error) {
@@ -5718,6 +5756,9 @@ function readInputs(get, cwd = process.env.GITHUB_WORKSPACE || process.cwd()) {
         knownHosts: knownHosts(get('known-hosts')),
         release: releaseId(text('release')),
         migrations: bool(get, 'migrations'),
+        lockWait: seconds(get, 'lock-wait'),
+        verifyRollback: bool(get, 'verify-rollback'),
+        db: dbInput(text('db')),
         dryRun: bool(get, 'dry-run'),
         token: text('github-token'),
         workingDirectory,
@@ -5725,9 +5766,33 @@ function readInputs(get, cwd = process.env.GITHUB_WORKSPACE || process.cwd()) {
     };
     if (settings.release && command !== 'rollback')
         throw new InputError(`input "release" is only for command "rollback" (command is "${command}"). Fix: remove it, or set command: rollback`);
+    if (settings.db && command !== 'rollback')
+        throw new InputError(`input "db" is only for command "rollback" (command is "${command}"); a deploy takes its restore point itself (spec key db). Fix: remove it`);
+    if (settings.migrations && settings.db && settings.db !== 'stepback')
+        throw new InputError(`input "migrations: true" means db: stepback and contradicts db: ${settings.db}. Fix: remove migrations`);
     if (settings.migrations && command !== 'rollback')
         throw new InputError(`input "migrations" is only for command "rollback" (command is "${command}"); a deploy runs the spec's migrations itself. Fix: remove it`);
+    if (settings.lockWait && command !== 'deploy' && command !== 'rollback')
+        throw new InputError(`input "lock-wait" is only for commands "deploy" and "rollback" (command is "${command}"). Fix: remove it`);
+    if (settings.verifyRollback && command !== 'check')
+        throw new InputError(`input "verify-rollback" is only for command "check" (command is "${command}"). Fix: remove it, or set command: check`);
     return settings;
+}
+/** Whole seconds, 0 to 86400; empty is 0. */
+function seconds(get, name) {
+    const value = get(name).trim();
+    if (!value)
+        return 0;
+    if (!/^\d{1,5}$/.test(value) || Number(value) > 86400)
+        throw new InputError(`input "${name}": "${value}" is not a number of seconds. Fix: use whole seconds from 0 to 86400, e.g. 600`);
+    return Number(value);
+}
+function dbInput(value) {
+    if (value === undefined)
+        return undefined;
+    if (value !== 'keep' && value !== 'stepback' && value !== 'restore')
+        throw new InputError(`input "db": "${value}" is not a mode. Fix: use keep (the default), stepback or restore`);
+    return value;
 }
 /** YAML 1.2 core-schema booleans, like `core.getBooleanInput`; empty is false. */
 function bool(get, name) {
@@ -5774,7 +5839,7 @@ function url(value) {
 /** Lists the releases; output `release` is the current release on the first host. */
 async function releasesCommand(ctx) {
     const spec = ctx.spec();
-    const listing = await ctx.log.group('Read the release history', () => listReleases({ spec, reporter: ctx.log, actor: ctx.actor, runId: ctx.runId }));
+    const listing = await ctx.log.group('Read the release history', () => listReleases({ spec, reporter: ctx.log, actor: ctx.actor, runId: ctx.runId, repair: true }));
     ctx.log.info(formatReleases(listing));
     const current = listing.hosts[0]?.releases.find((r) => r.current)?.id ?? '';
     return { outputs: { release: current }, summary: `### Releases of ${escapeCell(spec.app)}\n\n${releasesMarkdown(listing)}\n` };
@@ -5787,7 +5852,7 @@ async function rollbackCommand(ctx) {
     if (settings.dryRun)
         return plan(ctx);
     ctx.holdLock('rollback');
-    const result = await rollback({ spec, reporter: log, actor, runId, lockToken: ctx.lockToken, to: settings.release, migrations: settings.migrations, force: ctx.cancel().force }).catch(async (error) => {
+    const result = await rollback({ spec, reporter: log, actor, runId, lockToken: ctx.lockToken, to: settings.release, db: settings.db, migrations: settings.migrations, signal: ctx.cancel().signal, force: ctx.cancel().force, lockWait: settings.lockWait }).catch(async (error) => {
         // A failed rollback unlocks before it throws; when every host reads unlocked, the post step has nothing to release.
         const listing = error instanceof LockedError ? undefined : await ctx.listing();
         if (error instanceof LockedError || listing?.hosts.every((h) => h.lock === undefined))

@@ -5,7 +5,8 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { mkdtempSync, writeFileSync, rmSync, readFileSync, realpathSync } from 'node:fs';
-import { l as loadSpec, I as InputError, g as distExports, p as parseSpec } from './run.js';
+import { l as loadSpec, d as distExports, p as parseSpec } from './load.js';
+import { I as InputError } from './reporter.js';
 import { tmpdir, EOL as EOL$1 } from 'node:os';
 import { join } from 'node:path';
 import require$$1$3, { fileURLToPath } from 'node:url';

@@ -5,10 +5,16 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { i as isEntry, e as actionLog, k as readPostState, n as removePaths, j as debug, l as loadActionSpec } from './log.js';
-import { o as operation, a as openSessions, s as sshConnector, b as onEach, r as runPhase, c as readOwner, d as release, e as closeSessions, f as describeHolder } from './run.js';
+import { o as operation, a as onEach, r as readOwner, b as release, d as describeHolder } from './run.js';
+import { o as openSessions, s as sshConnector, r as runPhase, c as closeSessions } from './session.js';
 import 'node:fs';
-import 'node:os';
+import './load.js';
 import 'node:path';
+import 'process';
+import 'buffer';
+import './reporter.js';
+import './schema.js';
+import 'node:os';
 import 'node:url';
 import 'os';
 import 'crypto';
@@ -43,11 +49,8 @@ import 'string_decoder';
 import 'child_process';
 import 'timers';
 import 'node:crypto';
-import 'process';
-import 'buffer';
-import 'stream';
-import 'dns';
-import 'zlib';
+import './protocol.js';
+import 'node:child_process';
 
 /**
  * Releasing a deploy lock that an interrupted operation left behind, from outside that operation

@@ -36,3 +36,36 @@ export const silentReporter: Reporter = {
   line: () => {},
   group: (_title, fn) => fn()
 }
+
+/** One line of `--events`: what a reporter was told, with the time, the log group it was in and the host, if any. */
+export interface ReportEvent {
+  time: string
+  kind: 'group' | 'info' | 'warn' | 'error' | 'line'
+  text: string
+  group?: string
+  host?: string
+  stream?: 'stdout' | 'stderr'
+}
+
+/** A reporter that tells `inner` everything and also passes each message to `emit` as an event (debug excluded). */
+export function withEvents(inner: Reporter, emit: (e: ReportEvent) => void, now: () => Date = () => new Date()): Reporter {
+  let group: string | undefined
+  const event = (kind: ReportEvent['kind'], text: string, more: Partial<ReportEvent> = {}) => emit({ time: now().toISOString(), kind, text, ...(group ? { group } : {}), ...more })
+  return {
+    info: (m) => { event('info', m); inner.info(m) },
+    warn: (m) => { event('warn', m); inner.warn(m) },
+    error: (m) => { event('error', m); inner.error(m) },
+    debug: (m) => inner.debug(m),
+    line: (host, text, stream) => { event('line', text, { host, stream }); inner.line(host, text, stream) },
+    group: async (title, fn) => {
+      const outer = group
+      event('group', title)
+      group = title
+      try {
+        return await inner.group(title, fn)
+      } finally {
+        group = outer
+      }
+    }
+  }
+}

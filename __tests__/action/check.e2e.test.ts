@@ -86,3 +86,25 @@ describe('the action\'s migration check on a pull request', () => {
     expect(run.outputs.findings).toBe('{"error":1,"warning":1,"notice":0}')
   })
 })
+
+describe('verify-rollback: true', () => {
+  test('the base revision\'s job (a run: smoke check) fails on the renamed column: an error annotation on the rename', async () => {
+    const repo = laravelRepo()
+    mkdirSync(join(repo, 'scripts'))
+    const job = "<?php\nrequire __DIR__.'/../vendor/autoload.php';\n$app = require __DIR__.'/../bootstrap/app.php';\n$app->make(Illuminate\\Contracts\\Console\\Kernel::class)->bootstrap();\n" +
+      "try { Illuminate\\Support\\Facades\\DB::table('items')->insert(['name' => 'smoke']); } catch (Throwable $e) { fwrite(STDERR, $e->getMessage() . \"\\n\"); exit(1); }\n"
+    const spec = 'app: shop\npath: /srv/shop\nhosts:\n  - { host: 203.0.113.10, user: deploy }\nsmoke:\n  - { name: add-item, run: php scripts/add-item.php }\n'
+    const base = commit(repo, { 'scripts/add-item.php': job, 'slipway.yml': spec }, 'base: a job writes items.name')
+    copyFileSync(join(scenarios, RENAME.split('/').pop() as string), join(repo, RENAME))
+    commit(repo, {}, 'rename items.name')
+    const event = join(mkdtempSync(join(tmpdir(), 'slipway-event-')), 'event.json')
+    writeFileSync(event, JSON.stringify({ pull_request: { number: 8, base: { sha: base, ref: 'main' } } }))
+    const run = await runStep({ inputs: { command: 'check', 'working-directory': repo, 'verify-rollback': 'true' }, env: { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event }, timeoutMs: 110000 })
+    expect(run.code).toBe(1)
+    const errors = run.commands.filter((c) => c.name === 'error')
+    expect(errors.map((a) => [a.props.file, a.props.line, a.props.title])).toEqual([
+      [RENAME, '10', 'verify-rollback-failed: breaks-running-code'], [RENAME, '13', 'rename-column: breaks-running-code']])
+    expect(errors[0].message.split('\n')[0]).toBe(`the base revision (${base.slice(0, 12)}) fails smoke check "add-item" once 2024_02_06_000000_rename_items_column.php has run: a code rollback to it would break`)
+    expect(run.outputs.findings).toBe('{"error":2,"warning":0,"notice":0}')
+  }, 150000)
+})

@@ -20,7 +20,7 @@ describe('readInputs', () => {
   test('defaults: deploy slipway.yml in the workspace, switches off, no secrets', () => {
     expect(read({})).toEqual({
       command: 'deploy', spec: join(cwd, 'slipway.yml'), environment: undefined, sshKey: undefined, knownHosts: undefined,
-      release: undefined, migrations: false, dryRun: false, token: undefined, workingDirectory: cwd, url: undefined
+      release: undefined, migrations: false, db: undefined, lockWait: 0, verifyRollback: false, dryRun: false, token: undefined, workingDirectory: cwd, url: undefined
     })
   })
 
@@ -39,7 +39,16 @@ describe('readInputs', () => {
     expect(fails({ command: 'rollback', release: '../../etc' })).toContain('input "release": "../../etc" is not a release id.')
     expect(fails({ release: '20260102030405' })).toBe('input "release" is only for command "rollback" (command is "deploy"). Fix: remove it, or set command: rollback')
     expect(fails({ command: 'deploy', migrations: 'true' })).toContain('input "migrations" is only for command "rollback"')
+    expect(fails({ command: 'deploy', 'verify-rollback': 'true' })).toBe('input "verify-rollback" is only for command "check" (command is "deploy"). Fix: remove it, or set command: check')
+    expect(fails({ command: 'deploy', db: 'restore' })).toContain('input "db" is only for command "rollback"')
+    expect(fails({ command: 'rollback', db: 'drop' })).toContain('input "db": "drop" is not a mode. Fix: use keep (the default), stepback or restore')
+    expect(fails({ command: 'rollback', db: 'restore', migrations: 'true' })).toContain('input "migrations: true" means db: stepback and contradicts db: restore')
+    expect(read({ command: 'rollback', db: 'restore' }).db).toBe('restore')
     expect(fails({ 'working-directory': 'nope' })).toBe(`input "working-directory": ${join(cwd, 'nope')} is not a directory. Fix: check out the repository first (actions/checkout) or correct the path`)
+    expect(read({ 'lock-wait': ' 600 ' }).lockWait).toBe(600)
+    expect(read({ command: 'rollback', 'lock-wait': '30' }).lockWait).toBe(30)
+    expect(fails({ 'lock-wait': '10m' })).toBe('input "lock-wait": "10m" is not a number of seconds. Fix: use whole seconds from 0 to 86400, e.g. 600')
+    expect(fails({ command: 'releases', 'lock-wait': '60' })).toBe('input "lock-wait" is only for commands "deploy" and "rollback" (command is "releases"). Fix: remove it')
     expect(fails({ url: 'shop.example' })).toBe('input "url": "shop.example" is not an http(s) URL. Fix: use the address users open, e.g. https://shop.example.com')
   })
 

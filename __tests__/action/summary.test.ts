@@ -55,9 +55,22 @@ describe('job summary markdown', () => {
     expect(deployMarkdown({ result: base, url: 'https://shop.example/' })).toBe('### ✅ Deployed 2\n\n- **Release:** 2\n- **Previous release:** 1\n- **Hosts:** h\n- **URL:** https://shop.example/\n')
   })
 
+  test('a failed migration: what it left and what was removed again, or what it destroyed and the restore command', () => {
+    const base: DeployReport['result'] = { release: '2', previous: '1', hosts: ['h'], rolledBack: false, smoke: [] }
+    const cleaned = deployMarkdown({ result: { ...base, migrations: { ran: [], steppedBack: [], failed: 'm2', left: ['table audits (1 row)', 'index items_color_index'], removed: ['index items_color_index', 'table audits (1 row)'], schemaCheck: 'the schema now equals the one read before migrating' } }, failure: 'x' })
+    expect(cleaned).toContain('Failed part-way: m2\n\nLeft in the schema by the failed migration:\n- table audits (1 row)\n- index items_color_index\n\nRemoved again:\n- index items_color_index\n- table audits (1 row)\n\nthe schema now equals the one read before migrating\n')
+    const destroyed = deployMarkdown({ result: { ...base, migrations: { ran: [], steppedBack: [], failed: 'm3', left: [], destroyed: ['column items.name removed'], restore: 'slipway db restore 2' } }, failure: 'x' })
+    expect(destroyed).toContain('The failed migration left no trace in the schema.\n\nRemoved or changed what existed before (not repaired):\n- column items.name removed\n\nTo restore the database from the restore point taken before this deploy: `slipway db restore 2` (writes made since that restore point would be lost).')
+  })
+
   test('a rollback: migrations stepped back and kept, and what it did not revert', () => {
     const md = rollbackMarkdown({ result: { release: '1', from: '3', hosts: ['h'], notReverted: ['queued jobs'], migrations: { steppedBack: ['m3'], kept: ['m2'] } } })
     expect(md).toBe('### ↩️ Rolled back 3 → 1\n\n- **Release:** 1\n- **Rolled back from:** 3\n- **Hosts:** h\n\n#### Migrations\n\nStepped back:\n- m3\n\nStill applied:\n- m2\n\n#### Not reverted by the rollback\n\n- queued jobs\n')
+  })
+
+  test('a rollback that restored a restore point: the database fact and what the restore discarded', () => {
+    const md = rollbackMarkdown({ result: { release: '1', from: '3', hosts: ['h'], notReverted: ['queued jobs'], migrations: { steppedBack: [], kept: [] }, db: { mode: 'restore', restored: { release: '3', at: '2026-01-01T00:00:00Z', file: '/p/3.sqlite' }, lost: ['writes made since 2026-01-01T00:00:00Z (when the point was taken) are gone', 'table items: 5 rows before the restore, 3 at the point (2 rows written since: lost)'] } } })
+    expect(md).toBe('### ↩️ Rolled back 3 → 1\n\n- **Release:** 1\n- **Rolled back from:** 3\n- **Hosts:** h\n- **Database:** restored to the point taken before 3 (2026-01-01T00:00:00Z)\n\n#### Lost by the database restore\n\n- writes made since 2026-01-01T00:00:00Z (when the point was taken) are gone\n- table items: 5 rows before the restore, 3 at the point (2 rows written since: lost)\n\n#### Not reverted by the rollback\n\n- queued jobs\n')
   })
 
   test('the check: counts, every finding, the SARIF path', () => {

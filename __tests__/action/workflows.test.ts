@@ -59,10 +59,10 @@ describe('ready-to-copy example workflows', () => {
     const dispatch = w.on.workflow_dispatch as { inputs: Record<string, { type: string; options?: string[] }> }
     expect(dispatch.inputs.environment).toMatchObject({ type: 'choice', options: ['production', 'staging'] })
     expect(dispatch.inputs.release.type).toBe('string')
-    expect(dispatch.inputs.migrations.type).toBe('boolean')
+    expect(dispatch.inputs.db).toMatchObject({ type: 'choice', options: ['keep', 'stepback', 'restore'] })
     expect(w.concurrency).toEqual({ group: 'deploy-${{ inputs.environment }}', 'cancel-in-progress': false })
     expect(w.jobs.rollback.environment).toEqual({ name: '${{ inputs.environment }}', deployment: false })
-    expect(slipway(steps(w))[0].with).toMatchObject({ command: 'rollback', environment: '${{ inputs.environment }}', release: '${{ inputs.release }}', migrations: '${{ inputs.migrations }}' })
+    expect(slipway(steps(w))[0].with).toMatchObject({ command: 'rollback', environment: '${{ inputs.environment }}', release: '${{ inputs.release }}', db: '${{ inputs.db }}' })
   })
 
   test('PR migration check: pull_request (never pull_request_target), full history, SARIF uploaded even when the check fails', () => {

@@ -44,11 +44,11 @@ function recording(): { connect: Connector; sent: Map<string, string[]> } {
 }
 
 /**
- * What may differ between two runs of the same plan: the per-run marker, and what depends on the migrations the
- * host reported — the release record's `migrations`, and the watchdog's revert commands (which step them back).
+ * What may differ between two runs of the same plan: the per-run marker, and what depends on what the host
+ * reported — the release record's `migrations` and `restore_point`, and the watchdog's revert commands (which step them back).
  */
 const WATCHDOG = /setsid nohup bash -c '[\s\S]*?' <\/dev\/null >\/dev\/null 2>&1 &/g
-const normal = (script: string) => script.replace(/@@slipway-[0-9a-f]+@@/g, '@@M@@').replace(/,"migrations":\{[^{}]*\}/g, '').replace(WATCHDOG, '<watchdog>')
+const normal = (script: string) => script.replace(/@@slipway-[0-9a-f]+@@/g, '@@M@@').replace(/,"migrations":\{[^{}]*\}/g, '').replace(/,"restore_point":\{[^{}]*(\{[^{}]*\})?\}/g, '').replace(WATCHDOG, '<watchdog>')
 const printed = (command: string) => command.replace(/^bash -s <<'SCRIPT'\n/, '').replace(/SCRIPT$/, '')
 
 function laravelSpec(source: string, path: string, labs: Lab[], url: string) {

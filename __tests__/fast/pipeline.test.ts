@@ -3,7 +3,7 @@
  * local bash in a temporary deploy root (LocalRemote). No root, no sshd; real file effects.
  */
 import { describe, expect, test } from '@jest/globals'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { deploy, DeployError } from '../../src/deploy/deploy.js'
@@ -30,7 +30,9 @@ function setup(extra = '') {
   mkdirSync(app)
   writeFileSync(join(app, 'index.html'), 'v1\n')
   const yaml = `app: shop\npath: ${root}\nkeep_releases: 3\nhosts:\n  - { host: 127.0.0.1, user: deploy }\ninsecure_skip_host_key_check: true\nsource: { dir: ${app} }\n${extra}`
-  return { root, app, spec: () => parseSpec(yaml, join(base, 'slipway.yml')) }
+  const file = join(base, 'slipway.yml')
+  writeFileSync(file, yaml)
+  return { root, app, file, spec: () => parseSpec(yaml, file) }
 }
 
 let tick = Date.parse('2026-05-01T00:00:00Z')
@@ -41,6 +43,22 @@ const current = (root: string) => readlinkSync(join(root, 'current')).split('/')
 const audit = (root: string) => read(join(root, '.slipway/audit.log')).trim().split('\n')
 
 describe('pipelines on a LocalRemote', () => {
+  test('hosts that get the same upload share one tar, packed once; a host with another live release gets its own', async () => {
+    const t = setup()
+    const roots = ['a', 'b', 'c'].map((n) => join(t.root, n))
+    const hosts = (n: number) => `hosts:\n${roots.slice(0, n).map((r, i) => `  - { name: h${i}, host: 127.0.0.1, user: deploy, path: ${r} }`).join('\n')}\n`
+    const spec = (n: number) => parseSpec(read(t.file).replace(/hosts:\n.*\n/, hosts(n)), t.file)
+    writeFileSync(join(t.app, 'about.html'), 'about\n')
+    const l = local()
+    const two = await deploy({ spec: spec(2), now: clock(), connect: l.connect })
+    expect(two.packs).toBe(1)
+    writeFileSync(join(t.app, 'index.html'), 'v2\n')
+    const three = await deploy({ spec: spec(3), now: clock(), connect: l.connect })
+    expect([three.uploaded.h0, three.uploaded.h1, three.uploaded.h2]).toEqual([{ sent: 1, delta: true }, { sent: 1, delta: true }, { sent: 2, delta: false }])
+    expect(three.packs).toBe(2)
+    for (const r of roots) expect(['index.html', 'about.html'].map((f) => read(join(r, 'current', f)))).toEqual(['v2\n', 'about\n'])
+  })
+
   test('a deploy is three round trips on one connection; a redeploy marks both healthy and keeps the lock free', async () => {
     const t = setup()
     const l = local()
@@ -51,6 +69,22 @@ describe('pipelines on a LocalRemote', () => {
     expect(v2.previous).toBe(v1.release)
     expect(read(join(t.root, 'current/index.html'))).toBe('v2\n')
     expect([record(t.root, v1.release).state, record(t.root, v2.release).state]).toEqual(['healthy', 'healthy'])
+    expect(existsSync(join(t.root, '.slipway/lock'))).toBe(false)
+  })
+
+  test('a source file that grows while it is packed fails the upload cleanly (no crash): release failed, lock free', async () => {
+    const t = setup()
+    const grow = join(t.app, 'grow.log')
+    writeFileSync(grow, 'start\n')
+    const timer = setInterval(() => appendFileSync(grow, 'x'.repeat(4096)), 1)
+    try {
+      const err = (await deploy({ spec: t.spec(), now: clock(), connect: local().connect }).catch((e) => e)) as DeployError
+      expect(err).toBeInstanceOf(DeployError)
+      expect(err.message).toMatch(/upload.*Size mismatch/s)
+    } finally {
+      clearInterval(timer)
+    }
+    expect(existsSync(join(t.root, 'current'))).toBe(false)
     expect(existsSync(join(t.root, '.slipway/lock'))).toBe(false)
   })
 

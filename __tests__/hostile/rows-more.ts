@@ -51,6 +51,8 @@ const cli: Row[] = [
   arg('--to with a slash', ['rollback', '--to', '20260102030405/../x'], '--to', 'is not a release id'),
   arg('--to with a newline', ['rollback', '--to', '20260102030405\n'], '--to', 'is not a release id'),
   arg('--to on deploy', ['deploy', '--to', '20260102030405'], '--to', 'is only for rollback'),
+  arg('--lock-wait not seconds', ['deploy', '--lock-wait', '10m'], '--lock-wait', 'is not a number of seconds'),
+  arg('--lock-wait on releases', ['releases', '--lock-wait', '60'], '--lock-wait', 'is only for deploy and rollback'),
   arg('unknown option', ['deploy', '--bogus'], '--bogus', "Unknown option '--bogus'"),
   arg('unknown command', ['frobnicate'], 'frobnicate', 'unknown command "frobnicate"'),
   arg('missing spec file', ['deploy', '--spec', 'missing.yml'], 'missing.yml', 'cannot read the deploy spec (ENOENT)'),

@@ -69,8 +69,16 @@ export type Db = 'sqlite' | 'pgsql' | 'mysql'
 
 const APP_KEY = `base64:${Buffer.alloc(32, 7).toString('base64')}`
 
-/** Creates an empty database and writes the shared .env that points at it; returns a query helper and a drop. */
-export function database(kind: Db, root: string): { query(sql: string): string; drop(): void } {
+/** A test database: a query helper, a full schema dump by the engine's own tool, and a drop. */
+export interface TestDb {
+  query(sql: string): string
+  /** `sqlite3 .schema`, `pg_dump --schema-only`, `mysqldump --no-data` (AUTO_INCREMENT counters cut out: they are not schema). */
+  dump(): string
+  drop(): void
+}
+
+/** Creates an empty database and writes the shared .env that points at it. */
+export function database(kind: Db, root: string): TestDb {
   const name = `slipway_${Date.now()}_${Math.floor(Math.random() * 1e6)}`
   // Laravel 11+ reads CACHE_STORE and keeps sessions in the database by default; both apps get files.
   const env = ['APP_ENV=production', 'APP_DEBUG=false', `APP_KEY=${APP_KEY}`, 'LOG_CHANNEL=stderr', 'CACHE_DRIVER=file', 'CACHE_STORE=file', 'SESSION_DRIVER=file', 'QUEUE_CONNECTION=sync', `DB_CONNECTION=${kind}`]
@@ -78,13 +86,14 @@ export function database(kind: Db, root: string): { query(sql: string): string; 
     const file = join(root, 'shared/database.sqlite')
     hostWrite(file, '')
     hostWrite(join(root, 'shared/.env'), [...env, `DB_DATABASE=${file}`, ''].join('\n'))
-    return { query: (sql) => execFileSync('sqlite3', [file, sql], { encoding: 'utf8' }).trim(), drop: () => undefined }
+    return { query: (sql) => execFileSync('sqlite3', [file, sql], { encoding: 'utf8' }).trim(), dump: () => execFileSync('sqlite3', [file, '.schema'], { encoding: 'utf8' }), drop: () => undefined }
   }
   if (kind === 'pgsql') {
     execFileSync('createdb', ['-h', '127.0.0.1', '-U', 'postgres', name])
     hostWrite(join(root, 'shared/.env'), [...env, 'DB_HOST=127.0.0.1', 'DB_PORT=5432', `DB_DATABASE=${name}`, 'DB_USERNAME=postgres', 'DB_PASSWORD=', ''].join('\n'))
     return {
       query: (sql) => execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', name, '-At', '-c', sql], { encoding: 'utf8' }).trim(),
+      dump: () => execFileSync('pg_dump', ['-h', '127.0.0.1', '-U', 'postgres', '--schema-only', '--restrict-key=slipway', name], { encoding: 'utf8' }),
       drop: () => execFileSync('dropdb', ['-h', '127.0.0.1', '-U', 'postgres', '--if-exists', name])
     }
   }
@@ -92,6 +101,7 @@ export function database(kind: Db, root: string): { query(sql: string): string; 
   hostWrite(join(root, 'shared/.env'), [...env, 'DB_HOST=127.0.0.1', 'DB_PORT=3306', `DB_DATABASE=${name}`, 'DB_USERNAME=root', 'DB_PASSWORD=', ''].join('\n'))
   return {
     query: (sql) => execFileSync('mysql', ['-h127.0.0.1', '-uroot', '-N', '-B', name, '-e', sql], { encoding: 'utf8' }).trim(),
+    dump: () => execFileSync('mysqldump', ['-h127.0.0.1', '-uroot', '--no-data', '--skip-dump-date', name], { encoding: 'utf8' }).replace(/ AUTO_INCREMENT=\d+/g, ''),
     drop: () => execFileSync('mysql', ['-h127.0.0.1', '-uroot', '-e', `drop database if exists ${name}`])
   }
 }

@@ -43,10 +43,10 @@ describe('pickExpired', () => {
 })
 
 describe('removeReleases', () => {
-  test('removes the release dir, its record and its manifest, one command per release, quoted', () => {
+  test('removes the release dir, its record, its manifest and its directory digests, one command per release, quoted', () => {
     const l = layout('/srv/my app')
     expect(removeReleases(l, ['01']).map(render)).toEqual([
-      "rm -rf -- '/srv/my app/releases/01' '/srv/my app/.slipway/releases/01.json' '/srv/my app/.slipway/manifests/01.tsv'"
+      "rm -rf -- '/srv/my app/releases/01' '/srv/my app/.slipway/releases/01.json' '/srv/my app/.slipway/manifests/01.tsv' '/srv/my app/.slipway/manifests/01.dirs' '/srv/my app/.slipway/points/01.sqlite' '/srv/my app/.slipway/points/01.pgdump' '/srv/my app/.slipway/points/01.sql' '/srv/my app/.slipway/points/01.point'"
     ])
   })
 })

@@ -1,4 +1,5 @@
 /** Each step builder's exact command text, as the host receives it (the way Kamal tests its commands). */
+import { hooksFor } from '../../src/spec/roles.js'
 import { describe, expect, test } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
@@ -22,25 +23,25 @@ const rec: ReleaseRecord = { id: '20260101000000', state: 'live', created_at: 'c
 describe('command builders', () => {
   test('lock: mkdir is the lock; a lock with no sign of life for 30 s is renamed away (atomic) and taken; release and heartbeat check the owner first', () => {
     expect(text(acquire(m, l, owner))).toEqual([
-      `mkdir -p '/srv/my app/.slipway' '/srv/my app/.slipway/releases'`,
+      `[ -d '/srv/my app/.slipway/releases' ] || mkdir -p '/srv/my app/.slipway' '/srv/my app/.slipway/releases'`,
       `if ! mkdir '/srv/my app/.slipway/lock' 2>/dev/null; then age=$(( $(date +%s) - $(stat -c %Y '/srv/my app/.slipway/lock/heartbeat' 2>/dev/null || stat -c %Y '/srv/my app/.slipway/lock/owner.json' 2>/dev/null || stat -c %Y '/srv/my app/.slipway/lock' 2>/dev/null || date +%s) )); ` +
         `if [ "$age" -gt 30 ] && mv -T '/srv/my app/.slipway/lock' '/srv/my app/.slipway/lock.dead.t' 2>/dev/null; then printf '%s%s\\n' @@m@@data:takeover: "$age $(cat '/srv/my app/.slipway/lock.dead.t'/owner.json 2>/dev/null || echo unknown)"; rm -rf '/srv/my app/.slipway/lock.dead.t'; ` +
         `if ! mkdir '/srv/my app/.slipway/lock' 2>/dev/null; then for _ in $(seq 1 40); do [ -s '/srv/my app/.slipway/lock/owner.json' ] && break; sleep 0.05; done; printf '%s%s\\n' @@m@@data:holder: "$(cat '/srv/my app/.slipway/lock/owner.json' 2>/dev/null || echo unknown)"; exit 75; fi; else for _ in $(seq 1 40); do [ -s '/srv/my app/.slipway/lock/owner.json' ] && break; sleep 0.05; done; printf '%s%s\\n' @@m@@data:holder: "$(cat '/srv/my app/.slipway/lock/owner.json' 2>/dev/null || echo unknown)"; exit 75; fi; fi`,
       `printf %s '{"token":"t","app":"shop","by":"ci","operation":"deploy","since":"2026-01-01T00:00:00Z"}' > '/srv/my app/.slipway/lock/owner.json'`
     ])
-    expect(render(release(l, owner))).toBe(`if [ "$(cat '/srv/my app/.slipway/lock/owner.json' 2>/dev/null)" = '{"token":"t","app":"shop","by":"ci","operation":"deploy","since":"2026-01-01T00:00:00Z"}' ]; then rm -rf '/srv/my app/.slipway/lock'; fi`)
-    expect(render(heartbeat(l, owner))).toBe(`if [ "$(cat '/srv/my app/.slipway/lock/owner.json' 2>/dev/null)" = '{"token":"t","app":"shop","by":"ci","operation":"deploy","since":"2026-01-01T00:00:00Z"}' ]; then touch '/srv/my app/.slipway/lock/heartbeat'; fi`)
+    expect(render(release(l, owner))).toBe(`holder=; { IFS= read -r holder < '/srv/my app/.slipway/lock/owner.json'; } 2>/dev/null || true; if [ "$holder" = '{"token":"t","app":"shop","by":"ci","operation":"deploy","since":"2026-01-01T00:00:00Z"}' ]; then rm -rf '/srv/my app/.slipway/lock'; fi`)
+    expect(render(heartbeat(l, owner))).toBe(`holder=; { IFS= read -r holder < '/srv/my app/.slipway/lock/owner.json'; } 2>/dev/null || true; if [ "$holder" = '{"token":"t","app":"shop","by":"ci","operation":"deploy","since":"2026-01-01T00:00:00Z"}' ]; then touch '/srv/my app/.slipway/lock/heartbeat'; fi`)
     expect(render(readOwner(m, l, 'owner'))).toBe(`if [ -d '/srv/my app/.slipway/lock' ]; then printf '%s%s\\n' @@m@@data:owner: "$(cat '/srv/my app/.slipway/lock'/owner.json 2>/dev/null || echo unknown)"; fi`)
   })
 
   test('history: records are read as data lines and written atomically', () => {
-    expect(text(readState(m, l))[0]).toBe(`for f in '/srv/my app/.slipway/releases'/*.json; do [ -e "$f" ] || continue; printf '%s%s\\n' @@m@@data:record: "$(cat "$f")"; done`)
+    expect(text(readState(m, l))[0]).toBe(`for f in '/srv/my app/.slipway/releases'/*.json; do [ -e "$f" ] || continue; IFS= read -r rec < "$f" || true; printf '%s%s\\n' @@m@@data:record: "$rec"; done`)
     expect(render(writeRecord(l, advance(rec, 'healthy')))).toBe(`printf '%s\\n' '{"id":"20260101000000","state":"healthy","created_at":"c","updated_at":"u","by":"ci"}' > '/srv/my app/.slipway/releases/20260101000000.json.tmp' && mv -f '/srv/my app/.slipway/releases/20260101000000.json.tmp' '/srv/my app/.slipway/releases/20260101000000.json'`)
     expect(() => advance(advance(rec, 'failed'), 'healthy')).toThrow('cannot go from failed to healthy')
   })
 
   test('switch: a new link renamed over current, never ln -sfn', () => {
-    expect(render(activate(l, '20260101000000'))).toBe(`rm -f '/srv/my app/current.next' && ln -s releases/20260101000000 '/srv/my app/current.next' && mv -T -f '/srv/my app/current.next' '/srv/my app/current'`)
+    expect(render(activate(l, '20260101000000'))).toBe(`ln -sfT releases/20260101000000 '/srv/my app/current.next' && mv -T -f '/srv/my app/current.next' '/srv/my app/current'`)
   })
 
   test('release: unpack, shared links, writable dirs, copies from the live release, hooks', () => {
@@ -76,9 +77,19 @@ describe('command builders', () => {
 
   test('restore: switch back, records, audit, rollback hooks in the restored release, unlock — in that order', () => {
     const spec = parseSpec('app: shop\npath: /srv/my app\nhosts: [{ host: h, user: u }]\ninsecure_skip_host_key_check: true\nrollback_hooks: [php artisan queue:restart]\n', '/tmp/s.yml')
-    const out = text(restorePhase(m, l, spec, '20251231000000', [advance(rec, 'failed', { note: 'smoke' })], 'audit line', owner))
-    expect(out.map((c) => c.split(' ')[0])).toEqual(['printf', 'rm', 'printf', 'printf', 'printf', '(cd', 'if'])
-    expect(out[1]).toBe(`rm -f '/srv/my app/current.next' && ln -s releases/20251231000000 '/srv/my app/current.next' && mv -T -f '/srv/my app/current.next' '/srv/my app/current'`)
+    const out = text(restorePhase({ ...m, host: spec.hosts[0] }, l, spec, '20251231000000', [advance(rec, 'failed', { note: 'smoke' })], 'audit line', owner))
+    expect(out.map((c) => c.split(' ')[0])).toEqual(['printf', 'ln', 'printf', 'printf', 'printf', '(cd', 'holder=;'])
+    expect(out[1]).toBe(`ln -sfT releases/20251231000000 '/srv/my app/current.next' && mv -T -f '/srv/my app/current.next' '/srv/my app/current'`)
     expect(out[5]).toBe(`(cd '/srv/my app/releases/20251231000000' && php artisan queue:restart)`)
+  })
+
+  test('roles: a hook given roles runs only on hosts with one of them; plain hooks run everywhere', () => {
+    const hooks = ['a', { run: 'b', roles: ['worker'] }, { run: 'c', roles: ['web', 'cron'] }]
+    expect(hooksFor([], hooks)).toEqual(['a'])
+    expect(hooksFor(['worker'], hooks)).toEqual(['a', 'b'])
+    expect(hooksFor(['cron', 'worker'], hooks)).toEqual(['a', 'b', 'c'])
+    const spec = parseSpec('app: shop\npath: /srv/app\nhosts: [{ host: h, user: u, roles: [worker] }, { host: h2, user: u, roles: [web] }]\ninsecure_skip_host_key_check: true\nrollback_hooks: [x, { run: y, roles: [web] }, { run: z, roles: [worker] }]\n', '/tmp/s.yml')
+    const out = text(restorePhase({ ...m, host: spec.hosts[0] }, l, spec, '20251231000000', [], 'audit line', owner))
+    expect(out.filter((c) => c.startsWith('(cd'))).toEqual([`(cd '/srv/my app/releases/20251231000000' && x)`, `(cd '/srv/my app/releases/20251231000000' && z)`])
   })
 })

@@ -72,7 +72,7 @@ describe('host keys', () => {
   test('the known-hosts input wins over host_key and insecure', () => {
     const spec = parseSpec(base, 's.yml')
     const applied = withCredentials({ ...spec, insecure_skip_host_key_check: true }, '/k', 'h ssh-ed25519 AAAA\n')
-    expect(applied.hosts[0]).toEqual({ host: 'h', port: 22, user: 'u', name: 'u@h:22', identity: '/k' })
+    expect(applied.hosts[0]).toEqual({ host: 'h', port: 22, user: 'u', name: 'u@h:22', identity: '/k', roles: [] })
     expect([applied.known_hosts, applied.insecure_skip_host_key_check]).toEqual(['h ssh-ed25519 AAAA\n', false])
   })
   test('a spec that skips host key checks is refused when the Action gives known-hosts', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
+import { confirmWithin } from '../../src/deploy/steps/watchdog.js'
 import { parseSpec, SpecError } from '../../src/spec/load.js'
 
 const base = `app: shop
@@ -25,11 +26,26 @@ describe('deploy spec', () => {
   test('fills defaults', () => {
     const spec = parseSpec(base, '/tmp/x/slipway.yml')
     expect(spec.keep_releases).toBe(5)
-    expect(spec.hosts[0]).toEqual({ host: '127.0.0.1', port: 2222, user: 'deploy', name: 'deploy@127.0.0.1:2222' })
+    expect(spec.hosts[0]).toEqual({ host: '127.0.0.1', port: 2222, user: 'deploy', name: 'deploy@127.0.0.1:2222', roles: [] })
     expect(spec.source).toEqual({ dir: '/tmp/x', exclude: ['.git', 'node_modules'], allow_external_symlinks: false })
     expect(spec.shared).toEqual({ files: [], dirs: [] })
     expect(spec.rollback).toEqual({ on_smoke_failure: true })
     expect(spec.timeouts).toEqual({ connect: 20, command: 1800, idle: 600, keepalive: 15 })
+  })
+
+  test('smoke: a list of checks, or a mapping of checks and a bake; the watchdog waits for the bake', () => {
+    const listed = parseSpec(base + 'smoke:\n  - { run: "true" }\n', 'slipway.yml')
+    expect([listed.smoke, listed.bake]).toEqual([[{ run: 'true', timeout: 60, name: 'true' }], 0])
+    expect(parseSpec(base, 'slipway.yml')).toMatchObject({ smoke: [], bake: 0 })
+    const baked = parseSpec(base + 'smoke:\n  bake: 30\n  checks:\n    - { name: up, http: "https://shop.example/up", deadline: 20 }\n', 'slipway.yml')
+    expect(baked.smoke.map((c) => c.name)).toEqual(['up'])
+    expect(baked.bake).toBe(30)
+    expect(confirmWithin(baked)).toBe(20 + 120 + 30 + 20)
+    expect(confirmWithin(parseSpec(base + 'rollback: { confirm_within: 10 }\nsmoke: { bake: 30, checks: [{ run: "true", timeout: 5 }] }\n', 'slipway.yml'))).toBe(10 + 30 + 5)
+    expect(confirmWithin(listed)).toBe(60 + 120)
+    expect(problems(base + 'smoke: { bake: 30 }\n')).toEqual(['slipway.yml:8:8: smoke: expected one of: Checks run after the switch; a failure rolls back: a list of checks, or a mapping with checks and bake. Fix: give a list, or one of the keys checks'])
+    expect(problems(base + 'smoke: { bake: 30, checks: [] }\n')).toEqual(['slipway.yml:8:16: smoke.bake: a bake of 30 s with no checks to poll. Fix: add checks under smoke.checks, or remove bake'])
+    expect(problems(base + 'smoke: { checks: [{ http: "ftp://x" }] }\n')[0]).toMatch(/^slipway\.yml:8:\d+: smoke\.checks\[0\]\.http: /)
   })
 
   test('unknown key: line, column, path and a did-you-mean', () => {

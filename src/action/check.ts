@@ -5,7 +5,8 @@
 import { existsSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative, sep } from 'node:path'
-import { checkMigrations, formatGithub, formatSarif, formatText, type CheckConfig, type CheckResult } from '../check/index.js'
+import { checkMigrations, formatGithub, formatSarif, formatText, type CheckConfig, type CheckResult, type RollbackCheck } from '../check/index.js'
+import { rollbackChecks } from '../deploy/smoke.js'
 import { checkMarkdown } from '../report/summary.js'
 import type { Context, Outcome } from './context.js'
 import type { Settings } from './inputs.js'
@@ -16,8 +17,14 @@ const NO_HOSTS = '# the migration check connects to no host\n'
 
 /** The spec's `check:` section, when the spec file exists (its hosts are not used, so no known_hosts is needed). */
 export function checkConfig(settings: Settings): CheckConfig | undefined {
-  if (!existsSync(settings.spec)) return undefined
-  return loadActionSpec(settings.spec, settings.environment, undefined, settings.knownHosts ?? NO_HOSTS).check
+  return checkSpec(settings).config
+}
+
+/** The spec's `check:` section and its smoke checks (for verify-rollback), when the spec file exists. */
+function checkSpec(settings: Settings): { config?: CheckConfig; smoke: RollbackCheck[] } {
+  if (!existsSync(settings.spec)) return { smoke: [] }
+  const spec = loadActionSpec(settings.spec, settings.environment, undefined, settings.knownHosts ?? NO_HOSTS)
+  return { ...(spec.check ? { config: spec.check } : {}), smoke: rollbackChecks(spec.smoke) }
 }
 
 /** The git ref a pull request is checked against: the event's base sha, else origin/<base branch>, else none (check all). */
@@ -44,8 +51,9 @@ export async function checkCommand(ctx: Context, payload: PullRequestPayload): P
   const { log, env, settings } = ctx
   const base = baseRef(env, payload)
   const raw = await log.group(`Check migrations${base ? ` changed since ${base}` : ''}`, () => {
-    const config = checkConfig(settings)
-    return checkMigrations({ cwd: settings.workingDirectory, ...(base ? { base } : {}), ...(config ? { config } : {}) })
+    const { config, smoke } = checkSpec(settings)
+    const rollback = settings.verifyRollback ? { verifyRollback: true, smoke } : {}
+    return checkMigrations({ cwd: settings.workingDirectory, ...(base ? { base } : {}), ...(config ? { config } : {}), ...rollback })
   })
   const result = fromRepoRoot(raw, env.GITHUB_WORKSPACE || settings.workingDirectory, settings.workingDirectory)
   log.info(formatText(result))

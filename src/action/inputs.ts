@@ -22,8 +22,14 @@ export interface Settings {
   knownHosts?: string
   /** Rollback target. */
   release?: string
-  /** Rollback also steps back the migrations of the releases it leaves. */
+  /** Rollback also steps back the migrations of the releases it leaves (the older name of db: stepback). */
   migrations: boolean
+  /** Seconds to wait for another run's lock (deploy, rollback); 0 fails at once. */
+  lockWait: number
+  /** `check` also runs --verify-rollback: the base revision's smoke checks on the PR's schema. */
+  verifyRollback: boolean
+  /** Rollback: what happens to the database (keep, stepback, restore); undefined is keep, or stepback with `migrations`. */
+  db?: 'keep' | 'stepback' | 'restore'
   dryRun: boolean
   /** Token for the Deployments API; empty turns deployment records off. */
   token?: string
@@ -54,14 +60,35 @@ export function readInputs(get: InputReader, cwd = process.env.GITHUB_WORKSPACE 
     knownHosts: knownHosts(get('known-hosts')),
     release: releaseId(text('release')),
     migrations: bool(get, 'migrations'),
+    lockWait: seconds(get, 'lock-wait'),
+    verifyRollback: bool(get, 'verify-rollback'),
+    db: dbInput(text('db')),
     dryRun: bool(get, 'dry-run'),
     token: text('github-token'),
     workingDirectory,
     url: url(text('url'))
   }
   if (settings.release && command !== 'rollback') throw new InputError(`input "release" is only for command "rollback" (command is "${command}"). Fix: remove it, or set command: rollback`)
+  if (settings.db && command !== 'rollback') throw new InputError(`input "db" is only for command "rollback" (command is "${command}"); a deploy takes its restore point itself (spec key db). Fix: remove it`)
+  if (settings.migrations && settings.db && settings.db !== 'stepback') throw new InputError(`input "migrations: true" means db: stepback and contradicts db: ${settings.db}. Fix: remove migrations`)
   if (settings.migrations && command !== 'rollback') throw new InputError(`input "migrations" is only for command "rollback" (command is "${command}"); a deploy runs the spec's migrations itself. Fix: remove it`)
+  if (settings.lockWait && command !== 'deploy' && command !== 'rollback') throw new InputError(`input "lock-wait" is only for commands "deploy" and "rollback" (command is "${command}"). Fix: remove it`)
+  if (settings.verifyRollback && command !== 'check') throw new InputError(`input "verify-rollback" is only for command "check" (command is "${command}"). Fix: remove it, or set command: check`)
   return settings
+}
+
+/** Whole seconds, 0 to 86400; empty is 0. */
+function seconds(get: InputReader, name: string): number {
+  const value = get(name).trim()
+  if (!value) return 0
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 86400) throw new InputError(`input "${name}": "${value}" is not a number of seconds. Fix: use whole seconds from 0 to 86400, e.g. 600`)
+  return Number(value)
+}
+
+function dbInput(value: string | undefined): Settings['db'] {
+  if (value === undefined) return undefined
+  if (value !== 'keep' && value !== 'stepback' && value !== 'restore') throw new InputError(`input "db": "${value}" is not a mode. Fix: use keep (the default), stepback or restore`)
+  return value
 }
 
 /** YAML 1.2 core-schema booleans, like `core.getBooleanInput`; empty is false. */

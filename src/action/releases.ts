@@ -7,7 +7,7 @@ import type { Context, Outcome } from './context.js'
 /** Lists the releases; output `release` is the current release on the first host. */
 export async function releasesCommand(ctx: Context): Promise<Outcome> {
   const spec = ctx.spec()
-  const listing = await ctx.log.group('Read the release history', () => listReleases({ spec, reporter: ctx.log, actor: ctx.actor, runId: ctx.runId }))
+  const listing = await ctx.log.group('Read the release history', () => listReleases({ spec, reporter: ctx.log, actor: ctx.actor, runId: ctx.runId, repair: true }))
   ctx.log.info(formatReleases(listing))
   const current = listing.hosts[0]?.releases.find((r) => r.current)?.id ?? ''
   return { outputs: { release: current }, summary: `### Releases of ${escapeCell(spec.app)}\n\n${releasesMarkdown(listing)}\n` }

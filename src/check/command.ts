@@ -6,7 +6,7 @@ import { formatJson } from './format/json.js'
 import { formatSarif } from './format/sarif.js'
 import { formatText } from './format/text.js'
 import { checkMigrations } from './index.js'
-import type { CheckConfig, CheckOptions, CheckResult } from './types.js'
+import type { CheckConfig, CheckOptions, CheckResult, RollbackCheck } from './types.js'
 
 /** Where the command writes: stdout, stderr, and the directory it runs in. */
 export interface CheckIo { out(s: string): void; err(s: string): void; cwd: string }
@@ -15,12 +15,15 @@ const FORMATS: Record<string, (r: CheckResult) => string> = { text: formatText, 
 
 /** Usage of `slipway check`. */
 export const CHECK_USAGE = `usage: slipway check [paths…] [--base <git ref>] [--format text|json|sarif|github]
-                     [--verify] [--database DSN] [--app DIR] [--output FILE]
+                     [--verify] [--verify-rollback] [--database DSN] [--app DIR] [--output FILE]
   paths       migration files or directories (default: database/migrations, *.sql under migrations/)
   --base      check only migrations added or changed since this ref (a changed merged migration is a finding)
   --format    text (default), json, sarif (GitHub code scanning), github (workflow annotations)
   --verify    run the Laravel migrations up → down → up on a scratch database
-  --database  DSN for --verify: sqlite (default), pgsql://user@host:port/db, mysql://user@host:port
+  --verify-rollback
+              migrate a scratch database to HEAD, boot the --base revision (git worktree) on it and run
+              the spec's smoke checks; a failure is a finding on the migration that causes it
+  --database  DSN for --verify(-rollback): sqlite (default), pgsql://user@host:port/db, mysql://user@host:port
   --app       the Laravel app that --verify copies (default: the current directory)
   --output    write the report to FILE (the text report still goes to stdout)
 exit: 0 no errors, 1 errors found, 2 bad input`
@@ -44,6 +47,7 @@ function parseArgs(argv: string[], cwd: string): Parsed {
       case '--base': options.base = value(); break
       case '--format': format = value(); if (!FORMATS[format]) throw new CheckInputError(`--format ${format}: expected text, json, sarif or github`); break
       case '--verify': options.verify = true; break
+      case '--verify-rollback': options.verifyRollback = true; break
       case '--database': options.database = value(); break
       case '--app': options.app = value(); break
       case '--output': output = value(); break
@@ -57,15 +61,16 @@ function parseArgs(argv: string[], cwd: string): Parsed {
 }
 
 /**
- * `slipway check [paths…] [--base ref] [--format text|json|sarif|github] [--verify] [--database DSN] [--output FILE] [--app DIR]`:
+ * `slipway check [paths…] [--base ref] [--format text|json|sarif|github] [--verify] [--verify-rollback] [--database DSN] [--output FILE] [--app DIR]`:
  * prints the report and returns the exit code: 0 nothing at error level, 1 errors, 2 bad input.
- * `config` is the deploy spec's `check:` section, when there is one.
+ * `config` is the deploy spec's `check:` section, when there is one; `smoke` its smoke checks (for --verify-rollback).
  */
-export async function checkCommand(argv: string[], io: CheckIo, config?: CheckConfig): Promise<number> {
+export async function checkCommand(argv: string[], io: CheckIo, config?: CheckConfig, smoke?: RollbackCheck[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) { io.out(`${CHECK_USAGE}\n`); return 0 }
   try {
     const { options, format, output } = parseArgs(argv, io.cwd)
     if (config) options.config = config
+    if (smoke) options.smoke = smoke
     const result = await checkMigrations(options)
     const report = (FORMATS[format] as (r: CheckResult) => string)(result)
     if (output) {

@@ -12,10 +12,11 @@ import { loadSqlParser } from './sql/parse.js'
 import { RULES, ruleInfo } from './catalog.js'
 import { CheckInputError } from './errors.js'
 import { applySuppressions, readDirectives, validateConfig, type Directive, type LineRange } from './suppress.js'
-import type { CheckConfig, CheckOptions, CheckResult, Finding, SuppressedFinding, VerifyOutcome } from './types.js'
-import { verifyMigrations } from './verify/index.js'
+import type { CheckConfig, CheckOptions, CheckResult, Finding, SuppressedFinding } from './types.js'
+import { verifyMigrations, type VerifyInput } from './verify/index.js'
+import { verifyRollback } from './verify/rollback.js'
 
-export type { CheckConfig, CheckOptions, CheckResult, Finding, Reason, RuleInfo, Severity, SuppressedFinding, VerifyOutcome } from './types.js'
+export type { CheckConfig, CheckOptions, CheckResult, Finding, HttpReply, Reason, RollbackCheck, RollbackOutcome, RuleInfo, Severity, SuppressedFinding, VerifyOutcome } from './types.js'
 export { RULES } from './catalog.js'
 export { CheckInputError } from './errors.js'
 export { formatText } from './format/text.js'
@@ -59,13 +60,9 @@ export async function checkMigrations(options: CheckOptions = {}): Promise<Check
     directives.set(file, inline.directives)
     raw.push(...result.findings, ...inline.findings)
   })
-  let verify: VerifyOutcome[] | undefined
-  if (options.verify) {
-    const php = files.flatMap((path) => { const migration = migrations.get(path); return migration ? [{ path, migration }] : [] })
-    const run = await verifyMigrations({ cwd, app, files: php, database: options.database ?? config.verify?.database ?? 'sqlite' })
-    verify = run.outcomes
-    raw.push(...run.findings)
-  }
+  const php = files.flatMap((path) => { const migration = migrations.get(path); return migration ? [{ path, migration }] : [] })
+  const ran = await runMigrations(options, config, { cwd, app, files: php, database: options.database ?? config.verify?.database ?? 'sqlite' })
+  raw.push(...ran.findings)
   const findings: Finding[] = []
   const suppressed: SuppressedFinding[] = []
   for (const f of overrideSeverities(applyPolicy(raw, config.policy), config.rules)) {
@@ -78,8 +75,27 @@ export async function checkMigrations(options: CheckOptions = {}): Promise<Check
   const counts = { error: 0, warning: 0, notice: 0 }
   for (const f of findings) counts[f.severity]++
   const result: CheckResult = { findings, suppressed, files: files.map((f) => relativePath(cwd, f)), skipped: collected.skipped, counts, exitCode: counts.error > 0 ? 1 : 0 }
-  if (verify) result.verify = verify
+  if (ran.verify) result.verify = ran.verify
+  if (ran.verifyRollback) result.verifyRollback = ran.verifyRollback
   return result
+}
+
+/** `verify` and `verifyRollback`: the migrations run for real on scratch databases. */
+async function runMigrations(options: CheckOptions, config: CheckConfig, input: VerifyInput): Promise<Pick<CheckResult, 'verify' | 'verifyRollback'> & { findings: Finding[] }> {
+  const out: Pick<CheckResult, 'verify' | 'verifyRollback'> & { findings: Finding[] } = { findings: [] }
+  if (options.verify) {
+    const run = await verifyMigrations(input)
+    out.verify = run.outcomes
+    out.findings.push(...run.findings)
+  }
+  if (options.verifyRollback) {
+    if (!options.base) throw new CheckInputError('--verify-rollback needs --base: the revision whose code must still run on the new schema')
+    const serve = config.verify?.serve
+    const run = await verifyRollback({ ...input, base: options.base, checks: options.smoke ?? [], ...(serve ? { serve } : {}) })
+    out.verifyRollback = run.outcomes
+    out.findings.push(...run.findings)
+  }
+  return out
 }
 
 /** Checks one file: SQL with the PostgreSQL rules, PHP with the Laravel rules (its migration is kept for history and --verify). */

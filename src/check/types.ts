@@ -84,8 +84,12 @@ export interface CheckConfig {
    * notices that say the release cannot step its schema back.
    */
   policy?: 'forward-only'
-  /** Defaults for `--verify`: `database` is a DSN (`sqlite` default, `pgsql://…`, `mysql://…`), `app` the Laravel app directory. */
-  verify?: { database?: string; app?: string }
+  /**
+   * Defaults for `--verify` and `--verify-rollback`: `database` is a DSN (`sqlite` default, `pgsql://…`, `mysql://…`),
+   * `app` the Laravel app directory, `serve` the command that serves the base revision for HTTP checks
+   * (`{port}` is filled in; default `php artisan serve --host=127.0.0.1 --port={port}`).
+   */
+  verify?: { database?: string; app?: string; serve?: string }
 }
 
 /** Input of {@link checkMigrations}. */
@@ -104,6 +108,39 @@ export interface CheckOptions {
   database?: string
   /** Laravel app directory for `verify` (overrides `config.verify.app`; default cwd). */
   app?: string
+  /**
+   * Prove a code rollback works: migrate a scratch database to HEAD, boot the `base` revision (a git worktree)
+   * on it and run `smoke`; a failing check is a finding on the migration that breaks it. Needs `base` and `smoke`.
+   */
+  verifyRollback?: boolean
+  /** The smoke checks `verifyRollback` runs against the base revision (the deploy spec's `smoke:` list). */
+  smoke?: RollbackCheck[]
+}
+
+/** An HTTP response as a smoke check sees it. */
+export interface HttpReply { status: number; headers: Record<string, string>; body: string }
+
+/** One smoke check for `verifyRollback`: a command (`run`) or a request (`http`). */
+export interface RollbackCheck {
+  name: string
+  /** A shell command run in the base revision's app directory; exit 0 passes. */
+  run?: string
+  /** A URL: its path and query are requested from the base revision served locally. */
+  http?: string
+  method?: string
+  /** Seconds. */
+  timeout: number
+  /** Why a response fails the check, or undefined when it passes (default: a status of 400 or more fails). */
+  judge?: (reply: HttpReply) => string | undefined
+}
+
+/** What one smoke check did under `verifyRollback`, on the schema of the PR's head. */
+export interface RollbackOutcome {
+  check: string
+  status: 'passed' | 'failed'
+  /** The migration (relative path) after which the base revision fails the check. */
+  file?: string
+  detail?: string
 }
 
 /** What happened to one migration under `--verify`. */
@@ -126,6 +163,8 @@ export interface CheckResult {
   skipped?: Array<{ path: string; reason: string }>
   /** One entry per migration run, when `verify` was asked. */
   verify?: VerifyOutcome[]
+  /** One entry per smoke check, when `verifyRollback` was asked. */
+  verifyRollback?: RollbackOutcome[]
   counts: { error: number; warning: number; notice: number }
   /** 0 when no error-level finding remains, else 1. */
   exitCode: 0 | 1

@@ -1,9 +1,11 @@
-/** Entry point of the `slipway` binary (bundled as dist/cli.js). */
+/**
+ * Entry point of the `slipway` binary (bundled as dist/cli.js). It loads nothing but Node's own modules:
+ * `--version` and `--help` answer from here, and every other command loads what it needs (`run.ts`).
+ */
 import { existsSync, readFileSync } from 'node:fs'
+import module from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { cancelOnSignals } from '../deploy/signals.js'
-import { run } from './run.js'
 
 /** The version in slipway's own package.json, found upward from this file (dist/cli.js or src/cli/main.ts). */
 function version(): string {
@@ -17,10 +19,25 @@ function version(): string {
   }
 }
 
+/** V8's code cache for the bundle on disk (Node 22.1+; older versions have no such function and start without it). */
+function cacheCompiledCode(): void {
+  const enable = (module as { enableCompileCache?: () => unknown }).enableCompileCache
+  try {
+    enable?.()
+  } catch {
+    // a cache directory that cannot be written only costs speed
+  }
+}
+
 const argv = process.argv.slice(2)
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   process.stdout.write(`${version()}\n`)
+} else if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help')) {
+  const { USAGE } = await import('./usage.js')
+  process.stdout.write(`${USAGE}\n`)
 } else {
+  cacheCompiledCode()
+  const [{ run }, { cancelOnSignals }] = await Promise.all([import('./run.js'), import('../deploy/signals.js')])
   process.exitCode = await run(argv, {
     out: (s) => process.stdout.write(s + '\n'),
     err: (s) => process.stderr.write(s + '\n'),

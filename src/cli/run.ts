@@ -1,19 +1,17 @@
 /** The `slipway` command line: parses arguments, calls the library, maps errors to exit codes. */
 import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { deploy, DeployError } from '../deploy/deploy.js'
 import type { Cancel } from '../deploy/signals.js'
 import { isReleaseId } from '../deploy/id.js'
-import { planDeploy } from '../deploy/deploy.js'
-import { listReleases, unlock } from '../deploy/releases.js'
-import { rollback } from '../deploy/rollback.js'
+import type { DbMode } from '../deploy/rollback-db.js'
 import { InputError, SlipwayError } from '../errors.js'
-import { consoleReporter, type Reporter } from '../reporter.js'
-import { formatLedger, formatReleases } from '../report/table.js'
-import { specJsonSchema } from '../spec/json-schema.js'
-import { loadSpec } from '../spec/load.js'
-import { preflight } from '../deploy/preflight.js'
+import { consoleReporter, silentReporter, type Reporter } from '../reporter.js'
 import type { Spec } from '../spec/types.js'
+import { eventsTo } from './events.js'
+import { USAGE } from './usage.js'
+
+// Each command loads what it needs when it runs (the spec's YAML parser, SSH, the deploy steps, the check's parsers):
+// `slipway --version` and `--help` load none of it, and a rollback does not parse the deploy or the report layer.
 
 /** Where the CLI writes. */
 export interface Io {
@@ -24,31 +22,19 @@ export interface Io {
   cancel?: () => Cancel
 }
 
-
-export const USAGE = `usage: slipway <command> [options]
-
-commands:
-  deploy     [--spec f] [--env e] [--dry-run]   build a new release on every host and switch to it
-  rollback   [--spec f] [--env e] [--to id] [--migrations]
-                                                activate an earlier release (default: newest healthy before current);
-                                                --migrations also steps back the migrations of the releases rolled over
-  releases   [--spec f] [--env e] [--json]      the release history of every host
-  unlock     [--spec f] [--env e] [--force]     break a dead run's deploy lock (a live one needs --force)
-  check      [paths…] [--base ref] [--format f] [--verify]   PR migration-safety check (slipway check --help)
-  schema                                        print the spec's JSON Schema
-
-exit codes: 0 ok; 1 the operation failed (a deploy: cleanly, every host on the same release);
-  2 bad input (nothing was touched); 3 a host unreachable or the lock held by another run (nothing was touched);
-  4 a deploy failed and left hosts on different or unknown releases (see the per-host table; check with slipway releases)`
+export { USAGE }
 
 const options = {
   spec: { type: 'string', default: 'slipway.yml' },
   env: { type: 'string' },
   'dry-run': { type: 'boolean', default: false },
   to: { type: 'string' },
+  'lock-wait': { type: 'string' },
   migrations: { type: 'boolean', default: false },
+  db: { type: 'string' },
   force: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
+  events: { type: 'string' },
   verbose: { type: 'boolean', short: 'v', default: false },
   help: { type: 'boolean', short: 'h', default: false }
 } as const
@@ -61,7 +47,6 @@ export async function run(argv: string[], io: Io): Promise<number> {
   } catch (error) {
     if (error instanceof SlipwayError) {
       io.err(`slipway: ${error.message}`)
-      if (error instanceof DeployError && error.result.ledger?.length) io.err(formatLedger(error.result.ledger))
       return cancel?.exitCode() ?? error.exitCode
     }
     const verbose = argv.includes('--verbose') || argv.includes('-v')
@@ -77,55 +62,82 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   if (!command || command === 'help' || command === '--help' || command === '-h') return usage(io, command)
   let parsed
   try {
-    parsed = parseArgs({ args: rest, options, allowPositionals: false, strict: true })
+    parsed = parseArgs({ args: rest, options, allowPositionals: command === 'db', strict: true })
   } catch (error) {
     throw new InputError(`${(error as Error).message}\n${USAGE}`)
   }
   const v = parsed.values
-  checkTo(command, v.to)
-  const reporter = consoleReporter(io.out, io.err, v.verbose)
-  const load = () => loadSpec(resolvePath(io.cwd, v.spec), { env: v.env })
-  const spec = checkedSpec(load, reporter)
+  const { db, positionals } = await checkArgs(command, v, parsed.positionals)
+  const reporter = eventsTo(v.events === undefined ? undefined : resolvePath(io.cwd, v.events), consoleReporter(io.out, io.err, v.verbose))
+  const lockWait = lockWaitOf(command, v['lock-wait'])
+  const spec = checkedSpec(io.cwd, v.spec, v.env, reporter)
+  if (command === 'db') return (await import('./db.js')).dbCommand(positionals, await spec({ credentials: true }), v.json, reporter, io)
   switch (command) {
     case 'deploy': {
+      const { deploy, planDeploy, DeployError } = await import('../deploy/deploy.js')
       if (v['dry-run']) {
-        for (const host of await planDeploy({ spec: await spec({ source: true }) })) {
+        // Warnings (e.g. check.policy: forward-only) go to stderr; stdout carries only the scripts.
+        for (const host of await planDeploy({ spec: await spec({ source: true }), reporter: { ...silentReporter, warn: reporter.warn } })) {
           io.out(`# host ${host.host}`)
           for (const p of host.phases) io.out(`## ${p.phase}\n${p.command}\n`)
         }
         return 0
       }
       const c = io.cancel?.()
-      const result = await deploy({ spec: load(), reporter, signal: c?.signal, force: c?.force }) // checks the source and credentials before connecting
+      const result = await deploy({ spec: await loadFile(io.cwd, v.spec, v.env), reporter, signal: c?.signal, force: c?.force, lockWait }).catch(async (error: unknown) => {
+        if (error instanceof DeployError && error.result.ledger.length > 1) io.err((await import('../report/table.js')).formatLedger(error.result.ledger))
+        throw error
+      }) // checks the source and credentials before connecting
       if (v.json) io.out(JSON.stringify(result))
       return 0
     }
     case 'rollback': {
-      await rollback({ spec: await spec({ credentials: true }), reporter, to: v.to, migrations: v.migrations, force: io.cancel?.()?.force })
+      const loading = import('../deploy/rollback.js')
+      const checked = await spec({ credentials: true })
+      const c = io.cancel?.()
+      await (await loading).rollback({ spec: checked, reporter, to: v.to, db, signal: c?.signal, force: c?.force, lockWait })
       return 0
     }
-    case 'releases': {
-      const listing = await listReleases({ spec: await spec({ credentials: true }) })
-      io.out(v.json ? JSON.stringify(listing, null, 2) : formatReleases(listing))
-      return 0
-    }
+    case 'releases':
+      return releases(await spec({ credentials: true }), v.json, v.verbose, io)
     case 'unlock': {
-      const held = await unlock({ spec: await spec({ credentials: true }), evenIfAlive: v.force })
+      const { unlock } = await import('../deploy/releases.js')
+      const held = await unlock({ spec: await spec({ credentials: true }), evenIfAlive: v.force, reporter })
       for (const [host, holder] of Object.entries(held)) io.out(`${host}: ${holder ? `lock broken (was held by ${holder})` : 'not locked'}`)
       return 0
     }
-    case 'schema':
+    case 'schema': {
+      const { specJsonSchema } = await import('../spec/json-schema.js')
       io.out(JSON.stringify(specJsonSchema(), null, 2))
       return 0
+    }
     default:
       throw new InputError(`unknown command "${command}"\n${USAGE}`)
   }
+}
+
+/** `slipway releases`: the table (or JSON) on stdout; warnings, such as what is being repaired, on stderr. */
+async function releases(spec: Spec, json: boolean, verbose: boolean, io: Io): Promise<number> {
+  const [{ listReleases }, { formatReleases }] = await Promise.all([import('../deploy/releases.js'), import('../report/table.js')])
+  const listing = await listReleases({ spec, reporter: consoleReporter(() => undefined, io.err, verbose), repair: true })
+  io.out(json ? JSON.stringify(listing, null, 2) : formatReleases(listing))
+  if (!json && listing.repair) io.out(listing.repair.repaired ? `\nrepaired what an interrupted run left: ${listing.repair.repaired}` : `\nnot repaired: ${listing.repair.left}`)
+  return 0
 }
 
 /** Prints the usage: exit 0 when asked for, 2 when no command was given. */
 function usage(io: Io, command: string | undefined): number {
   io.out(USAGE)
   return command ? 0 : 2
+}
+
+/** Checks --to, --db (--migrations is stepback) and db's arguments before anything is read or connected. */
+async function checkArgs(command: string, v: { to?: string; db?: string; migrations: boolean }, positionals: string[]): Promise<{ db?: DbMode; positionals: string[] }> {
+  checkTo(command, v.to)
+  if (v.db !== undefined && command !== 'rollback') throw new InputError('--db is only for rollback. Fix: remove it')
+  if (command !== 'rollback' && command !== 'db') return { positionals }
+  const [{ dbMode }, { checkDb }] = await Promise.all([import('../deploy/rollback-db.js'), import('./db.js')])
+  return { db: command === 'rollback' ? dbMode(v) : undefined, positionals: checkDb(command, positionals) }
 }
 
 /** Refuses a `--to` that is not a release id (or is given to another command) before anything is read or connected. */
@@ -135,10 +147,24 @@ function checkTo(command: string, to: string | undefined): void {
   if (!isReleaseId(to)) throw new InputError(`--to ${JSON.stringify(to)} is not a release id. Fix: give an id from slipway releases (UTC YYYYMMDDHHMMSS, optionally .NN, e.g. 20260102030405), or leave --to out for the newest healthy release before current`)
 }
 
+/** `--lock-wait`: whole seconds, for deploy and rollback only; refused before anything is read or connected. */
+function lockWaitOf(command: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  if (command !== 'deploy' && command !== 'rollback') throw new InputError('--lock-wait is only for deploy and rollback. Fix: remove it')
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 86400) throw new InputError(`--lock-wait ${JSON.stringify(value)} is not a number of seconds. Fix: give whole seconds from 0 to 86400, e.g. --lock-wait 600`)
+  return Number(value)
+}
+
+/** Reads and validates the spec file (the YAML parser is loaded here, by the commands that read a spec). */
+async function loadFile(cwd: string, file: string, env: string | undefined): Promise<Spec> {
+  const { loadSpec } = await import('../spec/load.js')
+  return loadSpec(resolvePath(cwd, file), { env })
+}
+
 /** The spec, with everything local checked (source tree and/or credentials) before anything connects. */
-function checkedSpec(load: () => Spec, reporter: Reporter) {
+function checkedSpec(cwd: string, file: string, env: string | undefined, reporter: Reporter) {
   return async (checks: { source?: boolean; credentials?: boolean }): Promise<Spec> => {
-    const loaded = load()
+    const [loaded, { preflight }] = await Promise.all([loadFile(cwd, file, env), import('../deploy/preflight.js')])
     await preflight(loaded, { ...checks, warn: (m) => reporter.warn(m) })
     return loaded
   }
@@ -159,8 +185,9 @@ async function check(argv: string[], io: Io): Promise<number> {
     else rest.push(argv[i])
   }
   const file = resolvePath(io.cwd, picked.spec ?? 'slipway.yml')
-  const config = picked.spec || existsSync(file) ? loadSpec(file, { env: picked.env }).check : undefined
-  return checkCommand(rest, io, config)
+  const spec = picked.spec || existsSync(file) ? await loadFile(io.cwd, file, picked.env) : undefined
+  const { rollbackChecks } = await import('../deploy/smoke.js')
+  return checkCommand(rest, io, spec?.check, spec ? rollbackChecks(spec.smoke) : undefined)
 }
 
 function resolvePath(cwd: string, file: string): string {

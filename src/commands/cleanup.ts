@@ -1,7 +1,7 @@
 /** keep_releases: which releases to delete, chosen from the history (pure), and the command. */
 import type { ReleaseRecord } from './history.js'
-import { type Layout, recordFile, releaseDir } from './layout.js'
-import { manifestFile } from './delta.js'
+import { type Layout, POINT_EXTENSIONS, pointFile, type PointEngine, recordFile, releaseDir } from './layout.js'
+import { dirsFile, manifestFile } from './delta.js'
 import { cmd, type Command } from './shell.js'
 
 /** Whether a release counts toward keep_releases: one that went live and passed (a rollback target). */
@@ -20,7 +20,8 @@ export function pickExpired(records: ReleaseRecord[], keep: number, current: str
   return ranked.slice(keep).map((r) => r.id).filter((id) => id !== current && id !== lastHealthy).sort((a, b) => (a < b ? 1 : -1))
 }
 
-/** Deletes releases and their records. */
+/** Deletes releases, their records and their restore points. */
 export function removeReleases(l: Layout, ids: string[]): Command[] {
-  return ids.map((id) => cmd('rm', '-rf', '--', releaseDir(l, id), recordFile(l, id), manifestFile(l, id)))
+  const points = (id: string) => (Object.keys(POINT_EXTENSIONS) as PointEngine[]).map((e) => pointFile(l, id, e))
+  return ids.map((id) => cmd('rm', '-rf', '--', releaseDir(l, id), recordFile(l, id), manifestFile(l, id), dirsFile(l, id), ...points(id)))
 }

@@ -6,14 +6,22 @@
 import { posix } from 'node:path'
 import { type Layout, releaseDir } from './layout.js'
 import { cmd, raw, sh, when, type Command } from './shell.js'
-import { dataPrefix, type Markers } from './protocol.js'
+import { dataPrefix, type DataKey, type Markers } from './protocol.js'
 
 /** Name of the upload list inside the tar stream. */
 export const UPLOAD_LIST = '.slipway-upload.tsv'
 
+/** Name of the new release's directory digests inside the tar stream (kept as {@link dirsFile}). */
+export const DIRS_LIST = '.slipway-dirs.tsv'
+
 /** Where a release's manifest is kept. */
 export function manifestFile(l: Layout, id: string): string {
   return posix.join(l.meta, 'manifests', `${id}.tsv`)
+}
+
+/** Where a release's directory digests are kept (`dir \t digest` per directory of its manifest). */
+export function dirsFile(l: Layout, id: string): string {
+  return posix.join(l.meta, 'manifests', `${id}.dirs`)
 }
 
 /** After unpacking: copy unchanged entries from `previous` (when given) and write this release's manifest. */
@@ -23,22 +31,46 @@ export function completeUpload(l: Layout, id: string, previous: string | undefin
   const keep = posix.join(dir, '.slipway-keep.tsv')
   const out = manifestFile(l, id)
   const tab = raw(`$'\\t'`)
+  const dirs = cmd('mv', '-f', posix.join(dir, DIRS_LIST), dirsFile(l, id))
   if (!previous) {
-    return [cmd('mkdir', '-p', posix.dirname(out)), sh`awk -F'\\t' '$1 != "X"' ${list} > ${out}`, cmd('rm', '-f', list)]
+    return [cmd('mkdir', '-p', posix.dirname(out)), sh`awk -F'\\t' 'NF && $1 != "X"' ${list} > ${out}`, dirs, cmd('rm', '-f', list)]
   }
   const prevDir = releaseDir(l, previous)
   return [
     cmd('mkdir', '-p', posix.dirname(out)),
     sh`awk -F'\\t' 'NR==FNR { seen[$4] = 1; next } !($4 in seen)' ${list} ${manifestFile(l, previous)} > ${keep}`,
     sh`cut -f4 ${keep} | (cd ${prevDir} && tar -c -f - --no-recursion --verbatim-files-from -T -) | tar -x -f - -C ${dir} --no-same-owner`,
-    sh`{ cat ${keep}; awk -F'\\t' '$1 != "X"' ${list}; } | sort -t ${tab} -k4,4 > ${out}`,
+    sh`{ cat ${keep}; awk -F'\\t' 'NF && $1 != "X"' ${list}; } | sort -t ${tab} -k4,4 > ${out}`,
+    dirs,
     cmd('rm', '-f', list, keep)
   ]
 }
 
-/** Reports the manifest of the live release (if it has one) as data lines `manifest`. */
-export function readLiveManifest(m: Markers, l: Layout): Command {
-  const prefix = dataPrefix(m, 'manifest')
-  const print = when(raw('[ -f "$m" ]'), [sh`sed -e ${`s/^/${prefix.replace(/[/&\\]/g, '\\$&')}/`} "$m"`])
-  return when(sh`[ -L ${l.current} ]`, [sh`m=${posix.join(l.meta, 'manifests')}/$(basename "$(readlink ${l.current})").tsv`, print])
+/**
+ * Reports what a delta needs of the live release's manifest. Without `digests` (or when the live release has no
+ * digest file, written by an older version): every line, as data `manifest`. With the runner's own directory digests:
+ * the live release's digests (data `dir`) and only the manifest lines of the directories whose digest differs from
+ * the runner's, so a one-file change reads one directory's lines instead of the whole manifest.
+ */
+export function readLiveManifest(m: Markers, l: Layout, digests?: string[]): Command {
+  const line = (key: DataKey) => dataPrefix(m, key).replace(/[/&\\]/g, '\\$&')
+  const all = sh`sed -e ${`s/^/${line('manifest')}/`} "$m"`
+  const some = [
+    sh`sed -e ${`s/^/${line('dir')}/`} "$d"`,
+    // The runner's digests on stdin, the host's, then the manifest: lines of directories whose digests differ.
+    sh`printf '%s\\n' ${digests?.join('\n') ?? ''} | awk -F'\\t' -v p=${dataPrefix(m, 'manifest')} ${FILTER} - "$d" "$m"`
+  ]
+  const read = digests ? [when(raw('[ -s "$d" ]'), some, [all])] : [all]
+  return when(sh`[ -L ${l.current} ]`, [
+    sh`t=$(readlink ${l.current}); m=${posix.join(l.meta, 'manifests')}/"\${t##*/}".tsv; d="\${m%.tsv}.dirs"`,
+    when(raw('[ -f "$m" ]'), read)
+  ])
 }
+
+/** awk: remember the runner's digests, mark the host's directories whose digest differs, print their manifest lines. */
+const FILTER = [
+  'FNR == 1 { f++ }',
+  'f == 1 { mine[$1] = $2; next }',
+  'f == 2 { if (mine[$1] != $2) changed[$1] = 1; next }',
+  '{ dir = $4; if (!sub(/\\/[^\\/]*$/, "", dir)) dir = "."; if (dir in changed) print p $0 }'
+].join(' ')

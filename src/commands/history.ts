@@ -1,6 +1,6 @@
 /** Release history on the host: one JSON record per release, plus an audit log. */
-import { type Layout, recordFile } from './layout.js'
-import { appendLine, raw, sh, when, writeFile, type Command } from './shell.js'
+import { type Layout, type PointEngine, recordFile } from './layout.js'
+import { appendLine, raw, readFirstLine, sh, when, writeFile, type Command } from './shell.js'
 import { dataMark, releaseIdFrom, type HostData, type Markers } from './protocol.js'
 
 /** Where a release is in its life: building → ready → live → healthy | failed | rolled-back. */
@@ -31,6 +31,26 @@ export interface MigrationRecord {
   failed?: string
   /** What the failure means for the schema (e.g. partly applied on MySQL). */
   note?: string
+  /** Migrations it ran that have no usable down() (check.policy: forward-only, read at plan time): never stepped back. */
+  no_down?: string[]
+}
+
+/** A restore point: the database as it was just before a deploy migrated. */
+export interface RestorePoint {
+  engine: PointEngine
+  /** The file on the host (the command provider may write none). */
+  file: string
+  /** Bytes on disk when taken (0 when no file was written). */
+  size: number
+  /** UTC time just before it was taken (ISO 8601): writes after it are not in the point. */
+  at: string
+  /** How long taking it took, milliseconds. */
+  ms: number
+  /** Rows per table in the point, where the engine counts them. */
+  tables?: Record<string, number>
+  /** When it was last restored, and by whom. */
+  restored_at?: string
+  restored_by?: string
 }
 
 /** One release in the host's history. */
@@ -47,6 +67,8 @@ export interface ReleaseRecord {
   /** Why it ended in its state (failed step, smoke check, rollback). */
   note?: string
   migrations?: MigrationRecord
+  /** The restore point taken just before this release's migrations ran. */
+  restore_point?: RestorePoint
 }
 
 /** The record moved to `state` (with the given changes); throws on a transition the lifecycle does not allow. */
@@ -68,9 +90,10 @@ export function audit(l: Layout, line: string): Command {
 /** Reports every release record, the `current` target and the lock owner as data lines. */
 export function readState(m: Markers, l: Layout): Command[] {
   return [
-    sh`for f in ${l.records}/*.json; do [ -e "$f" ] || continue; ${dataMark(m, 'record', raw('$(cat "$f")'))}; done`,
+    // Shell builtins only (`read`, not `cat`): the one process this starts is `readlink`, where there is a current.
+    sh`for f in ${l.records}/*.json; do [ -e "$f" ] || continue; IFS= read -r rec < "$f" || true; ${dataMark(m, 'record', raw('$rec'))}; done`,
     when(sh`[ -L ${l.current} ]`, [dataMark(m, 'current', sh`$(readlink ${l.current})`)]),
-    when(sh`[ -d ${l.lock} ]`, [dataMark(m, 'lock', sh`$(cat ${l.lock}/owner.json 2>/dev/null || true)`)]),
+    when(sh`[ -d ${l.lock} ]`, [readFirstLine('holder', `${l.lock}/owner.json`), dataMark(m, 'lock', raw('$holder'))]),
     sh`for f in ${l.journal}/*.log; do [ -e "$f" ] || continue; ${dataMark(m, 'journal', raw(`$(basename "$f" .log) $(grep -a -m1 -o 'data:before:.*' "$f" | cut -c13- | base64 -w0)`))}; done`
   ]
 }
@@ -80,8 +103,10 @@ export interface HostState {
   records: ReleaseRecord[]
   current?: string
   lock?: string
-  /** The live release's manifest lines, when it has one. */
+  /** The live release's manifest lines, when it has one (all, or only those of the directories whose digest differs). */
   manifest: string[]
+  /** The live release's directory digests, when they were read (then `manifest` holds only the changed directories' lines). */
+  dirs?: string[]
   /** Per release that left a migrate journal: the migration state (driver text) before its run. */
   journals?: Record<string, string>
 }
@@ -91,5 +116,5 @@ export function parseState(data: HostData): HostState {
   const records = (data.record ?? []).map((line) => JSON.parse(line) as ReleaseRecord).map((r) => ({ ...r, id: releaseIdFrom(r.id) })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   const target = data.current?.[0]
   const journals = Object.fromEntries((data.journal ?? []).map((line) => [releaseIdFrom(line.split(' ')[0]), Buffer.from(line.split(' ')[1] ?? '', 'base64').toString('utf8')]))
-  return { records, current: target ? releaseIdFrom(target) : undefined, lock: data.lock?.[0], manifest: data.manifest ?? [], journals }
+  return { records, current: target ? releaseIdFrom(target) : undefined, lock: data.lock?.[0], manifest: data.manifest ?? [], dirs: data.dir, journals }
 }

@@ -15,10 +15,12 @@ export interface Layout {
   journal: string
   /** `<release>` while the host's watchdog waits for the run to confirm that release. */
   watchdog: string
+  /** Restore points: `<release>.<ext>`, one per deploy that migrated (db.path). */
+  points: string
 }
 
-/** The layout for a deploy root: releases/, shared/, current, .slipway/{releases,lock,audit.log}. */
-export function layout(root: string): Layout {
+/** The layout for a deploy root: releases/, shared/, current, .slipway/{releases,lock,audit.log}; `points` (db.path) relative to it or absolute. */
+export function layout(root: string, points = '.slipway/points'): Layout {
   const r = root.replace(/\/+$/, '') || '/'
   const meta = posix.join(r, '.slipway')
   return {
@@ -31,7 +33,8 @@ export function layout(root: string): Layout {
     lock: posix.join(meta, 'lock'),
     audit: posix.join(meta, 'audit.log'),
     journal: posix.join(meta, 'journal'),
-    watchdog: posix.join(meta, 'watchdog')
+    watchdog: posix.join(meta, 'watchdog'),
+    points: posix.resolve(r, points)
   }
 }
 
@@ -43,6 +46,22 @@ export function releaseDir(l: Layout, id: string): string {
 /** The migrate journal of one release: the migrate run's output, whose `before` line says what was applied before it. */
 export function journalFile(l: Layout, id: string): string {
   return posix.join(l.journal, `${id}.log`)
+}
+
+/** The restore point files a release may have, one per engine (the engine picks one when it takes the point). */
+export const POINT_EXTENSIONS = { sqlite: 'sqlite', pgsql: 'pgdump', mysql: 'sql', command: 'point' } as const
+
+/** A restore point's engine. */
+export type PointEngine = keyof typeof POINT_EXTENSIONS
+
+/** The restore point of one release without its extension (the built-in provider adds the engine's). */
+export function pointBase(l: Layout, id: string): string {
+  return posix.join(l.points, id)
+}
+
+/** The restore point file of one release for an engine. */
+export function pointFile(l: Layout, id: string, engine: PointEngine): string {
+  return `${pointBase(l, id)}.${POINT_EXTENSIONS[engine]}`
 }
 
 /** The history record file of one release. */

@@ -5,7 +5,7 @@
  * rename, so two newcomers never both take it).
  */
 import type { Layout } from './layout.js'
-import { cmd, raw, sh, when, type Command } from './shell.js'
+import { cmd, raw, readFirstLine, seq, sh, when, type Command } from './shell.js'
 import { dataMark, type Markers } from './protocol.js'
 
 /** Exit code of the acquire script when the lock is held by someone else. */
@@ -14,11 +14,14 @@ export const LOCKED = 75
 /** Exit code of `breakLock` when the holder is alive and the break was not forced. */
 export const ALIVE = 77
 
-/** Seconds between two heartbeats of a live holder. */
-export const HEARTBEAT = 5
+/**
+ * Seconds without a heartbeat after which a lock's holder counts as dead: 30, or env SLIPWAY_LOCK_TTL (whole
+ * seconds, at least 2; the fault suite uses a short one instead of waiting half a minute per dead run).
+ */
+export const LOCK_TTL = Math.max(2, Math.floor(Number(process.env.SLIPWAY_LOCK_TTL)) || 30)
 
-/** Seconds without a heartbeat after which a lock's holder counts as dead. */
-export const LOCK_TTL = 30
+/** Seconds between two heartbeats of a live holder: 5, or a third of a shorter {@link LOCK_TTL}. */
+export const HEARTBEAT = Math.min(5, LOCK_TTL / 3)
 
 /** Who holds a lock. `token` is unique per run; the rest is for humans. */
 export interface LockOwner {
@@ -41,7 +44,7 @@ export function acquire(m: Markers, l: Layout, owner: LockOwner): Command[] {
   const age = lockAge(l)
   const takeOver = [dataMark(m, 'takeover', sh`$age $(cat ${dead}/owner.json 2>/dev/null || echo unknown)`), cmd('rm', '-rf', dead), when(sh`! mkdir ${l.lock} 2>/dev/null`, held)]
   return [
-    cmd('mkdir', '-p', l.meta, l.records),
+    sh`[ -d ${l.records} ] || ${cmd('mkdir', '-p', l.meta, l.records)}`,
     when(sh`! mkdir ${l.lock} 2>/dev/null`, [age, when(sh`[ "$age" -gt ${String(LOCK_TTL)} ] && mv -T ${l.lock} ${dead} 2>/dev/null`, takeOver, held)]),
     sh`${cmd('printf', '%s', JSON.stringify(owner))} > ${file}`
   ]
@@ -54,13 +57,12 @@ function lockAge(l: Layout): Command {
 
 /** The holder's sign of life: touches the heartbeat while (and only while) this owner holds the lock. */
 export function heartbeat(l: Layout, owner: LockOwner): Command {
-  return when(sh`[ "$(cat ${`${l.lock}/owner.json`} 2>/dev/null)" = ${JSON.stringify(owner)} ]`, [cmd('touch', `${l.lock}/heartbeat`)])
+  return seq(readFirstLine('holder', `${l.lock}/owner.json`), when(sh`[ "$holder" = ${JSON.stringify(owner)} ]`, [cmd('touch', `${l.lock}/heartbeat`)]))
 }
 
 /** Removes the lock only if this owner still holds it. */
 export function release(l: Layout, owner: LockOwner): Command {
-  const file = `${l.lock}/owner.json`
-  return when(sh`[ "$(cat ${file} 2>/dev/null)" = ${JSON.stringify(owner)} ]`, [cmd('rm', '-rf', l.lock)])
+  return seq(readFirstLine('holder', `${l.lock}/owner.json`), when(sh`[ "$holder" = ${JSON.stringify(owner)} ]`, [cmd('rm', '-rf', l.lock)]))
 }
 
 /** Reports the lock's owner record (as data `key`) when the lock is held. */

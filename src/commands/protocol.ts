@@ -38,11 +38,17 @@ export interface HostData {
   lock?: string[]
   /** `<release> <base64 of the state before its migrate run>`, per migrate journal left on the host. */
   journal?: string[]
-  /** The live release's manifest lines. */
+  /** The live release's manifest lines (all of them, or those of the directories whose digest differs). */
   manifest?: string[]
+  /** The live release's directory digests, `dir \t digest`. */
+  dir?: string[]
   /** Migration state (driver JSON) before and after migrating. */
   before?: string[]
   after?: string[]
+  /** `<label> <schema JSON>`: the schema before migrating, as a failed migration started and left it, and after cleaning up (`before`, `start`, `after`, `check`). */
+  schema?: string[]
+  /** `ok <i>` or `failed <i> <base64 message>` per statement that removes what a failed migration added. */
+  cleanup?: string[]
   /** `<release> ok|failed` per step-back, and the state read afterwards. */
   stepback?: string[]
   verify?: string[]
@@ -51,8 +57,18 @@ export interface HostData {
   /** `<exit> <base64>` of a smoke check from the host. */
   http?: string[]
   run?: string[]
+  /** A restore point just taken (JSON: engine, file, size, at, ms, tables), or why none was (`{"skipped":…}`). */
+  point?: string[]
+  /** A restore point restored (JSON: engine, ok, before/after row counts per table), or `{"ok":false,"error":…}`. */
+  restored?: string[]
+  /** `<epoch seconds> <index>` per shared file of the spec (its last change). */
+  shared?: string[]
+  /** `<size> <file name>` per file in the restore points directory. */
+  points?: string[]
   /** The lock owner JSON read by the post step. */
   owner?: string[]
+  /** KiB free for the deploy user on the deploy root's filesystem. */
+  free?: string[]
 }
 
 /** A data key. */

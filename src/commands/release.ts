@@ -2,7 +2,7 @@
 import { posix } from 'node:path'
 import { type Layout, releaseDir } from './layout.js'
 import { and, cmd, inDir, printLine, raw, render, sh, when, type Command, type Raw } from './shell.js'
-import { stepMark, type Markers } from './protocol.js'
+import { dataMark, stepMark, type Markers } from './protocol.js'
 
 /** Exit code of the shared-files check when one is missing. */
 export const MISSING_SHARED = 3
@@ -88,4 +88,17 @@ export function copyFromPrevious(l: Layout, id: string, previous: string | undef
 /** User commands run in a directory, each announced as a step `<phase> N: <command>`. */
 export function hooks(m: Markers, phase: string, dir: string | Raw, commands: string[]): Command[] {
   return commands.flatMap((c, i) => [stepMark(m, `${phase} ${i + 1}: ${c}`), inDir(dir, raw(c))])
+}
+
+/** Reports the KiB free for this user on the deploy root's filesystem (data `free`). */
+export function freeSpace(m: Markers, l: Layout): Command {
+  return dataMark(m, 'free', sh`$(df -P -k ${l.root} | awk 'NR == 2 { print $4 }')`)
+}
+
+/** Reports each shared file's modification time as data `shared`: `<epoch seconds> <index in files>` (missing files say nothing). */
+export function sharedTimes(m: Markers, l: Layout, files: string[]): Command[] {
+  return files.map((f, i) => {
+    const path = posix.join(l.shared, f)
+    return when(sh`[ -e ${path} ]`, [dataMark(m, 'shared', sh`$(stat -c %Y ${path}) ${String(i)}`)])
+  })
 }

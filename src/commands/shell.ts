@@ -89,6 +89,15 @@ export function printLine(text: string): Command {
   return cmd('printf', raw(`'%s\\n'`), text)
 }
 
+/**
+ * Sets shell variable `name` to the first line of a file (empty when the file is missing), with bash's `read`
+ * builtin: no process is started, unlike `$(cat file)`. `name` is a fixed identifier chosen in code, never a value.
+ */
+export function readFirstLine(name: string, path: string): Command {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a shell variable name: ${name}`)
+  return sh`${raw(`${name}=`)}; { IFS= read -r ${raw(name)} < ${path}; } 2>/dev/null || true`
+}
+
 /** Writes text to a file atomically: a temporary file in the same directory renamed over it. */
 export function writeFile(path: string, text: string): Command {
   const tmp = `${path}.tmp`

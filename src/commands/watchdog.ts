@@ -12,10 +12,15 @@ export const REVERTED = 76
 
 const armed = (l: Layout, id: string) => posix.join(l.watchdog, id)
 
-/** Arms the watchdog of release `id`: after `seconds`, unless claimed, it runs `revert` (best effort, every command). */
-export function armWatchdog(l: Layout, id: string, seconds: number, revert: Command[]): Command[] {
+/**
+ * Arms the watchdog of release `id`: after `seconds`, unless claimed, it runs `revert` (best effort, every command).
+ * While it waits it runs `beat` every second (the run's lock heartbeat): the lock of a run that died after its
+ * switch stays with the watchdog, so no other operation takes it over and deploys before the watchdog has decided.
+ */
+export function armWatchdog(l: Layout, id: string, seconds: number, revert: Command[], beat: Command): Command[] {
   const file = armed(l, id)
-  const script = render(seq(sh`sleep ${String(seconds)}`, when(sh`mv -T ${file} ${`${file}.fired`} 2>/dev/null`, revert)))
+  const wait = sh`end=$(( $(date +%s) + ${String(seconds)} )); while [ "$(date +%s)" -lt "$end" ]; do [ -e ${file} ] || exit 0; ${beat}; sleep 1; done`
+  const script = render(seq(wait, when(sh`mv -T ${file} ${`${file}.fired`} 2>/dev/null`, revert)))
   return [cmd('mkdir', '-p', l.watchdog), sh`: > ${file}`, sh`setsid nohup ${cmd('bash', '-c', script)} </dev/null >/dev/null 2>&1 &`]
 }
 

@@ -9,11 +9,14 @@ import { DeployError, type DeployResult } from './result.js'
 import { forceable, keepAlive, lockOwner, operation, type OperationOptions } from './run.js'
 import { closeSessions, openSessions, sshConnector, type Connector } from './session.js'
 import { activateHooks } from './steps/activate.js'
+import { bake, describeBake } from './steps/bake.js'
 import { build } from './steps/build.js'
 import { finish } from './steps/finish.js'
 import { lock } from './steps/lock.js'
+import { lockWait } from './steps/lock-wait.js'
 import { migrate } from './steps/migrate.js'
-import { plan } from './steps/plan.js'
+import { pack, removePacks } from './steps/pack.js'
+import { localManifest, plan } from './steps/plan.js'
 import { prune } from './steps/prune.js'
 import { repair } from './steps/repair.js'
 import { shared } from './steps/shared.js'
@@ -28,14 +31,15 @@ export { DeployError, type DeployResult } from './result.js'
 /** Options for {@link deploy}. */
 export type DeployOptions = OperationOptions
 
-/** A deploy, in order. Failures before `switch` mark the release failed; from `switch` on they switch back. */
-export const DEPLOY: Step[] = [lock, repair, plan, upload, shared, build, migrate, switchRelease, watchdog, activateHooks, smoke, confirm, prune, finish]
+/** A deploy, in order. Failures before `watchdog` (armed with the switch) mark the release failed; from there on they switch back. */
+export const DEPLOY: Step[] = [lock, lockWait, repair, plan, pack, upload, shared, build, migrate, watchdog, switchRelease, activateHooks, smoke, bake, confirm, prune, finish]
 
 const TITLES: Record<string, (run: DeployRun) => string> = {
   lock: () => 'Lock and read history',
   upload: (run) => `Prepare release ${run.id}`,
   migrate: (run) => `Migrate on ${run.sessions[run.at].host.name}`,
   switch: (run) => `Switch to ${run.id}`,
+  watchdog: (run) => `Switch to ${run.id}`,
   prune: () => 'Finish',
   confirm: () => 'Finish'
 }
@@ -61,6 +65,7 @@ export async function planDeploy(options: OperationOptions): Promise<PlannedHost
   const run = await runDeploy(options, connect, true)
   const hosts = [...remotes.values()].map((r) => ({ host: r.name, phases: r.phases.map((p) => ({ phase: stepsOf(p.script) + (p.upload ? ' (then the upload, a tar, on stdin)' : ''), command: `bash -s <<'SCRIPT'\n${p.script}SCRIPT` })) }))
   const runner = run.result.smoke.filter((r) => !r.host).map((r) => ({ phase: `smoke ${r.name}`, command: r.detail }))
+  if (run.result.bake) runner.push({ phase: 'bake', command: describeBake(run.spec) })
   return runner.length ? [...hosts, { host: 'runner', phases: runner }] : hosts
 }
 
@@ -73,10 +78,19 @@ function stepsOf(script: string): string {
 async function runDeploy(options: DeployOptions, connect: Connector, dry: boolean): Promise<DeployRun> {
   const op = operation(options)
   const entries = (await preflight(op.spec, { source: true, credentials: connect === sshConnector, warn: (m) => op.reporter.warn(m) })) ?? []
-  const sessions = await op.reporter.group('Connect', () => openSessions(op.spec, connect, op.reporter))
+  // The source is hashed while the connections are made: the lock step sends its directory digests.
+  const hashing = localManifest(op.spec, entries)
+  const sessions = await op.reporter.group('Connect', () => openSessions(op.spec, connect, op.reporter)).catch(async (error: unknown) => {
+    await hashing.catch(() => undefined)
+    throw error
+  })
+  const local = await hashing.catch(async (error: unknown) => {
+    await closeSessions(sessions)
+    throw error
+  })
   const hosts = sessions.map((s) => s.host.name)
   const result: DeployResult = { release: '', hosts, rolledBack: false, removed: {}, smoke: [], uploaded: {}, ledger: newLedger(hosts) }
-  const run: DeployRun = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, states: [], id: '', entries, uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result }
+  const run: DeployRun = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, holders: sessions.map(() => null), states: [], id: '', entries, local, uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result }
   const stop = dry ? () => undefined : keepAlive(op, sessions, run.owner)
   try {
     const steps = execute(run, DEPLOY, (trip: Trip) => (trip.kind === 'hosts' ? TITLES[trip.steps[0].name]?.(run) ?? trip.steps[0].name : trip.step.name))
@@ -85,6 +99,7 @@ async function runDeploy(options: DeployOptions, connect: Connector, dry: boolea
     return run
   } finally {
     stop()
+    removePacks(run)
     await closeSessions(sessions)
   }
 }

@@ -47,6 +47,11 @@ export interface Delta {
 
 const pathOf = (line: string) => line.slice(line.lastIndexOf('\t') + 1)
 
+/** The paths a manifest lists. */
+export function manifestPaths(lines: string[]): Set<string> {
+  return new Set(lines.map(pathOf))
+}
+
 /** True when a path can be written into a manifest line (no tab, newline or CR, which would split the line). */
 export function manifestSafe(path: string): boolean {
   return !/[\t\n\r]/.test(path)
@@ -82,9 +87,10 @@ export function usableManifest(lines: string[]): boolean {
 /**
  * Compares the local manifest with the live release's; entries under `always` (shared paths,
  * replaced by links on the host) are always sent and never copied, and so are names that cannot be a manifest
- * line (they never enter the upload list, so the host never writes them into a manifest).
+ * line (they never enter the upload list, so the host never writes them into a manifest). `same` names paths known to be
+ * unchanged without their previous line (their directory's digest matches).
  */
-export function diffManifest(entries: SourceEntry[], local: string[], previous: string[], always: (path: string) => boolean): Delta {
+export function diffManifest(entries: SourceEntry[], local: string[], previous: string[], always: (path: string) => boolean, same?: (path: string) => boolean): Delta {
   const before = new Map(previous.map((l) => [pathOf(l), l]))
   const send: SourceEntry[] = []
   const upload: string[] = []
@@ -95,6 +101,7 @@ export function diffManifest(entries: SourceEntry[], local: string[], previous: 
       send.push(e)
       return
     }
+    if (same?.(e.path)) return // in a directory whose digest matches the host's: the same line there
     if (before.get(e.path) !== local[i]) {
       send.push(e)
       upload.push(local[i])

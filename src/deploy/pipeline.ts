@@ -7,9 +7,13 @@ import { LOCK_TTL } from '../commands/lock.js'
 import { stepMark } from '../commands/protocol.js'
 import { REVERTED } from '../commands/watchdog.js'
 import type { ScriptResult } from '../remote/script.js'
+import { describeFull, diskFull } from './disk.js'
 import { DeployError, stepBackNote } from './result.js'
 import { noteTrip } from './ledger.js'
-import { inLockOrder, releaseLocks } from './run.js'
+import { inLockOrder } from './lock-wait.js'
+import { Cancelled, onEach, releaseLocks } from './run.js'
+
+export { Cancelled } from './run.js'
 import { runPhase, StepError } from './session.js'
 import { restore } from './steps/restore.js'
 import { SmokeFailed } from './steps/smoke.js'
@@ -41,9 +45,9 @@ function onFailure(trip: Trip): OnFailure {
 
 /** Runs one round trip: each host gets the commands of the steps that run there, as one script. */
 async function runTrip(run: DeployRun, steps: Step[]): Promise<void> {
-  await inLockOrder(run.sessions, steps.some((st) => st.name === 'lock'), async (s, i) => {
+  const onHost = async (i: number): Promise<boolean> => {
     const mine = steps.filter((st) => st.where === 'each' || i === run.at)
-    if (!mine.length) return
+    if (!mine.length) return true
     try {
       await runOnHost(run, mine, i)
       noteTrip(run.result.ledger[i], mine.map((st) => st.name), run.id, run.states[i]?.current)
@@ -51,7 +55,11 @@ async function runTrip(run: DeployRun, steps: Step[]): Promise<void> {
       noteTrip(run.result.ledger[i], mine.map((st) => st.name), run.id, run.states[i]?.current, error)
       throw error
     }
-  })
+    return run.holders[i] === undefined
+  }
+  // The lock's round trip goes to the primary host first: a run that does not get it tries no other host.
+  if (steps.some((st) => st.name === 'lock')) await inLockOrder(run.sessions, (_s, i) => onHost(i))
+  else await onEach(run.sessions, (_s, i) => onHost(i))
 }
 
 /** One host's part of a round trip. */
@@ -72,14 +80,6 @@ async function runOnHost(run: DeployRun, mine: Step[], i: number): Promise<void>
   if (error) throw error
 }
 
-/** The operation was cancelled (SIGINT, SIGTERM, or the embedder's AbortSignal). */
-export class Cancelled extends Error {
-  constructor(readonly reason: string) {
-    super(`cancelled by ${reason}`)
-    this.name = 'Cancelled'
-  }
-}
-
 /**
  * Runs the steps in order; a failure is undone as its step says, then thrown as a {@link DeployError}.
  * A cancel is seen between round trips: the one in flight finishes, then what the finished ones did is undone.
@@ -90,7 +90,10 @@ export async function execute(run: DeployRun, steps: Step[], title: (trip: Trip)
     const signal = run.op.signal
     if (signal?.aborted) await fail(run, done, new Cancelled(String(signal.reason ?? 'abort')))
     try {
-      if (trip.kind === 'runner') await trip.step.run!(run)
+      if (trip.kind === 'runner') {
+        run.op.reporter.debug(`runner: step ${trip.step.name}`)
+        await trip.step.run!(run)
+      }
       else await run.op.reporter.group(title(trip), () => runTrip(run, trip.steps))
     } catch (error) {
       await fail(run, onFailure(trip), error)
@@ -128,13 +131,15 @@ async function fail(run: DeployRun, mode: OnFailure, error: unknown): Promise<ne
   const first = message.split('\n')[0]
   const migrating = run.migrated?.failed === true
   const switched = mode === 'switch back'
-  const note = error instanceof SmokeFailed || error instanceof Cancelled ? message : migrating ? `migration failed: ${first}` : switched ? `switch or activate hook failed: ${first}` : first
+  // Out of space while uploading or building: its partial release goes first, so the records fit again.
+  const full = !switched && !run.migrated && !run.dry ? await diskFull(run, error) : undefined
+  const note = full ? describeFull(full) : error instanceof SmokeFailed || error instanceof Cancelled ? message : migrating ? `migration failed: ${first}` : switched ? `switch or activate hook failed: ${first}` : first
   const { id, result } = run
   const back = result.previous ?? '(no release)'
   const late = new DeployError(`deploy of ${id} was not confirmed in time, and the host's watchdog reverted it to ${back} (see its audit line); this run undid nothing itself.\n${message}`, result)
   if (error instanceof StepError && error.code === REVERTED) throw late
   try {
-    await restore(run, note, switched)
+    await restore(run, note, switched, full !== undefined)
   } catch (undo) {
     if (undo instanceof StepError && undo.code === REVERTED) throw late
     const left = await unlockAll(run)
@@ -144,6 +149,7 @@ async function fail(run: DeployRun, mode: OnFailure, error: unknown): Promise<ne
   if (error instanceof Cancelled) throw new DeployError(`deploy of ${id} was ${message}${switched ? ` after the switch and was rolled back to ${back}` : '; current is unchanged'}; the lock is released${stepBackNote(result)}`, result)
   if (error instanceof SmokeFailed) throw new DeployError(`deploy of ${id} was rolled back to ${back}: ${message}${stepBackNote(result)}`, result)
   if (switched) throw new DeployError(`deploy of ${id} failed after the switch and was rolled back to ${back}.\n${message}${stepBackNote(result)}`, result)
+  if (full) throw new DeployError(`deploy of ${id} failed before the switch: ${note}; its partial release directory was removed; current is unchanged; the lock is released.\n${message}`, result)
   if (migrating) throw new DeployError(`deploy of ${id} failed while migrating; current is unchanged.\n${run.migrated!.record.note ?? ''}\n${message}${stepBackNote(result)}`, result)
   throw new DeployError(`deploy of ${id} failed before the switch; current is unchanged.\n${message}`, result)
 }

@@ -1,4 +1,5 @@
 /** What a deploy reports: its result, and the error that carries the result of a failed one. */
+import type { RestorePoint } from '../commands/history.js'
 import { SlipwayError } from '../errors.js'
 import { consistent, type HostLedger } from './ledger.js'
 import type { SmokeResult } from './smoke.js'
@@ -16,12 +17,42 @@ export interface DeployResult {
   /** Releases removed by keep_releases, per host. */
   removed: Record<string, string[]>
   smoke: SmokeResult[]
+  /** With `smoke.bake`: its length and the rounds of checks run during it. */
+  bake?: { seconds: number; rounds: number }
   /** Per host: entries sent in the upload, and whether it was a delta against the live release. */
   uploaded: Record<string, { sent: number; delta: boolean }>
+  /** With several hosts: how many tars were packed for them (hosts with the same upload share one). */
+  packs?: number
   /** Migrations this deploy ran, and which of them were stepped back. */
-  migrations?: { ran: string[]; steppedBack: string[]; failed?: string; refused?: string; stillApplied?: string[] }
+  migrations?: MigrationsResult
   /** Per host: prepared, switched, smoke, rolled back, error, and the release it serves. */
   ledger: HostLedger[]
+  /** check.policy: forward-only: the release's new migrations without a usable down(), found at plan time (step-back is impossible). */
+  forwardOnly?: string[]
+  /** The restore point taken just before migrating (on the migrating host), if one was. */
+  restorePoint?: RestorePoint
+}
+
+/** The migrations a deploy ran and what became of them; for a failed migration, what the schema shows. */
+export interface MigrationsResult {
+  ran: string[]
+  steppedBack: string[]
+  failed?: string
+  refused?: string
+  stillApplied?: string[]
+  /** What the failed migration left in the schema (`table audits (1 row)`), read as it started and after it failed. */
+  left?: string[]
+  /** Of those, what was removed again, and what was not (with the reason). */
+  removed?: string[]
+  notRemoved?: string[]
+  /** What the failed migration removed or changed that existed before: not repaired; {@link restore} is the fix. */
+  destroyed?: string[]
+  /** The command that restores the database from the restore point taken before this deploy. */
+  restore?: string
+  /** The schema read at the end of the failure path compared with the one read before migrating, in words. */
+  schemaCheck?: string
+  /** True when that schema equals the one read before migrating. */
+  schemaRestored?: boolean
 }
 
 /** Exit code of a deploy that failed and left the fleet consistent (every host on the same release). */
@@ -43,7 +74,10 @@ export class DeployError extends SlipwayError {
 /** The report's last line about migrations: stepped back, or still applied and why. */
 export function stepBackNote(result: DeployResult): string {
   const m = result.migrations
-  if (!m || !m.ran.length) return ''
-  if (m.steppedBack.length) return `\nmigrations stepped back: ${m.steppedBack.join(', ')}`
-  return `\nmigrations NOT stepped back (still applied): ${m.ran.join(', ')}${m.refused ? ` — ${m.refused}` : ''}`
+  if (!m) return ''
+  const schema = [m.removed?.length ? `removed what the failed migration added: ${m.removed.join(', ')}` : '', m.notRemoved?.length ? `NOT removed: ${m.notRemoved.join(', ')}` : '', m.schemaCheck ?? '']
+  const tail = schema.filter(Boolean).map((line) => `\n${line}`).join('')
+  if (!m.ran.length) return tail
+  if (m.steppedBack.length) return `\nmigrations stepped back: ${m.steppedBack.join(', ')}${tail}`
+  return `\nmigrations NOT stepped back (still applied): ${m.ran.join(', ')}${m.refused ? ` — ${m.refused}` : ''}${tail}`
 }

@@ -10,13 +10,16 @@ import { readMigrationState } from '../migrations/commands.js'
 import { InputError, SlipwayError } from '../errors.js'
 import { driverFor, migrateHostIndex } from '../migrations/driver.js'
 import { auditLine } from './audit.js'
-import { notReverted } from './caveats.js'
-import { checkStepBack, planStepBack } from './migrate.js'
+import { notReverted, type RollbackFacts } from './caveats.js'
+import { sharedTimes } from '../commands/release.js'
+import { lockHosts } from './lock-wait.js'
+import { checkRestore, describeLoss } from './points.js'
+import { coveringPoint, dbMode, planRollbackRestore, sharedChanges, type DbMode } from './rollback-db.js'
+import { checkStepBack, noDownReason, planStepBack } from './migrate.js'
 import { restorePhase } from './steps/restore-phase.js'
 import { agreeOnTarget, planRollback, type RollbackPlan } from './rollback-plan.js'
-import { forceable, inLockOrder, keepAlive, lockOwner, onEach, operation, releaseLocks, type Operation, type OperationOptions } from './run.js'
+import { Cancelled, forceable, keepAlive, lockOwner, onEach, operation, releaseLocks, type Operation, type OperationOptions } from './run.js'
 import { closeSessions, holdChannels, openSessions, runPhase, sshConnector, type Session } from './session.js'
-import { lockAndRead } from './steps/lock.js'
 import { repairInterrupted } from './steps/repair.js'
 
 export { pickTarget } from './rollback-plan.js'
@@ -25,7 +28,13 @@ export { pickTarget } from './rollback-plan.js'
 export interface RollbackOptions extends OperationOptions {
   /** The release to activate (default: the newest healthy release older than current). */
   to?: string
-  /** Also step back the migrations of the releases rolled back over (newest first, same guards as automatic step-back). */
+  /**
+   * The database: `keep` (default) leaves it; `stepback` steps back the migrations of the releases rolled over
+   * (newest first, same guards as automatic step-back); `restore` restores the restore point taken before the
+   * oldest deploy rolled over, and reports what that discards.
+   */
+  db?: DbMode
+  /** The older name of `db: 'stepback'`. */
   migrations?: boolean
 }
 
@@ -38,8 +47,10 @@ export interface RollbackResult {
   hosts: string[]
   /** What a code rollback leaves as it is, for the user to handle. */
   notReverted: string[]
-  /** Migrations stepped back (with --migrations), and those that stay applied. */
+  /** Migrations stepped back (with --db stepback), and those that stay applied. */
   migrations: { steppedBack: string[]; kept: string[] }
+  /** The database: the mode, and with `restore` the point restored and what it discarded. */
+  db: { mode: DbMode; restored?: { release: string; at: string; file: string }; lost?: string[] }
 }
 
 /** Activates an earlier release on every host (atomic switch), marks the one it replaces rolled-back, runs rollback_hooks. */
@@ -54,6 +65,8 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
     return await forceable(op, sessions, owner, rollbackOn(op, sessions, owner, options), (why) => new SlipwayError(`rollback stopped at once (${why}, a second time): the lock is released; check with: slipway releases`))
   } catch (error) {
     await releaseLocks(op, sessions, owner)
+    // A cancel is only seen while waiting for the lock, before anything is written.
+    if (error instanceof Cancelled) throw new SlipwayError(`rollback was ${error.message} while waiting for the lock; nothing was changed`)
     throw error instanceof SlipwayError ? error : new SlipwayError(String(error))
   } finally {
     stop()
@@ -64,7 +77,7 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
 /** The rollback on connected hosts, each holding one channel. */
 async function rollbackOn(op: Operation, sessions: Session[], owner: LockOwner, options: RollbackOptions): Promise<RollbackResult> {
   const { spec, reporter } = op
-  const states = await inLockOrder(sessions, true, (s) => lockAndRead(op, s, owner, false))
+  const states = await lockHosts(op, sessions, owner, false)
   await repairInterrupted(op, sessions, states)
   const stamp = op.now().toISOString()
   const plans = states.map((st) => planRollback(st, { to: options.to, by: op.by, stamp }))
@@ -72,17 +85,40 @@ async function rollbackOn(op: Operation, sessions: Session[], owner: LockOwner, 
   const from = plans[0].from ?? '(none)'
   const at = migrateHostIndex(spec)
   const over = plans[at].over
-  const steps = options.migrations && over.length ? await planMigrationSteps(op, sessions[at], plans[at], stamp) : { commands: [], names: [] }
-  reporter.info(`Rolling back ${from} → ${target} on ${sessions.length} host(s)`)
-  const line = auditLine(op, 'rollback', target, undefined, `manual, from ${from}${steps.names.length ? `, migrations stepped back: ${steps.names.join(' ')}` : ''}`)
+  const mode = dbMode(options)
+  if (mode === 'stepback') refuseForwardOnly(over)
+  const steps = mode === 'stepback' && over.length ? await planMigrationSteps(op, sessions[at], plans[at], stamp) : { commands: [], names: [] }
+  if (op.signal?.aborted) throw new SlipwayError(`rollback was cancelled by ${String(op.signal.reason)} before it switched anything; the lock is released`)
+  const restore = mode === 'restore' ? planRollbackRestore(op, sessions[at], states[at], plans[at], stamp) : undefined
+  reporter.info(`Rolling back ${from} → ${target} on ${sessions.length} host(s)${restore ? `, the database to the point taken before ${restore.release.id} (${restore.release.restore_point!.at})` : ''}`)
+  const line = auditLine(op, 'rollback', target, undefined, `manual, from ${from}${steps.names.length ? `, migrations stepped back: ${steps.names.join(' ')}` : ''}${restore ? `, database restored to the point of ${restore.release.id}` : ''}`)
+  const facts: RollbackFacts = { now: op.now(), target: states[at].records.find((r) => r.id === target), kept: [], steppedBack: steps.names, ...coveringPoint(states[at], plans[at]) }
+  const db: RollbackResult['db'] = { mode }
   await reporter.group(`Roll back to ${target}`, () => onEach(sessions, async (s, i) => {
-    const r = await runPhase(s, spec, reporter, 'roll back', restorePhase(s, s.layout, spec, target, plans[i].updates, line, owner, i === at ? steps.commands : []))
-    if (i === at && steps.names.length) {
+    const extra = i === at ? [...steps.commands, ...(restore?.commands ?? []), ...sharedTimes(s, s.layout, spec.shared.files)] : []
+    const r = await runPhase(s, spec, reporter, 'roll back', restorePhase(s, s.layout, spec, target, plans[i].updates, line, owner, extra))
+    if (i !== at) return
+    facts.shared = sharedChanges(spec, r.data)
+    if (steps.names.length) {
       const check = checkStepBack(op, driverFor(spec)!, r.data, { driver: '', ran: steps.names })
       if (!check.ok) throw new SlipwayError(`code rolled back to ${target}, but migrations are still applied: ${check.stillApplied.join(', ')}`)
     }
+    if (restore) {
+      const point = restore.release.restore_point!
+      db.lost = describeLoss(point, checkRestore(r.data, restore.release.id, `code rolled back to ${target}`))
+      db.restored = { release: restore.release.id, at: point.at, file: point.file }
+      Object.assign(facts, { restored: true, point: restore.release })
+    }
   }))
-  return report(op, sessions, target, from, over, steps.names)
+  return report(op, sessions, target, from, over, facts, db)
+}
+
+/** --migrations over a release deployed under check.policy: forward-only with migrations without down(): refused before anything changes. */
+function refuseForwardOnly(over: ReleaseRecord[]): void {
+  const blocked = over.filter((r) => r.migrations?.no_down?.length)
+  if (!blocked.length) return
+  const why = blocked.map((r) => `release ${r.id}: ${noDownReason(r.migrations!.no_down!)}`).join('; ')
+  throw new InputError(`rollback --migrations: ${why}. Nothing was changed. Fix: roll back without --migrations (the code goes back, the schema stays), then undo the schema with a new migration if needed`)
 }
 
 /**
@@ -91,7 +127,7 @@ async function rollbackOn(op: Operation, sessions: Session[], owner: LockOwner, 
  */
 async function planMigrationSteps(op: Operation, s: Session, plan: RollbackPlan, stamp: string): Promise<{ commands: Command[]; names: string[] }> {
   const driver = driverFor(op.spec)
-  if (!driver) throw new InputError('--migrations needs a migrate section in the spec')
+  if (!driver) throw new InputError('--db stepback (--migrations) needs a migrate section in the spec')
   const read = await runPhase(s, op.spec, op.reporter, 'read migration state', readMigrationState(s, s.layout, plan.over[0].id, driver))
   let db = driver.parse(read.data.state?.[0])
   const commands: Command[] = []
@@ -99,7 +135,7 @@ async function planMigrationSteps(op: Operation, s: Session, plan: RollbackPlan,
   for (const r of plan.over) {
     const base = plan.updates.find((u) => u.id === r.id) ?? r
     const step = planStepBack(s, driver, base, db, stamp)
-    if ('refused' in step) throw new SlipwayError(`cannot step back the migrations of ${r.id} (${r.migrations!.ran.join(', ')}): ${step.refused}. Nothing was changed; roll back without --migrations, or step back by hand`)
+    if ('refused' in step) throw new SlipwayError(`cannot step back the migrations of ${r.id} (${r.migrations!.ran.join(', ')}): ${step.refused}. Nothing was changed; roll back with --db keep (or --db restore), or step back by hand`)
     if (step.how) op.reporter.info(`stepping back the migrations of ${r.id}: ${step.how}`)
     commands.push(...step.commands)
     names.push(...step.names)
@@ -109,12 +145,14 @@ async function planMigrationSteps(op: Operation, s: Session, plan: RollbackPlan,
 }
 
 /** Tells what happened and what was not reverted, and builds the result. */
-function report(op: Operation, sessions: Session[], target: string, from: string, over: ReleaseRecord[], steppedBack: string[]): RollbackResult {
-  const kept = over.flatMap((r) => r.migrations!.ran).filter((n) => !steppedBack.includes(n))
-  const caveats = notReverted(op.spec)
+function report(op: Operation, sessions: Session[], target: string, from: string, over: ReleaseRecord[], facts: RollbackFacts, db: RollbackResult['db']): RollbackResult {
+  const steppedBack = facts.steppedBack
+  const kept = db.restored ? [] : over.flatMap((r) => r.migrations!.ran).filter((n) => !steppedBack.includes(n))
+  const caveats = notReverted(op.spec, { ...facts, kept })
   op.reporter.info(`Rolled back ${from} → ${target} on ${sessions.map((s) => s.host.name).join(', ')}`)
-  if (kept.length) op.reporter.warn(`migrations that stay applied (run with --migrations to step them back): ${kept.join(', ')}`)
+  if (kept.length) op.reporter.warn(`migrations that stay applied (roll back with --db stepback to step them back): ${kept.join(', ')}`)
   if (steppedBack.length) op.reporter.info(`migrations stepped back: ${steppedBack.join(', ')}`)
+  if (db.restored) op.reporter.warn(`database restored to the point taken before ${db.restored.release}; lost:\n${db.lost!.map((l) => `  - ${l}`).join('\n')}`)
   op.reporter.warn(`A code rollback does not revert:\n${caveats.map((c) => `  - ${c}`).join('\n')}`)
-  return { release: target, from, hosts: sessions.map((s) => s.host.name), notReverted: caveats, migrations: { steppedBack, kept } }
+  return { release: target, from, hosts: sessions.map((s) => s.host.name), notReverted: caveats, migrations: { steppedBack, kept }, db }
 }

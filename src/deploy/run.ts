@@ -1,7 +1,7 @@
 /** Shared plumbing for operations: options, who is acting, running a step on every host. */
 import { randomBytes } from 'node:crypto'
 import { userInfo } from 'node:os'
-import { HEARTBEAT, heartbeat, release, type LockOwner } from '../commands/lock.js'
+import { HEARTBEAT, heartbeat, LOCK_TTL, release, type LockOwner } from '../commands/lock.js'
 import { stepMark } from '../commands/protocol.js'
 import { UntouchedError } from '../errors.js'
 import { silentReporter, type Reporter } from '../reporter.js'
@@ -30,6 +30,8 @@ export interface OperationOptions {
   signal?: AbortSignal
   /** Stops waiting: the lock is released at once and the operation throws (a second Ctrl-C). */
   force?: AbortSignal
+  /** Seconds to wait for another run's live lock (polling, naming its holder) before giving up (default 0: fail at once). */
+  lockWait?: number
 }
 
 /** Resolved common settings. */
@@ -42,6 +44,8 @@ export interface Operation {
   lockToken?: string
   signal?: AbortSignal
   force?: AbortSignal
+  /** Seconds to wait for a live lock (0: none). */
+  lockWait: number
 }
 
 /** Fills defaults for the common options. */
@@ -50,7 +54,7 @@ export function operation(o: OperationOptions): Operation {
   if (!by) {
     try { by = userInfo().username } catch { by = 'unknown' }
   }
-  return { spec: o.spec, reporter: o.reporter ?? silentReporter, by, run: o.runId ?? process.env.GITHUB_RUN_ID, now: o.now ?? (() => new Date()), lockToken: o.lockToken, signal: o.signal, force: o.force }
+  return { spec: o.spec, reporter: o.reporter ?? silentReporter, by, run: o.runId ?? process.env.GITHUB_RUN_ID, now: o.now ?? (() => new Date()), lockToken: o.lockToken, signal: o.signal, force: o.force, lockWait: o.lockWait ?? 0 }
 }
 
 /** A lock owner for this operation. */
@@ -58,11 +62,21 @@ export function lockOwner(op: Operation, operationName: string): LockOwner {
   return { token: op.lockToken ?? randomBytes(8).toString('hex'), app: op.spec.app, by: op.by, run: op.run, operation: operationName, since: op.now().toISOString() }
 }
 
-/** The lock is held by someone else. */
+/** The lock is held by someone else (after waiting `waited` seconds for it, with --lock-wait). */
 export class LockedError extends UntouchedError {
-  constructor(readonly host: string, readonly holder: string) {
-    super(`${host}: another operation holds the deploy lock: ${describeHolder(holder)}. Wait for it to finish; if it died, break the lock with: slipway unlock`)
+  constructor(readonly host: string, readonly holder: string, readonly waited = 0) {
+    const what = waited ? `another operation still holds the deploy lock after waiting ${waited} s for it (--lock-wait)` : 'another operation holds the deploy lock'
+    const fix = waited ? 'Wait longer (a larger --lock-wait)' : 'Wait for it to finish, or wait for it with --lock-wait <seconds>'
+    super(`${host}: ${what}: ${describeHolder(holder)}. ${fix}; a run that died loses its lock ${LOCK_TTL} s after its last heartbeat, or break it with: slipway unlock`)
     this.name = 'LockedError'
+  }
+}
+
+/** The operation was cancelled (SIGINT, SIGTERM, or the embedder's AbortSignal). */
+export class Cancelled extends Error {
+  constructor(readonly reason: string) {
+    super(`cancelled by ${reason}`)
+    this.name = 'Cancelled'
   }
 }
 
@@ -82,23 +96,6 @@ export async function onEach<T>(sessions: Session[], fn: (s: Session, i: number)
   const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined
   if (failed) throw failed.reason
   return results.map((r) => (r as PromiseFulfilledResult<T>).value)
-}
-
-/**
- * The fleet lock order: with `ordered`, `fn` runs on the primary host (the first by name) alone, and on the
- * others only once it succeeded. Two runs that lock the same hosts both start at the primary, so one of them
- * stops there having taken nothing; neither can hold part of the fleet that the other needs.
- */
-export async function inLockOrder<T>(sessions: Session[], ordered: boolean, fn: (s: Session, i: number) => Promise<T>): Promise<T[]> {
-  if (!ordered || sessions.length < 2) return onEach(sessions, fn)
-  const primary = primaryIndex(sessions)
-  const first = await fn(sessions[primary], primary)
-  return onEach(sessions, (s, i) => (i === primary ? Promise.resolve(first) : fn(s, i)))
-}
-
-/** The host whose lock is taken first: the first by name. */
-export function primaryIndex(sessions: Array<{ host: { name: string } }>): number {
-  return sessions.reduce((best, s, i) => (s.host.name < sessions[best].host.name ? i : best), 0)
 }
 
 /**

@@ -8,6 +8,7 @@ import { InputError, SlipwayError } from '../errors.js'
 import type { Reporter } from '../reporter.js'
 import { openChannel, runScript, type Channel, type ScriptResult } from '../remote/script.js'
 import { newMarker, type HostData } from '../commands/protocol.js'
+import { connectOpenSsh } from '../remote/openssh.js'
 import { connectSsh } from '../remote/ssh.js'
 import type { Remote } from '../remote/types.js'
 import type { HostSpec, Spec } from '../spec/types.js'
@@ -68,22 +69,14 @@ export function knownHostsText(spec: Spec): string | undefined {
   }
 }
 
-/** The default connector: SSH with the spec's keys, known_hosts and timeouts. */
+/** The default connector: the spec's transport (node or openssh) with its keys, known_hosts and timeouts. */
 export const sshConnector: Connector = async (host, spec) => {
-  const knownHosts = knownHostsText(spec)
-  return connectSsh({
-    name: host.name,
-    host: host.host,
-    port: host.port,
-    user: host.user,
-    privateKey: privateKeyFor(host, spec),
-    passphrase: process.env.SLIPWAY_SSH_PASSPHRASE,
-    knownHosts,
-    hostKey: host.host_key,
-    insecure: spec.insecure_skip_host_key_check,
-    connectTimeoutMs: spec.timeouts.connect * 1000,
-    keepaliveMs: spec.timeouts.keepalive * 1000
-  })
+  const common = { name: host.name, host: host.host, port: host.port, user: host.user, knownHosts: knownHostsText(spec), insecure: spec.insecure_skip_host_key_check, connectTimeoutMs: spec.timeouts.connect * 1000, keepaliveMs: spec.timeouts.keepalive * 1000, proxyJump: host.proxy_jump }
+  if (spec.ssh === 'openssh') {
+    const identityFile = host.identity ? resolve(spec.baseDir, host.identity) : undefined
+    return connectOpenSsh({ ...common, identityFile, privateKey: identityFile ? undefined : process.env.SLIPWAY_SSH_KEY, certificate: process.env.SLIPWAY_SSH_CERT })
+  }
+  return connectSsh({ ...common, privateKey: privateKeyFor(host, spec), passphrase: process.env.SLIPWAY_SSH_PASSPHRASE, hostKey: host.host_key })
 }
 
 /** Connects to every host in parallel; on any failure closes the others and throws the first error. */
@@ -96,7 +89,7 @@ export async function openSessions(spec: Spec, connect: Connector, reporter: Rep
     await Promise.all(results.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)))
     throw failed.reason
   }
-  return results.map((r, i) => ({ host: spec.hosts[i], remote: (r as PromiseFulfilledResult<Remote>).value, layout: layout(spec.path), marker, reopen: () => connect(spec.hosts[i], spec) }))
+  return results.map((r, i) => ({ host: spec.hosts[i], remote: (r as PromiseFulfilledResult<Remote>).value, layout: layout(spec.hosts[i].path ?? spec.path, spec.db?.path), marker, reopen: () => connect(spec.hosts[i], spec) }))
 }
 
 /**
@@ -134,7 +127,8 @@ function channelOptions(s: Session, spec: Spec, reporter: Reporter) {
     marker: s.marker,
     timeoutMs: spec.timeouts.command * 1000,
     idleMs: spec.timeouts.idle * 1000,
-    onLine: (line: string, stream: 'stdout' | 'stderr') => reporter.line(s.host.name, line, stream)
+    onLine: (line: string, stream: 'stdout' | 'stderr') => reporter.line(s.host.name, line, stream),
+    onStep: (label: string) => reporter.debug(`${s.host.name}: step ${label}`)
   }
 }
 

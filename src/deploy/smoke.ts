@@ -3,6 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { httpFromHost, parseCoded, runInRelease } from '../commands/smoke.js'
 import { stepMark } from '../commands/protocol.js'
 import type { Command } from '../commands/shell.js'
+import type { RollbackCheck } from '../check/types.js'
+import { hasRole } from '../spec/roles.js'
 import type { HttpCheck, RunCheck, SmokeCheck } from '../spec/types.js'
 import type { Operation } from './run.js'
 import { runPhase, StepError, type Session } from './session.js'
@@ -131,11 +133,19 @@ async function dryCheck(op: Operation, sessions: Session[], check: SmokeCheck): 
 export async function runSmoke(op: Operation, sessions: Session[], checks: SmokeCheck[], dry = false): Promise<SmokeResult[]> {
   const results: SmokeResult[] = []
   for (const check of checks) {
-    const batch = dry ? await dryCheck(op, sessions, check) : 'run' in check
-      ? await Promise.all(sessions.map((s) => onHost(op, s, check)))
-      : check.from === 'host' ? await Promise.all(sessions.map((s) => fromHost(op, s, check))) : [await fromRunner(check, op.signal)]
+    const on = sessions.filter((s) => hasRole(s.host.roles, check.roles))
+    const batch = dry ? await dryCheck(op, on, check) : 'run' in check
+      ? await Promise.all(on.map((s) => onHost(op, s, check)))
+      : check.from === 'host' ? await Promise.all(on.map((s) => fromHost(op, s, check))) : [await fromRunner(check, op.signal)]
     for (const r of batch) op.reporter[r.ok ? 'info' : 'error'](`smoke ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}${r.host ? ` on ${r.host}` : ''}: ${r.detail}`)
     results.push(...batch)
   }
   return results
+}
+
+/** The spec's smoke checks as `slipway check --verify-rollback` runs them, judged by the same rules as after a deploy. */
+export function rollbackChecks(checks: SmokeCheck[]): RollbackCheck[] {
+  return checks.map((c) => ('http' in c
+    ? { name: c.name, http: c.http, method: c.method, timeout: c.timeout, judge: (r: HttpResponse) => judgeHttp(c, r) }
+    : { name: c.name, run: c.run, timeout: c.timeout }))
 }

@@ -117,6 +117,8 @@ export function tarStream(dir: string, entries: SourceEntry[], extra: Record<str
       else {
         await new Promise<void>((resolve, reject) => {
           const sink = tar.entry({ ...header, size: e.size }, (err) => (err ? reject(err) : resolve()))
+          // A file that changes size while it is packed fails the entry ("Size mismatch"): the upload fails, the process lives.
+          sink.on('error', reject)
           createReadStream(join(dir, e.path)).on('error', reject).pipe(sink)
         })
       }

@@ -1,4 +1,5 @@
 /** Migration commands on the host: run with the state read before and after, and step back one batch. */
+import { builtinPoint, snapshotByCommand, type PointProvider } from './points.js'
 import type { MigrationDriver } from './types.js'
 import { dataMark, dataPrefix, stepMark, type Markers } from '../commands/protocol.js'
 import { type ReleaseRecord, writeRecord } from '../commands/history.js'
@@ -11,22 +12,25 @@ import { cmd, inDir, raw, seq, sh, when, type Command } from '../commands/shell.
  * The run's output is also kept in the release's journal, so a run that stops half-way leaves, on the host,
  * what was applied before it (the next operation steps back the rest).
  */
-export function runMigrations(m: Markers, l: Layout, id: string, driver: MigrationDriver, backup?: string): Command[] {
+export function runMigrations(m: Markers, l: Layout, id: string, driver: MigrationDriver, backup?: string, points?: PointProvider): Command[] {
   const dir = releaseDir(l, id)
   const first = backup ? [stepMark(m, 'backup'), inDir(l.root, raw(backup.replaceAll('{release}', id)))] : []
-  const run = driver.runTracked ? [stepMark(m, 'migrate'), inDir(dir, driver.runTracked(dataPrefix(m, 'before'), dataPrefix(m, 'after')))] : tracked(m, dir, driver)
+  const builtin = points?.kind === 'builtin' ? builtinPoint(m, l, id) : undefined
+  const snapshot = points?.kind === 'command' ? snapshotByCommand(m, l, id, points.snapshot) : []
+  const schema = driver.snapshot ? dataPrefix(m, 'schema') : undefined
+  const run = driver.runTracked && !snapshot.length ? [stepMark(m, builtin ? 'restore point and migrate' : 'migrate'), inDir(dir, driver.runTracked(dataPrefix(m, 'before'), dataPrefix(m, 'after'), schema, builtin))] : tracked(m, dir, driver, snapshot)
   return [...first, cmd('mkdir', '-p', l.journal), sh`{ ${seq(...run)}; } | tee ${journalFile(l, id)}`]
 }
 
-/** Migrating with the state read before and after by the driver's own commands. */
-function tracked(m: Markers, dir: string, driver: MigrationDriver): Command[] {
+/** Migrating with the state read before and after by the driver's own commands (a db.snapshot first when something is pending). */
+function tracked(m: Markers, dir: string, driver: MigrationDriver, snapshot: Command[]): Command[] {
   return [
     stepMark(m, 'read migration state'),
     sh`before=$( ${inDir(dir, driver.state())} )`,
     dataMark(m, 'before', raw('$before')),
     stepMark(m, 'migrate'),
     raw('rc=0; after=$before'),
-    when(driver.hasPending('before'), [sh`${inDir(dir, driver.run())} || rc=$?`, sh`after=$( ${inDir(dir, driver.state())} ) || after=''`]),
+    when(driver.hasPending('before'), [...snapshot, sh`${inDir(dir, driver.run())} || rc=$?`, sh`after=$( ${inDir(dir, driver.state())} ) || after=''`]),
     dataMark(m, 'after', raw('$after')),
     raw('[ "$rc" -eq 0 ] || exit "$rc"')
   ]
@@ -50,4 +54,16 @@ export function stepBack(m: Markers, l: Layout, releaseId: string, command: Comm
     sh`state=$( ${inDir(dir, driver.state())} ) || state=''`,
     dataMark(m, 'verify', raw('$state'))
   ]
+}
+
+/** Runs the statements that remove what a failed migration added, in the release's directory (data `cleanup`). */
+export function removeLeftovers(m: Markers, l: Layout, id: string, driver: MigrationDriver, statements: string[]): Command[] {
+  if (!driver.exec || !statements.length) return []
+  return [stepMark(m, 'remove what the failed migration added'), sh`${inDir(releaseDir(l, id), driver.exec(dataPrefix(m, 'cleanup'), statements))} || true`]
+}
+
+/** Reads the schema again in the release's directory, as data `schema` labelled `label`; a failed read prints nothing and fails nothing. */
+export function readSchema(m: Markers, l: Layout, id: string, driver: MigrationDriver, label: string): Command[] {
+  if (!driver.snapshot) return []
+  return [stepMark(m, 'read the schema again'), sh`${inDir(releaseDir(l, id), driver.snapshot(dataPrefix(m, 'schema'), label))} || true`]
 }

@@ -1,11 +1,20 @@
+import { SCHEMA_PHP } from './schema-php.js'
+
 /**
  * The PHP that Slipway runs in a Laravel release (php -r) to read the `migrations` table and inspect
  * migration classes. It boots the app with its own config, so it sees the same database artisan uses.
  *
  *   php -r CODE state            prints the state as one JSON line
- *   php -r CODE migrate BEFORE AFTER   prints BEFORE.state (BEFORE is the data-line prefix), runs Laravel's own `migrate --force`
+ *   php -r CODE point-restore FILE TABLES PREFIX   restores a built-in restore point (point-php.ts)
+ *   php -r CODE migrate BEFORE AFTER [POINT PREFIX]   with POINT (a path without extension), takes a restore point there
+ *                                when something is pending, before migrating, and prints it after PREFIX; then prints BEFORE.state (BEFORE is the data-line prefix), runs Laravel's own `migrate --force`
  *                                in the same process (one framework boot, not three) when something is
- *                                pending, prints AFTER.state, and exits with migrate's code (prefixes from src/commands/protocol.ts)
+ *                                pending, prints AFTER.state, and exits with migrate's code (prefixes from src/commands/protocol.ts);
+ *                                with SCHEMA, a prefix too, it also prints the schema before migrating
+ *                                (`SCHEMA before <json>`) and, when migrate fails, the schema as the failed
+ *                                migration started (`start`) and as it left it (`after`)
+ *   php -r CODE schema PREFIX LABEL    prints `PREFIX LABEL <json>`, the schema now (schema-php.ts)
+ *   php -r CODE exec PREFIX SQL...     runs each statement, printing `PREFIX ok <i>` or `PREFIX failed <i> <base64 message>`
  *
  * Boots the Laravel 8-10 layout (bootstrap/app.php binds App\Console\Kernel) and the 11+ one
  * (Application::configure()->create(), no console Kernel class of the app's own) the same way: through the
@@ -15,7 +24,7 @@
  * A state is {version, driver, ran: [[name, batch]...], pending: [names], undo: {name: "ok"|"none"|"empty"}}
  * where `undo` says, for each applied migration whose file is in this release, whether its down() can undo it.
  */
-export const LARAVEL_PHP = String.raw`
+export const LARAVEL_PHP = String.raw`${SCHEMA_PHP}
 error_reporting(E_ALL & ~E_DEPRECATED & ~E_USER_DEPRECATED);
 foreach (['vendor/autoload.php' => 'run composer install in build', 'bootstrap/app.php' => 'check source.dir and source.exclude in the spec'] as $need => $fix) {
   if (!is_file(getcwd() . '/' . $need)) { fwrite(STDERR, "slipway: $need is missing in the release: $fix (in " . getcwd() . ")\n"); exit(3); }
@@ -59,13 +68,26 @@ function slipway_state($app) {
   }
   return ['version' => $app->version(), 'driver' => $db->getDriverName(), 'ran' => $ran, 'pending' => array_values(array_diff(array_keys($files), $done)), 'undo' => $undo];
 }
+if (($argv[1] ?? '') === 'point-restore') { exit(slipway_restore($app, $argv)); }
 if (($argv[1] ?? 'state') === 'state') { echo json_encode(slipway_state($app)), "\n"; exit(0); }
+if ($argv[1] === 'schema') { echo $argv[2], $argv[3], ' ', json_encode(slipway_schema($app['db']->connection())), "\n"; exit(0); }
+if ($argv[1] === 'exec') { slipway_exec($app['db']->connection(), $argv[2], array_slice($argv, 3)); exit(0); }
 $before_prefix = $argv[2];
 $after_prefix = $argv[3];
+$schema_prefix = ($argv[4] ?? '') !== '' ? $argv[4] : null;
 $before = slipway_state($app);
 echo $before_prefix, json_encode($before), "\n";
 $code = 0;
+if ($before['pending'] && ($argv[5] ?? '') !== '') {
+  try { echo $argv[6], json_encode(slipway_point($app['db']->connection(), $argv[5])), "\n"; }
+  catch (Throwable $e) { echo $argv[6], json_encode(['error' => get_class($e) . ': ' . $e->getMessage()]), "\n"; echo $after_prefix, json_encode($before), "\n"; exit(4); }
+}
 if ($before['pending']) {
+  $start = null;
+  if ($schema_prefix !== null) {
+    echo $schema_prefix, 'before ', json_encode(slipway_schema($app['db']->connection())), "\n";
+    $app['events']->listen(Illuminate\Database\Events\MigrationStarted::class, function () use ($app, &$start) { $start = slipway_schema($app['db']->connection()); });
+  }
   try {
     $code = $kernel->call('migrate', ['--force' => true], new Symfony\Component\Console\Output\ConsoleOutput());
   } catch (Throwable $e) {
@@ -73,6 +95,10 @@ if ($before['pending']) {
     $code = 1;
   }
   $app['db']->purge();
+  if ($code !== 0 && $start !== null) {
+    echo $schema_prefix, 'start ', json_encode($start), "\n";
+    echo $schema_prefix, 'after ', json_encode(slipway_schema($app['db']->connection(), isset($start['tables']) ? array_keys((array) $start['tables']) : null)), "\n";
+  }
   echo $after_prefix, json_encode(slipway_state($app)), "\n";
 } else {
   echo $after_prefix, json_encode($before), "\n";

@@ -1,6 +1,7 @@
 /** The Laravel migration driver: artisan to run and step back, a PHP probe to read the migrations table. */
 import { cmd, raw, type Command } from '../commands/shell.js'
 import { LARAVEL_PHP } from './laravel-php.js'
+import { POINT_PHP } from './point-php.js'
 import { parseJsonState, type MigrationDriver } from './types.js'
 
 /** Options of the Laravel driver. */
@@ -35,7 +36,10 @@ export function laravelDriver(options: LaravelOptions = {}): MigrationDriver {
     parse: parseJsonState,
     hasPending: (variable) => raw(`[[ "$${variable}" != *'"pending":[]'* ]]`),
     state: () => cmd(php, '-r', LARAVEL_PHP, 'state'),
-    ...(options.run ? {} : { runTracked: (before: string, after: string) => cmd(php, '-r', LARAVEL_PHP, 'migrate', before, after) }),
+    ...(options.run ? {} : { runTracked: (before: string, after: string, schema?: string, point?: { base: string; prefix: string }) => cmd(php, '-r', point ? LARAVEL_PHP + POINT_PHP : LARAVEL_PHP, 'migrate', before, after, schema ?? '', ...(point ? [point.base, point.prefix] : [])) }),
+    snapshot: (prefix, label) => cmd(php, '-r', LARAVEL_PHP, 'schema', prefix, label),
+    exec: (prefix, statements) => cmd(php, '-r', LARAVEL_PHP, 'exec', prefix, ...statements),
+    restorePoint: (file, tables, prefix) => cmd(php, '-r', LARAVEL_PHP + POINT_PHP, 'point-restore', file, JSON.stringify(tables), prefix),
     run: () => (options.run ? raw(options.run) : cmd(php, 'artisan', 'migrate', '--force', '--no-interaction')),
     stepBack: (names, batch, state): Command => cmd(php, 'artisan', ...stepBackArgs(names, batch, state.version).args),
     describeStepBack: (names, batch, state) => stepBackArgs(names, batch, state.version).how

@@ -26,7 +26,21 @@ export interface MigrationDriver {
    * Optional: reads the state, migrates when something is pending and reads it again in one process,
    * printing the `before` and `after` data lines itself (given their prefixes); exits with migrate's code.
    */
-  runTracked?(before: string, after: string): Command
+  runTracked?(before: string, after: string, schema?: string, point?: { base: string; prefix: string }): Command
+  /**
+   * Optional: prints `<prefix><label> <schema JSON>`, the database's schema now (see schema.ts). With it,
+   * {@link runTracked} also prints the schema before migrating and, on a failure, as the failed migration
+   * started and as it left it (labels `before`, `start`, `after`).
+   */
+  snapshot?(prefix: string, label: string): Command
+  /** Optional (with {@link snapshot}): runs SQL statements on the app's connection, printing `<prefix>ok <i>` or `<prefix>failed <i> <base64 message>` each. */
+  exec?(prefix: string, statements: string[]): Command
+  /**
+   * Optional, with {@link runTracked}: built-in restore points. `runTracked` given `point` takes one at `point.base`
+   * (plus the engine's extension) when something is pending, before migrating, and prints it after `point.prefix`;
+   * this restores one (the point's tables kept, any other dropped) and prints the outcome after `prefix`.
+   */
+  restorePoint?(file: string, tables: string[], prefix: string): Command
   /** Steps back exactly `names` (one batch, the newest), given the state they were read in. */
   stepBack(names: string[], batch: number, state: MigrationState): Command
   /** Optional: says which step-back {@link stepBack} chose for this state and why (printed in the report). */

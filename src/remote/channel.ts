@@ -1,6 +1,7 @@
 /** One command over one SSH channel: streamed lines, stdin, total and idle timeouts. */
 import type { Client, ClientChannel } from 'ssh2'
 import { SlipwayError } from '../errors.js'
+import { timeouts } from './clock.js'
 import { lineCollector } from './lines.js'
 import type { ExecOptions, ExecResult } from './types.js'
 
@@ -68,15 +69,3 @@ function run(channel: ClientChannel, options: ExecOptions, resolve: (r: ExecResu
   }
 }
 
-/** The total and idle time limits of one command: `touch` on output, `clear` when it ends. */
-function timeouts(options: ExecOptions, expire: (message: string) => void): { touch(): void; clear(): void } {
-  let idle: NodeJS.Timeout | undefined
-  const total = options.timeoutMs ? setTimeout(() => expire(`timed out after ${options.timeoutMs! / 1000}s`), options.timeoutMs) : undefined
-  const touch = () => {
-    if (!options.idleMs) return
-    clearTimeout(idle)
-    idle = setTimeout(() => expire(`no output for ${options.idleMs! / 1000}s (idle timeout)`), options.idleMs)
-  }
-  touch()
-  return { touch, clear: () => { clearTimeout(total); clearTimeout(idle) } }
-}

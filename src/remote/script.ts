@@ -23,6 +23,8 @@ export interface ScriptResult {
 /** Options for a channel. */
 export interface ChannelOptions extends Markers {
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void
+  /** A step line: the host started step `label`. */
+  onStep?: (label: string) => void
   /** Time limits for the whole channel. */
   timeoutMs?: number
   idleMs?: number
@@ -74,6 +76,7 @@ export function openChannel(remote: Remote, options: ChannelOptions): Channel {
       if (current) current.done({ ...current.result, code: p.code })
     } else if (p?.kind === 'step') {
       if (result) result.step = p.label
+      options.onStep?.(p.label)
     } else if (p?.kind === 'data') {
       if (result) (result.data[p.key] ??= []).push(p.value)
     } else {
@@ -98,8 +101,18 @@ export function openChannel(remote: Remote, options: ChannelOptions): Channel {
         input.write(phaseText(options, commands, stdin !== undefined))
         if (!stdin) return
         ended = true
-        stdin.on('error', (e) => input.destroy(e))
-        stdin.pipe(input)
+        // The upload goes through a relay: a failing upload (a tar stream destroys what it pipes into) ends the host's
+        // input cleanly, so its script ends and nothing waits on it, and the phase fails with the cause.
+        const relay = new PassThrough()
+        relay.on('error', () => undefined)
+        relay.pipe(input)
+        stdin.on('error', (e) => {
+          input.end()
+          const current = phase
+          phase = undefined
+          current?.fail(new Error(`the upload stream failed: ${e.message}`))
+        })
+        stdin.pipe(relay)
       })
     },
     async close() {

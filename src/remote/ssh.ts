@@ -1,8 +1,11 @@
 /** SshRemote: the Remote interface on node-ssh (ssh2), with host key checks, retries and timeouts. */
-import { NodeSSH } from 'node-ssh'
+import { connect as tcpConnect, type Socket } from 'node:net'
+import type { NodeSSH } from 'node-ssh'
 import { InputError, SlipwayError, UntouchedError } from '../errors.js'
 import { hostPattern, verifyKnownHosts, verifyPinned, type Verdict } from './known-hosts.js'
+import type { Duplex } from 'node:stream'
 import { exec } from './channel.js'
+import { parseJump } from './jump.js'
 import type { ExecOptions, ExecResult, Remote } from './types.js'
 
 /** How to reach and trust one host. */
@@ -23,6 +26,8 @@ export interface SshTarget {
   keepaliveMs?: number
   /** Connect attempts after the first, for refused or timed-out connects only. */
   retries?: number
+  /** A jump host, [user@]host[:port], reached with the same key and host key trust. */
+  proxyJump?: string
 }
 
 const RETRYABLE = /ECONNREFUSED|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|Timed out while waiting for handshake|Connection lost before handshake/
@@ -40,8 +45,47 @@ export async function connectSsh(target: SshTarget): Promise<Remote> {
   }
 }
 
+/**
+ * Starts the TCP connection at once and loads the SSH library (the largest part of the CLI) while it is under way;
+ * resolves with both, or rejects with the socket's error (ECONNREFUSED, …) if it fails before the library is ready.
+ */
+async function socketAndLibrary(target: SshTarget): Promise<{ sock: Socket; ssh: NodeSSH }> {
+  const sock = tcpConnect({ host: target.host, port: target.port })
+  let failed: Error | undefined
+  const early = (error: Error) => { failed = error }
+  sock.on('error', early)
+  try {
+    const { NodeSSH } = await import('node-ssh')
+    if (failed) throw failed
+    return { sock, ssh: new NodeSSH() }
+  } catch (error) {
+    sock.destroy()
+    throw error
+  } finally {
+    sock.off('error', early)
+  }
+}
+
 async function connectOnce(target: SshTarget): Promise<Remote> {
-  const ssh = new NodeSSH()
+  if (!target.proxyJump) return new SshRemote(target.name, await open(target))
+  const j = parseJump(target.proxyJump, target.user)
+  const jump = await open({ ...target, name: `${target.name} (jump host ${target.proxyJump})`, ...j })
+  try {
+    const sock = await new Promise<Duplex>((resolve, reject) => jump.connection!.forwardOut('127.0.0.1', 0, target.host, target.port, (err, stream) => err ? reject(new SlipwayError(`${target.name}: jump host ${target.proxyJump} refused to forward to ${target.host}:${target.port}: ${err.message}`)) : resolve(stream)))
+    return new SshRemote(target.name, await open(target, sock), jump)
+  } catch (error) {
+    jump.dispose()
+    throw error
+  }
+}
+
+/** One authenticated ssh2 connection: over a new TCP connection, or over `forwarded` (a jump host's channel). */
+async function open(target: SshTarget, forwarded?: Duplex): Promise<NodeSSH> {
+  const { sock, ssh } = forwarded
+    ? { sock: forwarded, ssh: new (await import('node-ssh')).NodeSSH() }
+    : await socketAndLibrary(target).catch((error: Error) => {
+      throw new SlipwayError(`${target.name}: cannot connect: ${error.message}`)
+    })
   let verdict: Verdict = { ok: true }
   const hostVerifier = (key: Buffer): boolean => {
     if (target.insecure) return true
@@ -50,13 +94,14 @@ async function connectOnce(target: SshTarget): Promise<Remote> {
   }
   try {
     await ssh.connect({
-      host: target.host,
-      port: target.port,
+      sock,
       username: target.user,
       privateKey: target.privateKey,
       passphrase: target.passphrase,
       readyTimeout: target.connectTimeoutMs,
       hostVerifier,
+      // Straight to the key: the "none" method ssh2 tries first costs a round trip and never succeeds on a deploy host.
+      authHandler: ['publickey'],
       keepaliveInterval: target.keepaliveMs ?? 15000,
       keepaliveCountMax: 3
     })
@@ -75,7 +120,7 @@ async function connectOnce(target: SshTarget): Promise<Remote> {
     }
     throw new UntouchedError(`${target.name}: cannot connect: ${message}`)
   }
-  return new SshRemote(target.name, ssh)
+  return ssh
 }
 
 function hostKeyError(target: SshTarget, v: Extract<Verdict, { ok: false }>): InputError {
@@ -93,7 +138,7 @@ class SshRemote implements Remote {
   /** Why the connection broke (a reset, a keepalive timeout), once it has. */
   private broken?: Error
 
-  constructor(readonly name: string, private ssh: NodeSSH) {
+  constructor(readonly name: string, private ssh: NodeSSH, private jump?: NodeSSH) {
     // Scripts go over stdin in small writes after the exec request: without TCP_NODELAY each waits on a delayed ACK.
     ssh.connection?.setNoDelay(true)
     // Without a listener, an error on a live connection (ECONNRESET, keepalive timeout) would crash the process;
@@ -114,5 +159,6 @@ class SshRemote implements Remote {
 
   async close(): Promise<void> {
     this.ssh.dispose()
+    this.jump?.dispose()
   }
 }

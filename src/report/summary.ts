@@ -3,8 +3,10 @@
  * Library-level: no `@actions/*` imports, so the CLI can write the same report. Every value that
  * came from a host or a file is escaped, so it renders as text and cannot break the table.
  */
+import { describePoint } from '../deploy/points.js'
 import type { CheckResult } from '../check/types.js'
 import type { DeployResult } from '../deploy/deploy.js'
+import type { MigrationsResult } from '../deploy/result.js'
 import type { PlannedHost } from '../deploy/deploy.js'
 import type { ReleaseListing } from '../deploy/releases.js'
 import type { RollbackResult } from '../deploy/rollback.js'
@@ -17,17 +19,8 @@ export interface SmokeRow {
   detail: string
 }
 
-/** What happened to migrations: run by a deploy, stepped back by a rollback, or left applied. */
-export interface MigrationsView {
-  ran?: string[]
-  steppedBack: string[]
-  /** Migrations that stay applied after a rollback (not stepped back, or refused). */
-  stillApplied?: string[]
-  /** A migration that failed part-way. */
-  failed?: string
-  /** Why the step-back was refused. */
-  refused?: string
-}
+/** What happened to migrations: run by a deploy (`ran`), stepped back by a rollback, or left applied. */
+export type MigrationsView = Omit<MigrationsResult, 'ran' | 'schemaRestored'> & { ran?: string[] }
 
 /** Escapes text for a Markdown table cell or paragraph: pipes, HTML, newlines. */
 export function escapeCell(text: string): string {
@@ -71,8 +64,21 @@ export function migrationsMarkdown(m: MigrationsView): string {
     list('Stepped back', m.steppedBack),
     !!m.stillApplied?.length && list('Still applied', m.stillApplied),
     m.failed && `Failed part-way: ${escapeCell(m.failed)}`,
-    m.refused && `Not stepped back: ${escapeCell(m.refused)}`
+    m.refused && `Not stepped back: ${escapeCell(m.refused)}`,
+    ...schemaMarkdown(m)
   ].filter(Boolean).join('\n\n')
+}
+
+/** What the schema showed after a failed migration: what it left, what was removed, what it destroyed and the fix. */
+function schemaMarkdown(m: MigrationsView): Array<string | false | undefined> {
+  const list = (title: string, items: string[]) => `${title}:\n${items.map((n) => `- ${escapeCell(n)}`).join('\n')}`
+  return [
+    m.left && (m.left.length ? list('Left in the schema by the failed migration', m.left) : 'The failed migration left no trace in the schema.'),
+    !!m.removed?.length && list('Removed again', m.removed),
+    !!m.notRemoved?.length && list('NOT removed', m.notRemoved),
+    !!m.destroyed?.length && `${list('Removed or changed what existed before (not repaired)', m.destroyed)}\n\nTo restore the database from the restore point taken before this deploy: \`${m.restore ?? ''}\` (writes made since that restore point would be lost).`,
+    m.schemaCheck && escapeCell(m.schemaCheck)
+  ]
 }
 
 /** What a code rollback leaves as it is. */
@@ -90,7 +96,7 @@ function sections(parts: Array<string | false | undefined>): string {
 
 /** Input of {@link deployMarkdown}. */
 export interface DeployReport {
-  result: Pick<DeployResult, 'release' | 'previous' | 'commit' | 'hosts' | 'rolledBack' | 'smoke' | 'migrations'>
+  result: Pick<DeployResult, 'release' | 'previous' | 'commit' | 'hosts' | 'rolledBack' | 'smoke' | 'migrations' | 'forwardOnly'> & Partial<Pick<DeployResult, 'restorePoint'>>
   /** The error message when the deploy failed. */
   failure?: string
   listing?: ReleaseListing
@@ -109,22 +115,25 @@ export function deployMarkdown(r: DeployReport): string {
       : `### ❌ Deploy of ${escapeCell(result.release)} failed before the switch; ${escapeCell(result.previous ?? 'nothing')} is still live`
   return sections([
     title,
-    facts([['Release', result.release], ['Previous release', result.previous], ['Commit', result.commit], ['Hosts', result.hosts.join(', ')], ['URL', r.url]]),
+    facts([['Release', result.release], ['Previous release', result.previous], ['Commit', result.commit], ['Hosts', result.hosts.join(', ')], ['Restore point', result.restorePoint && describePoint(result.restorePoint)], ['URL', r.url]]),
     r.failure && fenced(r.failure),
     !!result.smoke?.length && smokeMarkdown(result.smoke),
     result.migrations && migrationsMarkdown(result.migrations),
+    !!result.forwardOnly?.length && `**Forward-only** (check.policy): no usable down() in ${result.forwardOnly.map(escapeCell).join(', ')}; the schema of this release cannot be stepped back.`,
     result.rolledBack && !!r.notReverted?.length && notRevertedMarkdown(r.notReverted),
     r.listing && releasesMarkdown(r.listing)
   ])
 }
 
 /** The summary of a manual rollback. */
-export function rollbackMarkdown(r: { result: Pick<RollbackResult, 'release' | 'from' | 'hosts' | 'notReverted' | 'migrations'>; listing?: ReleaseListing; url?: string }): string {
+export function rollbackMarkdown(r: { result: Pick<RollbackResult, 'release' | 'from' | 'hosts' | 'notReverted' | 'migrations'> & Partial<Pick<RollbackResult, 'db'>>; listing?: ReleaseListing; url?: string }): string {
   const { result } = r
+  const restored = result.db?.restored
   return sections([
     `### ↩️ Rolled back ${escapeCell(result.from)} → ${escapeCell(result.release)}`,
-    facts([['Release', result.release], ['Rolled back from', result.from], ['Hosts', result.hosts.join(', ')], ['URL', r.url]]),
+    facts([['Release', result.release], ['Rolled back from', result.from], ['Hosts', result.hosts.join(', ')], ['Database', result.db && (restored ? `restored to the point taken before ${restored.release} (${restored.at})` : result.db.mode)], ['URL', r.url]]),
     (result.migrations.steppedBack.length > 0 || result.migrations.kept.length > 0) && migrationsMarkdown({ steppedBack: result.migrations.steppedBack, stillApplied: result.migrations.kept }),
+    !!result.db?.lost?.length && `#### Lost by the database restore\n\n${result.db.lost.map((l) => `- ${escapeCell(l)}`).join('\n')}`,
     notRevertedMarkdown(result.notReverted),
     r.listing && releasesMarkdown(r.listing)
   ])

@@ -19,7 +19,7 @@ export function releaseRows(listing: ReleaseListing['hosts'][number]): string[][
 export function migrationCell(r: ReleaseRecord): string {
   const m = r.migrations
   if (!m?.ran.length) return m?.failed ? `failed: ${m.failed}` : '-'
-  return `${m.ran.length} ran${m.stepped_back?.length ? ', stepped back' : ''}${m.failed ? `, failed: ${m.failed}` : ''}`
+  return `${m.ran.length} ran${m.stepped_back?.length ? ', stepped back' : ''}${m.no_down?.length ? ', forward-only' : ''}${m.failed ? `, failed: ${m.failed}` : ''}`
 }
 
 /** Column names for {@link releaseRows}. */

@@ -117,8 +117,9 @@ function fill(field: Field, value: unknown, path: string, problems: Problem[], w
   }
   if (field.kind === 'list') return value === undefined ? field.default ? [...field.default] : undefined : (value as unknown[]).map((v, i) => fill(field.of, v, `${path}[${i}]`, problems, where))
   if (field.kind === 'oneOf') {
+    if (value === undefined) return undefined
     const keys = Object.keys(value as object)
-    const match = field.options.find((o) => o.kind === 'object' && o.required?.some((r) => keys.includes(r)))
+    const match = Array.isArray(value) ? field.options.find((o) => o.kind === 'list') : field.options.find((o) => o.kind === 'object' && o.required?.some((r) => keys.includes(r)))
     return match ? fill(match, value, path, problems, where) : value
   }
   if (value !== undefined) return value
@@ -135,6 +136,13 @@ function mergeDeep(base: Record<string, unknown>, over: Record<string, unknown>)
   return out
 }
 
+/** The checks of `smoke:`, written as a list or as `{ checks, bake }`. */
+function smokeChecks(smoke: FromSchema['smoke']): SmokeSchema[] {
+  return smoke === undefined ? [] : Array.isArray(smoke) ? smoke : smoke.checks
+}
+
+type SmokeSchema = Extract<NonNullable<FromSchema['smoke']>, unknown[]>[number]
+
 /** The validated spec with what loading adds: names, the source dir resolved, where it came from. */
 function finish(raw: FromSchema, file: string, where: Where): Spec {
   const baseDir = dirname(resolve(file))
@@ -142,7 +150,8 @@ function finish(raw: FromSchema, file: string, where: Where): Spec {
     ...raw,
     source: { ...raw.source, dir: resolve(baseDir, raw.source.dir) },
     hosts: raw.hosts.map((h) => ({ ...h, name: h.name ?? `${h.user}@${h.host}:${h.port}` })),
-    smoke: raw.smoke.map((c) => ('http' in c ? { ...c, name: c.name ?? c.http } : { ...c, name: c.name ?? c.run })),
+    smoke: smokeChecks(raw.smoke).map((c) => ('http' in c ? { ...c, name: c.name ?? c.http } : { ...c, name: c.name ?? c.run })),
+    bake: raw.smoke && 'bake' in raw.smoke ? raw.smoke.bake : 0,
     file,
     baseDir,
     where

@@ -104,6 +104,7 @@ export const httpHeader: Rule = (v) => {
 
 const byPath: Record<string, Rule> = {
   path: deployRoot,
+  'hosts[].path': deployRoot,
   'shared.files[]': releasePath,
   'shared.dirs[]': releasePath,
   'writable[]': releasePath,
@@ -112,7 +113,10 @@ const byPath: Record<string, Rule> = {
   'hosts[].user': userName,
   'smoke[].http': httpUrl,
   'smoke[].method': httpMethod,
-  'smoke[].header': httpHeader
+  'smoke[].header': httpHeader,
+  'smoke.checks[].http': httpUrl,
+  'smoke.checks[].method': httpMethod,
+  'smoke.checks[].header': httpHeader
 }
 
 /** The rule for a key path (list indexes and an `environments.<name>.` prefix ignored), if there is one. */

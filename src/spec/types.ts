@@ -11,14 +11,20 @@ export type FromSchema = Infer<{ kind: 'object'; fields: typeof specFields; requ
 /** One SSH target. `name`: from the spec, or user@host:port. */
 export type HostSpec = FromSchema['hosts'][number] & { name: string }
 
+/** One check as the schema defines it (`smoke:` is a list of them, or `{ checks, bake }`). */
+type SchemaCheck = Extract<NonNullable<FromSchema['smoke']>, unknown[]>[number]
+
 /** An HTTP smoke check (`name` defaults to the URL). */
-export type HttpCheck = Extract<FromSchema['smoke'][number], { http: string }> & { name: string }
+export type HttpCheck = Extract<SchemaCheck, { http: string }> & { name: string }
 
 /** A command smoke check, run on the host in the new current release (`name` defaults to the command). */
-export type RunCheck = Extract<FromSchema['smoke'][number], { run: string }> & { name: string }
+export type RunCheck = Extract<SchemaCheck, { run: string }> & { name: string }
 
 /** One smoke check. */
 export type SmokeCheck = HttpCheck | RunCheck
+
+/** A build, activate or rollback hook: a command for every host, or `{ run, roles }` for some. */
+export type Hook = FromSchema['build'][number]
 
 /** Database migrations. */
 export type MigrateSpec = NonNullable<FromSchema['migrate']>
@@ -31,6 +37,8 @@ export const checkKeysMatch: CheckKeysMatch = true
 export type Spec = Omit<FromSchema, 'hosts' | 'smoke' | 'check'> & {
   hosts: HostSpec[]
   smoke: SmokeCheck[]
+  /** `smoke.bake`: seconds the checks keep being polled after they first pass (0: no bake). */
+  bake: number
   /** The migration check's settings (the check's own type, which the schema's `check` keys match). */
   check?: CheckConfig
   /** Where the spec was read from (for messages), and the directory relative paths resolve against. */

@@ -70,9 +70,12 @@ export function check(field: Field, raw: unknown, path: string, w: Walk): Plain 
       return out
     }
     case 'oneOf': {
+      const text = field.options.find((o) => o.kind === 'string')
+      if (text && !isMap(node)) return check(text, node, path, w)
       const keys = isMap(node) ? node.items.map((p) => String((p.key as { value?: unknown })?.value)) : []
-      const match = field.options.find((o) => o.kind === 'object' && o.required?.some((r) => keys.includes(r)))
-      if (!match) return at(`expected ${describe(field)}`, `give one of the keys ${field.options.flatMap((o) => (o.kind === 'object' ? o.required ?? [] : [])).join(' or ')}`)
+      const match = isSeq(node) ? field.options.find((o) => o.kind === 'list') : field.options.find((o) => o.kind === 'object' && o.required?.some((r) => keys.includes(r)))
+      const list = field.options.some((o) => o.kind === 'list') ? 'a list, or ' : ''
+      if (!match) return at(`expected ${describe(field)}`, `give ${list}one of the keys ${field.options.flatMap((o) => (o.kind === 'object' ? o.required ?? [] : [])).join(' or ')}`)
       return check(match, node, path, w)
     }
     case 'map': case 'object': return mapping(field, node, path, w, at)

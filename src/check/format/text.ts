@@ -3,7 +3,7 @@ import { plural } from './rank.js'
 
 /**
  * The human report: findings grouped by file (`line:col  severity  rule  message`, then why and how to fix it),
- * the --verify outcomes, and a summary line.
+ * the --verify and --verify-rollback outcomes, and a summary line.
  */
 export function formatText(result: CheckResult): string {
   const lines: string[] = []
@@ -18,6 +18,11 @@ export function formatText(result: CheckResult): string {
     if (lines.length > 0) lines.push('')
     lines.push('verify (up → down → up on a scratch database):')
     for (const v of result.verify) lines.push(`  ${v.status.padEnd(16)}  ${v.file}`)
+  }
+  if (result.verifyRollback && result.verifyRollback.length > 0) {
+    if (lines.length > 0) lines.push('')
+    lines.push('verify-rollback (the base revision\'s smoke checks on the new schema):')
+    for (const v of result.verifyRollback) lines.push(`  ${v.status.padEnd(16)}  ${v.check}${v.file ? ` (from ${v.file})` : ''}`)
   }
   const skipped = result.skipped ?? []
   if (skipped.length > 0) {

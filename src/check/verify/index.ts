@@ -44,7 +44,7 @@ export async function verifyMigrations(input: VerifyInput): Promise<{ outcomes: 
   if (!existsSync(join(input.app, 'artisan'))) throw new CheckInputError(`--verify: no artisan in ${input.app} (point --app at the Laravel app)`)
   let app: ScratchApp
   try {
-    app = await scratchApp(input.app, target, new Set(files.map((f) => basename(f.path))))
+    app = await scratchApp(input.app, target, { exclude: new Set(files.map((f) => basename(f.path))) })
   } catch (e) {
     throw new CheckInputError(`--verify: ${(e as Error).message}`)
   }

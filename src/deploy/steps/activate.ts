@@ -1,4 +1,5 @@
 /** Step `activate`: the spec's activate hooks in the new current release. */
+import { hooksFor } from '../../spec/roles.js'
 import { releaseDir } from '../../commands/layout.js'
 import { hooks } from '../../commands/release.js'
 import type { Step } from './types.js'
@@ -8,5 +9,5 @@ export const activateHooks: Step = {
   where: 'each',
   onFailure: 'switch back',
   when: (run) => run.spec.activate.length > 0,
-  commands: (run, i) => hooks(run.sessions[i], 'activate', releaseDir(run.plans[i].layout, run.id), run.spec.activate)
+  commands: (run, i) => hooks(run.sessions[i], 'activate', releaseDir(run.plans[i].layout, run.id), hooksFor(run.sessions[i].host.roles, run.spec.activate))
 }

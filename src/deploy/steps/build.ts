@@ -1,4 +1,5 @@
 /** Step `build`: the spec's build commands in the new release; the release is then ready. */
+import { hooksFor } from '../../spec/roles.js'
 import { advance, writeRecord } from '../../commands/history.js'
 import { releaseDir } from '../../commands/layout.js'
 import { hooks } from '../../commands/release.js'
@@ -11,6 +12,6 @@ export const build: Step = {
   commands: (run, i) => {
     const p = run.plans[i]
     p.record = advance(p.record, 'ready')
-    return [...hooks(run.sessions[i], 'build', releaseDir(p.layout, p.id), run.spec.build), writeRecord(p.layout, p.record)]
+    return [...hooks(run.sessions[i], 'build', releaseDir(p.layout, p.id), hooksFor(run.sessions[i].host.roles, run.spec.build)), writeRecord(p.layout, p.record)]
   }
 }

@@ -5,12 +5,15 @@ import { readLiveManifest } from '../../commands/delta.js'
 import type { Command } from '../../commands/shell.js'
 import type { ScriptResult } from '../../remote/script.js'
 import { describeHolder, LockedError, type Operation } from '../run.js'
-import { runPhase, type Session } from '../session.js'
+import type { Session } from '../session.js'
 import type { Step } from './types.js'
 
-/** The lock step's commands on one host (the live manifest only where an upload follows). */
-export function lockCommands(s: Session, owner: LockOwner, manifest = true): Command[] {
-  return [...acquire(s, s.layout, owner), ...readState(s, s.layout), ...(manifest ? [readLiveManifest(s, s.layout)] : [])]
+/**
+ * The lock step's commands on one host (the live manifest only where an upload follows: with the source's directory
+ * digests, only the lines of the directories that differ).
+ */
+export function lockCommands(s: Session, owner: LockOwner, manifest = true, digests?: string[]): Command[] {
+  return [...acquire(s, s.layout, owner), ...readState(s, s.layout), ...(manifest ? [readLiveManifest(s, s.layout, digests)] : [])]
 }
 
 /** The history a lock round trip read; throws {@link LockedError} when the lock is held by another. */
@@ -24,18 +27,15 @@ export function lockedState(op: Operation, s: Session, r: ScriptResult): HostSta
   return parseState(r.data)
 }
 
-/** Takes the lock on one host and reads its history. */
-export async function lockAndRead(op: Operation, s: Session, owner: LockOwner, manifest = true): Promise<HostState> {
-  return lockedState(op, s, await runPhase(s, op.spec, op.reporter, 'lock', lockCommands(s, owner, manifest), { okCodes: [LOCKED] }))
-}
-
 export const lock: Step = {
   name: 'lock',
   where: 'each',
   onFailure: 'unlock',
   okCodes: [LOCKED],
-  commands: (run, i) => lockCommands(run.sessions[i], run.owner),
+  commands: (run, i) => lockCommands(run.sessions[i], run.owner, true, run.local?.digests),
   read: (run, i, r) => {
-    run.states[i] = lockedState(run.op, run.sessions[i], r)
+    // A host held by another run is waited for (or refused) by the next step, once every host has answered.
+    run.holders[i] = r.code === LOCKED ? r.data.holder?.[0] ?? '' : undefined
+    if (r.code !== LOCKED) run.states[i] = lockedState(run.op, run.sessions[i], r)
   }
 }

@@ -1,10 +1,13 @@
 /**
- * Step `migrate`: on the migrating host, in the new release, before the switch (optional backup first).
+ * Step `migrate`: on the migrating host, in the new release, before the switch (optional backup first; a restore
+ * point first when migrations are pending and the spec's db section takes them).
  * With one host it rides on the prepare round trip; with several it waits until every host is ready.
  */
 import { runMigrations } from '../../migrations/commands.js'
-import { outcome } from '../migrate.js'
-import type { Step } from './types.js'
+import { pointProvider, readPoint } from '../../migrations/points.js'
+import { outcome, schemaResult } from '../migrate.js'
+import { describePoint } from '../points.js'
+import type { DeployRun, Step } from './types.js'
 
 export const migrate: Step = {
   name: 'migrate',
@@ -12,11 +15,39 @@ export const migrate: Step = {
   onFailure: 'mark failed',
   when: (run) => run.driver !== undefined,
   barrier: (run) => run.sessions.length > 1,
-  commands: (run, i) => runMigrations(run.sessions[i], run.plans[i].layout, run.id, run.driver!, run.spec.migrate?.backup),
+  commands: (run, i) => runMigrations(run.sessions[i], run.plans[i].layout, run.id, run.driver!, run.spec.migrate?.backup, pointProvider(run.spec, run.driver)),
   read: (run, _i, r, failed) => {
     if (run.dry || !r.data.before) return
-    run.migrated = outcome(run.op, run.driver!, r.data, failed)
+    if (!recordPoint(run, r.data.point?.[0], failed)) return
+    run.migrated = outcome(run.op, run.driver!, r.data, failed, run.id)
+    const noDown = run.migrated.record.ran.filter((n) => run.result.forwardOnly?.includes(n))
+    if (noDown.length) run.migrated.record.no_down = noDown
     for (const p of run.plans) p.record = { ...p.record, migrations: run.migrated.record }
-    run.result.migrations = { ran: run.migrated.record.ran, steppedBack: [], failed: run.migrated.record.failed }
+    run.result.migrations = { ran: run.migrated.record.ran, steppedBack: [], failed: run.migrated.record.failed, ...schemaResult(run.migrated, run.id) }
   }
+}
+
+/** Records the restore point the host reported; false when taking it failed (then nothing was migrated). */
+function recordPoint(run: DeployRun, line: string | undefined, failed: boolean): boolean {
+  const report = readPoint(line)
+  const { reporter } = run.op
+  if (!report) {
+    if (failed && pointProvider(run.spec, run.driver)?.kind === 'command') {
+      reporter.error('the restore point (db.snapshot) failed, so nothing was migrated (its output is above)')
+      return false
+    }
+    return true
+  }
+  if ('error' in report) {
+    reporter.error(`the restore point failed, so nothing was migrated: ${report.error}`)
+    return false
+  }
+  if ('skipped' in report) {
+    reporter.warn(`no restore point: ${report.skipped}`)
+    return true
+  }
+  reporter.info(`restore point: ${describePoint(report.point)}`)
+  for (const p of run.plans) p.record = { ...p.record, restore_point: report.point }
+  run.result.restorePoint = report.point
+  return true
 }

@@ -2,19 +2,38 @@
 import type { HostState, ReleaseRecord } from '../../commands/history.js'
 import type { Spec } from '../../spec/types.js'
 import { nextReleaseId } from '../id.js'
+import { changedDirs, dirDigests, dirOf, usableDigests } from '../dirs.js'
 import { buildManifest, deltaSafe, diffManifest, usableManifest } from '../manifest.js'
 import { gitCommit, type SourceEntry } from '../source.js'
-import type { Step, Upload } from './types.js'
+import { forwardOnly, forwardOnlyLine, newMigrations, withoutDown } from '../forward-only.js'
+import type { DeployRun, LocalManifest, Step, Upload } from './types.js'
 
-/** Per host: what to send, the upload list, and whether it is a delta against the live release. */
-export async function planUploads(spec: Spec, entries: SourceEntry[], states: HostState[]): Promise<Upload[]> {
-  const local = await buildManifest(spec.source.dir, entries)
+/** Paths always sent whole and never kept in a manifest: the shared ones (replaced by links on the host). */
+function alwaysSent(spec: Spec): (path: string) => boolean {
   const shared = [...spec.shared.files, ...spec.shared.dirs]
-  const always = (path: string) => shared.some((s) => path === s || path.startsWith(`${s}/`))
-  const safe = deltaSafe(entries)
+  return (path) => shared.some((s) => path === s || path.startsWith(`${s}/`))
+}
+
+/** The source's manifest, and the directory digests of the lines a host will keep (none when the tree cannot be a delta). */
+export async function localManifest(spec: Spec, entries: SourceEntry[]): Promise<LocalManifest> {
+  const lines = await buildManifest(spec.source.dir, entries)
+  const always = alwaysSent(spec)
+  return { lines, digests: deltaSafe(entries) ? dirDigests(lines.filter((_, i) => !always(entries[i].path))) : undefined }
+}
+
+/**
+ * Per host: what to send, the upload list, and whether it is a delta against the live release. With the host's
+ * directory digests, the entries of directories whose digest matches are the same on both sides and neither sent
+ * nor listed; only the changed directories' lines (all the host sent) are compared.
+ */
+export function planUploads(spec: Spec, entries: SourceEntry[], local: LocalManifest, states: HostState[]): Upload[] {
+  const always = alwaysSent(spec)
   return states.map((st) => {
-    const delta = safe && usableManifest(st.manifest)
-    const d = diffManifest(entries, local, delta ? st.manifest : [], always)
+    const byDir = local.digests && st.dirs && usableDigests(st.dirs) && (!st.manifest.length || usableManifest(st.manifest))
+    const delta = Boolean(byDir) || (local.digests !== undefined && usableManifest(st.manifest))
+    const changed = byDir ? changedDirs(local.digests!, st.dirs!) : undefined
+    const same = changed && ((path: string) => !changed.has(dirOf(path)))
+    const d = diffManifest(entries, local.lines, delta ? st.manifest : [], always, same)
     return { send: d.send, list: d.upload, delta }
   })
 }
@@ -31,10 +50,21 @@ export const plan: Step = {
     run.id = nextReleaseId(op.now(), states.flatMap((st) => st.records.map((r) => r.id)))
     const stamp = op.now().toISOString()
     const record: ReleaseRecord = { id: run.id, state: 'building', commit, created_at: stamp, updated_at: stamp, by: op.by, run: op.run }
-    run.uploads = await planUploads(spec, entries, states)
+    run.local ??= await localManifest(spec, entries)
+    run.uploads = planUploads(spec, entries, run.local, states)
     run.plans = sessions.map((s, i) => ({ spec, host: s.host, layout: s.layout, id: run.id, owner: run.owner, previous: states[i].current, delta: run.uploads[i].delta, record }))
     Object.assign(run.result, { release: run.id, previous: states[0].current, commit, uploaded: Object.fromEntries(sessions.map((s, i) => [s.host.name, { sent: run.uploads[i].send.length, delta: run.uploads[i].delta }])) })
     const how = sessions.map((s, i) => `${s.host.name}: ${run.uploads[i].delta ? `delta, ${run.uploads[i].send.length} sent` : 'full upload'}`)
     op.reporter.info(`Release ${run.id}${commit ? ` (commit ${commit.slice(0, 12)})` : ''}: ${entries.length} entries; ${how.join(', ')}`)
+    if (forwardOnly(spec)) await sayForwardOnly(run)
   }
+}
+
+/** check.policy: forward-only: the new migrations without a usable down(), said (and kept for the record) before migrating. */
+async function sayForwardOnly(run: DeployRun): Promise<void> {
+  const live = run.states[run.at]?.manifest ?? []
+  const found = await withoutDown(run.spec.source.dir, newMigrations(run.entries, live))
+  if (!found.length) return
+  run.result.forwardOnly = found.map((f) => f.name)
+  run.op.reporter.warn(forwardOnlyLine(found, usableManifest(live)))
 }

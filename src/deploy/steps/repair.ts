@@ -16,7 +16,8 @@ import { onEach, type Operation } from '../run.js'
 import { runPhase, type Session } from '../session.js'
 import type { Step } from './types.js'
 
-const interrupted = (r: ReleaseRecord) => r.state === 'building' || r.state === 'ready'
+/** A release its run left half-built: only a lock holder builds, so with the lock free or taken over, that run stopped. */
+export const interrupted = (r: ReleaseRecord) => r.state === 'building' || r.state === 'ready'
 
 /** Step-back commands for the migrations an interrupted release's run applied, and what was decided. */
 async function stepBackFor(op: Operation, s: Session, state: HostState, failed: ReleaseRecord, stamp: string): Promise<{ commands: Command[]; said: string }> {
@@ -35,10 +36,10 @@ async function stepBackFor(op: Operation, s: Session, state: HostState, failed: 
   }
 }
 
-/** Repairs what interrupted runs left on the hosts; `states` are updated to what was written. */
-export async function repairInterrupted(op: Operation, sessions: Session[], states: HostState[]): Promise<void> {
+/** Repairs what interrupted runs left on the hosts (the caller holds the lock); `states` are updated to what was written. Returns what was done. */
+export async function repairInterrupted(op: Operation, sessions: Session[], states: HostState[]): Promise<string | undefined> {
   const stuck = [...new Set(states.flatMap((st) => st.records.filter(interrupted).map((r) => r.id)))]
-  if (!stuck.length) return
+  if (!stuck.length) return undefined
   const stamp = op.now().toISOString()
   const note = `interrupted: the run that built it stopped before finishing (repaired by ${op.by})`
   const at = migrateHostIndex(op.spec)
@@ -57,11 +58,14 @@ export async function repairInterrupted(op: Operation, sessions: Session[], stat
     await runPhase(s, op.spec, op.reporter, 'repair', [...failed.map((r) => writeRecord(s.layout, r)), ...(i === at ? steps : []), ...stuck.map((id) => cmd('rm', '-f', journalFile(s.layout, id))), audit(s.layout, line)])
     states[i] = { ...states[i], records: states[i].records.map((r) => failed.find((f) => f.id === r.id) ?? r) }
   }))
+  return said.join('; ')
 }
 
 export const repair: Step = {
   name: 'repair',
   where: 'runner',
   onFailure: 'unlock',
-  run: (run) => (run.dry ? Promise.resolve() : repairInterrupted(run.op, run.sessions, run.states))
+  run: async (run) => {
+    if (!run.dry) await repairInterrupted(run.op, run.sessions, run.states)
+  }
 }

@@ -6,6 +6,7 @@ import { stepMark, type Markers } from '../../commands/protocol.js'
 import { hooks } from '../../commands/release.js'
 import { cmd, type Command } from '../../commands/shell.js'
 import { activate } from '../../commands/switch.js'
+import { hooksFor } from '../../spec/roles.js'
 import type { Spec } from '../../spec/types.js'
 
 /**
@@ -13,13 +14,13 @@ import type { Spec } from '../../spec/types.js'
  * with `switchBack` false, for a deploy that failed before its switch), records
  * the new states, steps back migrations (commands that write their own records), audits, runs the rollback hooks in the restored release, and unlocks.
  */
-export function restorePhase(m: Markers, l: Layout, spec: Spec, target: string | undefined, updates: ReleaseRecord[], auditLine: string, owner: LockOwner, stepBack: Command[] = [], switchBack = true): Command[] {
+export function restorePhase(m: Markers & { host: { roles: string[] } }, l: Layout, spec: Spec, target: string | undefined, updates: ReleaseRecord[], auditLine: string, owner: LockOwner, stepBack: Command[] = [], switchBack = true): Command[] {
   return [
     ...(switchBack ? [stepMark(m, 'switch back'), target ? activate(l, target) : cmd('rm', '-f', l.current)] : []),
     ...updates.map((r) => writeRecord(l, r)),
     ...stepBack,
     audit(l, auditLine),
-    ...(switchBack && target ? hooks(m, 'rollback hook', releaseDir(l, target), spec.rollback_hooks) : []),
+    ...(switchBack && target ? hooks(m, 'rollback hook', releaseDir(l, target), hooksFor(m.host.roles, spec.rollback_hooks)) : []),
     release(l, owner)
   ]
 }

@@ -4,7 +4,7 @@
  * when allowed; an audit line; the lock released — one round trip per host.
  */
 import { advance, type ReleaseRecord } from '../../commands/history.js'
-import { journalFile } from '../../commands/layout.js'
+import { journalFile, releaseDir } from '../../commands/layout.js'
 import { claimRelease } from '../../commands/watchdog.js'
 import { cmd, type Command } from '../../commands/shell.js'
 import { auditLine } from '../audit.js'
@@ -13,6 +13,7 @@ import { planRollback } from '../rollback-plan.js'
 import { onEach } from '../run.js'
 import { NONE, noteError, UNKNOWN } from '../ledger.js'
 import { revive, runPhase } from '../session.js'
+import { checkLeftovers, leftoverCommands } from './leftovers.js'
 import { restorePhase } from './restore-phase.js'
 import type { DeployRun } from './types.js'
 
@@ -56,20 +57,23 @@ export function revertCommands(run: DeployRun, i: number, note: string, stamp: s
   return restorePhase(s, s.layout, op.spec, plan.target, plan.updates, line, run.owner, [...(i === run.at ? stepBack : []), cmd('rm', '-f', journalFile(s.layout, id))], switched)
 }
 
-/** Undoes a deploy that failed: `switched` says whether `current` may have moved. */
-export async function restore(run: DeployRun, note: string, switched: boolean): Promise<void> {
+/** Undoes a deploy that failed: `switched` says whether `current` may have moved; `drop` removes its release directory first (it filled the disk). */
+export async function restore(run: DeployRun, note: string, switched: boolean, drop = false): Promise<void> {
   const { op, id } = run
   const stamp = op.now().toISOString()
   const failed = advance(run.plans[run.at].record, 'failed', { note, updated_at: stamp })
   const stepBack = stepBackCommands(run, failed, switched, stamp)
+  // What a failed migration added goes first: the batch's earlier migrations step back from the state they left.
+  const db = leftoverCommands(run)
   await op.reporter.group(`Roll back ${id}`, () => onEach(run.sessions, async (s, i) => {
     const claim = switched && watched(run) ? [claimRelease(s.layout, id)] : []
+    const removal = drop ? [cmd('rm', '-rf', releaseDir(s.layout, id))] : []
     const entry = run.result.ledger[i]
     const revived = await revive(s)
     if (revived) noteError(entry, `${revived} before the ${switched ? 'switch-back' : 'failure was recorded'}`)
     let r
     try {
-      r = await runPhase(s, op.spec, op.reporter, switched ? 'roll back' : 'record failure', [...claim, ...revertCommands(run, i, note, stamp, stepBack, switched)])
+      r = await runPhase(s, op.spec, op.reporter, switched ? 'roll back' : 'record failure', [...claim, ...removal, ...revertCommands(run, i, note, stamp, [...db.first, ...stepBack, ...db.last], switched)])
     } catch (error) {
       noteError(entry, error, 'undo: ')
       if (switched) entry.serves = UNKNOWN
@@ -83,6 +87,7 @@ export async function restore(run: DeployRun, note: string, switched: boolean): 
       run.result.migrations!.steppedBack = check.ok ? run.migrated.record.ran : []
       run.result.migrations!.stillApplied = check.stillApplied
     }
+    if (i === run.at && db.last.length) checkLeftovers(run, r.data)
   }))
   run.result.rolledBack = switched
 }

@@ -6,7 +6,7 @@ import { noteSmoke } from '../ledger.js'
 import { DeployError } from '../result.js'
 import { onEach } from '../run.js'
 import { runPhase } from '../session.js'
-import { runSmoke } from '../smoke.js'
+import { runSmoke, type SmokeResult } from '../smoke.js'
 import type { DeployRun, Step } from './types.js'
 
 /** Smoke checks failed (the pipeline switches back). */
@@ -31,9 +31,13 @@ export const smoke: Step = {
     run.result.smoke = await run.op.reporter.group('Smoke tests', () => runSmoke(run.op, run.sessions, run.spec.smoke, run.dry))
     noteSmoke(run.result.ledger, run.result.smoke)
     const failed = run.result.smoke.filter((r) => !r.ok)
-    if (!failed.length) return
-    const why = `smoke check failed: ${failed.map((f) => `${f.name}${f.host ? ` on ${f.host}` : ''}: ${f.detail}`).join('; ')}`
-    if (!run.spec.rollback.on_smoke_failure) await keepLive(run, why)
-    throw new SmokeFailed(why)
+    if (failed.length) await smokeFailed(run, failed)
   }
+}
+
+/** Fails the deploy for failed checks (`during` says when, e.g. during the bake): switch back, or keep it live when told to. */
+export async function smokeFailed(run: DeployRun, failed: SmokeResult[], during = ''): Promise<never> {
+  const why = `smoke check failed${during}: ${failed.map((f) => `${f.name}${f.host ? ` on ${f.host}` : ''}: ${f.detail}`).join('; ')}`
+  if (!run.spec.rollback.on_smoke_failure) await keepLive(run, why)
+  throw new SmokeFailed(why)
 }

@@ -33,6 +33,14 @@ export interface HostPlan {
   record: ReleaseRecord
 }
 
+/** The source's manifest as the runner computed it. */
+export interface LocalManifest {
+  /** One manifest line per entry, in entry order. */
+  lines: string[]
+  /** Directory digests of the lines a host keeps in its manifest; undefined when the tree cannot be a delta. */
+  digests?: string[]
+}
+
 /** Per host: what to send, the upload list, and whether it is a delta against the live release. */
 export interface Upload {
   send: SourceEntry[]
@@ -48,13 +56,19 @@ export interface DeployRun {
   sessions: Session[]
   /** A dry run: nothing is judged or decided on what hosts report (they report nothing). */
   dry: boolean
+  /** Per host, the owner text of another run's lock the lock step found (undefined where this run holds it, null where not tried). */
+  holders: Array<string | undefined | null>
   /** Filled by the steps, in order. */
   states: HostState[]
   id: string
   commit?: string
   /** The source listing preflight checked: what is uploaded. */
   entries: SourceEntry[]
+  /** The source's manifest (lines in entry order) and the directory digests of its delta-able lines, hashed while connecting. */
+  local?: LocalManifest
   uploads: Upload[]
+  /** Tars packed once for several hosts (the pack step): per host, its file, if it shares one. */
+  packed?: { dir: string; files: Array<string | undefined> }
   plans: HostPlan[]
   driver?: MigrationDriver
   /** Index of the migrating host. */

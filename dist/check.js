@@ -4,13 +4,16 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { stat, readdir, mkdtemp, cp, symlink, mkdir, writeFile, rm, copyFile, readFile } from 'node:fs/promises';
+import { stat, readdir, mkdtemp, mkdir, writeFile, rm, cp, symlink, readFile, copyFile, realpath } from 'node:fs/promises';
 import { resolve, join, relative, sep, basename, dirname } from 'node:path';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
+import { createServer, connect } from 'node:net';
+import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 
 /** Bad input to the check (unknown path, bad git ref, bad config): the command exits 2 with this message. */
 class CheckInputError extends Error {
@@ -1110,13 +1113,14 @@ const SQL_RULES = [
 ];
 
 const rule = (id, title, reason, fix) => ({ id, severity: 'error', reason, title, fix });
-/** Findings of `--verify`, the up → down → up run on a scratch database. */
+/** Findings of `--verify` (up → down → up on a scratch database) and `--verify-rollback` (the base revision on the new schema). */
 const VERIFY_RULES = [
     rule('verify-up-failed', 'Migration failed on a scratch database', 'fails-to-apply', 'Fix the migration so `php artisan migrate` succeeds on a database migrated to the previous release.'),
     rule('verify-down-failed', 'Rollback failed on a scratch database', 'irreversible', 'Fix down() so `php artisan migrate:rollback` succeeds right after up().'),
     rule('verify-down-mismatch', 'Rollback does not restore the schema', 'irreversible', 'Make down() undo exactly what up() did: the schema after rollback must equal the schema before up().'),
     rule('verify-reapply-failed', 'Migration fails when applied again after a rollback', 'irreversible', 'down() leaves something behind that up() trips on: remove it in down().'),
-    rule('verify-reapply-mismatch', 'Re-applying gives a different schema', 'irreversible', 'up() after down() must give the same schema as the first up(): make down() restore exactly what up() changed.')
+    rule('verify-reapply-mismatch', 'Re-applying gives a different schema', 'irreversible', 'up() after down() must give the same schema as the first up(): make down() restore exactly what up() changed.'),
+    rule('verify-rollback-failed', 'The previous release fails its smoke checks on the new schema', 'breaks-running-code', 'Expand, then contract: keep what the previous release reads (the old column or table, a default for what it inserts) until a later release that no longer needs it; then a code rollback stays safe.')
 ];
 
 /** Every rule the check knows, in documentation order. */
@@ -2289,10 +2293,10 @@ function matchesGlob(path, glob) {
     return !glob.includes('/') && globToRegExp(glob).test(path.slice(path.lastIndexOf('/') + 1));
 }
 
-const exec = promisify(execFile);
-async function git(cwd, args) {
+const exec$1 = promisify(execFile);
+async function git$1(cwd, args) {
     try {
-        return (await exec('git', args, { cwd, maxBuffer: 64 * 1024 * 1024 })).stdout;
+        return (await exec$1('git', args, { cwd, maxBuffer: 64 * 1024 * 1024 })).stdout;
     }
     catch (e) {
         const err = e;
@@ -2307,14 +2311,14 @@ async function git(cwd, args) {
 async function selectChanged(cwd, base, candidates, roots) {
     if (!base || base.startsWith('-') || /[\s\0]/.test(base))
         throw new CheckInputError(`--base ${JSON.stringify(base)}: not a git ref`);
-    const commit = (await git(cwd, ['rev-parse', '--verify', '--quiet', `${base}^{commit}`])).trim();
-    const mergeBase = (await git(cwd, ['merge-base', commit, 'HEAD'])).trim();
+    const commit = (await git$1(cwd, ['rev-parse', '--verify', '--quiet', `${base}^{commit}`])).trim();
+    const mergeBase = (await git$1(cwd, ['merge-base', commit, 'HEAD'])).trim();
     const wanted = new Set(candidates);
     const underRoots = (p) => /\.(php|sql)$/.test(p) && roots.some((r) => p.startsWith(`${r}/`) || matchesGlob(p, `${r}/**`) || p === r);
     const files = [];
     const added = new Set();
     const findings = [];
-    const fields = (await git(cwd, ['diff', '--name-status', '-z', '--relative', '--find-renames', mergeBase, '--'])).split('\0');
+    const fields = (await git$1(cwd, ['diff', '--name-status', '-z', '--relative', '--find-renames', mergeBase, '--'])).split('\0');
     for (let i = 0; i < fields.length - 1;) {
         const status = fields[i++];
         const from = fields[i++];
@@ -2340,7 +2344,7 @@ async function selectChanged(cwd, base, candidates, roots) {
             : `${to} was merged and has changed since: databases that already ran it will never run the change`;
         findings.push(finding('migration-modified', { file: to, line, column: 1 }, message));
     }
-    for (const p of (await git(cwd, ['ls-files', '--others', '--exclude-standard', '-z'])).split('\0')) {
+    for (const p of (await git$1(cwd, ['ls-files', '--others', '--exclude-standard', '-z'])).split('\0')) {
         if (wanted.has(p) && !added.has(p)) {
             files.push(p);
             added.add(p);
@@ -2349,7 +2353,7 @@ async function selectChanged(cwd, base, candidates, roots) {
     return { files: [...new Set(files)].sort().map((f) => resolve(cwd, f)), added, findings };
 }
 async function firstChangedLine(cwd, mergeBase, file) {
-    const diff = await git(cwd, ['diff', '-U0', '--relative', mergeBase, '--', file]);
+    const diff = await git$1(cwd, ['diff', '-U0', '--relative', mergeBase, '--', file]);
     const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/m.exec(diff);
     if (!m)
         return 1;
@@ -2534,22 +2538,36 @@ echo json_encode($lines), "\n";
 `;
 
 const SKIP = new Set(['vendor', 'node_modules', '.git']);
-function run(cmd, args, cwd, env) {
+/** Runs a command and collects its output; never throws. */
+function run(cmd, args, cwd, env, timeout = 300_000) {
     return new Promise((done) => {
-        execFile(cmd, args, { cwd, env, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+        execFile(cmd, args, { cwd, env, timeout, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
             const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
             done({ code, output: `${stdout}${stderr}`.trim() });
         });
     });
 }
+/** The Laravel environment variables that point an app at the scratch database. */
+function dbEnv(target, database) {
+    return {
+        APP_ENV: 'local', DB_CONNECTION: target.driver, DB_DATABASE: database, DB_HOST: target.host, DB_PORT: target.port,
+        DB_USERNAME: target.username, DB_PASSWORD: target.password, DATABASE_URL: '', DB_URL: '',
+        CACHE_DRIVER: 'array', CACHE_STORE: 'array', SESSION_DRIVER: 'array'
+    };
+}
 /**
- * Copies the app at `source` to a temp dir (vendor/ linked, not copied; cached config and the migrations
- * under test left out; environment variables override .env), creates the scratch database and returns the handle. `exclude` are the base
- * names of the migrations under test, held back from the baseline.
+ * The copy's .env: its own (else the source's, else .env.example) with the scratch database's settings replacing
+ * theirs, and an APP_KEY when it has none. `php artisan serve` re-reads .env in its child process.
  */
-async function scratchApp(source, target, exclude, php = 'php') {
-    const dir = await mkdtemp(join(tmpdir(), 'slipway-verify-'));
-    const app = join(dir, 'app');
+async function writeDotEnv(app, fallbacks, vars) {
+    const from = [join(app, '.env'), ...fallbacks, join(app, '.env.example')].find((f) => existsSync(f));
+    const lines = (from ? await readFile(from, 'utf8') : '').split('\n').filter((l) => !/^\s*(DB_|DATABASE_URL|APP_ENV|CACHE_|SESSION_DRIVER)/.test(l));
+    const key = lines.find((l) => /^\s*APP_KEY\s*=\s*\S/.test(l));
+    const extra = key ? {} : { APP_KEY: `base64:${randomBytes(32).toString('base64')}` };
+    const own = Object.entries({ ...vars, ...extra }).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+    await writeFile(join(app, '.env'), [...lines.filter((l) => !/^\s*APP_KEY\s*=/.test(l) || key), ...own, ''].join('\n'));
+}
+async function copyApp(source, app, exclude, head) {
     await cp(source, app, {
         recursive: true,
         filter: (src) => {
@@ -2560,22 +2578,32 @@ async function scratchApp(source, target, exclude, php = 'php') {
             return !(/^database[\\/]migrations[\\/]/.test(rel) && exclude.has(basename(rel)));
         }
     });
-    await symlink(join(source, 'vendor'), join(app, 'vendor')).catch(() => undefined);
+    const deps = existsSync(join(source, 'vendor')) || !head ? source : head;
+    await symlink(join(deps, 'vendor'), join(app, 'vendor')).catch(() => undefined);
+}
+/**
+ * Copies the app at `source` to a temp dir (vendor/ linked, not copied; cached config and the migrations
+ * under test left out; environment variables and .env point at the scratch database), creates the scratch
+ * database (unless `shared`) and returns the handle.
+ */
+async function scratchApp(source, target, options = {}) {
+    const dir = await mkdtemp(join(tmpdir(), 'slipway-verify-'));
+    const app = join(dir, 'app');
+    await copyApp(source, app, options.exclude ?? new Set(), options.head);
     const migrations = join(app, 'database', 'migrations');
     await mkdir(migrations, { recursive: true });
-    const database = target.driver === 'sqlite' ? join(dir, 'scratch.sqlite') : `slipway_verify_${process.pid}_${Date.now().toString(36)}`;
-    if (target.driver === 'sqlite')
+    const owner = options.shared === undefined;
+    const database = options.shared ?? (target.driver === 'sqlite' ? join(dir, 'scratch.sqlite') : `slipway_verify_${process.pid}_${Date.now().toString(36)}`);
+    if (owner && target.driver === 'sqlite')
         await writeFile(database, '');
     const script = join(dir, 'slipway-db.php');
     await writeFile(script, DB_SCRIPT);
-    const settings = JSON.stringify({ ...target, database });
-    const env = {
-        ...process.env, SLIPWAY_DB: settings, APP_ENV: 'local', DB_CONNECTION: target.driver, DB_DATABASE: database,
-        DB_HOST: target.host, DB_PORT: target.port, DB_USERNAME: target.username, DB_PASSWORD: target.password,
-        DATABASE_URL: '', DB_URL: '', CACHE_DRIVER: 'array', CACHE_STORE: 'array', SESSION_DRIVER: 'array', COLUMNS: '400'
-    };
+    const vars = dbEnv(target, database);
+    await writeDotEnv(app, options.head ? [join(options.head, '.env')] : [], vars);
+    const env = { ...process.env, ...vars, SLIPWAY_DB: JSON.stringify({ ...target, database }), COLUMNS: '400' };
+    const php = options.php ?? 'php';
     const db = async (action) => run(php, [script, action], dir, env);
-    if (target.driver !== 'sqlite') {
+    if (owner && target.driver !== 'sqlite') {
         const created = await db('create');
         if (created.code !== 0) {
             await rm(dir, { recursive: true, force: true });
@@ -2585,6 +2613,8 @@ async function scratchApp(source, target, exclude, php = 'php') {
     return {
         dir: app,
         migrations,
+        env,
+        database,
         artisan: (args) => run(php, ['artisan', ...args, '--force', '--no-interaction', '--no-ansi'], app, env),
         async snapshot() {
             const r = await db('snapshot');
@@ -2593,7 +2623,7 @@ async function scratchApp(source, target, exclude, php = 'php') {
             return JSON.parse(r.output.split('\n').pop() ?? '[]');
         },
         async dispose() {
-            if (target.driver !== 'sqlite')
+            if (owner && target.driver !== 'sqlite')
                 await db('drop');
             await rm(dir, { recursive: true, force: true });
         }
@@ -2638,7 +2668,7 @@ function schemaDiff(before, after) {
     return [...before.filter((l) => !b.has(l)).map((l) => `- ${l}`), ...after.filter((l) => !a.has(l)).map((l) => `+ ${l}`)].join('\n');
 }
 /** The last lines of a command's output, blank lines and stack frames left out. */
-function tail(r, lines = 12) {
+function tail$1(r, lines = 12) {
     return r.output.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^#\d+ /.test(l)).slice(-lines).join('\n');
 }
 /**
@@ -2655,7 +2685,7 @@ async function verifyMigrations(input) {
         throw new CheckInputError(`--verify: no artisan in ${input.app} (point --app at the Laravel app)`);
     let app;
     try {
-        app = await scratchApp(input.app, target, new Set(files.map((f) => basename(f.path))));
+        app = await scratchApp(input.app, target, { exclude: new Set(files.map((f) => basename(f.path))) });
     }
     catch (e) {
         throw new CheckInputError(`--verify: ${e.message}`);
@@ -2663,7 +2693,7 @@ async function verifyMigrations(input) {
     try {
         const baseline = await app.artisan(['migrate']);
         if (baseline.code !== 0)
-            throw new CheckInputError(`--verify: the app's other migrations fail before the checked ones run:\n${tail(baseline)}`);
+            throw new CheckInputError(`--verify: the app's other migrations fail before the checked ones run:\n${tail$1(baseline)}`);
         const outcomes = [];
         const findings = [];
         let broken;
@@ -2683,7 +2713,7 @@ async function verifyMigrations(input) {
                     await rm(join(app.migrations, basename(f.path)), { force: true });
                 const fresh = await app.artisan(['migrate:fresh']);
                 if (fresh.code !== 0)
-                    broken = `the scratch database could not be rebuilt after ${basename(f.path)}:\n${tail(fresh)}`;
+                    broken = `the scratch database could not be rebuilt after ${basename(f.path)}:\n${tail$1(fresh)}`;
             }
             const detail = outcome.detail;
             const name = basename(f.path);
@@ -2717,24 +2747,264 @@ async function verifyOne(app, path) {
     await copyFile(path, target);
     const up = await app.artisan(['migrate']);
     if (up.code !== 0)
-        return { status: 'up-failed', detail: tail(up) };
+        return { status: 'up-failed', detail: tail$1(up) };
     const afterUp = await app.snapshot();
     const down = await app.artisan(['migrate:rollback', '--step=1']);
     if (down.code !== 0)
-        return { status: 'down-failed', detail: tail(down) };
+        return { status: 'down-failed', detail: tail$1(down) };
     const afterDown = await app.snapshot();
     const downDiff = schemaDiff(before, afterDown);
     const again = await app.artisan(['migrate']);
     if (downDiff) {
-        const note = again.code !== 0 ? `\nmigrating again then fails:\n${tail(again, 4)}` : '';
+        const note = again.code !== 0 ? `\nmigrating again then fails:\n${tail$1(again, 4)}` : '';
         return { status: 'down-mismatch', detail: `schema after rollback vs before up():\n${downDiff}${note}` };
     }
     if (again.code !== 0)
-        return { status: 'reapply-failed', detail: tail(again) };
+        return { status: 'reapply-failed', detail: tail$1(again) };
     const upDiff = schemaDiff(afterUp, await app.snapshot());
     if (upDiff)
         return { status: 'reapply-mismatch', detail: `schema after second up() vs first up():\n${upDiff}` };
     return { status: 'ok' };
+}
+
+/** The base revision booted for --verify-rollback: its server for HTTP checks, and its smoke checks run against it. */
+/** The default command that serves the base revision; `{port}` is filled in. */
+const DEFAULT_SERVE = 'php artisan serve --host=127.0.0.1 --port={port}';
+async function freePort() {
+    return new Promise((done, fail) => {
+        const s = createServer().listen(0, '127.0.0.1', () => {
+            const port = s.address().port;
+            s.close(() => done(port));
+        }).on('error', fail);
+    });
+}
+const accepts = (port) => new Promise((done) => {
+    const socket = connect(port, '127.0.0.1', () => { socket.end(); done(true); }).on('error', () => done(false));
+});
+/**
+ * Starts `command` (`{port}` filled in) in the app's directory in its own process group and waits until the
+ * port accepts connections (30 s at most). Throws with the server's output when it exits or never listens.
+ */
+async function serve(app, command) {
+    const port = await freePort();
+    const child = spawn('bash', ['--norc', '--noprofile', '-c', `exec ${command.replaceAll('{port}', String(port))}`], { cwd: app.dir, env: app.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => { output = (output + d.toString()).slice(-4e3); });
+    child.stderr.on('data', (d) => { output = (output + d.toString()).slice(-4e3); });
+    const exited = new Promise((done) => child.once('exit', () => done()));
+    let gone = false;
+    void exited.then(() => { gone = true; });
+    const stop = async () => {
+        if (gone || child.pid === undefined)
+            return;
+        try {
+            process.kill(-child.pid, 'SIGTERM');
+        }
+        catch {
+            return;
+        }
+        const late = setTimeout(() => { try {
+            process.kill(-child.pid, 'SIGKILL');
+        }
+        catch { /* already gone */ } }, 3000);
+        await exited;
+        clearTimeout(late);
+    };
+    for (let i = 0; i < 150 && !gone; i++) {
+        if (await accepts(port))
+            return { origin: `http://127.0.0.1:${port}`, output: () => output, stop };
+        await setTimeout$1(200);
+    }
+    await stop();
+    throw new Error(`the base revision's server (${command}) ${gone ? 'exited' : 'did not listen within 30 s'}:\n${output.trim().split('\n').slice(-8).join('\n')}`);
+}
+const statusJudge = (r) => (r.status >= 400 ? `status ${r.status}` : undefined);
+/** The last lines of some output, or `(no output)`. */
+const tail = (text) => text.trim().split('\n').slice(-10).join('\n').slice(-1500) || '(no output)';
+/** The newest error the app logged (storage/logs/*.log), else the server's last lines, to say why a request failed. */
+async function loggedError(app, server) {
+    const r = await run('bash', ['--norc', '--noprofile', '-c', 'tail -c 200000 storage/logs/*.log 2>/dev/null | grep -E "\\.(ERROR|CRITICAL)" | tail -1'], app.dir, app.env, 10_000);
+    if (r.output)
+        return `\nlogged: ${r.output.slice(0, 600)}`;
+    const said = server.output().trim().split('\n').slice(-3).join('\n');
+    return said ? `\nserver: ${said}` : '';
+}
+async function request(check, server, app) {
+    const url = new URL(check.http);
+    try {
+        const res = await fetch(`${server.origin}${url.pathname}${url.search}`, { method: check.method ?? 'GET', redirect: 'manual', signal: AbortSignal.timeout(check.timeout * 1000) });
+        const reply = { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
+        const why = (check.judge ?? statusJudge)(reply);
+        return why === undefined ? undefined : `${check.method ?? 'GET'} ${url.pathname}${url.search}: ${why}${await loggedError(app, server)}`;
+    }
+    catch (e) {
+        return `${check.method ?? 'GET'} ${url.pathname}${url.search}: ${e.message}`;
+    }
+}
+/** Runs every check against the base revision: the failure of each, or undefined when it passed. */
+async function runChecks(app, server, checks) {
+    const out = new Map();
+    for (const check of checks) {
+        if (check.http !== undefined) {
+            out.set(check.name, server ? await request({ ...check, http: check.http }, server, app) : 'no server');
+        }
+        else if (check.run !== undefined) {
+            // --norc: Node's stdio is a socket, and bash then reads ~/.bashrc as if started by rshd.
+            const r = await run('bash', ['--norc', '--noprofile', '-c', check.run], app.dir, app.env, check.timeout * 1000);
+            out.set(check.name, r.code === 0 ? undefined : `${check.run}: exit ${r.code}\n${tail(r.output)}`);
+        }
+    }
+    return out;
+}
+
+/** The base revision checked out next to the repository with `git worktree`, for --verify-rollback. */
+const exec = promisify(execFile);
+async function git(cwd, args) {
+    try {
+        return (await exec('git', args, { cwd, maxBuffer: 16 * 1024 * 1024 })).stdout.trim();
+    }
+    catch (e) {
+        const err = e;
+        throw new CheckInputError(`--verify-rollback: git ${args[0]} failed: ${(err.stderr || err.message || '').trim()}`);
+    }
+}
+/**
+ * Checks out the merge base of `base` and HEAD (the code that runs in production before the PR's release, and
+ * after a code rollback) in a temporary worktree of the repository holding `app`.
+ */
+async function checkoutBase(app, base) {
+    const top = await git(app, ['rev-parse', '--show-toplevel']);
+    const commit = await git(app, ['merge-base', `${base}^{commit}`, 'HEAD']);
+    const dir = join(await mkdtemp(join(tmpdir(), 'slipway-base-')), 'tree');
+    await git(top, ['worktree', 'add', '--detach', '--quiet', dir, commit]);
+    return {
+        commit,
+        app: join(dir, relative(top, await realpath(app))),
+        async remove() {
+            await git(top, ['worktree', 'remove', '--force', dir]).catch(() => undefined);
+            await rm(join(dir, '..'), { recursive: true, force: true });
+            await git(top, ['worktree', 'prune']).catch(() => undefined);
+        }
+    };
+}
+
+/**
+ * --verify-rollback: is a code rollback safe? A scratch database is migrated to the PR's head, the base revision
+ * (a git worktree) is booted against it and its smoke checks run; each failing check is blamed on the migration
+ * after which it starts failing, found by bisecting the PR's migrations.
+ */
+/** A run of `migrate:fresh` that failed: the migrations after the baseline do not apply. */
+class MigrateFailure extends Error {
+}
+async function setUp(input, files, undo) {
+    const target = parseDsn(input.database);
+    const checkout = await checkoutBase(input.app, input.base);
+    undo.push(() => checkout.remove());
+    if (!existsSync(join(checkout.app, 'artisan')))
+        throw new CheckInputError(`--verify-rollback: the base revision ${checkout.commit.slice(0, 12)} has no artisan at the app's path`);
+    const head = await scratchApp(input.app, target, { exclude: new Set(files.map((f) => basename(f.path))) }).catch((e) => { throw new CheckInputError(`--verify-rollback: ${e.message}`); });
+    undo.push(() => head.dispose());
+    const base = await scratchApp(checkout.app, target, { shared: head.database, head: input.app });
+    undo.push(() => base.dispose());
+    const server = input.checks.some((c) => c.http !== undefined) ? await serve(base, input.serve ?? DEFAULT_SERVE).catch((e) => { throw new CheckInputError(`--verify-rollback: ${e.message}`); }) : undefined;
+    if (server)
+        undo.push(() => server.stop());
+    const seen = new Map();
+    const probe = async (k) => {
+        const known = seen.get(k);
+        if (known)
+            return known;
+        for (const f of files)
+            await rm(join(head.migrations, basename(f.path)), { force: true });
+        for (const f of files.slice(0, k))
+            await copyFile(f.path, join(head.migrations, basename(f.path)));
+        const migrated = await head.artisan(['migrate:fresh']);
+        if (migrated.code !== 0)
+            throw new MigrateFailure(migrated.output);
+        const results = await runChecks(base, server, input.checks);
+        seen.set(k, results);
+        return results;
+    };
+    return { head, base, files, probe, commit: checkout.commit };
+}
+/** The smallest number of the PR's migrations after which `check` fails (it passes with none, fails with all). */
+async function bisect(bench, check) {
+    let pass = 0;
+    let fail = bench.files.length;
+    while (fail - pass > 1) {
+        const mid = Math.floor((pass + fail) / 2);
+        if ((await bench.probe(mid)).get(check) !== undefined)
+            fail = mid;
+        else
+            pass = mid;
+    }
+    return fail;
+}
+/** Runs the base revision's smoke checks on the head's schema; see the module comment. */
+async function verifyRollback(input) {
+    if (input.checks.length === 0)
+        throw new CheckInputError('--verify-rollback: no smoke checks to run (add them to the spec\'s smoke: list)');
+    const files = [...input.files].sort((a, b) => (basename(a.path) < basename(b.path) ? -1 : 1));
+    if (files.length === 0)
+        return { outcomes: [], findings: [] };
+    if (!existsSync(join(input.app, 'artisan')))
+        throw new CheckInputError(`--verify-rollback: no artisan in ${input.app} (point --app at the Laravel app)`);
+    const undo = [];
+    try {
+        const bench = await setUp(input, files, undo);
+        return await attribute(input, bench, bench.commit.slice(0, 12));
+    }
+    finally {
+        for (const step of undo.reverse())
+            await step().catch(() => undefined);
+    }
+}
+async function attribute(input, bench, commit) {
+    let all;
+    try {
+        all = await bench.probe(bench.files.length);
+    }
+    catch (e) {
+        if (!(e instanceof MigrateFailure))
+            throw e;
+        return { outcomes: [], findings: [migrateFailed(input, bench, e)] };
+    }
+    const failing = input.checks.filter((c) => all.get(c.name) !== undefined);
+    if (failing.length > 0)
+        await passesBefore(bench, commit, failing);
+    const outcomes = [];
+    const findings = [];
+    for (const check of input.checks) {
+        if (all.get(check.name) === undefined) {
+            outcomes.push({ check: check.name, status: 'passed' });
+            continue;
+        }
+        const k = await bisect(bench, check.name);
+        const f = bench.files[k - 1];
+        const file = relativePath(input.cwd, f.path);
+        const detail = (await bench.probe(k)).get(check.name);
+        outcomes.push({ check: check.name, status: 'failed', file, detail });
+        const at = { file, ...(f.migration.up?.span ?? f.migration.span) };
+        findings.push(finding('verify-rollback-failed', at, `the base revision (${commit}) fails smoke check "${check.name}" once ${basename(f.path)} has run: a code rollback to it would break`, detail));
+    }
+    return { outcomes, findings };
+}
+/** The checks that fail on the head's schema must pass on the base's own schema, or the PR is not what breaks them. */
+async function passesBefore(bench, commit, failing) {
+    const baseline = await bench.probe(0).catch((e) => {
+        throw e instanceof MigrateFailure ? new CheckInputError(`--verify-rollback: the app's other migrations fail before the PR's run:\n${e.message.slice(-1500)}`) : e;
+    });
+    const broken = failing.filter((c) => baseline.get(c.name) !== undefined);
+    if (broken.length)
+        throw new CheckInputError(`--verify-rollback: the base revision ${commit} fails its own smoke checks before the PR's migrations run:\n${broken.map((c) => `${c.name}: ${baseline.get(c.name)}`).join('\n')}`);
+}
+/** A PR whose migrations do not apply: `verify-up-failed` on the one named last in the output. */
+function migrateFailed(input, bench, e) {
+    const names = bench.files.map((f) => basename(f.path));
+    const name = [...names].reverse().find((n) => e.message.includes(n.replace(/\.php$/, ''))) ?? names[names.length - 1];
+    const f = bench.files[names.indexOf(name)];
+    const at = { file: relativePath(input.cwd, f.path), ...(f.migration.up?.span ?? f.migration.span) };
+    return finding('verify-up-failed', at, `php artisan migrate fails on ${name}`, e.message.split('\n').slice(-12).join('\n'));
 }
 
 const SEVERITY = { error: 0, warning: 1, notice: 2 };
@@ -2751,7 +3021,7 @@ function plural(n, word) {
 
 /**
  * The human report: findings grouped by file (`line:col  severity  rule  message`, then why and how to fix it),
- * the --verify outcomes, and a summary line.
+ * the --verify and --verify-rollback outcomes, and a summary line.
  */
 function formatText(result) {
     const lines = [];
@@ -2776,6 +3046,13 @@ function formatText(result) {
         for (const v of result.verify)
             lines.push(`  ${v.status.padEnd(16)}  ${v.file}`);
     }
+    if (result.verifyRollback && result.verifyRollback.length > 0) {
+        if (lines.length > 0)
+            lines.push('');
+        lines.push('verify-rollback (the base revision\'s smoke checks on the new schema):');
+        for (const v of result.verifyRollback)
+            lines.push(`  ${v.status.padEnd(16)}  ${v.check}${v.file ? ` (from ${v.file})` : ''}`);
+    }
     const skipped = result.skipped ?? [];
     if (skipped.length > 0) {
         if (lines.length > 0)
@@ -2790,6 +3067,12 @@ function formatText(result) {
     const suppressed = result.suppressed.length > 0 ? ` (${result.suppressed.length} suppressed)` : '';
     lines.push(`${plural(error, 'error')}, ${plural(warning, 'warning')}, ${plural(notice, 'notice')} in ${plural(result.files.length, 'file')}${suppressed}`);
     return `${lines.join('\n')}\n`;
+}
+
+/** The machine report: `{ version: 1, exitCode, counts, files, findings, suppressed, verify?, verifyRollback? }`, pretty-printed. */
+function formatJson(result) {
+    const { exitCode, counts, files, findings, suppressed, verify, verifyRollback } = result;
+    return `${JSON.stringify({ version: 1, exitCode, counts, files, findings, suppressed, ...(verify ? { verify } : {}), ...(verifyRollback ? { verifyRollback } : {}) }, null, 2)}\n`;
 }
 
 const LEVEL = { error: 'error', warning: 'warning', notice: 'note' };
@@ -2918,13 +3201,9 @@ async function checkMigrations(options = {}) {
         directives.set(file, inline.directives);
         raw.push(...result.findings, ...inline.findings);
     });
-    let verify;
-    if (options.verify) {
-        const php = files.flatMap((path) => { const migration = migrations.get(path); return migration ? [{ path, migration }] : []; });
-        const run = await verifyMigrations({ cwd, app, files: php, database: options.database ?? config.verify?.database ?? 'sqlite' });
-        verify = run.outcomes;
-        raw.push(...run.findings);
-    }
+    const php = files.flatMap((path) => { const migration = migrations.get(path); return migration ? [{ path, migration }] : []; });
+    const ran = await runMigrations(options, config, { cwd, app, files: php, database: options.database ?? config.verify?.database ?? 'sqlite' });
+    raw.push(...ran.findings);
     const findings = [];
     const suppressed = [];
     for (const f of overrideSeverities(applyPolicy(raw, config.policy), config.rules)) {
@@ -2938,9 +3217,29 @@ async function checkMigrations(options = {}) {
     for (const f of findings)
         counts[f.severity]++;
     const result = { findings, suppressed, files: files.map((f) => relativePath(cwd, f)), skipped: collected.skipped, counts, exitCode: counts.error > 0 ? 1 : 0 };
-    if (verify)
-        result.verify = verify;
+    if (ran.verify)
+        result.verify = ran.verify;
+    if (ran.verifyRollback)
+        result.verifyRollback = ran.verifyRollback;
     return result;
+}
+/** `verify` and `verifyRollback`: the migrations run for real on scratch databases. */
+async function runMigrations(options, config, input) {
+    const out = { findings: [] };
+    if (options.verify) {
+        const run = await verifyMigrations(input);
+        out.verify = run.outcomes;
+        out.findings.push(...run.findings);
+    }
+    if (options.verifyRollback) {
+        if (!options.base)
+            throw new CheckInputError('--verify-rollback needs --base: the revision whose code must still run on the new schema');
+        const serve = config.verify?.serve;
+        const run = await verifyRollback({ ...input, base: options.base, checks: options.smoke ?? [], ...(serve ? { serve } : {}) });
+        out.verifyRollback = run.outcomes;
+        out.findings.push(...run.findings);
+    }
+    return out;
 }
 /** Checks one file: SQL with the PostgreSQL rules, PHP with the Laravel rules (its migration is kept for history and --verify). */
 function checkFile(abs, file, text, apps, history, migrations) {
@@ -2989,4 +3288,4 @@ function byPosition(a, b) {
     return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
 }
 
-export { CheckInputError as C, formatGithub as a, formatSarif as b, checkMigrations as c, formatText as f };
+export { CheckInputError, RULES, checkMigrations, formatGithub, formatJson, formatSarif, formatText };

@@ -1,0 +1,52 @@
+/**
+ * The fault matrix as tests: one sshd, a few lanes (deploy roots) that run their trials one after the other,
+ * side by side; one test per trial; the table of outcomes printed at the end.
+ */
+import { afterAll, expect, test } from '@jest/globals'
+import { startLab, type Lab } from '../support/lab.js'
+import { type Db, type Lane, runCli, startLane, stopLane } from './lane.js'
+import { DEPLOY_POINTS, deployTrial, FAULTS, type Outcome, ROLLBACK_POINTS, rollbackTrial, row, table } from './matrix.js'
+
+/** Lanes per database: trials wait for the lock TTL or the watchdog, so lanes overlap the waiting. */
+const LANES = 3
+
+/** Every (operation, step, fault) trial. */
+export const TRIALS = [
+  ...DEPLOY_POINTS.flatMap((step) => FAULTS.map((fault) => ['deploy', step, fault] as const)),
+  ...ROLLBACK_POINTS.flatMap((step) => FAULTS.map((fault) => ['rollback', step, fault] as const))
+]
+
+/** Registers the fault matrix on `db`. */
+export function faultSuite(db: Db): void {
+  let lab: Lab | undefined
+  let ready: Promise<Lane[]> | undefined
+  const rows: Outcome[] = []
+  const chains: Array<Promise<unknown>> = []
+  // Concurrent tests may start before a beforeAll has run: the lab and lanes are set up by the first trial.
+  const setup = () => (ready ??= (async () => {
+    lab = await startLab()
+    const lanes = await Promise.all(Array.from({ length: LANES }, (_, i) => startLane(lab!, db, `${db}${i}`)))
+    for (const lane of lanes) {
+      const first = await runCli(lane, ['deploy'])
+      if (first.code !== 0) throw new Error(`the first deploy of lane ${lane.name} failed:\n${first.out}`)
+    }
+    return lanes
+  })())
+
+  afterAll(async () => {
+    process.stdout.write(table(db, rows.filter(Boolean)))
+    if (ready) (await ready.catch(() => [])).forEach(stopLane)
+    lab?.stop()
+  })
+
+  test.concurrent.each(TRIALS.map((t, i) => [...t, i] as const))('%s interrupted at %s by %s', async (op, step, fault, i) => {
+    const lanes = await setup()
+    const lane = lanes[i % LANES]
+    const run = (chains[i % LANES] ?? Promise.resolve()).then(() => (op === 'deploy' ? deployTrial(lane, step, fault) : rollbackTrial(lane, step, fault)))
+    chains[i % LANES] = run.catch(() => undefined)
+    const outcome = await run
+    rows[i] = outcome
+    process.stderr.write(`[faults ${db}] ${row(outcome)}\n`)
+    expect(outcome.problems).toEqual([])
+  }, 240000)
+}

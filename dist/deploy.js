@@ -1,0 +1,1035 @@
+import { createRequire as __slipwayCreateRequire } from 'node:module'
+import { fileURLToPath as __slipwayPath } from 'node:url'
+const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.replace(/[\\/][^\\/]*$/, '')
+const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
+// ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
+const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
+import { s as sh, a as render, b as seq, w as when, c as cmd, p as printLine, r as raw, e as stepMark, f as stepLabels } from './protocol.js';
+import { f as firstPhase, S as StepError, r as runPhase, o as openSessions, c as closeSessions, s as sshConnector } from './session.js';
+import { t as tarStream, g as gitCommit, p as preflight } from './preflight.js';
+import { b as advance, w as writeRecord, a as audit, c as pointProvider, e as readPoint, m as migrateHostIndex, d as driverFor } from './driver.js';
+import { posix, join, basename } from 'node:path';
+import { f as freeSpace, a as planRollback, r as restorePhase, h as hooks, g as guardPaths, c as checkSharedFiles, l as linkShared, m as makeWritable, b as copyFromPrevious, d as activate, u as unpack } from './restore-phase.js';
+import { S as SlipwayError, j as journalFile, r as releaseDir, a as recordFile, P as POINT_EXTENSIONS, p as pointFile } from './reporter.js';
+import { a as onEach, b as release, C as Cancelled, c as releaseLocks, h as heartbeat, o as operation, l as lockOwner, k as keepAlive, f as forceable } from './run.js';
+import { a as auditLine, w as waitForLocks, D as DIRS_LIST, U as UPLOAD_LIST, d as dirsFile, m as manifestFile, c as completeUpload, b as lock } from './audit.js';
+import { r as removeLeftovers, a as readSchema, d as describeItem, s as schemaCheck, p as planStepBack, c as checkStepBack, o as outcome, b as schemaResult, e as runMigrations, f as repair } from './repair.js';
+import { runSmoke } from './smoke.js';
+import { h as hooksFor } from './roles.js';
+import { setTimeout } from 'node:timers/promises';
+import { d as describePoint } from './points.js';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, createWriteStream, rmSync, createReadStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { pipeline } from 'node:stream/promises';
+import 'node:stream';
+import 'node:child_process';
+import 'node:net';
+import './load.js';
+import 'process';
+import 'buffer';
+import './schema.js';
+import 'node:util';
+import './_commonjsHelpers.js';
+import 'events';
+
+/** Splits a channel's stdin into phases; calls `onPhase` with each (and its marker) as it completes. */
+function splitPhases(stdin, onPhase) {
+    let text = '';
+    let inUpload = false;
+    return new Promise((resolve, reject) => {
+        stdin.on('data', (chunk) => {
+            if (inUpload)
+                return;
+            text += chunk.toString();
+            for (let p = firstPhase(text); p && !inUpload; p = firstPhase(text)) {
+                text = text.slice(p.script.length);
+                inUpload = p.readsStdin;
+                onPhase({ script: p.script, upload: inUpload }, p.marker);
+            }
+        });
+        stdin.on('end', () => resolve());
+        stdin.on('error', reject);
+    });
+}
+/** A host that records what it is sent. */
+class RecordingRemote {
+    name;
+    phases = [];
+    constructor(name) {
+        this.name = name;
+    }
+    async exec(_command, options = {}) {
+        const stdin = options.stdin;
+        if (stdin === undefined || typeof stdin === 'string')
+            throw new Error('the recorder expects scripts on a stream');
+        await splitPhases(stdin, (phase, marker) => {
+            this.phases.push(phase);
+            setImmediate(() => options.onLine?.(`${marker}end:0`, 'stdout'));
+        });
+        return { code: 0, stdout: '', stderr: '' };
+    }
+    async close() { }
+}
+
+/**
+ * Confirm or revert, on the host: at the switch a detached watchdog is armed with the commands that revert
+ * the release; unless the run claims the release first (to confirm it, or to revert it itself), the watchdog
+ * claims it when its time is up and runs them. A claim is an atomic rename, so exactly one side acts.
+ */
+/** Exit code of a claim when the watchdog has already reverted the release. */
+const REVERTED = 76;
+const armed = (l, id) => posix.join(l.watchdog, id);
+/**
+ * Arms the watchdog of release `id`: after `seconds`, unless claimed, it runs `revert` (best effort, every command).
+ * While it waits it runs `beat` every second (the run's lock heartbeat): the lock of a run that died after its
+ * switch stays with the watchdog, so no other operation takes it over and deploys before the watchdog has decided.
+ */
+function armWatchdog(l, id, seconds, revert, beat) {
+    const file = armed(l, id);
+    const wait = sh `end=$(( $(date +%s) + ${String(seconds)} )); while [ "$(date +%s)" -lt "$end" ]; do [ -e ${file} ] || exit 0; ${beat}; sleep 1; done`;
+    const script = render(seq(wait, when(sh `mv -T ${file} ${`${file}.fired`} 2>/dev/null`, revert)));
+    return [cmd('mkdir', '-p', l.watchdog), sh `: > ${file}`, sh `setsid nohup ${cmd('bash', '-c', script)} </dev/null >/dev/null 2>&1 &`];
+}
+/** Claims release `id` before its watchdog does; exits {@link REVERTED} when the watchdog already has. A release never armed is claimed as is. */
+function claimRelease(l, id) {
+    const file = armed(l, id);
+    const late = [sh `${printLine(`the host's watchdog had already reverted release ${id}: the run did not confirm it in time`)} >&2`, raw(`exit ${REVERTED}`)];
+    return when(sh `mv -T ${file} ${`${file}.claimed`} 2>/dev/null`, [cmd('rm', '-f', `${file}.claimed`)], [when(sh `[ -e ${`${file}.fired`} ]`, late)]);
+}
+
+/**
+ * A full disk on a host, told apart from other failures by what was observed: the failing step's output says
+ * "No space left on device", or the deploy root's filesystem has (almost) nothing free right after it failed.
+ */
+/** Below this many KiB free for the deploy user, a failed step counts as having run out of space. */
+const FULL_KIB = 1024;
+/** The failed step ran out of space on its host, or undefined (also when free space cannot be read). */
+async function diskFull(run, error) {
+    if (!(error instanceof StepError))
+        return undefined;
+    const s = run.sessions.find((x) => x.host.name === error.host);
+    if (!s)
+        return undefined;
+    const said = /no space left on device/i.test(error.tail.join('\n'));
+    const read = await runPhase({ ...s, channel: undefined }, run.spec, run.op.reporter, 'free space', [stepMark(s, 'free space'), freeSpace(s, s.layout)]).catch(() => undefined);
+    const text = read?.data.free?.[0];
+    const free = text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+    return said || (free !== undefined && free < FULL_KIB) ? { host: error.host, step: error.step, free } : undefined;
+}
+/** The report's words for it. */
+function describeFull(full) {
+    return `no space left on device on ${full.host} during ${full.step}${full.free !== undefined ? ` (${full.free} KiB free after it failed)` : ''}`;
+}
+
+/** A deploy that failed; `result` says how far it got (and whether it was rolled back). */
+class DeployError extends SlipwayError {
+    result;
+    constructor(message, result) {
+        super(message);
+        this.result = result;
+        this.name = 'DeployError';
+    }
+}
+/** The report's last line about migrations: stepped back, or still applied and why. */
+function stepBackNote(result) {
+    const m = result.migrations;
+    if (!m)
+        return '';
+    const schema = [m.removed?.length ? `removed what the failed migration added: ${m.removed.join(', ')}` : '', m.notRemoved?.length ? `NOT removed: ${m.notRemoved.join(', ')}` : '', m.schemaCheck ?? ''];
+    const tail = schema.filter(Boolean).map((line) => `\n${line}`).join('');
+    if (!m.ran.length)
+        return tail;
+    if (m.steppedBack.length)
+        return `\nmigrations stepped back: ${m.steppedBack.join(', ')}${tail}`;
+    return `\nmigrations NOT stepped back (still applied): ${m.ran.join(', ')}${m.refused ? ` — ${m.refused}` : ''}${tail}`;
+}
+
+/** Commands around the step-back on the migrating host: remove what the failed migration added (first, so that the batch's earlier migrations step back from the state they left), then read the schema again (last). */
+function leftoverCommands(run) {
+    const f = run.migrated?.schema;
+    const { driver } = run;
+    if (!driver || !f || typeof f === 'string')
+        return { first: [], last: [] };
+    const s = run.sessions[run.at];
+    const l = run.plans[run.at].layout;
+    const first = f.leftovers.kind === 'added' ? removeLeftovers(s, l, run.id, driver, f.leftovers.sql) : [];
+    return { first, last: readSchema(s, l, run.id, driver, 'check') };
+}
+/** Reads what the cleanup did and the schema read afterwards; reports it and records it in the result. */
+function checkLeftovers(run, data) {
+    const f = run.migrated?.schema;
+    const m = run.result.migrations;
+    if (!f || typeof f === 'string' || !m)
+        return;
+    const l = f.leftovers;
+    if (l.kind === 'added') {
+        const done = new Map((data.cleanup ?? []).map((line) => line.split(' ')).map(([ok, i, msg]) => [Number(i), ok === 'ok' ? '' : Buffer.from(msg ?? '', 'base64').toString('utf8')]));
+        m.removed = l.items.filter((_, i) => done.get(i) === '').map(describeItem);
+        const failed = l.items.flatMap((item, i) => (done.get(i) === '' ? [] : [`${describeItem(item)} (${done.get(i) || 'not run'})`]));
+        m.notRemoved = [...failed, ...l.kept.map((i) => `${describeItem(i)} (the database cannot drop it on its own)`)];
+        if (m.removed.length)
+            run.op.reporter.info(`removed what the failed migration added: ${m.removed.join(', ')}`);
+        if (m.notRemoved.length)
+            run.op.reporter.error(`NOT removed: ${m.notRemoved.join(', ')}`);
+    }
+    const check = schemaCheck(f.before, data);
+    m.schemaCheck = check.said;
+    m.schemaRestored = check.equal;
+    if (check.equal)
+        run.op.reporter.info(check.said);
+    else
+        run.op.reporter.error(check.said);
+}
+
+/**
+ * Step `restore`, the one failure path of a deploy: the new release marked failed; after a switch, every
+ * host switched back (the target chosen by the rollback brain); this deploy's migrations stepped back
+ * when allowed; an audit line; the lock released — one round trip per host.
+ */
+/** Deploys with smoke checks have a time between switch and confirmation for a runner to die in: the host watches it. */
+function watched(run) {
+    return run.spec.smoke.length > 0;
+}
+/** This deploy's step-back, or why not; undefined when it ran no migrations. Pure: the watchdog uses it too. */
+function stepBackPlan(run, failed, switched, stamp) {
+    const { driver, migrated, op } = run;
+    if (!driver || !migrated?.record.ran.length)
+        return undefined;
+    // A failed migrate run is always undone (the deploy never went live); after a switch, only with step_back: auto.
+    const allowed = !switched || op.spec.migrate?.step_back === 'auto';
+    return allowed ? planStepBack(run.sessions[run.at], driver, failed, migrated.after, stamp) : { refused: 'migrate.step_back is never' };
+}
+/** The step-back commands for this deploy's migrations, or none (with the refusal recorded in the result). */
+function stepBackCommands(run, failed, switched, stamp) {
+    const plan = stepBackPlan(run, failed, switched, stamp);
+    if (!plan)
+        return [];
+    if ('commands' in plan) {
+        if (plan.how)
+            run.op.reporter.info(`stepping back the migrations of ${failed.id}: ${plan.how}`);
+        return plan.commands;
+    }
+    run.result.migrations.refused = plan.refused;
+    run.op.reporter.error(`migrations of ${failed.id} are NOT stepped back (${plan.refused}); still applied: ${run.migrated.record.ran.join(', ')}`);
+    return [];
+}
+/** What undoes this deploy on host `i`: the runner's restore and the host's watchdog send the same commands. */
+function revertCommands(run, i, note, stamp, stepBack, switched, by = 'automatic') {
+    const { op, id } = run;
+    const s = run.sessions[i];
+    const p = run.plans[i];
+    const state = { records: [...run.states[i].records, p.record], current: switched ? id : p.previous};
+    const plan = switched ? planRollback(state, { automatic: true, previous: p.previous, note, stamp }) : { target: undefined, updates: [advance(p.record, 'failed', { note, updated_at: stamp })] };
+    const line = switched
+        ? auditLine(op, 'rollback', p.previous ?? '(none)', undefined, `${by}, from ${id}: ${note}`)
+        : auditLine(op, 'deploy', id, run.commit, 'failed before switch');
+    return restorePhase(s, s.layout, op.spec, plan.target, plan.updates, line, run.owner, [...(i === run.at ? stepBack : []), cmd('rm', '-f', journalFile(s.layout, id))], switched);
+}
+/** Undoes a deploy that failed: `switched` says whether `current` may have moved; `drop` removes its release directory first (it filled the disk). */
+async function restore(run, note, switched, drop = false) {
+    const { op, id } = run;
+    const stamp = op.now().toISOString();
+    const failed = advance(run.plans[run.at].record, 'failed', { note, updated_at: stamp });
+    const stepBack = stepBackCommands(run, failed, switched, stamp);
+    // What a failed migration added goes first: the batch's earlier migrations step back from the state they left.
+    const db = leftoverCommands(run);
+    await op.reporter.group(`Roll back ${id}`, () => onEach(run.sessions, async (s, i) => {
+        const claim = switched && watched(run) ? [claimRelease(s.layout, id)] : [];
+        const removal = drop ? [cmd('rm', '-rf', releaseDir(s.layout, id))] : [];
+        const r = await runPhase(s, op.spec, op.reporter, switched ? 'roll back' : 'record failure', [...claim, ...removal, ...revertCommands(run, i, note, stamp, [...db.first, ...stepBack, ...db.last], switched)]);
+        if (i === run.at && stepBack.length && run.migrated) {
+            const check = checkStepBack(op, run.driver, r.data, run.migrated.record);
+            run.result.migrations.steppedBack = check.ok ? run.migrated.record.ran : [];
+            run.result.migrations.stillApplied = check.stillApplied;
+        }
+        if (i === run.at && db.last.length)
+            checkLeftovers(run, r.data);
+    }));
+    run.result.rolledBack = switched;
+}
+
+/** Step `smoke` (runner): the smoke checks after the switch; a failure switches back unless rollback.on_smoke_failure is false. */
+/** Smoke checks failed (the pipeline switches back). */
+class SmokeFailed extends Error {
+}
+/** rollback.on_smoke_failure false: the release stays live with the reason in its record; audit, unlock. */
+async function keepLive(run, why) {
+    const line = auditLine(run.op, 'deploy', run.id, run.commit, 'live, smoke failed, not rolled back (rollback.on_smoke_failure: false)');
+    await onEach(run.sessions, (s, i) => {
+        const p = run.plans[i];
+        return runPhase(s, run.spec, run.op.reporter, 'record failure', [writeRecord(p.layout, advance(p.record, 'live', { note: why })), audit(p.layout, line), release(p.layout, run.owner)]);
+    });
+    throw new DeployError(`deploy of ${run.id} is live but its ${why}\nrollback.on_smoke_failure is false: roll back by hand with slipway rollback`, run.result);
+}
+const smoke = {
+    name: 'smoke',
+    where: 'runner',
+    onFailure: 'switch back',
+    when: (run) => run.spec.smoke.length > 0,
+    run: async (run) => {
+        run.result.smoke = await run.op.reporter.group('Smoke tests', () => runSmoke(run.op, run.sessions, run.spec.smoke, run.dry));
+        const failed = run.result.smoke.filter((r) => !r.ok);
+        if (failed.length)
+            await smokeFailed(run, failed);
+    }
+};
+/** Fails the deploy for failed checks (`during` says when, e.g. during the bake): switch back, or keep it live when told to. */
+async function smokeFailed(run, failed, during = '') {
+    const why = `smoke check failed${during}: ${failed.map((f) => `${f.name}${f.host ? ` on ${f.host}` : ''}: ${f.detail}`).join('; ')}`;
+    if (!run.spec.rollback.on_smoke_failure)
+        await keepLive(run, why);
+    throw new SmokeFailed(why);
+}
+
+/**
+ * Runs a list of steps: consecutive host steps share a round trip (one script per host) until a step
+ * needs what every host reported before it; runner steps run in between. Every failure goes through one
+ * hook, which undoes as much as the failed step's `onFailure` says.
+ */
+/** Groups the steps that take part in this run into round trips (pure: depends on the spec and the hosts). */
+function groupTrips(steps, run) {
+    const trips = [];
+    for (const step of steps) {
+        if (step.when && !step.when(run))
+            continue;
+        const last = trips[trips.length - 1];
+        if (step.where === 'runner')
+            trips.push({ kind: 'runner', step });
+        else if (last?.kind === 'hosts' && !step.barrier?.(run))
+            last.steps.push(step);
+        else
+            trips.push({ kind: 'hosts', steps: [step] });
+    }
+    return trips;
+}
+const SEVERITY = ['unlock', 'mark failed', 'switch back'];
+/** What a failure in this trip means: the most that any of its steps asks to undo. */
+function onFailure(trip) {
+    const modes = trip.kind === 'runner' ? [trip.step.onFailure] : trip.steps.map((s) => s.onFailure);
+    return modes.reduce((a, b) => (SEVERITY.indexOf(b) > SEVERITY.indexOf(a) ? b : a));
+}
+/** Runs one round trip: each host gets the commands of the steps that run there, as one script. */
+async function runTrip(run, steps) {
+    await onEach(run.sessions, async (s, i) => {
+        const mine = steps.filter((st) => st.where === 'each' || i === run.at);
+        if (!mine.length)
+            return;
+        const commands = mine.flatMap((st) => [stepMark(s, st.name), ...st.commands(run, i)]);
+        const stdin = mine.find((st) => st.stdin)?.stdin?.(run, i);
+        let result;
+        let error;
+        try {
+            result = await runPhase(s, run.spec, run.op.reporter, mine.map((st) => st.name).join(', '), commands, { stdin, okCodes: mine.flatMap((st) => st.okCodes ?? []) });
+        }
+        catch (e) {
+            if (!(e instanceof StepError))
+                throw e;
+            error = e;
+            result = { code: e.code, step: e.step, data: e.data, tail: e.tail };
+        }
+        for (const st of mine)
+            st.read?.(run, i, result, error !== undefined);
+        if (error)
+            throw error;
+    });
+}
+/**
+ * Runs the steps in order; a failure is undone as its step says, then thrown as a {@link DeployError}.
+ * A cancel is seen between round trips: the one in flight finishes, then what the finished ones did is undone.
+ */
+async function execute(run, steps, title) {
+    let done = 'unlock';
+    for (const trip of groupTrips(steps, run)) {
+        const signal = run.op.signal;
+        if (signal?.aborted)
+            await fail(run, done, new Cancelled(String(signal.reason ?? 'abort')));
+        try {
+            if (trip.kind === 'runner') {
+                run.op.reporter.debug(`runner: step ${trip.step.name}`);
+                await trip.step.run(run);
+            }
+            else
+                await run.op.reporter.group(title(trip), () => runTrip(run, trip.steps));
+        }
+        catch (error) {
+            await fail(run, onFailure(trip), error);
+        }
+        done = onFailure(trip);
+    }
+}
+/** The one failure hook. */
+async function fail(run, mode, error) {
+    if (error instanceof DeployError)
+        throw error;
+    if (mode === 'unlock') {
+        await releaseLocks(run.op, run.sessions, run.owner);
+        if (error instanceof Cancelled)
+            throw new DeployError(`deploy was ${error.message} before anything was written; the lock is released`, run.result);
+        throw error;
+    }
+    const message = error.message;
+    const first = message.split('\n')[0];
+    const migrating = run.migrated?.failed === true;
+    const switched = mode === 'switch back';
+    // Out of space while uploading or building: its partial release goes first, so the records fit again.
+    const full = !switched && !run.migrated && !run.dry ? await diskFull(run, error) : undefined;
+    const note = full ? describeFull(full) : error instanceof SmokeFailed || error instanceof Cancelled ? message : migrating ? `migration failed: ${first}` : switched ? `switch or activate hook failed: ${first}` : first;
+    const { id, result } = run;
+    const back = result.previous ?? '(no release)';
+    const late = new DeployError(`deploy of ${id} was not confirmed in time, and the host's watchdog reverted it to ${back} (see its audit line); this run undid nothing itself.\n${message}`, result);
+    if (error instanceof StepError && error.code === REVERTED)
+        throw late;
+    try {
+        await restore(run, note, switched, full !== undefined);
+    }
+    catch (undo) {
+        if (undo instanceof StepError && undo.code === REVERTED)
+            throw late;
+        await releaseLocks(run.op, run.sessions, run.owner);
+        const why = undo.message.split('\n')[0];
+        throw new DeployError(`deploy of ${id} failed${switched ? ' after the switch' : ''}, and undoing it did NOT complete (${why}). Check every host with: slipway releases\n${message}`, result);
+    }
+    if (error instanceof Cancelled)
+        throw new DeployError(`deploy of ${id} was ${message}${switched ? ` after the switch and was rolled back to ${back}` : '; current is unchanged'}; the lock is released${stepBackNote(result)}`, result);
+    if (error instanceof SmokeFailed)
+        throw new DeployError(`deploy of ${id} was rolled back to ${back}: ${message}${stepBackNote(result)}`, result);
+    if (switched)
+        throw new DeployError(`deploy of ${id} failed after the switch and was rolled back to ${back}.\n${message}${stepBackNote(result)}`, result);
+    if (full)
+        throw new DeployError(`deploy of ${id} failed before the switch: ${note}; its partial release directory was removed; current is unchanged; the lock is released.\n${message}`, result);
+    if (migrating)
+        throw new DeployError(`deploy of ${id} failed while migrating; current is unchanged.\n${run.migrated.record.note ?? ''}\n${message}${stepBackNote(result)}`, result);
+    throw new DeployError(`deploy of ${id} failed before the switch; current is unchanged.\n${message}`, result);
+}
+
+/** Step `activate`: the spec's activate hooks in the new current release. */
+const activateHooks = {
+    name: 'activate',
+    where: 'each',
+    onFailure: 'switch back',
+    when: (run) => run.spec.activate.length > 0,
+    commands: (run, i) => hooks(run.sessions[i], 'activate', releaseDir(run.plans[i].layout, run.id), hooksFor(run.sessions[i].host.roles, run.spec.activate))
+};
+
+/**
+ * Step `bake` (runner, with `smoke.bake`): after the smoke checks first pass, they are polled again every
+ * {@link BAKE_EVERY} s for the bake's length; only then is the release confirmed, marked healthy and old
+ * releases pruned. A failing round fails the deploy like a smoke failure (switch back, step back, mark failed).
+ */
+/** Seconds between two rounds of the bake. */
+const BAKE_EVERY = 2;
+/** What the bake will do, as the dry-run plan prints it. */
+function describeBake(spec) {
+    return `after the smoke checks first pass: ${spec.smoke.map((c) => c.name).join(', ')} again every ${BAKE_EVERY} s for ${spec.bake} s; a failure rolls back like a smoke failure; confirm, prune and finish only after the bake`;
+}
+/** The bake reports failures and its summary; passing rounds and the checks' output go to debug. */
+const quiet = (r) => ({
+    info: (m) => r.debug(m),
+    warn: (m) => r.warn(m),
+    error: (m) => r.error(m),
+    debug: (m) => r.debug(m),
+    line: (host, text) => r.debug(`[${host}] ${text}`),
+    group: (title, fn) => r.group(title, fn)
+});
+const bake = {
+    name: 'bake',
+    where: 'runner',
+    onFailure: 'switch back',
+    when: (run) => run.spec.smoke.length > 0 && run.spec.bake > 0,
+    run: async (run) => {
+        const { op, spec } = run;
+        run.result.bake = { seconds: spec.bake, rounds: 0 };
+        if (run.dry)
+            return;
+        const started = Date.now();
+        const end = started + spec.bake * 1000;
+        await op.reporter.group(`Bake ${spec.bake} s`, async () => {
+            for (;;) {
+                await setTimeout(Math.max(0, Math.min(BAKE_EVERY * 1000, end - Date.now())), undefined, { signal: op.signal }).catch(() => undefined);
+                // A cancel is undone by the pipeline before the next step, like any other.
+                if (op.signal?.aborted)
+                    return;
+                const results = await runSmoke({ ...op, reporter: quiet(op.reporter) }, run.sessions, spec.smoke);
+                run.result.bake.rounds++;
+                const failed = results.filter((r) => !r.ok);
+                if (failed.length) {
+                    run.result.smoke = results;
+                    await smokeFailed(run, failed, ` during the bake (${Math.round((Date.now() - started) / 1000)} s of ${spec.bake} s after the checks first passed)`);
+                }
+                if (Date.now() >= end)
+                    break;
+            }
+            op.reporter.info(`baked ${spec.bake} s: ${run.result.bake.rounds} rounds of the smoke checks, all passed`);
+        });
+    }
+};
+
+/** Step `build`: the spec's build commands in the new release; the release is then ready. */
+const build = {
+    name: 'build',
+    where: 'each',
+    onFailure: 'mark failed',
+    commands: (run, i) => {
+        const p = run.plans[i];
+        p.record = advance(p.record, 'ready');
+        return [...hooks(run.sessions[i], 'build', releaseDir(p.layout, p.id), hooksFor(run.sessions[i].host.roles, run.spec.build)), writeRecord(p.layout, p.record)];
+    }
+};
+
+/** Step `finish`: the release marked healthy, an audit line, the lock released. */
+const finish = {
+    name: 'finish',
+    where: 'each',
+    onFailure: 'switch back',
+    commands: (run, i) => {
+        const p = run.plans[i];
+        p.record = advance(p.record, 'healthy');
+        return [writeRecord(p.layout, p.record), cmd('rm', '-f', journalFile(p.layout, run.id)), audit(p.layout, auditLine(run.op, 'deploy', run.id, run.commit, 'ok')), release(p.layout, run.owner)];
+    }
+};
+
+/** Step `lock wait` (runner): where another run holds a host's lock, wait for it up to --lock-wait seconds, or fail naming it. */
+const lockWait = {
+    name: 'lock wait',
+    where: 'runner',
+    onFailure: 'unlock',
+    run: async (run) => {
+        if (run.holders.every((h) => h === undefined))
+            return;
+        run.states = await waitForLocks(run.op, run.sessions, run.owner, run.holders);
+        run.holders = run.holders.map(() => undefined);
+    }
+};
+
+/**
+ * Step `migrate`: on the migrating host, in the new release, before the switch (optional backup first; a restore
+ * point first when migrations are pending and the spec's db section takes them).
+ * With one host it rides on the prepare round trip; with several it waits until every host is ready.
+ */
+const migrate = {
+    name: 'migrate',
+    where: 'migrating',
+    onFailure: 'mark failed',
+    when: (run) => run.driver !== undefined,
+    barrier: (run) => run.sessions.length > 1,
+    commands: (run, i) => runMigrations(run.sessions[i], run.plans[i].layout, run.id, run.driver, run.spec.migrate?.backup, pointProvider(run.spec, run.driver)),
+    read: (run, _i, r, failed) => {
+        if (run.dry || !r.data.before)
+            return;
+        if (!recordPoint(run, r.data.point?.[0], failed))
+            return;
+        run.migrated = outcome(run.op, run.driver, r.data, failed, run.id);
+        const noDown = run.migrated.record.ran.filter((n) => run.result.forwardOnly?.includes(n));
+        if (noDown.length)
+            run.migrated.record.no_down = noDown;
+        for (const p of run.plans)
+            p.record = { ...p.record, migrations: run.migrated.record };
+        run.result.migrations = { ran: run.migrated.record.ran, steppedBack: [], failed: run.migrated.record.failed, ...schemaResult(run.migrated, run.id) };
+    }
+};
+/** Records the restore point the host reported; false when taking it failed (then nothing was migrated). */
+function recordPoint(run, line, failed) {
+    const report = readPoint(line);
+    const { reporter } = run.op;
+    if (!report) {
+        if (failed && pointProvider(run.spec, run.driver)?.kind === 'command') {
+            reporter.error('the restore point (db.snapshot) failed, so nothing was migrated (its output is above)');
+            return false;
+        }
+        return true;
+    }
+    if ('error' in report) {
+        reporter.error(`the restore point failed, so nothing was migrated: ${report.error}`);
+        return false;
+    }
+    if ('skipped' in report) {
+        reporter.warn(`no restore point: ${report.skipped}`);
+        return true;
+    }
+    reporter.info(`restore point: ${describePoint(report.point)}`);
+    for (const p of run.plans)
+        p.record = { ...p.record, restore_point: report.point };
+    run.result.restorePoint = report.point;
+    return true;
+}
+
+/**
+ * Step `pack` (runner): hosts that get the same upload share one tar, packed once into a private temp file and
+ * read back for each of them, instead of the source being read and packed once per host.
+ */
+/** Lines as file text. (The upload list always has a line, even empty: the host's awk reads it as its first file.) */
+const lines = (xs) => xs.map((l) => `${l}\n`).join('');
+/** The tar of one upload: the list the host checks and the source's directory digests, then the entries sent. */
+function uploadTar(run, u) {
+    return tarStream(run.spec.source.dir, u.send, { [UPLOAD_LIST]: u.list.join('\n') + '\n', [DIRS_LIST]: lines(run.local?.digests ?? []) });
+}
+/** Hosts whose uploads are the same, by index (a key of what is sent and what is listed). */
+function groups(uploads) {
+    const byKey = new Map();
+    uploads.forEach((u, i) => {
+        const key = createHash('sha256').update(JSON.stringify([u.send.map((e) => e.path), u.list])).digest('hex');
+        byKey.set(key, [...(byKey.get(key) ?? []), i]);
+    });
+    return [...byKey.values()];
+}
+const pack = {
+    name: 'pack',
+    where: 'runner',
+    onFailure: 'unlock',
+    when: (run) => run.sessions.length > 1,
+    run: async (run) => {
+        const all = groups(run.uploads);
+        const shared = all.filter((g) => g.length > 1);
+        run.result.packs = all.length;
+        if (!shared.length)
+            return;
+        const dir = mkdtempSync(join(tmpdir(), 'slipway-pack-'));
+        run.packed = { dir, files: [] };
+        for (const [n, group] of shared.entries()) {
+            const file = join(dir, `${n}.tar`);
+            await pipeline(uploadTar(run, run.uploads[group[0]]), createWriteStream(file, { mode: 0o600 }));
+            for (const i of group)
+                run.packed.files[i] = file;
+            run.op.reporter.info(`Packed once for ${group.map((i) => run.sessions[i].host.name).join(', ')}: ${run.uploads[group[0]].send.length} entries`);
+        }
+    }
+};
+/** Removes the packed tars (after the deploy, whatever its outcome). */
+function removePacks(run) {
+    if (run.packed)
+        rmSync(run.packed.dir, { recursive: true, force: true });
+}
+
+/** Release ids: UTC YYYYMMDDHHMMSS, with a .NN suffix when that second (or a later one) is taken. */
+/** The id for a deploy at `now` that sorts after every id in `existing`. */
+function nextReleaseId(now, existing) {
+    const base = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+    const newest = [...existing].sort().pop();
+    if (!newest || newest < base)
+        return base;
+    const [prefix, suffix] = newest.split('.');
+    const n = Number(suffix ?? 0) + 1;
+    return `${prefix}.${String(n).padStart(2, '0')}`;
+}
+
+/**
+ * Directory digests of a release manifest: one line per directory (`dir \t digest`), the digest of that
+ * directory's own manifest lines. The host keeps them next to the manifest; a redeploy reads them (small) and
+ * only the lines of the directories whose digest differs, instead of the whole manifest.
+ */
+const pathOf$1 = (line) => line.slice(line.lastIndexOf('\t') + 1);
+/** The directory a manifest path is in (`.` for the top). */
+function dirOf(path) {
+    const slash = path.lastIndexOf('/');
+    return slash < 0 ? '.' : path.slice(0, slash);
+}
+/** `dir \t digest` per directory of these manifest lines, sorted by directory (the digest does not depend on line order). */
+function dirDigests(lines) {
+    const byDir = new Map();
+    for (const line of lines) {
+        const dir = dirOf(pathOf$1(line));
+        const list = byDir.get(dir);
+        if (list)
+            list.push(line);
+        else
+            byDir.set(dir, [line]);
+    }
+    return [...byDir.keys()].sort().map((dir) => `${dir}\t${createHash('sha256').update(byDir.get(dir).sort().join('\n')).digest('hex').slice(0, 32)}`);
+}
+const DIGEST = /^[^\t\n\r]+\t[0-9a-f]{32}$/;
+/** True when the digest lines read from a host are well formed (anything else means: use the whole manifest). */
+function usableDigests(lines) {
+    return lines.length > 0 && lines.every((l) => DIGEST.test(l));
+}
+/** The directories whose lines differ between two digest lists (in one and not the other, or another digest). */
+function changedDirs(mine, theirs) {
+    const split = (l) => [l.slice(0, l.lastIndexOf('\t')), l.slice(l.lastIndexOf('\t') + 1)];
+    const a = new Map(mine.map(split));
+    const b = new Map(theirs.map(split));
+    const changed = new Set();
+    for (const [dir, digest] of a)
+        if (b.get(dir) !== digest)
+            changed.add(dir);
+    for (const dir of b.keys())
+        if (!a.has(dir))
+            changed.add(dir);
+    return changed;
+}
+
+/**
+ * Release manifests: one line per uploaded path (`type \t hash \t mode \t path`), kept on the host
+ * per release, so a redeploy sends only what changed and the host copies the rest from the live release.
+ */
+/** The manifest line of an entry (files hashed with SHA-256, links by their target). */
+async function manifestLine(dir, e) {
+    const mode = e.mode.toString(8);
+    if (e.type === 'dir')
+        return `D\t-\t${mode}\t${e.path}`;
+    if (e.type === 'symlink')
+        return `L\t${createHash('sha256').update(e.linkTarget ?? '').digest('hex').slice(0, 32)}\t${mode}\t${e.path}`;
+    const hash = createHash('sha256');
+    for await (const chunk of createReadStream(join(dir, e.path)))
+        hash.update(chunk);
+    return `F\t${hash.digest('hex').slice(0, 32)}\t${mode}\t${e.path}`;
+}
+/** Manifest lines for every entry, in entry order. */
+async function buildManifest(dir, entries) {
+    const out = new Array(entries.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < entries.length) {
+            const i = next++;
+            out[i] = await manifestLine(dir, entries[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+    return out;
+}
+const pathOf = (line) => line.slice(line.lastIndexOf('\t') + 1);
+/** The paths a manifest lists. */
+function manifestPaths(lines) {
+    return new Set(lines.map(pathOf));
+}
+/** True when a path can be written into a manifest line (no tab, newline or CR, which would split the line). */
+function manifestSafe(path) {
+    return !/[\t\n\r]/.test(path);
+}
+/**
+ * Paths that can take part in a delta. A tree with a name that cannot be a manifest line goes up whole: such names
+ * are sent every time and never written into a manifest, so they cannot corrupt the next deploy's.
+ */
+function deltaSafe(entries) {
+    return entries.every((e) => manifestSafe(e.path));
+}
+const LINE = /^[FLD]\t(-|[0-9a-f]{32})\t[0-7]{1,6}\t[^\t\n\r]+$/;
+/**
+ * True when the live release's manifest (as read from the host) can be trusted for a delta: not empty, every
+ * line well formed, no path twice. Anything else (missing, cut short, written by a version that let a newline
+ * into a path) means a full upload, never a failure.
+ */
+function usableManifest(lines) {
+    if (!lines.length)
+        return false;
+    const paths = new Set();
+    for (const line of lines) {
+        if (!LINE.test(line))
+            return false;
+        const path = pathOf(line);
+        if (paths.has(path))
+            return false;
+        paths.add(path);
+    }
+    return true;
+}
+/**
+ * Compares the local manifest with the live release's; entries under `always` (shared paths,
+ * replaced by links on the host) are always sent and never copied, and so are names that cannot be a manifest
+ * line (they never enter the upload list, so the host never writes them into a manifest). `same` names paths known to be
+ * unchanged without their previous line (their directory's digest matches).
+ */
+function diffManifest(entries, local, previous, always, same) {
+    const before = new Map(previous.map((l) => [pathOf(l), l]));
+    const send = [];
+    const upload = [];
+    const seen = new Set();
+    entries.forEach((e, i) => {
+        seen.add(e.path);
+        if (always(e.path) || !manifestSafe(e.path)) {
+            send.push(e);
+            return;
+        }
+        if (same?.(e.path))
+            return; // in a directory whose digest matches the host's: the same line there
+        if (before.get(e.path) !== local[i]) {
+            send.push(e);
+            upload.push(local[i]);
+        }
+    });
+    for (const path of before.keys())
+        if (!seen.has(path) || always(path))
+            upload.push(`X\t-\t-\t${path}`);
+    return { send, upload };
+}
+
+/**
+ * The deploy side of `check.policy: forward-only`: before anything runs, which of the release's new Laravel
+ * migrations have no down() (or an empty one), read by the migration check itself (one brain). Their schema
+ * cannot be stepped back; the deploy says so at plan time and records it, and every step-back refuses them.
+ */
+const MIGRATION = /^database\/migrations\/[^/]+\.php$/;
+/** The source's Laravel migration files that the live release does not have (all of them when its file list is unknown). */
+function newMigrations(entries, live) {
+    const known = usableManifest(live) ? manifestPaths(live) : new Set();
+    return entries.filter((e) => e.type === 'file' && MIGRATION.test(e.path) && !known.has(e.path)).map((e) => e.path).sort();
+}
+/** Whether this deploy reads its migrations for a missing down(): `check.policy: forward-only` with the Laravel driver. */
+function forwardOnly(spec) {
+    return spec.check?.policy === 'forward-only' && spec.migrate?.preset === 'laravel';
+}
+/** The migrations (names, as Laravel records them) among `files` whose down() is missing or empty, with which. */
+async function withoutDown(dir, files) {
+    if (!files.length)
+        return [];
+    const { checkMigrations } = await import('./check.js');
+    const r = await checkMigrations({ cwd: dir, paths: files, config: { policy: 'forward-only' } });
+    const found = [...r.findings, ...r.suppressed].filter((f) => f.ruleId === 'missing-down' || f.ruleId === 'empty-down');
+    return found.map((f) => ({ name: basename(f.file, '.php'), why: f.ruleId === 'missing-down' ? 'no down()' : 'an empty down()' }))
+        .sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+/** The plan-time line: what cannot be stepped back, said before anything is migrated. */
+function forwardOnlyLine(found, knownLive) {
+    const which = knownLive ? 'new migrations of this release' : 'migrations of this release (no file list of a live release to compare with)';
+    return `check.policy: forward-only: ${which} without a usable down(): ${found.map((f) => `${f.name} (${f.why})`).join(', ')}; ` +
+        'step-back is impossible for this release: if it is rolled back, the code goes back and these schema changes stay';
+}
+
+/** Paths always sent whole and never kept in a manifest: the shared ones (replaced by links on the host). */
+function alwaysSent(spec) {
+    const shared = [...spec.shared.files, ...spec.shared.dirs];
+    return (path) => shared.some((s) => path === s || path.startsWith(`${s}/`));
+}
+/** The source's manifest, and the directory digests of the lines a host will keep (none when the tree cannot be a delta). */
+async function localManifest(spec, entries) {
+    const lines = await buildManifest(spec.source.dir, entries);
+    const always = alwaysSent(spec);
+    return { lines, digests: deltaSafe(entries) ? dirDigests(lines.filter((_, i) => !always(entries[i].path))) : undefined };
+}
+/**
+ * Per host: what to send, the upload list, and whether it is a delta against the live release. With the host's
+ * directory digests, the entries of directories whose digest matches are the same on both sides and neither sent
+ * nor listed; only the changed directories' lines (all the host sent) are compared.
+ */
+function planUploads(spec, entries, local, states) {
+    const always = alwaysSent(spec);
+    return states.map((st) => {
+        const byDir = local.digests && st.dirs && usableDigests(st.dirs) && (!st.manifest.length || usableManifest(st.manifest));
+        const delta = Boolean(byDir) || (local.digests !== undefined && usableManifest(st.manifest));
+        const changed = byDir ? changedDirs(local.digests, st.dirs) : undefined;
+        const same = changed && ((path) => !changed.has(dirOf(path)));
+        const d = diffManifest(entries, local.lines, delta ? st.manifest : [], always, same);
+        return { send: d.send, list: d.upload, delta };
+    });
+}
+const plan = {
+    name: 'plan',
+    where: 'runner',
+    onFailure: 'unlock',
+    run: async (run) => {
+        const { op, spec, sessions, states } = run;
+        const { entries } = run;
+        const commit = await gitCommit(spec.source.dir);
+        run.commit = commit;
+        run.id = nextReleaseId(op.now(), states.flatMap((st) => st.records.map((r) => r.id)));
+        const stamp = op.now().toISOString();
+        const record = { id: run.id, state: 'building', commit, created_at: stamp, updated_at: stamp, by: op.by, run: op.run };
+        run.local ??= await localManifest(spec, entries);
+        run.uploads = planUploads(spec, entries, run.local, states);
+        run.plans = sessions.map((s, i) => ({ spec, host: s.host, layout: s.layout, id: run.id, owner: run.owner, previous: states[i].current, delta: run.uploads[i].delta, record }));
+        Object.assign(run.result, { release: run.id, previous: states[0].current, commit, uploaded: Object.fromEntries(sessions.map((s, i) => [s.host.name, { sent: run.uploads[i].send.length, delta: run.uploads[i].delta }])) });
+        const how = sessions.map((s, i) => `${s.host.name}: ${run.uploads[i].delta ? `delta, ${run.uploads[i].send.length} sent` : 'full upload'}`);
+        op.reporter.info(`Release ${run.id}${commit ? ` (commit ${commit.slice(0, 12)})` : ''}: ${entries.length} entries; ${how.join(', ')}`);
+        if (forwardOnly(spec))
+            await sayForwardOnly(run);
+    }
+};
+/** check.policy: forward-only: the new migrations without a usable down(), said (and kept for the record) before migrating. */
+async function sayForwardOnly(run) {
+    const live = run.states[run.at]?.manifest ?? [];
+    const found = await withoutDown(run.spec.source.dir, newMigrations(run.entries, live));
+    if (!found.length)
+        return;
+    run.result.forwardOnly = found.map((f) => f.name);
+    run.op.reporter.warn(forwardOnlyLine(found, usableManifest(live)));
+}
+
+/** Whether a release counts toward keep_releases: one that went live and passed (a rollback target). */
+const countsTowardKeep = (r) => r.state === 'healthy';
+/**
+ * The releases keep_releases removes (newest id first). Healthy releases are kept first, newest first; failed,
+ * rolled-back and unfinished ones only fill the slots that are left, so they are pruned first and never push
+ * out a healthy one. `current` and the newest healthy release other than it (the rollback target of last
+ * resort) are never removed.
+ */
+function pickExpired(records, keep, current) {
+    const newest = [...records].sort((a, b) => (a.id < b.id ? 1 : -1));
+    const ranked = [...newest.filter(countsTowardKeep), ...newest.filter((r) => !countsTowardKeep(r))];
+    const lastHealthy = newest.find((r) => countsTowardKeep(r) && r.id !== current)?.id;
+    return ranked.slice(keep).map((r) => r.id).filter((id) => id !== current && id !== lastHealthy).sort((a, b) => (a < b ? 1 : -1));
+}
+/** Deletes releases, their records and their restore points. */
+function removeReleases(l, ids) {
+    const points = (id) => Object.keys(POINT_EXTENSIONS).map((e) => pointFile(l, id, e));
+    return ids.map((id) => cmd('rm', '-rf', '--', releaseDir(l, id), recordFile(l, id), manifestFile(l, id), dirsFile(l, id), ...points(id)));
+}
+
+/** Step `prune`: releases beyond keep_releases removed, chosen from the history (never current, never the last healthy one). */
+const prune = {
+    name: 'prune',
+    where: 'each',
+    onFailure: 'switch back',
+    commands: (run, i) => {
+        const p = run.plans[i];
+        const expired = pickExpired([...run.states[i].records, { ...p.record, state: 'healthy' }], run.spec.keep_releases, run.id);
+        run.result.removed[run.sessions[i].host.name] = expired;
+        return removeReleases(p.layout, expired);
+    }
+};
+
+/** Step `shared`: shared files must exist; shared files and dirs linked in, writable dirs made, dirs seeded from the live release. */
+const shared = {
+    name: 'shared files',
+    where: 'each',
+    onFailure: 'mark failed',
+    commands: (run, i) => {
+        const { spec, layout: l, id, host, previous } = run.plans[i];
+        return [
+            ...guardPaths(l, id, [...spec.shared.files, ...spec.shared.dirs, ...spec.writable, ...spec.copy_from_previous]),
+            ...checkSharedFiles(l, spec.shared.files, `ssh${host.port === 22 ? '' : ` -p ${host.port}`} ${host.user}@${host.host}`),
+            ...linkShared(l, id, spec.shared),
+            ...makeWritable(l, id, spec.writable),
+            ...copyFromPrevious(l, id, previous, spec.copy_from_previous)
+        ];
+    }
+};
+
+/** Step `switch`: `current` renamed atomically to the new release (every host ready first); the release is live. */
+const switchRelease = {
+    name: 'switch',
+    where: 'each',
+    onFailure: 'switch back',
+    // Every host ready first: a round trip of its own, unless the watchdog armed before it has started one.
+    barrier: (run) => !watched(run),
+    commands: (run, i) => {
+        const p = run.plans[i];
+        p.record = advance(p.record, 'live');
+        return [activate(p.layout, p.id), writeRecord(p.layout, p.record)];
+    }
+};
+
+/** Step `upload`: the tar on stdin unpacked into releases/<id>, unchanged files copied from the live release, the manifest written. */
+const upload = {
+    name: 'upload',
+    where: 'each',
+    onFailure: 'mark failed',
+    stdin: (run, i) => {
+        const file = run.packed?.files[i];
+        return file ? createReadStream(file) : uploadTar(run, run.uploads[i]);
+    },
+    commands: (run, i) => {
+        const p = run.plans[i];
+        return [writeRecord(p.layout, p.record), unpack(p.layout, p.id), raw('exec </dev/null'), ...completeUpload(p.layout, p.id, p.delta ? p.previous : undefined)];
+    }
+};
+
+/**
+ * Steps `watchdog` (with the switch) and `confirm` (after the smoke checks pass): a runner that dies after the
+ * switch can never leave an unverified release live — the host reverts it with the same commands the runner's
+ * own restore would send (switch back, mark failed, step back this deploy's migrations, audit, hooks, unlock).
+ */
+/**
+ * Seconds the host waits for the run to confirm: rollback.confirm_within, else the smoke checks' limits plus 120;
+ * with smoke.bake, plus the bake and one more round of the checks (the one in flight when the bake ends).
+ */
+function confirmWithin(spec) {
+    const checks = spec.smoke.reduce((sum, c) => sum + ('run' in c ? c.timeout : c.deadline), 0);
+    return (spec.rollback.confirm_within ?? checks + 120) + (spec.bake ? spec.bake + checks : 0);
+}
+/** Armed just before the switch, in its round trip: a run that dies between the two still leaves a watched host. */
+const watchdog = {
+    name: 'watchdog',
+    where: 'each',
+    onFailure: 'switch back',
+    when: watched,
+    barrier: () => true,
+    commands: (run, i) => {
+        const seconds = confirmWithin(run.spec);
+        const stamp = run.op.now().toISOString();
+        const note = `not confirmed within ${seconds} s (the run stopped before confirming it); reverted by the host's watchdog`;
+        const plan = stepBackPlan(run, advance(run.plans[run.at].record, 'failed', { note, updated_at: stamp }), true, stamp);
+        const stepBack = plan && 'commands' in plan ? plan.commands : [];
+        const l = run.plans[i].layout;
+        return armWatchdog(l, run.id, seconds, revertCommands(run, i, note, stamp, stepBack, true, 'watchdog'), heartbeat(l, run.owner));
+    }
+};
+/**
+ * The release is claimed from the watchdog and recorded healthy in the same breath (no output between the two,
+ * so a connection lost right after the claim cannot leave a verified release recorded `live`).
+ */
+const confirm = {
+    name: 'confirm',
+    where: 'each',
+    onFailure: 'switch back',
+    when: watched,
+    commands: (run, i) => {
+        const p = run.plans[i];
+        p.record = advance(p.record, 'healthy');
+        return [claimRelease(p.layout, run.id), writeRecord(p.layout, p.record)];
+    }
+};
+
+/** The deploy: its list of steps, run by the pipeline; `--dry-run` runs the same steps against a recorder. */
+/** A deploy, in order. Failures before `watchdog` (armed with the switch) mark the release failed; from there on they switch back. */
+const DEPLOY = [lock, lockWait, repair, plan, pack, upload, shared, build, migrate, watchdog, switchRelease, activateHooks, smoke, bake, confirm, prune, finish];
+const TITLES = {
+    lock: () => 'Lock and read history',
+    upload: (run) => `Prepare release ${run.id}`,
+    migrate: (run) => `Migrate on ${run.sessions[run.at].host.name}`,
+    switch: (run) => `Switch to ${run.id}`,
+    watchdog: (run) => `Switch to ${run.id}`,
+    prune: () => 'Finish',
+    confirm: () => 'Finish'
+};
+/** Deploys the spec's source to every host as a new release and switches to it atomically. */
+async function deploy(options) {
+    return (await runDeploy(options, options.connect ?? sshConnector, false)).result;
+}
+/**
+ * The exact scripts each host would receive, from the same steps a deploy runs, against hosts that
+ * report an empty history (a first deploy) and nothing else. Connects nowhere.
+ */
+async function planDeploy(options) {
+    const remotes = new Map();
+    const connect = async (host) => remotes.set(host.name, new RecordingRemote(host.name)).get(host.name);
+    const run = await runDeploy(options, connect, true);
+    const hosts = [...remotes.values()].map((r) => ({ host: r.name, phases: r.phases.map((p) => ({ phase: stepsOf(p.script) + (p.upload ? ' (then the upload, a tar, on stdin)' : ''), command: `bash -s <<'SCRIPT'\n${p.script}SCRIPT` })) }));
+    const runner = run.result.smoke.filter((r) => !r.host).map((r) => ({ phase: `smoke ${r.name}`, command: r.detail }));
+    if (run.result.bake)
+        runner.push({ phase: 'bake', command: describeBake(run.spec) });
+    return runner.length ? [...hosts, { host: 'runner', phases: runner }] : hosts;
+}
+/** The deploy steps a recorded script carries, from its step lines. */
+function stepsOf(script) {
+    const names = new Set(DEPLOY.map((s) => s.name).concat('smoke'));
+    return [...new Set(stepLabels(script).map((label) => label.replace(/^smoke .*/, 'smoke')).filter((n) => names.has(n)))].join(', ');
+}
+async function runDeploy(options, connect, dry) {
+    const op = operation(options);
+    const entries = (await preflight(op.spec, { source: true, credentials: connect === sshConnector, warn: (m) => op.reporter.warn(m) })) ?? [];
+    // The source is hashed while the connections are made: the lock step sends its directory digests.
+    const hashing = localManifest(op.spec, entries);
+    const sessions = await op.reporter.group('Connect', () => openSessions(op.spec, connect, op.reporter)).catch(async (error) => {
+        await hashing.catch(() => undefined);
+        throw error;
+    });
+    const local = await hashing.catch(async (error) => {
+        await closeSessions(sessions);
+        throw error;
+    });
+    const result = { release: '', hosts: sessions.map((s) => s.host.name), rolledBack: false, removed: {}, smoke: [], uploaded: {} };
+    const run = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, holders: [], states: [], id: '', entries, local, uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result };
+    const stop = dry ? () => undefined : keepAlive(op, sessions, run.owner);
+    try {
+        const steps = execute(run, DEPLOY, (trip) => (trip.kind === 'hosts' ? TITLES[trip.steps[0].name]?.(run) ?? trip.steps[0].name : trip.step.name));
+        await forceable(op, sessions, run.owner, steps, (why) => new DeployError(`deploy ${run.id} stopped at once (${why}, a second time): the lock is released, nothing was undone — the release may be unfinished and this run's migrations may stay applied; check with: slipway releases`, result));
+        op.reporter.info(`${dry ? 'Planned' : 'Deployed'} ${run.id} to ${result.hosts.join(', ')}`);
+        return run;
+    }
+    finally {
+        stop();
+        removePacks(run);
+        await closeSessions(sessions);
+    }
+}
+
+export { DEPLOY, DeployError, deploy, planDeploy };

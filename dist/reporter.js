@@ -1,0 +1,121 @@
+import { createRequire as __slipwayCreateRequire } from 'node:module'
+import { fileURLToPath as __slipwayPath } from 'node:url'
+const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.replace(/[\\/][^\\/]*$/, '')
+const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
+// ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
+const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
+import { posix } from 'node:path';
+
+/** Errors that carry the process exit code a user should see. */
+/** A deploy, rollback or remote step failed: exit 1. */
+class SlipwayError extends Error {
+    exitCode = 1;
+    constructor(message) {
+        super(message);
+        this.name = 'SlipwayError';
+    }
+}
+/** Bad input (spec, arguments, host key, auth): nothing was touched on any host; exit 2. */
+class InputError extends SlipwayError {
+    exitCode = 2;
+    constructor(message) {
+        super(message);
+        this.name = 'InputError';
+    }
+}
+
+/** Where things live under the deploy root on a host. */
+/** The layout for a deploy root: releases/, shared/, current, .slipway/{releases,lock,audit.log}; `points` (db.path) relative to it or absolute. */
+function layout(root, points = '.slipway/points') {
+    const r = root.replace(/\/+$/, '') || '/';
+    const meta = posix.join(r, '.slipway');
+    return {
+        root: r,
+        releases: posix.join(r, 'releases'),
+        shared: posix.join(r, 'shared'),
+        current: posix.join(r, 'current'),
+        meta,
+        records: posix.join(meta, 'releases'),
+        lock: posix.join(meta, 'lock'),
+        audit: posix.join(meta, 'audit.log'),
+        journal: posix.join(meta, 'journal'),
+        watchdog: posix.join(meta, 'watchdog'),
+        points: posix.resolve(r, points)
+    };
+}
+/** The directory of one release. */
+function releaseDir(l, id) {
+    return posix.join(l.releases, id);
+}
+/** The migrate journal of one release: the migrate run's output, whose `before` line says what was applied before it. */
+function journalFile(l, id) {
+    return posix.join(l.journal, `${id}.log`);
+}
+/** The restore point files a release may have, one per engine (the engine picks one when it takes the point). */
+const POINT_EXTENSIONS = { sqlite: 'sqlite', pgsql: 'pgdump', mysql: 'sql', command: 'point' };
+/** The restore point of one release without its extension (the built-in provider adds the engine's). */
+function pointBase(l, id) {
+    return posix.join(l.points, id);
+}
+/** The restore point file of one release for an engine. */
+function pointFile(l, id, engine) {
+    return `${pointBase(l, id)}.${POINT_EXTENSIONS[engine]}`;
+}
+/** The history record file of one release. */
+function recordFile(l, id) {
+    return posix.join(l.records, `${id}.json`);
+}
+/** A release id: UTC YYYYMMDDHHMMSS, with a .NN suffix when that second was taken. Anything else never names a release directory. */
+function isReleaseId(value) {
+    return /^\d{14}(\.\d{2,4})?$/.test(value);
+}
+
+/** How the engine tells the world what it does: the CLI prints, the Action writes log groups. */
+/** A reporter that writes plain lines to two sinks (stdout-like and stderr-like). */
+function consoleReporter(out = (s) => process.stdout.write(s + '\n'), err = (s) => process.stderr.write(s + '\n'), verbose = false) {
+    return {
+        info: (m) => out(m),
+        warn: (m) => err(`warning: ${m}`),
+        error: (m) => err(`error: ${m}`),
+        debug: (m) => verbose && err(`debug: ${m}`),
+        line: (host, text) => out(`  [${host}] ${text}`),
+        group: async (title, fn) => {
+            out(`==> ${title}`);
+            return fn();
+        }
+    };
+}
+/** A reporter that drops everything (library default). */
+const silentReporter = {
+    info: () => { },
+    warn: () => { },
+    error: () => { },
+    debug: () => { },
+    line: () => { },
+    group: (_title, fn) => fn()
+};
+/** A reporter that tells `inner` everything and also passes each message to `emit` as an event (debug excluded). */
+function withEvents(inner, emit, now = () => new Date()) {
+    let group;
+    const event = (kind, text, more = {}) => emit({ time: now().toISOString(), kind, text, ...(group ? { group } : {}), ...more });
+    return {
+        info: (m) => { event('info', m); inner.info(m); },
+        warn: (m) => { event('warn', m); inner.warn(m); },
+        error: (m) => { event('error', m); inner.error(m); },
+        debug: (m) => inner.debug(m),
+        line: (host, text, stream) => { event('line', text, { host, stream }); inner.line(host, text, stream); },
+        group: async (title, fn) => {
+            const outer = group;
+            event('group', title);
+            group = title;
+            try {
+                return await inner.group(title, fn);
+            }
+            finally {
+                group = outer;
+            }
+        }
+    };
+}
+
+export { InputError as I, POINT_EXTENSIONS as P, SlipwayError as S, recordFile as a, pointBase as b, consoleReporter as c, isReleaseId as i, journalFile as j, layout as l, pointFile as p, releaseDir as r, silentReporter as s, withEvents as w };

@@ -1,0 +1,187 @@
+import { createRequire as __slipwayCreateRequire } from 'node:module'
+import { fileURLToPath as __slipwayPath } from 'node:url'
+const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.replace(/[\\/][^\\/]*$/, '')
+const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
+// ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
+const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
+import { b as advance, w as writeRecord, a as audit } from './driver.js';
+import { r as releaseDir, I as InputError, i as isReleaseId } from './reporter.js';
+import { b as release } from './run.js';
+import { g as and, w as when, p as printLine, s as sh, r as raw, a as render, c as cmd, e as stepMark, i as inDir, d as dataMark } from './protocol.js';
+import { posix } from 'node:path';
+import { h as hooksFor } from './roles.js';
+
+/** Building a release on the host: directory, upload, shared links, writable dirs, build steps. */
+/** Exit code of the shared-files check when one is missing. */
+const MISSING_SHARED = 3;
+/** The command that unpacks a tar stream (on stdin) into a fresh release directory. */
+function unpack(l, id) {
+    const dir = releaseDir(l, id);
+    return and(cmd('mkdir', '-p', dir), cmd('tar', '-x', '-f', '-', '-C', dir, '--no-same-owner', '-m'));
+}
+/** A relative link target from `from` (a path inside the release) to `to` (under shared/). */
+function relativeTarget(linkPath, target) {
+    return posix.relative(posix.dirname(linkPath), target);
+}
+/**
+ * Fails (exit {@link MISSING_SHARED}) before anything else when a shared file is missing,
+ * with the command that creates it.
+ */
+function checkSharedFiles(l, files, ssh) {
+    return files.map((f) => {
+        const path = posix.join(l.shared, f);
+        const create = render(sh `${raw(ssh)} ${render(and(cmd('mkdir', '-p', posix.dirname(path)), sh `cat > ${path}`))} < ${posix.basename(f)}`);
+        const help = `shared file ${path} is missing on the host. Create it once before deploying, e.g.: ${create}`;
+        return when(sh `[ ! -f ${path} ]`, [sh `${printLine(help)} >&2`, raw(`exit ${MISSING_SHARED}`)]);
+    });
+}
+/** Links shared files and directories into the release (dirs are created, seeded from the release the first time). */
+function linkShared(l, id, shared) {
+    const dir = releaseDir(l, id);
+    const out = [];
+    for (const d of shared.dirs) {
+        const inShared = posix.join(l.shared, d);
+        const inRelease = posix.join(dir, d);
+        const seed = when(sh `[ -d ${inRelease} ] && [ ! -L ${inRelease} ]`, [cmd('cp', '-a', '--', inRelease, inShared)], [cmd('mkdir', '-p', '--', inShared)]);
+        out.push(when(sh `[ ! -d ${inShared} ]`, [cmd('mkdir', '-p', '--', posix.dirname(inShared)), seed]));
+        out.push(link(inRelease, inShared));
+    }
+    for (const f of shared.files)
+        out.push(link(posix.join(dir, f), posix.join(l.shared, f)));
+    return out;
+}
+function link(inRelease, inShared) {
+    return and(cmd('rm', '-rf', '--', inRelease), cmd('mkdir', '-p', '--', posix.dirname(inRelease)), cmd('ln', '-s', '--', relativeTarget(inRelease, inShared), inRelease));
+}
+/** Exit code when a path of the spec leads through a symlink or out of the release on the host. */
+const UNSAFE_PATH = 4;
+/**
+ * Before anything is written, deleted or chmod'ed: each spec path's parent in the release must resolve to itself
+ * under the resolved release dir — no symlinked component, nothing outside the release — or the step exits
+ * {@link UNSAFE_PATH}, naming the path.
+ */
+function guardPaths(l, id, paths) {
+    const dir = releaseDir(l, id);
+    const parents = [...new Set(paths.map((p) => posix.dirname(posix.normalize(p))).filter((d) => d !== '.'))];
+    return parents.map((d) => {
+        const why = `refusing to touch ${d}/… in the release: ${d} is a symlink or leads outside the release on the host; nothing was written. Fix: make ${d} a plain directory in the source`;
+        return when(sh `[ "$(realpath -m -- ${posix.join(dir, d)})" != "$(realpath -m -- ${dir})"/${d} ]`, [sh `${printLine(why)} >&2`, raw(`exit ${UNSAFE_PATH}`)]);
+    });
+}
+/** Creates the writable directories and makes them group-writable. */
+function makeWritable(l, id, dirs) {
+    return dirs.map((d) => {
+        const path = posix.join(releaseDir(l, id), d);
+        return and(cmd('mkdir', '-p', '--', path), cmd('chmod', '-R', 'ug+rwX', '--', path));
+    });
+}
+/** Copies directories from the live release into the new one (a copy, so the old release never changes). */
+function copyFromPrevious(l, id, previous, dirs) {
+    if (!previous)
+        return [];
+    return dirs.map((d) => {
+        const from = posix.join(releaseDir(l, previous), d);
+        const to = posix.join(releaseDir(l, id), d);
+        return when(sh `[ -d ${from} ] && [ ! -e ${to} ]`, [and(cmd('mkdir', '-p', '--', posix.dirname(to)), cmd('cp', '-a', '--', from, to))]);
+    });
+}
+/** User commands run in a directory, each announced as a step `<phase> N: <command>`. */
+function hooks(m, phase, dir, commands) {
+    return commands.flatMap((c, i) => [stepMark(m, `${phase} ${i + 1}: ${c}`), inDir(dir, raw(c))]);
+}
+/** Reports the KiB free for this user on the deploy root's filesystem (data `free`). */
+function freeSpace(m, l) {
+    return dataMark(m, 'free', sh `$(df -P -k ${l.root} | awk 'NR == 2 { print $4 }')`);
+}
+/** Reports each shared file's modification time as data `shared`: `<epoch seconds> <index in files>` (missing files say nothing). */
+function sharedTimes(m, l, files) {
+    return files.map((f, i) => {
+        const path = posix.join(l.shared, f);
+        return when(sh `[ -e ${path} ]`, [dataMark(m, 'shared', sh `$(stat -c %Y ${path}) ${String(i)}`)]);
+    });
+}
+
+/**
+ * The one rollback brain: which release to go back to, which records change, and which releases are
+ * rolled over. Manual rollbacks (one host or many), automatic ones and dry-runs all decide here, in
+ * TypeScript, on the history read from the host; the host only executes what it is sent.
+ */
+/** Picks the rollback target from one host's history, or explains why there is none. */
+function pickTarget(state, to) {
+    const current = state.current;
+    if (to !== undefined) {
+        const found = state.records.find((r) => r.id === to);
+        if (!found)
+            throw new InputError(`release ${to} is not in the history. Fix: pick one of: ${state.records.map((r) => r.id).join(', ') || '(none)'} (slipway releases)`);
+        if (found.id === current)
+            throw new InputError(`release ${to} is already current`);
+        if (found.state === 'failed')
+            throw new InputError(`release ${to} is marked failed (${found.note ?? 'no note'}); rollback skips failed releases. Fix: choose a healthy release (slipway releases)`);
+        return found;
+    }
+    if (!current)
+        throw new InputError('there is no current release to roll back from');
+    const target = state.records.filter((r) => r.id < current && r.state === 'healthy').pop();
+    if (!target)
+        throw new InputError(`no healthy release older than ${current} to roll back to. Fix: deploy a fixed release instead`);
+    return target;
+}
+/** Plans a rollback on one host's history. */
+function planRollback(state, request) {
+    const left = state.records.find((r) => r.id === state.current);
+    if ('automatic' in request) {
+        const updates = left ? [advance(left, 'failed', { note: request.note, updated_at: request.stamp })] : [];
+        return { target: request.previous, from: state.current, updates, over: [] };
+    }
+    if (request.to !== undefined && !isReleaseId(request.to))
+        throw new InputError(`"${request.to}" is not a release id (UTC YYYYMMDDHHMMSS, optionally .NN). Fix: pick one from slipway releases`);
+    const target = pickTarget(state, request.to).id;
+    const note = `rolled back to ${target} by ${request.by}`;
+    const updates = left ? [advance(left, left.state === 'failed' ? 'failed' : 'rolled-back', { note, updated_at: request.stamp })] : [];
+    const from = state.current;
+    const over = from ? rolledOver(state, target, from) : [];
+    return { target, from, updates, over };
+}
+/** The releases between the target and the one left, newest first, whose migrations are still applied. */
+function rolledOver(state, target, from) {
+    return state.records.filter((r) => r.id > target && r.id <= from && r.state !== 'failed' && r.migrations?.ran.length && !r.migrations.stepped_back?.length).reverse();
+}
+/** Every host must go back to the same release: the plans agree, or this says where they do not. */
+function agreeOnTarget(plans, hosts, states) {
+    const target = plans[0].target;
+    states.forEach((st, i) => {
+        if (target && !st.records.some((r) => r.id === target))
+            throw new InputError(`${hosts[i]}: release ${target} is not on this host`);
+    });
+    return target;
+}
+
+/**
+ * Atomically points `current` at releases/<id> (relative link, `mv -T` rename); `id` may be shell text such as `"$target"`.
+ * The temporary link is made with `ln -sfT` (it replaces a leftover `current.next`, refuses a directory there), so the
+ * switch starts two processes; `current` itself is only ever replaced by the rename.
+ */
+function activate(l, id) {
+    const tmp = `${l.current}.next`;
+    const target = typeof id === 'string' ? `releases/${id}` : raw(`releases/${id.raw}`);
+    return and(cmd('ln', '-sfT', target, tmp), cmd('mv', '-T', '-f', tmp, l.current));
+}
+
+/** The host side of any rollback, automatic or manual: switch back, records, step-back, audit, hooks, unlock. */
+/**
+ * Switches `current` back to `target` (or removes it when there was no live release; not at all
+ * with `switchBack` false, for a deploy that failed before its switch), records
+ * the new states, steps back migrations (commands that write their own records), audits, runs the rollback hooks in the restored release, and unlocks.
+ */
+function restorePhase(m, l, spec, target, updates, auditLine, owner, stepBack = [], switchBack = true) {
+    return [
+        ...(switchBack ? [stepMark(m, 'switch back'), target ? activate(l, target) : cmd('rm', '-f', l.current)] : []),
+        ...updates.map((r) => writeRecord(l, r)),
+        ...stepBack,
+        audit(l, auditLine),
+        ...(switchBack && target ? hooks(m, 'rollback hook', releaseDir(l, target), hooksFor(m.host.roles, spec.rollback_hooks)) : []),
+        release(l, owner)
+    ];
+}
+
+export { planRollback as a, copyFromPrevious as b, checkSharedFiles as c, activate as d, agreeOnTarget as e, freeSpace as f, guardPaths as g, hooks as h, linkShared as l, makeWritable as m, pickTarget as p, restorePhase as r, sharedTimes as s, unpack as u };

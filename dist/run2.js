@@ -1,0 +1,203 @@
+import { createRequire as __slipwayCreateRequire } from 'node:module'
+import { fileURLToPath as __slipwayPath } from 'node:url'
+const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.replace(/[\\/][^\\/]*$/, '')
+const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
+// ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
+const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
+import { writeFileSync, appendFileSync, existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { I as InputError, w as withEvents, S as SlipwayError, c as consoleReporter, s as silentReporter, i as isReleaseId } from './reporter.js';
+import { USAGE } from './usage.js';
+import 'node:path';
+
+/** `--events <file>`: every message a command reports, also appended to a file as JSON lines. */
+/** With a path: every message also appended to it as one JSON line (time, kind, group, host, text). */
+function eventsTo(path, reporter) {
+    if (path === undefined)
+        return reporter;
+    try {
+        writeFileSync(path, '', { flag: 'a' });
+    }
+    catch (error) {
+        throw new InputError(`--events ${path}: cannot write: ${error.message}. Fix: give a writable file path`);
+    }
+    return withEvents(reporter, (e) => appendFileSync(path, `${JSON.stringify(e)}\n`));
+}
+
+/** The `slipway` command line: parses arguments, calls the library, maps errors to exit codes. */
+const options = {
+    spec: { type: 'string', default: 'slipway.yml' },
+    env: { type: 'string' },
+    'dry-run': { type: 'boolean', default: false },
+    to: { type: 'string' },
+    'lock-wait': { type: 'string' },
+    migrations: { type: 'boolean', default: false },
+    db: { type: 'string' },
+    force: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    events: { type: 'string' },
+    verbose: { type: 'boolean', short: 'v', default: false },
+    help: { type: 'boolean', short: 'h', default: false }
+};
+/** Runs one CLI invocation and returns its exit code. */
+async function run(argv, io) {
+    let cancel;
+    try {
+        return await dispatch(argv, { ...io, cancel: io.cancel && (() => (cancel ??= io.cancel())) });
+    }
+    catch (error) {
+        if (error instanceof SlipwayError) {
+            io.err(`slipway: ${error.message}`);
+            return cancel?.exitCode() ?? error.exitCode;
+        }
+        const verbose = argv.includes('--verbose') || argv.includes('-v');
+        const detail = error instanceof Error ? (verbose ? error.stack ?? error.message : error.message) : String(error);
+        io.err(`slipway: unexpected error: ${detail}${verbose ? '' : ' (run with --verbose for the stack trace)'}`);
+        return 1;
+    }
+}
+async function dispatch(argv, io) {
+    const [command, ...rest] = argv;
+    if (command === 'check')
+        return check(rest, io);
+    if (!command || command === 'help' || command === '--help' || command === '-h')
+        return usage(io, command);
+    let parsed;
+    try {
+        parsed = parseArgs({ args: rest, options, allowPositionals: command === 'db', strict: true });
+    }
+    catch (error) {
+        throw new InputError(`${error.message}\n${USAGE}`);
+    }
+    const v = parsed.values;
+    const { db, positionals } = await checkArgs(command, v, parsed.positionals);
+    const reporter = eventsTo(v.events === undefined ? undefined : resolvePath(io.cwd, v.events), consoleReporter(io.out, io.err, v.verbose));
+    const lockWait = lockWaitOf(command, v['lock-wait']);
+    const spec = checkedSpec(io.cwd, v.spec, v.env, reporter);
+    if (command === 'db')
+        return (await import('./db.js')).dbCommand(positionals, await spec({ credentials: true }), v.json, reporter, io);
+    switch (command) {
+        case 'deploy': {
+            const { deploy, planDeploy } = await import('./deploy.js');
+            if (v['dry-run']) {
+                // Warnings (e.g. check.policy: forward-only) go to stderr; stdout carries only the scripts.
+                for (const host of await planDeploy({ spec: await spec({ source: true }), reporter: { ...silentReporter, warn: reporter.warn } })) {
+                    io.out(`# host ${host.host}`);
+                    for (const p of host.phases)
+                        io.out(`## ${p.phase}\n${p.command}\n`);
+                }
+                return 0;
+            }
+            const c = io.cancel?.();
+            const result = await deploy({ spec: await loadFile(io.cwd, v.spec, v.env), reporter, signal: c?.signal, force: c?.force, lockWait }); // checks the source and credentials before connecting
+            if (v.json)
+                io.out(JSON.stringify(result));
+            return 0;
+        }
+        case 'rollback': {
+            const loading = import('./rollback.js').then(function (n) { return n.a; });
+            const checked = await spec({ credentials: true });
+            const c = io.cancel?.();
+            await (await loading).rollback({ spec: checked, reporter, to: v.to, db, signal: c?.signal, force: c?.force, lockWait });
+            return 0;
+        }
+        case 'releases':
+            return releases(await spec({ credentials: true }), v.json, v.verbose, io);
+        case 'unlock': {
+            const { unlock } = await import('./releases.js');
+            const held = await unlock({ spec: await spec({ credentials: true }), evenIfAlive: v.force, reporter });
+            for (const [host, holder] of Object.entries(held))
+                io.out(`${host}: ${holder ? `lock broken (was held by ${holder})` : 'not locked'}`);
+            return 0;
+        }
+        case 'schema': {
+            const { specJsonSchema } = await import('./json-schema.js');
+            io.out(JSON.stringify(specJsonSchema(), null, 2));
+            return 0;
+        }
+        default:
+            throw new InputError(`unknown command "${command}"\n${USAGE}`);
+    }
+}
+/** `slipway releases`: the table (or JSON) on stdout; warnings, such as what is being repaired, on stderr. */
+async function releases(spec, json, verbose, io) {
+    const [{ listReleases }, { formatReleases }] = await Promise.all([import('./releases.js'), import('./table.js')]);
+    const listing = await listReleases({ spec, reporter: consoleReporter(() => undefined, io.err, verbose), repair: true });
+    io.out(json ? JSON.stringify(listing, null, 2) : formatReleases(listing));
+    if (!json && listing.repair)
+        io.out(listing.repair.repaired ? `\nrepaired what an interrupted run left: ${listing.repair.repaired}` : `\nnot repaired: ${listing.repair.left}`);
+    return 0;
+}
+/** Prints the usage: exit 0 when asked for, 2 when no command was given. */
+function usage(io, command) {
+    io.out(USAGE);
+    return command ? 0 : 2;
+}
+/** Checks --to, --db (--migrations is stepback) and db's arguments before anything is read or connected. */
+async function checkArgs(command, v, positionals) {
+    checkTo(command, v.to);
+    if (v.db !== undefined && command !== 'rollback')
+        throw new InputError('--db is only for rollback. Fix: remove it');
+    if (command !== 'rollback' && command !== 'db')
+        return { positionals };
+    const [{ dbMode }, { checkDb }] = await Promise.all([import('./rollback-db.js'), import('./db.js')]);
+    return { db: command === 'rollback' ? dbMode(v) : undefined, positionals: checkDb(command, positionals) };
+}
+/** Refuses a `--to` that is not a release id (or is given to another command) before anything is read or connected. */
+function checkTo(command, to) {
+    if (to === undefined)
+        return;
+    if (command !== 'rollback')
+        throw new InputError('--to is only for rollback. Fix: remove it');
+    if (!isReleaseId(to))
+        throw new InputError(`--to ${JSON.stringify(to)} is not a release id. Fix: give an id from slipway releases (UTC YYYYMMDDHHMMSS, optionally .NN, e.g. 20260102030405), or leave --to out for the newest healthy release before current`);
+}
+/** `--lock-wait`: whole seconds, for deploy and rollback only; refused before anything is read or connected. */
+function lockWaitOf(command, value) {
+    if (value === undefined)
+        return undefined;
+    if (command !== 'deploy' && command !== 'rollback')
+        throw new InputError('--lock-wait is only for deploy and rollback. Fix: remove it');
+    if (!/^\d{1,5}$/.test(value) || Number(value) > 86400)
+        throw new InputError(`--lock-wait ${JSON.stringify(value)} is not a number of seconds. Fix: give whole seconds from 0 to 86400, e.g. --lock-wait 600`);
+    return Number(value);
+}
+/** Reads and validates the spec file (the YAML parser is loaded here, by the commands that read a spec). */
+async function loadFile(cwd, file, env) {
+    const { loadSpec } = await import('./load.js').then(function (n) { return n.a; });
+    return loadSpec(resolvePath(cwd, file), { env });
+}
+/** The spec, with everything local checked (source tree and/or credentials) before anything connects. */
+function checkedSpec(cwd, file, env, reporter) {
+    return async (checks) => {
+        const [loaded, { preflight }] = await Promise.all([loadFile(cwd, file, env), import('./preflight.js').then(function (n) { return n.a; })]);
+        await preflight(loaded, { ...checks, warn: (m) => reporter.warn(m) });
+        return loaded;
+    };
+}
+/** `slipway check`: the spec's `check:` section (when there is a spec) plus the check's own arguments. */
+async function check(argv, io) {
+    // Loaded on demand: the parsers are only needed here, and every other command starts faster without them.
+    const { CHECK_USAGE, checkCommand } = await import('./command.js');
+    if (argv.includes('--help') || argv.includes('-h')) {
+        io.out(CHECK_USAGE);
+        return 0;
+    }
+    const picked = {};
+    const rest = [];
+    for (let i = 0; i < argv.length; i++) {
+        if (argv[i] === '--spec' || argv[i] === '--env')
+            picked[argv[i].slice(2)] = argv[++i] ?? '';
+        else
+            rest.push(argv[i]);
+    }
+    const file = resolvePath(io.cwd, picked.spec ?? 'slipway.yml');
+    const spec = picked.spec || existsSync(file) ? await loadFile(io.cwd, file, picked.env) : undefined;
+    const { rollbackChecks } = await import('./smoke.js');
+    return checkCommand(rest, io, spec?.check, spec ? rollbackChecks(spec.smoke) : undefined);
+}
+function resolvePath(cwd, file) {
+    return file.startsWith('/') ? file : `${cwd}/${file}`;
+}
+
+export { USAGE, run };

@@ -1,0 +1,33 @@
+import { createRequire as __slipwayCreateRequire } from 'node:module'
+import { fileURLToPath as __slipwayPath } from 'node:url'
+const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.replace(/[\\/][^\\/]*$/, '')
+const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
+// ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
+const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
+/** Pads columns to the widest cell. */
+function textTable(header, rows) {
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+    const line = (cells) => cells.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd();
+    return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+/** The rows of the release table: id, commit, time, state, by, current marker, note. */
+function releaseRows(listing) {
+    return listing.releases.map((r) => [r.current ? '*' : '', r.id, r.commit?.slice(0, 12) ?? '-', r.created_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), r.state, r.by, migrationCell(r), r.note ?? '']);
+}
+/** "2 ran", "2 ran, stepped back", or "-". */
+function migrationCell(r) {
+    const m = r.migrations;
+    if (!m?.ran.length)
+        return m?.failed ? `failed: ${m.failed}` : '-';
+    return `${m.ran.length} ran${m.stepped_back?.length ? ', stepped back' : ''}${m.no_down?.length ? ', forward-only' : ''}${m.failed ? `, failed: ${m.failed}` : ''}`;
+}
+/** Column names for {@link releaseRows}. */
+const releaseHeader = ['cur', 'release', 'commit', 'time (UTC)', 'state', 'by', 'migrations', 'note'];
+/** The release table of every host, for a terminal. */
+function formatReleases(listing) {
+    return listing.hosts
+        .map((h) => `${h.host}${h.lock ? `  (locked: ${h.lock})` : ''}\n${h.releases.length ? textTable(releaseHeader, releaseRows(h)) : '(no releases)'}`)
+        .join('\n\n');
+}
+
+export { formatReleases, migrationCell, releaseHeader, releaseRows, textTable };

@@ -1,0 +1,32 @@
+import { createRequire as __slipwayCreateRequire } from 'node:module'
+import { fileURLToPath as __slipwayPath } from 'node:url'
+const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.replace(/[\\/][^\\/]*$/, '')
+const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
+// ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
+const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
+/** The CLI's usage text: a module of its own, so `slipway --help` loads nothing else. */
+const USAGE = `usage: slipway <command> [options]
+
+commands:
+  deploy     [--spec f] [--env e] [--dry-run] [--lock-wait s]
+                                                build a new release on every host and switch to it
+  rollback   [--spec f] [--env e] [--to id] [--db keep|stepback|restore] [--lock-wait s]
+                                                activate an earlier release (default: newest healthy before current);
+                                                --db stepback (or --migrations) also steps back the migrations of the
+                                                releases rolled over; --db restore restores the restore point taken
+                                                before the oldest of them and says what that discards
+  db points  [--spec f] [--env e] [--json]      the restore points per release (engine, size, time)
+  db restore <release> [--spec f] [--env e]     restore the point taken before <release>, under the deploy lock
+  releases   [--spec f] [--env e] [--json]      the release history of every host (and repair what a dead run left)
+  unlock     [--spec f] [--env e] [--force]     break a dead run's deploy lock (a live one needs --force), then repair
+                                                what it left
+  check      [paths…] [--base ref] [--format f] [--verify] [--verify-rollback]
+                                                PR migration-safety check (slipway check --help)
+  schema                                        print the spec's JSON Schema
+
+  --lock-wait s   wait up to s seconds for another run's lock (naming its holder) instead of failing at once
+  --events f      also append every message to f as one JSON line: time, kind, log group, host, text
+
+exit codes: 0 ok, 1 the operation failed, 2 bad input (nothing was touched)`;
+
+export { USAGE };
