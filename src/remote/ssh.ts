@@ -116,7 +116,7 @@ async function open(target: SshTarget, forwarded?: Duplex): Promise<NodeSSH> {
       throw new InputError(`${target.name}: cannot use the private key: ${message}. Fix: give an unencrypted OpenSSH/PEM key, or its passphrase in SLIPWAY_SSH_PASSPHRASE`)
     }
     if (/Connection lost before handshake/.test(message)) {
-      throw new UntouchedError(`${target.name}: cannot connect: sshd at ${target.host}:${target.port} closed the connection before the SSH handshake — usually its MaxStartups limit (too many connections opening at once). Fix: lower max_connections in the spec, or raise MaxStartups in the host's sshd_config`)
+      throw new UntouchedError(`${target.name}: cannot connect: ${message} — sshd at ${target.host}:${target.port} closed the connection before the SSH handshake, usually its MaxStartups limit (too many connections opening at once). Fix: lower max_connections in the spec, or raise MaxStartups in the host's sshd_config`)
     }
     throw new UntouchedError(`${target.name}: cannot connect: ${message}`)
   }
