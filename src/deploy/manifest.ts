@@ -3,9 +3,9 @@
  * per release, so a redeploy sends only what changed and the host copies the rest from the live release.
  */
 import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import { createReadStream, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { SourceEntry } from './source.js'
+import { SMALL_FILE, type SourceEntry } from './source.js'
 
 /** One manifest line, parsed. */
 export interface ManifestLine {
@@ -21,7 +21,8 @@ export async function manifestLine(dir: string, e: SourceEntry): Promise<string>
   if (e.type === 'dir') return `D\t-\t${mode}\t${e.path}`
   if (e.type === 'symlink') return `L\t${createHash('sha256').update(e.linkTarget ?? '').digest('hex').slice(0, 32)}\t${mode}\t${e.path}`
   const hash = createHash('sha256')
-  for await (const chunk of createReadStream(join(dir, e.path))) hash.update(chunk as Buffer)
+  if (e.size <= SMALL_FILE) hash.update(readFileSync(join(dir, e.path)))
+  else for await (const chunk of createReadStream(join(dir, e.path))) hash.update(chunk as Buffer)
   return `F\t${hash.digest('hex').slice(0, 32)}\t${mode}\t${e.path}`
 }
 

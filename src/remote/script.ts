@@ -4,7 +4,7 @@
  * phases (the engine decides between them on what the last one reported); an upload phase sends its tar
  * right after its script and ends the channel. Nothing is quoted twice and no script shows in `ps`.
  */
-import { PassThrough, type Readable } from 'node:stream'
+import { PassThrough, Transform, type Readable } from 'node:stream'
 import { endMark, parseLine, type HostData, type Markers } from '../commands/protocol.js'
 import { render, type Command } from '../commands/shell.js'
 import type { Remote } from './types.js'
@@ -102,8 +102,9 @@ export function openChannel(remote: Remote, options: ChannelOptions): Channel {
         if (!stdin) return
         ended = true
         // The upload goes through a relay: a failing upload (a tar stream destroys what it pipes into) ends the host's
-        // input cleanly, so its script ends and nothing waits on it, and the phase fails with the cause.
-        const relay = new PassThrough()
+        // input cleanly, so its script ends and nothing waits on it, and the phase fails with the cause. The relay
+        // also joins a tar's small pieces (header, file, padding: three per file) into large writes.
+        const relay = coalescer()
         relay.on('error', () => undefined)
         relay.pipe(input)
         stdin.on('error', (e) => {
@@ -121,6 +122,29 @@ export function openChannel(remote: Remote, options: ChannelOptions): Channel {
       await closed.catch(() => undefined)
     }
   }
+}
+
+/** Joins the chunks written into it into pieces of about 64 KiB (the rest at the end): one SSH packet per piece, not per chunk. */
+function coalescer(size = 64 * 1024): Transform {
+  let held: Buffer[] = []
+  let bytes = 0
+  const flush = (t: Transform) => {
+    if (bytes) t.push(held.length === 1 ? held[0] : Buffer.concat(held, bytes))
+    held = []
+    bytes = 0
+  }
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      held.push(chunk)
+      bytes += chunk.length
+      if (bytes >= size) flush(this)
+      done()
+    },
+    flush(done) {
+      flush(this)
+      done()
+    }
+  })
 }
 
 /** Runs one phase on its own channel. */
