@@ -30,6 +30,7 @@ const options = {
   'dry-run': { type: 'boolean', default: false },
   to: { type: 'string' },
   'lock-wait': { type: 'string' },
+  strategy: { type: 'string' },
   migrations: { type: 'boolean', default: false },
   db: { type: 'string' },
   force: { type: 'boolean', default: false },
@@ -70,21 +71,22 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   const { db, positionals } = await checkArgs(command, v, parsed.positionals)
   const reporter = eventsTo(v.events === undefined ? undefined : resolvePath(io.cwd, v.events), consoleReporter(io.out, io.err, v.verbose))
   const lockWait = lockWaitOf(command, v['lock-wait'])
+  if (v.strategy !== undefined && command !== 'deploy') throw new InputError('--strategy is only for deploy. Fix: remove it')
   const spec = checkedSpec(io.cwd, v.spec, v.env, reporter)
   if (command === 'db') return (await import('./db.js')).dbCommand(positionals, await spec({ credentials: true }), v.json, reporter, io)
   switch (command) {
     case 'deploy': {
-      const { deploy, planDeploy, DeployError } = await import('../deploy/deploy.js')
+      const [{ deploy, planDeploy, DeployError }, { withStrategy }] = await Promise.all([import('../deploy/deploy.js'), import('../deploy/batches.js')])
       if (v['dry-run']) {
         // Warnings (e.g. check.policy: forward-only) go to stderr; stdout carries only the scripts.
-        for (const host of await planDeploy({ spec: await spec({ source: true }), reporter: { ...silentReporter, warn: reporter.warn } })) {
+        for (const host of await planDeploy({ spec: withStrategy(await spec({ source: true }), v.strategy), reporter: { ...silentReporter, warn: reporter.warn } })) {
           io.out(`# host ${host.host}`)
           for (const p of host.phases) io.out(`## ${p.phase}\n${p.command}\n`)
         }
         return 0
       }
       const c = io.cancel?.()
-      const result = await deploy({ spec: await loadFile(io.cwd, v.spec, v.env), reporter, signal: c?.signal, force: c?.force, lockWait }).catch(async (error: unknown) => {
+      const result = await deploy({ spec: withStrategy(await loadFile(io.cwd, v.spec, v.env), v.strategy), reporter, signal: c?.signal, force: c?.force, lockWait }).catch(async (error: unknown) => {
         if (error instanceof DeployError && error.result.ledger.length > 1) io.err((await import('../report/table.js')).formatLedger(error.result.ledger))
         throw error
       }) // checks the source and credentials before connecting

@@ -5,6 +5,7 @@ import { preflight } from './preflight.js'
 import { driverFor, migrateHostIndex } from '../migrations/driver.js'
 import { newLedger } from './ledger.js'
 import { execute, type Trip } from './pipeline.js'
+import { droppedError, newRollout } from './rollout.js'
 import { DeployError, type DeployResult } from './result.js'
 import { forceable, keepAlive, lockOwner, operation, type OperationOptions } from './run.js'
 import { closeSessions, openSessions, sshConnector, type Connector } from './session.js'
@@ -90,11 +91,14 @@ async function runDeploy(options: DeployOptions, connect: Connector, dry: boolea
   })
   const hosts = sessions.map((s) => s.host.name)
   const result: DeployResult = { release: '', hosts, rolledBack: false, removed: {}, smoke: [], uploaded: {}, ledger: newLedger(hosts) }
-  const run: DeployRun = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, holders: sessions.map(() => null), states: [], id: '', entries, local, uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result }
+  const run: DeployRun = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, holders: sessions.map(() => null), states: [], id: '', entries, local, uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result, rollout: newRollout(op.spec) }
+  if (run.rollout.batches.length > 1) result.rollout = { strategy: op.spec.strategy.kind, batches: run.rollout.batches.map((b) => b.map((i) => hosts[i])), timeline: run.rollout.timeline, dropped: [] }
   const stop = dry ? () => undefined : keepAlive(op, sessions, run.owner)
   try {
     const steps = execute(run, DEPLOY, (trip: Trip) => (trip.kind === 'hosts' ? TITLES[trip.steps[0].name]?.(run) ?? trip.steps[0].name : trip.step.name))
     await forceable(op, sessions, run.owner, steps, (why) => new DeployError(`deploy ${run.id} stopped at once (${why}, a second time): the lock is released, nothing was undone — the release may be unfinished and this run's migrations may stay applied; check with: slipway releases`, result))
+    const split = droppedError(run)
+    if (split) throw split
     op.reporter.info(`${dry ? 'Planned' : 'Deployed'} ${run.id} to ${result.hosts.join(', ')}`)
     return run
   } finally {
