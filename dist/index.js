@@ -20,6 +20,7 @@ import { listReleases } from './releases.js';
 import { cancelOnSignals } from './signals.js';
 import { n as notReverted, r as rollback } from './rollback.js';
 import { planDeploy, deploy, DeployError } from './deploy.js';
+import { withStrategy } from './batches.js';
 import { L as LockedError } from './run.js';
 import { I as InputError, i as isReleaseId } from './reporter.js';
 import { formatReleases } from './table.js';
@@ -69,6 +70,7 @@ import './audit.js';
 import './repair.js';
 import './rollback-db.js';
 import './preflight.js';
+import './phases.js';
 import 'node:stream/promises';
 
 class Context {
@@ -5687,7 +5689,7 @@ function migrationsOutput(m) {
 /** Runs the deploy (or prints its plan with dry-run). */
 async function deployCommand(ctx) {
     const { log, actor, runId } = ctx;
-    const spec = ctx.spec();
+    const spec = withStrategy(ctx.spec(), ctx.settings.strategy, 'input "strategy":');
     if (ctx.settings.dryRun) {
         const plan = await planDeploy({ spec, actor, runId });
         for (const host of plan)
@@ -5757,6 +5759,7 @@ function readInputs(get, cwd = process.env.GITHUB_WORKSPACE || process.cwd()) {
         release: releaseId(text('release')),
         migrations: bool(get, 'migrations'),
         lockWait: seconds(get, 'lock-wait'),
+        strategy: text('strategy'),
         verifyRollback: bool(get, 'verify-rollback'),
         db: dbInput(text('db')),
         dryRun: bool(get, 'dry-run'),
@@ -5774,6 +5777,8 @@ function readInputs(get, cwd = process.env.GITHUB_WORKSPACE || process.cwd()) {
         throw new InputError(`input "migrations" is only for command "rollback" (command is "${command}"); a deploy runs the spec's migrations itself. Fix: remove it`);
     if (settings.lockWait && command !== 'deploy' && command !== 'rollback')
         throw new InputError(`input "lock-wait" is only for commands "deploy" and "rollback" (command is "${command}"). Fix: remove it`);
+    if (settings.strategy && command !== 'deploy')
+        throw new InputError(`input "strategy" is only for command "deploy" (command is "${command}"). Fix: remove it`);
     if (settings.verifyRollback && command !== 'check')
         throw new InputError(`input "verify-rollback" is only for command "check" (command is "${command}"). Fix: remove it, or set command: check`);
     return settings;

@@ -118,6 +118,7 @@ export async function revive(s: Session): Promise<string | undefined> {
 /** Closes every session; never throws. */
 export async function closeSessions(sessions: Session[]): Promise<void> {
   await Promise.all(sessions.map(async (s) => {
+    s.reopen = undefined // for good: work abandoned by a forced stop must not connect again
     await s.channel?.close()
     await s.remote.close().catch(() => undefined)
   }))

@@ -8,6 +8,7 @@ import type { MigrationDriver } from '../../migrations/types.js'
 import type { ScriptResult } from '../../remote/script.js'
 import type { HostSpec, Spec } from '../../spec/types.js'
 import type { MigrateOutcome } from '../migrate.js'
+import type { TwoPhase } from '../phases.js'
 import type { Operation } from '../run.js'
 import type { Session } from '../session.js'
 import type { DeployResult } from '../result.js'
@@ -82,6 +83,8 @@ export interface DeployRun {
   only?: number[]
   /** The hosts whose part of the last host round trip failed. */
   failedHosts?: number[]
+  /** A two-phase deploy: its phase and release id. */
+  two?: TwoPhase
 }
 
 /** Where a rollout is. */
