@@ -44,6 +44,9 @@ export class RecordingRemote implements Remote {
       this.phases.push(phase)
       setImmediate(() => options.onLine?.(`${marker}end:0`, 'stdout'))
     })
+    // As a host does: the last phase's end line comes before the channel closes (an upload's stdin can end in the
+    // same tick as its script arrives).
+    await new Promise((r) => setImmediate(r))
     return { code: 0, stdout: '', stderr: '' }
   }
 
