@@ -2,11 +2,12 @@
 import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import type { Cancel } from '../deploy/signals.js'
-import { isReleaseId } from '../deploy/id.js'
 import type { DbMode } from '../deploy/rollback-db.js'
 import { InputError, SlipwayError } from '../errors.js'
 import { consoleReporter, silentReporter, type Reporter } from '../reporter.js'
+import type { HostSelection } from '../spec/select.js'
 import type { Spec } from '../spec/types.js'
+import { checkTo, lockWaitOf, selectionOf } from './args.js'
 import { eventsTo } from './events.js'
 import { USAGE } from './usage.js'
 
@@ -35,6 +36,9 @@ const options = {
   force: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   events: { type: 'string' },
+  hosts: { type: 'string' },
+  exclude: { type: 'string' },
+  roles: { type: 'string' },
   verbose: { type: 'boolean', short: 'v', default: false },
   help: { type: 'boolean', short: 'h', default: false }
 } as const
@@ -70,6 +74,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   const { db, positionals } = await checkArgs(command, v, parsed.positionals)
   const reporter = eventsTo(v.events === undefined ? undefined : resolvePath(io.cwd, v.events), consoleReporter(io.out, io.err, v.verbose))
   const lockWait = lockWaitOf(command, v['lock-wait'])
+  const select = selectionOf(command, v)
   const spec = checkedSpec(io.cwd, v.spec, v.env, reporter)
   if (command === 'db') return (await import('./db.js')).dbCommand(positionals, await spec({ credentials: true }), v.json, reporter, io)
   switch (command) {
@@ -77,14 +82,14 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       const { deploy, planDeploy, DeployError } = await import('../deploy/deploy.js')
       if (v['dry-run']) {
         // Warnings (e.g. check.policy: forward-only) go to stderr; stdout carries only the scripts.
-        for (const host of await planDeploy({ spec: await spec({ source: true }), reporter: { ...silentReporter, warn: reporter.warn } })) {
+        for (const host of await planDeploy({ spec: await spec({ source: true }), select, reporter: { ...silentReporter, warn: reporter.warn } })) {
           io.out(`# host ${host.host}`)
           for (const p of host.phases) io.out(`## ${p.phase}\n${p.command}\n`)
         }
         return 0
       }
       const c = io.cancel?.()
-      const result = await deploy({ spec: await loadFile(io.cwd, v.spec, v.env), reporter, signal: c?.signal, force: c?.force, lockWait }).catch(async (error: unknown) => {
+      const result = await deploy({ spec: await loadFile(io.cwd, v.spec, v.env), reporter, signal: c?.signal, force: c?.force, lockWait, select }).catch(async (error: unknown) => {
         if (error instanceof DeployError && error.result.ledger.length > 1) io.err((await import('../report/table.js')).formatLedger(error.result.ledger))
         throw error
       }) // checks the source and credentials before connecting
@@ -95,14 +100,14 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       const loading = import('../deploy/rollback.js')
       const checked = await spec({ credentials: true })
       const c = io.cancel?.()
-      await (await loading).rollback({ spec: checked, reporter, to: v.to, db, signal: c?.signal, force: c?.force, lockWait })
+      await (await loading).rollback({ spec: checked, reporter, to: v.to, db, signal: c?.signal, force: c?.force, lockWait, select })
       return 0
     }
     case 'releases':
-      return releases(await spec({ credentials: true }), v.json, v.verbose, io)
+      return releases(await spec({ credentials: true }), select, v.json, v.verbose, io)
     case 'unlock': {
       const { unlock } = await import('../deploy/releases.js')
-      const held = await unlock({ spec: await spec({ credentials: true }), evenIfAlive: v.force, reporter })
+      const held = await unlock({ spec: await spec({ credentials: true }), evenIfAlive: v.force, reporter, select })
       for (const [host, holder] of Object.entries(held)) io.out(`${host}: ${holder ? `lock broken (was held by ${holder})` : 'not locked'}`)
       return 0
     }
@@ -116,13 +121,15 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   }
 }
 
-/** `slipway releases`: the table (or JSON) on stdout; warnings, such as what is being repaired, on stderr. */
-async function releases(spec: Spec, json: boolean, verbose: boolean, io: Io): Promise<number> {
+/** `slipway releases`: the table (or JSON) on stdout; warnings on stderr. Exit 3 when a host could not be read (the rest are listed). */
+async function releases(spec: Spec, select: HostSelection | undefined, json: boolean, verbose: boolean, io: Io): Promise<number> {
   const [{ listReleases }, { formatReleases }] = await Promise.all([import('../deploy/releases.js'), import('../report/table.js')])
-  const listing = await listReleases({ spec, reporter: consoleReporter(() => undefined, io.err, verbose), repair: true })
+  const listing = await listReleases({ spec, select, reporter: consoleReporter(() => undefined, io.err, verbose), repair: true })
   io.out(json ? JSON.stringify(listing, null, 2) : formatReleases(listing))
   if (!json && listing.repair) io.out(listing.repair.repaired ? `\nrepaired what an interrupted run left: ${listing.repair.repaired}` : `\nnot repaired: ${listing.repair.left}`)
-  return 0
+  const lost = listing.hosts.filter((h) => h.unreachable)
+  if (lost.length) io.err(`slipway: ${lost.length} of ${listing.hosts.length} hosts could not be read: ${lost.map((h) => `${h.host} (${h.unreachable})`).join('; ')}`)
+  return lost.length ? 3 : 0
 }
 
 /** Prints the usage: exit 0 when asked for, 2 when no command was given. */
@@ -138,21 +145,6 @@ async function checkArgs(command: string, v: { to?: string; db?: string; migrati
   if (command !== 'rollback' && command !== 'db') return { positionals }
   const [{ dbMode }, { checkDb }] = await Promise.all([import('../deploy/rollback-db.js'), import('./db.js')])
   return { db: command === 'rollback' ? dbMode(v) : undefined, positionals: checkDb(command, positionals) }
-}
-
-/** Refuses a `--to` that is not a release id (or is given to another command) before anything is read or connected. */
-function checkTo(command: string, to: string | undefined): void {
-  if (to === undefined) return
-  if (command !== 'rollback') throw new InputError('--to is only for rollback. Fix: remove it')
-  if (!isReleaseId(to)) throw new InputError(`--to ${JSON.stringify(to)} is not a release id. Fix: give an id from slipway releases (UTC YYYYMMDDHHMMSS, optionally .NN, e.g. 20260102030405), or leave --to out for the newest healthy release before current`)
-}
-
-/** `--lock-wait`: whole seconds, for deploy and rollback only; refused before anything is read or connected. */
-function lockWaitOf(command: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined
-  if (command !== 'deploy' && command !== 'rollback') throw new InputError('--lock-wait is only for deploy and rollback. Fix: remove it')
-  if (!/^\d{1,5}$/.test(value) || Number(value) > 86400) throw new InputError(`--lock-wait ${JSON.stringify(value)} is not a number of seconds. Fix: give whole seconds from 0 to 86400, e.g. --lock-wait 600`)
-  return Number(value)
 }
 
 /** Reads and validates the spec file (the YAML parser is loaded here, by the commands that read a spec). */

@@ -12,7 +12,8 @@ commands:
                                                 before the oldest of them and says what that discards
   db points  [--spec f] [--env e] [--json]      the restore points per release (engine, size, time)
   db restore <release> [--spec f] [--env e]     restore the point taken before <release>, under the deploy lock
-  releases   [--spec f] [--env e] [--json]      the release history of every host (and repair what a dead run left)
+  releases   [--spec f] [--env e] [--json]      the release history of every host (and repair what a dead run left);
+                                                names a host it cannot reach, flags hosts serving different releases
   unlock     [--spec f] [--env e] [--force]     break a dead run's deploy lock (a live one needs --force), then repair
                                                 what it left
   check      [paths…] [--base ref] [--format f] [--verify] [--verify-rollback]
@@ -20,8 +21,13 @@ commands:
   schema                                        print the spec's JSON Schema
 
   --lock-wait s   wait up to s seconds for another run's lock (naming its holder) instead of failing at once
+  --hosts a,b     deploy, rollback, releases, unlock: only these hosts (by name)
+  --exclude c     … all hosts but these (e.g. an unreachable one, so an incident rollback proceeds on the rest)
+  --roles web     … only the hosts with one of these roles
   --events f      also append every message to f as one JSON line: time, kind, log group, host, text
 
 exit codes: 0 ok; 1 the operation failed (a deploy: cleanly, every host on the same release);
-  2 bad input (nothing was touched); 3 a host unreachable or the lock held by another run (nothing was touched);
+  2 bad input (nothing was touched); 3 a host unreachable or the lock held by another run (nothing was touched),
+  a rollback refused because the hosts share no release to go back to, or (releases) a host could not be read
+  (the others are listed);
   4 a deploy failed and left hosts on different or unknown releases (see the per-host table; check with slipway releases)`

@@ -3,6 +3,7 @@
  * Library-level: no `@actions/*` imports, so the CLI can write the same report. Every value that
  * came from a host or a file is escaped, so it renders as text and cannot break the table.
  */
+import { describeDisagreement } from '../deploy/agree.js'
 import { describePoint } from '../deploy/points.js'
 import type { CheckResult } from '../check/types.js'
 import type { DeployResult } from '../deploy/deploy.js'
@@ -42,7 +43,9 @@ export function fenced(text: string): string {
 
 /** The release table of every host: current marker, id, commit, time, state, by, note. */
 export function releasesMarkdown(listing: ReleaseListing): string {
-  return listing.hosts.map((h) => {
+  const split = listing.disagree ? `> [!WARNING]\n> The hosts serve different releases: ${escapeCell(describeDisagreement(listing.disagree))}\n\n` : ''
+  return split + listing.hosts.map((h) => {
+    if (h.unreachable) return `#### ${escapeCell(h.host)}: unreachable\n\n${escapeCell(h.unreachable)}`
     const head = `#### Releases on ${escapeCell(h.host)}${h.lock ? ` (locked: ${escapeCell(h.lock)})` : ''}`
     if (!h.releases.length) return `${head}\n\n(no releases)`
     const rows = h.releases.map((r) => [r.current ? '▶ current' : '', r.id, r.commit?.slice(0, 12) ?? '-', r.created_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), r.state, r.by, r.note ?? ''])
