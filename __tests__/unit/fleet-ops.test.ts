@@ -5,6 +5,8 @@ import { selectionOf } from '../../src/cli/args.js'
 import { readInputs } from '../../src/action/inputs.js'
 import { describeDisagreement, disagreement } from '../../src/deploy/agree.js'
 import { settleLimited } from '../../src/deploy/limit.js'
+import { onEach } from '../../src/deploy/run.js'
+import type { Session } from '../../src/deploy/session.js'
 import { planFleetRollback } from '../../src/deploy/rollback-plan.js'
 import { InputError, UntouchedError } from '../../src/errors.js'
 import { formatReleases } from '../../src/report/table.js'
@@ -70,6 +72,18 @@ describe('bounded concurrency', () => {
     expect(results[59]).toEqual({ status: 'fulfilled', value: 118 })
     expect((await peakOf(5, 20)).peak).toBe(5)
     expect((await peakOf(7, 1)).peak).toBe(1)
+  })
+  test('onEach runs a round trip on at most the sessions\' limit (max_connections) at once', async () => {
+    let now = 0
+    let peak = 0
+    const sessions = Array.from({ length: 9 }, () => ({ limit: 4 }) as unknown as Session)
+    const out = await onEach(sessions, async (_s, i) => {
+      peak = Math.max(peak, ++now)
+      for (let k = 0; k < 3; k++) await Promise.resolve()
+      now--
+      return i
+    })
+    expect([peak, out]).toEqual([4, [0, 1, 2, 3, 4, 5, 6, 7, 8]])
   })
 })
 
