@@ -8,6 +8,7 @@ import { settleLimited } from '../../src/deploy/limit.js'
 import { onEach } from '../../src/deploy/run.js'
 import type { Session } from '../../src/deploy/session.js'
 import { planFleetRollback } from '../../src/deploy/rollback-plan.js'
+import { checkRerun, planRerun } from '../../src/deploy/rerun.js'
 import { InputError, UntouchedError } from '../../src/errors.js'
 import { formatReleases } from '../../src/report/table.js'
 import { parseSpec } from '../../src/spec/load.js'
@@ -147,5 +148,25 @@ describe('releases: a split fleet and an unreachable host', () => {
     expect(text.split('\n\n')[0]).toBe('HOSTS DISAGREE: they serve different releases: 01 on h02; 02 on h01')
     expect(text).toContain('h01  (serves 02: the hosts disagree)\ncur')
     expect(text.split('\n\n')[3]).toBe('h03  UNREACHABLE: cannot connect: connect ECONNREFUSED 127.0.0.1:1')
+  })
+})
+
+describe('deploy --only-failed', () => {
+  const at = (id: string, state: ReleaseRecord['state'] = 'healthy', commit = 'c2'): ReleaseRecord => ({ ...rec(id, state), commit })
+  const [A, B, C] = ['20260101000001', '20260101000002', '20260101000003']
+  test('the newest release some host serves healthy, rerun where it is not served (missing or failed)', () => {
+    const states = [host(B, at(A), at(B)), host(A, at(A), at(B, 'failed')), host(A, at(A)), host(B, at(A), at(B))]
+    expect(planRerun(states, ['h01', 'h02', 'h03', 'h04'], 'c2')).toEqual({ release: B, hosts: ['h02', 'h03'] })
+  })
+  test('refused: nothing healthy, nothing to rerun, a newer release served, another source, no commit', () => {
+    expect(() => planRerun([host(A, at(A, 'failed'))], ['h01'], 'c2')).toThrow('--only-failed: no host serves a healthy release')
+    expect(() => planRerun([host(B, at(B)), host(B, at(B))], ['h01', 'h02'], 'c2')).toThrow(`--only-failed: every host already serves ${B}; nothing to rerun`)
+    expect(() => planRerun([host(B, at(B)), host(C, at(B), at(C, 'live'))], ['h01', 'h02'], 'c2')).toThrow(`--only-failed: h02 serves ${C}, newer than the last healthy release ${B}`)
+    expect(() => planRerun([host(B, at(B)), host(A, at(A))], ['h01', 'h02'], 'c3')).toThrow(`--only-failed: release ${B} was built from commit c2, the source is at c3`)
+    expect(() => planRerun([host(B, rec(B)), host(A, rec(A))], ['h01', 'h02'], undefined)).toThrow(`--only-failed: release ${B} has no recorded commit`)
+  })
+  test('under the lock: a host that serves the release by now is not built over', () => {
+    expect(() => checkRerun([{ current: A }, { current: B }], ['h02', 'h03'], B)).toThrow(`--only-failed: h03 serves ${B} now`)
+    expect(() => checkRerun([{ current: A }], ['h02'], B)).not.toThrow()
   })
 })

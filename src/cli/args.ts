@@ -29,3 +29,8 @@ export function selectionOf(command: string, v: { hosts?: string; exclude?: stri
   if (empty) throw new InputError(`--${empty} needs a comma-separated list of names, e.g. --${empty} ${empty === 'roles' ? 'web' : 'h01,h02'}`)
   return { hosts: parseNames(v.hosts), exclude: parseNames(v.exclude), roles: parseNames(v.roles) }
 }
+
+/** `--only-failed`: for deploy only. */
+export function checkOnlyFailed(command: string, value: boolean): void {
+  if (value && command !== 'deploy') throw new InputError('--only-failed is only for deploy. Fix: remove it')
+}

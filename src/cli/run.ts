@@ -7,7 +7,7 @@ import { InputError, SlipwayError } from '../errors.js'
 import { consoleReporter, silentReporter, type Reporter } from '../reporter.js'
 import type { HostSelection } from '../spec/select.js'
 import type { Spec } from '../spec/types.js'
-import { checkTo, lockWaitOf, selectionOf } from './args.js'
+import { checkOnlyFailed, checkTo, lockWaitOf, selectionOf } from './args.js'
 import { eventsTo } from './events.js'
 import { USAGE } from './usage.js'
 
@@ -39,6 +39,7 @@ const options = {
   hosts: { type: 'string' },
   exclude: { type: 'string' },
   roles: { type: 'string' },
+  'only-failed': { type: 'boolean', default: false },
   verbose: { type: 'boolean', short: 'v', default: false },
   help: { type: 'boolean', short: 'h', default: false }
 } as const
@@ -75,11 +76,13 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   const reporter = eventsTo(v.events === undefined ? undefined : resolvePath(io.cwd, v.events), consoleReporter(io.out, io.err, v.verbose))
   const lockWait = lockWaitOf(command, v['lock-wait'])
   const select = selectionOf(command, v)
+  checkOnlyFailed(command, v['only-failed'])
   const spec = checkedSpec(io.cwd, v.spec, v.env, reporter)
   if (command === 'db') return (await import('./db.js')).dbCommand(positionals, await spec({ credentials: true }), v.json, reporter, io)
   switch (command) {
     case 'deploy': {
       const { deploy, planDeploy, DeployError } = await import('../deploy/deploy.js')
+      if (v['dry-run'] && v['only-failed']) throw new InputError('--only-failed cannot be combined with --dry-run (the rerun is decided on the hosts\' histories). Fix: run slipway releases to see which hosts lack the last release')
       if (v['dry-run']) {
         // Warnings (e.g. check.policy: forward-only) go to stderr; stdout carries only the scripts.
         for (const host of await planDeploy({ spec: await spec({ source: true }), select, reporter: { ...silentReporter, warn: reporter.warn } })) {
@@ -89,7 +92,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
         return 0
       }
       const c = io.cancel?.()
-      const result = await deploy({ spec: await loadFile(io.cwd, v.spec, v.env), reporter, signal: c?.signal, force: c?.force, lockWait, select }).catch(async (error: unknown) => {
+      const result = await deploy({ spec: await loadFile(io.cwd, v.spec, v.env), reporter, signal: c?.signal, force: c?.force, lockWait, select, onlyFailed: v['only-failed'] }).catch(async (error: unknown) => {
         if (error instanceof DeployError && error.result.ledger.length > 1) io.err((await import('../report/table.js')).formatLedger(error.result.ledger))
         throw error
       }) // checks the source and credentials before connecting

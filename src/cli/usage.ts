@@ -3,7 +3,7 @@
 export const USAGE = `usage: slipway <command> [options]
 
 commands:
-  deploy     [--spec f] [--env e] [--dry-run] [--lock-wait s]
+  deploy     [--spec f] [--env e] [--dry-run] [--lock-wait s] [--only-failed]
                                                 build a new release on every host and switch to it
   rollback   [--spec f] [--env e] [--to id] [--db keep|stepback|restore] [--lock-wait s]
                                                 activate an earlier release (default: newest healthy before current);
@@ -21,6 +21,7 @@ commands:
   schema                                        print the spec's JSON Schema
 
   --lock-wait s   wait up to s seconds for another run's lock (naming its holder) instead of failing at once
+  --only-failed   deploy: rerun the last release (same id, same commit) on the hosts that do not serve it
   --hosts a,b     deploy, rollback, releases, unlock: only these hosts (by name)
   --exclude c     … all hosts but these (e.g. an unreachable one, so an incident rollback proceeds on the rest)
   --roles web     … only the hosts with one of these roles

@@ -2,6 +2,7 @@
 import type { HostState, ReleaseRecord } from '../../commands/history.js'
 import type { Spec } from '../../spec/types.js'
 import { nextReleaseId } from '../id.js'
+import { checkRerun } from '../rerun.js'
 import { changedDirs, dirDigests, dirOf, usableDigests } from '../dirs.js'
 import { buildManifest, deltaSafe, diffManifest, usableManifest } from '../manifest.js'
 import { gitCommit, type SourceEntry } from '../source.js'
@@ -47,9 +48,10 @@ export const plan: Step = {
     const { entries } = run
     const commit = await gitCommit(spec.source.dir)
     run.commit = commit
-    run.id = nextReleaseId(op.now(), states.flatMap((st) => st.records.map((r) => r.id)))
+    if (run.reuse) checkRerun(states, sessions.map((s) => s.host.name), run.reuse)
+    run.id = run.reuse ?? nextReleaseId(op.now(), states.flatMap((st) => st.records.map((r) => r.id)))
     const stamp = op.now().toISOString()
-    const record: ReleaseRecord = { id: run.id, state: 'building', commit, created_at: stamp, updated_at: stamp, by: op.by, run: op.run }
+    const record: ReleaseRecord = { id: run.id, state: 'building', commit, created_at: stamp, updated_at: stamp, by: op.by, run: op.run, ...(run.reuse ? { note: 'rerun (deploy --only-failed)' } : {}) }
     run.local ??= await localManifest(spec, entries)
     run.uploads = planUploads(spec, entries, run.local, states)
     run.plans = sessions.map((s, i) => ({ spec, host: s.host, layout: s.layout, id: run.id, owner: run.owner, previous: states[i].current, delta: run.uploads[i].delta, record }))
