@@ -6,7 +6,8 @@ commands:
   deploy     [--spec f] [--env e] [--dry-run] [--lock-wait s] [--only-failed]
                                                 build a new release on every host and switch to it
   rollback   [--spec f] [--env e] [--to id] [--db keep|stepback|restore] [--lock-wait s]
-                                                activate an earlier release (default: newest healthy before current);
+                                                activate an earlier release (default: the newest healthy on every
+                                                host, before current; on a split fleet, where the hosts behind are);
                                                 --db stepback (or --migrations) also steps back the migrations of the
                                                 releases rolled over; --db restore restores the restore point taken
                                                 before the oldest of them and says what that discards
