@@ -10,6 +10,7 @@ import type { Session } from '../../src/deploy/session.js'
 import { planFleetRollback } from '../../src/deploy/rollback-plan.js'
 import { checkRerun, planRerun } from '../../src/deploy/rerun.js'
 import { InputError, UntouchedError } from '../../src/errors.js'
+import { releasesMarkdown, rollbackMarkdown } from '../../src/report/summary.js'
 import { formatReleases } from '../../src/report/table.js'
 import { parseSpec } from '../../src/spec/load.js'
 import { parseNames, selectHosts } from '../../src/spec/select.js'
@@ -148,6 +149,13 @@ describe('releases: a split fleet and an unreachable host', () => {
     expect(text.split('\n\n')[0]).toBe('HOSTS DISAGREE: they serve different releases: 01 on h02; 02 on h01')
     expect(text).toContain('h01  (serves 02: the hosts disagree)\ncur')
     expect(text.split('\n\n')[3]).toBe('h03  UNREACHABLE: cannot connect: connect ECONNREFUSED 127.0.0.1:1')
+  })
+  test('the job summary: the split as a warning, the unreachable host with its cause, the hosts a rollback left as they were', () => {
+    const md = releasesMarkdown({ hosts: [{ host: 'h01', releases: [] }, { host: 'h03', releases: [], unreachable: 'cannot connect' }], disagree: { h01: '02', h02: '01' } })
+    expect(md.split('\n\n').slice(0, 3)).toEqual(['> [!WARNING]\n> The hosts serve different releases: 01 on h02; 02 on h01', '#### Releases on h01', '(no releases)'])
+    expect(md).toContain('#### h03: unreachable\n\ncannot connect')
+    const result = { release: '01', from: '02', hosts: ['h01', 'h02'], stayed: ['h02'], notReverted: [], migrations: { steppedBack: [], kept: [] } }
+    expect(rollbackMarkdown({ result })).toContain('- **Hosts:** h01, h02\n- **Already on it (left as they were):** h02')
   })
 })
 

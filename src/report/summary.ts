@@ -129,12 +129,12 @@ export function deployMarkdown(r: DeployReport): string {
 }
 
 /** The summary of a manual rollback. */
-export function rollbackMarkdown(r: { result: Pick<RollbackResult, 'release' | 'from' | 'hosts' | 'notReverted' | 'migrations'> & Partial<Pick<RollbackResult, 'db'>>; listing?: ReleaseListing; url?: string }): string {
+export function rollbackMarkdown(r: { result: Pick<RollbackResult, 'release' | 'from' | 'hosts' | 'notReverted' | 'migrations'> & Partial<Pick<RollbackResult, 'db' | 'stayed'>>; listing?: ReleaseListing; url?: string }): string {
   const { result } = r
   const restored = result.db?.restored
   return sections([
     `### ↩️ Rolled back ${escapeCell(result.from)} → ${escapeCell(result.release)}`,
-    facts([['Release', result.release], ['Rolled back from', result.from], ['Hosts', result.hosts.join(', ')], ['Database', result.db && (restored ? `restored to the point taken before ${restored.release} (${restored.at})` : result.db.mode)], ['URL', r.url]]),
+    facts([['Release', result.release], ['Rolled back from', result.from], ['Hosts', result.hosts.join(', ')], ['Already on it (left as they were)', result.stayed?.length ? result.stayed.join(', ') : undefined], ['Database', result.db && (restored ? `restored to the point taken before ${restored.release} (${restored.at})` : result.db.mode)], ['URL', r.url]]),
     (result.migrations.steppedBack.length > 0 || result.migrations.kept.length > 0) && migrationsMarkdown({ steppedBack: result.migrations.steppedBack, stillApplied: result.migrations.kept }),
     !!result.db?.lost?.length && `#### Lost by the database restore\n\n${result.db.lost.map((l) => `- ${escapeCell(l)}`).join('\n')}`,
     notRevertedMarkdown(result.notReverted),
