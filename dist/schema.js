@@ -52,6 +52,14 @@ const runCheck = obj('A command run on the host in the new current release; exit
     run: str('Shell command.'),
     timeout: int('Timeout, seconds.', { default: 60, min: 1, max: 86400 })
 }, ['run']);
+const share = oneOf('A number of hosts, or a percentage of all hosts ("25%", rounded up).', [int('Hosts.', { min: 0 }), str('Percent of the hosts.', { pattern: /^(100|[1-9]?[0-9])%$/ })]);
+const strategy = obj('How the switch rolls out once every host is prepared and the migrations ran (once, on one host).', {
+    kind: str('all-at-once: every host switches together. rolling: in batches, each gated by the smoke checks (and the bake). canary: the canary hosts first, gated the same way, then the rest. A stop switches back every host already switched and steps back the migrations.', { enum: ['all-at-once', 'rolling', 'canary'], default: 'all-at-once' }),
+    batches: list('The size of each batch in turn; the last size repeats until every host is switched (e.g. [1, "10%", "50%"]). Default: one host at a time (rolling); the rest at once after the canary.', share),
+    canary: str('canary: the host (hosts[].name) or role switched first (default: the first host).'),
+    pause: int('Seconds to wait between two batches.', { default: 0, min: 0, max: 86400 }),
+    max_failed: oneOf('Hosts that may fail (switch, hooks, smoke checks) without stopping the rollout: a count or a percentage, which must be exceeded to stop. A failed host is switched back alone and reported. Default 0: any failure stops the rollout.', share.options)
+});
 const smokeChecks = list('Checks run after the switch; a failure rolls back.', oneOf('An http or run check.', [httpCheck, runCheck]), []);
 /** Top-level keys that an `environments:` entry may override. */
 const specFields = {
@@ -60,6 +68,7 @@ const specFields = {
     keep_releases: int('How many releases to keep on each host; current and the last healthy one are never deleted.', { default: 5, min: 1, max: 1000 }),
     hosts: list('The hosts to deploy to; all get the same release.', host),
     known_hosts: str('OpenSSH known_hosts: a file path, or the text itself. Required unless every host has host_key.'),
+    max_connections: int('How many hosts an operation connects to, or sends a round trip to, at once (the rest wait their turn). Keep it under the hosts\' sshd MaxStartups (OpenSSH default 10:30:100), which drops bursts of new connections.', { default: 20, min: 1, max: 1000 }),
     ssh: str('SSH transport: node (built in, ssh2: no ssh binary needed, host_key pins) or openssh (the system ssh: your ssh_config, OpenSSH certificates and @cert-authority host CAs, one ControlMaster connection per host; known_hosts then defaults to your own known_hosts files).', { enum: ['node', 'openssh'], default: 'node' }),
     insecure_skip_host_key_check: bool('Accept any host key. Unsafe: a man in the middle gets your deploy key session. Never use for production.', false),
     source: obj('What is uploaded as the new release.', {
@@ -75,6 +84,7 @@ const specFields = {
     copy_from_previous: strings('Directories copied from the live release before the build (e.g. vendor, node_modules) so installs have little to do.', relPath),
     build: hooks('Shell commands run on the host in the new release directory, before the switch.'),
     activate: hooks('Shell commands run on the host in the new release after the switch.'),
+    strategy,
     rollback_hooks: hooks('Shell commands run on the host in the restored release after any rollback.'),
     smoke: oneOf('Checks run after the switch; a failure rolls back: a list of checks, or a mapping with checks and bake.', [
         smokeChecks,

@@ -6,7 +6,7 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { mkdtempSync, rmSync, writeFileSync, chmodSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { I as InputError, S as SlipwayError, U as UntouchedError, l as layout } from './reporter.js';
+import { I as InputError, S as SlipwayError, U as UntouchedError, m as layout } from './select.js';
 import { PassThrough } from 'node:stream';
 import { n as parseLine, a as render, o as endMark, c as cmd, q as newMarker } from './protocol.js';
 import { tmpdir } from 'node:os';
@@ -131,12 +131,14 @@ function parseJump(text, user) {
 /** Arms the limits of `options`; `touch` on output re-arms the idle one, `clear` when the command ends. */
 function timeouts(options, expire) {
     let idle;
-    const total = options.timeoutMs ? setTimeout(() => expire(`timed out after ${options.timeoutMs / 1000}s`), options.timeoutMs) : undefined;
+    // Unref'd: a limit watches a command, it must not keep the process alive once nothing else does (a channel
+    // that a closed connection will never open, after a forced stop).
+    const total = options.timeoutMs ? setTimeout(() => expire(`timed out after ${options.timeoutMs / 1000}s`), options.timeoutMs).unref() : undefined;
     const touch = () => {
         if (!options.idleMs)
             return;
         clearTimeout(idle);
-        idle = setTimeout(() => expire(`no output for ${options.idleMs / 1000}s (idle timeout)`), options.idleMs);
+        idle = setTimeout(() => expire(`no output for ${options.idleMs / 1000}s (idle timeout)`), options.idleMs).unref();
     };
     touch();
     return { touch, clear: () => { clearTimeout(total); clearTimeout(idle); } };
@@ -575,6 +577,30 @@ class SshRemote {
     }
 }
 
+/** Bounded concurrency: `max_connections` hosts at a time, for connecting and for per-host round trips. */
+/**
+ * Runs `fn` on every item with at most `limit` calls in flight (each starts as soon as one finishes, in the items'
+ * order) and settles like `Promise.allSettled`: every call runs, whatever the others do.
+ */
+async function settleLimited(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            try {
+                results[i] = { status: 'fulfilled', value: await fn(items[i], i) };
+            }
+            catch (reason) {
+                results[i] = { status: 'rejected', reason };
+            }
+        }
+    };
+    const width = Math.max(1, Math.min(Math.floor(limit) || 1, items.length));
+    await Promise.all(Array.from({ length: width }, worker));
+    return results;
+}
+
 /** One connected host for one operation: its layout, markers, and phases run as single scripts. */
 /** A remote step failed: names host, step, exit code and the output tail. */
 class StepError extends SlipwayError {
@@ -584,20 +610,23 @@ class StepError extends SlipwayError {
     tail;
     data;
     lost;
-    constructor(host, step, code, tail, data = {}, lost) {
-        super(lost ? `${host}: connection lost (${lost}) during step "${step}"` : `${host}: step "${step}" failed with exit code ${code}${tail.length ? `\n--- last output ---\n${tail.join('\n')}` : ''}`);
+    unsent;
+    /** `unsent`: the connection was already lost, so nothing of the step reached the host. */
+    constructor(host, step, code, tail, data = {}, lost, unsent = false) {
+        super(lost ? `${host}: connection lost (${lost}) ${unsent ? 'before' : 'during'} step "${step}"` : `${host}: step "${step}" failed with exit code ${code}${tail.length ? `\n--- last output ---\n${tail.join('\n')}` : ''}`);
         this.host = host;
         this.step = step;
         this.code = code;
         this.tail = tail;
         this.data = data;
         this.lost = lost;
+        this.unsent = unsent;
         this.name = 'StepError';
     }
     /** The cause in a few words, for a host's line in the ledger. */
     get summary() {
         if (this.lost)
-            return `connection lost (${this.lost}) during ${this.step}`;
+            return `connection lost (${this.lost}) ${this.unsent ? 'before' : 'during'} ${this.step}`;
         const timeout = this.code === 124 ? this.tail.find((l) => /timed out|no output|no answer/.test(l)) : undefined;
         return `${this.step} failed with exit code ${this.code}${timeout ? ` (${timeout})` : ''}`;
     }
@@ -640,18 +669,51 @@ const sshConnector = async (host, spec) => {
     }
     return connectSsh({ ...common, privateKey: privateKeyFor(host, spec), passphrase: process.env.SLIPWAY_SSH_PASSPHRASE, hostKey: host.host_key });
 };
-/** Connects to every host in parallel; on any failure closes the others and throws the first error. */
+/** Connects to every host, `max_connections` at a time; on any failure closes the others and throws the first error. */
 async function openSessions(spec, connect, reporter) {
+    const { sessions, failures } = await connectAll(spec, connect, reporter);
+    if (failures.length) {
+        await closeSessions(sessions);
+        const first = failures[0].reason;
+        const names = failures.map((f) => f.host).join(',');
+        if (spec.hosts.length > 1 && first instanceof Error)
+            first.message += `\n${failures.length} of ${spec.hosts.length} hosts unreachable (${names}); to go on with the others: --exclude ${names}`;
+        throw first;
+    }
+    return sessions;
+}
+/**
+ * Connects to every host it can (read-only and incident commands): the sessions of the hosts reached, and each
+ * host that could not be, with the cause. Never throws for a host's connection.
+ */
+async function openReachable(spec, connect, reporter) {
+    const { sessions, failures } = await connectAll(spec, connect, reporter);
+    const unreachable = failures.map((f) => ({ host: f.host, cause: causeOf(f.host, f.reason) }));
+    for (const u of unreachable)
+        reporter.warn(`${u.host}: unreachable, left out: ${u.cause}`);
+    return { sessions, unreachable };
+}
+/** The message of an error, without the host's name it may start with. */
+function causeOf(host, error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return message.startsWith(`${host}: `) ? message.slice(host.length + 2) : message;
+}
+async function connectAll(spec, connect, reporter) {
     if (spec.insecure_skip_host_key_check)
         reporter.warn('insecure_skip_host_key_check is on: host keys are NOT verified; anyone between you and the host can impersonate it');
     const marker = newMarker();
-    const results = await Promise.allSettled(spec.hosts.map((host) => connect(host, spec)));
-    const failed = results.find((r) => r.status === 'rejected');
-    if (failed) {
-        await Promise.all(results.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
-        throw failed.reason;
-    }
-    return results.map((r, i) => ({ host: spec.hosts[i], remote: r.value, layout: layout(spec.hosts[i].path ?? spec.path, spec.db?.path), marker, reopen: () => connect(spec.hosts[i], spec) }));
+    const limit = spec.max_connections ?? spec.hosts.length;
+    const results = await settleLimited(spec.hosts, limit, (host) => connect(host, spec));
+    const sessions = [];
+    const failures = [];
+    results.forEach((r, i) => {
+        const host = spec.hosts[i];
+        if (r.status === 'rejected')
+            failures.push({ host: host.name, reason: r.reason });
+        else
+            sessions.push({ host, remote: r.value, layout: layout(host.path ?? spec.path, spec.db?.path), marker, limit, reopen: () => connect(host, spec) });
+    });
+    return { sessions, failures };
 }
 /**
  * A session whose connection was lost gets one new connection (a reset is often momentary), so what is left
@@ -679,6 +741,7 @@ async function revive(s) {
 /** Closes every session; never throws. */
 async function closeSessions(sessions) {
     await Promise.all(sessions.map(async (s) => {
+        s.reopen = undefined; // for good: work abandoned by a forced stop must not connect again
         await s.channel?.close();
         await s.remote.close().catch(() => undefined);
     }));
@@ -700,6 +763,8 @@ function holdChannels(sessions, spec, reporter) {
 /** Runs one phase on one host as a single script; throws {@link StepError} on a non-zero exit. */
 async function runPhase(s, spec, reporter, phase, commands, extra = {}) {
     reporter.debug(`${s.host.name}: ${phase}: ${commands.length} commands`);
+    if (s.remote.lost)
+        throw new StepError(s.host.name, phase, 255, [], {}, s.remote.lost, true);
     const options = channelOptions(s, spec, reporter);
     const sent = s.channel ? s.channel.run(commands, extra.stdin) : runScript(s.remote, commands, { ...options, stdin: extra.stdin });
     const result = await sent.catch((error) => {
@@ -712,4 +777,4 @@ async function runPhase(s, spec, reporter, phase, commands, extra = {}) {
     return result;
 }
 
-export { StepError as S, revive as a, closeSessions as c, firstPhase as f, holdChannels as h, openSessions as o, runPhase as r, sshConnector as s };
+export { StepError as S, revive as a, openReachable as b, closeSessions as c, settleLimited as d, causeOf as e, firstPhase as f, holdChannels as h, openSessions as o, runPhase as r, sshConnector as s };

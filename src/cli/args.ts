@@ -1,5 +1,6 @@
 /** The CLI's option checks: each refuses a bad value before anything is read or connected. */
 import { isReleaseId } from '../deploy/id.js'
+import type { TwoPhase } from '../deploy/phases.js'
 import { InputError } from '../errors.js'
 import { parseNames, type HostSelection } from '../spec/select.js'
 
@@ -33,4 +34,14 @@ export function selectionOf(command: string, v: { hosts?: string; exclude?: stri
 /** `--only-failed`: for deploy only. */
 export function checkOnlyFailed(command: string, value: boolean): void {
   if (value && command !== 'deploy') throw new InputError('--only-failed is only for deploy. Fix: remove it')
+}
+
+/** --strategy (checked by the deploy, which knows the kinds) and the two-phase flags: for deploy only. */
+export async function deployArgs(command: string, v: { strategy?: string; phase?: string; release?: string; shard?: string }): Promise<TwoPhase | undefined> {
+  const given = (['strategy', 'phase', 'release', 'shard'] as const).find((k) => v[k] !== undefined)
+  if (command !== 'deploy') {
+    if (given) throw new InputError(`--${given} is only for deploy. Fix: remove it`)
+    return undefined
+  }
+  return (await import('../deploy/phases.js')).twoPhase(v.phase, v.release, v.shard)
 }

@@ -7,7 +7,7 @@ import { InputError, SlipwayError } from '../errors.js'
 import { consoleReporter, silentReporter, type Reporter } from '../reporter.js'
 import type { HostSelection } from '../spec/select.js'
 import type { Spec } from '../spec/types.js'
-import { checkOnlyFailed, checkTo, lockWaitOf, selectionOf } from './args.js'
+import { checkOnlyFailed, checkTo, deployArgs, lockWaitOf, selectionOf } from './args.js'
 import { eventsTo } from './events.js'
 import { USAGE } from './usage.js'
 
@@ -31,6 +31,10 @@ const options = {
   'dry-run': { type: 'boolean', default: false },
   to: { type: 'string' },
   'lock-wait': { type: 'string' },
+  strategy: { type: 'string' },
+  phase: { type: 'string' },
+  release: { type: 'string' },
+  shard: { type: 'string' },
   migrations: { type: 'boolean', default: false },
   db: { type: 'string' },
   force: { type: 'boolean', default: false },
@@ -77,22 +81,24 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   const lockWait = lockWaitOf(command, v['lock-wait'])
   const select = selectionOf(command, v)
   checkOnlyFailed(command, v['only-failed'])
+  const two = await deployArgs(command, v)
+  if (two && v['only-failed']) throw new InputError('--only-failed reruns a one-phase deploy; it cannot be combined with --phase. Fix: remove one of them')
   const spec = checkedSpec(io.cwd, v.spec, v.env, reporter)
   if (command === 'db') return (await import('./db.js')).dbCommand(positionals, await spec({ credentials: true }), v.json, reporter, io)
   switch (command) {
     case 'deploy': {
-      const { deploy, planDeploy, DeployError } = await import('../deploy/deploy.js')
+      const [{ deploy, planDeploy, DeployError }, { withStrategy }] = await Promise.all([import('../deploy/deploy.js'), import('../deploy/batches.js')])
       if (v['dry-run'] && v['only-failed']) throw new InputError('--only-failed cannot be combined with --dry-run (the rerun is decided on the hosts\' histories). Fix: run slipway releases to see which hosts lack the last release')
       if (v['dry-run']) {
         // Warnings (e.g. check.policy: forward-only) go to stderr; stdout carries only the scripts.
-        for (const host of await planDeploy({ spec: await spec({ source: true }), select, reporter: { ...silentReporter, warn: reporter.warn } })) {
+        for (const host of await planDeploy({ spec: withStrategy(await spec({ source: true }), v.strategy), select, reporter: { ...silentReporter, warn: reporter.warn }, two })) {
           io.out(`# host ${host.host}`)
           for (const p of host.phases) io.out(`## ${p.phase}\n${p.command}\n`)
         }
         return 0
       }
       const c = io.cancel?.()
-      const result = await deploy({ spec: await loadFile(io.cwd, v.spec, v.env), reporter, signal: c?.signal, force: c?.force, lockWait, select, onlyFailed: v['only-failed'] }).catch(async (error: unknown) => {
+      const result = await deploy({ spec: withStrategy(await loadFile(io.cwd, v.spec, v.env), v.strategy), reporter, signal: c?.signal, force: c?.force, lockWait, select, onlyFailed: v['only-failed'], two }).catch(async (error: unknown) => {
         if (error instanceof DeployError && error.result.ledger.length > 1) io.err((await import('../report/table.js')).formatLedger(error.result.ledger))
         throw error
       }) // checks the source and credentials before connecting

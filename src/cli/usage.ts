@@ -3,7 +3,7 @@
 export const USAGE = `usage: slipway <command> [options]
 
 commands:
-  deploy     [--spec f] [--env e] [--dry-run] [--lock-wait s] [--only-failed]
+  deploy     [--spec f] [--env e] [--dry-run] [--lock-wait s] [--only-failed] [--strategy k] [--phase p --release id]
                                                 build a new release on every host and switch to it
   rollback   [--spec f] [--env e] [--to id] [--db keep|stepback|restore] [--lock-wait s]
                                                 activate an earlier release (default: the newest healthy on every
@@ -26,6 +26,10 @@ commands:
   --hosts a,b     deploy, rollback, releases, unlock: only these hosts (by name)
   --exclude c     … all hosts but these (e.g. an unreachable one, so an incident rollback proceeds on the rest)
   --roles web     … only the hosts with one of these roles
+  --phase prepare|switch --release id [--shard i/n]
+                  a two-phase deploy across CI jobs: prepare (upload, build) in each shard of the hosts, then one
+                  switch over every host (refused, touching nothing, unless every host has the release prepared)
+  --strategy k    override strategy.kind of the spec for this deploy (batches, canary, pause, max_failed are kept)
   --events f      also append every message to f as one JSON line: time, kind, log group, host, text
 
 exit codes: 0 ok; 1 the operation failed (a deploy: cleanly, every host on the same release);
