@@ -118,15 +118,18 @@ function describeHolder(text) {
         return text || 'unknown holder';
     }
 }
-/** Runs `fn` on every session, `max_connections` at a time (see {@link Session.limit}), waits for all, then throws the first failure. */
+/**
+ * Runs `fn` on every session at once (their connections are open: sshd's MaxStartups counts only connections still
+ * authenticating, so a round trip needs no bound), waits for all, then throws the first failure.
+ */
 async function onEach(sessions, fn) {
-    const results = await settleLimited(sessions, limitOf(sessions), fn);
+    const results = await Promise.allSettled(sessions.map((s, i) => fn(s, i)));
     const failed = results.find((r) => r.status === 'rejected');
     if (failed)
         throw failed.reason;
     return results.map((r) => r.value);
 }
-/** How many of these sessions get a round trip at once. */
+/** How many of these sessions may connect again at once (`max_connections`). */
 function limitOf(sessions) {
     return sessions[0]?.limit ?? sessions.length;
 }

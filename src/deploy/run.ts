@@ -97,15 +97,18 @@ export function describeHolder(text: string): string {
   }
 }
 
-/** Runs `fn` on every session, `max_connections` at a time (see {@link Session.limit}), waits for all, then throws the first failure. */
+/**
+ * Runs `fn` on every session at once (their connections are open: sshd's MaxStartups counts only connections still
+ * authenticating, so a round trip needs no bound), waits for all, then throws the first failure.
+ */
 export async function onEach<T>(sessions: Session[], fn: (s: Session, i: number) => Promise<T>): Promise<T[]> {
-  const results = await settleLimited(sessions, limitOf(sessions), fn)
+  const results = await Promise.allSettled(sessions.map((s, i) => fn(s, i)))
   const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined
   if (failed) throw failed.reason
   return results.map((r) => (r as PromiseFulfilledResult<T>).value)
 }
 
-/** How many of these sessions get a round trip at once. */
+/** How many of these sessions may connect again at once (`max_connections`). */
 function limitOf(sessions: Session[]): number {
   return sessions[0]?.limit ?? sessions.length
 }
