@@ -53,4 +53,7 @@ else {
         cwd: process.cwd(),
         cancel: () => cancelOnSignals((m) => process.stderr.write(`slipway: ${m}\n`))
     });
+    // The result is known and the locks are released: exit once stdout and stderr are flushed, without waiting for
+    // the hosts to close their end of the connections.
+    process.stdout.write('', () => process.stderr.write('', () => process.exit()));
 }

@@ -18,12 +18,12 @@ import 'node:timers/promises';
 
 const FORMATS = { text: formatText, json: formatJson, sarif: formatSarif, github: formatGithub };
 /** Usage of `slipway check`. */
-const CHECK_USAGE = `usage: slipway check [paths…] [--base <git ref>] [--format text|json|sarif|github]
+const CHECK_USAGE = `usage: slipway check [paths\u2026] [--base <git ref>] [--format text|json|sarif|github]
                      [--verify] [--verify-rollback] [--database DSN] [--app DIR] [--output FILE]
   paths       migration files or directories (default: database/migrations, *.sql under migrations/)
   --base      check only migrations added or changed since this ref (a changed merged migration is a finding)
   --format    text (default), json, sarif (GitHub code scanning), github (workflow annotations)
-  --verify    run the Laravel migrations up → down → up on a scratch database
+  --verify    run the Laravel migrations up \u2192 down \u2192 up on a scratch database
   --verify-rollback
               migrate a scratch database to HEAD, boot the --base revision (git worktree) on it and run
               the spec's smoke checks; a failure is a finding on the migration that causes it
@@ -82,7 +82,7 @@ function parseArgs(argv, cwd) {
     return output === undefined ? { options, format } : { options, format, output };
 }
 /**
- * `slipway check [paths…] [--base ref] [--format text|json|sarif|github] [--verify] [--verify-rollback] [--database DSN] [--output FILE] [--app DIR]`:
+ * `slipway check [paths\u2026] [--base ref] [--format text|json|sarif|github] [--verify] [--verify-rollback] [--database DSN] [--output FILE] [--app DIR]`:
  * prints the report and returns the exit code: 0 nothing at error level, 1 errors, 2 bad input.
  * `config` is the deploy spec's `check:` section, when there is one; `smoke` its smoke checks (for --verify-rollback).
  */

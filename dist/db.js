@@ -4,22 +4,21 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { m as migrateHostIndex, r as readState, p as parseState, d as driverFor, a as audit } from './driver.js';
+import { m as migrateHostIndex, r as readState, p as parseState, l as lockHosts, d as driverFor, a as auditLine, b as audit } from './audit.js';
 import { o as operation, l as lockOwner, k as keepAlive, a as onEach, b as release, f as forceable, c as releaseLocks } from './run.js';
-import { d as dataMark, r as raw, s as sh } from './protocol.js';
+import { d as dataMark, a as raw, b as sh, o as openSessions, s as sshConnector, r as runPhase, c as closeSessions, h as holdChannels } from './session.js';
 import { I as InputError, S as SlipwayError, i as isReleaseId } from './select.js';
-import { l as lockHosts, a as auditLine } from './audit.js';
 import { r as restoredRecords, a as restoreCommands, b as describeLoss, c as checkRestore, f as formatSize } from './points.js';
-import { o as openSessions, s as sshConnector, r as runPhase, c as closeSessions, h as holdChannels } from './session.js';
 import { textTable } from './table.js';
+import 'node:timers/promises';
+import 'node:path';
 import 'node:crypto';
 import 'node:os';
-import 'node:path';
-import 'node:timers/promises';
 import 'node:fs';
 import 'node:stream';
-import 'node:child_process';
+import './ssh.js';
 import 'node:net';
+import 'node:child_process';
 import './agree.js';
 
 /** Restore point files on the host: listing them (their sizes as they are now). */

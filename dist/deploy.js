@@ -4,15 +4,13 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { s as sh, a as render, b as seq, w as when, c as cmd, p as printLine, r as raw, e as stepMark, f as stepLabels } from './protocol.js';
-import { f as firstPhase, S as StepError, r as runPhase, a as revive, o as openSessions, s as sshConnector, c as closeSessions } from './session.js';
-import { t as tarStream, g as gitCommit, p as preflight } from './preflight.js';
-import { b as advance, w as writeRecord, a as audit, c as pointProvider, e as readPoint, p as parseState, r as readState, m as migrateHostIndex, d as driverFor } from './driver.js';
+import { f as firstPhase, S as StepError, b as sh, e as render, g as seq, w as when, i as cmd, p as printLine, a as raw, r as runPhase, j as stepMark, k as revive, o as openSessions, s as sshConnector, c as closeSessions, l as stepLabels } from './session.js';
+import { preflight } from './preflight.js';
+import { a as auditLine, c as advance, w as writeRecord, b as audit, i as inLockOrder, e as waitForLocks, f as pointProvider, g as readPoint, D as DIRS_LIST, U as UPLOAD_LIST, p as parseState, r as readState, h as dirsFile, j as manifestFile, k as completeUpload, m as migrateHostIndex, d as driverFor, n as lock } from './audit.js';
 import { a as onEach, b as release, C as Cancelled, c as releaseLocks, e as LOCK_TTL, o as operation, h as heartbeat, l as lockOwner, k as keepAlive, f as forceable } from './run.js';
 import { posix, join, basename } from 'node:path';
 import { f as freeSpace, a as planRollback, r as restorePhase, h as hooks, g as guardPaths, c as checkSharedFiles, l as linkShared, m as makeWritable, b as copyFromPrevious, d as activate, e as clearRelease, u as unpack } from './restore-phase.js';
 import { S as SlipwayError, j as journalFile, r as releaseDir, U as UntouchedError, h as hooksFor, I as InputError, d as recordFile, P as POINT_EXTENSIONS, e as pointFile } from './select.js';
-import { a as auditLine, i as inLockOrder, w as waitForLocks, D as DIRS_LIST, U as UPLOAD_LIST, d as dirsFile, m as manifestFile, c as completeUpload, b as lock } from './audit.js';
 import { setTimeout } from 'node:timers/promises';
 import { planBatches, batchNames, tolerated } from './batches.js';
 import { r as removeLeftovers, a as readSchema, d as describeItem, s as schemaCheck, p as planStepBack, c as checkStepBack, o as outcome, b as schemaResult, e as runMigrations, f as repair } from './repair.js';
@@ -20,12 +18,14 @@ import { runSmoke } from './smoke.js';
 import { shardOf } from './phases.js';
 import { d as describePoint } from './points.js';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, createWriteStream, rmSync, createReadStream } from 'node:fs';
+import { mkdtempSync, createWriteStream, rmSync, readFileSync, createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { pipeline } from 'node:stream/promises';
+import { t as tarStream, g as gitCommit, S as SMALL_FILE } from './source.js';
 import 'node:stream';
-import 'node:child_process';
+import './ssh.js';
 import 'node:net';
+import 'node:child_process';
 import './load.js';
 import 'process';
 import 'buffer';
@@ -68,6 +68,9 @@ class RecordingRemote {
             this.phases.push(phase);
             setImmediate(() => options.onLine?.(`${marker}end:0`, 'stdout'));
         });
+        // As a host does: the last phase's end line comes before the channel closes (an upload's stdin can end in the
+        // same tick as its script arrives).
+        await new Promise((r) => setImmediate(r));
         return { code: 0, stdout: '', stderr: '' };
     }
     async close() { }
@@ -1018,8 +1021,11 @@ async function manifestLine(dir, e) {
     if (e.type === 'symlink')
         return `L\t${createHash('sha256').update(e.linkTarget ?? '').digest('hex').slice(0, 32)}\t${mode}\t${e.path}`;
     const hash = createHash('sha256');
-    for await (const chunk of createReadStream(join(dir, e.path)))
-        hash.update(chunk);
+    if (e.size <= SMALL_FILE)
+        hash.update(readFileSync(join(dir, e.path)));
+    else
+        for await (const chunk of createReadStream(join(dir, e.path)))
+            hash.update(chunk);
     return `F\t${hash.digest('hex').slice(0, 32)}\t${mode}\t${e.path}`;
 }
 /** Manifest lines for every entry, in entry order. */

@@ -59,19 +59,19 @@ import 'node:dns';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
-import './driver.js';
-import './protocol.js';
-import 'node:fs/promises';
-import 'node:module';
+import './audit.js';
+import './session.js';
+import './ssh.js';
 import 'node:child_process';
 import 'node:timers/promises';
-import './session.js';
-import './audit.js';
+import 'node:fs/promises';
+import 'node:module';
 import './repair.js';
-import './rollback-db.js';
+import './db-mode.js';
 import './preflight.js';
 import './phases.js';
 import 'node:stream/promises';
+import './source.js';
 
 class Context {
     /**
@@ -1951,7 +1951,7 @@ const stringifyIteratively = (rootValue, replacer, spaceParam) => {
  * Converts a JavaScript value to a JSON string.
  *
  * Supports serialization of BigInt values using two strategies:
- * 1. Custom format "123n" → "123" (universal fallback)
+ * 1. Custom format "123n" \u2192 "123" (universal fallback)
  * 2. Native JSON.rawJSON() (Node.js 22+, fastest) when available
  *
  * All other values are serialized exactly like native JSON.stringify().
@@ -2436,7 +2436,7 @@ async function getResponseData(response) {
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
-  // carries a (misleading) `charset=utf-8` parameter — see #751.
+  // carries a (misleading) `charset=utf-8` parameter \u2014 see #751.
   mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
     return response.text().catch(noop$1);
   } else {
@@ -5424,13 +5424,13 @@ function releasesMarkdown(listing) {
         const head = `#### Releases on ${escapeCell(h.host)}${h.lock ? ` (locked: ${escapeCell(h.lock)})` : ''}`;
         if (!h.releases.length)
             return `${head}\n\n(no releases)`;
-        const rows = h.releases.map((r) => [r.current ? '▶ current' : '', r.id, r.commit?.slice(0, 12) ?? '-', r.created_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), r.state, r.by, r.note ?? '']);
+        const rows = h.releases.map((r) => [r.current ? '\u25b6 current' : '', r.id, r.commit?.slice(0, 12) ?? '-', r.created_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), r.state, r.by, r.note ?? '']);
         return `${head}\n\n${markdownTable(['', 'Release', 'Commit', 'Time (UTC)', 'State', 'By', 'Note'], rows)}`;
     }).join('\n\n');
 }
 /** Each smoke check with its result. */
 function smokeMarkdown(rows) {
-    return `#### Smoke checks\n\n${markdownTable(['Check', 'Host', 'Result', 'Detail'], rows.map((r) => [r.name, r.host ?? 'runner', r.ok ? '✅ passed' : '❌ failed', r.detail]))}`;
+    return `#### Smoke checks\n\n${markdownTable(['Check', 'Host', 'Result', 'Detail'], rows.map((r) => [r.name, r.host ?? 'runner', r.ok ? '\u2705 passed' : '\u274c failed', r.detail]))}`;
 }
 /** Migrations run, stepped back, still applied; a failure or a refused step-back. */
 function migrationsMarkdown(m) {
@@ -5471,12 +5471,12 @@ function deployMarkdown(r) {
     const { result } = r;
     const split = result.rollout?.dropped.length ? result.hosts.length - result.rollout.dropped.length : undefined;
     const title = !r.failure
-        ? `### ✅ Deployed ${escapeCell(result.release)}`
+        ? `### \u2705 Deployed ${escapeCell(result.release)}`
         : split !== undefined
-            ? `### ⚠️ Release ${escapeCell(result.release)} is live on ${split} of ${result.hosts.length} hosts; ${escapeCell(result.rollout.dropped.join(', '))} failed and serve ${escapeCell(result.previous ?? '(no release)')}`
+            ? `### \u26a0\ufe0f Release ${escapeCell(result.release)} is live on ${split} of ${result.hosts.length} hosts; ${escapeCell(result.rollout.dropped.join(', '))} failed and serve ${escapeCell(result.previous ?? '(no release)')}`
             : result.rolledBack
-                ? `### ↩️ Release ${escapeCell(result.release)} failed and was rolled back to ${escapeCell(result.previous ?? '(no release)')}`
-                : `### ❌ Deploy of ${escapeCell(result.release)} failed before the switch; ${escapeCell(result.previous ?? 'nothing')} is still live`;
+                ? `### \u21a9\ufe0f Release ${escapeCell(result.release)} failed and was rolled back to ${escapeCell(result.previous ?? '(no release)')}`
+                : `### \u274c Deploy of ${escapeCell(result.release)} failed before the switch; ${escapeCell(result.previous ?? 'nothing')} is still live`;
     return sections([
         title,
         facts([['Release', result.release], ['Previous release', result.previous], ['Commit', result.commit], ['Hosts', result.hosts.join(', ')], ['Restore point', result.restorePoint && describePoint(result.restorePoint)], ['URL', r.url]]),
@@ -5503,7 +5503,7 @@ function rollbackMarkdown(r) {
     const { result } = r;
     const restored = result.db?.restored;
     return sections([
-        `### ↩️ Rolled back ${escapeCell(result.from)} → ${escapeCell(result.release)}`,
+        `### \u21a9\ufe0f Rolled back ${escapeCell(result.from)} \u2192 ${escapeCell(result.release)}`,
         facts([['Release', result.release], ['Rolled back from', result.from], ['Hosts', result.hosts.join(', ')], ['Already on it (left as they were)', result.stayed?.length ? result.stayed.join(', ') : undefined], ['Database', result.db && (restored ? `restored to the point taken before ${restored.release} (${restored.at})` : result.db.mode)], ['URL', r.url]]),
         (result.migrations.steppedBack.length > 0 || result.migrations.kept.length > 0) && migrationsMarkdown({ steppedBack: result.migrations.steppedBack, stillApplied: result.migrations.kept }),
         !!result.db?.lost?.length && `#### Lost by the database restore\n\n${result.db.lost.map((l) => `- ${escapeCell(l)}`).join('\n')}`,
@@ -5513,7 +5513,7 @@ function rollbackMarkdown(r) {
 }
 /** A failed operation that produced no result (bad input, lock held, host unreachable). */
 function failureMarkdown(what, message, listing) {
-    return sections([`### ❌ ${escapeCell(what)} failed`, fenced(message), listing]);
+    return sections([`### \u274c ${escapeCell(what)} failed`, fenced(message), listing]);
 }
 /** The plan of a dry run: the exact script each host would get. */
 function planMarkdown(hosts) {
@@ -5522,7 +5522,7 @@ function planMarkdown(hosts) {
 /** The migration check: counts, every finding, and where the SARIF file is. */
 function checkMarkdown(result, sarifPath) {
     const { error, warning, notice } = result.counts;
-    const title = error ? `### ❌ Migration check: ${error} error(s)` : `### ✅ Migration check: no errors`;
+    const title = error ? `### \u274c Migration check: ${error} error(s)` : `### \u2705 Migration check: no errors`;
     const rows = result.findings.map((f) => [f.severity, f.ruleId, `${f.file}:${f.line}`, f.message, f.fix]);
     return sections([
         title,
@@ -5533,7 +5533,7 @@ function checkMarkdown(result, sarifPath) {
 }
 
 /**
- * `command: check` — the PR migration-safety check: annotations for the worst findings (GitHub shows 10 per
+ * `command: check` \u2014 the PR migration-safety check: annotations for the worst findings (GitHub shows 10 per
  * level per step), the full table in the job summary, and a SARIF file for github/codeql-action/upload-sarif.
  */
 /** Stands in for known_hosts while reading the spec for the check, which connects to no host. */
@@ -5582,7 +5582,7 @@ async function checkCommand(ctx, payload) {
 
 /**
  * GitHub deployment records for a deploy or rollback: a deployment per operation and its statuses
- * (in_progress → success | failure; inactive for the deployment a rollback leaves). The API is reached at
+ * (in_progress \u2192 success | failure; inactive for the deployment a rollback leaves). The API is reached at
  * GITHUB_API_URL (GitHub Enterprise, or a test server). A failed API call is a warning: the deploy
  * itself never fails because a record could not be written (e.g. the token lacks `deployments: write`).
  */
@@ -5688,7 +5688,7 @@ function createContext(settings, log, env = process.env) {
     return ctx;
 }
 
-/** `command: deploy` — a new release on every host, with a deployment record, outputs and the job summary. */
+/** `command: deploy` \u2014 a new release on every host, with a deployment record, outputs and the job summary. */
 /** The environment URL: the `url` input, else the origin of the first smoke check run from the runner. */
 function environmentUrl(spec, input) {
     if (input)
@@ -5870,7 +5870,7 @@ function url(value) {
     return value;
 }
 
-/** `command: releases` — the release table of every host, in the log and the job summary. */
+/** `command: releases` \u2014 the release table of every host, in the log and the job summary. */
 /** Lists the releases; output `release` is the current release on the first host read. A host that could not be read fails the step (the rest are listed). */
 async function releasesCommand(ctx) {
     const spec = ctx.spec();
@@ -5903,7 +5903,7 @@ async function rollbackCommand(ctx) {
     const ref = commit(result.release) ?? ctx.env.GITHUB_SHA;
     if (ctx.records && ref) {
         const record = await ctx.records.create(ref, `slipway rollback of ${spec.app} to ${result.release}`, { app: spec.app, release: result.release, rolled_back_from: result.from });
-        await ctx.records.status(record, 'success', `rolled back ${result.from} → ${result.release}`, url);
+        await ctx.records.status(record, 'success', `rolled back ${result.from} \u2192 ${result.release}`, url);
         const left = commit(result.from);
         if (left && left !== ref)
             await ctx.records.deactivate(left, `rolled back to ${result.release}`);
@@ -5926,10 +5926,10 @@ async function plan(ctx) {
     const fleet = planFleetRollback(listing.hosts.map(hostState), listing.hosts.map((h) => h.host), { to: ctx.settings.release, by: ctx.actor, stamp: new Date().toISOString() });
     const target = { id: fleet.target };
     const from = fleet.plans.find((p) => p)?.from ?? '';
-    ctx.log.info(`Dry run: would roll back ${from || '(none)'} → ${target.id}; nothing was changed`);
+    ctx.log.info(`Dry run: would roll back ${from || '(none)'} \u2192 ${target.id}; nothing was changed`);
     return {
         outputs: { release: target.id, 'previous-release': from, 'rolled-back': 'false' },
-        summary: `### Dry run: would roll back ${escapeCell(from || '(none)')} → ${escapeCell(target.id)}; nothing was changed\n\n${releasesMarkdown(listing)}\n`
+        summary: `### Dry run: would roll back ${escapeCell(from || '(none)')} \u2192 ${escapeCell(target.id)}; nothing was changed\n\n${releasesMarkdown(listing)}\n`
     };
 }
 

@@ -12,13 +12,13 @@ import 'node:path';
  * (upload and build on that shard's hosts, the release left `prepared`), then one `--phase switch --release <id>`
  * over every host (checks each has it prepared, migrates once, rolls out per the strategy). Pure parts here.
  */
-/** `i/n` (1 ≤ i ≤ n ≤ 1000). */
+/** `i/n` (1 \u2264 i \u2264 n \u2264 1000). */
 function parseShard(text) {
     const m = /^(\d{1,4})\/(\d{1,4})$/.exec(text);
     const index = Number(m?.[1]);
     const count = Number(m?.[2]);
     if (!m || index < 1 || count > 1000 || index > count)
-        throw new InputError(`--shard ${JSON.stringify(text)} is not i/n. Fix: give this job's shard and the number of shards, e.g. --shard 1/4 (1 ≤ i ≤ n)`);
+        throw new InputError(`--shard ${JSON.stringify(text)} is not i/n. Fix: give this job's shard and the number of shards, e.g. --shard 1/4 (1 \u2264 i \u2264 n)`);
     return { index, count };
 }
 /** Checks the flags of a two-phase deploy together (before anything is read or connected). */

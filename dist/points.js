@@ -5,7 +5,7 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { I as InputError, S as SlipwayError } from './select.js';
-import { c as pointProvider, g as restorePointCommands, w as writeRecord, h as readRestore } from './driver.js';
+import { f as pointProvider, o as restorePointCommands, w as writeRecord, q as readRestore } from './audit.js';
 
 /** Bytes as people read them. */
 function formatSize(bytes) {
@@ -32,7 +32,7 @@ function formatAge(at, now) {
 /** One line for a point: engine, size, time taken, when, where. */
 function describePoint(p) {
     const rows = p.tables ? `, ${Object.keys(p.tables).length} tables, ${Object.values(p.tables).reduce((a, b) => a + b, 0)} rows` : '';
-    return `${p.engine}, ${formatSize(p.size)} in ${(p.ms / 1000).toFixed(1)} s, taken ${p.at}${rows} → ${p.file}`;
+    return `${p.engine}, ${formatSize(p.size)} in ${(p.ms / 1000).toFixed(1)} s, taken ${p.at}${rows} \u2192 ${p.file}`;
 }
 /** Whether a release's migrations are still applied (ran some, none stepped back). */
 const applied = (r) => !!r.migrations?.ran.length && !r.migrations.stepped_back?.length;
@@ -45,7 +45,7 @@ function pointForRollback(records, target, from) {
     const range = records.filter((r) => (target === undefined || r.id > target) && r.id <= from).sort((a, b) => (a.id < b.id ? -1 : 1));
     const first = range.find((r) => r.restore_point || applied(r));
     if (!first)
-        throw new InputError(`no release rolled over (${target ?? 'none'} → ${from}) took a restore point or ran migrations that are still applied: there is nothing to restore. Fix: roll back with --db keep`);
+        throw new InputError(`no release rolled over (${target ?? 'none'} \u2192 ${from}) took a restore point or ran migrations that are still applied: there is nothing to restore. Fix: roll back with --db keep`);
     if (!first.restore_point)
         throw new InputError(`release ${first.id} ran migrations (${first.migrations.ran.join(', ')}) but has no restore point, so no point holds the database as ${target ?? 'it was'} used it. Nothing was changed. Fix: --db stepback, or restore by hand`);
     return first;

@@ -49,7 +49,7 @@ import 'string_decoder';
 import 'child_process';
 import 'timers';
 import 'node:crypto';
-import './protocol.js';
+import './ssh.js';
 import 'node:child_process';
 
 /**

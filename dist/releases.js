@@ -4,22 +4,21 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { p as parseState, r as readState } from './driver.js';
+import { l as lockHosts, p as parseState, r as readState } from './audit.js';
 import { l as lockOwner, k as keepAlive, L as LockedError, d as describeHolder, c as releaseLocks, o as operation, a as onEach, g as breakLock, A as ALIVE } from './run.js';
 import { I as InputError } from './select.js';
 import { a as disagreement } from './agree.js';
-import { b as openReachable, s as sshConnector, c as closeSessions, d as settleLimited, e as causeOf, o as openSessions, r as runPhase } from './session.js';
-import { l as lockHosts } from './audit.js';
+import { q as openReachable, s as sshConnector, c as closeSessions, t as settleLimited, u as causeOf, o as openSessions, r as runPhase } from './session.js';
 import { i as interrupted, g as repairInterrupted } from './repair.js';
-import './protocol.js';
+import 'node:timers/promises';
+import 'node:path';
 import 'node:crypto';
 import 'node:os';
-import 'node:path';
 import 'node:fs';
 import 'node:stream';
-import 'node:child_process';
+import './ssh.js';
 import 'node:net';
-import 'node:timers/promises';
+import 'node:child_process';
 
 /** Repairs what an interrupted run left, if anything and if no live run holds the lock (`states`: the histories just read). */
 async function settleInterrupted(op, sessions, states) {
@@ -80,7 +79,7 @@ async function listReleases(options) {
 /**
  * Breaks the deploy lock on every host; returns who held it and how long ago it last showed life, per host
  * (undefined where none). A holder that is alive is left alone (an {@link InputError}) unless `evenIfAlive`.
- * Then repairs what an interrupted run left (reported as `repaired what an interrupted run left: …`).
+ * Then repairs what an interrupted run left (reported as `repaired what an interrupted run left: \u2026`).
  */
 async function unlock(options) {
     const op = operation(options);

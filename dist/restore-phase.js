@@ -4,10 +4,10 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { b as advance, w as writeRecord, a as audit } from './driver.js';
+import { c as advance, w as writeRecord, b as audit } from './audit.js';
 import { r as releaseDir, i as isReleaseId, I as InputError, U as UntouchedError, h as hooksFor } from './select.js';
 import { b as release } from './run.js';
-import { e as stepMark, i as inDir, c as cmd, g as and, w as when, p as printLine, s as sh, r as raw, a as render, d as dataMark } from './protocol.js';
+import { j as stepMark, m as inDir, i as cmd, n as and, w as when, p as printLine, b as sh, a as raw, e as render, d as dataMark } from './session.js';
 import { posix } from 'node:path';
 
 /** Building a release on the host: directory, upload, shared links, writable dirs, build steps. */

@@ -7,22 +7,21 @@ const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('
 import { o as operation, l as lockOwner, k as keepAlive, f as forceable, c as releaseLocks, C as Cancelled, a as onEach, b as release } from './run.js';
 import { g as repairInterrupted, n as noDownReason, h as readMigrationState, p as planStepBack, c as checkStepBack } from './repair.js';
 import { f as hookText, S as SlipwayError, I as InputError } from './select.js';
-import { m as migrateHostIndex, d as driverFor } from './driver.js';
-import { l as lockHosts, a as auditLine } from './audit.js';
-import { e as formatAge, b as describeLoss, c as checkRestore } from './points.js';
+import { d as driverFor, l as lockHosts, m as migrateHostIndex, a as auditLine } from './audit.js';
+import { e as formatAge, p as pointForRollback, a as restoreCommands, r as restoredRecords, b as describeLoss, c as checkRestore } from './points.js';
 import { p as planFleetRollback, s as sharedTimes, r as restorePhase, i as pickTarget } from './restore-phase.js';
-import { dbMode, planRollbackRestore, coveringPoint, sharedChanges } from './rollback-db.js';
 import { o as openSessions, h as holdChannels, c as closeSessions, r as runPhase, s as sshConnector } from './session.js';
+import { dbMode } from './db-mode.js';
 
 /** One line per thing a rollback leaves as it is; specific when `facts` (read on the host) are given. */
 function notReverted(spec, facts) {
-    const out = [facts ? database(facts) : 'the database: schema changes and data written by the newer release stay (use forward-compatible, expand→migrate→contract migrations; step back migrations explicitly if needed)'];
+    const out = [facts ? database(facts) : 'the database: schema changes and data written by the newer release stay (use forward-compatible, expand\u2192migrate\u2192contract migrations; step back migrations explicitly if needed)'];
     if (spec.shared.files.length)
         out.push(facts?.shared ? sharedFiles(spec, facts) : `shared files (${spec.shared.files.join(', ')}): edits made for the newer release stay`);
     if (spec.shared.dirs.length)
         out.push(`shared directories (${spec.shared.dirs.join(', ')}): uploads and files written there stay`);
     out.push('queued jobs serialized by the newer code may fail on the older code: restart workers (e.g. php artisan queue:restart) and watch failed jobs');
-    out.push(`caches shared between releases (the application cache, Redis/Memcached, opcache) keep what the newer code wrote: clear them and reload PHP-FPM${spec.rollback_hooks.length ? ` — rollback_hooks ran: ${spec.rollback_hooks.map(hookText).join('; ')}` : ' (add rollback_hooks to do it automatically)'}`);
+    out.push(`caches shared between releases (the application cache, Redis/Memcached, opcache) keep what the newer code wrote: clear them and reload PHP-FPM${spec.rollback_hooks.length ? ` \u2014 rollback_hooks ran: ${spec.rollback_hooks.map(hookText).join('; ')}` : ' (add rollback_hooks to do it automatically)'}`);
     return out;
 }
 function database(f) {
@@ -45,6 +44,34 @@ function sharedFiles(spec, f) {
     if (!changed.length)
         return `shared files (${spec.shared.files.join(', ')}): none changed since ${f.target.id} was deployed (${since})`;
     return `shared files changed since ${f.target.id} was deployed (${since}) stay as they are: ${changed.map((s) => `${s.file} (changed ${s.changed})`).join(', ')}`;
+}
+
+/** The records as they will be once the plan's updates are written. */
+function withUpdates(state, plan) {
+    return state.records.map((r) => plan.updates.find((u) => u.id === r.id) ?? r);
+}
+/** A rollback's restore: the release whose point it restores, and the commands (records written only if it worked). */
+function planRollbackRestore(op, s, state, plan, stamp) {
+    const records = withUpdates(state, plan);
+    const release = pointForRollback(records, plan.target, plan.from ?? plan.target);
+    const commands = restoreCommands(s, op.spec, driverFor(op.spec), release, restoredRecords(records, release.id, stamp, op.by), plan.target);
+    return { release, commands };
+}
+/** The restore point that covers a rollback, or why there is none (for the caveats). */
+function coveringPoint(state, plan) {
+    try {
+        return { point: pointForRollback(state.records, plan.target, plan.from ?? plan.target) };
+    }
+    catch (error) {
+        return { noPoint: error.message.split('. Fix:')[0] };
+    }
+}
+/** The shared files' last changes, from data `shared`. */
+function sharedChanges(spec, data) {
+    return (data.shared ?? []).map((line) => {
+        const [epoch, index] = line.split(' ');
+        return { file: spec.shared.files[Number(index)], changed: new Date(Number(epoch) * 1000).toISOString() };
+    }).filter((s) => s.file !== undefined);
 }
 
 /** Activates an earlier release on every host (atomic switch), marks the one it replaces rolled-back, runs rollback_hooks. */
@@ -94,7 +121,7 @@ async function rollbackOn(op, sessions, owner, options) {
     if (op.signal?.aborted)
         throw new SlipwayError(`rollback was cancelled by ${String(op.signal.reason)} before it switched anything; the lock is released`);
     const restore = mode === 'restore' ? planRollbackRestore(op, sessions[at], states[at], plans[at], stamp) : undefined;
-    reporter.info(`Rolling back ${from} → ${target} on ${sessions.length - stayed.length} host(s)${stayed.length ? ` (${stayed.join(', ')} already serve ${target} and stay)` : ''}${restore ? `, the database to the point taken before ${restore.release.id} (${restore.release.restore_point.at})` : ''}`);
+    reporter.info(`Rolling back ${from} \u2192 ${target} on ${sessions.length - stayed.length} host(s)${stayed.length ? ` (${stayed.join(', ')} already serve ${target} and stay)` : ''}${restore ? `, the database to the point taken before ${restore.release.id} (${restore.release.restore_point.at})` : ''}`);
     const line = auditLine(op, 'rollback', target, undefined, `manual, from ${from}${steps.names.length ? `, migrations stepped back: ${steps.names.join(' ')}` : ''}${restore ? `, database restored to the point of ${restore.release.id}` : ''}`);
     const facts = { now: op.now(), target: states[at].records.find((r) => r.id === target), kept: [], steppedBack: steps.names, ...coveringPoint(states[at], plans[at]) };
     const db = { mode };
@@ -158,7 +185,7 @@ function report(op, sessions, target, from, over, facts, db) {
     const steppedBack = facts.steppedBack;
     const kept = db.restored ? [] : over.flatMap((r) => r.migrations.ran).filter((n) => !steppedBack.includes(n));
     const caveats = notReverted(op.spec, { ...facts, kept });
-    op.reporter.info(`Rolled back ${from} → ${target} on ${sessions.map((s) => s.host.name).join(', ')}`);
+    op.reporter.info(`Rolled back ${from} \u2192 ${target} on ${sessions.map((s) => s.host.name).join(', ')}`);
     if (kept.length)
         op.reporter.warn(`migrations that stay applied (roll back with --db stepback to step them back): ${kept.join(', ')}`);
     if (steppedBack.length)

@@ -6,9 +6,8 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
-import { b as seq, w as when, c as cmd, s as sh, j as readFirstLine, d as dataMark, r as raw, e as stepMark } from './protocol.js';
-import { U as UntouchedError, b as silentReporter, s as selectHosts, g as describeSelection } from './select.js';
-import { d as settleLimited, r as runPhase, a as revive } from './session.js';
+import { g as seq, w as when, i as cmd, b as sh, y as readFirstLine, d as dataMark, a as raw, t as settleLimited, r as runPhase, j as stepMark, k as revive } from './session.js';
+import { U as UntouchedError, b as silentReporter, s as selectHosts, k as describeSelection } from './select.js';
 
 /** Exit code of the acquire script when the lock is held by someone else. */
 const LOCKED = 75;

@@ -59,6 +59,34 @@ async function deployArgs(command, v) {
     return (await import('./phases.js')).twoPhase(v.phase, v.release, v.shard);
 }
 
+/**
+ * Starts the connections, loads `load()` while they are under way, then runs `use` with the loaded module and a
+ * connector that hands each host its connection; any connection `use` did not take is closed when it ends. With a
+ * host selection, or more hosts than `max_connections`, nothing connects early: the operation picks and paces them.
+ */
+async function connectedFirst(spec, select, load, use) {
+    const [{ sshConnector }, { sshLibrary }] = await Promise.all([import('./session.js').then(function (n) { return n.B; }), import('./ssh.js').then(function (n) { return n.s; })]);
+    const early = !select && spec.hosts.length <= (spec.max_connections ?? spec.hosts.length);
+    const pending = new Map(early ? spec.hosts.map((h) => [h, sshConnector(h, spec)]) : []);
+    // A failed connection is reported by the operation when it takes it (openSessions), not as an unhandled rejection.
+    for (const p of pending.values())
+        p.catch(() => undefined);
+    const connect = (host, s) => {
+        const p = pending.get(host);
+        pending.delete(host);
+        return p ?? sshConnector(host, s);
+    };
+    try {
+        // The library first: its handshake then runs while the operation's code compiles.
+        if (spec.ssh !== 'openssh')
+            await sshLibrary().catch(() => undefined);
+        return await use(await load(), connect);
+    }
+    finally {
+        await Promise.all([...pending.values()].map(async (p) => (await p.catch(() => undefined))?.close()));
+    }
+}
+
 /** `--events <file>`: every message a command reports, also appended to a file as JSON lines. */
 /** With a path: every message also appended to it as one JSON line (time, kind, group, host, text). */
 function eventsTo(path, reporter) {
@@ -163,17 +191,20 @@ async function dispatch(argv, io) {
             return 0;
         }
         case 'rollback': {
-            const loading = import('./rollback.js').then(function (n) { return n.a; });
             const checked = await spec({ credentials: true });
-            const c = io.cancel?.();
-            await (await loading).rollback({ spec: checked, reporter, to: v.to, db, signal: c?.signal, force: c?.force, lockWait, select });
-            return 0;
+            return connectedFirst(checked, select, () => import('./rollback.js').then(function (n) { return n.a; }), async ({ rollback }, connect) => {
+                const c = io.cancel?.();
+                await rollback({ spec: checked, reporter, to: v.to, db, signal: c?.signal, force: c?.force, lockWait, select, connect });
+                return 0;
+            });
         }
-        case 'releases':
-            return releases(await spec({ credentials: true }), select, v.json, v.verbose, io);
+        case 'releases': {
+            const checked = await spec({ credentials: true });
+            return connectedFirst(checked, select, () => Promise.all([import('./releases.js'), import('./table.js')]), (m, connect) => releases(checked, select, m, connect, v, io));
+        }
         case 'unlock': {
-            const { unlock } = await import('./releases.js');
-            const held = await unlock({ spec: await spec({ credentials: true }), evenIfAlive: v.force, reporter, select });
+            const checked = await spec({ credentials: true });
+            const held = await connectedFirst(checked, select, () => import('./releases.js'), ({ unlock }, connect) => unlock({ spec: checked, evenIfAlive: v.force, reporter, select, connect }));
             for (const [host, holder] of Object.entries(held))
                 io.out(`${host}: ${holder ? `lock broken (was held by ${holder})` : 'not locked'}`);
             return 0;
@@ -188,9 +219,8 @@ async function dispatch(argv, io) {
     }
 }
 /** `slipway releases`: the table (or JSON) on stdout; warnings on stderr. Exit 3 when a host could not be read (the rest are listed). */
-async function releases(spec, select, json, verbose, io) {
-    const [{ listReleases }, { formatReleases }] = await Promise.all([import('./releases.js'), import('./table.js')]);
-    const listing = await listReleases({ spec, select, reporter: consoleReporter(() => undefined, io.err, verbose), repair: true });
+async function releases(spec, select, [{ listReleases }, { formatReleases }], connect, { json, verbose }, io) {
+    const listing = await listReleases({ spec, select, reporter: consoleReporter(() => undefined, io.err, verbose), repair: true, connect });
     io.out(json ? JSON.stringify(listing, null, 2) : formatReleases(listing));
     if (!json && listing.repair)
         io.out(listing.repair.repaired ? `\nrepaired what an interrupted run left: ${listing.repair.repaired}` : `\nnot repaired: ${listing.repair.left}`);
@@ -211,8 +241,9 @@ async function checkArgs(command, v, positionals) {
         throw new InputError('--db is only for rollback. Fix: remove it');
     if (command !== 'rollback' && command !== 'db')
         return { positionals };
-    const [{ dbMode }, { checkDb }] = await Promise.all([import('./rollback-db.js'), import('./db.js')]);
-    return { db: command === 'rollback' ? dbMode(v) : undefined, positionals: checkDb(command, positionals) };
+    if (command === 'rollback')
+        return { db: (await import('./db-mode.js')).dbMode(v), positionals };
+    return { positionals: (await import('./db.js')).checkDb(command, positionals) };
 }
 /** Reads and validates the spec file (the YAML parser is loaded here, by the commands that read a spec). */
 async function loadFile(cwd, file, env) {
@@ -222,7 +253,7 @@ async function loadFile(cwd, file, env) {
 /** The spec, with everything local checked (source tree and/or credentials) before anything connects. */
 function checkedSpec(cwd, file, env, reporter) {
     return async (checks) => {
-        const [loaded, { preflight }] = await Promise.all([loadFile(cwd, file, env), import('./preflight.js').then(function (n) { return n.a; })]);
+        const [loaded, { preflight }] = await Promise.all([loadFile(cwd, file, env), import('./preflight.js')]);
         await preflight(loaded, { ...checks, warn: (m) => reporter.warn(m) });
         return loaded;
     };

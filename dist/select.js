@@ -185,4 +185,4 @@ function refuseUnknown(what, flag, given, known) {
     throw new InputError(`${flag}: unknown ${what}${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}. Fix: the spec's ${what}s are ${list}`);
 }
 
-export { InputError as I, POINT_EXTENSIONS as P, SlipwayError as S, UntouchedError as U, selectsAll as a, silentReporter as b, consoleReporter as c, recordFile as d, pointFile as e, hookText as f, describeSelection as g, hooksFor as h, isReleaseId as i, journalFile as j, pointBase as k, hasRole as l, layout as m, parseNames as p, releaseDir as r, selectHosts as s, withEvents as w };
+export { InputError as I, POINT_EXTENSIONS as P, SlipwayError as S, UntouchedError as U, selectsAll as a, silentReporter as b, consoleReporter as c, recordFile as d, pointFile as e, hookText as f, pointBase as g, hooksFor as h, isReleaseId as i, journalFile as j, describeSelection as k, hasRole as l, layout as m, parseNames as p, releaseDir as r, selectHosts as s, withEvents as w };

@@ -6,13 +6,144 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { mkdtempSync, rmSync, writeFileSync, chmodSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { I as InputError, S as SlipwayError, U as UntouchedError, m as layout } from './select.js';
-import { PassThrough } from 'node:stream';
-import { n as parseLine, a as render, o as endMark, c as cmd, q as newMarker } from './protocol.js';
+import { i as isReleaseId, I as InputError, S as SlipwayError, m as layout } from './select.js';
+import { PassThrough, Transform } from 'node:stream';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
+import { l as lineCollector, t as timeouts, p as parseJump, c as connectSsh } from './ssh.js';
 import { spawn } from 'node:child_process';
-import { connect } from 'node:net';
-import { createHash, createHmac } from 'node:crypto';
+
+/**
+ * Shell commands as data. A command is a small tree — argv, `&&`/`||`/`|` chains, `if`, shell text with
+ * quoted holes (`sh`), and raw text — that {@link render} alone turns into shell text; render is the only
+ * caller of {@link quote}. User-written hook commands are the only raw shell text, marked with {@link raw}.
+ */
+/** Marks shell text that must not be quoted. */
+function raw(text) {
+    return { raw: text };
+}
+const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+/** Quotes one value for a POSIX shell: single quotes, with embedded quotes closed and escaped. */
+function quote(value) {
+    if (value.includes('\0'))
+        throw new Error('a shell value cannot contain a NUL byte');
+    if (value !== '' && SAFE.test(value))
+        return value;
+    return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+/** Shell text with holes: a string hole is a value (quoted when rendered), a command hole is rendered in place. */
+function sh(strings, ...holes) {
+    return { strings: [...strings], holes };
+}
+/** One command from argv: every string is a value, {@link Raw} parts pass through. */
+function cmd(...argv) {
+    return { argv };
+}
+/** `a && b && c` */
+function and(...parts) {
+    return { join: '&&', parts };
+}
+/** `a; b; c` (in a `{ …; }` group or a subshell, for a pipe) */
+function seq(...parts) {
+    return { join: ';', parts };
+}
+/** `if test; then a; b; [else c;] fi` */
+function when(test, then, otherwise) {
+    return { test, then, else: otherwise };
+}
+/** The shell text of a command: the one place values are quoted. */
+function render(c) {
+    if ('raw' in c)
+        return c.raw;
+    if ('argv' in c)
+        return c.argv.map((part) => (typeof part === 'string' ? quote(part) : part.raw)).join(' ');
+    if ('join' in c)
+        return c.parts.map(render).join(c.join === ';' ? '; ' : ` ${c.join} `);
+    if ('test' in c)
+        return `if ${render(c.test)}; then ${c.then.map(render).join('; ')};${c.else ? ` else ${c.else.map(render).join('; ')};` : ''} fi`;
+    return c.strings.map((s, i) => s + (i < c.holes.length ? hole(c.holes[i]) : '')).join('');
+}
+function hole(h) {
+    return typeof h === 'string' ? quote(h) : render(h);
+}
+/** Runs a command in a directory (a value, or shell text such as `"$dir"`), in a subshell so the caller's directory is unchanged. */
+function inDir(dir, command) {
+    return sh `(cd ${dir} && ${command})`;
+}
+/** `printf '%s\n' <text>`: prints one value and a newline, the format kept on one line. */
+function printLine(text) {
+    return cmd('printf', raw(`'%s\\n'`), text);
+}
+/**
+ * Sets shell variable `name` to the first line of a file (empty when the file is missing), with bash's `read`
+ * builtin: no process is started, unlike `$(cat file)`. `name` is a fixed identifier chosen in code, never a value.
+ */
+function readFirstLine(name, path) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(name))
+        throw new Error(`not a shell variable name: ${name}`);
+    return sh `${raw(`${name}=`)}; { IFS= read -r ${raw(name)} < ${path}; } 2>/dev/null || true`;
+}
+/** Writes text to a file atomically: a temporary file in the same directory renamed over it. */
+function writeFile(path, text) {
+    const tmp = `${path}.tmp`;
+    return and(sh `${printLine(text)} > ${tmp}`, cmd('mv', '-f', tmp, path));
+}
+/** Appends one line to a file. */
+function appendLine(path, line) {
+    return sh `${printLine(line)} >> ${path}`;
+}
+
+/**
+ * The host protocol: what a script prints besides its users' output. Every such line starts with a
+ * per-run marker: `<marker>step:<label>` announces a step, `<marker>data:<key>:<value>` reports a value,
+ * `<marker>end:<code>` closes one phase of a channel. This module is the only one that knows the format.
+ */
+/** A fresh marker for one run's protocol lines: `@@slipway-<12 hex>@@`. */
+function newMarker() {
+    return `@@slipway-${randomBytes(6).toString('hex')}@@`;
+}
+/** The labels of the step lines in a script's text (a recorded phase), in order. */
+function stepLabels(script) {
+    return [...script.matchAll(/@@slipway-[0-9a-f]+@@step:([^'\n]*)/g)].map((m) => m[1]);
+}
+/** The prefix of a data line for `key` (for programs that print data lines themselves, such as the PHP probe). */
+function dataPrefix(m, key) {
+    return `${m.marker}data:${key}:`;
+}
+/** A command that announces the step about to run. */
+function stepMark(m, label) {
+    return printLine(`${m.marker}step:${label}`);
+}
+/** A command that reports a value computed on the host (evaluated there, inside double quotes). */
+function dataMark(m, key, value) {
+    return sh `printf '%s%s\\n' ${dataPrefix(m, key)} "${value}"`;
+}
+/** The command that closes a phase, reporting its exit status `$?`. */
+function endMark(m) {
+    return sh `printf '%s%s\\n' ${`${m.marker}end:`} "$?"`;
+}
+/** Parses a line of output: a protocol line, or undefined for user output. */
+function parseLine(m, line) {
+    if (!line.startsWith(m.marker))
+        return undefined;
+    const rest = line.slice(m.marker.length);
+    if (rest.startsWith('step:'))
+        return { kind: 'step', label: rest.slice(5) };
+    if (rest.startsWith('end:'))
+        return { kind: 'end', code: Number(rest.slice(4)) };
+    if (!rest.startsWith('data:'))
+        return undefined;
+    const body = rest.slice(5);
+    const colon = body.indexOf(':');
+    return colon < 0 ? undefined : { kind: 'data', key: body.slice(0, colon), value: body.slice(colon + 1) };
+}
+/** A release id as the host reports it; anything else is refused (it would reach paths and shells). */
+function releaseIdFrom(text) {
+    const id = text.replace(/\/+$/, '').split('/').pop() ?? '';
+    if (!isReleaseId(id))
+        throw new Error(`the host reported a release id that is not one: ${JSON.stringify(text.slice(0, 100))}`);
+    return id;
+}
 
 /**
  * Scripts go to the host over stdin: one `bash -s` per channel reads each phase as a subshell, runs it
@@ -87,8 +218,9 @@ function openChannel(remote, options) {
                     return;
                 ended = true;
                 // The upload goes through a relay: a failing upload (a tar stream destroys what it pipes into) ends the host's
-                // input cleanly, so its script ends and nothing waits on it, and the phase fails with the cause.
-                const relay = new PassThrough();
+                // input cleanly, so its script ends and nothing waits on it, and the phase fails with the cause. The relay
+                // also joins a tar's small pieces (header, file, padding: three per file) into large writes.
+                const relay = coalescer();
                 relay.on('error', () => undefined);
                 relay.pipe(input);
                 stdin.on('error', (e) => {
@@ -108,6 +240,30 @@ function openChannel(remote, options) {
         }
     };
 }
+/** Joins the chunks written into it into pieces of about 64 KiB (the rest at the end): one SSH packet per piece, not per chunk. */
+function coalescer(size = 64 * 1024) {
+    let held = [];
+    let bytes = 0;
+    const flush = (t) => {
+        if (bytes)
+            t.push(held.length === 1 ? held[0] : Buffer.concat(held, bytes));
+        held = [];
+        bytes = 0;
+    };
+    return new Transform({
+        transform(chunk, _encoding, done) {
+            held.push(chunk);
+            bytes += chunk.length;
+            if (bytes >= size)
+                flush(this);
+            done();
+        },
+        flush(done) {
+            flush(this);
+            done();
+        }
+    });
+}
 /** Runs one phase on its own channel. */
 async function runScript(remote, commands, options) {
     const channel = openChannel(remote, options);
@@ -117,56 +273,6 @@ async function runScript(remote, commands, options) {
     finally {
         await channel.close();
     }
-}
-
-/** Jump hosts (proxy_jump), shared by both SSH transports. */
-/** `[user@]host[:port]` of a jump host; the user defaults to the target's, the port to 22. */
-function parseJump(text, user) {
-    const m = /^(?:([^@\s]+)@)?([^@\s:]+)(?::(\d+))?$/.exec(text);
-    if (!m)
-        throw new InputError(`proxy_jump "${text}" is not [user@]host[:port]`);
-    return { user: m[1] ?? user, host: m[2], port: m[3] ? Number(m[3]) : 22 };
-}
-
-/** Arms the limits of `options`; `touch` on output re-arms the idle one, `clear` when the command ends. */
-function timeouts(options, expire) {
-    let idle;
-    // Unref'd: a limit watches a command, it must not keep the process alive once nothing else does (a channel
-    // that a closed connection will never open, after a forced stop).
-    const total = options.timeoutMs ? setTimeout(() => expire(`timed out after ${options.timeoutMs / 1000}s`), options.timeoutMs).unref() : undefined;
-    const touch = () => {
-        if (!options.idleMs)
-            return;
-        clearTimeout(idle);
-        idle = setTimeout(() => expire(`no output for ${options.idleMs / 1000}s (idle timeout)`), options.idleMs).unref();
-    };
-    touch();
-    return { touch, clear: () => { clearTimeout(total); clearTimeout(idle); } };
-}
-
-/** Turns output chunks into complete lines per stream, keeping the full text too. */
-/** Collects stdout and stderr, calling `onLine` for each complete line; `flush` ends partial lines. */
-function lineCollector(onLine) {
-    const text = { stdout: '', stderr: '' };
-    const partial = { stdout: '', stderr: '' };
-    return {
-        text,
-        take: (stream) => (data) => {
-            const chunk = data.toString('utf8');
-            text[stream] += chunk;
-            if (!onLine)
-                return;
-            const lines = (partial[stream] + chunk).split('\n');
-            partial[stream] = lines.pop() ?? '';
-            for (const line of lines)
-                onLine(line, stream);
-        },
-        flush: () => {
-            for (const stream of ['stdout', 'stderr'])
-                if (partial[stream] && onLine)
-                    onLine(partial[stream], stream);
-        }
-    };
 }
 
 /** One command as a local child process (bash for LocalRemote, ssh for the OpenSSH transport): lines, stdin, time limits. */
@@ -208,7 +314,7 @@ function spawnExec(file, args, options = {}, env) {
  * connection per host carries every command, and OpenSSH brings what ssh2 lacks: the user's ssh_config,
  * certificates (user certificates and @cert-authority host CAs) and ProxyJump chains.
  */
-const RETRYABLE$1 = /Connection refused|Connection timed out|Connection reset|Connection closed by|kex_exchange_identification|No route to host/;
+const RETRYABLE = /Connection refused|Connection timed out|Connection reset|Connection closed by|kex_exchange_identification|No route to host/;
 /** Starts the master connection (checking the host key before any credential is sent) and returns the Remote. */
 async function connectOpenSsh(target) {
     const remote = new OpenSshRemote(target);
@@ -218,7 +324,7 @@ async function connectOpenSsh(target) {
         if (r.code === 0)
             return remote.connected();
         const reason = r.stderr.trim().split('\n').filter(Boolean).pop() ?? `ssh exited with ${r.code}`;
-        if (attempt < attempts && RETRYABLE$1.test(r.stderr)) {
+        if (attempt < attempts && RETRYABLE.test(r.stderr)) {
             await new Promise((done) => setTimeout(done, 500 * attempt));
             continue;
         }
@@ -300,282 +406,6 @@ class OpenSshRemote {
     }
 }
 const o = (option) => ['-o', option];
-
-/** Host key verification against OpenSSH known_hosts text or a pinned SHA256 fingerprint. */
-/** The SHA256 fingerprint of a raw host key blob, as `ssh-keygen -lf` prints it. */
-function fingerprint(blob) {
-    return 'SHA256:' + createHash('sha256').update(blob).digest('base64').replace(/=+$/, '');
-}
-/** The key type named inside a raw host key blob (e.g. ssh-ed25519). */
-function keyType(blob) {
-    if (blob.length < 4)
-        return 'unknown';
-    const len = blob.readUInt32BE(0);
-    return blob.subarray(4, 4 + len).toString('latin1');
-}
-/** The host pattern OpenSSH writes for a host and port. */
-function hostPattern(host, port) {
-    return port === 22 ? host : `[${host}]:${port}`;
-}
-function matches(pattern, name) {
-    if (pattern.startsWith('|1|')) {
-        const [, , salt, hash] = pattern.split('|');
-        return createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64') === hash;
-    }
-    const re = new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
-    return re.test(name);
-}
-/** Checks a key against known_hosts text (OpenSSH format) for host:port. */
-function verifyKnownHosts(text, host, port, blob) {
-    const name = hostPattern(host, port);
-    const offered = blob.toString('base64');
-    let seen = false;
-    for (const raw of text.split(/\r?\n/)) {
-        const line = raw.trim();
-        if (!line || line.startsWith('#'))
-            continue;
-        const parts = line.split(/\s+/);
-        const marker = parts[0].startsWith('@') ? parts.shift() : undefined;
-        const [hosts, , key] = parts;
-        if (!hosts || !key)
-            continue;
-        const patterns = hosts.split(',');
-        const negated = patterns.some((p) => p.startsWith('!') && matches(p.slice(1), name));
-        if (negated || !patterns.some((p) => !p.startsWith('!') && matches(p, name)))
-            continue;
-        if (marker === '@revoked') {
-            if (key === offered)
-                return refuse('revoked', blob);
-            continue;
-        }
-        if (marker)
-            continue;
-        seen = true;
-        if (key === offered)
-            return { ok: true };
-    }
-    return refuse(seen ? 'changed' : 'unknown', blob);
-}
-/** Checks a key against a pinned `SHA256:...` fingerprint. */
-function verifyPinned(pinned, blob) {
-    return fingerprint(blob) === pinned.replace(/=+$/, '') ? { ok: true } : refuse('changed', blob);
-}
-function refuse(reason, blob) {
-    return { ok: false, reason, type: keyType(blob), fingerprint: fingerprint(blob) };
-}
-
-/** Runs a command on an open ssh2 client. Resolves with the exit code (124 after a timeout, with the reason as the last stderr line); rejects only on channel errors. */
-function exec(client, command, options) {
-    return new Promise((resolve, reject) => {
-        // The clock runs from the request: a host that never answers it (frozen) times out like a silent command.
-        let expired;
-        const early = timeouts(options, (message) => {
-            expired = message;
-            options.onLine?.(`${message} (the host did not open the command channel)`, 'stderr');
-            resolve({ code: 124, stdout: '', stderr: `${message} (the host did not open the command channel)\n` });
-        });
-        client.exec(command, (err, channel) => {
-            early.clear();
-            if (expired)
-                return channel?.close();
-            if (err)
-                return reject(new SlipwayError(`cannot open a command channel: ${err.message}`));
-            run(channel, options, resolve, reject);
-        });
-    });
-}
-/** Streams one opened channel: output lines, stdin, time limits, exit code. */
-function run(channel, options, resolve, reject) {
-    const lines = lineCollector(options.onLine);
-    const out = lines.text;
-    let code = null;
-    let finished = false;
-    const fail = (message, timedOut = false) => {
-        if (finished)
-            return;
-        finished = true;
-        clock.clear();
-        channel.signal('TERM');
-        channel.close();
-        if (!timedOut)
-            return reject(new SlipwayError(message));
-        options.onLine?.(message, 'stderr');
-        resolve({ code: 124, stdout: out.stdout, stderr: `${out.stderr}${message}\n` });
-    };
-    const clock = timeouts(options, (message) => fail(message, true));
-    const take = (stream) => {
-        const collect = lines.take(stream);
-        return (data) => {
-            if (finished)
-                return; // output after a timeout must not re-arm the idle timer and keep the process alive
-            clock.touch();
-            collect(data);
-        };
-    };
-    channel.on('data', take('stdout'));
-    channel.stderr.on('data', take('stderr'));
-    channel.on('exit', (exitCode, signal) => {
-        code = exitCode ?? (signal ? 128 + 15 : 255);
-    });
-    channel.on('close', () => {
-        if (finished)
-            return;
-        finished = true;
-        clock.clear();
-        lines.flush();
-        resolve({ code: code ?? 255, ...out });
-    });
-    if (options.stdin === undefined)
-        channel.end();
-    else if (typeof options.stdin === 'string')
-        channel.end(options.stdin);
-    else {
-        options.stdin.on('error', (e) => fail(`upload stream failed: ${e.message}`));
-        options.stdin.pipe(channel);
-    }
-}
-
-/** SshRemote: the Remote interface on node-ssh (ssh2), with host key checks, retries and timeouts. */
-const RETRYABLE = /ECONNREFUSED|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|Timed out while waiting for handshake|Connection lost before handshake/;
-/** Opens an SSH connection, verifying the host key before any credential is sent. */
-async function connectSsh(target) {
-    const attempts = 1 + (target.retries ?? 2);
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await connectOnce(target);
-        }
-        catch (error) {
-            if (attempt >= attempts || error instanceof InputError || !RETRYABLE.test(String(error)))
-                throw error;
-            await new Promise((r) => setTimeout(r, 500 * attempt));
-        }
-    }
-}
-/**
- * Starts the TCP connection at once and loads the SSH library (the largest part of the CLI) while it is under way;
- * resolves with both, or rejects with the socket's error (ECONNREFUSED, …) if it fails before the library is ready.
- */
-async function socketAndLibrary(target) {
-    const sock = connect({ host: target.host, port: target.port });
-    let failed;
-    const early = (error) => { failed = error; };
-    sock.on('error', early);
-    try {
-        const { NodeSSH } = await import('./esm.js');
-        if (failed)
-            throw failed;
-        return { sock, ssh: new NodeSSH() };
-    }
-    catch (error) {
-        sock.destroy();
-        throw error;
-    }
-    finally {
-        sock.off('error', early);
-    }
-}
-async function connectOnce(target) {
-    if (!target.proxyJump)
-        return new SshRemote(target.name, await open(target));
-    const j = parseJump(target.proxyJump, target.user);
-    const jump = await open({ ...target, name: `${target.name} (jump host ${target.proxyJump})`, ...j });
-    try {
-        const sock = await new Promise((resolve, reject) => jump.connection.forwardOut('127.0.0.1', 0, target.host, target.port, (err, stream) => err ? reject(new SlipwayError(`${target.name}: jump host ${target.proxyJump} refused to forward to ${target.host}:${target.port}: ${err.message}`)) : resolve(stream)));
-        return new SshRemote(target.name, await open(target, sock), jump);
-    }
-    catch (error) {
-        jump.dispose();
-        throw error;
-    }
-}
-/** One authenticated ssh2 connection: over a new TCP connection, or over `forwarded` (a jump host's channel). */
-async function open(target, forwarded) {
-    const { sock, ssh } = forwarded
-        ? { sock: forwarded, ssh: new (await import('./esm.js')).NodeSSH() }
-        : await socketAndLibrary(target).catch((error) => {
-            throw new SlipwayError(`${target.name}: cannot connect: ${error.message}`);
-        });
-    let verdict = { ok: true };
-    const hostVerifier = (key) => {
-        if (target.insecure)
-            return true;
-        verdict = target.hostKey ? verifyPinned(target.hostKey, key) : verifyKnownHosts(target.knownHosts ?? '', target.host, target.port, key);
-        return verdict.ok;
-    };
-    try {
-        await ssh.connect({
-            sock,
-            username: target.user,
-            privateKey: target.privateKey,
-            passphrase: target.passphrase,
-            readyTimeout: target.connectTimeoutMs,
-            hostVerifier,
-            // Straight to the key: the "none" method ssh2 tries first costs a round trip and never succeeds on a deploy host.
-            authHandler: ['publickey'],
-            keepaliveInterval: target.keepaliveMs ?? 15000,
-            keepaliveCountMax: 3
-        });
-    }
-    catch (error) {
-        ssh.dispose();
-        if (!verdict.ok)
-            throw hostKeyError(target, verdict);
-        const message = error instanceof Error ? error.message : String(error);
-        if (/authentication methods failed/i.test(message)) {
-            throw new InputError(`${target.name}: authentication failed for user "${target.user}". Fix: add the deploy key's public half to ~${target.user}/.ssh/authorized_keys on the host, or check identity/SLIPWAY_SSH_KEY`);
-        }
-        if (/passphrase|encrypted|Unsupported key format|Cannot parse privateKey/i.test(message)) {
-            throw new InputError(`${target.name}: cannot use the private key: ${message}. Fix: give an unencrypted OpenSSH/PEM key, or its passphrase in SLIPWAY_SSH_PASSPHRASE`);
-        }
-        if (/Connection lost before handshake/.test(message)) {
-            throw new UntouchedError(`${target.name}: cannot connect: ${message} — sshd at ${target.host}:${target.port} closed the connection before the SSH handshake, usually its MaxStartups limit (too many connections opening at once). Fix: lower max_connections in the spec, or raise MaxStartups in the host's sshd_config`);
-        }
-        throw new UntouchedError(`${target.name}: cannot connect: ${message}`);
-    }
-    return ssh;
-}
-function hostKeyError(target, v) {
-    const where = hostPattern(target.host, target.port);
-    const scan = `ssh-keyscan -p ${target.port} ${target.host}`;
-    if (v.reason === 'revoked')
-        return new InputError(`${target.name}: REVOKED host key for ${where}: the host offered ${v.type} ${v.fingerprint}, which known_hosts marks @revoked. Fix: do not deploy to this host until its owner has replaced the key; then put the new key in known_hosts (checked by hand)`);
-    if (v.reason === 'changed') {
-        return new InputError(`${target.name}: HOST KEY CHANGED for ${where}: the host offered ${v.type} ${v.fingerprint}, which does not match the trusted key. This could be a man-in-the-middle attack, or the host was rebuilt. Fix: confirm the new fingerprint with the host's owner, then update known_hosts / host_key`);
-    }
-    return new InputError(`${target.name}: unknown host key for ${where}: the host offered ${v.type} ${v.fingerprint}. Fix: verify that fingerprint out of band, then add the host to known_hosts (${scan}) or set host_key: "${v.fingerprint}"`);
-}
-/** A live SSH connection. */
-class SshRemote {
-    name;
-    ssh;
-    jump;
-    /** Why the connection broke (a reset, a keepalive timeout), once it has. */
-    broken;
-    constructor(name, ssh, jump) {
-        this.name = name;
-        this.ssh = ssh;
-        this.jump = jump;
-        // Scripts go over stdin in small writes after the exec request: without TCP_NODELAY each waits on a delayed ACK.
-        ssh.connection?.setNoDelay(true);
-        // Without a listener, an error on a live connection (ECONNRESET, keepalive timeout) would crash the process;
-        // the command in flight then ends without its exit status, and later ones are refused with the reason.
-        ssh.connection?.on('error', (error) => { this.broken ??= error; });
-        ssh.connection?.on('close', () => { this.broken ??= new Error('the connection closed'); });
-    }
-    get lost() {
-        return this.broken?.message;
-    }
-    exec(command, options = {}) {
-        const client = this.ssh.connection;
-        if (!client || this.broken)
-            return Promise.reject(new SlipwayError(`${this.name}: connection lost: ${this.broken?.message ?? 'closed'}`));
-        return exec(client, command, options);
-    }
-    async close() {
-        this.ssh.dispose();
-        this.jump?.dispose();
-    }
-}
 
 /** Bounded concurrency: `max_connections` hosts at a time, for connecting and for per-host round trips. */
 /**
@@ -777,4 +607,19 @@ async function runPhase(s, spec, reporter, phase, commands, extra = {}) {
     return result;
 }
 
-export { StepError as S, revive as a, openReachable as b, closeSessions as c, settleLimited as d, causeOf as e, firstPhase as f, holdChannels as h, openSessions as o, runPhase as r, sshConnector as s };
+var session = /*#__PURE__*/Object.freeze({
+    __proto__: null,
+    StepError: StepError,
+    causeOf: causeOf,
+    closeSessions: closeSessions,
+    holdChannels: holdChannels,
+    knownHostsText: knownHostsText,
+    openReachable: openReachable,
+    openSessions: openSessions,
+    privateKeyFor: privateKeyFor,
+    revive: revive,
+    runPhase: runPhase,
+    sshConnector: sshConnector
+});
+
+export { appendLine as A, session as B, StepError as S, raw as a, sh as b, closeSessions as c, dataMark as d, render as e, firstPhase as f, seq as g, holdChannels as h, cmd as i, stepMark as j, revive as k, stepLabels as l, inDir as m, and as n, openSessions as o, printLine as p, openReachable as q, runPhase as r, sshConnector as s, settleLimited as t, causeOf as u, dataPrefix as v, when as w, releaseIdFrom as x, readFirstLine as y, writeFile as z };

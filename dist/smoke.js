@@ -5,16 +5,16 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { setTimeout } from 'node:timers/promises';
-import { g as and, c as cmd, s as sh, d as dataMark, r as raw, e as stepMark } from './protocol.js';
+import { n as and, i as cmd, b as sh, d as dataMark, a as raw, r as runPhase, j as stepMark, S as StepError } from './session.js';
 import { l as hasRole } from './select.js';
-import { r as runPhase, S as StepError } from './session.js';
-import 'node:crypto';
-import 'node:path';
 import 'node:fs';
+import 'node:path';
 import 'node:stream';
+import 'node:crypto';
 import 'node:os';
-import 'node:child_process';
+import './ssh.js';
 import 'node:net';
+import 'node:child_process';
 
 /** Smoke checks that run on a host: an HTTP request with curl, or a command in the live release. */
 /** Requests a URL from the host; reports `<curl exit> <base64 of headers+body>` as data `http`. */

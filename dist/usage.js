@@ -22,15 +22,15 @@ commands:
                                                 names a host it cannot reach, flags hosts serving different releases
   unlock     [--spec f] [--env e] [--force]     break a dead run's deploy lock (a live one needs --force), then repair
                                                 what it left
-  check      [paths…] [--base ref] [--format f] [--verify] [--verify-rollback]
+  check      [paths\u2026] [--base ref] [--format f] [--verify] [--verify-rollback]
                                                 PR migration-safety check (slipway check --help)
   schema                                        print the spec's JSON Schema
 
   --lock-wait s   wait up to s seconds for another run's lock (naming its holder) instead of failing at once
   --only-failed   deploy: rerun the last release (same id, same commit) on the hosts that do not serve it
   --hosts a,b     deploy, rollback, releases, unlock: only these hosts (by name)
-  --exclude c     … all hosts but these (e.g. an unreachable one, so an incident rollback proceeds on the rest)
-  --roles web     … only the hosts with one of these roles
+  --exclude c     \u2026 all hosts but these (e.g. an unreachable one, so an incident rollback proceeds on the rest)
+  --roles web     \u2026 only the hosts with one of these roles
   --phase prepare|switch --release id [--shard i/n]
                   a two-phase deploy across CI jobs: prepare (upload, build) in each shard of the hosts, then one
                   switch over every host (refused, touching nothing, unless every host has the release prepared)

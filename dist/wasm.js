@@ -26,7 +26,7 @@ var libpgQueryExports = requireLibpgQuery();
 var PgQueryModule = /*@__PURE__*/getDefaultExportFromCjs(libpgQueryExports);
 
 /**
- * DO NOT MODIFY MANUALLY — this is generated from the templates dir
+ * DO NOT MODIFY MANUALLY \u2014 this is generated from the templates dir
  *
  * To make changes, edit the files in the templates/ directory and run:
  * npm run copy:templates

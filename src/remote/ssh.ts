@@ -1,6 +1,6 @@
-/** SshRemote: the Remote interface on ssh2's client, with host key checks, retries and timeouts. */
+/** SshRemote: the Remote interface on node-ssh (ssh2), with host key checks, retries and timeouts. */
 import { connect as tcpConnect, type Socket } from 'node:net'
-import type { Client, ConnectConfig } from 'ssh2'
+import type { NodeSSH } from 'node-ssh'
 import { InputError, SlipwayError, UntouchedError } from '../errors.js'
 import { hostPattern, verifyKnownHosts, verifyPinned, type Verdict } from './known-hosts.js'
 import type { Duplex } from 'node:stream'
@@ -45,30 +45,26 @@ export async function connectSsh(target: SshTarget): Promise<Remote> {
   }
 }
 
-let library: Promise<typeof Client> | undefined
+let library: Promise<typeof import('node-ssh')> | undefined
 
-/**
- * The SSH library, loaded once: ssh2's client alone (not its server, key generator or HTTP agents, which load
- * Node's TLS and HTTP). Callers that have other code to load await it first, so the handshake starts before theirs.
- */
-export function sshLibrary(): Promise<typeof Client> {
-  // @ts-ignore -- @types/ssh2 describes the package's index only; this module is its Client, as the index exports it
-  return (library ??= import('ssh2/lib/client.js').then((m: { default: typeof Client }) => m.default))
+/** The SSH library, loaded once: callers that have other code to load await it first, so the handshake starts before theirs. */
+export function sshLibrary(): Promise<typeof import('node-ssh')> {
+  return (library ??= import('node-ssh'))
 }
 
 /**
  * Starts the TCP connection at once and loads the SSH library (the largest part of the CLI) while it is under way;
  * resolves with both, or rejects with the socket's error (ECONNREFUSED, …) if it fails before the library is ready.
  */
-async function socketAndLibrary(target: SshTarget): Promise<{ sock: Socket; ssh: Client }> {
+async function socketAndLibrary(target: SshTarget): Promise<{ sock: Socket; ssh: NodeSSH }> {
   const sock = tcpConnect({ host: target.host, port: target.port })
   let failed: Error | undefined
   const early = (error: Error) => { failed = error }
   sock.on('error', early)
   try {
-    const SshClient = await sshLibrary()
+    const { NodeSSH } = await sshLibrary()
     if (failed) throw failed
-    return { sock, ssh: new SshClient() }
+    return { sock, ssh: new NodeSSH() }
   } catch (error) {
     sock.destroy()
     throw error
@@ -82,18 +78,18 @@ async function connectOnce(target: SshTarget): Promise<Remote> {
   const j = parseJump(target.proxyJump, target.user)
   const jump = await open({ ...target, name: `${target.name} (jump host ${target.proxyJump})`, ...j })
   try {
-    const sock = await new Promise<Duplex>((resolve, reject) => jump.forwardOut('127.0.0.1', 0, target.host, target.port, (err, stream) => err ? reject(new SlipwayError(`${target.name}: jump host ${target.proxyJump} refused to forward to ${target.host}:${target.port}: ${err.message}`)) : resolve(stream)))
+    const sock = await new Promise<Duplex>((resolve, reject) => jump.connection!.forwardOut('127.0.0.1', 0, target.host, target.port, (err, stream) => err ? reject(new SlipwayError(`${target.name}: jump host ${target.proxyJump} refused to forward to ${target.host}:${target.port}: ${err.message}`)) : resolve(stream)))
     return new SshRemote(target.name, await open(target, sock), jump)
   } catch (error) {
-    jump.end()
+    jump.dispose()
     throw error
   }
 }
 
 /** One authenticated ssh2 connection: over a new TCP connection, or over `forwarded` (a jump host's channel). */
-async function open(target: SshTarget, forwarded?: Duplex): Promise<Client> {
+async function open(target: SshTarget, forwarded?: Duplex): Promise<NodeSSH> {
   const { sock, ssh } = forwarded
-    ? { sock: forwarded, ssh: new (await sshLibrary())() }
+    ? { sock: forwarded, ssh: new (await sshLibrary()).NodeSSH() }
     : await socketAndLibrary(target).catch((error: Error) => {
       throw new SlipwayError(`${target.name}: cannot connect: ${error.message}`)
     })
@@ -104,7 +100,7 @@ async function open(target: SshTarget, forwarded?: Duplex): Promise<Client> {
     return verdict.ok
   }
   try {
-    await login(ssh, {
+    await ssh.connect({
       sock,
       username: target.user,
       privateKey: target.privateKey,
@@ -117,7 +113,7 @@ async function open(target: SshTarget, forwarded?: Duplex): Promise<Client> {
       keepaliveCountMax: 3
     })
   } catch (error) {
-    ssh.end()
+    ssh.dispose()
     if (!verdict.ok) throw hostKeyError(target, verdict)
     const message = error instanceof Error ? error.message : String(error)
     if (/authentication methods failed/i.test(message)) {
@@ -132,21 +128,6 @@ async function open(target: SshTarget, forwarded?: Duplex): Promise<Client> {
     throw new UntouchedError(`${target.name}: cannot connect: ${message}`)
   }
   return ssh
-}
-
-/** Logs in over the client's socket; resolves when the connection is ready, rejects on an error or an early close. */
-function login(client: Client, config: ConnectConfig): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const closed = () => reject(new Error('No response from server'))
-    client.once('error', reject)
-    client.once('close', closed)
-    client.once('ready', () => {
-      client.off('error', reject)
-      client.off('close', closed)
-      resolve()
-    })
-    client.connect(config)
-  })
 }
 
 function hostKeyError(target: SshTarget, v: Extract<Verdict, { ok: false }>): InputError {
@@ -164,13 +145,13 @@ class SshRemote implements Remote {
   /** Why the connection broke (a reset, a keepalive timeout), once it has. */
   private broken?: Error
 
-  constructor(readonly name: string, private client: Client, private jump?: Client) {
+  constructor(readonly name: string, private ssh: NodeSSH, private jump?: NodeSSH) {
     // Scripts go over stdin in small writes after the exec request: without TCP_NODELAY each waits on a delayed ACK.
-    client.setNoDelay(true)
+    ssh.connection?.setNoDelay(true)
     // Without a listener, an error on a live connection (ECONNRESET, keepalive timeout) would crash the process;
     // the command in flight then ends without its exit status, and later ones are refused with the reason.
-    client.on('error', (error: Error) => { this.broken ??= error })
-    client.on('close', () => { this.broken ??= new Error('the connection closed') })
+    ssh.connection?.on('error', (error: Error) => { this.broken ??= error })
+    ssh.connection?.on('close', () => { this.broken ??= new Error('the connection closed') })
   }
 
   get lost(): string | undefined {
@@ -178,13 +159,13 @@ class SshRemote implements Remote {
   }
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    if (this.broken) return Promise.reject(new SlipwayError(`${this.name}: connection lost: ${this.broken.message}`))
-    return exec(this.client, command, options)
+    const client = this.ssh.connection
+    if (!client || this.broken) return Promise.reject(new SlipwayError(`${this.name}: connection lost: ${this.broken?.message ?? 'closed'}`))
+    return exec(client, command, options)
   }
 
   async close(): Promise<void> {
-    this.broken ??= new Error('closed')
-    this.client.end()
-    this.jump?.end()
+    this.ssh.dispose()
+    this.jump?.dispose()
   }
 }
