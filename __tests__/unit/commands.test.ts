@@ -29,7 +29,7 @@ describe('command builders', () => {
         `if ! mkdir '/srv/my app/.slipway/lock' 2>/dev/null; then printf '%s%s\\n' @@m@@data:holder: "$(cat '/srv/my app/.slipway/lock/owner.json' 2>/dev/null || echo unknown)"; exit 75; fi; else printf '%s%s\\n' @@m@@data:holder: "$(cat '/srv/my app/.slipway/lock/owner.json' 2>/dev/null || echo unknown)"; exit 75; fi; fi`,
       `printf %s '{"token":"t","app":"shop","by":"ci","operation":"deploy","since":"2026-01-01T00:00:00Z"}' > '/srv/my app/.slipway/lock/owner.json'`
     ])
-    expect(render(release(l, owner))).toBe(`holder=; { IFS= read -r holder < '/srv/my app/.slipway/lock/owner.json'; } 2>/dev/null || true; if [ "$holder" = '{"token":"t","app":"shop","by":"ci","operation":"deploy","since":"2026-01-01T00:00:00Z"}' ]; then rm -rf '/srv/my app/.slipway/lock'; fi`)
+    expect(render(release(l, owner))).toBe(`holder=; { IFS= read -r holder < '/srv/my app/.slipway/lock/owner.json'; } 2>/dev/null || true; if [ "$holder" = '{"token":"t","app":"shop","by":"ci","operation":"deploy","since":"2026-01-01T00:00:00Z"}' ]; then mv -T '/srv/my app/.slipway/lock' '/srv/my app/.slipway/lock.released.t' && { rm -rf '/srv/my app/.slipway/lock.released.t' 2>/dev/null || true; }; fi`)
     expect(render(heartbeat(l, owner))).toBe(`holder=; { IFS= read -r holder < '/srv/my app/.slipway/lock/owner.json'; } 2>/dev/null || true; if [ "$holder" = '{"token":"t","app":"shop","by":"ci","operation":"deploy","since":"2026-01-01T00:00:00Z"}' ]; then touch '/srv/my app/.slipway/lock/heartbeat'; fi`)
     expect(render(readOwner(m, l, 'owner'))).toBe(`if [ -d '/srv/my app/.slipway/lock' ]; then printf '%s%s\\n' @@m@@data:owner: "$(cat '/srv/my app/.slipway/lock'/owner.json 2>/dev/null || echo unknown)"; fi`)
   })

@@ -11,6 +11,7 @@ import { DeployError, stepBackNote } from './result.js'
 import { Cancelled, onEach, releaseLocks } from './run.js'
 
 export { Cancelled } from './run.js'
+import { runJobPhase } from './follow.js'
 import { runPhase, StepError } from './session.js'
 import { restore } from './steps/restore.js'
 import { SmokeFailed } from './steps/smoke.js'
@@ -47,10 +48,13 @@ async function runTrip(run: DeployRun, steps: Step[]): Promise<void> {
     if (!mine.length) return
     const commands = mine.flatMap((st) => [stepMark(s, st.name), ...st.commands!(run, i)])
     const stdin = mine.find((st) => st.stdin)?.stdin?.(run, i)
+    const job = mine.find((st) => st.job)?.job?.(run, i)
+    const phase = mine.map((st) => st.name).join(', ')
+    const extra = { stdin, okCodes: mine.flatMap((st) => st.okCodes ?? []) }
     let result: ScriptResult
     let error: StepError | undefined
     try {
-      result = await runPhase(s, run.spec, run.op.reporter, mine.map((st) => st.name).join(', '), commands, { stdin, okCodes: mine.flatMap((st) => st.okCodes ?? []) })
+      result = await (job ? runJobPhase(s, run.spec, run.op.reporter, phase, commands, job, extra) : runPhase(s, run.spec, run.op.reporter, phase, commands, extra))
     } catch (e) {
       if (!(e instanceof StepError)) throw e
       error = e

@@ -4,7 +4,8 @@
  * in TypeScript between phases, by the same brain the automatic rollback uses.
  */
 import type { ReleaseRecord } from '../commands/history.js'
-import type { LockOwner } from '../commands/lock.js'
+import { runJob } from '../commands/detach.js'
+import { heartbeat, holding, type LockOwner } from '../commands/lock.js'
 import type { Command } from '../commands/shell.js'
 import { readMigrationState } from '../migrations/commands.js'
 import { InputError, SlipwayError } from '../errors.js'
@@ -21,6 +22,7 @@ import { agreeOnTarget, planRollback, type RollbackPlan } from './rollback-plan.
 import { Cancelled, forceable, keepAlive, lockOwner, onEach, operation, releaseLocks, type Operation, type OperationOptions } from './run.js'
 import { closeSessions, holdChannels, openSessions, runPhase, sshConnector, type Session } from './session.js'
 import { repairInterrupted } from './steps/repair.js'
+import { runJobPhase } from './follow.js'
 
 export { pickTarget } from './rollback-plan.js'
 
@@ -96,7 +98,9 @@ async function rollbackOn(op: Operation, sessions: Session[], owner: LockOwner, 
   const db: RollbackResult['db'] = { mode }
   await reporter.group(`Roll back to ${target}`, () => onEach(sessions, async (s, i) => {
     const extra = i === at ? [...steps.commands, ...(restore?.commands ?? []), ...sharedTimes(s, s.layout, spec.shared.files)] : []
-    const r = await runPhase(s, spec, reporter, 'roll back', restorePhase(s, s.layout, spec, target, plans[i].updates, line, owner, extra))
+    // A host job: the switch back, the step-back, the hooks and the unlock finish on the host even if this run stops.
+    const job = `rollback.${owner.token.replace(/[^A-Za-z0-9_-]/g, '') || 'run'}`
+    const r = await runJobPhase(s, spec, reporter, 'roll back', runJob(s.layout, job, restorePhase(s, s.layout, spec, target, plans[i].updates, line, owner, extra), heartbeat(s.layout, owner), holding(s.layout, owner)), job)
     if (i !== at) return
     facts.shared = sharedChanges(spec, r.data)
     if (steps.names.length) {

@@ -24,6 +24,8 @@ export interface Session {
   marker: string
   /** A channel kept open across phases (one-channel operations); phases open their own when unset. */
   channel?: Channel
+  /** How this host was reached: a lost connection is made again this way (to follow a host job). */
+  connect?: Connector
 }
 
 /** A remote step failed: names host, step, exit code and the output tail. */
@@ -80,7 +82,7 @@ export async function openSessions(spec: Spec, connect: Connector, reporter: Rep
     await Promise.all(results.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)))
     throw failed.reason
   }
-  return results.map((r, i) => ({ host: spec.hosts[i], remote: (r as PromiseFulfilledResult<Remote>).value, layout: layout(spec.hosts[i].path ?? spec.path, spec.db?.path), marker }))
+  return results.map((r, i) => ({ host: spec.hosts[i], remote: (r as PromiseFulfilledResult<Remote>).value, layout: layout(spec.hosts[i].path ?? spec.path, spec.db?.path), marker, connect }))
 }
 
 /** Closes every session; never throws. */

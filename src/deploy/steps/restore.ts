@@ -6,12 +6,14 @@
 import { advance, type ReleaseRecord } from '../../commands/history.js'
 import { journalFile, releaseDir } from '../../commands/layout.js'
 import { claimRelease } from '../../commands/watchdog.js'
+import { runJob } from '../../commands/detach.js'
+import { heartbeat, holding } from '../../commands/lock.js'
 import { cmd, type Command } from '../../commands/shell.js'
 import { auditLine } from '../audit.js'
 import { checkStepBack, planStepBack } from '../migrate.js'
 import { planRollback } from '../rollback-plan.js'
 import { onEach } from '../run.js'
-import { runPhase } from '../session.js'
+import { runJobPhase } from '../follow.js'
 import { checkLeftovers, leftoverCommands } from './leftovers.js'
 import { restorePhase } from './restore-phase.js'
 import type { DeployRun } from './types.js'
@@ -67,7 +69,10 @@ export async function restore(run: DeployRun, note: string, switched: boolean, d
   await op.reporter.group(`Roll back ${id}`, () => onEach(run.sessions, async (s, i) => {
     const claim = switched && watched(run) ? [claimRelease(s.layout, id)] : []
     const removal = drop ? [cmd('rm', '-rf', releaseDir(s.layout, id))] : []
-    const r = await runPhase(s, op.spec, op.reporter, switched ? 'roll back' : 'record failure', [...claim, ...removal, ...revertCommands(run, i, note, stamp, [...db.first, ...stepBack, ...db.last], switched)])
+    // A host job: once started, the host finishes the undo (and releases the lock) even if this run stops following it.
+    const job = `${id}.restore`
+    const undo = runJob(s.layout, job, [...removal, ...revertCommands(run, i, note, stamp, [...db.first, ...stepBack, ...db.last], switched)], heartbeat(s.layout, run.owner), holding(s.layout, run.owner))
+    const r = await runJobPhase(s, op.spec, op.reporter, switched ? 'roll back' : 'record failure', [...claim, ...undo], job)
     if (i === run.at && stepBack.length && run.migrated) {
       const check = checkStepBack(op, run.driver!, r.data, run.migrated.record)
       run.result.migrations!.steppedBack = check.ok ? run.migrated.record.ran : []
