@@ -5,7 +5,7 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { setTimeout } from 'node:timers/promises';
-import { g as LOCKED, L as LockedError, d as describeHolder, i as acquire, a as onEach, C as Cancelled, c as releaseLocks } from './run.js';
+import { i as LOCKED, L as LockedError, d as describeHolder, j as acquire, C as Cancelled, c as releaseLocks, a as onEach } from './run.js';
 import { r as runPhase } from './session.js';
 import { p as parseState, r as readState } from './driver.js';
 import { posix } from 'node:path';
@@ -119,13 +119,38 @@ const lock = {
  */
 /** Seconds between two tries while waiting (plus up to one second of jitter, so two waiters do not keep colliding). */
 const LOCK_POLL = 2;
-/** Tries the lock on every host at once. */
+/** The host whose lock is taken first: the first by name. */
+function primaryIndex(sessions) {
+    return sessions.reduce((best, s, i) => (s.host.name < sessions[best].host.name ? i : best), 0);
+}
+/**
+ * The fleet lock order: `attempt` runs on the primary host alone, and on the others (at once) only when it
+ * returned true (the lock there is this run's). Two runs over the same hosts both start at the primary, so one
+ * of them stops there having taken nothing: neither can hold part of the fleet that the other needs.
+ */
+async function inLockOrder(sessions, attempt) {
+    if (sessions.length < 2) {
+        await onEach(sessions, attempt);
+        return;
+    }
+    const primary = primaryIndex(sessions);
+    if (!(await attempt(sessions[primary], primary)))
+        return;
+    await onEach(sessions, (s, i) => (i === primary ? Promise.resolve(true) : attempt(s, i)));
+}
+/** Tries the lock on every host, the primary first; a host not tried has no result. */
 async function tryAll(op, sessions, owner, manifest) {
-    return onEach(sessions, (s) => runPhase(s, op.spec, op.reporter, 'lock', lockCommands(s, owner, manifest), { okCodes: [LOCKED] }));
+    const results = sessions.map(() => undefined);
+    await inLockOrder(sessions, async (s, i) => {
+        const r = await runPhase(s, op.spec, op.reporter, 'lock', lockCommands(s, owner, manifest), { okCodes: [LOCKED] });
+        results[i] = r;
+        return r.code !== LOCKED;
+    });
+    return results;
 }
 /** Who holds each host's lock, from a lock round trip. */
 function holdersOf(results) {
-    return results.map((r) => (r.code === LOCKED ? r.data.holder?.[0] ?? '' : undefined));
+    return results.map((r) => (r === undefined ? null : r.code === LOCKED ? r.data.holder?.[0] ?? '' : undefined));
 }
 /** Takes the lock on every host and reads its history, waiting up to `op.lockWait` s for a live holder. */
 async function lockHosts(op, sessions, owner, manifest = true) {
@@ -146,7 +171,7 @@ async function waitForLocks(op, sessions, owner, first, manifest = true) {
     let told = [];
     for (;;) {
         const waited = Math.round((Date.now() - started) / 1000);
-        const at = holders.findIndex((h) => h !== undefined);
+        const at = holders.findIndex((h) => typeof h === 'string');
         const left = started + op.lockWait * 1000 - Date.now();
         if (left <= 0)
             throw new LockedError(sessions[at].host.name, holders[at], op.lockWait ? waited : 0);
@@ -154,7 +179,7 @@ async function waitForLocks(op, sessions, owner, first, manifest = true) {
             throw new Cancelled(String(op.signal.reason ?? 'abort'));
         await releaseLocks(op, sessions, owner);
         holders.forEach((h, i) => {
-            if (h !== undefined && h !== told[i])
+            if (typeof h === 'string' && h !== told[i])
                 op.reporter.info(`${sessions[i].host.name}: the deploy lock is held by ${describeHolder(h)}; waiting for it (up to ${op.lockWait} s, ${waited} s so far)`);
         });
         told = holders;
@@ -175,4 +200,4 @@ function auditLine(op, operation, release, commit, outcome) {
     return `${op.now().toISOString()} ${op.spec.app} ${operation} ${release} by ${op.by}${op.run ? ` run ${op.run}` : ''}${commit ? ` commit ${commit.slice(0, 12)}` : ''}: ${outcome}`;
 }
 
-export { DIRS_LIST as D, UPLOAD_LIST as U, auditLine as a, lock as b, completeUpload as c, dirsFile as d, lockHosts as l, manifestFile as m, waitForLocks as w };
+export { DIRS_LIST as D, UPLOAD_LIST as U, auditLine as a, lock as b, completeUpload as c, dirsFile as d, inLockOrder as i, lockHosts as l, manifestFile as m, waitForLocks as w };

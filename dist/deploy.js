@@ -5,14 +5,14 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { s as sh, a as render, b as seq, w as when, c as cmd, p as printLine, r as raw, e as stepMark, f as stepLabels } from './protocol.js';
-import { f as firstPhase, S as StepError, r as runPhase, o as openSessions, c as closeSessions, s as sshConnector } from './session.js';
+import { f as firstPhase, S as StepError, r as runPhase, a as revive, o as openSessions, c as closeSessions, s as sshConnector } from './session.js';
 import { t as tarStream, g as gitCommit, p as preflight } from './preflight.js';
 import { b as advance, w as writeRecord, a as audit, c as pointProvider, e as readPoint, m as migrateHostIndex, d as driverFor } from './driver.js';
+import { a as onEach, b as release, C as Cancelled, c as releaseLocks, e as LOCK_TTL, h as heartbeat, o as operation, l as lockOwner, k as keepAlive, f as forceable } from './run.js';
 import { posix, join, basename } from 'node:path';
 import { f as freeSpace, a as planRollback, r as restorePhase, h as hooks, g as guardPaths, c as checkSharedFiles, l as linkShared, m as makeWritable, b as copyFromPrevious, d as activate, u as unpack } from './restore-phase.js';
 import { S as SlipwayError, j as journalFile, r as releaseDir, a as recordFile, P as POINT_EXTENSIONS, p as pointFile } from './reporter.js';
-import { a as onEach, b as release, C as Cancelled, c as releaseLocks, h as heartbeat, o as operation, l as lockOwner, k as keepAlive, f as forceable } from './run.js';
-import { a as auditLine, w as waitForLocks, D as DIRS_LIST, U as UPLOAD_LIST, d as dirsFile, m as manifestFile, c as completeUpload, b as lock } from './audit.js';
+import { a as auditLine, i as inLockOrder, w as waitForLocks, D as DIRS_LIST, U as UPLOAD_LIST, d as dirsFile, m as manifestFile, c as completeUpload, b as lock } from './audit.js';
 import { r as removeLeftovers, a as readSchema, d as describeItem, s as schemaCheck, p as planStepBack, c as checkStepBack, o as outcome, b as schemaResult, e as runMigrations, f as repair } from './repair.js';
 import { runSmoke } from './smoke.js';
 import { h as hooksFor } from './roles.js';
@@ -73,6 +73,68 @@ class RecordingRemote {
 }
 
 /**
+ * The host ledger: per host, what a deploy did there and which release it serves. Every entry comes from an
+ * observation — a round trip that ended (or did not), a history read back — never from what should have happened.
+ */
+/** A host's `serves` when its `current` may have moved while this run lost sight of it. */
+const UNKNOWN = 'unknown';
+/** A host's `serves` when it has no live release. */
+const NONE = 'none';
+/** A fresh ledger: nothing done yet, what each host serves not read yet. */
+function newLedger(hosts) {
+    return hosts.map((host) => ({ host, serves: UNKNOWN, prepared: false, switched: false, rolledBack: false }));
+}
+/** A short cause for the ledger. */
+function causeOf(error) {
+    if (error instanceof StepError)
+        return error.summary;
+    return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+}
+/** Adds what went wrong on a host (a second failure, e.g. while undoing, is appended). */
+function noteError(entry, error, prefix = '') {
+    const cause = prefix + causeOf(error);
+    entry.error = entry.error ? `${entry.error}; ${cause}` : cause;
+}
+/**
+ * Records a round trip on one host (the names of its steps): what they did when it ended with exit 0, or where it stopped.
+ * `serves` is the release read at the lock, or the new one once its switch ran; a host lost while its switch
+ * may have been running serves {@link UNKNOWN}.
+ */
+function noteTrip(entry, names, id, current, error) {
+    if (names.includes('lock') && !error)
+        entry.serves = current ?? NONE;
+    if (!error) {
+        if (names.includes('build'))
+            entry.prepared = true;
+        if (names.includes('switch'))
+            Object.assign(entry, { switched: true, serves: id });
+        return;
+    }
+    noteError(entry, error);
+    if (!names.includes('switch'))
+        return;
+    const failedAt = error instanceof StepError ? names.indexOf(error.step) : -1;
+    if (failedAt > names.indexOf('switch'))
+        Object.assign(entry, { switched: true, serves: id });
+    else
+        entry.serves = UNKNOWN;
+}
+/** Records the smoke outcome per host: its own checks and the runner's. */
+function noteSmoke(ledger, results) {
+    for (const entry of ledger) {
+        const mine = results.filter((r) => !r.host || r.host === entry.host);
+        if (mine.length)
+            entry.smoke = mine.every((r) => r.ok) ? 'passed' : 'failed';
+        for (const r of mine.filter((c) => !c.ok && c.host))
+            noteError(entry, `smoke ${r.name}: ${r.detail.split('\n')[0]}`);
+    }
+}
+/** Every host serves the same, known release. */
+function consistent(ledger) {
+    return ledger.every((e) => e.serves !== UNKNOWN && e.serves === ledger[0].serves);
+}
+
+/**
  * Confirm or revert, on the host: at the switch a detached watchdog is armed with the commands that revert
  * the release; unless the run claims the release first (to confirm it, or to revert it itself), the watchdog
  * claims it when its time is up and runs them. A claim is an atomic rename, so exactly one side acts.
@@ -122,13 +184,19 @@ function describeFull(full) {
     return `no space left on device on ${full.host} during ${full.step}${full.free !== undefined ? ` (${full.free} KiB free after it failed)` : ''}`;
 }
 
+/** Exit code of a deploy that failed and left the fleet consistent (every host on the same release). */
+const FAILED_CONSISTENT = 1;
+/** Exit code of a deploy that failed and left hosts on different (or unknown) releases. */
+const FAILED_INCONSISTENT = 4;
 /** A deploy that failed; `result` says how far it got (and whether it was rolled back). */
 class DeployError extends SlipwayError {
     result;
+    exitCode;
     constructor(message, result) {
         super(message);
         this.result = result;
         this.name = 'DeployError';
+        this.exitCode = consistent(result.ledger ?? []) ? FAILED_CONSISTENT : FAILED_INCONSISTENT;
     }
 }
 /** The report's last line about migrations: stepped back, or still applied and why. */
@@ -237,7 +305,25 @@ async function restore(run, note, switched, drop = false) {
     await op.reporter.group(`Roll back ${id}`, () => onEach(run.sessions, async (s, i) => {
         const claim = switched && watched(run) ? [claimRelease(s.layout, id)] : [];
         const removal = drop ? [cmd('rm', '-rf', releaseDir(s.layout, id))] : [];
-        const r = await runPhase(s, op.spec, op.reporter, switched ? 'roll back' : 'record failure', [...claim, ...removal, ...revertCommands(run, i, note, stamp, [...db.first, ...stepBack, ...db.last], switched)]);
+        const entry = run.result.ledger[i];
+        const revived = await revive(s);
+        if (revived)
+            noteError(entry, `${revived} before the ${switched ? 'switch-back' : 'failure was recorded'}`);
+        let r;
+        try {
+            r = await runPhase(s, op.spec, op.reporter, switched ? 'roll back' : 'record failure', [...claim, ...removal, ...revertCommands(run, i, note, stamp, [...db.first, ...stepBack, ...db.last], switched)]);
+        }
+        catch (error) {
+            noteError(entry, error, 'undo: ');
+            if (switched)
+                entry.serves = UNKNOWN;
+            // Its watchdog (armed at the switch, unclaimed) reverts it and then releases the lock: keep the lock for it.
+            if (claim.length)
+                entry.lockLeft = true;
+            throw error;
+        }
+        if (switched)
+            Object.assign(entry, { serves: run.plans[i].previous ?? NONE, rolledBack: entry.switched || entry.serves === UNKNOWN });
         if (i === run.at && stepBack.length && run.migrated) {
             const check = checkStepBack(op, run.driver, r.data, run.migrated.record);
             run.result.migrations.steppedBack = check.ok ? run.migrated.record.ran : [];
@@ -269,6 +355,7 @@ const smoke = {
     when: (run) => run.spec.smoke.length > 0,
     run: async (run) => {
         run.result.smoke = await run.op.reporter.group('Smoke tests', () => runSmoke(run.op, run.sessions, run.spec.smoke, run.dry));
+        noteSmoke(run.result.ledger, run.result.smoke);
         const failed = run.result.smoke.filter((r) => !r.ok);
         if (failed.length)
             await smokeFailed(run, failed);
@@ -311,28 +398,46 @@ function onFailure(trip) {
 }
 /** Runs one round trip: each host gets the commands of the steps that run there, as one script. */
 async function runTrip(run, steps) {
-    await onEach(run.sessions, async (s, i) => {
+    const onHost = async (i) => {
         const mine = steps.filter((st) => st.where === 'each' || i === run.at);
         if (!mine.length)
-            return;
-        const commands = mine.flatMap((st) => [stepMark(s, st.name), ...st.commands(run, i)]);
-        const stdin = mine.find((st) => st.stdin)?.stdin?.(run, i);
-        let result;
-        let error;
+            return true;
         try {
-            result = await runPhase(s, run.spec, run.op.reporter, mine.map((st) => st.name).join(', '), commands, { stdin, okCodes: mine.flatMap((st) => st.okCodes ?? []) });
+            await runOnHost(run, mine, i);
+            noteTrip(run.result.ledger[i], mine.map((st) => st.name), run.id, run.states[i]?.current);
         }
-        catch (e) {
-            if (!(e instanceof StepError))
-                throw e;
-            error = e;
-            result = { code: e.code, step: e.step, data: e.data, tail: e.tail };
-        }
-        for (const st of mine)
-            st.read?.(run, i, result, error !== undefined);
-        if (error)
+        catch (error) {
+            noteTrip(run.result.ledger[i], mine.map((st) => st.name), run.id, run.states[i]?.current, error);
             throw error;
-    });
+        }
+        return run.holders[i] === undefined;
+    };
+    // The lock's round trip goes to the primary host first: a run that does not get it tries no other host.
+    if (steps.some((st) => st.name === 'lock'))
+        await inLockOrder(run.sessions, (_s, i) => onHost(i));
+    else
+        await onEach(run.sessions, (_s, i) => onHost(i));
+}
+/** One host's part of a round trip. */
+async function runOnHost(run, mine, i) {
+    const s = run.sessions[i];
+    const commands = mine.flatMap((st) => [stepMark(s, st.name), ...st.commands(run, i)]);
+    const stdin = mine.find((st) => st.stdin)?.stdin?.(run, i);
+    let result;
+    let error;
+    try {
+        result = await runPhase(s, run.spec, run.op.reporter, mine.map((st) => st.name).join(', '), commands, { stdin, okCodes: mine.flatMap((st) => st.okCodes ?? []) });
+    }
+    catch (e) {
+        if (!(e instanceof StepError))
+            throw e;
+        error = e;
+        result = { code: e.code, step: e.step, data: e.data, tail: e.tail };
+    }
+    for (const st of mine)
+        st.read?.(run, i, result, error !== undefined);
+    if (error)
+        throw error;
 }
 /**
  * Runs the steps in order; a failure is undone as its step says, then thrown as a {@link DeployError}.
@@ -358,12 +463,28 @@ async function execute(run, steps, title) {
         done = onFailure(trip);
     }
 }
+/**
+ * Releases this run's lock everywhere it can, except where it is kept for the host's watchdog; the hosts where
+ * it stays are marked in the ledger and returned.
+ */
+async function unlockAll(run) {
+    const ledger = run.result.ledger;
+    const kept = run.sessions.filter((_, i) => ledger[i].lockLeft);
+    const failed = await releaseLocks(run.op, run.sessions.filter((_, i) => !ledger[i].lockLeft), run.owner);
+    for (const s of failed)
+        ledger[run.sessions.indexOf(s)].lockLeft = true;
+    return run.sessions.filter((s) => kept.includes(s) || failed.includes(s)).map((s) => s.host.name);
+}
+/** Where this run's lock stays, and what becomes of it. */
+function lockNote(left) {
+    return left.length ? `\nthe lock stays on ${left.join(', ')}: where the release was switched, the host's watchdog reverts it and releases the lock; elsewhere (unreachable) the next operation takes it over once it has had no heartbeat for ${LOCK_TTL} s, and repairs what this run left there` : '';
+}
 /** The one failure hook. */
 async function fail(run, mode, error) {
     if (error instanceof DeployError)
         throw error;
     if (mode === 'unlock') {
-        await releaseLocks(run.op, run.sessions, run.owner);
+        await unlockAll(run);
         if (error instanceof Cancelled)
             throw new DeployError(`deploy was ${error.message} before anything was written; the lock is released`, run.result);
         throw error;
@@ -386,9 +507,9 @@ async function fail(run, mode, error) {
     catch (undo) {
         if (undo instanceof StepError && undo.code === REVERTED)
             throw late;
-        await releaseLocks(run.op, run.sessions, run.owner);
+        const left = await unlockAll(run);
         const why = undo.message.split('\n')[0];
-        throw new DeployError(`deploy of ${id} failed${switched ? ' after the switch' : ''}, and undoing it did NOT complete (${why}). Check every host with: slipway releases\n${message}`, result);
+        throw new DeployError(`deploy of ${id} failed${switched ? ' after the switch' : ''}, and undoing it did NOT complete (${why}). Check every host with: slipway releases${lockNote(left)}\n${message}`, result);
     }
     if (error instanceof Cancelled)
         throw new DeployError(`deploy of ${id} was ${message}${switched ? ` after the switch and was rolled back to ${back}` : '; current is unchanged'}; the lock is released${stepBackNote(result)}`, result);
@@ -1016,8 +1137,9 @@ async function runDeploy(options, connect, dry) {
         await closeSessions(sessions);
         throw error;
     });
-    const result = { release: '', hosts: sessions.map((s) => s.host.name), rolledBack: false, removed: {}, smoke: [], uploaded: {} };
-    const run = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, holders: [], states: [], id: '', entries, local, uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result };
+    const hosts = sessions.map((s) => s.host.name);
+    const result = { release: '', hosts, rolledBack: false, removed: {}, smoke: [], uploaded: {}, ledger: newLedger(hosts) };
+    const run = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, holders: sessions.map(() => null), states: [], id: '', entries, local, uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result };
     const stop = dry ? () => undefined : keepAlive(op, sessions, run.owner);
     try {
         const steps = execute(run, DEPLOY, (trip) => (trip.kind === 'hosts' ? TITLES[trip.steps[0].name]?.(run) ?? trip.steps[0].name : trip.step.name));

@@ -5,7 +5,7 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { p as parseState, r as readState } from './driver.js';
-import { l as lockOwner, k as keepAlive, L as LockedError, d as describeHolder, c as releaseLocks, o as operation, a as onEach, e as breakLock, A as ALIVE } from './run.js';
+import { l as lockOwner, k as keepAlive, L as LockedError, d as describeHolder, c as releaseLocks, o as operation, a as onEach, g as breakLock, A as ALIVE } from './run.js';
 import { I as InputError } from './reporter.js';
 import { o as openSessions, s as sshConnector, c as closeSessions, r as runPhase } from './session.js';
 import { l as lockHosts } from './audit.js';

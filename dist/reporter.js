@@ -23,6 +23,17 @@ class InputError extends SlipwayError {
         this.name = 'InputError';
     }
 }
+/**
+ * The operation stopped before it changed anything on any host: a host could not be reached, or another run
+ * holds the lock (what this run had taken is released); exit 3.
+ */
+class UntouchedError extends SlipwayError {
+    exitCode = 3;
+    constructor(message) {
+        super(message);
+        this.name = 'UntouchedError';
+    }
+}
 
 /** Where things live under the deploy root on a host. */
 /** The layout for a deploy root: releases/, shared/, current, .slipway/{releases,lock,audit.log}; `points` (db.path) relative to it or absolute. */
@@ -118,4 +129,4 @@ function withEvents(inner, emit, now = () => new Date()) {
     };
 }
 
-export { InputError as I, POINT_EXTENSIONS as P, SlipwayError as S, recordFile as a, pointBase as b, consoleReporter as c, isReleaseId as i, journalFile as j, layout as l, pointFile as p, releaseDir as r, silentReporter as s, withEvents as w };
+export { InputError as I, POINT_EXTENSIONS as P, SlipwayError as S, UntouchedError as U, recordFile as a, pointBase as b, consoleReporter as c, isReleaseId as i, journalFile as j, layout as l, pointFile as p, releaseDir as r, silentReporter as s, withEvents as w };

@@ -7,8 +7,8 @@ const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { b as seq, w as when, c as cmd, s as sh, j as readFirstLine, d as dataMark, r as raw, e as stepMark } from './protocol.js';
-import { S as SlipwayError, s as silentReporter } from './reporter.js';
-import { r as runPhase } from './session.js';
+import { U as UntouchedError, s as silentReporter } from './reporter.js';
+import { a as revive, r as runPhase } from './session.js';
 
 /** Exit code of the acquire script when the lock is held by someone else. */
 const LOCKED = 75;
@@ -25,7 +25,9 @@ const HEARTBEAT = Math.min(5, LOCK_TTL / 3);
 function acquire(m, l, owner) {
     const file = `${l.lock}/owner.json`;
     const dead = `${l.lock}.dead.${owner.token}`;
-    const held = [dataMark(m, 'holder', sh `$(cat ${file} 2>/dev/null || echo unknown)`), raw(`exit ${LOCKED}`)];
+    // A holder between its mkdir and its owner file: wait a moment for the file, so the loser can name it.
+    const settle = sh `for _ in $(seq 1 40); do [ -s ${file} ] && break; sleep 0.05; done`;
+    const held = [settle, dataMark(m, 'holder', sh `$(cat ${file} 2>/dev/null || echo unknown)`), raw(`exit ${LOCKED}`)];
     // The newest sign of life: the heartbeat, else the owner file, else the lock dir itself (a holder between mkdir and writing its owner).
     const age = lockAge(l);
     const takeOver = [dataMark(m, 'takeover', sh `$age $(cat ${dead}/owner.json 2>/dev/null || echo unknown)`), cmd('rm', '-rf', dead), when(sh `! mkdir ${l.lock} 2>/dev/null`, held)];
@@ -79,7 +81,7 @@ function lockOwner(op, operationName) {
     return { token: op.lockToken ?? randomBytes(8).toString('hex'), app: op.spec.app, by: op.by, run: op.run, operation: operationName, since: op.now().toISOString() };
 }
 /** The lock is held by someone else (after waiting `waited` seconds for it, with --lock-wait). */
-class LockedError extends SlipwayError {
+class LockedError extends UntouchedError {
     host;
     holder;
     waited;
@@ -152,10 +154,17 @@ function keepAlive(op, sessions, owner) {
     const timer = setInterval(beat, HEARTBEAT * 1000);
     return () => clearInterval(timer);
 }
-/** Best-effort: releases this owner's lock on every session (no-op where another owner holds it). */
+/**
+ * Best-effort: releases this owner's lock on every session (no-op where another owner holds it), reconnecting once
+ * where the connection was lost; returns the sessions where it could not (the lock is left there).
+ */
 async function releaseLocks(op, sessions, owner) {
     // A channel of its own: the operation's channel may still be busy (a forced stop) or gone.
-    await Promise.allSettled(sessions.map((s) => runPhase({ ...s, channel: undefined }, op.spec, op.reporter, 'unlock', [release(s.layout, owner)])));
+    const results = await Promise.allSettled(sessions.map(async (s) => {
+        await revive(s);
+        await runPhase({ ...s, channel: undefined }, op.spec, op.reporter, 'unlock', [release(s.layout, owner)]);
+    }));
+    return sessions.filter((_, i) => results[i].status === 'rejected');
 }
 
-export { ALIVE as A, Cancelled as C, LockedError as L, onEach as a, release as b, releaseLocks as c, describeHolder as d, breakLock as e, forceable as f, LOCKED as g, heartbeat as h, acquire as i, keepAlive as k, lockOwner as l, operation as o, readOwner as r };
+export { ALIVE as A, Cancelled as C, LockedError as L, onEach as a, release as b, releaseLocks as c, describeHolder as d, LOCK_TTL as e, forceable as f, breakLock as g, heartbeat as h, LOCKED as i, acquire as j, keepAlive as k, lockOwner as l, operation as o, readOwner as r };

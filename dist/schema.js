@@ -118,7 +118,8 @@ const specFields = {
     timeouts: obj('Time limits, seconds.', {
         connect: int('SSH connect timeout (a refused or timed-out connect is retried twice).', { default: 20, min: 1, max: 3600 }),
         command: int('Total time a remote step may take.', { default: 1800, min: 1, max: 86400 }),
-        idle: int('Time a remote step may go without output.', { default: 600, min: 1, max: 86400 })
+        idle: int('Time a remote step may go without output.', { default: 600, min: 1, max: 86400 }),
+        keepalive: int('Seconds between SSH keepalives; a host that answers none of 3 in a row (frozen, or its network gone) counts as lost, and the run goes on with the others per the failure policy.', { default: 15, min: 1, max: 3600 })
     })
 };
 /** The whole spec: the overridable keys plus `environments`. */

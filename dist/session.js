@@ -6,7 +6,7 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { mkdtempSync, rmSync, writeFileSync, chmodSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { I as InputError, S as SlipwayError, l as layout } from './reporter.js';
+import { I as InputError, S as SlipwayError, U as UntouchedError, l as layout } from './reporter.js';
 import { PassThrough } from 'node:stream';
 import { n as parseLine, a as render, o as endMark, c as cmd, q as newMarker } from './protocol.js';
 import { tmpdir } from 'node:os';
@@ -265,7 +265,7 @@ class OpenSshRemote {
     options() {
         const t = this.target;
         const trust = this.trust();
-        const args = [...o(`ControlPath=${join(this.dir, 'master')}`), ...o('ServerAliveInterval=15'), ...trust];
+        const args = [...o(`ControlPath=${join(this.dir, 'master')}`), ...o(`ServerAliveInterval=${Math.ceil((t.keepaliveMs ?? 15000) / 1000)}`), ...o('ServerAliveCountMax=3'), ...trust];
         if (!t.proxyJump)
             return args;
         const jump = parseJump(t.proxyJump, t.user);
@@ -365,58 +365,72 @@ function refuse(reason, blob) {
 /** Runs a command on an open ssh2 client. Resolves with the exit code (124 after a timeout, with the reason as the last stderr line); rejects only on channel errors. */
 function exec(client, command, options) {
     return new Promise((resolve, reject) => {
+        // The clock runs from the request: a host that never answers it (frozen) times out like a silent command.
+        let expired;
+        const early = timeouts(options, (message) => {
+            expired = message;
+            options.onLine?.(`${message} (the host did not open the command channel)`, 'stderr');
+            resolve({ code: 124, stdout: '', stderr: `${message} (the host did not open the command channel)\n` });
+        });
         client.exec(command, (err, channel) => {
+            early.clear();
+            if (expired)
+                return channel?.close();
             if (err)
                 return reject(new SlipwayError(`cannot open a command channel: ${err.message}`));
-            const lines = lineCollector(options.onLine);
-            const out = lines.text;
-            let code = null;
-            let finished = false;
-            const fail = (message, timedOut = false) => {
-                if (finished)
-                    return;
-                finished = true;
-                clock.clear();
-                channel.signal('TERM');
-                channel.close();
-                if (!timedOut)
-                    return reject(new SlipwayError(message));
-                options.onLine?.(message, 'stderr');
-                resolve({ code: 124, stdout: out.stdout, stderr: `${out.stderr}${message}\n` });
-            };
-            const clock = timeouts(options, (message) => fail(message, true));
-            const take = (stream) => {
-                const collect = lines.take(stream);
-                return (data) => {
-                    if (finished)
-                        return; // output after a timeout must not re-arm the idle timer and keep the process alive
-                    clock.touch();
-                    collect(data);
-                };
-            };
-            channel.on('data', take('stdout'));
-            channel.stderr.on('data', take('stderr'));
-            channel.on('exit', (exitCode, signal) => {
-                code = exitCode ?? (signal ? 128 + 15 : 255);
-            });
-            channel.on('close', () => {
-                if (finished)
-                    return;
-                finished = true;
-                clock.clear();
-                lines.flush();
-                resolve({ code: code ?? 255, ...out });
-            });
-            if (options.stdin === undefined)
-                channel.end();
-            else if (typeof options.stdin === 'string')
-                channel.end(options.stdin);
-            else {
-                options.stdin.on('error', (e) => fail(`upload stream failed: ${e.message}`));
-                options.stdin.pipe(channel);
-            }
+            run(channel, options, resolve, reject);
         });
     });
+}
+/** Streams one opened channel: output lines, stdin, time limits, exit code. */
+function run(channel, options, resolve, reject) {
+    const lines = lineCollector(options.onLine);
+    const out = lines.text;
+    let code = null;
+    let finished = false;
+    const fail = (message, timedOut = false) => {
+        if (finished)
+            return;
+        finished = true;
+        clock.clear();
+        channel.signal('TERM');
+        channel.close();
+        if (!timedOut)
+            return reject(new SlipwayError(message));
+        options.onLine?.(message, 'stderr');
+        resolve({ code: 124, stdout: out.stdout, stderr: `${out.stderr}${message}\n` });
+    };
+    const clock = timeouts(options, (message) => fail(message, true));
+    const take = (stream) => {
+        const collect = lines.take(stream);
+        return (data) => {
+            if (finished)
+                return; // output after a timeout must not re-arm the idle timer and keep the process alive
+            clock.touch();
+            collect(data);
+        };
+    };
+    channel.on('data', take('stdout'));
+    channel.stderr.on('data', take('stderr'));
+    channel.on('exit', (exitCode, signal) => {
+        code = exitCode ?? (signal ? 128 + 15 : 255);
+    });
+    channel.on('close', () => {
+        if (finished)
+            return;
+        finished = true;
+        clock.clear();
+        lines.flush();
+        resolve({ code: code ?? 255, ...out });
+    });
+    if (options.stdin === undefined)
+        channel.end();
+    else if (typeof options.stdin === 'string')
+        channel.end(options.stdin);
+    else {
+        options.stdin.on('error', (e) => fail(`upload stream failed: ${e.message}`));
+        options.stdin.pipe(channel);
+    }
 }
 
 /** SshRemote: the Remote interface on node-ssh (ssh2), with host key checks, retries and timeouts. */
@@ -496,7 +510,8 @@ async function open(target, forwarded) {
             hostVerifier,
             // Straight to the key: the "none" method ssh2 tries first costs a round trip and never succeeds on a deploy host.
             authHandler: ['publickey'],
-            keepaliveInterval: 15000
+            keepaliveInterval: target.keepaliveMs ?? 15000,
+            keepaliveCountMax: 3
         });
     }
     catch (error) {
@@ -510,7 +525,10 @@ async function open(target, forwarded) {
         if (/passphrase|encrypted|Unsupported key format|Cannot parse privateKey/i.test(message)) {
             throw new InputError(`${target.name}: cannot use the private key: ${message}. Fix: give an unencrypted OpenSSH/PEM key, or its passphrase in SLIPWAY_SSH_PASSPHRASE`);
         }
-        throw new SlipwayError(`${target.name}: cannot connect: ${message}`);
+        if (/Connection lost before handshake/.test(message)) {
+            throw new UntouchedError(`${target.name}: cannot connect: ${message} — sshd at ${target.host}:${target.port} closed the connection before the SSH handshake, usually its MaxStartups limit (too many connections opening at once). Fix: lower max_connections in the spec, or raise MaxStartups in the host's sshd_config`);
+        }
+        throw new UntouchedError(`${target.name}: cannot connect: ${message}`);
     }
     return ssh;
 }
@@ -542,6 +560,9 @@ class SshRemote {
         ssh.connection?.on('error', (error) => { this.broken ??= error; });
         ssh.connection?.on('close', () => { this.broken ??= new Error('the connection closed'); });
     }
+    get lost() {
+        return this.broken?.message;
+    }
     exec(command, options = {}) {
         const client = this.ssh.connection;
         if (!client || this.broken)
@@ -562,14 +583,23 @@ class StepError extends SlipwayError {
     code;
     tail;
     data;
-    constructor(host, step, code, tail, data = {}) {
-        super(`${host}: step "${step}" failed with exit code ${code}${tail.length ? `\n--- last output ---\n${tail.join('\n')}` : ''}`);
+    lost;
+    constructor(host, step, code, tail, data = {}, lost) {
+        super(lost ? `${host}: connection lost (${lost}) during step "${step}"` : `${host}: step "${step}" failed with exit code ${code}${tail.length ? `\n--- last output ---\n${tail.join('\n')}` : ''}`);
         this.host = host;
         this.step = step;
         this.code = code;
         this.tail = tail;
         this.data = data;
+        this.lost = lost;
         this.name = 'StepError';
+    }
+    /** The cause in a few words, for a host's line in the ledger. */
+    get summary() {
+        if (this.lost)
+            return `connection lost (${this.lost}) during ${this.step}`;
+        const timeout = this.code === 124 ? this.tail.find((l) => /timed out|no output|no answer/.test(l)) : undefined;
+        return `${this.step} failed with exit code ${this.code}${timeout ? ` (${timeout})` : ''}`;
     }
 }
 /** Reads the deploy key: the host's identity file, else env SLIPWAY_SSH_KEY. */
@@ -603,7 +633,7 @@ function knownHostsText(spec) {
 }
 /** The default connector: the spec's transport (node or openssh) with its keys, known_hosts and timeouts. */
 const sshConnector = async (host, spec) => {
-    const common = { name: host.name, host: host.host, port: host.port, user: host.user, knownHosts: knownHostsText(spec), insecure: spec.insecure_skip_host_key_check, connectTimeoutMs: spec.timeouts.connect * 1000, proxyJump: host.proxy_jump };
+    const common = { name: host.name, host: host.host, port: host.port, user: host.user, knownHosts: knownHostsText(spec), insecure: spec.insecure_skip_host_key_check, connectTimeoutMs: spec.timeouts.connect * 1000, keepaliveMs: spec.timeouts.keepalive * 1000, proxyJump: host.proxy_jump };
     if (spec.ssh === 'openssh') {
         const identityFile = host.identity ? resolve(spec.baseDir, host.identity) : undefined;
         return connectOpenSsh({ ...common, identityFile, privateKey: identityFile ? undefined : process.env.SLIPWAY_SSH_KEY, certificate: process.env.SLIPWAY_SSH_CERT });
@@ -621,7 +651,30 @@ async function openSessions(spec, connect, reporter) {
         await Promise.all(results.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
         throw failed.reason;
     }
-    return results.map((r, i) => ({ host: spec.hosts[i], remote: r.value, layout: layout(spec.hosts[i].path ?? spec.path, spec.db?.path), marker }));
+    return results.map((r, i) => ({ host: spec.hosts[i], remote: r.value, layout: layout(spec.hosts[i].path ?? spec.path, spec.db?.path), marker, reopen: () => connect(spec.hosts[i], spec) }));
+}
+/**
+ * A session whose connection was lost gets one new connection (a reset is often momentary), so what is left
+ * to undo or release there can still be sent; a host that stays unreachable keeps its lost connection.
+ * Returns a note for the ledger when it reconnected.
+ */
+async function revive(s) {
+    const lost = s.remote.lost;
+    if (!lost || !s.reopen)
+        return undefined;
+    const old = s.remote;
+    const reopen = s.reopen;
+    s.reopen = undefined; // one new connection per session and run, not one per phase left to send
+    try {
+        s.remote = await reopen();
+        s.reopen = reopen;
+        s.channel = undefined;
+        await old.close().catch(() => undefined);
+        return `connection lost (${lost}), reconnected`;
+    }
+    catch {
+        return undefined; // still unreachable: later phases fail with the original cause
+    }
 }
 /** Closes every session; never throws. */
 async function closeSessions(sessions) {
@@ -650,11 +703,13 @@ async function runPhase(s, spec, reporter, phase, commands, extra = {}) {
     const options = channelOptions(s, spec, reporter);
     const sent = s.channel ? s.channel.run(commands, extra.stdin) : runScript(s.remote, commands, { ...options, stdin: extra.stdin });
     const result = await sent.catch((error) => {
-        throw new StepError(s.host.name, phase, 124, [error.message]);
+        throw new StepError(s.host.name, phase, 124, [error.message], {}, s.remote.lost);
     });
+    if (result.code !== 0 && s.remote.lost)
+        throw new StepError(s.host.name, result.step ?? phase, result.code, result.tail, result.data, s.remote.lost);
     if (result.code !== 0 && !(extra.okCodes ?? []).includes(result.code))
         throw new StepError(s.host.name, result.step ?? phase, result.code, result.tail, result.data);
     return result;
 }
 
-export { StepError as S, closeSessions as c, firstPhase as f, holdChannels as h, openSessions as o, runPhase as r, sshConnector as s };
+export { StepError as S, revive as a, closeSessions as c, firstPhase as f, holdChannels as h, openSessions as o, runPhase as r, sshConnector as s };

@@ -7,7 +7,7 @@ const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('
 import { setTimeout } from 'node:timers/promises';
 import { g as and, c as cmd, s as sh, d as dataMark, r as raw, e as stepMark } from './protocol.js';
 import { b as hasRole } from './roles.js';
-import { r as runPhase } from './session.js';
+import { r as runPhase, S as StepError } from './session.js';
 import 'node:crypto';
 import './reporter.js';
 import 'node:path';
@@ -105,7 +105,9 @@ async function fromRunner(check, signal) {
 }
 async function fromHost(op, s, check) {
     const { failure, attempts } = await withRetries(check, async () => {
-        const r = await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, hostCheck(s, check));
+        const r = await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, hostCheck(s, check)).catch((e) => unreached(e));
+        if ('failed' in r)
+            return r.failed;
         const { code, text } = parseCoded(r.data.http?.[0]);
         if (code !== 0)
             return `curl on the host failed (exit ${code})${tail(': ', text, ', no output')}`;
@@ -116,9 +118,17 @@ async function fromHost(op, s, check) {
     return { name: check.name, host: s.host.name, ok: !failure, attempts, detail: failure ?? `HTTP ${check.status}` };
 }
 async function onHost(op, s, check) {
-    const r = await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, hostCheck(s, check));
+    const r = await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, hostCheck(s, check)).catch((e) => unreached(e));
+    if ('failed' in r)
+        return { name: check.name, host: s.host.name, ok: false, attempts: 1, detail: r.failed };
     const { code, text } = parseCoded(r.data.run?.[0]);
     return { name: check.name, host: s.host.name, ok: code === 0, attempts: 1, detail: code === 0 ? 'exit 0' : `exit ${code}${code === 124 ? ' (timed out)' : ''}${tail(': ', text, ', no output')}` };
+}
+/** A check whose host could not run it (the connection was lost, or the phase timed out): a failed check, not a crash. */
+function unreached(error) {
+    if (error instanceof StepError)
+        return { failed: `the host did not answer: ${error.summary}` };
+    throw error;
 }
 /** The commands of a check that runs on a host. */
 function hostCheck(s, check) {

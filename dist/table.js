@@ -29,5 +29,11 @@ function formatReleases(listing) {
         .map((h) => `${h.host}${h.lock ? `  (locked: ${h.lock})` : ''}\n${h.releases.length ? textTable(releaseHeader, releaseRows(h)) : '(no releases)'}`)
         .join('\n\n');
 }
+/** A deploy's per-host ledger: which release each host serves, and what happened there. */
+function formatLedger(ledger) {
+    const yes = (b) => (b ? 'yes' : 'no');
+    const rows = ledger.map((e) => [e.host, e.serves, yes(e.prepared), yes(e.switched), e.smoke ?? '-', yes(e.rolledBack), e.lockLeft ? 'left' : '-', e.error ?? '']);
+    return textTable(['host', 'serves', 'prepared', 'switched', 'smoke', 'rolled back', 'lock', 'error'], rows);
+}
 
-export { formatReleases, migrationCell, releaseHeader, releaseRows, textTable };
+export { formatLedger, formatReleases, migrationCell, releaseHeader, releaseRows, textTable };

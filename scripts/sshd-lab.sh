@@ -21,7 +21,8 @@ if ! id "$user" >/dev/null 2>&1; then
   useradd -m -s /bin/bash "$user"
 fi
 # useradd leaves the account locked ('!'): sshd without PAM refuses locked accounts even for keys.
-usermod -p '*' "$user"
+# (only when needed: several labs start at once, and usermod locks /etc/passwd)
+[ "$(getent shadow "$user" | cut -d: -f2)" = '*' ] || usermod -p '*' "$user"
 mkdir -p "$dir" /run/sshd
 chmod 755 "$dir"
 [ -f "$dir/host_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -f "$dir/host_ed25519"

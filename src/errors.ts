@@ -17,3 +17,15 @@ export class InputError extends SlipwayError {
     this.name = 'InputError'
   }
 }
+
+/**
+ * The operation stopped before it changed anything on any host: a host could not be reached, or another run
+ * holds the lock (what this run had taken is released); exit 3.
+ */
+export class UntouchedError extends SlipwayError {
+  override readonly exitCode: number = 3
+  constructor(message: string) {
+    super(message)
+    this.name = 'UntouchedError'
+  }
+}

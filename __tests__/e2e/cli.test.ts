@@ -52,7 +52,7 @@ describe('slipway CLI (dist bundle)', () => {
 
     spawnSync('runuser', ['-u', 'slipway', '--', 'bash', '-c', `mkdir ${root}/.slipway/lock && echo '{"operation":"deploy","app":"web","by":"ghost","since":"then","token":"t"}' > ${root}/.slipway/lock/owner.json`])
     const blocked = slipway(app, 'deploy')
-    expect(blocked.code).toBe(1)
+    expect(blocked.code).toBe(3)
     expect(blocked.err).toContain('another operation holds the deploy lock: deploy of web by ghost since then')
     // Its owner file was written a moment ago: to unlock, that holder is alive.
     const refused = slipway(app, 'unlock')

@@ -70,7 +70,7 @@ describe('--lock-wait', () => {
     hostWrite(join(root, '.slipway/lock/owner.json'), owner)
     hostWrite(join(root, '.slipway/lock/heartbeat'), '')
     const r = await cli(t.dir, 'deploy', '--lock-wait', '3')
-    expect(r.code).toBe(1)
+    expect(r.code).toBe(3) // nothing touched
     expect(r.out).toContain(': the deploy lock is held by deploy of shop by alive (run 7) since 2026-01-01T00:00:00Z; waiting for it (up to 3 s, 0 s so far)')
     expect(r.err).toMatch(/: another operation still holds the deploy lock after waiting [34] s for it \(--lock-wait\): deploy of shop by alive \(run 7\) since 2026-01-01T00:00:00Z\. Wait longer/)
     const back = (await rollback({ spec: t.spec(), lockWait: 2 }).catch((e) => e)) as Error

@@ -75,7 +75,7 @@ describe('ssh', () => {
     const spec = specWith(deployRoot(), lab.key)
     spec.hosts[0] = { ...spec.hosts[0], port, name: `dead:${port}` }
     const err = await deploy({ spec }).catch((e) => e)
-    expect(err.exitCode).toBe(1)
+    expect(err.exitCode).toBe(3)
     expect(err.message).toMatch(new RegExp(`^dead:${port}: cannot connect: .*ECONNREFUSED`))
   })
 

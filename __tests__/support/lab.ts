@@ -1,5 +1,6 @@
 /** Test support: a real OpenSSH sshd on 127.0.0.1 (scripts/sshd-lab.sh) and deploy roots on it. */
-import { execFileSync } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
+import { promisify } from 'node:util'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -38,7 +39,7 @@ export async function startLab(options: { ownDisk?: boolean } = {}): Promise<Lab
   const dir = mkdtempSync(join(tmpdir(), 'slipway-sshd-'))
   const disk = options.ownDisk ? mkdtempSync(join(tmpdir(), 'slipway-disk-')) : undefined
   const port = await freePort()
-  execFileSync('bash', [script, 'start', dir, String(port), LAB_USER, ...(disk ? [disk] : [])], { stdio: 'pipe', timeout: 30000 })
+  await promisify(execFile)('bash', [script, 'start', dir, String(port), LAB_USER, ...(disk ? [disk] : [])], { timeout: 30000 })
   return {
     dir,
     disk,

@@ -30,7 +30,7 @@ describe('deploy spec', () => {
     expect(spec.source).toEqual({ dir: '/tmp/x', exclude: ['.git', 'node_modules'], allow_external_symlinks: false })
     expect(spec.shared).toEqual({ files: [], dirs: [] })
     expect(spec.rollback).toEqual({ on_smoke_failure: true })
-    expect(spec.timeouts).toEqual({ connect: 20, command: 1800, idle: 600 })
+    expect(spec.timeouts).toEqual({ connect: 20, command: 1800, idle: 600, keepalive: 15 })
   })
 
   test('smoke: a list of checks, or a mapping of checks and a bake; the watchdog waits for the bake', () => {

@@ -74,7 +74,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   if (command === 'db') return (await import('./db.js')).dbCommand(positionals, await spec({ credentials: true }), v.json, reporter, io)
   switch (command) {
     case 'deploy': {
-      const { deploy, planDeploy } = await import('../deploy/deploy.js')
+      const { deploy, planDeploy, DeployError } = await import('../deploy/deploy.js')
       if (v['dry-run']) {
         // Warnings (e.g. check.policy: forward-only) go to stderr; stdout carries only the scripts.
         for (const host of await planDeploy({ spec: await spec({ source: true }), reporter: { ...silentReporter, warn: reporter.warn } })) {
@@ -84,7 +84,10 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
         return 0
       }
       const c = io.cancel?.()
-      const result = await deploy({ spec: await loadFile(io.cwd, v.spec, v.env), reporter, signal: c?.signal, force: c?.force, lockWait }) // checks the source and credentials before connecting
+      const result = await deploy({ spec: await loadFile(io.cwd, v.spec, v.env), reporter, signal: c?.signal, force: c?.force, lockWait }).catch(async (error: unknown) => {
+        if (error instanceof DeployError && error.result.ledger.length > 1) io.err((await import('../report/table.js')).formatLedger(error.result.ledger))
+        throw error
+      }) // checks the source and credentials before connecting
       if (v.json) io.out(JSON.stringify(result))
       return 0
     }

@@ -22,4 +22,6 @@ commands:
   --lock-wait s   wait up to s seconds for another run's lock (naming its holder) instead of failing at once
   --events f      also append every message to f as one JSON line: time, kind, log group, host, text
 
-exit codes: 0 ok, 1 the operation failed, 2 bad input (nothing was touched)`
+exit codes: 0 ok; 1 the operation failed (a deploy: cleanly, every host on the same release);
+  2 bad input (nothing was touched); 3 a host unreachable or the lock held by another run (nothing was touched);
+  4 a deploy failed and left hosts on different or unknown releases (see the per-host table; check with slipway releases)`

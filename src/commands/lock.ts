@@ -37,7 +37,9 @@ export interface LockOwner {
 export function acquire(m: Markers, l: Layout, owner: LockOwner): Command[] {
   const file = `${l.lock}/owner.json`
   const dead = `${l.lock}.dead.${owner.token}`
-  const held = [dataMark(m, 'holder', sh`$(cat ${file} 2>/dev/null || echo unknown)`), raw(`exit ${LOCKED}`)]
+  // A holder between its mkdir and its owner file: wait a moment for the file, so the loser can name it.
+  const settle = sh`for _ in $(seq 1 40); do [ -s ${file} ] && break; sleep 0.05; done`
+  const held = [settle, dataMark(m, 'holder', sh`$(cat ${file} 2>/dev/null || echo unknown)`), raw(`exit ${LOCKED}`)]
   // The newest sign of life: the heartbeat, else the owner file, else the lock dir itself (a holder between mkdir and writing its owner).
   const age = lockAge(l)
   const takeOver = [dataMark(m, 'takeover', sh`$age $(cat ${dead}/owner.json 2>/dev/null || echo unknown)`), cmd('rm', '-rf', dead), when(sh`! mkdir ${l.lock} 2>/dev/null`, held)]

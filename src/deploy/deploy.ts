@@ -3,6 +3,7 @@ import { stepLabels } from '../commands/protocol.js'
 import { RecordingRemote } from '../remote/recorder.js'
 import { preflight } from './preflight.js'
 import { driverFor, migrateHostIndex } from '../migrations/driver.js'
+import { newLedger } from './ledger.js'
 import { execute, type Trip } from './pipeline.js'
 import { DeployError, type DeployResult } from './result.js'
 import { forceable, keepAlive, lockOwner, operation, type OperationOptions } from './run.js'
@@ -87,8 +88,9 @@ async function runDeploy(options: DeployOptions, connect: Connector, dry: boolea
     await closeSessions(sessions)
     throw error
   })
-  const result: DeployResult = { release: '', hosts: sessions.map((s) => s.host.name), rolledBack: false, removed: {}, smoke: [], uploaded: {} }
-  const run: DeployRun = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, holders: [], states: [], id: '', entries, local, uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result }
+  const hosts = sessions.map((s) => s.host.name)
+  const result: DeployResult = { release: '', hosts, rolledBack: false, removed: {}, smoke: [], uploaded: {}, ledger: newLedger(hosts) }
+  const run: DeployRun = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, holders: sessions.map(() => null), states: [], id: '', entries, local, uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result }
   const stop = dry ? () => undefined : keepAlive(op, sessions, run.owner)
   try {
     const steps = execute(run, DEPLOY, (trip: Trip) => (trip.kind === 'hosts' ? TITLES[trip.steps[0].name]?.(run) ?? trip.steps[0].name : trip.step.name))

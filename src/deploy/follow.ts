@@ -10,9 +10,6 @@ import type { ScriptResult } from '../remote/script.js'
 import type { Spec } from '../spec/types.js'
 import { runPhase, StepError, type Session } from './session.js'
 
-/** Exit codes that say the connection (not the script) ended the phase. */
-const LOST = [124, 255]
-
 const RETRIES = [1, 2, 4]
 
 /** Runs a phase whose commands start host job `job`; a lost connection is made again and the job followed to its end. */
@@ -20,17 +17,18 @@ export async function runJobPhase(s: Session, spec: Spec, reporter: Reporter, ph
   try {
     return await runPhase(s, spec, reporter, phase, commands, extra)
   } catch (error) {
-    if (!(error instanceof StepError) || !LOST.includes(error.code) || !s.connect) throw error
+    if (!(error instanceof StepError) || !error.lost || !s.reopen) throw error
     return followAgain(s, spec, reporter, phase, job, error, extra.okCodes)
   }
 }
 
 /** Connects again and follows job `job`; throws `lost` when the host has no such job (it never started) or no try connects. */
 async function followAgain(s: Session, spec: Spec, reporter: Reporter, phase: string, job: string, lost: StepError, okCodes?: number[]): Promise<ScriptResult> {
+  if (!s.reopen) throw lost
   for (const wait of RETRIES) {
     reporter.warn(`${s.host.name}: the connection was lost during "${phase}"; the host finishes its job ${job} on its own; connecting again in ${wait} s to follow it`)
     await new Promise((r) => setTimeout(r, wait * 1000))
-    const remote = await s.connect!(s.host, spec).catch((e: Error) => reporter.warn(`${s.host.name}: cannot connect again: ${e.message}`))
+    const remote = await s.reopen!().catch((e: Error) => reporter.warn(`${s.host.name}: cannot connect again: ${e.message}`))
     if (!remote) continue
     const again: Session = { ...s, remote, channel: undefined }
     try {
@@ -42,7 +40,7 @@ async function followAgain(s: Session, spec: Spec, reporter: Reporter, phase: st
         await remote.close().catch(() => undefined)
         throw lost
       }
-      if (error instanceof StepError && !LOST.includes(error.code)) {
+      if (error instanceof StepError && !error.lost) {
         await adopt(s, remote)
         throw error
       }

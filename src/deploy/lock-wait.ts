@@ -15,24 +15,53 @@ import { lockCommands, lockedState } from './steps/lock.js'
 /** Seconds between two tries while waiting (plus up to one second of jitter, so two waiters do not keep colliding). */
 export const LOCK_POLL = 2
 
-/** Per host: the holder's owner text where another run holds the lock, undefined where this run took it. */
-export type Holders = Array<string | undefined>
+/**
+ * Per host: the holder's owner text where another run holds the lock, undefined where this run took it, null
+ * where it was not tried (another run holds the primary host's).
+ */
+export type Holders = Array<string | undefined | null>
 
-/** Tries the lock on every host at once. */
-async function tryAll(op: Operation, sessions: Session[], owner: LockOwner, manifest: boolean): Promise<ScriptResult[]> {
-  return onEach(sessions, (s) => runPhase(s, op.spec, op.reporter, 'lock', lockCommands(s, owner, manifest), { okCodes: [LOCKED] }))
+/** The host whose lock is taken first: the first by name. */
+export function primaryIndex(sessions: Array<{ host: { name: string } }>): number {
+  return sessions.reduce((best, s, i) => (s.host.name < sessions[best].host.name ? i : best), 0)
+}
+
+/**
+ * The fleet lock order: `attempt` runs on the primary host alone, and on the others (at once) only when it
+ * returned true (the lock there is this run's). Two runs over the same hosts both start at the primary, so one
+ * of them stops there having taken nothing: neither can hold part of the fleet that the other needs.
+ */
+export async function inLockOrder(sessions: Session[], attempt: (s: Session, i: number) => Promise<boolean>): Promise<void> {
+  if (sessions.length < 2) {
+    await onEach(sessions, attempt)
+    return
+  }
+  const primary = primaryIndex(sessions)
+  if (!(await attempt(sessions[primary], primary))) return
+  await onEach(sessions, (s, i) => (i === primary ? Promise.resolve(true) : attempt(s, i)))
+}
+
+/** Tries the lock on every host, the primary first; a host not tried has no result. */
+async function tryAll(op: Operation, sessions: Session[], owner: LockOwner, manifest: boolean): Promise<Array<ScriptResult | undefined>> {
+  const results: Array<ScriptResult | undefined> = sessions.map(() => undefined)
+  await inLockOrder(sessions, async (s, i) => {
+    const r = await runPhase(s, op.spec, op.reporter, 'lock', lockCommands(s, owner, manifest), { okCodes: [LOCKED] })
+    results[i] = r
+    return r.code !== LOCKED
+  })
+  return results
 }
 
 /** Who holds each host's lock, from a lock round trip. */
-export function holdersOf(results: ScriptResult[]): Holders {
-  return results.map((r) => (r.code === LOCKED ? r.data.holder?.[0] ?? '' : undefined))
+export function holdersOf(results: Array<ScriptResult | undefined>): Holders {
+  return results.map((r) => (r === undefined ? null : r.code === LOCKED ? r.data.holder?.[0] ?? '' : undefined))
 }
 
 /** Takes the lock on every host and reads its history, waiting up to `op.lockWait` s for a live holder. */
 export async function lockHosts(op: Operation, sessions: Session[], owner: LockOwner, manifest = true): Promise<HostState[]> {
   const results = await tryAll(op, sessions, owner, manifest)
   const holders = holdersOf(results)
-  if (holders.every((h) => h === undefined)) return results.map((r, i) => lockedState(op, sessions[i], r))
+  if (holders.every((h) => h === undefined)) return results.map((r, i) => lockedState(op, sessions[i], r!))
   return waitForLocks(op, sessions, owner, holders, manifest)
 }
 
@@ -47,13 +76,13 @@ export async function waitForLocks(op: Operation, sessions: Session[], owner: Lo
   let told: Holders = []
   for (;;) {
     const waited = Math.round((Date.now() - started) / 1000)
-    const at = holders.findIndex((h) => h !== undefined)
+    const at = holders.findIndex((h) => typeof h === 'string')
     const left = started + op.lockWait * 1000 - Date.now()
     if (left <= 0) throw new LockedError(sessions[at].host.name, holders[at]!, op.lockWait ? waited : 0)
     if (op.signal?.aborted) throw new Cancelled(String(op.signal.reason ?? 'abort'))
     await releaseLocks(op, sessions, owner)
     holders.forEach((h, i) => {
-      if (h !== undefined && h !== told[i]) op.reporter.info(`${sessions[i].host.name}: the deploy lock is held by ${describeHolder(h)}; waiting for it (up to ${op.lockWait} s, ${waited} s so far)`)
+      if (typeof h === 'string' && h !== told[i]) op.reporter.info(`${sessions[i].host.name}: the deploy lock is held by ${describeHolder(h)}; waiting for it (up to ${op.lockWait} s, ${waited} s so far)`)
     })
     told = holders
     await sleep(Math.min(LOCK_POLL * 1000 + Math.random() * 1000, left), undefined, { signal: op.signal }).catch(() => undefined)
@@ -62,7 +91,7 @@ export async function waitForLocks(op: Operation, sessions: Session[], owner: Lo
     holders = holdersOf(results)
     if (holders.every((h) => h === undefined)) {
       op.reporter.info(`took the deploy lock after waiting ${Math.round((Date.now() - started) / 1000)} s`)
-      return results.map((r, i) => lockedState(op, sessions[i], r))
+      return results.map((r, i) => lockedState(op, sessions[i], r!))
     }
   }
 }

@@ -3,11 +3,14 @@
  * needs what every host reported before it; runner steps run in between. Every failure goes through one
  * hook, which undoes as much as the failed step's `onFailure` says.
  */
+import { LOCK_TTL } from '../commands/lock.js'
 import { stepMark } from '../commands/protocol.js'
 import { REVERTED } from '../commands/watchdog.js'
 import type { ScriptResult } from '../remote/script.js'
 import { describeFull, diskFull } from './disk.js'
 import { DeployError, stepBackNote } from './result.js'
+import { noteTrip } from './ledger.js'
+import { inLockOrder } from './lock-wait.js'
 import { Cancelled, onEach, releaseLocks } from './run.js'
 
 export { Cancelled } from './run.js'
@@ -43,26 +46,42 @@ function onFailure(trip: Trip): OnFailure {
 
 /** Runs one round trip: each host gets the commands of the steps that run there, as one script. */
 async function runTrip(run: DeployRun, steps: Step[]): Promise<void> {
-  await onEach(run.sessions, async (s, i) => {
+  const onHost = async (i: number): Promise<boolean> => {
     const mine = steps.filter((st) => st.where === 'each' || i === run.at)
-    if (!mine.length) return
-    const commands = mine.flatMap((st) => [stepMark(s, st.name), ...st.commands!(run, i)])
-    const stdin = mine.find((st) => st.stdin)?.stdin?.(run, i)
-    const job = mine.find((st) => st.job)?.job?.(run, i)
-    const phase = mine.map((st) => st.name).join(', ')
-    const extra = { stdin, okCodes: mine.flatMap((st) => st.okCodes ?? []) }
-    let result: ScriptResult
-    let error: StepError | undefined
+    if (!mine.length) return true
     try {
-      result = await (job ? runJobPhase(s, run.spec, run.op.reporter, phase, commands, job, extra) : runPhase(s, run.spec, run.op.reporter, phase, commands, extra))
-    } catch (e) {
-      if (!(e instanceof StepError)) throw e
-      error = e
-      result = { code: e.code, step: e.step, data: e.data, tail: e.tail }
+      await runOnHost(run, mine, i)
+      noteTrip(run.result.ledger[i], mine.map((st) => st.name), run.id, run.states[i]?.current)
+    } catch (error) {
+      noteTrip(run.result.ledger[i], mine.map((st) => st.name), run.id, run.states[i]?.current, error)
+      throw error
     }
-    for (const st of mine) st.read?.(run, i, result, error !== undefined)
-    if (error) throw error
-  })
+    return run.holders[i] === undefined
+  }
+  // The lock's round trip goes to the primary host first: a run that does not get it tries no other host.
+  if (steps.some((st) => st.name === 'lock')) await inLockOrder(run.sessions, (_s, i) => onHost(i))
+  else await onEach(run.sessions, (_s, i) => onHost(i))
+}
+
+/** One host's part of a round trip. */
+async function runOnHost(run: DeployRun, mine: Step[], i: number): Promise<void> {
+  const s = run.sessions[i]
+  const commands = mine.flatMap((st) => [stepMark(s, st.name), ...st.commands!(run, i)])
+  const stdin = mine.find((st) => st.stdin)?.stdin?.(run, i)
+  const job = mine.find((st) => st.job)?.job?.(run, i)
+  const phase = mine.map((st) => st.name).join(', ')
+  const extra = { stdin, okCodes: mine.flatMap((st) => st.okCodes ?? []) }
+  let result: ScriptResult
+  let error: StepError | undefined
+  try {
+    result = await (job ? runJobPhase(s, run.spec, run.op.reporter, phase, commands, job, extra) : runPhase(s, run.spec, run.op.reporter, phase, commands, extra))
+  } catch (e) {
+    if (!(e instanceof StepError)) throw e
+    error = e
+    result = { code: e.code, step: e.step, data: e.data, tail: e.tail }
+  }
+  for (const st of mine) st.read?.(run, i, result, error !== undefined)
+  if (error) throw error
 }
 
 /**
@@ -87,11 +106,28 @@ export async function execute(run: DeployRun, steps: Step[], title: (trip: Trip)
   }
 }
 
+/**
+ * Releases this run's lock everywhere it can, except where it is kept for the host's watchdog; the hosts where
+ * it stays are marked in the ledger and returned.
+ */
+async function unlockAll(run: DeployRun): Promise<string[]> {
+  const ledger = run.result.ledger
+  const kept = run.sessions.filter((_, i) => ledger[i].lockLeft)
+  const failed = await releaseLocks(run.op, run.sessions.filter((_, i) => !ledger[i].lockLeft), run.owner)
+  for (const s of failed) ledger[run.sessions.indexOf(s)].lockLeft = true
+  return run.sessions.filter((s) => kept.includes(s) || failed.includes(s)).map((s) => s.host.name)
+}
+
+/** Where this run's lock stays, and what becomes of it. */
+function lockNote(left: string[]): string {
+  return left.length ? `\nthe lock stays on ${left.join(', ')}: where the release was switched, the host's watchdog reverts it and releases the lock; elsewhere (unreachable) the next operation takes it over once it has had no heartbeat for ${LOCK_TTL} s, and repairs what this run left there` : ''
+}
+
 /** The one failure hook. */
 async function fail(run: DeployRun, mode: OnFailure, error: unknown): Promise<never> {
   if (error instanceof DeployError) throw error
   if (mode === 'unlock') {
-    await releaseLocks(run.op, run.sessions, run.owner)
+    await unlockAll(run)
     if (error instanceof Cancelled) throw new DeployError(`deploy was ${error.message} before anything was written; the lock is released`, run.result)
     throw error
   }
@@ -110,9 +146,9 @@ async function fail(run: DeployRun, mode: OnFailure, error: unknown): Promise<ne
     await restore(run, note, switched, full !== undefined)
   } catch (undo) {
     if (undo instanceof StepError && undo.code === REVERTED) throw late
-    await releaseLocks(run.op, run.sessions, run.owner)
+    const left = await unlockAll(run)
     const why = (undo as Error).message.split('\n')[0]
-    throw new DeployError(`deploy of ${id} failed${switched ? ' after the switch' : ''}, and undoing it did NOT complete (${why}). Check every host with: slipway releases\n${message}`, result)
+    throw new DeployError(`deploy of ${id} failed${switched ? ' after the switch' : ''}, and undoing it did NOT complete (${why}). Check every host with: slipway releases${lockNote(left)}\n${message}`, result)
   }
   if (error instanceof Cancelled) throw new DeployError(`deploy of ${id} was ${message}${switched ? ` after the switch and was rolled back to ${back}` : '; current is unchanged'}; the lock is released${stepBackNote(result)}`, result)
   if (error instanceof SmokeFailed) throw new DeployError(`deploy of ${id} was rolled back to ${back}: ${message}${stepBackNote(result)}`, result)

@@ -1,6 +1,7 @@
 /** What a deploy reports: its result, and the error that carries the result of a failed one. */
 import type { RestorePoint } from '../commands/history.js'
 import { SlipwayError } from '../errors.js'
+import { consistent, type HostLedger } from './ledger.js'
 import type { SmokeResult } from './smoke.js'
 
 /** What a deploy did. */
@@ -24,6 +25,8 @@ export interface DeployResult {
   packs?: number
   /** Migrations this deploy ran, and which of them were stepped back. */
   migrations?: MigrationsResult
+  /** Per host: prepared, switched, smoke, rolled back, error, and the release it serves. */
+  ledger: HostLedger[]
   /** check.policy: forward-only: the release's new migrations without a usable down(), found at plan time (step-back is impossible). */
   forwardOnly?: string[]
   /** The restore point taken just before migrating (on the migrating host), if one was. */
@@ -52,11 +55,19 @@ export interface MigrationsResult {
   schemaRestored?: boolean
 }
 
+/** Exit code of a deploy that failed and left the fleet consistent (every host on the same release). */
+export const FAILED_CONSISTENT = 1
+
+/** Exit code of a deploy that failed and left hosts on different (or unknown) releases. */
+export const FAILED_INCONSISTENT = 4
+
 /** A deploy that failed; `result` says how far it got (and whether it was rolled back). */
 export class DeployError extends SlipwayError {
+  override readonly exitCode: number
   constructor(message: string, readonly result: DeployResult) {
     super(message)
     this.name = 'DeployError'
+    this.exitCode = consistent(result.ledger ?? []) ? FAILED_CONSISTENT : FAILED_INCONSISTENT
   }
 }
 

@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto'
 import { userInfo } from 'node:os'
 import { HEARTBEAT, heartbeat, LOCK_TTL, release, type LockOwner } from '../commands/lock.js'
 import { stepMark } from '../commands/protocol.js'
-import { SlipwayError } from '../errors.js'
+import { UntouchedError } from '../errors.js'
 import { silentReporter, type Reporter } from '../reporter.js'
 import type { Spec } from '../spec/types.js'
-import { runPhase, type Connector, type Session } from './session.js'
+import { revive, runPhase, type Connector, type Session } from './session.js'
 
 /** Options every operation takes. */
 export interface OperationOptions {
@@ -63,7 +63,7 @@ export function lockOwner(op: Operation, operationName: string): LockOwner {
 }
 
 /** The lock is held by someone else (after waiting `waited` seconds for it, with --lock-wait). */
-export class LockedError extends SlipwayError {
+export class LockedError extends UntouchedError {
   constructor(readonly host: string, readonly holder: string, readonly waited = 0) {
     const what = waited ? `another operation still holds the deploy lock after waiting ${waited} s for it (--lock-wait)` : 'another operation holds the deploy lock'
     const fix = waited ? 'Wait longer (a larger --lock-wait)' : 'Wait for it to finish, or wait for it with --lock-wait <seconds>'
@@ -128,8 +128,15 @@ export function keepAlive(op: Operation, sessions: Session[], owner: LockOwner):
   return () => clearInterval(timer)
 }
 
-/** Best-effort: releases this owner's lock on every session (no-op where another owner holds it). */
-export async function releaseLocks(op: Operation, sessions: Session[], owner: LockOwner): Promise<void> {
+/**
+ * Best-effort: releases this owner's lock on every session (no-op where another owner holds it), reconnecting once
+ * where the connection was lost; returns the sessions where it could not (the lock is left there).
+ */
+export async function releaseLocks(op: Operation, sessions: Session[], owner: LockOwner): Promise<Session[]> {
   // A channel of its own: the operation's channel may still be busy (a forced stop) or gone.
-  await Promise.allSettled(sessions.map((s) => runPhase({ ...s, channel: undefined }, op.spec, op.reporter, 'unlock', [release(s.layout, owner)])))
+  const results = await Promise.allSettled(sessions.map(async (s) => {
+    await revive(s)
+    await runPhase({ ...s, channel: undefined }, op.spec, op.reporter, 'unlock', [release(s.layout, owner)])
+  }))
+  return sessions.filter((_, i) => results[i].status === 'rejected')
 }

@@ -24,15 +24,22 @@ export interface Session {
   marker: string
   /** A channel kept open across phases (one-channel operations); phases open their own when unset. */
   channel?: Channel
-  /** How this host was reached: a lost connection is made again this way (to follow a host job). */
-  connect?: Connector
+  /** Opens a new connection to this host (after the first one was lost). */
+  reopen?: () => Promise<Remote>
 }
 
 /** A remote step failed: names host, step, exit code and the output tail. */
 export class StepError extends SlipwayError {
-  constructor(readonly host: string, readonly step: string, readonly code: number, readonly tail: string[], readonly data: HostData = {}) {
-    super(`${host}: step "${step}" failed with exit code ${code}${tail.length ? `\n--- last output ---\n${tail.join('\n')}` : ''}`)
+  constructor(readonly host: string, readonly step: string, readonly code: number, readonly tail: string[], readonly data: HostData = {}, readonly lost?: string) {
+    super(lost ? `${host}: connection lost (${lost}) during step "${step}"` : `${host}: step "${step}" failed with exit code ${code}${tail.length ? `\n--- last output ---\n${tail.join('\n')}` : ''}`)
     this.name = 'StepError'
+  }
+
+  /** The cause in a few words, for a host's line in the ledger. */
+  get summary(): string {
+    if (this.lost) return `connection lost (${this.lost}) during ${this.step}`
+    const timeout = this.code === 124 ? this.tail.find((l) => /timed out|no output|no answer/.test(l)) : undefined
+    return `${this.step} failed with exit code ${this.code}${timeout ? ` (${timeout})` : ''}`
   }
 }
 
@@ -64,7 +71,7 @@ export function knownHostsText(spec: Spec): string | undefined {
 
 /** The default connector: the spec's transport (node or openssh) with its keys, known_hosts and timeouts. */
 export const sshConnector: Connector = async (host, spec) => {
-  const common = { name: host.name, host: host.host, port: host.port, user: host.user, knownHosts: knownHostsText(spec), insecure: spec.insecure_skip_host_key_check, connectTimeoutMs: spec.timeouts.connect * 1000, proxyJump: host.proxy_jump }
+  const common = { name: host.name, host: host.host, port: host.port, user: host.user, knownHosts: knownHostsText(spec), insecure: spec.insecure_skip_host_key_check, connectTimeoutMs: spec.timeouts.connect * 1000, keepaliveMs: spec.timeouts.keepalive * 1000, proxyJump: host.proxy_jump }
   if (spec.ssh === 'openssh') {
     const identityFile = host.identity ? resolve(spec.baseDir, host.identity) : undefined
     return connectOpenSsh({ ...common, identityFile, privateKey: identityFile ? undefined : process.env.SLIPWAY_SSH_KEY, certificate: process.env.SLIPWAY_SSH_CERT })
@@ -82,7 +89,29 @@ export async function openSessions(spec: Spec, connect: Connector, reporter: Rep
     await Promise.all(results.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)))
     throw failed.reason
   }
-  return results.map((r, i) => ({ host: spec.hosts[i], remote: (r as PromiseFulfilledResult<Remote>).value, layout: layout(spec.hosts[i].path ?? spec.path, spec.db?.path), marker, connect }))
+  return results.map((r, i) => ({ host: spec.hosts[i], remote: (r as PromiseFulfilledResult<Remote>).value, layout: layout(spec.hosts[i].path ?? spec.path, spec.db?.path), marker, reopen: () => connect(spec.hosts[i], spec) }))
+}
+
+/**
+ * A session whose connection was lost gets one new connection (a reset is often momentary), so what is left
+ * to undo or release there can still be sent; a host that stays unreachable keeps its lost connection.
+ * Returns a note for the ledger when it reconnected.
+ */
+export async function revive(s: Session): Promise<string | undefined> {
+  const lost = s.remote.lost
+  if (!lost || !s.reopen) return undefined
+  const old = s.remote
+  const reopen = s.reopen
+  s.reopen = undefined // one new connection per session and run, not one per phase left to send
+  try {
+    s.remote = await reopen()
+    s.reopen = reopen
+    s.channel = undefined
+    await old.close().catch(() => undefined)
+    return `connection lost (${lost}), reconnected`
+  } catch {
+    return undefined // still unreachable: later phases fail with the original cause
+  }
 }
 
 /** Closes every session; never throws. */
@@ -114,8 +143,9 @@ export async function runPhase(s: Session, spec: Spec, reporter: Reporter, phase
   const options = channelOptions(s, spec, reporter)
   const sent = s.channel ? s.channel.run(commands, extra.stdin) : runScript(s.remote, commands, { ...options, stdin: extra.stdin })
   const result = await sent.catch((error: Error) => {
-    throw new StepError(s.host.name, phase, 124, [error.message])
+    throw new StepError(s.host.name, phase, 124, [error.message], {}, s.remote.lost)
   })
+  if (result.code !== 0 && s.remote.lost) throw new StepError(s.host.name, result.step ?? phase, result.code, result.tail, result.data, s.remote.lost)
   if (result.code !== 0 && !(extra.okCodes ?? []).includes(result.code)) throw new StepError(s.host.name, result.step ?? phase, result.code, result.tail, result.data)
   return result
 }

@@ -7,7 +7,7 @@ import type { RollbackCheck } from '../check/types.js'
 import { hasRole } from '../spec/roles.js'
 import type { HttpCheck, RunCheck, SmokeCheck } from '../spec/types.js'
 import type { Operation } from './run.js'
-import { runPhase, type Session } from './session.js'
+import { runPhase, StepError, type Session } from './session.js'
 
 /** The outcome of one check (on one host, for host-side checks). */
 export interface SmokeResult {
@@ -90,7 +90,8 @@ async function fromRunner(check: HttpCheck, signal?: AbortSignal): Promise<Smoke
 
 async function fromHost(op: Operation, s: Session, check: HttpCheck): Promise<SmokeResult> {
   const { failure, attempts } = await withRetries(check, async () => {
-    const r = await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, hostCheck(s, check))
+    const r = await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, hostCheck(s, check)).catch((e: unknown) => unreached(e))
+    if ('failed' in r) return r.failed
     const { code, text } = parseCoded(r.data.http?.[0])
     if (code !== 0) return `curl on the host failed (exit ${code})${tail(': ', text, ', no output')}`
     const res = parseCurl(text)
@@ -101,9 +102,16 @@ async function fromHost(op: Operation, s: Session, check: HttpCheck): Promise<Sm
 }
 
 async function onHost(op: Operation, s: Session, check: RunCheck): Promise<SmokeResult> {
-  const r = await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, hostCheck(s, check))
+  const r = await runPhase(s, op.spec, op.reporter, `smoke ${check.name}`, hostCheck(s, check)).catch((e: unknown) => unreached(e))
+  if ('failed' in r) return { name: check.name, host: s.host.name, ok: false, attempts: 1, detail: r.failed }
   const { code, text } = parseCoded(r.data.run?.[0])
   return { name: check.name, host: s.host.name, ok: code === 0, attempts: 1, detail: code === 0 ? 'exit 0' : `exit ${code}${code === 124 ? ' (timed out)' : ''}${tail(': ', text, ', no output')}` }
+}
+
+/** A check whose host could not run it (the connection was lost, or the phase timed out): a failed check, not a crash. */
+function unreached(error: unknown): { failed: string } {
+  if (error instanceof StepError) return { failed: `the host did not answer: ${error.summary}` }
+  throw error
 }
 
 /** The commands of a check that runs on a host. */

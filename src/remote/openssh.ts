@@ -29,6 +29,8 @@ export interface OpenSshTarget {
   /** OpenSSH -J syntax: [user@]host[:port]. */
   proxyJump?: string
   connectTimeoutMs: number
+  /** ServerAliveInterval; 3 unanswered (ServerAliveCountMax) end the connection (default 15 s). */
+  keepaliveMs?: number
   retries?: number
 }
 
@@ -96,7 +98,7 @@ class OpenSshRemote implements Remote {
   private options(): string[] {
     const t = this.target
     const trust = this.trust()
-    const args = [...o(`ControlPath=${join(this.dir, 'master')}`), ...o('ServerAliveInterval=15'), ...trust]
+    const args = [...o(`ControlPath=${join(this.dir, 'master')}`), ...o(`ServerAliveInterval=${Math.ceil((t.keepaliveMs ?? 15000) / 1000)}`), ...o('ServerAliveCountMax=3'), ...trust]
     if (!t.proxyJump) return args
     const jump = parseJump(t.proxyJump, t.user)
     const proxy = cmd('ssh', ...trust, '-W', '%h:%p', '-p', String(jump.port), '-l', jump.user, '--', jump.host)

@@ -1,7 +1,7 @@
 /** SshRemote: the Remote interface on node-ssh (ssh2), with host key checks, retries and timeouts. */
 import { connect as tcpConnect, type Socket } from 'node:net'
 import type { NodeSSH } from 'node-ssh'
-import { InputError, SlipwayError } from '../errors.js'
+import { InputError, SlipwayError, UntouchedError } from '../errors.js'
 import { hostPattern, verifyKnownHosts, verifyPinned, type Verdict } from './known-hosts.js'
 import type { Duplex } from 'node:stream'
 import { exec } from './channel.js'
@@ -22,6 +22,8 @@ export interface SshTarget {
   hostKey?: string
   insecure?: boolean
   connectTimeoutMs: number
+  /** Keepalive interval; 3 unanswered keepalives mark the connection lost (default 15 s). */
+  keepaliveMs?: number
   /** Connect attempts after the first, for refused or timed-out connects only. */
   retries?: number
   /** A jump host, [user@]host[:port], reached with the same key and host key trust. */
@@ -100,7 +102,8 @@ async function open(target: SshTarget, forwarded?: Duplex): Promise<NodeSSH> {
       hostVerifier,
       // Straight to the key: the "none" method ssh2 tries first costs a round trip and never succeeds on a deploy host.
       authHandler: ['publickey'],
-      keepaliveInterval: 15000
+      keepaliveInterval: target.keepaliveMs ?? 15000,
+      keepaliveCountMax: 3
     })
   } catch (error) {
     ssh.dispose()
@@ -112,7 +115,10 @@ async function open(target: SshTarget, forwarded?: Duplex): Promise<NodeSSH> {
     if (/passphrase|encrypted|Unsupported key format|Cannot parse privateKey/i.test(message)) {
       throw new InputError(`${target.name}: cannot use the private key: ${message}. Fix: give an unencrypted OpenSSH/PEM key, or its passphrase in SLIPWAY_SSH_PASSPHRASE`)
     }
-    throw new SlipwayError(`${target.name}: cannot connect: ${message}`)
+    if (/Connection lost before handshake/.test(message)) {
+      throw new UntouchedError(`${target.name}: cannot connect: ${message} — sshd at ${target.host}:${target.port} closed the connection before the SSH handshake, usually its MaxStartups limit (too many connections opening at once). Fix: lower max_connections in the spec, or raise MaxStartups in the host's sshd_config`)
+    }
+    throw new UntouchedError(`${target.name}: cannot connect: ${message}`)
   }
   return ssh
 }
@@ -139,6 +145,10 @@ class SshRemote implements Remote {
     // the command in flight then ends without its exit status, and later ones are refused with the reason.
     ssh.connection?.on('error', (error: Error) => { this.broken ??= error })
     ssh.connection?.on('close', () => { this.broken ??= new Error('the connection closed') })
+  }
+
+  get lost(): string | undefined {
+    return this.broken?.message
   }
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {

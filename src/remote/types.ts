@@ -24,6 +24,8 @@ export interface ExecOptions {
 export interface Remote {
   /** Label for logs and errors. */
   readonly name: string
+  /** Why the connection broke (a reset, a keepalive timeout, the host closing it), once it has; else undefined. */
+  readonly lost?: string
   /** Runs one command line (as given to the login shell) and resolves with its exit code and output. */
   exec(command: string, options?: ExecOptions): Promise<ExecResult>
   /** Closes the connection; safe to call twice. */

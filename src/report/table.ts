@@ -1,5 +1,6 @@
 /** Plain-text tables for the terminal and the job summary. */
 import type { ReleaseRecord } from '../commands/history.js'
+import type { HostLedger } from '../deploy/ledger.js'
 import type { ReleaseListing } from '../deploy/releases.js'
 
 /** Pads columns to the widest cell. */
@@ -29,4 +30,11 @@ export function formatReleases(listing: ReleaseListing): string {
   return listing.hosts
     .map((h) => `${h.host}${h.lock ? `  (locked: ${h.lock})` : ''}\n${h.releases.length ? textTable(releaseHeader, releaseRows(h)) : '(no releases)'}`)
     .join('\n\n')
+}
+
+/** A deploy's per-host ledger: which release each host serves, and what happened there. */
+export function formatLedger(ledger: HostLedger[]): string {
+  const yes = (b: boolean) => (b ? 'yes' : 'no')
+  const rows = ledger.map((e) => [e.host, e.serves, yes(e.prepared), yes(e.switched), e.smoke ?? '-', yes(e.rolledBack), e.lockLeft ? 'left' : '-', e.error ?? ''])
+  return textTable(['host', 'serves', 'prepared', 'switched', 'smoke', 'rolled back', 'lock', 'error'], rows)
 }

@@ -14,6 +14,8 @@ import { checkStepBack, planStepBack } from '../migrate.js'
 import { planRollback } from '../rollback-plan.js'
 import { onEach } from '../run.js'
 import { runJobPhase } from '../follow.js'
+import { NONE, noteError, UNKNOWN } from '../ledger.js'
+import { revive } from '../session.js'
 import { checkLeftovers, leftoverCommands } from './leftovers.js'
 import { restorePhase } from './restore-phase.js'
 import type { DeployRun } from './types.js'
@@ -69,10 +71,23 @@ export async function restore(run: DeployRun, note: string, switched: boolean, d
   await op.reporter.group(`Roll back ${id}`, () => onEach(run.sessions, async (s, i) => {
     const claim = switched && watched(run) ? [claimRelease(s.layout, id)] : []
     const removal = drop ? [cmd('rm', '-rf', releaseDir(s.layout, id))] : []
-    // A host job: once started, the host finishes the undo (and releases the lock) even if this run stops following it.
-    const job = `${id}.restore`
-    const undo = runJob(s.layout, job, [...removal, ...revertCommands(run, i, note, stamp, [...db.first, ...stepBack, ...db.last], switched)], heartbeat(s.layout, run.owner), holding(s.layout, run.owner))
-    const r = await runJobPhase(s, op.spec, op.reporter, switched ? 'roll back' : 'record failure', [...claim, ...undo], job)
+    const entry = run.result.ledger[i]
+    const revived = await revive(s)
+    if (revived) noteError(entry, `${revived} before the ${switched ? 'switch-back' : 'failure was recorded'}`)
+    let r
+    try {
+      // A host job: once started, the host finishes the undo (and releases the lock) even if this run stops following it.
+      const job = `${id}.restore`
+      const undo = runJob(s.layout, job, [...removal, ...revertCommands(run, i, note, stamp, [...db.first, ...stepBack, ...db.last], switched)], heartbeat(s.layout, run.owner), holding(s.layout, run.owner))
+      r = await runJobPhase(s, op.spec, op.reporter, switched ? 'roll back' : 'record failure', [...claim, ...undo], job)
+    } catch (error) {
+      noteError(entry, error, 'undo: ')
+      if (switched) entry.serves = UNKNOWN
+      // Its watchdog (armed at the switch, unclaimed) reverts it and then releases the lock: keep the lock for it.
+      if (claim.length) entry.lockLeft = true
+      throw error
+    }
+    if (switched) Object.assign(entry, { serves: run.plans[i].previous ?? NONE, rolledBack: entry.switched || entry.serves === UNKNOWN })
     if (i === run.at && stepBack.length && run.migrated) {
       const check = checkStepBack(op, run.driver!, r.data, run.migrated.record)
       run.result.migrations!.steppedBack = check.ok ? run.migrated.record.ran : []

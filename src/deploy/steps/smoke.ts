@@ -2,6 +2,7 @@
 import { advance, audit, writeRecord } from '../../commands/history.js'
 import { release } from '../../commands/lock.js'
 import { auditLine } from '../audit.js'
+import { noteSmoke } from '../ledger.js'
 import { DeployError } from '../result.js'
 import { onEach } from '../run.js'
 import { runPhase } from '../session.js'
@@ -28,6 +29,7 @@ export const smoke: Step = {
   when: (run) => run.spec.smoke.length > 0,
   run: async (run) => {
     run.result.smoke = await run.op.reporter.group('Smoke tests', () => runSmoke(run.op, run.sessions, run.spec.smoke, run.dry))
+    noteSmoke(run.result.ledger, run.result.smoke)
     const failed = run.result.smoke.filter((r) => !r.ok)
     if (failed.length) await smokeFailed(run, failed)
   }

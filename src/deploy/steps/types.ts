@@ -56,8 +56,8 @@ export interface DeployRun {
   sessions: Session[]
   /** A dry run: nothing is judged or decided on what hosts report (they report nothing). */
   dry: boolean
-  /** Per host, the owner text of another run's lock the lock step found (undefined where this run holds it). */
-  holders: Array<string | undefined>
+  /** Per host, the owner text of another run's lock the lock step found (undefined where this run holds it, null where not tried). */
+  holders: Array<string | undefined | null>
   /** Filled by the steps, in order. */
   states: HostState[]
   id: string
