@@ -24,11 +24,14 @@ export async function runJobPhase(s: Session, spec: Spec, reporter: Reporter, ph
 
 /** Connects again and follows job `job`; throws `lost` when the host has no such job (it never started) or no try connects. */
 async function followAgain(s: Session, spec: Spec, reporter: Reporter, phase: string, job: string, lost: StepError, okCodes?: number[]): Promise<ScriptResult> {
-  if (!s.reopen) throw lost
   for (const wait of RETRIES) {
+    if (!s.reopen) break
     reporter.warn(`${s.host.name}: the connection was lost during "${phase}"; the host finishes its job ${job} on its own; connecting again in ${wait} s to follow it`)
     await new Promise((r) => setTimeout(r, wait * 1000))
-    const remote = await s.reopen!().catch((e: Error) => reporter.warn(`${s.host.name}: cannot connect again: ${e.message}`))
+    const remote = await s.reopen().catch((e: Error) => {
+      reporter.warn(`${s.host.name}: cannot connect again: ${e.message}`)
+      return undefined
+    })
     if (!remote) continue
     const again: Session = { ...s, remote, channel: undefined }
     try {
