@@ -84,7 +84,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
         return 0
       }
       const c = io.cancel?.()
-      const result = await deploy({ spec: await loadFile(io.cwd, v.spec, v.env), reporter, signal: c?.signal, force: c?.force, lockWait }).catch(async (error: unknown) => {
+      const result = await deploy({ spec: await loadFile(io.cwd, v.spec, v.env), reporter, signal: c?.signal, force: c?.force, late: c?.late, lockWait }).catch(async (error: unknown) => {
         if (error instanceof DeployError && error.result.ledger.length > 1) io.err((await import('../report/table.js')).formatLedger(error.result.ledger))
         throw error
       }) // checks the source and credentials before connecting
@@ -95,7 +95,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       const loading = import('../deploy/rollback.js')
       const checked = await spec({ credentials: true })
       const c = io.cancel?.()
-      await (await loading).rollback({ spec: checked, reporter, to: v.to, db, signal: c?.signal, force: c?.force, lockWait })
+      await (await loading).rollback({ spec: checked, reporter, to: v.to, db, signal: c?.signal, force: c?.force, late: c?.late, lockWait })
       return 0
     }
     case 'releases':

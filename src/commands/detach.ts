@@ -39,11 +39,16 @@ export function jobScript(l: Layout, name: string, commands: Command[], beat: Co
   ].join('\n')
 }
 
-/**
- * Starts job `name` (only while `guard` holds: a host script that outlived its run must not start what that
- * run no longer owns), then follows it to its end: the phase exits with the job's status.
- */
+/** Starts job `name` and follows it to its end, in one phase: the phase exits with the job's status. */
 export function runJob(l: Layout, name: string, commands: Command[], beat: Command, guard: Command): Command[] {
+  return [...startJob(l, name, commands, beat, guard), ...followJob(l, name)]
+}
+
+/**
+ * Starts job `name`, only while `guard` holds (a host script that outlived its run must not start what that run
+ * no longer owns), and returns at once.
+ */
+export function startJob(l: Layout, name: string, commands: Command[], beat: Command, guard: Command): Command[] {
   const f = jobFiles(l, name)
   const refused = [sh`${printLine(`job ${name} not started: this run no longer holds the deploy lock`)} >&2`, raw('exit 1')]
   return [
@@ -53,8 +58,7 @@ export function runJob(l: Layout, name: string, commands: Command[], beat: Comma
     sh`${printLine(jobScript(l, name, commands, beat))} > ${f.script}`,
     cmd('rm', '-f', f.status),
     sh`: > ${f.log}`,
-    sh`setsid nohup bash ${f.script} </dev/null >${f.log} 2>&1 &`,
-    ...followJob(l, name)
+    sh`setsid nohup bash ${f.script} </dev/null >${f.log} 2>&1 &`
   ]
 }
 

@@ -5,6 +5,7 @@
  */
 import { followJob, NO_JOB } from '../commands/detach.js'
 import type { Command } from '../commands/shell.js'
+import { SlipwayError } from '../errors.js'
 import type { Reporter } from '../reporter.js'
 import type { ScriptResult } from '../remote/script.js'
 import type { Spec } from '../spec/types.js'
@@ -19,6 +20,36 @@ export async function runJobPhase(s: Session, spec: Spec, reporter: Reporter, ph
   } catch (error) {
     if (!(error instanceof StepError) || !error.lost || !s.reopen) throw error
     return followAgain(s, spec, reporter, phase, job, error, extra.okCodes)
+  }
+}
+
+/** The run stopped following a host job (the cancel's time limit): the host finishes it, and it releases the lock. */
+export class LeftToHost extends SlipwayError {
+  constructor(readonly host: string, readonly job: string) {
+    super(`${host}: stopped following the host job ${job} to exit within CI's grace; the host finishes it on its own and it releases the lock (its log: .slipway/jobs/${job}.log)`)
+    this.name = 'LeftToHost'
+  }
+}
+
+/**
+ * An undo as a host job: `first` and the job's start in one phase, then the job followed to its end — unless
+ * `late` aborts first (a cancel's time limit): then {@link LeftToHost} is thrown and the host finishes alone.
+ */
+export async function undoOnHost(s: Session, spec: Spec, reporter: Reporter, phase: string, first: Command[], start: Command[], job: string, late?: AbortSignal): Promise<ScriptResult> {
+  await runJobPhase(s, spec, reporter, phase, [...first, ...start], job)
+  const follow = runJobPhase(s, spec, reporter, phase, followJob(s.layout, job), job)
+  if (!late) return follow
+  follow.catch(() => undefined)
+  let stop = () => {}
+  const left = new Promise<never>((_resolve, reject) => {
+    stop = () => reject(new LeftToHost(s.host.name, job))
+    if (late.aborted) stop()
+    else late.addEventListener('abort', stop, { once: true })
+  })
+  try {
+    return await Promise.race([follow, left])
+  } finally {
+    late.removeEventListener('abort', stop)
   }
 }
 

@@ -14,7 +14,7 @@ import { inLockOrder } from './lock-wait.js'
 import { Cancelled, onEach, releaseLocks } from './run.js'
 
 export { Cancelled } from './run.js'
-import { runJobPhase } from './follow.js'
+import { LeftToHost, runJobPhase } from './follow.js'
 import { runPhase, StepError } from './session.js'
 import { restore } from './steps/restore.js'
 import { SmokeFailed } from './steps/smoke.js'
@@ -147,6 +147,7 @@ async function fail(run: DeployRun, mode: OnFailure, error: unknown): Promise<ne
   } catch (undo) {
     if (undo instanceof StepError && undo.code === REVERTED) throw late
     const left = await unlockAll(run)
+    if (undo instanceof LeftToHost) throw new DeployError(`deploy of ${id} was ${message}; its undo${switched ? ` (back to ${back})` : ''} runs on as a host job: ${undo.message}. Check with: slipway releases`, result)
     const why = (undo as Error).message.split('\n')[0]
     throw new DeployError(`deploy of ${id} failed${switched ? ' after the switch' : ''}, and undoing it did NOT complete (${why}). Check every host with: slipway releases${lockNote(left)}\n${message}`, result)
   }

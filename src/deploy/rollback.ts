@@ -4,7 +4,7 @@
  * in TypeScript between phases, by the same brain the automatic rollback uses.
  */
 import type { ReleaseRecord } from '../commands/history.js'
-import { runJob } from '../commands/detach.js'
+import { startJob } from '../commands/detach.js'
 import { heartbeat, holding, type LockOwner } from '../commands/lock.js'
 import type { Command } from '../commands/shell.js'
 import { readMigrationState } from '../migrations/commands.js'
@@ -22,7 +22,7 @@ import { agreeOnTarget, planRollback, type RollbackPlan } from './rollback-plan.
 import { Cancelled, forceable, keepAlive, lockOwner, onEach, operation, releaseLocks, type Operation, type OperationOptions } from './run.js'
 import { closeSessions, holdChannels, openSessions, runPhase, sshConnector, type Session } from './session.js'
 import { repairInterrupted } from './steps/repair.js'
-import { runJobPhase } from './follow.js'
+import { LeftToHost, undoOnHost } from './follow.js'
 
 export { pickTarget } from './rollback-plan.js'
 
@@ -66,6 +66,8 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
   try {
     return await forceable(op, sessions, owner, rollbackOn(op, sessions, owner, options), (why) => new SlipwayError(`rollback stopped at once (${why}, a second time): the lock is released; check with: slipway releases`))
   } catch (error) {
+    // A rollback left to its host job: the job releases the lock when it is done.
+    if (error instanceof LeftToHost) throw new SlipwayError(`rollback was cancelled by ${String(op.signal?.reason ?? 'abort')} while its host job ran: ${error.message}; check with: slipway releases`)
     await releaseLocks(op, sessions, owner)
     // A cancel is only seen while waiting for the lock, before anything is written.
     if (error instanceof Cancelled) throw new SlipwayError(`rollback was ${error.message} while waiting for the lock; nothing was changed`)
@@ -100,7 +102,7 @@ async function rollbackOn(op: Operation, sessions: Session[], owner: LockOwner, 
     const extra = i === at ? [...steps.commands, ...(restore?.commands ?? []), ...sharedTimes(s, s.layout, spec.shared.files)] : []
     // A host job: the switch back, the step-back, the hooks and the unlock finish on the host even if this run stops.
     const job = `rollback.${owner.token.replace(/[^A-Za-z0-9_-]/g, '') || 'run'}`
-    const r = await runJobPhase(s, spec, reporter, 'roll back', runJob(s.layout, job, restorePhase(s, s.layout, spec, target, plans[i].updates, line, owner, extra), heartbeat(s.layout, owner), holding(s.layout, owner)), job)
+    const r = await undoOnHost(s, spec, reporter, 'roll back', [], startJob(s.layout, job, restorePhase(s, s.layout, spec, target, plans[i].updates, line, owner, extra), heartbeat(s.layout, owner), holding(s.layout, owner)), job, op.late)
     if (i !== at) return
     facts.shared = sharedChanges(spec, r.data)
     if (steps.names.length) {

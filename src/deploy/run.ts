@@ -30,6 +30,8 @@ export interface OperationOptions {
   signal?: AbortSignal
   /** Stops waiting: the lock is released at once and the operation throws (a second Ctrl-C). */
   force?: AbortSignal
+  /** Stops following the undo (a host job: the host finishes it and releases the lock); the operation throws. */
+  late?: AbortSignal
   /** Seconds to wait for another run's live lock (polling, naming its holder) before giving up (default 0: fail at once). */
   lockWait?: number
 }
@@ -44,6 +46,7 @@ export interface Operation {
   lockToken?: string
   signal?: AbortSignal
   force?: AbortSignal
+  late?: AbortSignal
   /** Seconds to wait for a live lock (0: none). */
   lockWait: number
 }
@@ -54,7 +57,7 @@ export function operation(o: OperationOptions): Operation {
   if (!by) {
     try { by = userInfo().username } catch { by = 'unknown' }
   }
-  return { spec: o.spec, reporter: o.reporter ?? silentReporter, by, run: o.runId ?? process.env.GITHUB_RUN_ID, now: o.now ?? (() => new Date()), lockToken: o.lockToken, signal: o.signal, force: o.force, lockWait: o.lockWait ?? 0 }
+  return { spec: o.spec, reporter: o.reporter ?? silentReporter, by, run: o.runId ?? process.env.GITHUB_RUN_ID, now: o.now ?? (() => new Date()), lockToken: o.lockToken, signal: o.signal, force: o.force, late: o.late, lockWait: o.lockWait ?? 0 }
 }
 
 /** A lock owner for this operation. */

@@ -6,14 +6,14 @@
 import { advance, type ReleaseRecord } from '../../commands/history.js'
 import { journalFile, releaseDir } from '../../commands/layout.js'
 import { claimRelease } from '../../commands/watchdog.js'
-import { runJob } from '../../commands/detach.js'
+import { startJob } from '../../commands/detach.js'
 import { heartbeat, holding } from '../../commands/lock.js'
 import { cmd, type Command } from '../../commands/shell.js'
 import { auditLine } from '../audit.js'
 import { checkStepBack, planStepBack } from '../migrate.js'
 import { planRollback } from '../rollback-plan.js'
 import { onEach } from '../run.js'
-import { runJobPhase } from '../follow.js'
+import { LeftToHost, undoOnHost } from '../follow.js'
 import { NONE, noteError, UNKNOWN } from '../ledger.js'
 import { revive } from '../session.js'
 import { checkLeftovers, leftoverCommands } from './leftovers.js'
@@ -78,13 +78,13 @@ export async function restore(run: DeployRun, note: string, switched: boolean, d
     try {
       // A host job: once started, the host finishes the undo (and releases the lock) even if this run stops following it.
       const job = `${id}.restore`
-      const undo = runJob(s.layout, job, [...removal, ...revertCommands(run, i, note, stamp, [...db.first, ...stepBack, ...db.last], switched)], heartbeat(s.layout, run.owner), holding(s.layout, run.owner))
-      r = await runJobPhase(s, op.spec, op.reporter, switched ? 'roll back' : 'record failure', [...claim, ...undo], job)
+      const undo = startJob(s.layout, job, [...removal, ...revertCommands(run, i, note, stamp, [...db.first, ...stepBack, ...db.last], switched)], heartbeat(s.layout, run.owner), holding(s.layout, run.owner))
+      r = await undoOnHost(s, op.spec, op.reporter, switched ? 'roll back' : 'record failure', claim, undo, job, op.late)
     } catch (error) {
       noteError(entry, error, 'undo: ')
       if (switched) entry.serves = UNKNOWN
       // Its watchdog (armed at the switch, unclaimed) reverts it and then releases the lock: keep the lock for it.
-      if (claim.length) entry.lockLeft = true
+      if (claim.length || error instanceof LeftToHost) entry.lockLeft = true
       throw error
     }
     if (switched) Object.assign(entry, { serves: run.plans[i].previous ?? NONE, rolledBack: entry.switched || entry.serves === UNKNOWN })
