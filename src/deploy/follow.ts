@@ -53,41 +53,41 @@ export async function undoOnHost(s: Session, spec: Spec, reporter: Reporter, pha
   }
 }
 
-/** Connects again and follows job `job`; throws `lost` when the host has no such job (it never started) or no try connects. */
+/**
+ * Connects again (the session goes on over the new connection) and follows job `job`; throws `lost` when the host
+ * has no such job (it never started), when no try connects, or when the session is closed meanwhile.
+ */
 async function followAgain(s: Session, spec: Spec, reporter: Reporter, phase: string, job: string, lost: StepError, okCodes?: number[]): Promise<ScriptResult> {
   for (const wait of RETRIES) {
     if (!s.reopen) break
     reporter.warn(`${s.host.name}: the connection was lost during "${phase}"; the host finishes its job ${job} on its own; connecting again in ${wait} s to follow it`)
     await new Promise((r) => setTimeout(r, wait * 1000))
-    const remote = await s.reopen().catch((e: Error) => {
-      reporter.warn(`${s.host.name}: cannot connect again: ${e.message}`)
-      return undefined
-    })
-    if (!remote) continue
-    const again: Session = { ...s, remote, channel: undefined }
+    if (!s.reopen || !(await reconnect(s, reporter))) continue
     try {
-      const result = await runPhase(again, spec, reporter, `${phase} (followed again)`, followJob(s.layout, job), { okCodes })
-      await adopt(s, remote)
-      return result
+      return await runPhase(s, spec, reporter, `${phase} (followed again)`, followJob(s.layout, job), { okCodes })
     } catch (error) {
-      if (error instanceof StepError && error.code === NO_JOB) {
-        await remote.close().catch(() => undefined)
-        throw lost
-      }
-      if (error instanceof StepError && !error.lost) {
-        await adopt(s, remote)
-        throw error
-      }
-      await remote.close().catch(() => undefined)
+      if (!(error instanceof StepError)) throw error
+      if (error.code === NO_JOB) throw lost
+      if (!error.lost) throw error
     }
   }
   throw lost
 }
 
-/** The session goes on over the new connection (its later phases open their own channels). */
-async function adopt(s: Session, remote: Session['remote']): Promise<void> {
+/** A new connection for the session, unless it was closed meanwhile (then the new one is closed too). */
+async function reconnect(s: Session, reporter: Reporter): Promise<boolean> {
+  const remote = await s.reopen!().catch((e: Error) => {
+    reporter.warn(`${s.host.name}: cannot connect again: ${e.message}`)
+    return undefined
+  })
+  if (!remote) return false
+  if (!s.reopen) {
+    await remote.close().catch(() => undefined)
+    return false
+  }
   await s.channel?.close().catch(() => undefined)
   await s.remote.close().catch(() => undefined)
   s.remote = remote
   s.channel = undefined
+  return true
 }

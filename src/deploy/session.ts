@@ -117,6 +117,7 @@ export async function revive(s: Session): Promise<string | undefined> {
 /** Closes every session; never throws. */
 export async function closeSessions(sessions: Session[]): Promise<void> {
   await Promise.all(sessions.map(async (s) => {
+    s.reopen = undefined // closed on purpose: nothing connects again (a host job followed in the background stops)
     await s.channel?.close()
     await s.remote.close().catch(() => undefined)
   }))
