@@ -11,12 +11,14 @@ import { b as advance, w as writeRecord, a as audit, c as pointProvider, e as re
 import { a as onEach, b as release, C as Cancelled, c as releaseLocks, e as LOCK_TTL, h as heartbeat, o as operation, l as lockOwner, k as keepAlive, f as forceable } from './run.js';
 import { posix, join, basename } from 'node:path';
 import { f as freeSpace, a as planRollback, r as restorePhase, h as hooks, g as guardPaths, c as checkSharedFiles, l as linkShared, m as makeWritable, b as copyFromPrevious, d as activate, u as unpack } from './restore-phase.js';
-import { S as SlipwayError, j as journalFile, r as releaseDir, a as recordFile, P as POINT_EXTENSIONS, p as pointFile } from './reporter.js';
+import { S as SlipwayError, j as journalFile, r as releaseDir, U as UntouchedError, a as recordFile, P as POINT_EXTENSIONS, p as pointFile } from './reporter.js';
 import { a as auditLine, i as inLockOrder, w as waitForLocks, D as DIRS_LIST, U as UPLOAD_LIST, d as dirsFile, m as manifestFile, c as completeUpload, b as lock } from './audit.js';
+import { setTimeout } from 'node:timers/promises';
+import { planBatches, batchNames, tolerated } from './batches.js';
 import { r as removeLeftovers, a as readSchema, d as describeItem, s as schemaCheck, p as planStepBack, c as checkStepBack, o as outcome, b as schemaResult, e as runMigrations, f as repair } from './repair.js';
 import { runSmoke } from './smoke.js';
+import { shardOf } from './phases.js';
 import { h as hooksFor } from './roles.js';
-import { setTimeout } from 'node:timers/promises';
 import { d as describePoint } from './points.js';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, createWriteStream, rmSync, createReadStream } from 'node:fs';
@@ -116,8 +118,8 @@ function noteTrip(entry, names, id, current, error) {
     const failedAt = error instanceof StepError ? names.indexOf(error.step) : -1;
     if (failedAt > names.indexOf('switch'))
         Object.assign(entry, { switched: true, serves: id });
-    else
-        entry.serves = UNKNOWN;
+    else if (!(error instanceof StepError && error.unsent))
+        entry.serves = UNKNOWN; // nothing was sent: it serves what it did
 }
 /** Records the smoke outcome per host: its own checks and the runner's. */
 function noteSmoke(ledger, results) {
@@ -294,35 +296,43 @@ function revertCommands(run, i, note, stamp, stepBack, switched, by = 'automatic
         : auditLine(op, 'deploy', id, run.commit, 'failed before switch');
     return restorePhase(s, s.layout, op.spec, plan.target, plan.updates, line, run.owner, [...(i === run.at ? stepBack : []), cmd('rm', '-f', journalFile(s.layout, id))], switched);
 }
-/** Undoes a deploy that failed: `switched` says whether `current` may have moved; `drop` removes its release directory first (it filled the disk). */
-async function restore(run, note, switched, drop = false) {
+/**
+ * Undoes a deploy that failed: `switched` says whether `current` may have moved (on the hosts whose rollout
+ * batch started); `drop` removes its release directory first (it filled the disk). With `only`, just those hosts
+ * (failed within strategy.max_failed) are switched back, and the migrations stay: the other hosts run on them.
+ */
+async function restore(run, note, switched, drop = false, only) {
     const { op, id } = run;
     const stamp = op.now().toISOString();
     const failed = advance(run.plans[run.at].record, 'failed', { note, updated_at: stamp });
-    const stepBack = stepBackCommands(run, failed, switched, stamp);
+    const stepBack = only ? [] : stepBackCommands(run, failed, switched, stamp);
     // What a failed migration added goes first: the batch's earlier migrations step back from the state they left.
-    const db = leftoverCommands(run);
-    await op.reporter.group(`Roll back ${id}`, () => onEach(run.sessions, async (s, i) => {
-        const claim = switched && watched(run) ? [claimRelease(s.layout, id)] : [];
+    const db = only ? { first: [], last: [] } : leftoverCommands(run);
+    const hosts = only ?? run.sessions.map((_, i) => i).filter((i) => !run.rollout.dropped.includes(i));
+    await op.reporter.group(`Roll back ${id}${only ? ` on ${only.map((i) => run.sessions[i].host.name).join(', ')}` : ''}`, () => onEach(hosts.map((i) => run.sessions[i]), async (s, k) => {
+        const i = hosts[k];
+        const switchedHere = switched && run.rollout.entered[i];
+        const claim = switchedHere && watched(run) ? [claimRelease(s.layout, id)] : [];
         const removal = drop ? [cmd('rm', '-rf', releaseDir(s.layout, id))] : [];
         const entry = run.result.ledger[i];
         const revived = await revive(s);
         if (revived)
-            noteError(entry, `${revived} before the ${switched ? 'switch-back' : 'failure was recorded'}`);
+            noteError(entry, `${revived} before the ${switchedHere ? 'switch-back' : 'failure was recorded'}`);
         let r;
         try {
-            r = await runPhase(s, op.spec, op.reporter, switched ? 'roll back' : 'record failure', [...claim, ...removal, ...revertCommands(run, i, note, stamp, [...db.first, ...stepBack, ...db.last], switched)]);
+            r = await runPhase(s, op.spec, op.reporter, switchedHere ? 'roll back' : 'record failure', [...claim, ...removal, ...revertCommands(run, i, note, stamp, [...db.first, ...stepBack, ...db.last], switchedHere)]);
         }
         catch (error) {
             noteError(entry, error, 'undo: ');
-            if (switched)
+            // Nothing reached the host (its connection was gone): it serves what the ledger last knew; else it is unknown.
+            if (switchedHere && !(error instanceof StepError && error.unsent))
                 entry.serves = UNKNOWN;
             // Its watchdog (armed at the switch, unclaimed) reverts it and then releases the lock: keep the lock for it.
             if (claim.length)
                 entry.lockLeft = true;
             throw error;
         }
-        if (switched)
+        if (switchedHere)
             Object.assign(entry, { serves: run.plans[i].previous ?? NONE, rolledBack: entry.switched || entry.serves === UNKNOWN });
         if (i === run.at && stepBack.length && run.migrated) {
             const check = checkStepBack(op, run.driver, r.data, run.migrated.record);
@@ -332,19 +342,36 @@ async function restore(run, note, switched, drop = false) {
         if (i === run.at && db.last.length)
             checkLeftovers(run, r.data);
     }));
-    run.result.rolledBack = switched;
+    if (!only)
+        run.result.rolledBack = switched;
+}
+
+/** Host `i` takes part in the steps running now. */
+function isActive(run, i) {
+    return run.only === undefined || run.only.includes(i);
+}
+/** The sessions of the hosts taking part now. */
+function activeSessions(run) {
+    return run.sessions.filter((_, i) => isActive(run, i));
 }
 
 /** Step `smoke` (runner): the smoke checks after the switch; a failure switches back unless rollback.on_smoke_failure is false. */
-/** Smoke checks failed (the pipeline switches back). */
+/** Smoke checks failed (the pipeline switches back); `failed` names the checks and hosts. */
 class SmokeFailed extends Error {
+    failed;
+    constructor(message, failed) {
+        super(message);
+        this.failed = failed;
+    }
 }
 /** rollback.on_smoke_failure false: the release stays live with the reason in its record; audit, unlock. */
 async function keepLive(run, why) {
     const line = auditLine(run.op, 'deploy', run.id, run.commit, 'live, smoke failed, not rolled back (rollback.on_smoke_failure: false)');
+    // Hosts a rolling deploy has not switched yet stay where they are, their copy of the release marked failed.
     await onEach(run.sessions, (s, i) => {
         const p = run.plans[i];
-        return runPhase(s, run.spec, run.op.reporter, 'record failure', [writeRecord(p.layout, advance(p.record, 'live', { note: why })), audit(p.layout, line), release(p.layout, run.owner)]);
+        const record = run.rollout.entered[i] ? advance(p.record, 'live', { note: why }) : advance(p.record, 'failed', { note: `not switched: ${why}` });
+        return runPhase(s, run.spec, run.op.reporter, 'record failure', [writeRecord(p.layout, record), audit(p.layout, line), release(p.layout, run.owner)]);
     });
     throw new DeployError(`deploy of ${run.id} is live but its ${why}\nrollback.on_smoke_failure is false: roll back by hand with slipway rollback`, run.result);
 }
@@ -352,11 +379,13 @@ const smoke = {
     name: 'smoke',
     where: 'runner',
     onFailure: 'switch back',
+    rollout: true,
     when: (run) => run.spec.smoke.length > 0,
     run: async (run) => {
-        run.result.smoke = await run.op.reporter.group('Smoke tests', () => runSmoke(run.op, run.sessions, run.spec.smoke, run.dry));
-        noteSmoke(run.result.ledger, run.result.smoke);
-        const failed = run.result.smoke.filter((r) => !r.ok);
+        const results = await run.op.reporter.group('Smoke tests', () => runSmoke(run.op, activeSessions(run), run.spec.smoke, run.dry));
+        run.result.smoke = [...run.result.smoke, ...results];
+        noteSmoke(run.result.ledger.filter((_, i) => isActive(run, i)), results);
+        const failed = results.filter((r) => !r.ok);
         if (failed.length)
             await smokeFailed(run, failed);
     }
@@ -366,7 +395,99 @@ async function smokeFailed(run, failed, during = '') {
     const why = `smoke check failed${during}: ${failed.map((f) => `${f.name}${f.host ? ` on ${f.host}` : ''}: ${f.detail}`).join('; ')}`;
     if (!run.spec.rollback.on_smoke_failure)
         await keepLive(run, why);
-    throw new SmokeFailed(why);
+    throw new SmokeFailed(why, failed);
+}
+
+/**
+ * The rollout: the switch steps (watchdog, switch, activate, smoke, bake) run once per batch of `strategy:`,
+ * each batch gated by the one before it passing. A host that fails within `max_failed` is switched back alone
+ * and leaves the deploy; beyond it, the failure goes to the pipeline's one failure hook, which switches back
+ * every host switched so far. What every host serves after each batch is written to the timeline.
+ */
+/** A rollout not started yet; with one batch (all at once) every host counts as entered from the start. */
+function newRollout(spec) {
+    const batches = planBatches(spec);
+    return { batches, at: -1, entered: spec.hosts.map(() => batches.length === 1), dropped: [], timeline: [] };
+}
+/** Runs the rollout's trips for each batch in turn, then puts every host still in the deploy back in play. */
+async function rollOut(run, trips, runOne) {
+    const { batches } = run.rollout;
+    for (let k = 0; k < batches.length; k++) {
+        if (k > 0 && run.spec.strategy.pause && !run.dry)
+            await pause(run);
+        run.rollout.at = k;
+        run.only = batches[k].filter((i) => !run.rollout.dropped.includes(i));
+        for (const i of run.only)
+            run.rollout.entered[i] = true;
+        if (batches.length > 1)
+            run.op.reporter.info(`batch ${k + 1}/${batches.length}: ${batchNames(run.spec, run.only)}`);
+        for (const trip of trips) {
+            if (run.only.length)
+                await runOne(trip, (error) => absorb(run, error));
+        }
+        if (batches.length > 1)
+            note(run, `batch ${k + 1}/${batches.length} (${batchNames(run.spec, batches[k])}) passed`);
+    }
+    run.only = run.sessions.map((_, i) => i).filter((i) => !run.rollout.dropped.includes(i));
+}
+/** The hosts a failure belongs to, when it is some hosts' own (a host step, or host-side smoke checks). */
+function culprits(run, error) {
+    if (error instanceof SmokeFailed) {
+        if (error.failed.some((r) => !r.host))
+            return undefined; // a runner check speaks for every host
+        return [...new Set(error.failed.map((r) => run.sessions.findIndex((s) => s.host.name === r.host)))];
+    }
+    return run.failedHosts?.length ? run.failedHosts : undefined;
+}
+/**
+ * Within max_failed: the failed hosts are switched back alone (their release marked failed, their lock released)
+ * and the rollout goes on without them. Returns false when the failure must stop the rollout: beyond the budget,
+ * not one host's, or on the host that ran the migrations (its step-back belongs to the whole deploy).
+ */
+async function absorb(run, error) {
+    const hosts = culprits(run, error);
+    const budget = tolerated(run.spec);
+    if (!hosts || !budget || hosts.includes(run.at) || run.rollout.dropped.length + hosts.length > budget)
+        return false;
+    const why = causeOf(error);
+    await restore(run, why, true, false, hosts);
+    run.rollout.dropped.push(...hosts);
+    run.result.rollout?.dropped.push(...hosts.map((i) => run.sessions[i].host.name));
+    run.only = run.only?.filter((i) => !hosts.includes(i));
+    run.op.reporter.warn(`${batchNames(run.spec, hosts)}: switched back alone (${run.rollout.dropped.length} of ${budget} tolerated by strategy.max_failed): ${why}`);
+    note(run, `${batchNames(run.spec, hosts)} failed and were switched back alone`);
+    return true;
+}
+/** Adds to the timeline what every host serves now. */
+function note(run, what) {
+    const line = `${what}: ${run.result.ledger.map((e) => `${e.host}=${e.serves}`).join(' ')}`;
+    run.rollout.timeline.push(line);
+    run.op.reporter.info(line);
+}
+async function pause(run) {
+    run.op.reporter.info(`pausing ${run.spec.strategy.pause} s before the next batch`);
+    await setTimeout(run.spec.strategy.pause * 1000, undefined, { signal: run.op.signal }).catch(() => undefined);
+}
+/** After a deploy that went through with hosts dropped within max_failed: an error that says so (the fleet is split). */
+function droppedError(run) {
+    const { dropped } = run.rollout;
+    if (!dropped.length || run.dry)
+        return undefined;
+    const live = run.sessions.length - dropped.length;
+    return new DeployError(`deploy of ${run.id} is live on ${live} of ${run.sessions.length} hosts; ${batchNames(run.spec, dropped)} failed and serve ${run.result.previous ?? '(no release)'} again (within strategy.max_failed: ${run.spec.strategy.max_failed}). Fix the cause, then deploy again`, run.result);
+}
+/** For the failure message of a rollout of several batches: where it stopped, and from the ledger which hosts went back, which never switched, which did not go back. */
+function rolloutNote(run) {
+    const { batches, at, dropped } = run.rollout;
+    if (batches.length < 2 || at < 0)
+        return '';
+    const hosts = (test) => run.result.ledger.filter((_, i) => !dropped.includes(i) && test(i)).map((e) => e.host);
+    const ledger = run.result.ledger;
+    const back = hosts((i) => ledger[i].rolledBack);
+    const never = hosts((i) => !ledger[i].switched && !ledger[i].rolledBack);
+    const stuck = hosts((i) => ledger[i].switched && !ledger[i].rolledBack);
+    const parts = [back.length ? `switched back ${back.join(', ')}` : '', never.length ? `never switched: ${never.join(', ')}` : '', stuck.length ? `NOT switched back: ${stuck.join(', ')}` : ''];
+    return `\nrollout stopped in batch ${at + 1} of ${batches.length}: ${parts.filter(Boolean).join('; ')}`;
 }
 
 /**
@@ -398,8 +519,9 @@ function onFailure(trip) {
 }
 /** Runs one round trip: each host gets the commands of the steps that run there, as one script. */
 async function runTrip(run, steps) {
+    run.failedHosts = [];
     const onHost = async (i) => {
-        const mine = steps.filter((st) => st.where === 'each' || i === run.at);
+        const mine = isActive(run, i) ? steps.filter((st) => st.where === 'each' || i === run.at) : [];
         if (!mine.length)
             return true;
         try {
@@ -408,6 +530,7 @@ async function runTrip(run, steps) {
         }
         catch (error) {
             noteTrip(run.result.ledger[i], mine.map((st) => st.name), run.id, run.states[i]?.current, error);
+            run.failedHosts.push(i);
             throw error;
         }
         return run.holders[i] === undefined;
@@ -445,7 +568,7 @@ async function runOnHost(run, mine, i) {
  */
 async function execute(run, steps, title) {
     let done = 'unlock';
-    for (const trip of groupTrips(steps, run)) {
+    const runOne = async (trip, absorb) => {
         const signal = run.op.signal;
         if (signal?.aborted)
             await fail(run, done, new Cancelled(String(signal.reason ?? 'abort')));
@@ -458,10 +581,27 @@ async function execute(run, steps, title) {
                 await run.op.reporter.group(title(trip), () => runTrip(run, trip.steps));
         }
         catch (error) {
-            await fail(run, onFailure(trip), error);
+            if (!(await absorb?.(error)))
+                await fail(run, onFailure(trip), error);
         }
         done = onFailure(trip);
+    };
+    const trips = groupTrips(steps, run);
+    for (let t = 0; t < trips.length; t++) {
+        const segment = rolloutFrom(trips, t);
+        if (!segment.length)
+            await runOne(trips[t]);
+        else {
+            await rollOut(run, segment, runOne);
+            t += segment.length - 1;
+        }
     }
+}
+/** The trips from `t` on that belong to the rollout (none when trip `t` does not). */
+function rolloutFrom(trips, t) {
+    const inRollout = (trip) => (trip.kind === 'runner' ? trip.step.rollout : trip.steps.every((st) => st.rollout));
+    const end = trips.findIndex((trip, k) => k >= t && !inRollout(trip));
+    return trips.slice(t, end < 0 ? trips.length : end);
 }
 /**
  * Releases this run's lock everywhere it can, except where it is kept for the host's watchdog; the hosts where
@@ -509,14 +649,14 @@ async function fail(run, mode, error) {
             throw late;
         const left = await unlockAll(run);
         const why = undo.message.split('\n')[0];
-        throw new DeployError(`deploy of ${id} failed${switched ? ' after the switch' : ''}, and undoing it did NOT complete (${why}). Check every host with: slipway releases${lockNote(left)}\n${message}`, result);
+        throw new DeployError(`deploy of ${id} failed${switched ? ' after the switch' : ''}, and undoing it did NOT complete (${why}). Check every host with: slipway releases${lockNote(left)}${rolloutNote(run)}\n${message}`, result);
     }
     if (error instanceof Cancelled)
-        throw new DeployError(`deploy of ${id} was ${message}${switched ? ` after the switch and was rolled back to ${back}` : '; current is unchanged'}; the lock is released${stepBackNote(result)}`, result);
+        throw new DeployError(`deploy of ${id} was ${message}${switched ? ` after the switch and was rolled back to ${back}` : '; current is unchanged'}; the lock is released${stepBackNote(result)}${rolloutNote(run)}`, result);
     if (error instanceof SmokeFailed)
-        throw new DeployError(`deploy of ${id} was rolled back to ${back}: ${message}${stepBackNote(result)}`, result);
+        throw new DeployError(`deploy of ${id} was rolled back to ${back}: ${message}${stepBackNote(result)}${rolloutNote(run)}`, result);
     if (switched)
-        throw new DeployError(`deploy of ${id} failed after the switch and was rolled back to ${back}.\n${message}${stepBackNote(result)}`, result);
+        throw new DeployError(`deploy of ${id} failed after the switch and was rolled back to ${back}.\n${message}${stepBackNote(result)}${rolloutNote(run)}`, result);
     if (full)
         throw new DeployError(`deploy of ${id} failed before the switch: ${note}; its partial release directory was removed; current is unchanged; the lock is released.\n${message}`, result);
     if (migrating)
@@ -524,9 +664,57 @@ async function fail(run, mode, error) {
     throw new DeployError(`deploy of ${id} failed before the switch; current is unchanged.\n${message}`, result);
 }
 
+/** Release ids: UTC YYYYMMDDHHMMSS, with a .NN suffix when that second (or a later one) is taken. */
+/** The id for a deploy at `now` that sorts after every id in `existing`. */
+function nextReleaseId(now, existing) {
+    const base = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+    const newest = [...existing].sort().pop();
+    if (!newest || newest < base)
+        return base;
+    const [prefix, suffix] = newest.split('.');
+    const n = Number(suffix ?? 0) + 1;
+    return `${prefix}.${String(n).padStart(2, '0')}`;
+}
+
+/**
+ * Step `adopt` (runner, the switch phase of a two-phase deploy): every host must have the release prepared by a
+ * prepare phase; otherwise nothing is touched and the hosts that lack it are named. The plans are its records.
+ */
+const adopt = {
+    name: 'adopt',
+    where: 'runner',
+    onFailure: 'unlock',
+    run: async (run) => {
+        const id = run.two.release;
+        const found = run.states.map((st) => st.records.find((r) => r.id === id));
+        const missing = run.sessions.flatMap((s, i) => (found[i]?.state === 'prepared' ? [] : [`${s.host.name} (${found[i]?.state ?? 'not there'})`]));
+        if (missing.length && !run.dry)
+            throw new UntouchedError(`release ${id} is not prepared on ${missing.join(', ')}; nothing was switched. Fix: run slipway deploy --phase prepare --release ${id} for the shards of those hosts, then --phase switch again`);
+        run.id = id;
+        run.commit = found[0]?.commit;
+        const stamp = run.op.now().toISOString();
+        run.plans = run.sessions.map((s, i) => ({ spec: run.spec, host: s.host, layout: s.layout, id, owner: run.owner, previous: run.states[i].current, delta: false, record: found[i] ?? { id, state: 'prepared', created_at: stamp, updated_at: stamp, by: run.op.by } }));
+        Object.assign(run.result, { release: id, previous: run.states[0].current, commit: run.commit });
+        run.op.reporter.info(`Release ${id} is prepared on ${run.sessions.map((s) => s.host.name).join(', ')}: switching`);
+    }
+};
+
+/** Step `handoff` (the prepare phase of a two-phase deploy): the built release marked `prepared`, an audit line, the lock released. */
+const handoff = {
+    name: 'handoff',
+    where: 'each',
+    onFailure: 'mark failed',
+    commands: (run, i) => {
+        const p = run.plans[i];
+        p.record = advance(p.record, 'prepared');
+        return [writeRecord(p.layout, p.record), audit(p.layout, auditLine(run.op, 'deploy', run.id, run.commit, 'prepared (two-phase: waiting for --phase switch)')), release(p.layout, run.owner)];
+    }
+};
+
 /** Step `activate`: the spec's activate hooks in the new current release. */
 const activateHooks = {
     name: 'activate',
+    rollout: true,
     where: 'each',
     onFailure: 'switch back',
     when: (run) => run.spec.activate.length > 0,
@@ -557,6 +745,7 @@ const bake = {
     name: 'bake',
     where: 'runner',
     onFailure: 'switch back',
+    rollout: true,
     when: (run) => run.spec.smoke.length > 0 && run.spec.bake > 0,
     run: async (run) => {
         const { op, spec } = run;
@@ -571,7 +760,7 @@ const bake = {
                 // A cancel is undone by the pipeline before the next step, like any other.
                 if (op.signal?.aborted)
                     return;
-                const results = await runSmoke({ ...op, reporter: quiet(op.reporter) }, run.sessions, spec.smoke);
+                const results = await runSmoke({ ...op, reporter: quiet(op.reporter) }, activeSessions(run), spec.smoke);
                 run.result.bake.rounds++;
                 const failed = results.filter((r) => !r.ok);
                 if (failed.length) {
@@ -720,18 +909,6 @@ const pack = {
 function removePacks(run) {
     if (run.packed)
         rmSync(run.packed.dir, { recursive: true, force: true });
-}
-
-/** Release ids: UTC YYYYMMDDHHMMSS, with a .NN suffix when that second (or a later one) is taken. */
-/** The id for a deploy at `now` that sorts after every id in `existing`. */
-function nextReleaseId(now, existing) {
-    const base = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-    const newest = [...existing].sort().pop();
-    if (!newest || newest < base)
-        return base;
-    const [prefix, suffix] = newest.split('.');
-    const n = Number(suffix ?? 0) + 1;
-    return `${prefix}.${String(n).padStart(2, '0')}`;
 }
 
 /**
@@ -941,7 +1118,10 @@ const plan = {
         const { entries } = run;
         const commit = await gitCommit(spec.source.dir);
         run.commit = commit;
-        run.id = nextReleaseId(op.now(), states.flatMap((st) => st.records.map((r) => r.id)));
+        const known = states.flatMap((st) => st.records.map((r) => r.id));
+        if (run.two && known.includes(run.two.release))
+            throw new UntouchedError(`release ${run.two.release} already exists on ${sessions.filter((_, i) => states[i].records.some((r) => r.id === run.two.release)).map((s) => s.host.name).join(', ')}; nothing was uploaded. Fix: give each two-phase deploy a new --release id`);
+        run.id = run.two?.release ?? nextReleaseId(op.now(), known);
         const stamp = op.now().toISOString();
         const record = { id: run.id, state: 'building', commit, created_at: stamp, updated_at: stamp, by: op.by, run: op.run };
         run.local ??= await localManifest(spec, entries);
@@ -989,6 +1169,8 @@ const prune = {
     name: 'prune',
     where: 'each',
     onFailure: 'switch back',
+    // After a rollout of several batches, a round trip of its own (not the last batch's switch).
+    barrier: (run) => run.rollout.batches.length > 1 && !watched(run),
     commands: (run, i) => {
         const p = run.plans[i];
         const expired = pickExpired([...run.states[i].records, { ...p.record, state: 'healthy' }], run.spec.keep_releases, run.id);
@@ -1017,6 +1199,7 @@ const shared = {
 /** Step `switch`: `current` renamed atomically to the new release (every host ready first); the release is live. */
 const switchRelease = {
     name: 'switch',
+    rollout: true,
     where: 'each',
     onFailure: 'switch back',
     // Every host ready first: a round trip of its own, unless the watchdog armed before it has started one.
@@ -1059,12 +1242,15 @@ function confirmWithin(spec) {
 /** Armed just before the switch, in its round trip: a run that dies between the two still leaves a watched host. */
 const watchdog = {
     name: 'watchdog',
+    rollout: true,
     where: 'each',
     onFailure: 'switch back',
     when: watched,
     barrier: () => true,
     commands: (run, i) => {
-        const seconds = confirmWithin(run.spec);
+        // The run confirms every host once the last batch passed: a host waits for the batches still to come too.
+        const left = run.rollout.batches.length - Math.max(run.rollout.at, 0);
+        const seconds = confirmWithin(run.spec) * left + run.spec.strategy.pause * (left - 1);
         const stamp = run.op.now().toISOString();
         const note = `not confirmed within ${seconds} s (the run stopped before confirming it); reverted by the host's watchdog`;
         const plan = stepBackPlan(run, advance(run.plans[run.at].record, 'failed', { note, updated_at: stamp }), true, stamp);
@@ -1092,6 +1278,10 @@ const confirm = {
 /** The deploy: its list of steps, run by the pipeline; `--dry-run` runs the same steps against a recorder. */
 /** A deploy, in order. Failures before `watchdog` (armed with the switch) mark the release failed; from there on they switch back. */
 const DEPLOY = [lock, lockWait, repair, plan, pack, upload, shared, build, migrate, watchdog, switchRelease, activateHooks, smoke, bake, confirm, prune, finish];
+/** Two-phase deploys: the prepare phase (each shard) stops at the build and hands over; the switch phase (once) takes it from there. */
+const PREPARE = [lock, lockWait, repair, plan, pack, upload, shared, build, handoff];
+const SWITCH = [lock, lockWait, repair, adopt, migrate, watchdog, switchRelease, activateHooks, smoke, bake, confirm, prune, finish];
+const STEPS = { all: DEPLOY, prepare: PREPARE, switch: SWITCH };
 const TITLES = {
     lock: () => 'Lock and read history',
     upload: (run) => `Prepare release ${run.id}`,
@@ -1125,7 +1315,7 @@ function stepsOf(script) {
     return [...new Set(stepLabels(script).map((label) => label.replace(/^smoke .*/, 'smoke')).filter((n) => names.has(n)))].join(', ');
 }
 async function runDeploy(options, connect, dry) {
-    const op = operation(options);
+    const op = operation({ ...options, spec: shardOf(options.spec, options.two?.shard) });
     const entries = (await preflight(op.spec, { source: true, credentials: connect === sshConnector, warn: (m) => op.reporter.warn(m) })) ?? [];
     // The source is hashed while the connections are made: the lock step sends its directory digests.
     const hashing = localManifest(op.spec, entries);
@@ -1139,12 +1329,17 @@ async function runDeploy(options, connect, dry) {
     });
     const hosts = sessions.map((s) => s.host.name);
     const result = { release: '', hosts, rolledBack: false, removed: {}, smoke: [], uploaded: {}, ledger: newLedger(hosts) };
-    const run = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, holders: sessions.map(() => null), states: [], id: '', entries, local, uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result };
+    const run = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, holders: sessions.map(() => null), states: [], id: '', entries, local, uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result, rollout: newRollout(op.spec), two: options.two };
+    if (run.rollout.batches.length > 1)
+        result.rollout = { strategy: op.spec.strategy.kind, batches: run.rollout.batches.map((b) => b.map((i) => hosts[i])), timeline: run.rollout.timeline, dropped: [] };
     const stop = dry ? () => undefined : keepAlive(op, sessions, run.owner);
     try {
-        const steps = execute(run, DEPLOY, (trip) => (trip.kind === 'hosts' ? TITLES[trip.steps[0].name]?.(run) ?? trip.steps[0].name : trip.step.name));
+        const steps = execute(run, STEPS[options.two?.phase ?? 'all'], (trip) => (trip.kind === 'hosts' ? TITLES[trip.steps[0].name]?.(run) ?? trip.steps[0].name : trip.step.name));
         await forceable(op, sessions, run.owner, steps, (why) => new DeployError(`deploy ${run.id} stopped at once (${why}, a second time): the lock is released, nothing was undone — the release may be unfinished and this run's migrations may stay applied; check with: slipway releases`, result));
-        op.reporter.info(`${dry ? 'Planned' : 'Deployed'} ${run.id} to ${result.hosts.join(', ')}`);
+        const split = droppedError(run);
+        if (split)
+            throw split;
+        op.reporter.info(`${dry ? 'Planned' : options.two?.phase === 'prepare' ? 'Prepared' : 'Deployed'} ${run.id} to ${result.hosts.join(', ')}`);
         return run;
     }
     finally {
@@ -1154,4 +1349,4 @@ async function runDeploy(options, connect, dry) {
     }
 }
 
-export { DEPLOY, DeployError, deploy, planDeploy };
+export { DEPLOY, DeployError, PREPARE, SWITCH, deploy, planDeploy };

@@ -78,7 +78,8 @@ function readRestore(lines) {
 /** The states a release may move to from each state (staying is always allowed: a note or migrations change). */
 const NEXT = {
     building: ['ready', 'failed'],
-    ready: ['live', 'failed'],
+    ready: ['live', 'failed', 'prepared'],
+    prepared: ['live', 'failed'],
     live: ['healthy', 'failed', 'rolled-back'],
     healthy: ['rolled-back', 'failed'],
     'rolled-back': [],

@@ -20,6 +20,7 @@ import { listReleases } from './releases.js';
 import { cancelOnSignals } from './signals.js';
 import { n as notReverted, r as rollback } from './rollback.js';
 import { planDeploy, deploy, DeployError } from './deploy.js';
+import { withStrategy } from './batches.js';
 import { L as LockedError } from './run.js';
 import { I as InputError, i as isReleaseId } from './reporter.js';
 import { formatReleases } from './table.js';
@@ -69,6 +70,7 @@ import './audit.js';
 import './repair.js';
 import './rollback-db.js';
 import './preflight.js';
+import './phases.js';
 import 'node:stream/promises';
 
 class Context {
@@ -5464,21 +5466,34 @@ function sections(parts) {
 /** The summary of a deploy: headline, facts, smoke checks, migrations, caveats after a rollback, the release table. */
 function deployMarkdown(r) {
     const { result } = r;
+    const split = result.rollout?.dropped.length ? result.hosts.length - result.rollout.dropped.length : undefined;
     const title = !r.failure
         ? `### ✅ Deployed ${escapeCell(result.release)}`
-        : result.rolledBack
-            ? `### ↩️ Release ${escapeCell(result.release)} failed and was rolled back to ${escapeCell(result.previous ?? '(no release)')}`
-            : `### ❌ Deploy of ${escapeCell(result.release)} failed before the switch; ${escapeCell(result.previous ?? 'nothing')} is still live`;
+        : split !== undefined
+            ? `### ⚠️ Release ${escapeCell(result.release)} is live on ${split} of ${result.hosts.length} hosts; ${escapeCell(result.rollout.dropped.join(', '))} failed and serve ${escapeCell(result.previous ?? '(no release)')}`
+            : result.rolledBack
+                ? `### ↩️ Release ${escapeCell(result.release)} failed and was rolled back to ${escapeCell(result.previous ?? '(no release)')}`
+                : `### ❌ Deploy of ${escapeCell(result.release)} failed before the switch; ${escapeCell(result.previous ?? 'nothing')} is still live`;
     return sections([
         title,
         facts([['Release', result.release], ['Previous release', result.previous], ['Commit', result.commit], ['Hosts', result.hosts.join(', ')], ['Restore point', result.restorePoint && describePoint(result.restorePoint)], ['URL', r.url]]),
         r.failure && fenced(r.failure),
+        (result.hosts.length > 1 || !!r.failure) && !!result.ledger?.length && hostsMarkdown(result),
         !!result.smoke?.length && smokeMarkdown(result.smoke),
         result.migrations && migrationsMarkdown(result.migrations),
         !!result.forwardOnly?.length && `**Forward-only** (check.policy): no usable down() in ${result.forwardOnly.map(escapeCell).join(', ')}; the schema of this release cannot be stepped back.`,
         result.rolledBack && !!r.notReverted?.length && notRevertedMarkdown(r.notReverted),
         r.listing && releasesMarkdown(r.listing)
     ]);
+}
+/** Per host: the release it serves and what happened there, with a rollout's timeline; collapsed beyond 10 hosts. */
+function hostsMarkdown(result) {
+    const yes = (b) => (b ? 'yes' : 'no');
+    const rows = (result.ledger ?? []).map((e) => [e.host, e.serves, yes(e.prepared), yes(e.switched), e.smoke ?? '-', yes(e.rolledBack), e.lockLeft ? 'left' : '-', e.error ?? '']);
+    const table = markdownTable(['Host', 'Serves', 'Prepared', 'Switched', 'Smoke', 'Rolled back', 'Lock', 'Error'], rows);
+    const timeline = result.rollout?.timeline.length ? `\n\nRollout (${escapeCell(result.rollout.strategy)}):\n${result.rollout.timeline.map((t) => `- ${escapeCell(t)}`).join('\n')}` : '';
+    const body = `${table}${timeline}`;
+    return rows.length > 10 ? `#### Hosts\n\n<details><summary>${rows.length} hosts</summary>\n\n${body}\n\n</details>` : `#### Hosts\n\n${body}`;
 }
 /** The summary of a manual rollback. */
 function rollbackMarkdown(r) {
@@ -5687,7 +5702,7 @@ function migrationsOutput(m) {
 /** Runs the deploy (or prints its plan with dry-run). */
 async function deployCommand(ctx) {
     const { log, actor, runId } = ctx;
-    const spec = ctx.spec();
+    const spec = withStrategy(ctx.spec(), ctx.settings.strategy, 'input "strategy":');
     if (ctx.settings.dryRun) {
         const plan = await planDeploy({ spec, actor, runId });
         for (const host of plan)
@@ -5757,6 +5772,7 @@ function readInputs(get, cwd = process.env.GITHUB_WORKSPACE || process.cwd()) {
         release: releaseId(text('release')),
         migrations: bool(get, 'migrations'),
         lockWait: seconds(get, 'lock-wait'),
+        strategy: text('strategy'),
         verifyRollback: bool(get, 'verify-rollback'),
         db: dbInput(text('db')),
         dryRun: bool(get, 'dry-run'),
@@ -5774,6 +5790,8 @@ function readInputs(get, cwd = process.env.GITHUB_WORKSPACE || process.cwd()) {
         throw new InputError(`input "migrations" is only for command "rollback" (command is "${command}"); a deploy runs the spec's migrations itself. Fix: remove it`);
     if (settings.lockWait && command !== 'deploy' && command !== 'rollback')
         throw new InputError(`input "lock-wait" is only for commands "deploy" and "rollback" (command is "${command}"). Fix: remove it`);
+    if (settings.strategy && command !== 'deploy')
+        throw new InputError(`input "strategy" is only for command "deploy" (command is "${command}"). Fix: remove it`);
     if (settings.verifyRollback && command !== 'check')
         throw new InputError(`input "verify-rollback" is only for command "check" (command is "${command}"). Fix: remove it, or set command: check`);
     return settings;

@@ -7,7 +7,7 @@ const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('
 import { b as advance, w as writeRecord, a as audit } from './driver.js';
 import { r as releaseDir, I as InputError, i as isReleaseId } from './reporter.js';
 import { b as release } from './run.js';
-import { g as and, w as when, p as printLine, s as sh, r as raw, a as render, c as cmd, e as stepMark, i as inDir, d as dataMark } from './protocol.js';
+import { e as stepMark, i as inDir, g as and, w as when, p as printLine, s as sh, r as raw, a as render, c as cmd, d as dataMark } from './protocol.js';
 import { posix } from 'node:path';
 import { h as hooksFor } from './roles.js';
 

@@ -6,9 +6,40 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { writeFileSync, appendFileSync, existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { I as InputError, w as withEvents, S as SlipwayError, c as consoleReporter, s as silentReporter, i as isReleaseId } from './reporter.js';
+import { I as InputError, i as isReleaseId, w as withEvents, S as SlipwayError, c as consoleReporter, s as silentReporter } from './reporter.js';
 import { USAGE } from './usage.js';
 import 'node:path';
+
+/** Checks of the CLI's flags that need no spec: refused before anything is read or connected. */
+/** Refuses a `--to` that is not a release id (or is given to another command) before anything is read or connected. */
+function checkTo(command, to) {
+    if (to === undefined)
+        return;
+    if (command !== 'rollback')
+        throw new InputError('--to is only for rollback. Fix: remove it');
+    if (!isReleaseId(to))
+        throw new InputError(`--to ${JSON.stringify(to)} is not a release id. Fix: give an id from slipway releases (UTC YYYYMMDDHHMMSS, optionally .NN, e.g. 20260102030405), or leave --to out for the newest healthy release before current`);
+}
+/** `--lock-wait`: whole seconds, for deploy and rollback only; refused before anything is read or connected. */
+function lockWaitOf(command, value) {
+    if (value === undefined)
+        return undefined;
+    if (command !== 'deploy' && command !== 'rollback')
+        throw new InputError('--lock-wait is only for deploy and rollback. Fix: remove it');
+    if (!/^\d{1,5}$/.test(value) || Number(value) > 86400)
+        throw new InputError(`--lock-wait ${JSON.stringify(value)} is not a number of seconds. Fix: give whole seconds from 0 to 86400, e.g. --lock-wait 600`);
+    return Number(value);
+}
+/** --strategy (checked by the deploy, which knows the kinds) and the two-phase flags: for deploy only. */
+async function deployArgs(command, v) {
+    const given = ['strategy', 'phase', 'release', 'shard'].find((k) => v[k] !== undefined);
+    if (command !== 'deploy') {
+        if (given)
+            throw new InputError(`--${given} is only for deploy. Fix: remove it`);
+        return undefined;
+    }
+    return (await import('./phases.js')).twoPhase(v.phase, v.release, v.shard);
+}
 
 /** `--events <file>`: every message a command reports, also appended to a file as JSON lines. */
 /** With a path: every message also appended to it as one JSON line (time, kind, group, host, text). */
@@ -31,6 +62,10 @@ const options = {
     'dry-run': { type: 'boolean', default: false },
     to: { type: 'string' },
     'lock-wait': { type: 'string' },
+    strategy: { type: 'string' },
+    phase: { type: 'string' },
+    release: { type: 'string' },
+    shard: { type: 'string' },
     migrations: { type: 'boolean', default: false },
     db: { type: 'string' },
     force: { type: 'boolean', default: false },
@@ -73,15 +108,16 @@ async function dispatch(argv, io) {
     const { db, positionals } = await checkArgs(command, v, parsed.positionals);
     const reporter = eventsTo(v.events === undefined ? undefined : resolvePath(io.cwd, v.events), consoleReporter(io.out, io.err, v.verbose));
     const lockWait = lockWaitOf(command, v['lock-wait']);
+    const two = await deployArgs(command, v);
     const spec = checkedSpec(io.cwd, v.spec, v.env, reporter);
     if (command === 'db')
         return (await import('./db.js')).dbCommand(positionals, await spec({ credentials: true }), v.json, reporter, io);
     switch (command) {
         case 'deploy': {
-            const { deploy, planDeploy, DeployError } = await import('./deploy.js');
+            const [{ deploy, planDeploy, DeployError }, { withStrategy }] = await Promise.all([import('./deploy.js'), import('./batches.js')]);
             if (v['dry-run']) {
                 // Warnings (e.g. check.policy: forward-only) go to stderr; stdout carries only the scripts.
-                for (const host of await planDeploy({ spec: await spec({ source: true }), reporter: { ...silentReporter, warn: reporter.warn } })) {
+                for (const host of await planDeploy({ spec: withStrategy(await spec({ source: true }), v.strategy), reporter: { ...silentReporter, warn: reporter.warn }, two })) {
                     io.out(`# host ${host.host}`);
                     for (const p of host.phases)
                         io.out(`## ${p.phase}\n${p.command}\n`);
@@ -89,7 +125,7 @@ async function dispatch(argv, io) {
                 return 0;
             }
             const c = io.cancel?.();
-            const result = await deploy({ spec: await loadFile(io.cwd, v.spec, v.env), reporter, signal: c?.signal, force: c?.force, lockWait }).catch(async (error) => {
+            const result = await deploy({ spec: withStrategy(await loadFile(io.cwd, v.spec, v.env), v.strategy), reporter, signal: c?.signal, force: c?.force, lockWait, two }).catch(async (error) => {
                 if (error instanceof DeployError && error.result.ledger.length > 1)
                     io.err((await import('./table.js')).formatLedger(error.result.ledger));
                 throw error;
@@ -146,25 +182,6 @@ async function checkArgs(command, v, positionals) {
         return { positionals };
     const [{ dbMode }, { checkDb }] = await Promise.all([import('./rollback-db.js'), import('./db.js')]);
     return { db: command === 'rollback' ? dbMode(v) : undefined, positionals: checkDb(command, positionals) };
-}
-/** Refuses a `--to` that is not a release id (or is given to another command) before anything is read or connected. */
-function checkTo(command, to) {
-    if (to === undefined)
-        return;
-    if (command !== 'rollback')
-        throw new InputError('--to is only for rollback. Fix: remove it');
-    if (!isReleaseId(to))
-        throw new InputError(`--to ${JSON.stringify(to)} is not a release id. Fix: give an id from slipway releases (UTC YYYYMMDDHHMMSS, optionally .NN, e.g. 20260102030405), or leave --to out for the newest healthy release before current`);
-}
-/** `--lock-wait`: whole seconds, for deploy and rollback only; refused before anything is read or connected. */
-function lockWaitOf(command, value) {
-    if (value === undefined)
-        return undefined;
-    if (command !== 'deploy' && command !== 'rollback')
-        throw new InputError('--lock-wait is only for deploy and rollback. Fix: remove it');
-    if (!/^\d{1,5}$/.test(value) || Number(value) > 86400)
-        throw new InputError(`--lock-wait ${JSON.stringify(value)} is not a number of seconds. Fix: give whole seconds from 0 to 86400, e.g. --lock-wait 600`);
-    return Number(value);
 }
 /** Reads and validates the spec file (the YAML parser is loaded here, by the commands that read a spec). */
 async function loadFile(cwd, file, env) {

@@ -131,12 +131,14 @@ function parseJump(text, user) {
 /** Arms the limits of `options`; `touch` on output re-arms the idle one, `clear` when the command ends. */
 function timeouts(options, expire) {
     let idle;
-    const total = options.timeoutMs ? setTimeout(() => expire(`timed out after ${options.timeoutMs / 1000}s`), options.timeoutMs) : undefined;
+    // Unref'd: a limit watches a command, it must not keep the process alive once nothing else does (a channel
+    // that a closed connection will never open, after a forced stop).
+    const total = options.timeoutMs ? setTimeout(() => expire(`timed out after ${options.timeoutMs / 1000}s`), options.timeoutMs).unref() : undefined;
     const touch = () => {
         if (!options.idleMs)
             return;
         clearTimeout(idle);
-        idle = setTimeout(() => expire(`no output for ${options.idleMs / 1000}s (idle timeout)`), options.idleMs);
+        idle = setTimeout(() => expire(`no output for ${options.idleMs / 1000}s (idle timeout)`), options.idleMs).unref();
     };
     touch();
     return { touch, clear: () => { clearTimeout(total); clearTimeout(idle); } };
@@ -584,20 +586,23 @@ class StepError extends SlipwayError {
     tail;
     data;
     lost;
-    constructor(host, step, code, tail, data = {}, lost) {
-        super(lost ? `${host}: connection lost (${lost}) during step "${step}"` : `${host}: step "${step}" failed with exit code ${code}${tail.length ? `\n--- last output ---\n${tail.join('\n')}` : ''}`);
+    unsent;
+    /** `unsent`: the connection was already lost, so nothing of the step reached the host. */
+    constructor(host, step, code, tail, data = {}, lost, unsent = false) {
+        super(lost ? `${host}: connection lost (${lost}) ${unsent ? 'before' : 'during'} step "${step}"` : `${host}: step "${step}" failed with exit code ${code}${tail.length ? `\n--- last output ---\n${tail.join('\n')}` : ''}`);
         this.host = host;
         this.step = step;
         this.code = code;
         this.tail = tail;
         this.data = data;
         this.lost = lost;
+        this.unsent = unsent;
         this.name = 'StepError';
     }
     /** The cause in a few words, for a host's line in the ledger. */
     get summary() {
         if (this.lost)
-            return `connection lost (${this.lost}) during ${this.step}`;
+            return `connection lost (${this.lost}) ${this.unsent ? 'before' : 'during'} ${this.step}`;
         const timeout = this.code === 124 ? this.tail.find((l) => /timed out|no output|no answer/.test(l)) : undefined;
         return `${this.step} failed with exit code ${this.code}${timeout ? ` (${timeout})` : ''}`;
     }
@@ -679,6 +684,7 @@ async function revive(s) {
 /** Closes every session; never throws. */
 async function closeSessions(sessions) {
     await Promise.all(sessions.map(async (s) => {
+        s.reopen = undefined; // for good: work abandoned by a forced stop must not connect again
         await s.channel?.close();
         await s.remote.close().catch(() => undefined);
     }));
@@ -700,6 +706,8 @@ function holdChannels(sessions, spec, reporter) {
 /** Runs one phase on one host as a single script; throws {@link StepError} on a non-zero exit. */
 async function runPhase(s, spec, reporter, phase, commands, extra = {}) {
     reporter.debug(`${s.host.name}: ${phase}: ${commands.length} commands`);
+    if (s.remote.lost)
+        throw new StepError(s.host.name, phase, 255, [], {}, s.remote.lost, true);
     const options = channelOptions(s, spec, reporter);
     const sent = s.channel ? s.channel.run(commands, extra.stdin) : runScript(s.remote, commands, { ...options, stdin: extra.stdin });
     const result = await sent.catch((error) => {

@@ -8,7 +8,7 @@ const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('
 const USAGE = `usage: slipway <command> [options]
 
 commands:
-  deploy     [--spec f] [--env e] [--dry-run] [--lock-wait s]
+  deploy     [--spec f] [--env e] [--dry-run] [--lock-wait s] [--strategy all-at-once|rolling|canary]
                                                 build a new release on every host and switch to it
   rollback   [--spec f] [--env e] [--to id] [--db keep|stepback|restore] [--lock-wait s]
                                                 activate an earlier release (default: newest healthy before current);
@@ -25,6 +25,10 @@ commands:
   schema                                        print the spec's JSON Schema
 
   --lock-wait s   wait up to s seconds for another run's lock (naming its holder) instead of failing at once
+  --phase prepare|switch --release id [--shard i/n]
+                  a two-phase deploy across CI jobs: prepare (upload, build) in each shard of the hosts, then one
+                  switch over every host (refused, touching nothing, unless every host has the release prepared)
+  --strategy k    override strategy.kind of the spec for this deploy (batches, canary, pause, max_failed are kept)
   --events f      also append every message to f as one JSON line: time, kind, log group, host, text
 
 exit codes: 0 ok; 1 the operation failed (a deploy: cleanly, every host on the same release);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals'
 import type { ReleaseListing } from '../../src/deploy/releases.js'
-import { checkMarkdown, deployMarkdown, escapeCell, fenced, markdownTable, rollbackMarkdown, type DeployReport } from '../../src/report/summary.js'
+import { checkMarkdown, deployMarkdown, escapeCell, hostsMarkdown, fenced, markdownTable, rollbackMarkdown, type DeployReport } from '../../src/report/summary.js'
 
 const listing: ReleaseListing = {
   hosts: [{
@@ -53,6 +53,28 @@ describe('job summary markdown', () => {
     expect(failed.split('\n')[0]).toBe('### ❌ Deploy of 2 failed before the switch; 1 is still live')
     expect(failed).not.toContain('Not reverted')
     expect(deployMarkdown({ result: base, url: 'https://shop.example/' })).toBe('### ✅ Deployed 2\n\n- **Release:** 2\n- **Previous release:** 1\n- **Hosts:** h\n- **URL:** https://shop.example/\n')
+  })
+
+  test('a fleet split within max_failed: the title says so; a per-host table with the rollout timeline, collapsed beyond 10 hosts', () => {
+    const entry = (host: string, serves: string, rolledBack = false) => ({ host, serves, prepared: true, switched: true, smoke: (rolledBack ? 'failed' : 'passed') as 'passed' | 'failed', rolledBack, error: rolledBack ? 'smoke up: exit 1' : undefined })
+    const ledger = [entry('h01', '2'), entry('h02', '1', true)]
+    const rollout = { strategy: 'rolling', batches: [['h01'], ['h02']], timeline: ['batch 1/2 (h01) passed: h01=2 h02=1', 'h02 failed and were switched back alone: h01=2 h02=1'], dropped: ['h02'] }
+    const md = deployMarkdown({ result: { release: '2', previous: '1', hosts: ['h01', 'h02'], rolledBack: false, smoke: [], ledger, rollout }, failure: 'deploy of 2 is live on 1 of 2 hosts' })
+    expect(md.split('\n')[0]).toBe('### ⚠️ Release 2 is live on 1 of 2 hosts; h02 failed and serve 1')
+    expect(md).toContain([
+      '#### Hosts',
+      '',
+      '| Host | Serves | Prepared | Switched | Smoke | Rolled back | Lock | Error |\n| --- | --- | --- | --- | --- | --- | --- | --- |',
+      '| h01 | 2 | yes | yes | passed | no | - |  |',
+      '| h02 | 1 | yes | yes | failed | yes | - | smoke up: exit 1 |',
+      '',
+      'Rollout (rolling):',
+      '- batch 1/2 (h01) passed: h01=2 h02=1',
+      '- h02 failed and were switched back alone: h01=2 h02=1'
+    ].join('\n'))
+    const many = Array.from({ length: 11 }, (_, i) => entry(`h${i}`, '2'))
+    expect(hostsMarkdown({ ledger: many })).toContain('<details><summary>11 hosts</summary>')
+    expect(hostsMarkdown({ ledger: many.slice(0, 10) })).not.toContain('<details>')
   })
 
   test('a failed migration: what it left and what was removed again, or what it destroyed and the restore command', () => {

@@ -3,6 +3,7 @@ import { notReverted } from '../deploy/caveats.js'
 import { deploy, DeployError, planDeploy, type DeployResult } from '../deploy/deploy.js'
 import { deployMarkdown, planMarkdown, type MigrationsView } from '../report/summary.js'
 import type { Spec } from '../spec/types.js'
+import { withStrategy } from '../deploy/batches.js'
 import { LockedError } from '../deploy/run.js'
 import type { Context, Outcome } from './context.js'
 
@@ -29,7 +30,7 @@ export function migrationsOutput(m: MigrationsView | undefined): string {
 /** Runs the deploy (or prints its plan with dry-run). */
 export async function deployCommand(ctx: Context): Promise<Outcome> {
   const { log, actor, runId } = ctx
-  const spec = ctx.spec()
+  const spec = withStrategy(ctx.spec(), ctx.settings.strategy, 'input "strategy":')
   if (ctx.settings.dryRun) {
     const plan = await planDeploy({ spec, actor, runId })
     for (const host of plan) await log.group(`Plan for ${host.host}`, async () => host.phases.forEach((p) => log.info(`## ${p.phase}\n${p.command}\n`)))

@@ -26,6 +26,8 @@ export interface Settings {
   migrations: boolean
   /** Seconds to wait for another run's lock (deploy, rollback); 0 fails at once. */
   lockWait: number
+  /** Overrides the spec's strategy.kind for a deploy. */
+  strategy?: string
   /** `check` also runs --verify-rollback: the base revision's smoke checks on the PR's schema. */
   verifyRollback: boolean
   /** Rollback: what happens to the database (keep, stepback, restore); undefined is keep, or stepback with `migrations`. */
@@ -61,6 +63,7 @@ export function readInputs(get: InputReader, cwd = process.env.GITHUB_WORKSPACE 
     release: releaseId(text('release')),
     migrations: bool(get, 'migrations'),
     lockWait: seconds(get, 'lock-wait'),
+    strategy: text('strategy'),
     verifyRollback: bool(get, 'verify-rollback'),
     db: dbInput(text('db')),
     dryRun: bool(get, 'dry-run'),
@@ -73,6 +76,7 @@ export function readInputs(get: InputReader, cwd = process.env.GITHUB_WORKSPACE 
   if (settings.migrations && settings.db && settings.db !== 'stepback') throw new InputError(`input "migrations: true" means db: stepback and contradicts db: ${settings.db}. Fix: remove migrations`)
   if (settings.migrations && command !== 'rollback') throw new InputError(`input "migrations" is only for command "rollback" (command is "${command}"); a deploy runs the spec's migrations itself. Fix: remove it`)
   if (settings.lockWait && command !== 'deploy' && command !== 'rollback') throw new InputError(`input "lock-wait" is only for commands "deploy" and "rollback" (command is "${command}"). Fix: remove it`)
+  if (settings.strategy && command !== 'deploy') throw new InputError(`input "strategy" is only for command "deploy" (command is "${command}"). Fix: remove it`)
   if (settings.verifyRollback && command !== 'check') throw new InputError(`input "verify-rollback" is only for command "check" (command is "${command}"). Fix: remove it, or set command: check`)
   return settings
 }

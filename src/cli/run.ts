@@ -2,11 +2,11 @@
 import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import type { Cancel } from '../deploy/signals.js'
-import { isReleaseId } from '../deploy/id.js'
 import type { DbMode } from '../deploy/rollback-db.js'
 import { InputError, SlipwayError } from '../errors.js'
 import { consoleReporter, silentReporter, type Reporter } from '../reporter.js'
 import type { Spec } from '../spec/types.js'
+import { checkTo, deployArgs, lockWaitOf } from './args.js'
 import { eventsTo } from './events.js'
 import { USAGE } from './usage.js'
 
@@ -30,6 +30,10 @@ const options = {
   'dry-run': { type: 'boolean', default: false },
   to: { type: 'string' },
   'lock-wait': { type: 'string' },
+  strategy: { type: 'string' },
+  phase: { type: 'string' },
+  release: { type: 'string' },
+  shard: { type: 'string' },
   migrations: { type: 'boolean', default: false },
   db: { type: 'string' },
   force: { type: 'boolean', default: false },
@@ -70,21 +74,22 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   const { db, positionals } = await checkArgs(command, v, parsed.positionals)
   const reporter = eventsTo(v.events === undefined ? undefined : resolvePath(io.cwd, v.events), consoleReporter(io.out, io.err, v.verbose))
   const lockWait = lockWaitOf(command, v['lock-wait'])
+  const two = await deployArgs(command, v)
   const spec = checkedSpec(io.cwd, v.spec, v.env, reporter)
   if (command === 'db') return (await import('./db.js')).dbCommand(positionals, await spec({ credentials: true }), v.json, reporter, io)
   switch (command) {
     case 'deploy': {
-      const { deploy, planDeploy, DeployError } = await import('../deploy/deploy.js')
+      const [{ deploy, planDeploy, DeployError }, { withStrategy }] = await Promise.all([import('../deploy/deploy.js'), import('../deploy/batches.js')])
       if (v['dry-run']) {
         // Warnings (e.g. check.policy: forward-only) go to stderr; stdout carries only the scripts.
-        for (const host of await planDeploy({ spec: await spec({ source: true }), reporter: { ...silentReporter, warn: reporter.warn } })) {
+        for (const host of await planDeploy({ spec: withStrategy(await spec({ source: true }), v.strategy), reporter: { ...silentReporter, warn: reporter.warn }, two })) {
           io.out(`# host ${host.host}`)
           for (const p of host.phases) io.out(`## ${p.phase}\n${p.command}\n`)
         }
         return 0
       }
       const c = io.cancel?.()
-      const result = await deploy({ spec: await loadFile(io.cwd, v.spec, v.env), reporter, signal: c?.signal, force: c?.force, late: c?.late, lockWait }).catch(async (error: unknown) => {
+      const result = await deploy({ spec: withStrategy(await loadFile(io.cwd, v.spec, v.env), v.strategy), reporter, signal: c?.signal, force: c?.force, late: c?.late, lockWait, two }).catch(async (error: unknown) => {
         if (error instanceof DeployError && error.result.ledger.length > 1) io.err((await import('../report/table.js')).formatLedger(error.result.ledger))
         throw error
       }) // checks the source and credentials before connecting
@@ -138,21 +143,6 @@ async function checkArgs(command: string, v: { to?: string; db?: string; migrati
   if (command !== 'rollback' && command !== 'db') return { positionals }
   const [{ dbMode }, { checkDb }] = await Promise.all([import('../deploy/rollback-db.js'), import('./db.js')])
   return { db: command === 'rollback' ? dbMode(v) : undefined, positionals: checkDb(command, positionals) }
-}
-
-/** Refuses a `--to` that is not a release id (or is given to another command) before anything is read or connected. */
-function checkTo(command: string, to: string | undefined): void {
-  if (to === undefined) return
-  if (command !== 'rollback') throw new InputError('--to is only for rollback. Fix: remove it')
-  if (!isReleaseId(to)) throw new InputError(`--to ${JSON.stringify(to)} is not a release id. Fix: give an id from slipway releases (UTC YYYYMMDDHHMMSS, optionally .NN, e.g. 20260102030405), or leave --to out for the newest healthy release before current`)
-}
-
-/** `--lock-wait`: whole seconds, for deploy and rollback only; refused before anything is read or connected. */
-function lockWaitOf(command: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined
-  if (command !== 'deploy' && command !== 'rollback') throw new InputError('--lock-wait is only for deploy and rollback. Fix: remove it')
-  if (!/^\d{1,5}$/.test(value) || Number(value) > 86400) throw new InputError(`--lock-wait ${JSON.stringify(value)} is not a number of seconds. Fix: give whole seconds from 0 to 86400, e.g. --lock-wait 600`)
-  return Number(value)
 }
 
 /** Reads and validates the spec file (the YAML parser is loaded here, by the commands that read a spec). */

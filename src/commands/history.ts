@@ -3,13 +3,17 @@ import { type Layout, type PointEngine, recordFile } from './layout.js'
 import { appendLine, raw, readFirstLine, sh, when, writeFile, type Command } from './shell.js'
 import { dataMark, releaseIdFrom, type HostData, type Markers } from './protocol.js'
 
-/** Where a release is in its life: building → ready → live → healthy | failed | rolled-back. */
-export type ReleaseState = 'building' | 'ready' | 'live' | 'healthy' | 'failed' | 'rolled-back'
+/**
+ * Where a release is in its life: building → ready → live → healthy | failed | rolled-back; a two-phase deploy's
+ * prepare phase leaves it `prepared` (ready, and handed over to the switch phase: not an interrupted run's).
+ */
+export type ReleaseState = 'building' | 'ready' | 'prepared' | 'live' | 'healthy' | 'failed' | 'rolled-back'
 
 /** The states a release may move to from each state (staying is always allowed: a note or migrations change). */
 const NEXT: Record<ReleaseState, ReleaseState[]> = {
   building: ['ready', 'failed'],
-  ready: ['live', 'failed'],
+  ready: ['live', 'failed', 'prepared'],
+  prepared: ['live', 'failed'],
   live: ['healthy', 'failed', 'rolled-back'],
   healthy: ['rolled-back', 'failed'],
   'rolled-back': [],

@@ -5,6 +5,10 @@ import { preflight } from './preflight.js'
 import { driverFor, migrateHostIndex } from '../migrations/driver.js'
 import { newLedger } from './ledger.js'
 import { execute, type Trip } from './pipeline.js'
+import { shardOf, type TwoPhase } from './phases.js'
+import { droppedError, newRollout } from './rollout.js'
+import { adopt } from './steps/adopt.js'
+import { handoff } from './steps/handoff.js'
 import { DeployError, type DeployResult } from './result.js'
 import { forceable, keepAlive, lockOwner, operation, type OperationOptions } from './run.js'
 import { closeSessions, openSessions, sshConnector, type Connector } from './session.js'
@@ -28,11 +32,19 @@ import { confirm, watchdog } from './steps/watchdog.js'
 
 export { DeployError, type DeployResult } from './result.js'
 
-/** Options for {@link deploy}. */
-export type DeployOptions = OperationOptions
+/** Options for {@link deploy}: with `two`, one phase of a two-phase deploy (its shard's hosts for a prepare). */
+export interface DeployOptions extends OperationOptions {
+  two?: TwoPhase
+}
 
 /** A deploy, in order. Failures before `watchdog` (armed with the switch) mark the release failed; from there on they switch back. */
 export const DEPLOY: Step[] = [lock, lockWait, repair, plan, pack, upload, shared, build, migrate, watchdog, switchRelease, activateHooks, smoke, bake, confirm, prune, finish]
+
+/** Two-phase deploys: the prepare phase (each shard) stops at the build and hands over; the switch phase (once) takes it from there. */
+export const PREPARE: Step[] = [lock, lockWait, repair, plan, pack, upload, shared, build, handoff]
+export const SWITCH: Step[] = [lock, lockWait, repair, adopt, migrate, watchdog, switchRelease, activateHooks, smoke, bake, confirm, prune, finish]
+
+const STEPS = { all: DEPLOY, prepare: PREPARE, switch: SWITCH }
 
 const TITLES: Record<string, (run: DeployRun) => string> = {
   lock: () => 'Lock and read history',
@@ -59,7 +71,7 @@ export interface PlannedHost {
  * The exact scripts each host would receive, from the same steps a deploy runs, against hosts that
  * report an empty history (a first deploy) and nothing else. Connects nowhere.
  */
-export async function planDeploy(options: OperationOptions): Promise<PlannedHost[]> {
+export async function planDeploy(options: DeployOptions): Promise<PlannedHost[]> {
   const remotes = new Map<string, RecordingRemote>()
   const connect: Connector = async (host) => remotes.set(host.name, new RecordingRemote(host.name)).get(host.name)!
   const run = await runDeploy(options, connect, true)
@@ -76,7 +88,7 @@ function stepsOf(script: string): string {
 }
 
 async function runDeploy(options: DeployOptions, connect: Connector, dry: boolean): Promise<DeployRun> {
-  const op = operation(options)
+  const op = operation({ ...options, spec: shardOf(options.spec, options.two?.shard) })
   const entries = (await preflight(op.spec, { source: true, credentials: connect === sshConnector, warn: (m) => op.reporter.warn(m) })) ?? []
   // The source is hashed while the connections are made: the lock step sends its directory digests.
   const hashing = localManifest(op.spec, entries)
@@ -90,12 +102,15 @@ async function runDeploy(options: DeployOptions, connect: Connector, dry: boolea
   })
   const hosts = sessions.map((s) => s.host.name)
   const result: DeployResult = { release: '', hosts, rolledBack: false, removed: {}, smoke: [], uploaded: {}, ledger: newLedger(hosts) }
-  const run: DeployRun = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, holders: sessions.map(() => null), states: [], id: '', entries, local, uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result }
+  const run: DeployRun = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, holders: sessions.map(() => null), states: [], id: '', entries, local, uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result, rollout: newRollout(op.spec), two: options.two }
+  if (run.rollout.batches.length > 1) result.rollout = { strategy: op.spec.strategy.kind, batches: run.rollout.batches.map((b) => b.map((i) => hosts[i])), timeline: run.rollout.timeline, dropped: [] }
   const stop = dry ? () => undefined : keepAlive(op, sessions, run.owner)
   try {
-    const steps = execute(run, DEPLOY, (trip: Trip) => (trip.kind === 'hosts' ? TITLES[trip.steps[0].name]?.(run) ?? trip.steps[0].name : trip.step.name))
+    const steps = execute(run, STEPS[options.two?.phase ?? 'all'], (trip: Trip) => (trip.kind === 'hosts' ? TITLES[trip.steps[0].name]?.(run) ?? trip.steps[0].name : trip.step.name))
     await forceable(op, sessions, run.owner, steps, (why) => new DeployError(`deploy ${run.id} stopped at once (${why}, a second time): the lock is released, nothing was undone — the release may be unfinished and this run's migrations may stay applied; check with: slipway releases`, result))
-    op.reporter.info(`${dry ? 'Planned' : 'Deployed'} ${run.id} to ${result.hosts.join(', ')}`)
+    const split = droppedError(run)
+    if (split) throw split
+    op.reporter.info(`${dry ? 'Planned' : options.two?.phase === 'prepare' ? 'Prepared' : 'Deployed'} ${run.id} to ${result.hosts.join(', ')}`)
     return run
   } finally {
     stop()

@@ -67,7 +67,7 @@ export function noteTrip(entry: HostLedger, names: string[], id: string, current
   if (!names.includes('switch')) return
   const failedAt = error instanceof StepError ? names.indexOf(error.step) : -1
   if (failedAt > names.indexOf('switch')) Object.assign(entry, { switched: true, serves: id })
-  else entry.serves = UNKNOWN
+  else if (!(error instanceof StepError && error.unsent)) entry.serves = UNKNOWN // nothing was sent: it serves what it did
 }
 
 /** Records the smoke outcome per host: its own checks and the runner's. */

@@ -16,6 +16,8 @@ import { Cancelled, onEach, releaseLocks } from './run.js'
 export { Cancelled } from './run.js'
 import { LeftToHost, runJobPhase } from './follow.js'
 import { runPhase, StepError } from './session.js'
+import { rollOut, rolloutNote } from './rollout.js'
+import { isActive } from './steps/active.js'
 import { restore } from './steps/restore.js'
 import { SmokeFailed } from './steps/smoke.js'
 import type { DeployRun, OnFailure, Step } from './steps/types.js'
@@ -46,14 +48,16 @@ function onFailure(trip: Trip): OnFailure {
 
 /** Runs one round trip: each host gets the commands of the steps that run there, as one script. */
 async function runTrip(run: DeployRun, steps: Step[]): Promise<void> {
+  run.failedHosts = []
   const onHost = async (i: number): Promise<boolean> => {
-    const mine = steps.filter((st) => st.where === 'each' || i === run.at)
+    const mine = isActive(run, i) ? steps.filter((st) => st.where === 'each' || i === run.at) : []
     if (!mine.length) return true
     try {
       await runOnHost(run, mine, i)
       noteTrip(run.result.ledger[i], mine.map((st) => st.name), run.id, run.states[i]?.current)
     } catch (error) {
       noteTrip(run.result.ledger[i], mine.map((st) => st.name), run.id, run.states[i]?.current, error)
+      run.failedHosts!.push(i)
       throw error
     }
     return run.holders[i] === undefined
@@ -90,7 +94,7 @@ async function runOnHost(run: DeployRun, mine: Step[], i: number): Promise<void>
  */
 export async function execute(run: DeployRun, steps: Step[], title: (trip: Trip) => string): Promise<void> {
   let done: OnFailure = 'unlock'
-  for (const trip of groupTrips(steps, run)) {
+  const runOne = async (trip: Trip, absorb?: (error: unknown) => Promise<boolean>) => {
     const signal = run.op.signal
     if (signal?.aborted) await fail(run, done, new Cancelled(String(signal.reason ?? 'abort')))
     try {
@@ -100,10 +104,26 @@ export async function execute(run: DeployRun, steps: Step[], title: (trip: Trip)
       }
       else await run.op.reporter.group(title(trip), () => runTrip(run, trip.steps))
     } catch (error) {
-      await fail(run, onFailure(trip), error)
+      if (!(await absorb?.(error))) await fail(run, onFailure(trip), error)
     }
     done = onFailure(trip)
   }
+  const trips = groupTrips(steps, run)
+  for (let t = 0; t < trips.length; t++) {
+    const segment = rolloutFrom(trips, t)
+    if (!segment.length) await runOne(trips[t])
+    else {
+      await rollOut(run, segment, runOne)
+      t += segment.length - 1
+    }
+  }
+}
+
+/** The trips from `t` on that belong to the rollout (none when trip `t` does not). */
+function rolloutFrom(trips: Trip[], t: number): Trip[] {
+  const inRollout = (trip: Trip) => (trip.kind === 'runner' ? trip.step.rollout : trip.steps.every((st) => st.rollout))
+  const end = trips.findIndex((trip, k) => k >= t && !inRollout(trip))
+  return trips.slice(t, end < 0 ? trips.length : end)
 }
 
 /**
@@ -149,11 +169,11 @@ async function fail(run: DeployRun, mode: OnFailure, error: unknown): Promise<ne
     const left = await unlockAll(run)
     if (undo instanceof LeftToHost) throw new DeployError(`deploy of ${id} was ${message}; its undo${switched ? ` (back to ${back})` : ''} runs on as a host job: ${undo.message}. Check with: slipway releases`, result)
     const why = (undo as Error).message.split('\n')[0]
-    throw new DeployError(`deploy of ${id} failed${switched ? ' after the switch' : ''}, and undoing it did NOT complete (${why}). Check every host with: slipway releases${lockNote(left)}\n${message}`, result)
+    throw new DeployError(`deploy of ${id} failed${switched ? ' after the switch' : ''}, and undoing it did NOT complete (${why}). Check every host with: slipway releases${lockNote(left)}${rolloutNote(run)}\n${message}`, result)
   }
-  if (error instanceof Cancelled) throw new DeployError(`deploy of ${id} was ${message}${switched ? ` after the switch and was rolled back to ${back}` : '; current is unchanged'}; the lock is released${stepBackNote(result)}`, result)
-  if (error instanceof SmokeFailed) throw new DeployError(`deploy of ${id} was rolled back to ${back}: ${message}${stepBackNote(result)}`, result)
-  if (switched) throw new DeployError(`deploy of ${id} failed after the switch and was rolled back to ${back}.\n${message}${stepBackNote(result)}`, result)
+  if (error instanceof Cancelled) throw new DeployError(`deploy of ${id} was ${message}${switched ? ` after the switch and was rolled back to ${back}` : '; current is unchanged'}; the lock is released${stepBackNote(result)}${rolloutNote(run)}`, result)
+  if (error instanceof SmokeFailed) throw new DeployError(`deploy of ${id} was rolled back to ${back}: ${message}${stepBackNote(result)}${rolloutNote(run)}`, result)
+  if (switched) throw new DeployError(`deploy of ${id} failed after the switch and was rolled back to ${back}.\n${message}${stepBackNote(result)}${rolloutNote(run)}`, result)
   if (full) throw new DeployError(`deploy of ${id} failed before the switch: ${note}; its partial release directory was removed; current is unchanged; the lock is released.\n${message}`, result)
   if (migrating) throw new DeployError(`deploy of ${id} failed while migrating; current is unchanged.\n${run.migrated!.record.note ?? ''}\n${message}${stepBackNote(result)}`, result)
   throw new DeployError(`deploy of ${id} failed before the switch; current is unchanged.\n${message}`, result)

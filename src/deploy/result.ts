@@ -27,6 +27,8 @@ export interface DeployResult {
   migrations?: MigrationsResult
   /** Per host: prepared, switched, smoke, rolled back, error, and the release it serves. */
   ledger: HostLedger[]
+  /** A rollout in several batches (strategy:): the batches by host name, what each host served after each, hosts dropped within max_failed. */
+  rollout?: { strategy: string; batches: string[][]; timeline: string[]; dropped: string[] }
   /** check.policy: forward-only: the release's new migrations without a usable down(), found at plan time (step-back is impossible). */
   forwardOnly?: string[]
   /** The restore point taken just before migrating (on the migrating host), if one was. */

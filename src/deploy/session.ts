@@ -30,14 +30,15 @@ export interface Session {
 
 /** A remote step failed: names host, step, exit code and the output tail. */
 export class StepError extends SlipwayError {
-  constructor(readonly host: string, readonly step: string, readonly code: number, readonly tail: string[], readonly data: HostData = {}, readonly lost?: string) {
-    super(lost ? `${host}: connection lost (${lost}) during step "${step}"` : `${host}: step "${step}" failed with exit code ${code}${tail.length ? `\n--- last output ---\n${tail.join('\n')}` : ''}`)
+  /** `unsent`: the connection was already lost, so nothing of the step reached the host. */
+  constructor(readonly host: string, readonly step: string, readonly code: number, readonly tail: string[], readonly data: HostData = {}, readonly lost?: string, readonly unsent = false) {
+    super(lost ? `${host}: connection lost (${lost}) ${unsent ? 'before' : 'during'} step "${step}"` : `${host}: step "${step}" failed with exit code ${code}${tail.length ? `\n--- last output ---\n${tail.join('\n')}` : ''}`)
     this.name = 'StepError'
   }
 
   /** The cause in a few words, for a host's line in the ledger. */
   get summary(): string {
-    if (this.lost) return `connection lost (${this.lost}) during ${this.step}`
+    if (this.lost) return `connection lost (${this.lost}) ${this.unsent ? 'before' : 'during'} ${this.step}`
     const timeout = this.code === 124 ? this.tail.find((l) => /timed out|no output|no answer/.test(l)) : undefined
     return `${this.step} failed with exit code ${this.code}${timeout ? ` (${timeout})` : ''}`
   }
@@ -117,7 +118,7 @@ export async function revive(s: Session): Promise<string | undefined> {
 /** Closes every session; never throws. */
 export async function closeSessions(sessions: Session[]): Promise<void> {
   await Promise.all(sessions.map(async (s) => {
-    s.reopen = undefined // closed on purpose: nothing connects again (a host job followed in the background stops)
+    s.reopen = undefined // for good: work abandoned by a forced stop must not connect again
     await s.channel?.close()
     await s.remote.close().catch(() => undefined)
   }))
@@ -141,6 +142,7 @@ export function holdChannels(sessions: Session[], spec: Spec, reporter: Reporter
 /** Runs one phase on one host as a single script; throws {@link StepError} on a non-zero exit. */
 export async function runPhase(s: Session, spec: Spec, reporter: Reporter, phase: string, commands: Command[], extra: { stdin?: Readable; okCodes?: number[] } = {}): Promise<ScriptResult> {
   reporter.debug(`${s.host.name}: ${phase}: ${commands.length} commands`)
+  if (s.remote.lost) throw new StepError(s.host.name, phase, 255, [], {}, s.remote.lost, true)
   const options = channelOptions(s, spec, reporter)
   const sent = s.channel ? s.channel.run(commands, extra.stdin) : runScript(s.remote, commands, { ...options, stdin: extra.stdin })
   const result = await sent.catch((error: Error) => {

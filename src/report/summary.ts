@@ -96,7 +96,7 @@ function sections(parts: Array<string | false | undefined>): string {
 
 /** Input of {@link deployMarkdown}. */
 export interface DeployReport {
-  result: Pick<DeployResult, 'release' | 'previous' | 'commit' | 'hosts' | 'rolledBack' | 'smoke' | 'migrations' | 'forwardOnly'> & Partial<Pick<DeployResult, 'restorePoint'>>
+  result: Pick<DeployResult, 'release' | 'previous' | 'commit' | 'hosts' | 'rolledBack' | 'smoke' | 'migrations' | 'forwardOnly'> & Partial<Pick<DeployResult, 'restorePoint' | 'ledger' | 'rollout'>>
   /** The error message when the deploy failed. */
   failure?: string
   listing?: ReleaseListing
@@ -108,21 +108,35 @@ export interface DeployReport {
 /** The summary of a deploy: headline, facts, smoke checks, migrations, caveats after a rollback, the release table. */
 export function deployMarkdown(r: DeployReport): string {
   const { result } = r
+  const split = result.rollout?.dropped.length ? result.hosts.length - result.rollout.dropped.length : undefined
   const title = !r.failure
     ? `### ✅ Deployed ${escapeCell(result.release)}`
-    : result.rolledBack
+    : split !== undefined
+      ? `### ⚠️ Release ${escapeCell(result.release)} is live on ${split} of ${result.hosts.length} hosts; ${escapeCell(result.rollout!.dropped.join(', '))} failed and serve ${escapeCell(result.previous ?? '(no release)')}`
+      : result.rolledBack
       ? `### ↩️ Release ${escapeCell(result.release)} failed and was rolled back to ${escapeCell(result.previous ?? '(no release)')}`
       : `### ❌ Deploy of ${escapeCell(result.release)} failed before the switch; ${escapeCell(result.previous ?? 'nothing')} is still live`
   return sections([
     title,
     facts([['Release', result.release], ['Previous release', result.previous], ['Commit', result.commit], ['Hosts', result.hosts.join(', ')], ['Restore point', result.restorePoint && describePoint(result.restorePoint)], ['URL', r.url]]),
     r.failure && fenced(r.failure),
+    (result.hosts.length > 1 || !!r.failure) && !!result.ledger?.length && hostsMarkdown(result),
     !!result.smoke?.length && smokeMarkdown(result.smoke),
     result.migrations && migrationsMarkdown(result.migrations),
     !!result.forwardOnly?.length && `**Forward-only** (check.policy): no usable down() in ${result.forwardOnly.map(escapeCell).join(', ')}; the schema of this release cannot be stepped back.`,
     result.rolledBack && !!r.notReverted?.length && notRevertedMarkdown(r.notReverted),
     r.listing && releasesMarkdown(r.listing)
   ])
+}
+
+/** Per host: the release it serves and what happened there, with a rollout's timeline; collapsed beyond 10 hosts. */
+export function hostsMarkdown(result: Partial<Pick<DeployResult, 'ledger' | 'rollout'>>): string {
+  const yes = (b: boolean) => (b ? 'yes' : 'no')
+  const rows = (result.ledger ?? []).map((e) => [e.host, e.serves, yes(e.prepared), yes(e.switched), e.smoke ?? '-', yes(e.rolledBack), e.lockLeft ? 'left' : '-', e.error ?? ''])
+  const table = markdownTable(['Host', 'Serves', 'Prepared', 'Switched', 'Smoke', 'Rolled back', 'Lock', 'Error'], rows)
+  const timeline = result.rollout?.timeline.length ? `\n\nRollout (${escapeCell(result.rollout.strategy)}):\n${result.rollout.timeline.map((t) => `- ${escapeCell(t)}`).join('\n')}` : ''
+  const body = `${table}${timeline}`
+  return rows.length > 10 ? `#### Hosts\n\n<details><summary>${rows.length} hosts</summary>\n\n${body}\n\n</details>` : `#### Hosts\n\n${body}`
 }
 
 /** The summary of a manual rollback. */

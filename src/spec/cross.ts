@@ -45,6 +45,13 @@ export function crossProblems(spec: Spec, where: Where): Problem[] {
     add('migrate.on', 'migrate.on', `no host named "${spec.migrate.on}"`, `use one of: ${spec.hosts.map((h) => h.name).join(', ')}`)
   }
   problems.push(...roleProblems(spec, where))
+  const canary = spec.strategy.canary
+  if (canary !== undefined && !spec.hosts.some((h) => h.name === canary || h.roles.includes(canary))) {
+    add('strategy.canary', 'strategy.canary', `no host named "${canary}" and no host with that role`, `use a host name (${spec.hosts.map((h) => h.name).join(', ')}) or a role`)
+  }
+  if (spec.strategy.kind === 'canary' && canary !== undefined && spec.hosts.every((h) => h.name === canary || h.roles.includes(canary))) {
+    add('strategy.canary', 'strategy.canary', `the canary "${canary}" is every host: nothing is left to follow it`, 'name one host or a smaller role')
+  }
   if (!spec.db.snapshot !== !spec.db.restore) add(spec.db.snapshot ? 'db.snapshot' : 'db.restore', 'db', `db.${spec.db.snapshot ? 'snapshot' : 'restore'} is set without db.${spec.db.snapshot ? 'restore' : 'snapshot'}: a restore point nothing can restore (or restore nothing took)`, 'set both db.snapshot and db.restore, or neither (the built-in restore point)')
   if (spec.migrate?.backup && spec.db.snapshot) add('migrate.backup', 'migrate.backup', 'migrate.backup and db.snapshot are both set: the backup would be taken twice', 'remove migrate.backup; db.snapshot (with db.restore) replaces it')
   const seen = new Map<string, number>()

@@ -93,6 +93,16 @@ const runCheck = obj('A command run on the host in the new current release; exit
   timeout: int('Timeout, seconds.', { default: 60, min: 1, max: 86400 })
 }, ['run'])
 
+const share = oneOf('A number of hosts, or a percentage of all hosts ("25%", rounded up).', [int('Hosts.', { min: 0 }), str('Percent of the hosts.', { pattern: /^(100|[1-9]?[0-9])%$/ })])
+
+const strategy = obj('How the switch rolls out once every host is prepared and the migrations ran (once, on one host).', {
+  kind: str('all-at-once: every host switches together. rolling: in batches, each gated by the smoke checks (and the bake). canary: the canary hosts first, gated the same way, then the rest. A stop switches back every host already switched and steps back the migrations.', { enum: ['all-at-once', 'rolling', 'canary'], default: 'all-at-once' }),
+  batches: list('The size of each batch in turn; the last size repeats until every host is switched (e.g. [1, "10%", "50%"]). Default: one host at a time (rolling); the rest at once after the canary.', share),
+  canary: str('canary: the host (hosts[].name) or role switched first (default: the first host).'),
+  pause: int('Seconds to wait between two batches.', { default: 0, min: 0, max: 86400 }),
+  max_failed: oneOf('Hosts that may fail (switch, hooks, smoke checks) without stopping the rollout: a count or a percentage, which must be exceeded to stop. A failed host is switched back alone and reported. Default 0: any failure stops the rollout.', share.options)
+})
+
 const smokeChecks = list('Checks run after the switch; a failure rolls back.', oneOf('An http or run check.', [httpCheck, runCheck]), [])
 
 /** Top-level keys that an `environments:` entry may override. */
@@ -117,6 +127,7 @@ export const specFields = {
   copy_from_previous: strings('Directories copied from the live release before the build (e.g. vendor, node_modules) so installs have little to do.', relPath),
   build: hooks('Shell commands run on the host in the new release directory, before the switch.'),
   activate: hooks('Shell commands run on the host in the new release after the switch.'),
+  strategy,
   rollback_hooks: hooks('Shell commands run on the host in the restored release after any rollback.'),
   smoke: oneOf('Checks run after the switch; a failure rolls back: a list of checks, or a mapping with checks and bake.', [
     smokeChecks,

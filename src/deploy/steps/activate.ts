@@ -6,6 +6,7 @@ import type { Step } from './types.js'
 
 export const activateHooks: Step = {
   name: 'activate',
+  rollout: true,
   where: 'each',
   onFailure: 'switch back',
   when: (run) => run.spec.activate.length > 0,

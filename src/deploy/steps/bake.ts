@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Reporter } from '../../reporter.js'
 import type { Spec } from '../../spec/types.js'
 import { runSmoke } from '../smoke.js'
+import { activeSessions } from './active.js'
 import { smokeFailed } from './smoke.js'
 import type { Step } from './types.js'
 
@@ -32,6 +33,7 @@ export const bake: Step = {
   name: 'bake',
   where: 'runner',
   onFailure: 'switch back',
+  rollout: true,
   when: (run) => run.spec.smoke.length > 0 && run.spec.bake > 0,
   run: async (run) => {
     const { op, spec } = run
@@ -44,7 +46,7 @@ export const bake: Step = {
         await sleep(Math.max(0, Math.min(BAKE_EVERY * 1000, end - Date.now())), undefined, { signal: op.signal }).catch(() => undefined)
         // A cancel is undone by the pipeline before the next step, like any other.
         if (op.signal?.aborted) return
-        const results = await runSmoke({ ...op, reporter: quiet(op.reporter) }, run.sessions, spec.smoke)
+        const results = await runSmoke({ ...op, reporter: quiet(op.reporter) }, activeSessions(run), spec.smoke)
         run.result.bake!.rounds++
         const failed = results.filter((r) => !r.ok)
         if (failed.length) {

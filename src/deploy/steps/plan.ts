@@ -1,5 +1,6 @@
 /** Step `plan` (runner): the release id, the git commit, and per host what to upload (a delta when the host has a manifest). */
 import type { HostState, ReleaseRecord } from '../../commands/history.js'
+import { UntouchedError } from '../../errors.js'
 import type { Spec } from '../../spec/types.js'
 import { nextReleaseId } from '../id.js'
 import { changedDirs, dirDigests, dirOf, usableDigests } from '../dirs.js'
@@ -47,7 +48,9 @@ export const plan: Step = {
     const { entries } = run
     const commit = await gitCommit(spec.source.dir)
     run.commit = commit
-    run.id = nextReleaseId(op.now(), states.flatMap((st) => st.records.map((r) => r.id)))
+    const known = states.flatMap((st) => st.records.map((r) => r.id))
+    if (run.two && known.includes(run.two.release)) throw new UntouchedError(`release ${run.two.release} already exists on ${sessions.filter((_, i) => states[i].records.some((r) => r.id === run.two!.release)).map((s) => s.host.name).join(', ')}; nothing was uploaded. Fix: give each two-phase deploy a new --release id`)
+    run.id = run.two?.release ?? nextReleaseId(op.now(), known)
     const stamp = op.now().toISOString()
     const record: ReleaseRecord = { id: run.id, state: 'building', commit, created_at: stamp, updated_at: stamp, by: op.by, run: op.run }
     run.local ??= await localManifest(spec, entries)

@@ -15,7 +15,7 @@ import { planRollback } from '../rollback-plan.js'
 import { onEach } from '../run.js'
 import { LeftToHost, undoOnHost } from '../follow.js'
 import { NONE, noteError, UNKNOWN } from '../ledger.js'
-import { revive } from '../session.js'
+import { revive, StepError } from '../session.js'
 import { checkLeftovers, leftoverCommands } from './leftovers.js'
 import { restorePhase } from './restore-phase.js'
 import type { DeployRun } from './types.js'
@@ -60,34 +60,42 @@ export function revertCommands(run: DeployRun, i: number, note: string, stamp: s
   return restorePhase(s, s.layout, op.spec, plan.target, plan.updates, line, run.owner, [...(i === run.at ? stepBack : []), cmd('rm', '-f', journalFile(s.layout, id))], switched)
 }
 
-/** Undoes a deploy that failed: `switched` says whether `current` may have moved; `drop` removes its release directory first (it filled the disk). */
-export async function restore(run: DeployRun, note: string, switched: boolean, drop = false): Promise<void> {
+/**
+ * Undoes a deploy that failed: `switched` says whether `current` may have moved (on the hosts whose rollout
+ * batch started); `drop` removes its release directory first (it filled the disk). With `only`, just those hosts
+ * (failed within strategy.max_failed) are switched back, and the migrations stay: the other hosts run on them.
+ */
+export async function restore(run: DeployRun, note: string, switched: boolean, drop = false, only?: number[]): Promise<void> {
   const { op, id } = run
   const stamp = op.now().toISOString()
   const failed = advance(run.plans[run.at].record, 'failed', { note, updated_at: stamp })
-  const stepBack = stepBackCommands(run, failed, switched, stamp)
+  const stepBack = only ? [] : stepBackCommands(run, failed, switched, stamp)
   // What a failed migration added goes first: the batch's earlier migrations step back from the state they left.
-  const db = leftoverCommands(run)
-  await op.reporter.group(`Roll back ${id}`, () => onEach(run.sessions, async (s, i) => {
-    const claim = switched && watched(run) ? [claimRelease(s.layout, id)] : []
+  const db = only ? { first: [], last: [] } : leftoverCommands(run)
+  const hosts = only ?? run.sessions.map((_, i) => i).filter((i) => !run.rollout.dropped.includes(i))
+  await op.reporter.group(`Roll back ${id}${only ? ` on ${only.map((i) => run.sessions[i].host.name).join(', ')}` : ''}`, () => onEach(hosts.map((i) => run.sessions[i]), async (s, k) => {
+    const i = hosts[k]
+    const switchedHere = switched && run.rollout.entered[i]
+    const claim = switchedHere && watched(run) ? [claimRelease(s.layout, id)] : []
     const removal = drop ? [cmd('rm', '-rf', releaseDir(s.layout, id))] : []
     const entry = run.result.ledger[i]
     const revived = await revive(s)
-    if (revived) noteError(entry, `${revived} before the ${switched ? 'switch-back' : 'failure was recorded'}`)
+    if (revived) noteError(entry, `${revived} before the ${switchedHere ? 'switch-back' : 'failure was recorded'}`)
     let r
     try {
       // A host job: once started, the host finishes the undo (and releases the lock) even if this run stops following it.
       const job = `${id}.restore`
-      const undo = startJob(s.layout, job, [...removal, ...revertCommands(run, i, note, stamp, [...db.first, ...stepBack, ...db.last], switched)], heartbeat(s.layout, run.owner), holding(s.layout, run.owner))
-      r = await undoOnHost(s, op.spec, op.reporter, switched ? 'roll back' : 'record failure', claim, undo, job, op.late)
+      const undo = startJob(s.layout, job, [...removal, ...revertCommands(run, i, note, stamp, [...db.first, ...stepBack, ...db.last], switchedHere)], heartbeat(s.layout, run.owner), holding(s.layout, run.owner))
+      r = await undoOnHost(s, op.spec, op.reporter, switchedHere ? 'roll back' : 'record failure', claim, undo, job, op.late)
     } catch (error) {
       noteError(entry, error, 'undo: ')
-      if (switched) entry.serves = UNKNOWN
+      // Nothing reached the host (its connection was gone): it serves what the ledger last knew; else it is unknown.
+      if (switchedHere && !(error instanceof StepError && error.unsent)) entry.serves = UNKNOWN
       // Its watchdog (armed at the switch, unclaimed) reverts it and then releases the lock: keep the lock for it.
       if (claim.length || error instanceof LeftToHost) entry.lockLeft = true
       throw error
     }
-    if (switched) Object.assign(entry, { serves: run.plans[i].previous ?? NONE, rolledBack: entry.switched || entry.serves === UNKNOWN })
+    if (switchedHere) Object.assign(entry, { serves: run.plans[i].previous ?? NONE, rolledBack: entry.switched || entry.serves === UNKNOWN })
     if (i === run.at && stepBack.length && run.migrated) {
       const check = checkStepBack(op, run.driver!, r.data, run.migrated.record)
       run.result.migrations!.steppedBack = check.ok ? run.migrated.record.ran : []
@@ -95,5 +103,5 @@ export async function restore(run: DeployRun, note: string, switched: boolean, d
     }
     if (i === run.at && db.last.length) checkLeftovers(run, r.data)
   }))
-  run.result.rolledBack = switched
+  if (!only) run.result.rolledBack = switched
 }

@@ -7,17 +7,24 @@ import { DeployError } from '../result.js'
 import { onEach } from '../run.js'
 import { runPhase } from '../session.js'
 import { runSmoke, type SmokeResult } from '../smoke.js'
+import { activeSessions, isActive } from './active.js'
 import type { DeployRun, Step } from './types.js'
 
-/** Smoke checks failed (the pipeline switches back). */
-export class SmokeFailed extends Error {}
+/** Smoke checks failed (the pipeline switches back); `failed` names the checks and hosts. */
+export class SmokeFailed extends Error {
+  constructor(message: string, readonly failed: SmokeResult[]) {
+    super(message)
+  }
+}
 
 /** rollback.on_smoke_failure false: the release stays live with the reason in its record; audit, unlock. */
 async function keepLive(run: DeployRun, why: string): Promise<never> {
   const line = auditLine(run.op, 'deploy', run.id, run.commit, 'live, smoke failed, not rolled back (rollback.on_smoke_failure: false)')
+  // Hosts a rolling deploy has not switched yet stay where they are, their copy of the release marked failed.
   await onEach(run.sessions, (s, i) => {
     const p = run.plans[i]
-    return runPhase(s, run.spec, run.op.reporter, 'record failure', [writeRecord(p.layout, advance(p.record, 'live', { note: why })), audit(p.layout, line), release(p.layout, run.owner)])
+    const record = run.rollout.entered[i] ? advance(p.record, 'live', { note: why }) : advance(p.record, 'failed', { note: `not switched: ${why}` })
+    return runPhase(s, run.spec, run.op.reporter, 'record failure', [writeRecord(p.layout, record), audit(p.layout, line), release(p.layout, run.owner)])
   })
   throw new DeployError(`deploy of ${run.id} is live but its ${why}\nrollback.on_smoke_failure is false: roll back by hand with slipway rollback`, run.result)
 }
@@ -26,11 +33,13 @@ export const smoke: Step = {
   name: 'smoke',
   where: 'runner',
   onFailure: 'switch back',
+  rollout: true,
   when: (run) => run.spec.smoke.length > 0,
   run: async (run) => {
-    run.result.smoke = await run.op.reporter.group('Smoke tests', () => runSmoke(run.op, run.sessions, run.spec.smoke, run.dry))
-    noteSmoke(run.result.ledger, run.result.smoke)
-    const failed = run.result.smoke.filter((r) => !r.ok)
+    const results = await run.op.reporter.group('Smoke tests', () => runSmoke(run.op, activeSessions(run), run.spec.smoke, run.dry))
+    run.result.smoke = [...run.result.smoke, ...results]
+    noteSmoke(run.result.ledger.filter((_, i) => isActive(run, i)), results)
+    const failed = results.filter((r) => !r.ok)
     if (failed.length) await smokeFailed(run, failed)
   }
 }
@@ -39,5 +48,5 @@ export const smoke: Step = {
 export async function smokeFailed(run: DeployRun, failed: SmokeResult[], during = ''): Promise<never> {
   const why = `smoke check failed${during}: ${failed.map((f) => `${f.name}${f.host ? ` on ${f.host}` : ''}: ${f.detail}`).join('; ')}`
   if (!run.spec.rollback.on_smoke_failure) await keepLive(run, why)
-  throw new SmokeFailed(why)
+  throw new SmokeFailed(why, failed)
 }

@@ -6,6 +6,7 @@ import type { Step } from './types.js'
 
 export const switchRelease: Step = {
   name: 'switch',
+  rollout: true,
   where: 'each',
   onFailure: 'switch back',
   // Every host ready first: a round trip of its own, unless the watchdog armed before it has started one.

@@ -8,6 +8,7 @@ import type { MigrationDriver } from '../../migrations/types.js'
 import type { ScriptResult } from '../../remote/script.js'
 import type { HostSpec, Spec } from '../../spec/types.js'
 import type { MigrateOutcome } from '../migrate.js'
+import type { TwoPhase } from '../phases.js'
 import type { Operation } from '../run.js'
 import type { Session } from '../session.js'
 import type { DeployResult } from '../result.js'
@@ -76,6 +77,27 @@ export interface DeployRun {
   migrated?: MigrateOutcome
   /** What the deploy reports, filled in as it goes. */
   result: DeployResult
+  /** The rollout (spec `strategy:`): batches of host indices, the one in progress, hosts switched so far, hosts dropped within max_failed. */
+  rollout: Rollout
+  /** The hosts the steps running now act on (a batch during the rollout; undefined: every host). */
+  only?: number[]
+  /** The hosts whose part of the last host round trip failed. */
+  failedHosts?: number[]
+  /** A two-phase deploy: its phase and release id. */
+  two?: TwoPhase
+}
+
+/** Where a rollout is. */
+export interface Rollout {
+  batches: number[][]
+  /** Index of the batch in progress (-1 before the first). */
+  at: number
+  /** Per host: its batch has started (its switch may have run). */
+  entered: boolean[]
+  /** Hosts that failed within max_failed: switched back alone, out of the rest of the deploy. */
+  dropped: number[]
+  /** What each batch did, in words, in order. */
+  timeline: string[]
 }
 
 /** One step of a deploy. */
@@ -99,4 +121,6 @@ export interface Step {
   read?: (run: DeployRun, i: number, r: ScriptResult, failed: boolean) => void
   /** Runner steps. */
   run?: (run: DeployRun) => Promise<void>
+  /** Part of the rollout: runs once per batch of `strategy:`, on that batch's hosts. */
+  rollout?: boolean
 }

@@ -22,12 +22,15 @@ export function confirmWithin(spec: Spec): number {
 /** Armed just before the switch, in its round trip: a run that dies between the two still leaves a watched host. */
 export const watchdog: Step = {
   name: 'watchdog',
+  rollout: true,
   where: 'each',
   onFailure: 'switch back',
   when: watched,
   barrier: () => true,
   commands: (run, i) => {
-    const seconds = confirmWithin(run.spec)
+    // The run confirms every host once the last batch passed: a host waits for the batches still to come too.
+    const left = run.rollout.batches.length - Math.max(run.rollout.at, 0)
+    const seconds = confirmWithin(run.spec) * left + run.spec.strategy.pause * (left - 1)
     const stamp = run.op.now().toISOString()
     const note = `not confirmed within ${seconds} s (the run stopped before confirming it); reverted by the host's watchdog`
     const plan = stepBackPlan(run, advance(run.plans[run.at].record, 'failed', { note, updated_at: stamp }), true, stamp)
