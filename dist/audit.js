@@ -9,7 +9,7 @@ import { i as LOCKED, L as LockedError, d as describeHolder, j as acquire, C as 
 import { r as runPhase } from './session.js';
 import { p as parseState, r as readState } from './driver.js';
 import { posix } from 'node:path';
-import { r as releaseDir } from './reporter.js';
+import { r as releaseDir } from './select.js';
 import { c as cmd, s as sh, h as dataPrefix, w as when, r as raw } from './protocol.js';
 
 /**

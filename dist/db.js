@@ -7,7 +7,7 @@ const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('
 import { m as migrateHostIndex, r as readState, p as parseState, d as driverFor, a as audit } from './driver.js';
 import { o as operation, l as lockOwner, k as keepAlive, a as onEach, b as release, f as forceable, c as releaseLocks } from './run.js';
 import { d as dataMark, r as raw, s as sh } from './protocol.js';
-import { I as InputError, S as SlipwayError, i as isReleaseId } from './reporter.js';
+import { I as InputError, S as SlipwayError, i as isReleaseId } from './select.js';
 import { l as lockHosts, a as auditLine } from './audit.js';
 import { r as restoredRecords, a as restoreCommands, b as describeLoss, c as checkRestore, f as formatSize } from './points.js';
 import { o as openSessions, s as sshConnector, r as runPhase, c as closeSessions, h as holdChannels } from './session.js';
@@ -20,6 +20,7 @@ import 'node:fs';
 import 'node:stream';
 import 'node:child_process';
 import 'node:net';
+import './agree.js';
 
 /** Restore point files on the host: listing them (their sizes as they are now). */
 /** Reports `<size> <file name>` per file in the restore points directory, as data `points`. */

@@ -5,20 +5,19 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { s as sh, a as render, b as seq, w as when, c as cmd, p as printLine, r as raw, e as stepMark, f as stepLabels } from './protocol.js';
-import { f as firstPhase, S as StepError, r as runPhase, a as revive, o as openSessions, c as closeSessions, s as sshConnector } from './session.js';
+import { f as firstPhase, S as StepError, r as runPhase, a as revive, o as openSessions, s as sshConnector, c as closeSessions } from './session.js';
 import { t as tarStream, g as gitCommit, p as preflight } from './preflight.js';
-import { b as advance, w as writeRecord, a as audit, c as pointProvider, e as readPoint, m as migrateHostIndex, d as driverFor } from './driver.js';
-import { a as onEach, b as release, C as Cancelled, c as releaseLocks, e as LOCK_TTL, h as heartbeat, o as operation, l as lockOwner, k as keepAlive, f as forceable } from './run.js';
+import { b as advance, w as writeRecord, a as audit, c as pointProvider, e as readPoint, p as parseState, r as readState, m as migrateHostIndex, d as driverFor } from './driver.js';
+import { a as onEach, b as release, C as Cancelled, c as releaseLocks, e as LOCK_TTL, o as operation, h as heartbeat, l as lockOwner, k as keepAlive, f as forceable } from './run.js';
 import { posix, join, basename } from 'node:path';
-import { f as freeSpace, a as planRollback, r as restorePhase, h as hooks, g as guardPaths, c as checkSharedFiles, l as linkShared, m as makeWritable, b as copyFromPrevious, d as activate, u as unpack } from './restore-phase.js';
-import { S as SlipwayError, j as journalFile, r as releaseDir, U as UntouchedError, a as recordFile, P as POINT_EXTENSIONS, p as pointFile } from './reporter.js';
+import { f as freeSpace, a as planRollback, r as restorePhase, h as hooks, g as guardPaths, c as checkSharedFiles, l as linkShared, m as makeWritable, b as copyFromPrevious, d as activate, e as clearRelease, u as unpack } from './restore-phase.js';
+import { S as SlipwayError, j as journalFile, r as releaseDir, U as UntouchedError, h as hooksFor, I as InputError, d as recordFile, P as POINT_EXTENSIONS, e as pointFile } from './select.js';
 import { a as auditLine, i as inLockOrder, w as waitForLocks, D as DIRS_LIST, U as UPLOAD_LIST, d as dirsFile, m as manifestFile, c as completeUpload, b as lock } from './audit.js';
 import { setTimeout } from 'node:timers/promises';
 import { planBatches, batchNames, tolerated } from './batches.js';
 import { r as removeLeftovers, a as readSchema, d as describeItem, s as schemaCheck, p as planStepBack, c as checkStepBack, o as outcome, b as schemaResult, e as runMigrations, f as repair } from './repair.js';
 import { runSmoke } from './smoke.js';
 import { shardOf } from './phases.js';
-import { h as hooksFor } from './roles.js';
 import { d as describePoint } from './points.js';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, createWriteStream, rmSync, createReadStream } from 'node:fs';
@@ -912,6 +911,58 @@ function removePacks(run) {
 }
 
 /**
+ * `deploy --only-failed`: rerun the last release on the hosts that did not reach it, with the same release id.
+ * Decided in TypeScript on the hosts' histories (read without the lock, before the deploy takes it).
+ */
+/**
+ * The last release is the newest one that some host serves and has marked healthy; it is rerun on every host that
+ * does not serve it. Refused (nothing touched) when no host serves a healthy release, when every host serves it,
+ * when a host serves a newer release, or when the source is not the commit it was built from (`commit`, the source's
+ * own; a release with no recorded commit cannot be told apart from another, so it is refused too).
+ */
+function planRerun(states, hosts, commit) {
+    const healthy = states.flatMap((st) => st.records.filter((r) => r.id === st.current && r.state === 'healthy'));
+    const last = healthy.sort((a, b) => a.id.localeCompare(b.id)).pop();
+    if (!last)
+        throw new InputError('--only-failed: no host serves a healthy release, so there is no last release to rerun. Fix: deploy without --only-failed');
+    const newer = states.findIndex((st) => st.current !== undefined && st.current > last.id);
+    if (newer >= 0)
+        throw new InputError(`--only-failed: ${hosts[newer]} serves ${states[newer].current}, newer than the last healthy release ${last.id}; a rerun would take it back. Fix: check it with slipway releases, then deploy without --only-failed`);
+    const behind = hosts.filter((_, i) => states[i].current !== last.id);
+    if (!behind.length)
+        throw new InputError(`--only-failed: every host already serves ${last.id}; nothing to rerun`);
+    if (!last.commit)
+        throw new InputError(`--only-failed: release ${last.id} has no recorded commit (its source was not a git checkout), so this source cannot be shown to be the one it was built from. Fix: deploy without --only-failed`);
+    if (last.commit !== commit)
+        throw new InputError(`--only-failed: release ${last.id} was built from commit ${last.commit.slice(0, 12)}, the source is at ${commit?.slice(0, 12) ?? '(no commit)'}; a rerun must send the same source. Fix: check out ${last.commit.slice(0, 12)}, or deploy a new release without --only-failed`);
+    return { release: last.id, hosts: behind };
+}
+/**
+ * Under the lock, again: a rerun must not build over the release a host serves (another run may have deployed it
+ * since the histories were read); throws naming the host.
+ */
+function checkRerun(states, hosts, id) {
+    const live = states.findIndex((st) => st.current === id);
+    if (live >= 0)
+        throw new SlipwayError(`--only-failed: ${hosts[live]} serves ${id} now (it changed since the histories were read); nothing was changed there. Fix: check with slipway releases`);
+}
+/** Reads every (selected) host's history and decides the rerun; returns the spec narrowed to those hosts and the release id. */
+async function findRerun(options) {
+    const op = operation(options);
+    const sessions = await openSessions(op.spec, options.connect ?? sshConnector, op.reporter);
+    let states;
+    try {
+        states = await onEach(sessions, async (s) => parseState((await runPhase(s, op.spec, op.reporter, 'read history', readState(s, s.layout))).data));
+    }
+    finally {
+        await closeSessions(sessions);
+    }
+    const rerun = planRerun(states, sessions.map((s) => s.host.name), await gitCommit(op.spec.source.dir));
+    op.reporter.info(`--only-failed: rerunning release ${rerun.release} on ${rerun.hosts.join(', ')} (the other hosts serve it)`);
+    return { spec: { ...op.spec, hosts: op.spec.hosts.filter((h) => rerun.hosts.includes(h.name)) }, release: rerun.release };
+}
+
+/**
  * Directory digests of a release manifest: one line per directory (`dir \t digest`), the digest of that
  * directory's own manifest lines. The host keeps them next to the manifest; a redeploy reads them (small) and
  * only the lines of the directories whose digest differs, instead of the whole manifest.
@@ -1118,12 +1169,14 @@ const plan = {
         const { entries } = run;
         const commit = await gitCommit(spec.source.dir);
         run.commit = commit;
+        if (run.reuse)
+            checkRerun(states, sessions.map((s) => s.host.name), run.reuse);
         const known = states.flatMap((st) => st.records.map((r) => r.id));
         if (run.two && known.includes(run.two.release))
             throw new UntouchedError(`release ${run.two.release} already exists on ${sessions.filter((_, i) => states[i].records.some((r) => r.id === run.two.release)).map((s) => s.host.name).join(', ')}; nothing was uploaded. Fix: give each two-phase deploy a new --release id`);
-        run.id = run.two?.release ?? nextReleaseId(op.now(), known);
+        run.id = run.reuse ?? run.two?.release ?? nextReleaseId(op.now(), known);
         const stamp = op.now().toISOString();
-        const record = { id: run.id, state: 'building', commit, created_at: stamp, updated_at: stamp, by: op.by, run: op.run };
+        const record = { id: run.id, state: 'building', commit, created_at: stamp, updated_at: stamp, by: op.by, run: op.run, ...(run.reuse ? { note: 'rerun (deploy --only-failed)' } : {}) };
         run.local ??= await localManifest(spec, entries);
         run.uploads = planUploads(spec, entries, run.local, states);
         run.plans = sessions.map((s, i) => ({ spec, host: s.host, layout: s.layout, id: run.id, owner: run.owner, previous: states[i].current, delta: run.uploads[i].delta, record }));
@@ -1211,7 +1264,7 @@ const switchRelease = {
     }
 };
 
-/** Step `upload`: the tar on stdin unpacked into releases/<id>, unchanged files copied from the live release, the manifest written. */
+/** Step `upload`: (for a rerun, the release directory emptied first) the tar on stdin unpacked into releases/<id>, unchanged files copied from the live release, the manifest written. */
 const upload = {
     name: 'upload',
     where: 'each',
@@ -1222,7 +1275,8 @@ const upload = {
     },
     commands: (run, i) => {
         const p = run.plans[i];
-        return [writeRecord(p.layout, p.record), unpack(p.layout, p.id), raw('exec </dev/null'), ...completeUpload(p.layout, p.id, p.delta ? p.previous : undefined)];
+        // A rerun (--only-failed) reuses an id this host does not serve: what an earlier attempt left there goes first.
+        return [...(run.reuse ? [clearRelease(p.layout, p.id)] : []), writeRecord(p.layout, p.record), unpack(p.layout, p.id), raw('exec </dev/null'), ...completeUpload(p.layout, p.id, p.delta ? p.previous : undefined)];
     }
 };
 
@@ -1293,7 +1347,9 @@ const TITLES = {
 };
 /** Deploys the spec's source to every host as a new release and switches to it atomically. */
 async function deploy(options) {
-    return (await runDeploy(options, options.connect ?? sshConnector, false)).result;
+    const rerun = options.onlyFailed ? await findRerun(options) : undefined;
+    const narrowed = rerun ? { ...options, spec: rerun.spec, select: undefined } : options;
+    return (await runDeploy(narrowed, options.connect ?? sshConnector, false, rerun?.release)).result;
 }
 /**
  * The exact scripts each host would receive, from the same steps a deploy runs, against hosts that
@@ -1314,7 +1370,7 @@ function stepsOf(script) {
     const names = new Set(DEPLOY.map((s) => s.name).concat('smoke'));
     return [...new Set(stepLabels(script).map((label) => label.replace(/^smoke .*/, 'smoke')).filter((n) => names.has(n)))].join(', ');
 }
-async function runDeploy(options, connect, dry) {
+async function runDeploy(options, connect, dry, reuse) {
     const op = operation({ ...options, spec: shardOf(options.spec, options.two?.shard) });
     const entries = (await preflight(op.spec, { source: true, credentials: connect === sshConnector, warn: (m) => op.reporter.warn(m) })) ?? [];
     // The source is hashed while the connections are made: the lock step sends its directory digests.
@@ -1329,7 +1385,7 @@ async function runDeploy(options, connect, dry) {
     });
     const hosts = sessions.map((s) => s.host.name);
     const result = { release: '', hosts, rolledBack: false, removed: {}, smoke: [], uploaded: {}, ledger: newLedger(hosts) };
-    const run = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, holders: sessions.map(() => null), states: [], id: '', entries, local, uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result, rollout: newRollout(op.spec), two: options.two };
+    const run = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, reuse, holders: sessions.map(() => null), states: [], id: '', entries, local, uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result, rollout: newRollout(op.spec), two: options.two };
     if (run.rollout.batches.length > 1)
         result.rollout = { strategy: op.spec.strategy.kind, batches: run.rollout.batches.map((b) => b.map((i) => hosts[i])), timeline: run.rollout.timeline, dropped: [] };
     const stop = dry ? () => undefined : keepAlive(op, sessions, run.owner);

@@ -4,8 +4,8 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { r as releaseDir, b as pointBase, p as pointFile, a as recordFile } from './reporter.js';
-import { e as stepMark, i as inDir, r as raw, w as when, h as dataPrefix, c as cmd, s as sh, d as dataMark, k as writeFile, l as appendLine, m as releaseIdFrom, j as readFirstLine, a as render } from './protocol.js';
+import { r as releaseDir, k as pointBase, e as pointFile, d as recordFile } from './select.js';
+import { e as stepMark, i as inDir, r as raw, w as when, h as dataPrefix, c as cmd, s as sh, d as dataMark, k as releaseIdFrom, j as readFirstLine, l as writeFile, m as appendLine, a as render } from './protocol.js';
 
 /** The provider a spec and driver give, or undefined when this deploy takes no restore points. */
 function pointProvider(spec, driver) {

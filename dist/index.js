@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'fs';
 import { EOL } from 'os';
 import http from 'http';
 import https from 'https';
+import { d as describeDisagreement } from './agree.js';
 import { d as describePoint } from './points.js';
 import { writeFileSync, existsSync as existsSync$1, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,13 +19,13 @@ import { rollbackChecks } from './smoke.js';
 import { randomBytes } from 'node:crypto';
 import { listReleases } from './releases.js';
 import { cancelOnSignals } from './signals.js';
+import { s as selectHosts, I as InputError, a as selectsAll, p as parseNames, i as isReleaseId, U as UntouchedError } from './select.js';
 import { n as notReverted, r as rollback } from './rollback.js';
 import { planDeploy, deploy, DeployError } from './deploy.js';
 import { withStrategy } from './batches.js';
 import { L as LockedError } from './run.js';
-import { I as InputError, i as isReleaseId } from './reporter.js';
 import { formatReleases } from './table.js';
-import { p as pickTarget } from './restore-phase.js';
+import { p as planFleetRollback } from './restore-phase.js';
 import './load.js';
 import 'process';
 import 'buffer';
@@ -64,7 +65,6 @@ import 'node:fs/promises';
 import 'node:module';
 import 'node:child_process';
 import 'node:timers/promises';
-import './roles.js';
 import './session.js';
 import './audit.js';
 import './repair.js';
@@ -5417,7 +5417,10 @@ function fenced(text) {
 }
 /** The release table of every host: current marker, id, commit, time, state, by, note. */
 function releasesMarkdown(listing) {
-    return listing.hosts.map((h) => {
+    const split = listing.disagree ? `> [!WARNING]\n> The hosts serve different releases: ${escapeCell(describeDisagreement(listing.disagree))}\n\n` : '';
+    return split + listing.hosts.map((h) => {
+        if (h.unreachable)
+            return `#### ${escapeCell(h.host)}: unreachable\n\n${escapeCell(h.unreachable)}`;
         const head = `#### Releases on ${escapeCell(h.host)}${h.lock ? ` (locked: ${escapeCell(h.lock)})` : ''}`;
         if (!h.releases.length)
             return `${head}\n\n(no releases)`;
@@ -5501,7 +5504,7 @@ function rollbackMarkdown(r) {
     const restored = result.db?.restored;
     return sections([
         `### ↩️ Rolled back ${escapeCell(result.from)} → ${escapeCell(result.release)}`,
-        facts([['Release', result.release], ['Rolled back from', result.from], ['Hosts', result.hosts.join(', ')], ['Database', result.db && (restored ? `restored to the point taken before ${restored.release} (${restored.at})` : result.db.mode)], ['URL', r.url]]),
+        facts([['Release', result.release], ['Rolled back from', result.from], ['Hosts', result.hosts.join(', ')], ['Already on it (left as they were)', result.stayed?.length ? result.stayed.join(', ') : undefined], ['Database', result.db && (restored ? `restored to the point taken before ${restored.release} (${restored.at})` : result.db.mode)], ['URL', r.url]]),
         (result.migrations.steppedBack.length > 0 || result.migrations.kept.length > 0) && migrationsMarkdown({ steppedBack: result.migrations.steppedBack, stillApplied: result.migrations.kept }),
         !!result.db?.lost?.length && `#### Lost by the database restore\n\n${result.db.lost.map((l) => `- ${escapeCell(l)}`).join('\n')}`,
         notRevertedMarkdown(result.notReverted),
@@ -5643,6 +5646,13 @@ function recordProblem(error, apiUrl) {
 }
 
 /** What every command of the Action works with: settings, log, the spec with credentials, deployment records, lock state. */
+/** The spec narrowed to the inputs' host selection, said in the log. */
+function narrowed(spec, settings, log) {
+    const picked = selectHosts(spec, settings.select);
+    if (picked !== spec)
+        log.warn(`working on ${picked.hosts.length} of ${spec.hosts.length} hosts: ${picked.hosts.map((h) => h.name).join(', ')}`);
+    return picked;
+}
 /** Builds the context: writes the key file (recorded for the post step at once). */
 function createContext(settings, log, env = process.env) {
     const key = settings.sshKey ? writeKeyFile(settings.sshKey, env) : undefined;
@@ -5655,7 +5665,7 @@ function createContext(settings, log, env = process.env) {
     const ctx = {
         settings, log, env, actor, runId,
         lockToken: randomBytes(8).toString('hex'),
-        spec: () => (spec ??= loadActionSpec(settings.spec, settings.environment, key?.file, settings.knownHosts)),
+        spec: () => (spec ??= narrowed(loadActionSpec(settings.spec, settings.environment, key?.file, settings.knownHosts), settings, log)),
         records: settings.token ? deployments({ token: settings.token, environment: settings.environment ?? 'production', env }, log) : undefined,
         holdLock(operation) {
             saveLock({
@@ -5778,7 +5788,8 @@ function readInputs(get, cwd = process.env.GITHUB_WORKSPACE || process.cwd()) {
         dryRun: bool(get, 'dry-run'),
         token: text('github-token'),
         workingDirectory,
-        url: url(text('url'))
+        url: url(text('url')),
+        select: selectsAll(selection(get)) ? undefined : selection(get)
     };
     if (settings.release && command !== 'rollback')
         throw new InputError(`input "release" is only for command "rollback" (command is "${command}"). Fix: remove it, or set command: rollback`);
@@ -5790,11 +5801,17 @@ function readInputs(get, cwd = process.env.GITHUB_WORKSPACE || process.cwd()) {
         throw new InputError(`input "migrations" is only for command "rollback" (command is "${command}"); a deploy runs the spec's migrations itself. Fix: remove it`);
     if (settings.lockWait && command !== 'deploy' && command !== 'rollback')
         throw new InputError(`input "lock-wait" is only for commands "deploy" and "rollback" (command is "${command}"). Fix: remove it`);
+    if (settings.select && command === 'check')
+        throw new InputError('inputs "hosts", "exclude" and "roles" are for deploy, rollback and releases (command is "check"). Fix: remove them');
     if (settings.strategy && command !== 'deploy')
         throw new InputError(`input "strategy" is only for command "deploy" (command is "${command}"). Fix: remove it`);
     if (settings.verifyRollback && command !== 'check')
         throw new InputError(`input "verify-rollback" is only for command "check" (command is "${command}"). Fix: remove it, or set command: check`);
     return settings;
+}
+/** Inputs `hosts`, `exclude`, `roles`; the names are checked against the spec when it is loaded. */
+function selection(get) {
+    return { hosts: parseNames(get('hosts')), exclude: parseNames(get('exclude')), roles: parseNames(get('roles')) };
 }
 /** Whole seconds, 0 to 86400; empty is 0. */
 function seconds(get, name) {
@@ -5854,13 +5871,15 @@ function url(value) {
 }
 
 /** `command: releases` — the release table of every host, in the log and the job summary. */
-/** Lists the releases; output `release` is the current release on the first host. */
+/** Lists the releases; output `release` is the current release on the first host read. A host that could not be read fails the step (the rest are listed). */
 async function releasesCommand(ctx) {
     const spec = ctx.spec();
     const listing = await ctx.log.group('Read the release history', () => listReleases({ spec, reporter: ctx.log, actor: ctx.actor, runId: ctx.runId, repair: true }));
     ctx.log.info(formatReleases(listing));
-    const current = listing.hosts[0]?.releases.find((r) => r.current)?.id ?? '';
-    return { outputs: { release: current }, summary: `### Releases of ${escapeCell(spec.app)}\n\n${releasesMarkdown(listing)}\n` };
+    const current = listing.hosts.find((h) => !h.unreachable)?.releases.find((r) => r.current)?.id ?? '';
+    const lost = listing.hosts.filter((h) => h.unreachable);
+    const failure = lost.length ? `${lost.length} of ${listing.hosts.length} hosts could not be read (the others are listed): ${lost.map((h) => `${h.host} (${h.unreachable})`).join('; ')}` : undefined;
+    return { outputs: { release: current }, summary: `### Releases of ${escapeCell(spec.app)}\n\n${releasesMarkdown(listing)}\n`, failure };
 }
 
 /** Rolls back, records the deployment (target success, the release left inactive), reports. */
@@ -5892,18 +5911,21 @@ async function rollbackCommand(ctx) {
     const outputs = { release: result.release, 'previous-release': result.from, 'rolled-back': 'true', migrations: migrationsOutput({ ran: [], steppedBack: result.migrations.steppedBack, stillApplied: result.migrations.kept }), url: url ?? '' };
     return { outputs, summary: rollbackMarkdown({ result, listing, url }) };
 }
-/** The history as {@link pickTarget} reads it, from one host's listing. */
+/** The history as the rollback brain ({@link planFleetRollback}) reads it, from one host's listing. */
 function hostState(host) {
     const records = [...host.releases].reverse().map(({ current: _current, ...r }) => r);
     return { records, current: host.releases.find((r) => r.current)?.id, manifest: [] };
 }
 async function plan(ctx) {
     const listing = await ctx.listing();
-    const first = listing?.hosts[0];
-    if (!listing || !first)
+    if (!listing?.hosts.length)
         throw new Error('dry run: the release history could not be read');
-    const target = pickTarget(hostState(first), ctx.settings.release);
-    const from = first.releases.find((r) => r.current)?.id ?? '';
+    const lost = listing.hosts.filter((h) => h.unreachable);
+    if (lost.length)
+        throw new UntouchedError(`dry run: ${lost.map((h) => `${h.host} (${h.unreachable})`).join('; ')} could not be read. Fix: leave ${lost.length > 1 ? 'them' : 'it'} out with input exclude: ${lost.map((h) => h.host).join(',')}`);
+    const fleet = planFleetRollback(listing.hosts.map(hostState), listing.hosts.map((h) => h.host), { to: ctx.settings.release, by: ctx.actor, stamp: new Date().toISOString() });
+    const target = { id: fleet.target };
+    const from = fleet.plans.find((p) => p)?.from ?? '';
     ctx.log.info(`Dry run: would roll back ${from || '(none)'} → ${target.id}; nothing was changed`);
     return {
         outputs: { release: target.id, 'previous-release': from, 'rolled-back': 'false' },

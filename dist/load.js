@@ -8,7 +8,7 @@ import { statSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import require$$0 from 'process';
 import require$$0$1 from 'buffer';
-import { I as InputError } from './reporter.js';
+import { I as InputError } from './select.js';
 import { s as specSchema } from './schema.js';
 
 var dist = {};

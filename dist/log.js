@@ -6,7 +6,7 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { mkdtempSync, writeFileSync, rmSync, readFileSync, realpathSync } from 'node:fs';
 import { l as loadSpec, d as distExports, p as parseSpec } from './load.js';
-import { I as InputError } from './reporter.js';
+import { I as InputError } from './select.js';
 import { tmpdir, EOL as EOL$1 } from 'node:os';
 import { join } from 'node:path';
 import require$$1$3, { fileURLToPath } from 'node:url';

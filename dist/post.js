@@ -12,7 +12,7 @@ import './load.js';
 import 'node:path';
 import 'process';
 import 'buffer';
-import './reporter.js';
+import './select.js';
 import './schema.js';
 import 'node:os';
 import 'node:url';

@@ -5,7 +5,7 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { randomBytes } from 'node:crypto';
-import { i as isReleaseId } from './reporter.js';
+import { i as isReleaseId } from './select.js';
 
 /**
  * Shell commands as data. A command is a small tree — argv, `&&`/`||`/`|` chains, `if`, shell text with
@@ -139,4 +139,4 @@ function releaseIdFrom(text) {
     return id;
 }
 
-export { render as a, seq as b, cmd as c, dataMark as d, stepMark as e, stepLabels as f, and as g, dataPrefix as h, inDir as i, readFirstLine as j, writeFile as k, appendLine as l, releaseIdFrom as m, parseLine as n, endMark as o, printLine as p, newMarker as q, raw as r, sh as s, when as w };
+export { render as a, seq as b, cmd as c, dataMark as d, stepMark as e, stepLabels as f, and as g, dataPrefix as h, inDir as i, readFirstLine as j, releaseIdFrom as k, writeFile as l, appendLine as m, parseLine as n, endMark as o, printLine as p, newMarker as q, raw as r, sh as s, when as w };

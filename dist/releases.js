@@ -6,8 +6,9 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { p as parseState, r as readState } from './driver.js';
 import { l as lockOwner, k as keepAlive, L as LockedError, d as describeHolder, c as releaseLocks, o as operation, a as onEach, g as breakLock, A as ALIVE } from './run.js';
-import { I as InputError } from './reporter.js';
-import { o as openSessions, s as sshConnector, c as closeSessions, r as runPhase } from './session.js';
+import { I as InputError } from './select.js';
+import { a as disagreement } from './agree.js';
+import { b as openReachable, s as sshConnector, c as closeSessions, d as settleLimited, e as causeOf, o as openSessions, r as runPhase } from './session.js';
 import { l as lockHosts } from './audit.js';
 import { i as interrupted, g as repairInterrupted } from './repair.js';
 import './protocol.js';
@@ -46,25 +47,34 @@ async function settleInterrupted(op, sessions, states) {
 
 /** Reading the release history, and breaking a stale lock; both repair what an interrupted run left. */
 /**
- * Lists the releases on every host (one read-only round trip per host; no lock taken). With `repair`, a release
- * an interrupted run left is repaired first when no live run holds the lock (see {@link settleInterrupted}).
+ * Lists the releases on every host (one read-only round trip per host; no lock taken). A host that cannot be reached
+ * or read is listed with the cause (`unreachable`) and the others still are; hosts that serve different releases
+ * are flagged (`disagree`). With `repair`, a release an interrupted run left is repaired first when no live run
+ * holds the lock (see {@link settleInterrupted}).
  */
 async function listReleases(options) {
     const op = operation(options);
-    const sessions = await openSessions(op.spec, options.connect ?? sshConnector, op.reporter);
+    const { sessions: reached, unreachable } = await openReachable(op.spec, options.connect ?? sshConnector, op.reporter);
     try {
-        let states = await readStates(op, sessions);
-        const repair = options.repair ? await settleInterrupted(op, sessions, states) : {};
+        let read = await readReachable(op, reached);
+        const sessions = read.sessions;
+        const repair = options.repair ? await settleInterrupted(op, sessions, read.states) : {};
         if (repair.repaired)
-            states = await readStates(op, sessions);
-        const hosts = states.map((state, i) => {
+            read = await readReachable(op, sessions);
+        const lost = new Map([...unreachable, ...read.unreachable].map((u) => [u.host, u.cause]));
+        const listed = new Map(read.states.map((state, i) => [read.sessions[i].host.name, state]));
+        const hosts = op.spec.hosts.map((h) => {
+            const state = listed.get(h.name);
+            if (!state)
+                return { host: h.name, releases: [], unreachable: lost.get(h.name) ?? 'not read' };
             const releases = state.records.map((r) => ({ ...r, current: r.id === state.current })).reverse();
-            return { host: sessions[i].host.name, releases, lock: state.lock ? describeHolder(state.lock) : undefined };
+            return { host: h.name, releases, lock: state.lock ? describeHolder(state.lock) : undefined };
         });
-        return { hosts, ...(repair.repaired || repair.left ? { repair } : {}) };
+        const disagree = disagreement(read.states.map((st, i) => ({ host: read.sessions[i].host.name, current: st.current })));
+        return { hosts, ...(disagree ? { disagree } : {}), ...(repair.repaired || repair.left ? { repair } : {}) };
     }
     finally {
-        await closeSessions(sessions);
+        await closeSessions(reached);
     }
 }
 /**
@@ -91,6 +101,15 @@ async function unlock(options) {
     finally {
         await closeSessions(sessions);
     }
+}
+/** The histories of the hosts that answer (read without the lock), and the causes where one did not. */
+async function readReachable(op, sessions) {
+    const results = await settleLimited(sessions, op.spec.max_connections ?? sessions.length, async (s) => parseState((await runPhase(s, op.spec, op.reporter, 'read history', readState(s, s.layout))).data));
+    const ok = sessions.flatMap((s, i) => (results[i].status === 'fulfilled' ? [{ s, state: results[i].value }] : []));
+    const unreachable = sessions.flatMap((s, i) => (results[i].status === 'rejected' ? [{ host: s.host.name, cause: causeOf(s.host.name, results[i].reason) }] : []));
+    for (const u of unreachable)
+        op.reporter.warn(`${u.host}: could not read its history, left out: ${u.cause}`);
+    return { sessions: ok.map((o) => o.s), states: ok.map((o) => o.state), unreachable };
 }
 /** Every host's history, read without the lock. */
 function readStates(op, sessions) {

@@ -4,8 +4,8 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { f as builtinPoint, s as snapshotByCommand, w as writeRecord, m as migrateHostIndex, b as advance, a as audit, d as driverFor } from './driver.js';
-import { r as releaseDir, j as journalFile } from './reporter.js';
+import { f as builtinPoint, s as snapshotByCommand, w as writeRecord, m as migrateHostIndex, b as advance, d as driverFor, a as audit } from './driver.js';
+import { r as releaseDir, j as journalFile } from './select.js';
 import { i as inDir, s as sh, d as dataMark, e as stepMark, r as raw, h as dataPrefix, c as cmd, b as seq, w as when } from './protocol.js';
 import { a as auditLine } from './audit.js';
 import { a as onEach } from './run.js';

@@ -5,15 +5,18 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { b as advance, w as writeRecord, a as audit } from './driver.js';
-import { r as releaseDir, I as InputError, i as isReleaseId } from './reporter.js';
+import { r as releaseDir, i as isReleaseId, I as InputError, U as UntouchedError, h as hooksFor } from './select.js';
 import { b as release } from './run.js';
-import { e as stepMark, i as inDir, g as and, w as when, p as printLine, s as sh, r as raw, a as render, c as cmd, d as dataMark } from './protocol.js';
+import { e as stepMark, i as inDir, c as cmd, g as and, w as when, p as printLine, s as sh, r as raw, a as render, d as dataMark } from './protocol.js';
 import { posix } from 'node:path';
-import { h as hooksFor } from './roles.js';
 
 /** Building a release on the host: directory, upload, shared links, writable dirs, build steps. */
 /** Exit code of the shared-files check when one is missing. */
 const MISSING_SHARED = 3;
+/** Removes what an earlier attempt of this release left in its directory (a rerun, `deploy --only-failed`, builds it afresh). */
+function clearRelease(l, id) {
+    return cmd('rm', '-rf', '--', releaseDir(l, id));
+}
 /** The command that unpacks a tar stream (on stdin) into a fresh release directory. */
 function unpack(l, id) {
     const dir = releaseDir(l, id);
@@ -146,14 +149,53 @@ function planRollback(state, request) {
 function rolledOver(state, target, from) {
     return state.records.filter((r) => r.id > target && r.id <= from && r.state !== 'failed' && r.migrations?.ran.length && !r.migrations.stepped_back?.length).reverse();
 }
-/** Every host must go back to the same release: the plans agree, or this says where they do not. */
-function agreeOnTarget(plans, hosts, states) {
-    const target = plans[0].target;
-    states.forEach((st, i) => {
-        if (target && !st.records.some((r) => r.id === target))
-            throw new InputError(`${hosts[i]}: release ${target} is not on this host`);
+/**
+ * The target every host can go to, and the plan of each. With `to`: that release, on every host that does not
+ * serve it yet. Without: the newest release healthy on every host that is no newer than any host's current and
+ * older than the newest current — when the hosts agree, the release before theirs; when they disagree (a split
+ * fleet), where the hosts behind already are, so those stay and only the others move. None: refused with the
+ * per-host table ({@link UntouchedError}); a healthy host is never moved further back because another differs.
+ */
+function planFleetRollback(states, hosts, request) {
+    if (request.to !== undefined && !isReleaseId(request.to))
+        throw new InputError(`"${request.to}" is not a release id (UTC YYYYMMDDHHMMSS, optionally .NN). Fix: pick one from slipway releases`);
+    const target = request.to ?? commonTarget(states, hosts);
+    if (states.every((st) => st.current === target))
+        throw new InputError(`release ${target} is already current${hosts.length > 1 ? ' on every host' : ''}`);
+    const plans = states.map((st, i) => {
+        if (st.current === target)
+            return undefined;
+        try {
+            return planRollback(st, { ...request, to: target });
+        }
+        catch (error) {
+            throw hosts.length > 1 && error instanceof InputError ? new InputError(`${hosts[i]}: ${error.message}`) : error;
+        }
     });
+    return { target, plans };
+}
+/** The newest release healthy on every host, at or below every current and below the newest; or a refusal. */
+function commonTarget(states, hosts) {
+    if (states.length === 1)
+        return pickTarget(states[0], undefined).id;
+    const currents = states.map((st) => st.current);
+    if (currents.some((c) => !c))
+        throw new UntouchedError(`${hosts[currents.indexOf(undefined)]} has no current release, so there is no release to go back to on every host. Nothing was changed.\n${fleetTable(states, hosts)}\nFix: leave it out (--exclude ${hosts[currents.indexOf(undefined)]}), or deploy a fixed release`);
+    const sorted = currents.slice().sort();
+    const [low, high] = [sorted[0], sorted[sorted.length - 1]];
+    const healthyEverywhere = states[0].records.filter((r) => r.state === 'healthy' && r.id <= low && r.id < high && states.every((st) => st.records.some((o) => o.id === r.id && o.state === 'healthy')));
+    const target = healthyEverywhere.map((r) => r.id).sort().pop();
+    if (!target)
+        throw new UntouchedError(`no release to roll back to that every host has healthy (at or below each host's current). Nothing was changed.\n${fleetTable(states, hosts)}\nFix: roll back the hosts that share a release (--hosts or --exclude), or pick one with --to`);
     return target;
+}
+/** Per host: its current release and its healthy ones (newest first), for a refusal. */
+function fleetTable(states, hosts) {
+    const width = Math.max(...hosts.map((h) => h.length));
+    return states.map((st, i) => {
+        const healthy = st.records.filter((r) => r.state === 'healthy').map((r) => r.id).reverse();
+        return `  ${hosts[i].padEnd(width)}  current ${st.current ?? '(none)'}  healthy: ${healthy.join(', ') || '(none)'}`;
+    }).join('\n');
 }
 
 /**
@@ -184,4 +226,4 @@ function restorePhase(m, l, spec, target, updates, auditLine, owner, stepBack = 
     ];
 }
 
-export { planRollback as a, copyFromPrevious as b, checkSharedFiles as c, activate as d, agreeOnTarget as e, freeSpace as f, guardPaths as g, hooks as h, linkShared as l, makeWritable as m, pickTarget as p, restorePhase as r, sharedTimes as s, unpack as u };
+export { planRollback as a, copyFromPrevious as b, checkSharedFiles as c, activate as d, clearRelease as e, freeSpace as f, guardPaths as g, hooks as h, pickTarget as i, linkShared as l, makeWritable as m, planFleetRollback as p, restorePhase as r, sharedTimes as s, unpack as u };

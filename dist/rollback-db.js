@@ -4,7 +4,7 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { I as InputError } from './reporter.js';
+import { I as InputError } from './select.js';
 import { d as driverFor } from './driver.js';
 import { p as pointForRollback, a as restoreCommands, r as restoredRecords } from './points.js';
 import 'node:path';

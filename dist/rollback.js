@@ -4,16 +4,15 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
+import { o as operation, l as lockOwner, k as keepAlive, f as forceable, c as releaseLocks, C as Cancelled, a as onEach, b as release } from './run.js';
 import { g as repairInterrupted, n as noDownReason, h as readMigrationState, p as planStepBack, c as checkStepBack } from './repair.js';
-import { S as SlipwayError, I as InputError } from './reporter.js';
+import { f as hookText, S as SlipwayError, I as InputError } from './select.js';
 import { m as migrateHostIndex, d as driverFor } from './driver.js';
 import { l as lockHosts, a as auditLine } from './audit.js';
-import { a as hookText } from './roles.js';
 import { e as formatAge, b as describeLoss, c as checkRestore } from './points.js';
-import { a as planRollback, e as agreeOnTarget, s as sharedTimes, r as restorePhase, p as pickTarget } from './restore-phase.js';
+import { p as planFleetRollback, s as sharedTimes, r as restorePhase, i as pickTarget } from './restore-phase.js';
 import { dbMode, planRollbackRestore, coveringPoint, sharedChanges } from './rollback-db.js';
-import { o as operation, l as lockOwner, k as keepAlive, f as forceable, c as releaseLocks, C as Cancelled, a as onEach } from './run.js';
-import { o as openSessions, h as holdChannels, c as closeSessions, s as sshConnector, r as runPhase } from './session.js';
+import { o as openSessions, h as holdChannels, c as closeSessions, r as runPhase, s as sshConnector } from './session.js';
 
 /** One line per thing a rollback leaves as it is; specific when `facts` (read on the host) are given. */
 function notReverted(spec, facts) {
@@ -77,23 +76,31 @@ async function rollbackOn(op, sessions, owner, options) {
     const states = await lockHosts(op, sessions, owner, false);
     await repairInterrupted(op, sessions, states);
     const stamp = op.now().toISOString();
-    const plans = states.map((st) => planRollback(st, { to: options.to, by: op.by, stamp }));
-    const target = agreeOnTarget(plans, sessions.map((s) => s.host.name), states);
-    const from = plans[0].from ?? '(none)';
+    const names = sessions.map((s) => s.host.name);
+    const fleet = planFleetRollback(states, names, { to: options.to, by: op.by, stamp });
+    const target = fleet.target;
+    // A host that already serves the target stays as it is (only its lock is released).
+    const plans = fleet.plans.map((p) => p ?? { target, from: target, updates: [], over: [] });
+    const stayed = names.filter((_, i) => !fleet.plans[i]);
+    const from = fleet.plans.find((p) => p)?.from ?? '(none)';
     const at = migrateHostIndex(spec);
     const over = plans[at].over;
     const mode = dbMode(options);
+    if (mode !== 'keep' && stayed.includes(names[at]))
+        throw new InputError(`${names[at]}, the host that migrates, already serves ${target}: --db ${mode} has nothing to undo there. Nothing was changed. Fix: roll back with --db keep`);
     if (mode === 'stepback')
         refuseForwardOnly(over);
     const steps = mode === 'stepback' && over.length ? await planMigrationSteps(op, sessions[at], plans[at], stamp) : { commands: [], names: [] };
     if (op.signal?.aborted)
         throw new SlipwayError(`rollback was cancelled by ${String(op.signal.reason)} before it switched anything; the lock is released`);
     const restore = mode === 'restore' ? planRollbackRestore(op, sessions[at], states[at], plans[at], stamp) : undefined;
-    reporter.info(`Rolling back ${from} → ${target} on ${sessions.length} host(s)${restore ? `, the database to the point taken before ${restore.release.id} (${restore.release.restore_point.at})` : ''}`);
+    reporter.info(`Rolling back ${from} → ${target} on ${sessions.length - stayed.length} host(s)${stayed.length ? ` (${stayed.join(', ')} already serve ${target} and stay)` : ''}${restore ? `, the database to the point taken before ${restore.release.id} (${restore.release.restore_point.at})` : ''}`);
     const line = auditLine(op, 'rollback', target, undefined, `manual, from ${from}${steps.names.length ? `, migrations stepped back: ${steps.names.join(' ')}` : ''}${restore ? `, database restored to the point of ${restore.release.id}` : ''}`);
     const facts = { now: op.now(), target: states[at].records.find((r) => r.id === target), kept: [], steppedBack: steps.names, ...coveringPoint(states[at], plans[at]) };
     const db = { mode };
     await reporter.group(`Roll back to ${target}`, () => onEach(sessions, async (s, i) => {
+        if (!fleet.plans[i])
+            return void await runPhase(s, spec, reporter, 'unlock', [release(s.layout, owner)]);
         const extra = i === at ? [...steps.commands, ...(restore?.commands ?? []), ...sharedTimes(s, s.layout, spec.shared.files)] : [];
         const r = await runPhase(s, spec, reporter, 'roll back', restorePhase(s, s.layout, spec, target, plans[i].updates, line, owner, extra));
         if (i !== at)
@@ -111,7 +118,7 @@ async function rollbackOn(op, sessions, owner, options) {
             Object.assign(facts, { restored: true, point: restore.release });
         }
     }));
-    return report(op, sessions, target, from, over, facts, db);
+    return { ...report(op, sessions.filter((_, i) => fleet.plans[i]), target, from, over, facts, db), hosts: names, stayed };
 }
 /** --migrations over a release deployed under check.policy: forward-only with migrations without down(): refused before anything changes. */
 function refuseForwardOnly(over) {

@@ -7,8 +7,8 @@ const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { b as seq, w as when, c as cmd, s as sh, j as readFirstLine, d as dataMark, r as raw, e as stepMark } from './protocol.js';
-import { U as UntouchedError, s as silentReporter } from './reporter.js';
-import { a as revive, r as runPhase } from './session.js';
+import { U as UntouchedError, b as silentReporter, s as selectHosts, g as describeSelection } from './select.js';
+import { d as settleLimited, r as runPhase, a as revive } from './session.js';
 
 /** Exit code of the acquire script when the lock is held by someone else. */
 const LOCKED = 75;
@@ -74,7 +74,11 @@ function operation(o) {
             by = 'unknown';
         }
     }
-    return { spec: o.spec, reporter: o.reporter ?? silentReporter, by, run: o.runId ?? process.env.GITHUB_RUN_ID, now: o.now ?? (() => new Date()), lockToken: o.lockToken, signal: o.signal, force: o.force, lockWait: o.lockWait ?? 0 };
+    const reporter = o.reporter ?? silentReporter;
+    const spec = selectHosts(o.spec, o.select);
+    if (spec !== o.spec)
+        reporter.warn(`working on ${spec.hosts.length} of ${o.spec.hosts.length} hosts (${describeSelection(o.select)}): ${spec.hosts.map((h) => h.name).join(', ')}`);
+    return { spec, reporter, by, run: o.runId ?? process.env.GITHUB_RUN_ID, now: o.now ?? (() => new Date()), lockToken: o.lockToken, signal: o.signal, force: o.force, lockWait: o.lockWait ?? 0 };
 }
 /** A lock owner for this operation. */
 function lockOwner(op, operationName) {
@@ -114,13 +118,20 @@ function describeHolder(text) {
         return text || 'unknown holder';
     }
 }
-/** Runs `fn` on every session in parallel, waits for all, then throws the first failure. */
+/**
+ * Runs `fn` on every session at once (their connections are open: sshd's MaxStartups counts only connections still
+ * authenticating, so a round trip needs no bound), waits for all, then throws the first failure.
+ */
 async function onEach(sessions, fn) {
     const results = await Promise.allSettled(sessions.map((s, i) => fn(s, i)));
     const failed = results.find((r) => r.status === 'rejected');
     if (failed)
         throw failed.reason;
     return results.map((r) => r.value);
+}
+/** How many of these sessions may connect again at once (`max_connections`). */
+function limitOf(sessions) {
+    return sessions[0]?.limit ?? sessions.length;
 }
 /**
  * Runs `work`, unless `op.force` aborts first: then this owner's lock is released at once and the returned
@@ -160,10 +171,10 @@ function keepAlive(op, sessions, owner) {
  */
 async function releaseLocks(op, sessions, owner) {
     // A channel of its own: the operation's channel may still be busy (a forced stop) or gone.
-    const results = await Promise.allSettled(sessions.map(async (s) => {
+    const results = await settleLimited(sessions, limitOf(sessions), async (s) => {
         await revive(s);
         await runPhase({ ...s, channel: undefined }, op.spec, op.reporter, 'unlock', [release(s.layout, owner)]);
-    }));
+    });
     return sessions.filter((_, i) => results[i].status === 'rejected');
 }
 

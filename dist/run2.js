@@ -6,12 +6,12 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { writeFileSync, appendFileSync, existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { I as InputError, i as isReleaseId, w as withEvents, S as SlipwayError, c as consoleReporter, s as silentReporter } from './reporter.js';
+import { I as InputError, p as parseNames, i as isReleaseId, w as withEvents, S as SlipwayError, c as consoleReporter, b as silentReporter } from './select.js';
 import { USAGE } from './usage.js';
 import 'node:path';
 
-/** Checks of the CLI's flags that need no spec: refused before anything is read or connected. */
-/** Refuses a `--to` that is not a release id (or is given to another command) before anything is read or connected. */
+/** The CLI's option checks: each refuses a bad value before anything is read or connected. */
+/** Refuses a `--to` that is not a release id (or is given to another command). */
 function checkTo(command, to) {
     if (to === undefined)
         return;
@@ -20,7 +20,7 @@ function checkTo(command, to) {
     if (!isReleaseId(to))
         throw new InputError(`--to ${JSON.stringify(to)} is not a release id. Fix: give an id from slipway releases (UTC YYYYMMDDHHMMSS, optionally .NN, e.g. 20260102030405), or leave --to out for the newest healthy release before current`);
 }
-/** `--lock-wait`: whole seconds, for deploy and rollback only; refused before anything is read or connected. */
+/** `--lock-wait`: whole seconds, for deploy and rollback only. */
 function lockWaitOf(command, value) {
     if (value === undefined)
         return undefined;
@@ -29,6 +29,24 @@ function lockWaitOf(command, value) {
     if (!/^\d{1,5}$/.test(value) || Number(value) > 86400)
         throw new InputError(`--lock-wait ${JSON.stringify(value)} is not a number of seconds. Fix: give whole seconds from 0 to 86400, e.g. --lock-wait 600`);
     return Number(value);
+}
+const SELECTING = ['deploy', 'rollback', 'releases', 'unlock'];
+/** `--hosts a,b`, `--exclude c`, `--roles web`: for deploy, rollback, releases and unlock (names are checked against the spec later, still before connecting). */
+function selectionOf(command, v) {
+    const given = ['hosts', 'exclude', 'roles'].filter((k) => v[k] !== undefined);
+    if (!given.length)
+        return undefined;
+    if (!SELECTING.includes(command))
+        throw new InputError(`--${given[0]} is only for ${SELECTING.join(', ')}. Fix: remove it`);
+    const empty = given.find((k) => !parseNames(v[k]));
+    if (empty)
+        throw new InputError(`--${empty} needs a comma-separated list of names, e.g. --${empty} ${empty === 'roles' ? 'web' : 'h01,h02'}`);
+    return { hosts: parseNames(v.hosts), exclude: parseNames(v.exclude), roles: parseNames(v.roles) };
+}
+/** `--only-failed`: for deploy only. */
+function checkOnlyFailed(command, value) {
+    if (value && command !== 'deploy')
+        throw new InputError('--only-failed is only for deploy. Fix: remove it');
 }
 /** --strategy (checked by the deploy, which knows the kinds) and the two-phase flags: for deploy only. */
 async function deployArgs(command, v) {
@@ -71,6 +89,10 @@ const options = {
     force: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     events: { type: 'string' },
+    hosts: { type: 'string' },
+    exclude: { type: 'string' },
+    roles: { type: 'string' },
+    'only-failed': { type: 'boolean', default: false },
     verbose: { type: 'boolean', short: 'v', default: false },
     help: { type: 'boolean', short: 'h', default: false }
 };
@@ -108,16 +130,22 @@ async function dispatch(argv, io) {
     const { db, positionals } = await checkArgs(command, v, parsed.positionals);
     const reporter = eventsTo(v.events === undefined ? undefined : resolvePath(io.cwd, v.events), consoleReporter(io.out, io.err, v.verbose));
     const lockWait = lockWaitOf(command, v['lock-wait']);
+    const select = selectionOf(command, v);
+    checkOnlyFailed(command, v['only-failed']);
     const two = await deployArgs(command, v);
+    if (two && v['only-failed'])
+        throw new InputError('--only-failed reruns a one-phase deploy; it cannot be combined with --phase. Fix: remove one of them');
     const spec = checkedSpec(io.cwd, v.spec, v.env, reporter);
     if (command === 'db')
         return (await import('./db.js')).dbCommand(positionals, await spec({ credentials: true }), v.json, reporter, io);
     switch (command) {
         case 'deploy': {
             const [{ deploy, planDeploy, DeployError }, { withStrategy }] = await Promise.all([import('./deploy.js'), import('./batches.js')]);
+            if (v['dry-run'] && v['only-failed'])
+                throw new InputError('--only-failed cannot be combined with --dry-run (the rerun is decided on the hosts\' histories). Fix: run slipway releases to see which hosts lack the last release');
             if (v['dry-run']) {
                 // Warnings (e.g. check.policy: forward-only) go to stderr; stdout carries only the scripts.
-                for (const host of await planDeploy({ spec: withStrategy(await spec({ source: true }), v.strategy), reporter: { ...silentReporter, warn: reporter.warn }, two })) {
+                for (const host of await planDeploy({ spec: withStrategy(await spec({ source: true }), v.strategy), select, reporter: { ...silentReporter, warn: reporter.warn }, two })) {
                     io.out(`# host ${host.host}`);
                     for (const p of host.phases)
                         io.out(`## ${p.phase}\n${p.command}\n`);
@@ -125,7 +153,7 @@ async function dispatch(argv, io) {
                 return 0;
             }
             const c = io.cancel?.();
-            const result = await deploy({ spec: withStrategy(await loadFile(io.cwd, v.spec, v.env), v.strategy), reporter, signal: c?.signal, force: c?.force, lockWait, two }).catch(async (error) => {
+            const result = await deploy({ spec: withStrategy(await loadFile(io.cwd, v.spec, v.env), v.strategy), reporter, signal: c?.signal, force: c?.force, lockWait, select, onlyFailed: v['only-failed'], two }).catch(async (error) => {
                 if (error instanceof DeployError && error.result.ledger.length > 1)
                     io.err((await import('./table.js')).formatLedger(error.result.ledger));
                 throw error;
@@ -138,14 +166,14 @@ async function dispatch(argv, io) {
             const loading = import('./rollback.js').then(function (n) { return n.a; });
             const checked = await spec({ credentials: true });
             const c = io.cancel?.();
-            await (await loading).rollback({ spec: checked, reporter, to: v.to, db, signal: c?.signal, force: c?.force, lockWait });
+            await (await loading).rollback({ spec: checked, reporter, to: v.to, db, signal: c?.signal, force: c?.force, lockWait, select });
             return 0;
         }
         case 'releases':
-            return releases(await spec({ credentials: true }), v.json, v.verbose, io);
+            return releases(await spec({ credentials: true }), select, v.json, v.verbose, io);
         case 'unlock': {
             const { unlock } = await import('./releases.js');
-            const held = await unlock({ spec: await spec({ credentials: true }), evenIfAlive: v.force, reporter });
+            const held = await unlock({ spec: await spec({ credentials: true }), evenIfAlive: v.force, reporter, select });
             for (const [host, holder] of Object.entries(held))
                 io.out(`${host}: ${holder ? `lock broken (was held by ${holder})` : 'not locked'}`);
             return 0;
@@ -159,14 +187,17 @@ async function dispatch(argv, io) {
             throw new InputError(`unknown command "${command}"\n${USAGE}`);
     }
 }
-/** `slipway releases`: the table (or JSON) on stdout; warnings, such as what is being repaired, on stderr. */
-async function releases(spec, json, verbose, io) {
+/** `slipway releases`: the table (or JSON) on stdout; warnings on stderr. Exit 3 when a host could not be read (the rest are listed). */
+async function releases(spec, select, json, verbose, io) {
     const [{ listReleases }, { formatReleases }] = await Promise.all([import('./releases.js'), import('./table.js')]);
-    const listing = await listReleases({ spec, reporter: consoleReporter(() => undefined, io.err, verbose), repair: true });
+    const listing = await listReleases({ spec, select, reporter: consoleReporter(() => undefined, io.err, verbose), repair: true });
     io.out(json ? JSON.stringify(listing, null, 2) : formatReleases(listing));
     if (!json && listing.repair)
         io.out(listing.repair.repaired ? `\nrepaired what an interrupted run left: ${listing.repair.repaired}` : `\nnot repaired: ${listing.repair.left}`);
-    return 0;
+    const lost = listing.hosts.filter((h) => h.unreachable);
+    if (lost.length)
+        io.err(`slipway: ${lost.length} of ${listing.hosts.length} hosts could not be read: ${lost.map((h) => `${h.host} (${h.unreachable})`).join('; ')}`);
+    return lost.length ? 3 : 0;
 }
 /** Prints the usage: exit 0 when asked for, 2 when no command was given. */
 function usage(io, command) {

@@ -6,7 +6,7 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { mkdtempSync, rmSync, writeFileSync, chmodSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { I as InputError, S as SlipwayError, U as UntouchedError, l as layout } from './reporter.js';
+import { I as InputError, S as SlipwayError, U as UntouchedError, m as layout } from './select.js';
 import { PassThrough } from 'node:stream';
 import { n as parseLine, a as render, o as endMark, c as cmd, q as newMarker } from './protocol.js';
 import { tmpdir } from 'node:os';
@@ -577,6 +577,30 @@ class SshRemote {
     }
 }
 
+/** Bounded concurrency: `max_connections` hosts at a time, for connecting and for per-host round trips. */
+/**
+ * Runs `fn` on every item with at most `limit` calls in flight (each starts as soon as one finishes, in the items'
+ * order) and settles like `Promise.allSettled`: every call runs, whatever the others do.
+ */
+async function settleLimited(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            try {
+                results[i] = { status: 'fulfilled', value: await fn(items[i], i) };
+            }
+            catch (reason) {
+                results[i] = { status: 'rejected', reason };
+            }
+        }
+    };
+    const width = Math.max(1, Math.min(Math.floor(limit) || 1, items.length));
+    await Promise.all(Array.from({ length: width }, worker));
+    return results;
+}
+
 /** One connected host for one operation: its layout, markers, and phases run as single scripts. */
 /** A remote step failed: names host, step, exit code and the output tail. */
 class StepError extends SlipwayError {
@@ -645,18 +669,51 @@ const sshConnector = async (host, spec) => {
     }
     return connectSsh({ ...common, privateKey: privateKeyFor(host, spec), passphrase: process.env.SLIPWAY_SSH_PASSPHRASE, hostKey: host.host_key });
 };
-/** Connects to every host in parallel; on any failure closes the others and throws the first error. */
+/** Connects to every host, `max_connections` at a time; on any failure closes the others and throws the first error. */
 async function openSessions(spec, connect, reporter) {
+    const { sessions, failures } = await connectAll(spec, connect, reporter);
+    if (failures.length) {
+        await closeSessions(sessions);
+        const first = failures[0].reason;
+        const names = failures.map((f) => f.host).join(',');
+        if (spec.hosts.length > 1 && first instanceof Error)
+            first.message += `\n${failures.length} of ${spec.hosts.length} hosts unreachable (${names}); to go on with the others: --exclude ${names}`;
+        throw first;
+    }
+    return sessions;
+}
+/**
+ * Connects to every host it can (read-only and incident commands): the sessions of the hosts reached, and each
+ * host that could not be, with the cause. Never throws for a host's connection.
+ */
+async function openReachable(spec, connect, reporter) {
+    const { sessions, failures } = await connectAll(spec, connect, reporter);
+    const unreachable = failures.map((f) => ({ host: f.host, cause: causeOf(f.host, f.reason) }));
+    for (const u of unreachable)
+        reporter.warn(`${u.host}: unreachable, left out: ${u.cause}`);
+    return { sessions, unreachable };
+}
+/** The message of an error, without the host's name it may start with. */
+function causeOf(host, error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return message.startsWith(`${host}: `) ? message.slice(host.length + 2) : message;
+}
+async function connectAll(spec, connect, reporter) {
     if (spec.insecure_skip_host_key_check)
         reporter.warn('insecure_skip_host_key_check is on: host keys are NOT verified; anyone between you and the host can impersonate it');
     const marker = newMarker();
-    const results = await Promise.allSettled(spec.hosts.map((host) => connect(host, spec)));
-    const failed = results.find((r) => r.status === 'rejected');
-    if (failed) {
-        await Promise.all(results.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
-        throw failed.reason;
-    }
-    return results.map((r, i) => ({ host: spec.hosts[i], remote: r.value, layout: layout(spec.hosts[i].path ?? spec.path, spec.db?.path), marker, reopen: () => connect(spec.hosts[i], spec) }));
+    const limit = spec.max_connections ?? spec.hosts.length;
+    const results = await settleLimited(spec.hosts, limit, (host) => connect(host, spec));
+    const sessions = [];
+    const failures = [];
+    results.forEach((r, i) => {
+        const host = spec.hosts[i];
+        if (r.status === 'rejected')
+            failures.push({ host: host.name, reason: r.reason });
+        else
+            sessions.push({ host, remote: r.value, layout: layout(host.path ?? spec.path, spec.db?.path), marker, limit, reopen: () => connect(host, spec) });
+    });
+    return { sessions, failures };
 }
 /**
  * A session whose connection was lost gets one new connection (a reset is often momentary), so what is left
@@ -720,4 +777,4 @@ async function runPhase(s, spec, reporter, phase, commands, extra = {}) {
     return result;
 }
 
-export { StepError as S, revive as a, closeSessions as c, firstPhase as f, holdChannels as h, openSessions as o, runPhase as r, sshConnector as s };
+export { StepError as S, revive as a, openReachable as b, closeSessions as c, settleLimited as d, causeOf as e, firstPhase as f, holdChannels as h, openSessions as o, runPhase as r, sshConnector as s };

@@ -6,10 +6,9 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { setTimeout } from 'node:timers/promises';
 import { g as and, c as cmd, s as sh, d as dataMark, r as raw, e as stepMark } from './protocol.js';
-import { b as hasRole } from './roles.js';
+import { l as hasRole } from './select.js';
 import { r as runPhase, S as StepError } from './session.js';
 import 'node:crypto';
-import './reporter.js';
 import 'node:path';
 import 'node:fs';
 import 'node:stream';

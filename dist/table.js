@@ -4,6 +4,8 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
+import { d as describeDisagreement } from './agree.js';
+
 /** Pads columns to the widest cell. */
 function textTable(header, rows) {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -23,11 +25,15 @@ function migrationCell(r) {
 }
 /** Column names for {@link releaseRows}. */
 const releaseHeader = ['cur', 'release', 'commit', 'time (UTC)', 'state', 'by', 'migrations', 'note'];
-/** The release table of every host, for a terminal. */
+/** The release table of every host, for a terminal: a host that could not be read says why; a split fleet is flagged first. */
 function formatReleases(listing) {
-    return listing.hosts
-        .map((h) => `${h.host}${h.lock ? `  (locked: ${h.lock})` : ''}\n${h.releases.length ? textTable(releaseHeader, releaseRows(h)) : '(no releases)'}`)
-        .join('\n\n');
+    const hosts = listing.hosts.map((h) => {
+        if (h.unreachable)
+            return `${h.host}  UNREACHABLE: ${h.unreachable}`;
+        const differs = listing.disagree ? `  (serves ${listing.disagree[h.host]}: the hosts disagree)` : '';
+        return `${h.host}${h.lock ? `  (locked: ${h.lock})` : ''}${differs}\n${h.releases.length ? textTable(releaseHeader, releaseRows(h)) : '(no releases)'}`;
+    });
+    return [...(listing.disagree ? [`HOSTS DISAGREE: they serve different releases: ${describeDisagreement(listing.disagree)}`] : []), ...hosts].join('\n\n');
 }
 /** A deploy's per-host ledger: which release each host serves, and what happened there. */
 function formatLedger(ledger) {

@@ -23,7 +23,7 @@ describe('action.yml', () => {
   })
 
   test('every input is documented, optional, kebab-case, and read by the code; secrets carry a security note', () => {
-    expect(Object.keys(action.inputs)).toEqual(['command', 'spec', 'environment', 'ssh-private-key', 'known-hosts', 'release', 'db', 'migrations', 'lock-wait', 'verify-rollback', 'dry-run', 'github-token', 'working-directory', 'url'])
+    expect(Object.keys(action.inputs)).toEqual(['command', 'spec', 'environment', 'ssh-private-key', 'known-hosts', 'release', 'db', 'migrations', 'lock-wait', 'strategy', 'verify-rollback', 'hosts', 'exclude', 'roles', 'dry-run', 'github-token', 'working-directory', 'url'])
     for (const [name, input] of Object.entries(action.inputs)) {
       expect(name).toMatch(/^[a-z]+(-[a-z]+)*$/)
       expect(input.description.length).toBeGreaterThan(30)

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { layout } from '../../src/commands/layout.js'
 import { acquire, heartbeat, readOwner, release } from '../../src/commands/lock.js'
 import { advance, readState, writeRecord, type ReleaseRecord } from '../../src/commands/history.js'
-import { checkSharedFiles, copyFromPrevious, guardPaths, hooks, linkShared, makeWritable, unpack, UNSAFE_PATH } from '../../src/commands/release.js'
+import { checkSharedFiles, clearRelease, copyFromPrevious, guardPaths, hooks, linkShared, makeWritable, unpack, UNSAFE_PATH } from '../../src/commands/release.js'
 import { render, type Command } from '../../src/commands/shell.js'
 import { activate } from '../../src/commands/switch.js'
 import { restorePhase } from '../../src/deploy/steps/restore-phase.js'
@@ -47,6 +47,7 @@ describe('command builders', () => {
   test('release: unpack, shared links, writable dirs, copies from the live release, hooks', () => {
     const dir = '/srv/my app/releases/20260101000000'
     expect(render(unpack(l, '20260101000000'))).toBe(`mkdir -p '${dir}' && tar -x -f - -C '${dir}' --no-same-owner -m`)
+    expect(render(clearRelease(l, '20260101000000'))).toBe(`rm -rf -- '${dir}'`)
     expect(text(linkShared(l, '20260101000000', { files: ['.env'], dirs: ['storage'] }))).toEqual([
       `if [ ! -d '/srv/my app/shared/storage' ]; then mkdir -p -- '/srv/my app/shared'; if [ -d '${dir}/storage' ] && [ ! -L '${dir}/storage' ]; then cp -a -- '${dir}/storage' '/srv/my app/shared/storage'; else mkdir -p -- '/srv/my app/shared/storage'; fi; fi`,
       `rm -rf -- '${dir}/storage' && mkdir -p -- '${dir}' && ln -s -- ../../shared/storage '${dir}/storage'`,

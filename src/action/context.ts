@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto'
 import { listReleases, type ReleaseListing } from '../deploy/releases.js'
 import { cancelOnSignals, type Cancel } from '../deploy/signals.js'
+import { selectHosts } from '../spec/select.js'
 import type { Spec } from '../spec/types.js'
 import { writeKeyFile } from './credentials.js'
 import { deployments, type Deployments } from './deployments.js'
@@ -27,7 +28,7 @@ export interface Context {
   /** Who acts and in which run: recorded in history and in the lock owner. */
   actor: string
   runId?: string
-  /** The spec, with input credentials applied (loaded on first use: `check` needs none). */
+  /** The spec, with input credentials applied and narrowed to the inputs' host selection (loaded on first use: `check` needs none). */
   spec(): Spec
   /** Deployment records, when there is a token and a repository. */
   records?: Deployments
@@ -43,6 +44,13 @@ export interface Context {
   listing(): Promise<ReleaseListing | undefined>
 }
 
+/** The spec narrowed to the inputs' host selection, said in the log. */
+function narrowed(spec: Spec, settings: Settings, log: ActionLog): Spec {
+  const picked = selectHosts(spec, settings.select)
+  if (picked !== spec) log.warn(`working on ${picked.hosts.length} of ${spec.hosts.length} hosts: ${picked.hosts.map((h) => h.name).join(', ')}`)
+  return picked
+}
+
 /** Builds the context: writes the key file (recorded for the post step at once). */
 export function createContext(settings: Settings, log: ActionLog, env: NodeJS.ProcessEnv = process.env): Context {
   const key = settings.sshKey ? writeKeyFile(settings.sshKey, env) : undefined
@@ -54,7 +62,7 @@ export function createContext(settings: Settings, log: ActionLog, env: NodeJS.Pr
   const ctx: Context = {
     settings, log, env, actor, runId,
     lockToken: randomBytes(8).toString('hex'),
-    spec: () => (spec ??= loadActionSpec(settings.spec, settings.environment, key?.file, settings.knownHosts)),
+    spec: () => (spec ??= narrowed(loadActionSpec(settings.spec, settings.environment, key?.file, settings.knownHosts), settings, log)),
     records: settings.token ? deployments({ token: settings.token, environment: settings.environment ?? 'production', env }, log) : undefined,
     holdLock(operation) {
       saveLock({

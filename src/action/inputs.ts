@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { isReleaseId } from '../deploy/id.js'
 import { InputError } from '../errors.js'
+import { parseNames, selectsAll, type HostSelection } from '../spec/select.js'
 
 /** What the Action does in this step. */
 export type ActionCommand = 'deploy' | 'rollback' | 'releases' | 'check'
@@ -39,6 +40,8 @@ export interface Settings {
   workingDirectory: string
   /** The environment's URL (deployment `environment_url` and output `url`). */
   url?: string
+  /** Inputs `hosts`, `exclude`, `roles` (comma-separated names): only some of the spec's hosts. */
+  select?: HostSelection
 }
 
 /** Reads one raw input by its action.yml name (`core.getInput` in the Action, a map in tests). */
@@ -69,16 +72,23 @@ export function readInputs(get: InputReader, cwd = process.env.GITHUB_WORKSPACE 
     dryRun: bool(get, 'dry-run'),
     token: text('github-token'),
     workingDirectory,
-    url: url(text('url'))
+    url: url(text('url')),
+    select: selectsAll(selection(get)) ? undefined : selection(get)
   }
   if (settings.release && command !== 'rollback') throw new InputError(`input "release" is only for command "rollback" (command is "${command}"). Fix: remove it, or set command: rollback`)
   if (settings.db && command !== 'rollback') throw new InputError(`input "db" is only for command "rollback" (command is "${command}"); a deploy takes its restore point itself (spec key db). Fix: remove it`)
   if (settings.migrations && settings.db && settings.db !== 'stepback') throw new InputError(`input "migrations: true" means db: stepback and contradicts db: ${settings.db}. Fix: remove migrations`)
   if (settings.migrations && command !== 'rollback') throw new InputError(`input "migrations" is only for command "rollback" (command is "${command}"); a deploy runs the spec's migrations itself. Fix: remove it`)
   if (settings.lockWait && command !== 'deploy' && command !== 'rollback') throw new InputError(`input "lock-wait" is only for commands "deploy" and "rollback" (command is "${command}"). Fix: remove it`)
+  if (settings.select && command === 'check') throw new InputError('inputs "hosts", "exclude" and "roles" are for deploy, rollback and releases (command is "check"). Fix: remove them')
   if (settings.strategy && command !== 'deploy') throw new InputError(`input "strategy" is only for command "deploy" (command is "${command}"). Fix: remove it`)
   if (settings.verifyRollback && command !== 'check') throw new InputError(`input "verify-rollback" is only for command "check" (command is "${command}"). Fix: remove it, or set command: check`)
   return settings
+}
+
+/** Inputs `hosts`, `exclude`, `roles`; the names are checked against the spec when it is loaded. */
+function selection(get: InputReader): HostSelection {
+  return { hosts: parseNames(get('hosts')), exclude: parseNames(get('exclude')), roles: parseNames(get('roles')) }
 }
 
 /** Whole seconds, 0 to 86400; empty is 0. */

@@ -1,7 +1,9 @@
 /** `command: rollback` — activate an earlier release (a given one, or the newest healthy before current). */
 import type { HostState } from '../commands/history.js'
 import type { ReleaseListing } from '../deploy/releases.js'
-import { pickTarget, rollback } from '../deploy/rollback.js'
+import { rollback } from '../deploy/rollback.js'
+import { planFleetRollback } from '../deploy/rollback-plan.js'
+import { UntouchedError } from '../errors.js'
 import { LockedError } from '../deploy/run.js'
 import { escapeCell, releasesMarkdown, rollbackMarkdown } from '../report/summary.js'
 import type { Context, Outcome } from './context.js'
@@ -34,7 +36,7 @@ export async function rollbackCommand(ctx: Context): Promise<Outcome> {
   return { outputs, summary: rollbackMarkdown({ result, listing, url }) }
 }
 
-/** The history as {@link pickTarget} reads it, from one host's listing. */
+/** The history as the rollback brain ({@link planFleetRollback}) reads it, from one host's listing. */
 export function hostState(host: ReleaseListing['hosts'][number]): HostState {
   const records = [...host.releases].reverse().map(({ current: _current, ...r }) => r)
   return { records, current: host.releases.find((r) => r.current)?.id, manifest: [] }
@@ -42,10 +44,12 @@ export function hostState(host: ReleaseListing['hosts'][number]): HostState {
 
 async function plan(ctx: Context): Promise<Outcome> {
   const listing = await ctx.listing()
-  const first = listing?.hosts[0]
-  if (!listing || !first) throw new Error('dry run: the release history could not be read')
-  const target = pickTarget(hostState(first), ctx.settings.release)
-  const from = first.releases.find((r) => r.current)?.id ?? ''
+  if (!listing?.hosts.length) throw new Error('dry run: the release history could not be read')
+  const lost = listing.hosts.filter((h) => h.unreachable)
+  if (lost.length) throw new UntouchedError(`dry run: ${lost.map((h) => `${h.host} (${h.unreachable})`).join('; ')} could not be read. Fix: leave ${lost.length > 1 ? 'them' : 'it'} out with input exclude: ${lost.map((h) => h.host).join(',')}`)
+  const fleet = planFleetRollback(listing.hosts.map(hostState), listing.hosts.map((h) => h.host), { to: ctx.settings.release, by: ctx.actor, stamp: new Date().toISOString() })
+  const target = { id: fleet.target }
+  const from = fleet.plans.find((p) => p)?.from ?? ''
   ctx.log.info(`Dry run: would roll back ${from || '(none)'} → ${target.id}; nothing was changed`)
   return {
     outputs: { release: target.id, 'previous-release': from, 'rolled-back': 'false' },

@@ -5,8 +5,9 @@ import type { Cancel } from '../deploy/signals.js'
 import type { DbMode } from '../deploy/rollback-db.js'
 import { InputError, SlipwayError } from '../errors.js'
 import { consoleReporter, silentReporter, type Reporter } from '../reporter.js'
+import type { HostSelection } from '../spec/select.js'
 import type { Spec } from '../spec/types.js'
-import { checkTo, deployArgs, lockWaitOf } from './args.js'
+import { checkOnlyFailed, checkTo, deployArgs, lockWaitOf, selectionOf } from './args.js'
 import { eventsTo } from './events.js'
 import { USAGE } from './usage.js'
 
@@ -39,6 +40,10 @@ const options = {
   force: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   events: { type: 'string' },
+  hosts: { type: 'string' },
+  exclude: { type: 'string' },
+  roles: { type: 'string' },
+  'only-failed': { type: 'boolean', default: false },
   verbose: { type: 'boolean', short: 'v', default: false },
   help: { type: 'boolean', short: 'h', default: false }
 } as const
@@ -74,22 +79,26 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   const { db, positionals } = await checkArgs(command, v, parsed.positionals)
   const reporter = eventsTo(v.events === undefined ? undefined : resolvePath(io.cwd, v.events), consoleReporter(io.out, io.err, v.verbose))
   const lockWait = lockWaitOf(command, v['lock-wait'])
+  const select = selectionOf(command, v)
+  checkOnlyFailed(command, v['only-failed'])
   const two = await deployArgs(command, v)
+  if (two && v['only-failed']) throw new InputError('--only-failed reruns a one-phase deploy; it cannot be combined with --phase. Fix: remove one of them')
   const spec = checkedSpec(io.cwd, v.spec, v.env, reporter)
   if (command === 'db') return (await import('./db.js')).dbCommand(positionals, await spec({ credentials: true }), v.json, reporter, io)
   switch (command) {
     case 'deploy': {
       const [{ deploy, planDeploy, DeployError }, { withStrategy }] = await Promise.all([import('../deploy/deploy.js'), import('../deploy/batches.js')])
+      if (v['dry-run'] && v['only-failed']) throw new InputError('--only-failed cannot be combined with --dry-run (the rerun is decided on the hosts\' histories). Fix: run slipway releases to see which hosts lack the last release')
       if (v['dry-run']) {
         // Warnings (e.g. check.policy: forward-only) go to stderr; stdout carries only the scripts.
-        for (const host of await planDeploy({ spec: withStrategy(await spec({ source: true }), v.strategy), reporter: { ...silentReporter, warn: reporter.warn }, two })) {
+        for (const host of await planDeploy({ spec: withStrategy(await spec({ source: true }), v.strategy), select, reporter: { ...silentReporter, warn: reporter.warn }, two })) {
           io.out(`# host ${host.host}`)
           for (const p of host.phases) io.out(`## ${p.phase}\n${p.command}\n`)
         }
         return 0
       }
       const c = io.cancel?.()
-      const result = await deploy({ spec: withStrategy(await loadFile(io.cwd, v.spec, v.env), v.strategy), reporter, signal: c?.signal, force: c?.force, late: c?.late, lockWait, two }).catch(async (error: unknown) => {
+      const result = await deploy({ spec: withStrategy(await loadFile(io.cwd, v.spec, v.env), v.strategy), reporter, signal: c?.signal, force: c?.force, late: c?.late, lockWait, select, onlyFailed: v['only-failed'], two }).catch(async (error: unknown) => {
         if (error instanceof DeployError && error.result.ledger.length > 1) io.err((await import('../report/table.js')).formatLedger(error.result.ledger))
         throw error
       }) // checks the source and credentials before connecting
@@ -100,14 +109,14 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       const loading = import('../deploy/rollback.js')
       const checked = await spec({ credentials: true })
       const c = io.cancel?.()
-      await (await loading).rollback({ spec: checked, reporter, to: v.to, db, signal: c?.signal, force: c?.force, late: c?.late, lockWait })
+      await (await loading).rollback({ spec: checked, reporter, to: v.to, db, signal: c?.signal, force: c?.force, late: c?.late, lockWait, select })
       return 0
     }
     case 'releases':
-      return releases(await spec({ credentials: true }), v.json, v.verbose, io)
+      return releases(await spec({ credentials: true }), select, v.json, v.verbose, io)
     case 'unlock': {
       const { unlock } = await import('../deploy/releases.js')
-      const held = await unlock({ spec: await spec({ credentials: true }), evenIfAlive: v.force, reporter })
+      const held = await unlock({ spec: await spec({ credentials: true }), evenIfAlive: v.force, reporter, select })
       for (const [host, holder] of Object.entries(held)) io.out(`${host}: ${holder ? `lock broken (was held by ${holder})` : 'not locked'}`)
       return 0
     }
@@ -121,13 +130,15 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   }
 }
 
-/** `slipway releases`: the table (or JSON) on stdout; warnings, such as what is being repaired, on stderr. */
-async function releases(spec: Spec, json: boolean, verbose: boolean, io: Io): Promise<number> {
+/** `slipway releases`: the table (or JSON) on stdout; warnings on stderr. Exit 3 when a host could not be read (the rest are listed). */
+async function releases(spec: Spec, select: HostSelection | undefined, json: boolean, verbose: boolean, io: Io): Promise<number> {
   const [{ listReleases }, { formatReleases }] = await Promise.all([import('../deploy/releases.js'), import('../report/table.js')])
-  const listing = await listReleases({ spec, reporter: consoleReporter(() => undefined, io.err, verbose), repair: true })
+  const listing = await listReleases({ spec, select, reporter: consoleReporter(() => undefined, io.err, verbose), repair: true })
   io.out(json ? JSON.stringify(listing, null, 2) : formatReleases(listing))
   if (!json && listing.repair) io.out(listing.repair.repaired ? `\nrepaired what an interrupted run left: ${listing.repair.repaired}` : `\nnot repaired: ${listing.repair.left}`)
-  return 0
+  const lost = listing.hosts.filter((h) => h.unreachable)
+  if (lost.length) io.err(`slipway: ${lost.length} of ${listing.hosts.length} hosts could not be read: ${lost.map((h) => `${h.host} (${h.unreachable})`).join('; ')}`)
+  return lost.length ? 3 : 0
 }
 
 /** Prints the usage: exit 0 when asked for, 2 when no command was given. */

@@ -7,6 +7,11 @@ import { dataMark, stepMark, type Markers } from './protocol.js'
 /** Exit code of the shared-files check when one is missing. */
 export const MISSING_SHARED = 3
 
+/** Removes what an earlier attempt of this release left in its directory (a rerun, `deploy --only-failed`, builds it afresh). */
+export function clearRelease(l: Layout, id: string): Command {
+  return cmd('rm', '-rf', '--', releaseDir(l, id))
+}
+
 /** The command that unpacks a tar stream (on stdin) into a fresh release directory. */
 export function unpack(l: Layout, id: string): Command {
   const dir = releaseDir(l, id)

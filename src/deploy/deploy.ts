@@ -23,6 +23,7 @@ import { pack, removePacks } from './steps/pack.js'
 import { localManifest, plan } from './steps/plan.js'
 import { prune } from './steps/prune.js'
 import { repair } from './steps/repair.js'
+import { findRerun } from './rerun.js'
 import { shared } from './steps/shared.js'
 import { smoke } from './steps/smoke.js'
 import { switchRelease } from './steps/switch.js'
@@ -32,8 +33,10 @@ import { confirm, watchdog } from './steps/watchdog.js'
 
 export { DeployError, type DeployResult } from './result.js'
 
-/** Options for {@link deploy}: with `two`, one phase of a two-phase deploy (its shard's hosts for a prepare). */
+/** Options for {@link deploy}: `onlyFailed` reruns the last release on the hosts that lack it; `two` is one phase of a two-phase deploy (its shard's hosts for a prepare). */
 export interface DeployOptions extends OperationOptions {
+  /** Rerun the last release, same id, on the hosts that do not serve it (see {@link findRerun}); the others are left alone. */
+  onlyFailed?: boolean
   two?: TwoPhase
 }
 
@@ -58,7 +61,9 @@ const TITLES: Record<string, (run: DeployRun) => string> = {
 
 /** Deploys the spec's source to every host as a new release and switches to it atomically. */
 export async function deploy(options: DeployOptions): Promise<DeployResult> {
-  return (await runDeploy(options, options.connect ?? sshConnector, false)).result
+  const rerun = options.onlyFailed ? await findRerun(options) : undefined
+  const narrowed = rerun ? { ...options, spec: rerun.spec, select: undefined } : options
+  return (await runDeploy(narrowed, options.connect ?? sshConnector, false, rerun?.release)).result
 }
 
 /** One host's planned round trips, as `--dry-run` prints them. */
@@ -87,7 +92,7 @@ function stepsOf(script: string): string {
   return [...new Set(stepLabels(script).map((label) => label.replace(/^smoke .*/, 'smoke')).filter((n) => names.has(n)))].join(', ')
 }
 
-async function runDeploy(options: DeployOptions, connect: Connector, dry: boolean): Promise<DeployRun> {
+async function runDeploy(options: DeployOptions, connect: Connector, dry: boolean, reuse?: string): Promise<DeployRun> {
   const op = operation({ ...options, spec: shardOf(options.spec, options.two?.shard) })
   const entries = (await preflight(op.spec, { source: true, credentials: connect === sshConnector, warn: (m) => op.reporter.warn(m) })) ?? []
   // The source is hashed while the connections are made: the lock step sends its directory digests.
@@ -102,7 +107,7 @@ async function runDeploy(options: DeployOptions, connect: Connector, dry: boolea
   })
   const hosts = sessions.map((s) => s.host.name)
   const result: DeployResult = { release: '', hosts, rolledBack: false, removed: {}, smoke: [], uploaded: {}, ledger: newLedger(hosts) }
-  const run: DeployRun = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, holders: sessions.map(() => null), states: [], id: '', entries, local, uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result, rollout: newRollout(op.spec), two: options.two }
+  const run: DeployRun = { op, spec: op.spec, owner: lockOwner(op, 'deploy'), sessions, dry, reuse, holders: sessions.map(() => null), states: [], id: '', entries, local, uploads: [], plans: [], driver: driverFor(op.spec), at: migrateHostIndex(op.spec), result, rollout: newRollout(op.spec), two: options.two }
   if (run.rollout.batches.length > 1) result.rollout = { strategy: op.spec.strategy.kind, batches: run.rollout.batches.map((b) => b.map((i) => hosts[i])), timeline: run.rollout.timeline, dropped: [] }
   const stop = dry ? () => undefined : keepAlive(op, sessions, run.owner)
   try {

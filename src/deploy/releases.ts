@@ -3,7 +3,9 @@ import { parseState, readState, type HostState, type ReleaseRecord } from '../co
 import { ALIVE, breakLock } from '../commands/lock.js'
 import { InputError } from '../errors.js'
 import { describeHolder, onEach, operation, type Operation, type OperationOptions } from './run.js'
-import { closeSessions, openSessions, runPhase, sshConnector, type Session } from './session.js'
+import { disagreement } from './agree.js'
+import { settleLimited } from './limit.js'
+import { causeOf, closeSessions, openReachable, openSessions, runPhase, sshConnector, type Session, type Unreachable } from './session.js'
 import { settleInterrupted, type Settled } from './settle.js'
 
 /** One release as listed: its record and whether it is current. */
@@ -11,31 +13,50 @@ export interface ReleaseRow extends ReleaseRecord {
   current: boolean
 }
 
+/** One host's history, newest first; or, for a host that could not be reached or read, the cause. */
+export interface HostListing {
+  host: string
+  releases: ReleaseRow[]
+  lock?: string
+  /** Why this host is not listed (connection refused, lost, …); its releases are then empty. */
+  unreachable?: string
+}
+
 /** The history of every host, newest first; with `repair`, what an interrupted run left and what became of it. */
 export interface ReleaseListing {
-  hosts: Array<{ host: string; releases: ReleaseRow[]; lock?: string }>
+  hosts: HostListing[]
+  /** Set when the hosts read serve different releases: each host's current (`none` where none). */
+  disagree?: Record<string, string>
   /** What was repaired (releases left building by a run that stopped), or why it was left alone. */
   repair?: Settled
 }
 
 /**
- * Lists the releases on every host (one read-only round trip per host; no lock taken). With `repair`, a release
- * an interrupted run left is repaired first when no live run holds the lock (see {@link settleInterrupted}).
+ * Lists the releases on every host (one read-only round trip per host; no lock taken). A host that cannot be reached
+ * or read is listed with the cause (`unreachable`) and the others still are; hosts that serve different releases
+ * are flagged (`disagree`). With `repair`, a release an interrupted run left is repaired first when no live run
+ * holds the lock (see {@link settleInterrupted}).
  */
 export async function listReleases(options: OperationOptions & { repair?: boolean }): Promise<ReleaseListing> {
   const op = operation(options)
-  const sessions = await openSessions(op.spec, options.connect ?? sshConnector, op.reporter)
+  const { sessions: reached, unreachable } = await openReachable(op.spec, options.connect ?? sshConnector, op.reporter)
   try {
-    let states = await readStates(op, sessions)
-    const repair = options.repair ? await settleInterrupted(op, sessions, states) : {}
-    if (repair.repaired) states = await readStates(op, sessions)
-    const hosts = states.map((state, i) => {
+    let read = await readReachable(op, reached)
+    const sessions = read.sessions
+    const repair = options.repair ? await settleInterrupted(op, sessions, read.states) : {}
+    if (repair.repaired) read = await readReachable(op, sessions)
+    const lost = new Map([...unreachable, ...read.unreachable].map((u) => [u.host, u.cause]))
+    const listed = new Map(read.states.map((state, i) => [read.sessions[i].host.name, state]))
+    const hosts = op.spec.hosts.map((h): HostListing => {
+      const state = listed.get(h.name)
+      if (!state) return { host: h.name, releases: [], unreachable: lost.get(h.name) ?? 'not read' }
       const releases = state.records.map((r) => ({ ...r, current: r.id === state.current })).reverse()
-      return { host: sessions[i].host.name, releases, lock: state.lock ? describeHolder(state.lock) : undefined }
+      return { host: h.name, releases, lock: state.lock ? describeHolder(state.lock) : undefined }
     })
-    return { hosts, ...(repair.repaired || repair.left ? { repair } : {}) }
+    const disagree = disagreement(read.states.map((st, i) => ({ host: read.sessions[i].host.name, current: st.current })))
+    return { hosts, ...(disagree ? { disagree } : {}), ...(repair.repaired || repair.left ? { repair } : {}) }
   } finally {
-    await closeSessions(sessions)
+    await closeSessions(reached)
   }
 }
 
@@ -61,6 +82,15 @@ export async function unlock(options: OperationOptions & { evenIfAlive?: boolean
   } finally {
     await closeSessions(sessions)
   }
+}
+
+/** The histories of the hosts that answer (read without the lock), and the causes where one did not. */
+async function readReachable(op: Operation, sessions: Session[]): Promise<{ sessions: Session[]; states: HostState[]; unreachable: Unreachable[] }> {
+  const results = await settleLimited(sessions, op.spec.max_connections ?? sessions.length, async (s) => parseState((await runPhase(s, op.spec, op.reporter, 'read history', readState(s, s.layout))).data))
+  const ok = sessions.flatMap((s, i) => (results[i].status === 'fulfilled' ? [{ s, state: (results[i] as PromiseFulfilledResult<HostState>).value }] : []))
+  const unreachable = sessions.flatMap((s, i) => (results[i].status === 'rejected' ? [{ host: s.host.name, cause: causeOf(s.host.name, (results[i] as PromiseRejectedResult).reason) }] : []))
+  for (const u of unreachable) op.reporter.warn(`${u.host}: could not read its history, left out: ${u.cause}`)
+  return { sessions: ok.map((o) => o.s), states: ok.map((o) => o.state), unreachable }
 }
 
 /** Every host's history, read without the lock. */

@@ -5,7 +5,7 @@
  */
 import type { ReleaseRecord } from '../commands/history.js'
 import { startJob } from '../commands/detach.js'
-import { heartbeat, holding, type LockOwner } from '../commands/lock.js'
+import { heartbeat, holding, release, type LockOwner } from '../commands/lock.js'
 import type { Command } from '../commands/shell.js'
 import { readMigrationState } from '../migrations/commands.js'
 import { InputError, SlipwayError } from '../errors.js'
@@ -18,7 +18,7 @@ import { checkRestore, describeLoss } from './points.js'
 import { coveringPoint, dbMode, planRollbackRestore, sharedChanges, type DbMode } from './rollback-db.js'
 import { checkStepBack, noDownReason, planStepBack } from './migrate.js'
 import { restorePhase } from './steps/restore-phase.js'
-import { agreeOnTarget, planRollback, type RollbackPlan } from './rollback-plan.js'
+import { planFleetRollback, type RollbackPlan } from './rollback-plan.js'
 import { Cancelled, forceable, keepAlive, lockOwner, onEach, operation, releaseLocks, type Operation, type OperationOptions } from './run.js'
 import { closeSessions, holdChannels, openSessions, runPhase, sshConnector, type Session } from './session.js'
 import { repairInterrupted } from './steps/repair.js'
@@ -47,6 +47,8 @@ export interface RollbackResult {
   /** The release that was live before. */
   from: string
   hosts: string[]
+  /** Hosts that already served the target and were left as they were (a split fleet brought together). */
+  stayed: string[]
   /** What a code rollback leaves as it is, for the user to handle. */
   notReverted: string[]
   /** Migrations stepped back (with --db stepback), and those that stay applied. */
@@ -84,21 +86,27 @@ async function rollbackOn(op: Operation, sessions: Session[], owner: LockOwner, 
   const states = await lockHosts(op, sessions, owner, false)
   await repairInterrupted(op, sessions, states)
   const stamp = op.now().toISOString()
-  const plans = states.map((st) => planRollback(st, { to: options.to, by: op.by, stamp }))
-  const target = agreeOnTarget(plans, sessions.map((s) => s.host.name), states)!
-  const from = plans[0].from ?? '(none)'
+  const names = sessions.map((s) => s.host.name)
+  const fleet = planFleetRollback(states, names, { to: options.to, by: op.by, stamp })
+  const target = fleet.target
+  // A host that already serves the target stays as it is (only its lock is released).
+  const plans: RollbackPlan[] = fleet.plans.map((p) => p ?? { target, from: target, updates: [], over: [] })
+  const stayed = names.filter((_, i) => !fleet.plans[i])
+  const from = fleet.plans.find((p) => p)?.from ?? '(none)'
   const at = migrateHostIndex(spec)
   const over = plans[at].over
   const mode = dbMode(options)
+  if (mode !== 'keep' && stayed.includes(names[at])) throw new InputError(`${names[at]}, the host that migrates, already serves ${target}: --db ${mode} has nothing to undo there. Nothing was changed. Fix: roll back with --db keep`)
   if (mode === 'stepback') refuseForwardOnly(over)
   const steps = mode === 'stepback' && over.length ? await planMigrationSteps(op, sessions[at], plans[at], stamp) : { commands: [], names: [] }
   if (op.signal?.aborted) throw new SlipwayError(`rollback was cancelled by ${String(op.signal.reason)} before it switched anything; the lock is released`)
   const restore = mode === 'restore' ? planRollbackRestore(op, sessions[at], states[at], plans[at], stamp) : undefined
-  reporter.info(`Rolling back ${from} → ${target} on ${sessions.length} host(s)${restore ? `, the database to the point taken before ${restore.release.id} (${restore.release.restore_point!.at})` : ''}`)
+  reporter.info(`Rolling back ${from} → ${target} on ${sessions.length - stayed.length} host(s)${stayed.length ? ` (${stayed.join(', ')} already serve ${target} and stay)` : ''}${restore ? `, the database to the point taken before ${restore.release.id} (${restore.release.restore_point!.at})` : ''}`)
   const line = auditLine(op, 'rollback', target, undefined, `manual, from ${from}${steps.names.length ? `, migrations stepped back: ${steps.names.join(' ')}` : ''}${restore ? `, database restored to the point of ${restore.release.id}` : ''}`)
   const facts: RollbackFacts = { now: op.now(), target: states[at].records.find((r) => r.id === target), kept: [], steppedBack: steps.names, ...coveringPoint(states[at], plans[at]) }
   const db: RollbackResult['db'] = { mode }
   await reporter.group(`Roll back to ${target}`, () => onEach(sessions, async (s, i) => {
+    if (!fleet.plans[i]) return void await runPhase(s, spec, reporter, 'unlock', [release(s.layout, owner)])
     const extra = i === at ? [...steps.commands, ...(restore?.commands ?? []), ...sharedTimes(s, s.layout, spec.shared.files)] : []
     // A host job: the switch back, the step-back, the hooks and the unlock finish on the host even if this run stops.
     const job = `rollback.${owner.token.replace(/[^A-Za-z0-9_-]/g, '') || 'run'}`
@@ -116,7 +124,7 @@ async function rollbackOn(op: Operation, sessions: Session[], owner: LockOwner, 
       Object.assign(facts, { restored: true, point: restore.release })
     }
   }))
-  return report(op, sessions, target, from, over, facts, db)
+  return { ...report(op, sessions.filter((_, i) => fleet.plans[i]), target, from, over, facts, db), hosts: names, stayed }
 }
 
 /** --migrations over a release deployed under check.policy: forward-only with migrations without down(): refused before anything changes. */
@@ -151,7 +159,7 @@ async function planMigrationSteps(op: Operation, s: Session, plan: RollbackPlan,
 }
 
 /** Tells what happened and what was not reverted, and builds the result. */
-function report(op: Operation, sessions: Session[], target: string, from: string, over: ReleaseRecord[], facts: RollbackFacts, db: RollbackResult['db']): RollbackResult {
+function report(op: Operation, sessions: Session[], target: string, from: string, over: ReleaseRecord[], facts: RollbackFacts, db: RollbackResult['db']): Omit<RollbackResult, 'stayed'> {
   const steppedBack = facts.steppedBack
   const kept = db.restored ? [] : over.flatMap((r) => r.migrations!.ran).filter((n) => !steppedBack.includes(n))
   const caveats = notReverted(op.spec, { ...facts, kept })

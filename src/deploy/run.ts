@@ -5,7 +5,9 @@ import { HEARTBEAT, heartbeat, LOCK_TTL, release, type LockOwner } from '../comm
 import { stepMark } from '../commands/protocol.js'
 import { UntouchedError } from '../errors.js'
 import { silentReporter, type Reporter } from '../reporter.js'
+import { describeSelection, selectHosts, type HostSelection } from '../spec/select.js'
 import type { Spec } from '../spec/types.js'
+import { settleLimited } from './limit.js'
 import { revive, runPhase, type Connector, type Session } from './session.js'
 
 /** Options every operation takes. */
@@ -34,6 +36,8 @@ export interface OperationOptions {
   late?: AbortSignal
   /** Seconds to wait for another run's live lock (polling, naming its holder) before giving up (default 0: fail at once). */
   lockWait?: number
+  /** Only some of the spec's hosts (`--hosts`, `--exclude`, `--roles`); unknown names are an InputError before anything connects. */
+  select?: HostSelection
 }
 
 /** Resolved common settings. */
@@ -57,7 +61,10 @@ export function operation(o: OperationOptions): Operation {
   if (!by) {
     try { by = userInfo().username } catch { by = 'unknown' }
   }
-  return { spec: o.spec, reporter: o.reporter ?? silentReporter, by, run: o.runId ?? process.env.GITHUB_RUN_ID, now: o.now ?? (() => new Date()), lockToken: o.lockToken, signal: o.signal, force: o.force, late: o.late, lockWait: o.lockWait ?? 0 }
+  const reporter = o.reporter ?? silentReporter
+  const spec = selectHosts(o.spec, o.select)
+  if (spec !== o.spec) reporter.warn(`working on ${spec.hosts.length} of ${o.spec.hosts.length} hosts (${describeSelection(o.select)}): ${spec.hosts.map((h) => h.name).join(', ')}`)
+  return { spec, reporter, by, run: o.runId ?? process.env.GITHUB_RUN_ID, now: o.now ?? (() => new Date()), lockToken: o.lockToken, signal: o.signal, force: o.force, late: o.late, lockWait: o.lockWait ?? 0 }
 }
 
 /** A lock owner for this operation. */
@@ -93,12 +100,20 @@ export function describeHolder(text: string): string {
   }
 }
 
-/** Runs `fn` on every session in parallel, waits for all, then throws the first failure. */
+/**
+ * Runs `fn` on every session at once (their connections are open: sshd's MaxStartups counts only connections still
+ * authenticating, so a round trip needs no bound), waits for all, then throws the first failure.
+ */
 export async function onEach<T>(sessions: Session[], fn: (s: Session, i: number) => Promise<T>): Promise<T[]> {
   const results = await Promise.allSettled(sessions.map((s, i) => fn(s, i)))
   const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined
   if (failed) throw failed.reason
   return results.map((r) => (r as PromiseFulfilledResult<T>).value)
+}
+
+/** How many of these sessions may connect again at once (`max_connections`). */
+function limitOf(sessions: Session[]): number {
+  return sessions[0]?.limit ?? sessions.length
 }
 
 /**
@@ -137,9 +152,9 @@ export function keepAlive(op: Operation, sessions: Session[], owner: LockOwner):
  */
 export async function releaseLocks(op: Operation, sessions: Session[], owner: LockOwner): Promise<Session[]> {
   // A channel of its own: the operation's channel may still be busy (a forced stop) or gone.
-  const results = await Promise.allSettled(sessions.map(async (s) => {
+  const results = await settleLimited(sessions, limitOf(sessions), async (s) => {
     await revive(s)
     await runPhase({ ...s, channel: undefined }, op.spec, op.reporter, 'unlock', [release(s.layout, owner)])
-  }))
+  })
   return sessions.filter((_, i) => results[i].status === 'rejected')
 }

@@ -12,6 +12,7 @@ import { connectOpenSsh } from '../remote/openssh.js'
 import { connectSsh } from '../remote/ssh.js'
 import type { Remote } from '../remote/types.js'
 import type { HostSpec, Spec } from '../spec/types.js'
+import { settleLimited } from './limit.js'
 
 /** Opens a Remote for a host; tests and embedders may supply their own. */
 export type Connector = (host: HostSpec, spec: Spec) => Promise<Remote>
@@ -26,6 +27,14 @@ export interface Session {
   channel?: Channel
   /** Opens a new connection to this host (after the first one was lost). */
   reopen?: () => Promise<Remote>
+  /** How many hosts of this operation get a round trip at once (spec `max_connections`; unset: all). */
+  limit?: number
+}
+
+/** A host that could not be reached, and why. */
+export interface Unreachable {
+  host: string
+  cause: string
 }
 
 /** A remote step failed: names host, step, exit code and the output tail. */
@@ -80,17 +89,49 @@ export const sshConnector: Connector = async (host, spec) => {
   return connectSsh({ ...common, privateKey: privateKeyFor(host, spec), passphrase: process.env.SLIPWAY_SSH_PASSPHRASE, hostKey: host.host_key })
 }
 
-/** Connects to every host in parallel; on any failure closes the others and throws the first error. */
+/** Connects to every host, `max_connections` at a time; on any failure closes the others and throws the first error. */
 export async function openSessions(spec: Spec, connect: Connector, reporter: Reporter): Promise<Session[]> {
+  const { sessions, failures } = await connectAll(spec, connect, reporter)
+  if (failures.length) {
+    await closeSessions(sessions)
+    const first = failures[0].reason
+    const names = failures.map((f) => f.host).join(',')
+    if (spec.hosts.length > 1 && first instanceof Error) first.message += `\n${failures.length} of ${spec.hosts.length} hosts unreachable (${names}); to go on with the others: --exclude ${names}`
+    throw first
+  }
+  return sessions
+}
+
+/**
+ * Connects to every host it can (read-only and incident commands): the sessions of the hosts reached, and each
+ * host that could not be, with the cause. Never throws for a host's connection.
+ */
+export async function openReachable(spec: Spec, connect: Connector, reporter: Reporter): Promise<{ sessions: Session[]; unreachable: Unreachable[] }> {
+  const { sessions, failures } = await connectAll(spec, connect, reporter)
+  const unreachable = failures.map((f) => ({ host: f.host, cause: causeOf(f.host, f.reason) }))
+  for (const u of unreachable) reporter.warn(`${u.host}: unreachable, left out: ${u.cause}`)
+  return { sessions, unreachable }
+}
+
+/** The message of an error, without the host's name it may start with. */
+export function causeOf(host: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  return message.startsWith(`${host}: `) ? message.slice(host.length + 2) : message
+}
+
+async function connectAll(spec: Spec, connect: Connector, reporter: Reporter): Promise<{ sessions: Session[]; failures: Array<{ host: string; reason: unknown }> }> {
   if (spec.insecure_skip_host_key_check) reporter.warn('insecure_skip_host_key_check is on: host keys are NOT verified; anyone between you and the host can impersonate it')
   const marker = newMarker()
-  const results = await Promise.allSettled(spec.hosts.map((host) => connect(host, spec)))
-  const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined
-  if (failed) {
-    await Promise.all(results.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)))
-    throw failed.reason
-  }
-  return results.map((r, i) => ({ host: spec.hosts[i], remote: (r as PromiseFulfilledResult<Remote>).value, layout: layout(spec.hosts[i].path ?? spec.path, spec.db?.path), marker, reopen: () => connect(spec.hosts[i], spec) }))
+  const limit = spec.max_connections ?? spec.hosts.length
+  const results = await settleLimited(spec.hosts, limit, (host) => connect(host, spec))
+  const sessions: Session[] = []
+  const failures: Array<{ host: string; reason: unknown }> = []
+  results.forEach((r, i) => {
+    const host = spec.hosts[i]
+    if (r.status === 'rejected') failures.push({ host: host.name, reason: r.reason })
+    else sessions.push({ host, remote: r.value, layout: layout(host.path ?? spec.path, spec.db?.path), marker, limit, reopen: () => connect(host, spec) })
+  })
+  return { sessions, failures }
 }
 
 /**

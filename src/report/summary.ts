@@ -3,6 +3,7 @@
  * Library-level: no `@actions/*` imports, so the CLI can write the same report. Every value that
  * came from a host or a file is escaped, so it renders as text and cannot break the table.
  */
+import { describeDisagreement } from '../deploy/agree.js'
 import { describePoint } from '../deploy/points.js'
 import type { CheckResult } from '../check/types.js'
 import type { DeployResult } from '../deploy/deploy.js'
@@ -42,7 +43,9 @@ export function fenced(text: string): string {
 
 /** The release table of every host: current marker, id, commit, time, state, by, note. */
 export function releasesMarkdown(listing: ReleaseListing): string {
-  return listing.hosts.map((h) => {
+  const split = listing.disagree ? `> [!WARNING]\n> The hosts serve different releases: ${escapeCell(describeDisagreement(listing.disagree))}\n\n` : ''
+  return split + listing.hosts.map((h) => {
+    if (h.unreachable) return `#### ${escapeCell(h.host)}: unreachable\n\n${escapeCell(h.unreachable)}`
     const head = `#### Releases on ${escapeCell(h.host)}${h.lock ? ` (locked: ${escapeCell(h.lock)})` : ''}`
     if (!h.releases.length) return `${head}\n\n(no releases)`
     const rows = h.releases.map((r) => [r.current ? '▶ current' : '', r.id, r.commit?.slice(0, 12) ?? '-', r.created_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), r.state, r.by, r.note ?? ''])
@@ -140,12 +143,12 @@ export function hostsMarkdown(result: Partial<Pick<DeployResult, 'ledger' | 'rol
 }
 
 /** The summary of a manual rollback. */
-export function rollbackMarkdown(r: { result: Pick<RollbackResult, 'release' | 'from' | 'hosts' | 'notReverted' | 'migrations'> & Partial<Pick<RollbackResult, 'db'>>; listing?: ReleaseListing; url?: string }): string {
+export function rollbackMarkdown(r: { result: Pick<RollbackResult, 'release' | 'from' | 'hosts' | 'notReverted' | 'migrations'> & Partial<Pick<RollbackResult, 'db' | 'stayed'>>; listing?: ReleaseListing; url?: string }): string {
   const { result } = r
   const restored = result.db?.restored
   return sections([
     `### ↩️ Rolled back ${escapeCell(result.from)} → ${escapeCell(result.release)}`,
-    facts([['Release', result.release], ['Rolled back from', result.from], ['Hosts', result.hosts.join(', ')], ['Database', result.db && (restored ? `restored to the point taken before ${restored.release} (${restored.at})` : result.db.mode)], ['URL', r.url]]),
+    facts([['Release', result.release], ['Rolled back from', result.from], ['Hosts', result.hosts.join(', ')], ['Already on it (left as they were)', result.stayed?.length ? result.stayed.join(', ') : undefined], ['Database', result.db && (restored ? `restored to the point taken before ${restored.release} (${restored.at})` : result.db.mode)], ['URL', r.url]]),
     (result.migrations.steppedBack.length > 0 || result.migrations.kept.length > 0) && migrationsMarkdown({ steppedBack: result.migrations.steppedBack, stillApplied: result.migrations.kept }),
     !!result.db?.lost?.length && `#### Lost by the database restore\n\n${result.db.lost.map((l) => `- ${escapeCell(l)}`).join('\n')}`,
     notRevertedMarkdown(result.notReverted),

@@ -1,5 +1,6 @@
 /** Plain-text tables for the terminal and the job summary. */
 import type { ReleaseRecord } from '../commands/history.js'
+import { describeDisagreement } from '../deploy/agree.js'
 import type { HostLedger } from '../deploy/ledger.js'
 import type { ReleaseListing } from '../deploy/releases.js'
 
@@ -25,11 +26,14 @@ export function migrationCell(r: ReleaseRecord): string {
 /** Column names for {@link releaseRows}. */
 export const releaseHeader = ['cur', 'release', 'commit', 'time (UTC)', 'state', 'by', 'migrations', 'note']
 
-/** The release table of every host, for a terminal. */
+/** The release table of every host, for a terminal: a host that could not be read says why; a split fleet is flagged first. */
 export function formatReleases(listing: ReleaseListing): string {
-  return listing.hosts
-    .map((h) => `${h.host}${h.lock ? `  (locked: ${h.lock})` : ''}\n${h.releases.length ? textTable(releaseHeader, releaseRows(h)) : '(no releases)'}`)
-    .join('\n\n')
+  const hosts = listing.hosts.map((h) => {
+    if (h.unreachable) return `${h.host}  UNREACHABLE: ${h.unreachable}`
+    const differs = listing.disagree ? `  (serves ${listing.disagree[h.host]}: the hosts disagree)` : ''
+    return `${h.host}${h.lock ? `  (locked: ${h.lock})` : ''}${differs}\n${h.releases.length ? textTable(releaseHeader, releaseRows(h)) : '(no releases)'}`
+  })
+  return [...(listing.disagree ? [`HOSTS DISAGREE: they serve different releases: ${describeDisagreement(listing.disagree)}`] : []), ...hosts].join('\n\n')
 }
 
 /** A deploy's per-host ledger: which release each host serves, and what happened there. */

@@ -3,6 +3,7 @@ import type { HostState, ReleaseRecord } from '../../commands/history.js'
 import { UntouchedError } from '../../errors.js'
 import type { Spec } from '../../spec/types.js'
 import { nextReleaseId } from '../id.js'
+import { checkRerun } from '../rerun.js'
 import { changedDirs, dirDigests, dirOf, usableDigests } from '../dirs.js'
 import { buildManifest, deltaSafe, diffManifest, usableManifest } from '../manifest.js'
 import { gitCommit, type SourceEntry } from '../source.js'
@@ -48,11 +49,12 @@ export const plan: Step = {
     const { entries } = run
     const commit = await gitCommit(spec.source.dir)
     run.commit = commit
+    if (run.reuse) checkRerun(states, sessions.map((s) => s.host.name), run.reuse)
     const known = states.flatMap((st) => st.records.map((r) => r.id))
     if (run.two && known.includes(run.two.release)) throw new UntouchedError(`release ${run.two.release} already exists on ${sessions.filter((_, i) => states[i].records.some((r) => r.id === run.two!.release)).map((s) => s.host.name).join(', ')}; nothing was uploaded. Fix: give each two-phase deploy a new --release id`)
-    run.id = run.two?.release ?? nextReleaseId(op.now(), known)
+    run.id = run.reuse ?? run.two?.release ?? nextReleaseId(op.now(), known)
     const stamp = op.now().toISOString()
-    const record: ReleaseRecord = { id: run.id, state: 'building', commit, created_at: stamp, updated_at: stamp, by: op.by, run: op.run }
+    const record: ReleaseRecord = { id: run.id, state: 'building', commit, created_at: stamp, updated_at: stamp, by: op.by, run: op.run, ...(run.reuse ? { note: 'rerun (deploy --only-failed)' } : {}) }
     run.local ??= await localManifest(spec, entries)
     run.uploads = planUploads(spec, entries, run.local, states)
     run.plans = sessions.map((s, i) => ({ spec, host: s.host, layout: s.layout, id: run.id, owner: run.owner, previous: states[i].current, delta: run.uploads[i].delta, record }))

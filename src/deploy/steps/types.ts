@@ -62,6 +62,8 @@ export interface DeployRun {
   /** Filled by the steps, in order. */
   states: HostState[]
   id: string
+  /** `deploy --only-failed`: the release id to build again (on hosts that do not serve it) instead of a new one. */
+  reuse?: string
   commit?: string
   /** The source listing preflight checked: what is uploaded. */
   entries: SourceEntry[]

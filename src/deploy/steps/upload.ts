@@ -1,8 +1,8 @@
-/** Step `upload`: the tar on stdin unpacked into releases/<id>, unchanged files copied from the live release, the manifest written. */
+/** Step `upload`: (for a rerun, the release directory emptied first) the tar on stdin unpacked into releases/<id>, unchanged files copied from the live release, the manifest written. */
 import { createReadStream } from 'node:fs'
 import { completeUpload } from '../../commands/delta.js'
 import { writeRecord } from '../../commands/history.js'
-import { unpack } from '../../commands/release.js'
+import { clearRelease, unpack } from '../../commands/release.js'
 import { raw } from '../../commands/shell.js'
 import { uploadTar } from './pack.js'
 import type { Step } from './types.js'
@@ -17,6 +17,7 @@ export const upload: Step = {
   },
   commands: (run, i) => {
     const p = run.plans[i]
-    return [writeRecord(p.layout, p.record), unpack(p.layout, p.id), raw('exec </dev/null'), ...completeUpload(p.layout, p.id, p.delta ? p.previous : undefined)]
+    // A rerun (--only-failed) reuses an id this host does not serve: what an earlier attempt left there goes first.
+    return [...(run.reuse ? [clearRelease(p.layout, p.id)] : []), writeRecord(p.layout, p.record), unpack(p.layout, p.id), raw('exec </dev/null'), ...completeUpload(p.layout, p.id, p.delta ? p.previous : undefined)]
   }
 }

@@ -81,6 +81,19 @@ function isReleaseId(value) {
     return /^\d{14}(\.\d{2,4})?$/.test(value);
 }
 
+/** True when a host with `has` takes something limited to `only` (unlimited when `only` is unset). */
+function hasRole(has, only) {
+    return !only || only.some((r) => has.includes(r));
+}
+/** The commands of `hooks` that run on a host with these roles, in order. */
+function hooksFor(has, hooks) {
+    return hooks.flatMap((h) => (typeof h === 'string' ? [h] : hasRole(has, h.roles) ? [h.run] : []));
+}
+/** A hook as a report shows it. */
+function hookText(h) {
+    return typeof h === 'string' ? h : `${h.run} (on ${h.roles.join(', ')})`;
+}
+
 /** How the engine tells the world what it does: the CLI prints, the Action writes log groups. */
 /** A reporter that writes plain lines to two sinks (stdout-like and stderr-like). */
 function consoleReporter(out = (s) => process.stdout.write(s + '\n'), err = (s) => process.stderr.write(s + '\n'), verbose = false) {
@@ -129,4 +142,47 @@ function withEvents(inner, emit, now = () => new Date()) {
     };
 }
 
-export { InputError as I, POINT_EXTENSIONS as P, SlipwayError as S, UntouchedError as U, recordFile as a, pointBase as b, consoleReporter as c, isReleaseId as i, journalFile as j, layout as l, pointFile as p, releaseDir as r, silentReporter as s, withEvents as w };
+/**
+ * Host selection (`--hosts`, `--exclude`, `--roles`; Action inputs `hosts`, `exclude`, `roles`; library option
+ * `select`): the one place that narrows a spec's hosts, so an incident rollback can proceed on the hosts it can reach.
+ */
+/** A comma-separated list ("a, b,c") as names; empty parts dropped. */
+function parseNames(text) {
+    const names = (text ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+    return names.length ? names : undefined;
+}
+/** True when the selection narrows nothing. */
+function selectsAll(pick) {
+    return !pick?.hosts?.length && !pick?.exclude?.length && !pick?.roles?.length;
+}
+/**
+ * The spec with only the selected hosts (in the spec's order). Unknown host names or roles, and a selection that
+ * leaves no host, are an {@link InputError} naming what is known, before anything connects.
+ */
+function selectHosts(spec, pick) {
+    if (selectsAll(pick))
+        return spec;
+    const names = spec.hosts.map((h) => h.name);
+    const roles = [...new Set(spec.hosts.flatMap((h) => h.roles))];
+    refuseUnknown('host', '--hosts', pick?.hosts, names);
+    refuseUnknown('host', '--exclude', pick?.exclude, names);
+    refuseUnknown('role', '--roles', pick?.roles, roles);
+    const hosts = spec.hosts.filter((h) => (!pick?.hosts?.length || pick.hosts.includes(h.name)) && !pick?.exclude?.includes(h.name) && (!pick?.roles?.length || hasRole(h.roles, pick.roles)));
+    if (!hosts.length)
+        throw new InputError(`the host selection (${describeSelection(pick)}) leaves no host. Fix: the spec's hosts are ${names.join(', ')}`);
+    return { ...spec, hosts };
+}
+/** "--hosts a,b --exclude c --roles web", for messages. */
+function describeSelection(pick) {
+    const parts = [['--hosts', pick?.hosts], ['--exclude', pick?.exclude], ['--roles', pick?.roles]];
+    return parts.filter(([, v]) => v?.length).map(([flag, v]) => `${flag} ${v.join(',')}`).join(' ');
+}
+function refuseUnknown(what, flag, given, known) {
+    const unknown = (given ?? []).filter((n) => !known.includes(n));
+    if (!unknown.length)
+        return;
+    const list = known.length ? known.join(', ') : '(none)';
+    throw new InputError(`${flag}: unknown ${what}${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}. Fix: the spec's ${what}s are ${list}`);
+}
+
+export { InputError as I, POINT_EXTENSIONS as P, SlipwayError as S, UntouchedError as U, selectsAll as a, silentReporter as b, consoleReporter as c, recordFile as d, pointFile as e, hookText as f, describeSelection as g, hooksFor as h, isReleaseId as i, journalFile as j, pointBase as k, hasRole as l, layout as m, parseNames as p, releaseDir as r, selectHosts as s, withEvents as w };
