@@ -7,7 +7,7 @@
  * printed and asserted.
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals'
-import { run } from '../../src/cli/run.js'
+import { slipwayIn } from '../support/cli.js'
 import { startFleet, type Fleet } from '../support/fleet.js'
 import { appDir, writeSpec } from '../support/lab.js'
 
@@ -24,19 +24,7 @@ beforeAll(async () => {
 afterAll(() => fleet?.stop())
 
 /** Runs the CLI in the app directory; returns the exit code and what it wrote. */
-async function slipway(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = ''
-  let err = ''
-  const code = await run(argv, { out: (s) => { out += `${s}\n` }, err: (s) => { err += `${s}\n` }, cwd: dir })
-  return { code, out, err }
-}
-
-/** Prints and returns which release every host serves. */
-function serving(label: string): string[] {
-  const now = fleet.serving()
-  console.log(`${label}: ${fleet.hosts.map((h, i) => `${h.name}=${now[i]}`).join(' ')}`)
-  return now
-}
+const slipway = (...argv: string[]) => slipwayIn(dir, ...argv)
 
 /** Deploys (with extra flags) and remembers the release. */
 async function deployed(...flags: string[]): Promise<string> {
@@ -50,13 +38,13 @@ async function deployed(...flags: string[]): Promise<string> {
 test('no release healthy on every host: rollback refuses (exit 3) with the per-host table and changes nothing', async () => {
   const [r0] = [await deployed('--hosts', 'h01')]
   const r1 = await deployed()
-  expect(serving('after deploy --hosts h01, then all')).toEqual([r1, r1, r1])
+  expect(fleet.serving('after deploy --hosts h01, then all')).toEqual([r1, r1, r1])
   const r = await slipway('rollback')
   console.log(r.err)
   expect(r.code).toBe(3)
   expect(r.err).toContain('no release to roll back to that every host has healthy')
   expect(r.err).toContain(`  h01  current ${r1}  healthy: ${r1}, ${r0}\n  h02  current ${r1}  healthy: ${r1}\n  h03  current ${r1}  healthy: ${r1}`)
-  expect(serving('after the refused rollback')).toEqual([r1, r1, r1])
+  expect(fleet.serving('after the refused rollback')).toEqual([r1, r1, r1])
   expect(fleet.locked()).toEqual([])
 }, 90000)
 
@@ -75,11 +63,11 @@ test('a killed host: releases names it and lists the rest (exit 3); rollback ref
   const refused = await slipway('rollback')
   expect(refused.code).toBe(3)
   expect(refused.err).toContain('1 of 3 hosts unreachable (h03); to go on with the others: --exclude h03')
-  expect(serving('h03 killed, rollback without --exclude')).toEqual([r2, r2, r2])
+  expect(fleet.serving('h03 killed, rollback without --exclude')).toEqual([r2, r2, r2])
 
   const excluded = await slipway('rollback', '--exclude', 'h03')
   expect([excluded.code, excluded.err]).toEqual([0, expect.stringContaining('working on 2 of 3 hosts (--exclude h03): h01, h02')])
-  expect(serving('rollback --exclude h03')).toEqual([r1, r1, r2])
+  expect(fleet.serving('rollback --exclude h03')).toEqual([r1, r1, r2])
   expect(fleet.locked()).toEqual([])
 }, 90000)
 
@@ -97,7 +85,7 @@ test('the hosts disagree: releases flags it (table and JSON); rollback moves the
   const back = await slipway('rollback')
   expect(back.code).toBe(0)
   expect(back.out + back.err).toContain(`Rolling back ${r2} → ${r1} on 1 host(s) (h01, h02 already serve ${r1} and stay)`)
-  expect(serving('plain rollback of the split fleet')).toEqual([r1, r1, r1])
+  expect(fleet.serving('plain rollback of the split fleet')).toEqual([r1, r1, r1])
   expect(fleet.locked()).toEqual([])
   const agreed = await slipway('releases', '--json')
   expect(JSON.parse(agreed.out).disagree).toBeUndefined()

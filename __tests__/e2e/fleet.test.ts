@@ -38,13 +38,6 @@ beforeAll(async () => {
 }, 60000)
 afterAll(() => fleet?.stop())
 
-/** Prints and returns which release every host serves. */
-function serving(label: string): string[] {
-  const now = fleet.serving()
-  console.log(`${label}: ${fleet.hosts.map((h, i) => `${h.name}=${now[i]}`).join(' ')}`)
-  return now
-}
-
 /** Waits (bounded) until no host holds a lock: the watchdogs of hosts this run could not reach have reverted them. */
 async function settled(seconds: number): Promise<void> {
   for (let t = 0; t < seconds * 10 && fleet.locked().length; t++) await new Promise((r) => setTimeout(r, 100))
@@ -116,7 +109,7 @@ describe('a fleet of 10 hosts survives any one host (one reset, one frozen, one 
     } finally {
       await heal(when)
     }
-    expect(serving('after the hosts are back')).toEqual(Array(10).fill(good))
+    expect(fleet.serving('after the hosts are back')).toEqual(Array(10).fill(good))
     expect(fleet.locked()).toEqual([])
     bad.push(err.result.release)
     // After a switch, the failed release is marked failed on every host (by the run, or by the host's watchdog). A host
@@ -128,7 +121,7 @@ describe('a fleet of 10 hosts survives any one host (one reset, one frozen, one 
   test('the next deploy reaches every host and repairs what the lost ones kept', async () => {
     const v = await deploy({ spec: loadSpec(file) })
     expect(v.ledger.map((e) => e.serves)).toEqual(Array(10).fill(v.release))
-    expect(serving('next deploy')).toEqual(Array(10).fill(v.release))
+    expect(fleet.serving('next deploy')).toEqual(Array(10).fill(v.release))
     expect(fleet.locked()).toEqual([])
     for (const id of bad) expect(fleet.hosts.map((h) => record(h.root, id).state)).toEqual(Array(10).fill('failed'))
   }, 60000)
@@ -170,5 +163,5 @@ function expectPolicy(err: DeployError, when: When): void {
     }
     expect(err.exitCode).toBe(4)
   }
-  expect(serving('right after').filter((_, j) => !faulty.includes(j))).toEqual(Array(7).fill(good))
+  expect(fleet.serving('right after').filter((_, j) => !faulty.includes(j))).toEqual(Array(7).fill(good))
 }

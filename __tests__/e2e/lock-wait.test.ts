@@ -3,13 +3,12 @@
  * and proceeds once that run finishes; one that waits in vain fails naming the holder, and holds no lock.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, readlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { deploy } from '../../src/deploy/deploy.js'
 import { rollback } from '../../src/deploy/rollback.js'
 import { loadSpec } from '../../src/spec/load.js'
-import { SLIPWAY } from '../support/cli.js'
+import { slipwayBin } from '../support/cli.js'
 import { appDir, deployRoot, hostsYaml, hostWrite, startLab, writeSpec, type Lab } from '../support/lab.js'
 
 let lab: Lab
@@ -26,18 +25,7 @@ function app(root: string, files: Record<string, string> = {}) {
   return { dir, spec: () => loadSpec(file) }
 }
 
-/** `slipway <args>` in `cwd`, bounded at 60 s. */
-function cli(cwd: string, ...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('node', [SLIPWAY, ...args], { cwd, env: { ...process.env, GITHUB_ACTOR: 'second' } })
-    let out = ''
-    let err = ''
-    const guard = setTimeout(() => child.kill('SIGKILL'), 60000)
-    child.stdout.on('data', (d: Buffer) => { out += d.toString() })
-    child.stderr.on('data', (d: Buffer) => { err += d.toString() })
-    child.on('close', (code) => { clearTimeout(guard); resolve({ code, out, err }) })
-  })
-}
+const cli = (cwd: string, ...args: string[]) => slipwayBin(cwd, args, { ...process.env, GITHUB_ACTOR: 'second' })
 
 async function until(check: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 50))

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { run } from '../../src/cli/run.js'
+import { slipwayIn } from '../support/cli.js'
 import { startFleet, type Fleet } from '../support/fleet.js'
 import { appDir, hostWrite, writeSpec } from '../support/lab.js'
 
@@ -32,18 +32,7 @@ function git(...args: string[]): string {
   return execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8' }).trim()
 }
 
-async function slipway(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = ''
-  let err = ''
-  const code = await run(argv, { out: (s) => { out += `${s}\n` }, err: (s) => { err += `${s}\n` }, cwd: dir })
-  return { code, out, err }
-}
-
-function serving(label: string): string[] {
-  const now = fleet.serving()
-  console.log(`${label}: ${fleet.hosts.map((h, i) => `${h.name}=${now[i]}`).join(' ')}`)
-  return now
-}
+const slipway = (...argv: string[]) => slipwayIn(dir, ...argv)
 
 async function released(...flags: string[]): Promise<string> {
   const r = await slipway('deploy', '--json', ...flags)
@@ -54,14 +43,14 @@ async function released(...flags: string[]): Promise<string> {
 test('the last release is rerun, same id, on the host that lacks it, and only there', async () => {
   const r1 = await released()
   const r2 = await released('--exclude', 'h03')
-  expect(serving('deploy, then deploy --exclude h03')).toEqual([r2, r2, r1])
+  expect(fleet.serving('deploy, then deploy --exclude h03')).toEqual([r2, r2, r1])
 
   hostWrite(failMarker(), 'x\n')
   const failed = await slipway('deploy', '--only-failed')
   console.log(failed.err)
   expect(failed.code).toBe(1)
   expect(failed.out + failed.err).toContain(`--only-failed: rerunning release ${r2} on h03 (the other hosts serve it)`)
-  expect(serving('--only-failed with a failing build on h03')).toEqual([r2, r2, r1])
+  expect(fleet.serving('--only-failed with a failing build on h03')).toEqual([r2, r2, r1])
   expect(JSON.parse(readFileSync(record(2, r2), 'utf8')).state).toBe('failed')
 
   rmSync(failMarker())
@@ -70,7 +59,7 @@ test('the last release is rerun, same id, on the host that lacks it, and only th
   const again = await slipway('deploy', '--only-failed', '--json')
   expect(again.code).toBe(0)
   expect(JSON.parse(again.out.trim().split('\n').pop()!)).toMatchObject({ release: r2, hosts: ['h03'] })
-  expect(serving('--only-failed again')).toEqual([r2, r2, r2])
+  expect(fleet.serving('--only-failed again')).toEqual([r2, r2, r2])
   expect(existsSync(join(fleet.hosts[2].root, 'releases', r2, 'stale.txt'))).toBe(false)
   expect(readFileSync(join(fleet.hosts[2].root, 'current/index.html'), 'utf8')).toBe('v1\n')
   expect(JSON.parse(readFileSync(record(2, r2), 'utf8'))).toMatchObject({ state: 'healthy', note: 'rerun (deploy --only-failed)', commit: git('rev-parse', 'HEAD') })
@@ -88,5 +77,5 @@ test('another commit is refused: a rerun must send the source the release was bu
   const refused = await slipway('deploy', '--only-failed')
   expect(refused.code).toBe(2)
   expect(refused.err).toContain(`--only-failed: release ${r3} was built from commit ${git('rev-parse', 'HEAD~1').slice(0, 12)}, the source is at ${git('rev-parse', 'HEAD').slice(0, 12)}`)
-  expect(serving('refused rerun')[2]).not.toBe(r3)
+  expect(fleet.serving('refused rerun')[2]).not.toBe(r3)
 }, 90000)

@@ -43,12 +43,6 @@ const failOn = (...hosts: number[]) => hosts.forEach((n) => writeFileSync(join(f
 const clear = () => fleet.hosts.forEach((h) => rmSync(join(h.lab.disk!, 'smoke-fails'), { force: true }))
 const state = (n: number, id: string) => (JSON.parse(readFileSync(join(fleet.hosts[n - 1].root, '.slipway/releases', `${id}.json`), 'utf8')) as { state: string }).state
 
-function serving(label: string): string[] {
-  const now = fleet.serving()
-  console.log(`${label}: ${fleet.hosts.map((h, i) => `${h.name}=${now[i]}`).join(' ')}`)
-  return now
-}
-
 async function failed(spec: Spec): Promise<DeployError> {
   const err = (await deploy({ spec }).catch((e) => e)) as DeployError
   expect(err).toBeInstanceOf(DeployError)
@@ -70,7 +64,7 @@ describe('strategies on 6 hosts', () => {
     expect(err.result.rollout!.timeline[0]).toBe(`batch 1/4 (h01) passed: h01=${id} ${names(2, 3, 4, 5, 6).map((h) => `${h}=${good}`).join(' ')}`)
     expect(err.result.ledger.map((e) => [e.switched, e.rolledBack])).toEqual([[true, true], [true, true], [true, true], [false, false], [false, false], [false, false]])
     expect(err.result.ledger.every((e) => e.prepared)).toBe(true)
-    expect(serving('after the stop')).toEqual(Array(6).fill(good))
+    expect(fleet.serving('after the stop')).toEqual(Array(6).fill(good))
     for (let n = 1; n <= 6; n++) expect(state(n, id)).toBe('failed')
     expect(fleet.locked()).toEqual([])
   }, 120000)
@@ -82,7 +76,7 @@ describe('strategies on 6 hosts', () => {
     expect(err.exitCode).toBe(1)
     expect(err.message).toContain('rollout stopped in batch 1 of 2: switched back h04; never switched: h01, h02, h03, h05, h06')
     expect(err.result.ledger.filter((e) => e.switched).map((e) => e.host)).toEqual(['h04'])
-    expect(serving('after the canary failed')).toEqual(Array(6).fill(good))
+    expect(fleet.serving('after the canary failed')).toEqual(Array(6).fill(good))
     expect(fleet.locked()).toEqual([])
   }, 120000)
 
@@ -94,12 +88,12 @@ describe('strategies on 6 hosts', () => {
     expect(err.exitCode).toBe(4) // hosts left on different releases
     expect(err.message).toBe(`deploy of ${id} is live on 5 of 6 hosts; h03 failed and serve ${good} again (within strategy.max_failed: 1). Fix the cause, then deploy again`)
     expect(err.result.rollout!.dropped).toEqual(['h03'])
-    expect(serving('after the rollout')).toEqual([id, id, good, id, id, id])
+    expect(fleet.serving('after the rollout')).toEqual([id, id, good, id, id, id])
     expect([1, 2, 3, 4, 5, 6].map((n) => state(n, id))).toEqual(['healthy', 'healthy', 'failed', 'healthy', 'healthy', 'healthy'])
     expect(fleet.locked()).toEqual([])
     // The next deploy brings every host to one release.
     const next = await deploy({ spec: withStrategy({ kind: 'rolling', batches: ['50%'] }) })
-    expect(serving('next deploy')).toEqual(Array(6).fill(next.release))
+    expect(fleet.serving('next deploy')).toEqual(Array(6).fill(next.release))
     expect(next.rollout!.timeline).toHaveLength(2)
     good = next.release
   }, 150000)
@@ -117,7 +111,7 @@ describe('strategies on 6 hosts', () => {
     expect(err.exitCode).toBe(1)
     expect(err.result.ledger.filter((_, i) => i !== 4).map((e) => [e.switched, e.rolledBack, e.serves])).toEqual(Array(5).fill([true, true, good]))
     fleet.restart(4)
-    expect(serving('after the stop')).toEqual(Array(6).fill(good))
+    expect(fleet.serving('after the stop')).toEqual(Array(6).fill(good))
     // The killed host kept this run's lock (nobody could release it): it ages, then an unlock breaks it.
     const root = fleet.hosts[4].root
     if (fleet.locked().includes('h05')) execFileSync('touch', ['-d', '1 minute ago', join(root, '.slipway/lock/heartbeat'), join(root, '.slipway/lock/owner.json'), join(root, '.slipway/lock')])

@@ -5,10 +5,9 @@
  * host has it prepared, then switches (smoke checks, confirm) — or touches nothing and names the hosts that lack it.
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals'
-import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { SLIPWAY } from '../support/cli.js'
+import { slipwayBin } from '../support/cli.js'
 import { startFleet, type Fleet } from '../support/fleet.js'
 import { appDir, writeSpec } from '../support/lab.js'
 
@@ -16,18 +15,7 @@ let fleet: Fleet
 let app: string
 let v1: string
 
-/** Runs the CLI in the app directory. */
-function slipway(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('node', [SLIPWAY, ...args], { cwd: app })
-    let out = ''
-    let err = ''
-    const guard = setTimeout(() => child.kill('SIGKILL'), 60000)
-    child.stdout.on('data', (d: Buffer) => { out += d.toString() })
-    child.stderr.on('data', (d: Buffer) => { err += d.toString() })
-    child.on('close', (code) => { clearTimeout(guard); resolve({ code, out, err }) })
-  })
-}
+const slipway = (...args: string[]) => slipwayBin(app, args)
 
 const state = (i: number, id: string) => (JSON.parse(readFileSync(join(fleet.hosts[i].root, '.slipway/releases', `${id}.json`), 'utf8')) as { state: string }).state
 /** A release id for this moment, `plus` seconds ahead. */

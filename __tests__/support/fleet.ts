@@ -36,8 +36,8 @@ export interface Fleet {
   path: string
   /** The `hosts:` and `known_hosts:` part of a spec (hosts named h01, h02, …). */
   yaml(): string
-  /** Which release each host serves: an id, or `none`. */
-  serving(): string[]
+  /** Which release each host serves: an id, or `none` (printed, with `label`, when one is given). */
+  serving(label?: string): string[]
   /** Which hosts have a deploy lock on disk. */
   locked(): string[]
   /** Kills a host's sshd and every session it serves. */
@@ -85,7 +85,11 @@ export async function startFleet(n: number): Promise<Fleet> {
     hosts,
     path,
     yaml: () => hostsPart(hosts),
-    serving: () => hosts.map((h) => (existsSync(join(h.root, 'current')) ? readlinkSync(join(h.root, 'current')).replace('releases/', '') : 'none')),
+    serving(label) {
+      const now = hosts.map((h) => (existsSync(join(h.root, 'current')) ? readlinkSync(join(h.root, 'current')).replace('releases/', '') : 'none'))
+      if (label) console.log(`${label}: ${hosts.map((h, i) => `${h.name}=${now[i]}`).join(' ')}`)
+      return now
+    },
     locked: () => hosts.filter((h) => existsSync(join(h.root, '.slipway/lock'))).map((h) => h.name),
     kill(i) {
       const master = pid(hosts[i])
