@@ -5,7 +5,7 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { setTimeout } from 'node:timers/promises';
-import { i as LOCKED, L as LockedError, d as describeHolder, j as acquire, C as Cancelled, c as releaseLocks, a as onEach } from './run.js';
+import { j as LOCKED, L as LockedError, d as describeHolder, m as acquire, C as Cancelled, c as releaseLocks, a as onEach } from './run.js';
 import { r as runPhase } from './session.js';
 import { p as parseState, r as readState } from './driver.js';
 import { posix } from 'node:path';

@@ -153,7 +153,7 @@ async function dispatch(argv, io) {
                 return 0;
             }
             const c = io.cancel?.();
-            const result = await deploy({ spec: withStrategy(await loadFile(io.cwd, v.spec, v.env), v.strategy), reporter, signal: c?.signal, force: c?.force, lockWait, select, onlyFailed: v['only-failed'], two }).catch(async (error) => {
+            const result = await deploy({ spec: withStrategy(await loadFile(io.cwd, v.spec, v.env), v.strategy), reporter, signal: c?.signal, force: c?.force, late: c?.late, lockWait, select, onlyFailed: v['only-failed'], two }).catch(async (error) => {
                 if (error instanceof DeployError && error.result.ledger.length > 1)
                     io.err((await import('./table.js')).formatLedger(error.result.ledger));
                 throw error;
@@ -166,7 +166,7 @@ async function dispatch(argv, io) {
             const loading = import('./rollback.js').then(function (n) { return n.a; });
             const checked = await spec({ credentials: true });
             const c = io.cancel?.();
-            await (await loading).rollback({ spec: checked, reporter, to: v.to, db, signal: c?.signal, force: c?.force, lockWait, select });
+            await (await loading).rollback({ spec: checked, reporter, to: v.to, db, signal: c?.signal, force: c?.force, late: c?.late, lockWait, select });
             return 0;
         }
         case 'releases':
