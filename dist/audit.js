@@ -7,7 +7,7 @@ const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('
 import { r as releaseDir, g as pointBase, e as pointFile, d as recordFile } from './select.js';
 import { j as stepMark, m as inDir, a as raw, w as when, v as dataPrefix, i as cmd, b as sh, d as dataMark, x as releaseIdFrom, y as readFirstLine, z as writeFile, A as appendLine, r as runPhase, e as render } from './session.js';
 import { setTimeout } from 'node:timers/promises';
-import { i as LOCKED, L as LockedError, d as describeHolder, j as acquire, C as Cancelled, c as releaseLocks, a as onEach } from './run.js';
+import { j as LOCKED, L as LockedError, d as describeHolder, m as acquire, C as Cancelled, c as releaseLocks, a as onEach } from './run.js';
 import { posix } from 'node:path';
 
 /** The provider a spec and driver give, or undefined when this deploy takes no restore points. */

@@ -7,9 +7,9 @@ const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('
 import { f as firstPhase, S as StepError, b as sh, e as render, g as seq, w as when, i as cmd, p as printLine, a as raw, r as runPhase, j as stepMark, k as revive, o as openSessions, s as sshConnector, c as closeSessions, l as stepLabels } from './session.js';
 import { preflight } from './preflight.js';
 import { a as auditLine, c as advance, w as writeRecord, b as audit, i as inLockOrder, e as waitForLocks, f as pointProvider, g as readPoint, D as DIRS_LIST, U as UPLOAD_LIST, p as parseState, r as readState, h as dirsFile, j as manifestFile, k as completeUpload, m as migrateHostIndex, d as driverFor, n as lock } from './audit.js';
-import { a as onEach, b as release, C as Cancelled, c as releaseLocks, e as LOCK_TTL, o as operation, h as heartbeat, l as lockOwner, k as keepAlive, f as forceable } from './run.js';
+import { a as onEach, h as heartbeat, e as holding, b as release, C as Cancelled, c as releaseLocks, g as LOCK_TTL, o as operation, l as lockOwner, k as keepAlive, f as forceable } from './run.js';
 import { posix, join, basename } from 'node:path';
-import { f as freeSpace, a as planRollback, r as restorePhase, h as hooks, g as guardPaths, c as checkSharedFiles, l as linkShared, m as makeWritable, b as copyFromPrevious, d as activate, e as clearRelease, u as unpack } from './restore-phase.js';
+import { f as freeSpace, a as planRollback, r as restorePhase, s as startJob, u as undoOnHost, L as LeftToHost, b as runJobPhase, h as hooks, c as runJob, g as guardPaths, d as checkSharedFiles, l as linkShared, m as makeWritable, e as copyFromPrevious, i as activate, j as clearRelease, k as unpack } from './restore-phase.js';
 import { S as SlipwayError, j as journalFile, r as releaseDir, U as UntouchedError, h as hooksFor, I as InputError, d as recordFile, P as POINT_EXTENSIONS, e as pointFile } from './select.js';
 import { setTimeout } from 'node:timers/promises';
 import { planBatches, batchNames, tolerated } from './batches.js';
@@ -322,7 +322,10 @@ async function restore(run, note, switched, drop = false, only) {
             noteError(entry, `${revived} before the ${switchedHere ? 'switch-back' : 'failure was recorded'}`);
         let r;
         try {
-            r = await runPhase(s, op.spec, op.reporter, switchedHere ? 'roll back' : 'record failure', [...claim, ...removal, ...revertCommands(run, i, note, stamp, [...db.first, ...stepBack, ...db.last], switchedHere)]);
+            // A host job: once started, the host finishes the undo (and releases the lock) even if this run stops following it.
+            const job = `${id}.restore`;
+            const undo = startJob(s.layout, job, [...removal, ...revertCommands(run, i, note, stamp, [...db.first, ...stepBack, ...db.last], switchedHere)], heartbeat(s.layout, run.owner), holding(s.layout, run.owner));
+            r = await undoOnHost(s, op.spec, op.reporter, switchedHere ? 'roll back' : 'record failure', claim, undo, job, op.late);
         }
         catch (error) {
             noteError(entry, error, 'undo: ');
@@ -330,7 +333,7 @@ async function restore(run, note, switched, drop = false, only) {
             if (switchedHere && !(error instanceof StepError && error.unsent))
                 entry.serves = UNKNOWN;
             // Its watchdog (armed at the switch, unclaimed) reverts it and then releases the lock: keep the lock for it.
-            if (claim.length)
+            if (claim.length || error instanceof LeftToHost)
                 entry.lockLeft = true;
             throw error;
         }
@@ -548,10 +551,13 @@ async function runOnHost(run, mine, i) {
     const s = run.sessions[i];
     const commands = mine.flatMap((st) => [stepMark(s, st.name), ...st.commands(run, i)]);
     const stdin = mine.find((st) => st.stdin)?.stdin?.(run, i);
+    const job = mine.find((st) => st.job)?.job?.(run, i);
+    const phase = mine.map((st) => st.name).join(', ');
+    const extra = { stdin, okCodes: mine.flatMap((st) => st.okCodes ?? []) };
     let result;
     let error;
     try {
-        result = await runPhase(s, run.spec, run.op.reporter, mine.map((st) => st.name).join(', '), commands, { stdin, okCodes: mine.flatMap((st) => st.okCodes ?? []) });
+        result = await (job ? runJobPhase(s, run.spec, run.op.reporter, phase, commands, job, extra) : runPhase(s, run.spec, run.op.reporter, phase, commands, extra));
     }
     catch (e) {
         if (!(e instanceof StepError))
@@ -650,6 +656,8 @@ async function fail(run, mode, error) {
         if (undo instanceof StepError && undo.code === REVERTED)
             throw late;
         const left = await unlockAll(run);
+        if (undo instanceof LeftToHost)
+            throw new DeployError(`deploy of ${id} was ${message}; its undo${switched ? ` (back to ${back})` : ''} runs on as a host job: ${undo.message}. Check with: slipway releases`, result);
         const why = undo.message.split('\n')[0];
         throw new DeployError(`deploy of ${id} failed${switched ? ' after the switch' : ''}, and undoing it did NOT complete (${why}). Check every host with: slipway releases${lockNote(left)}${rolloutNote(run)}\n${message}`, result);
     }
@@ -825,7 +833,12 @@ const migrate = {
     onFailure: 'mark failed',
     when: (run) => run.driver !== undefined,
     barrier: (run) => run.sessions.length > 1,
-    commands: (run, i) => runMigrations(run.sessions[i], run.plans[i].layout, run.id, run.driver, run.spec.migrate?.backup, pointProvider(run.spec, run.driver)),
+    job: (run) => `${run.id}.migrate`,
+    // A host job: a lost connection or a dead runner cannot stop a migration half-way (nor its state read after it).
+    commands: (run, i) => {
+        const l = run.plans[i].layout;
+        return runJob(l, `${run.id}.migrate`, runMigrations(run.sessions[i], l, run.id, run.driver, run.spec.migrate?.backup, pointProvider(run.spec, run.driver)), heartbeat(l, run.owner), holding(l, run.owner));
+    },
     read: (run, _i, r, failed) => {
         if (run.dry || !r.data.before)
             return;

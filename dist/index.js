@@ -5727,7 +5727,7 @@ async function deployCommand(ctx) {
     let result;
     let failure;
     try {
-        result = await deploy({ spec, reporter: log, actor, runId, lockToken: ctx.lockToken, signal: ctx.cancel().signal, force: ctx.cancel().force, lockWait: ctx.settings.lockWait });
+        result = await deploy({ spec, reporter: log, actor, runId, lockToken: ctx.lockToken, signal: ctx.cancel().signal, force: ctx.cancel().force, late: ctx.cancel().late, lockWait: ctx.settings.lockWait });
         ctx.lockReleased();
     }
     catch (error) {
@@ -5889,7 +5889,7 @@ async function rollbackCommand(ctx) {
     if (settings.dryRun)
         return plan(ctx);
     ctx.holdLock('rollback');
-    const result = await rollback({ spec, reporter: log, actor, runId, lockToken: ctx.lockToken, to: settings.release, db: settings.db, migrations: settings.migrations, signal: ctx.cancel().signal, force: ctx.cancel().force, lockWait: settings.lockWait }).catch(async (error) => {
+    const result = await rollback({ spec, reporter: log, actor, runId, lockToken: ctx.lockToken, to: settings.release, db: settings.db, migrations: settings.migrations, signal: ctx.cancel().signal, force: ctx.cancel().force, late: ctx.cancel().late, lockWait: settings.lockWait }).catch(async (error) => {
         // A failed rollback unlocks before it throws; when every host reads unlocked, the post step has nothing to release.
         const listing = error instanceof LockedError ? undefined : await ctx.listing();
         if (error instanceof LockedError || listing?.hosts.every((h) => h.lock === undefined))

@@ -4,11 +4,11 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { c as advance, w as writeRecord, b as audit } from './audit.js';
-import { r as releaseDir, i as isReleaseId, I as InputError, U as UntouchedError, h as hooksFor } from './select.js';
-import { b as release } from './run.js';
-import { j as stepMark, m as inDir, i as cmd, n as and, w as when, p as printLine, b as sh, a as raw, e as render, d as dataMark } from './session.js';
 import { posix } from 'node:path';
+import { j as stepMark, m as inDir, i as cmd, n as and, w as when, p as printLine, b as sh, a as raw, e as render, d as dataMark, r as runPhase, S as StepError } from './session.js';
+import { r as releaseDir, S as SlipwayError, i as isReleaseId, I as InputError, U as UntouchedError, h as hooksFor } from './select.js';
+import { c as advance, w as writeRecord, b as audit } from './audit.js';
+import { b as release } from './run.js';
 
 /** Building a release on the host: directory, upload, shared links, writable dirs, build steps. */
 /** Exit code of the shared-files check when one is missing. */
@@ -102,6 +102,176 @@ function sharedTimes(m, l, files) {
         const path = posix.join(l.shared, f);
         return when(sh `[ -e ${path} ]`, [dataMark(m, 'shared', sh `$(stat -c %Y ${path}) ${String(i)}`)]);
     });
+}
+
+/**
+ * Host jobs: commands the host runs to the end on its own, detached from the SSH session (`setsid nohup`, output
+ * to a log on the host, the exit status to a file), keeping the run's lock alive while they run. The phase that
+ * starts a job then follows its log, so the runner reads the job's step and data lines as if they ran inline; a
+ * dropped connection or a dead runner stops only the following, never the job. Following again (after a
+ * reconnect) replays the log from its start.
+ */
+/** Exit code of a follower that finds no such job on the host (it was never started). */
+const NO_JOB = 78;
+/** A job's files. `name` is chosen in code (a release id or a token plus a fixed word), never a user's value. */
+function jobFiles(l, name) {
+    if (!/^[A-Za-z0-9._-]+$/.test(name))
+        throw new Error(`not a job name: ${name}`);
+    const base = posix.join(l.jobs, name);
+    return { script: `${base}.sh`, log: `${base}.log`, status: `${base}.status` };
+}
+/**
+ * The job's own script: `beat` every second in the background while `commands` run under strict mode in a
+ * subshell; then their exit status is written (atomically) for the follower.
+ */
+function jobScript(l, name, commands, beat) {
+    const f = jobFiles(l, name);
+    return [
+        `( while :; do ${render(beat)} || true; sleep 1; done ) </dev/null >/dev/null 2>&1 &`,
+        'beat=$!',
+        '(',
+        'set -euo pipefail',
+        ...commands.map(render),
+        ')',
+        'rc=$?',
+        'kill "$beat" 2>/dev/null || true',
+        render(sh `printf '%s\\n' "$rc" > ${`${f.status}.tmp`} && mv -f ${`${f.status}.tmp`} ${f.status}`),
+        ''
+    ].join('\n');
+}
+/** Starts job `name` and follows it to its end, in one phase: the phase exits with the job's status. */
+function runJob(l, name, commands, beat, guard) {
+    return [...startJob(l, name, commands, beat, guard), ...followJob(l, name)];
+}
+/**
+ * Starts job `name`, only while `guard` holds (a host script that outlived its run must not start what that run
+ * no longer owns), and returns at once.
+ */
+function startJob(l, name, commands, beat, guard) {
+    const f = jobFiles(l, name);
+    const refused = [sh `${printLine(`job ${name} not started: this run no longer holds the deploy lock`)} >&2`, raw('exit 1')];
+    return [
+        when(sh `! ${guard}`, refused),
+        cmd('mkdir', '-p', l.jobs),
+        sh `find ${l.jobs} -type f -mmin +1440 -delete 2>/dev/null || true`,
+        sh `${printLine(jobScript(l, name, commands, beat))} > ${f.script}`,
+        cmd('rm', '-f', f.status),
+        sh `: > ${f.log}`,
+        sh `setsid nohup bash ${f.script} </dev/null >${f.log} 2>&1 &`
+    ];
+}
+/**
+ * Prints job `name`'s log from its start as it grows, until its status is written and the log read to its end;
+ * exits with the job's status ({@link NO_JOB} when there is no such job).
+ */
+function followJob(l, name) {
+    const f = jobFiles(l, name);
+    return [
+        when(sh `[ ! -e ${f.log} ]`, [sh `${printLine(`no job ${name} on this host`)} >&2`, raw(`exit ${NO_JOB}`)]),
+        sh `exec 3< ${f.log}`,
+        raw('part='),
+        sh `while :; do fin=0; [ ! -e ${f.status} ] || fin=1; while IFS= read -r l <&3 || { part+=$l; false; }; do printf '%s\\n' "$part$l"; part=; done; [ "$fin" = 0 ] || break; sleep 0.1; done`,
+        raw(`[ -z "$part" ] || printf '%s\\n' "$part"`),
+        sh `exit "$(cat ${f.status})"`
+    ];
+}
+
+/**
+ * Phases that start a host job (`src/commands/detach.ts`): when the connection is lost while the job runs, the
+ * host finishes it anyway; the runner connects again (a few tries, 1 + 2 + 4 s apart) and follows the job's log
+ * from its start to its end, so the phase's result is the job's, as if nothing had happened.
+ */
+const RETRIES = [1, 2, 4];
+/** Runs a phase whose commands start host job `job`; a lost connection is made again and the job followed to its end. */
+async function runJobPhase(s, spec, reporter, phase, commands, job, extra = {}) {
+    try {
+        return await runPhase(s, spec, reporter, phase, commands, extra);
+    }
+    catch (error) {
+        if (!(error instanceof StepError) || !error.lost || !s.reopen)
+            throw error;
+        return followAgain(s, spec, reporter, phase, job, error, extra.okCodes);
+    }
+}
+/** The run stopped following a host job (the cancel's time limit): the host finishes it, and it releases the lock. */
+class LeftToHost extends SlipwayError {
+    host;
+    job;
+    constructor(host, job) {
+        super(`${host}: stopped following the host job ${job} to exit within CI's grace; the host finishes it on its own and it releases the lock (its log: .slipway/jobs/${job}.log)`);
+        this.host = host;
+        this.job = job;
+        this.name = 'LeftToHost';
+    }
+}
+/**
+ * An undo as a host job: `first` and the job's start in one phase, then the job followed to its end — unless
+ * `late` aborts first (a cancel's time limit): then {@link LeftToHost} is thrown and the host finishes alone.
+ */
+async function undoOnHost(s, spec, reporter, phase, first, start, job, late) {
+    await runJobPhase(s, spec, reporter, phase, [...first, ...start], job);
+    const follow = runJobPhase(s, spec, reporter, phase, followJob(s.layout, job), job);
+    if (!late)
+        return follow;
+    follow.catch(() => undefined);
+    let stop = () => { };
+    const left = new Promise((_resolve, reject) => {
+        stop = () => reject(new LeftToHost(s.host.name, job));
+        if (late.aborted)
+            stop();
+        else
+            late.addEventListener('abort', stop, { once: true });
+    });
+    try {
+        return await Promise.race([follow, left]);
+    }
+    finally {
+        late.removeEventListener('abort', stop);
+    }
+}
+/**
+ * Connects again (the session goes on over the new connection) and follows job `job`; throws `lost` when the host
+ * has no such job (it never started), when no try connects, or when the session is closed meanwhile.
+ */
+async function followAgain(s, spec, reporter, phase, job, lost, okCodes) {
+    for (const wait of RETRIES) {
+        if (!s.reopen)
+            break;
+        reporter.warn(`${s.host.name}: the connection was lost during "${phase}"; the host finishes its job ${job} on its own; connecting again in ${wait} s to follow it`);
+        await new Promise((r) => setTimeout(r, wait * 1000));
+        if (!s.reopen || !(await reconnect(s, reporter)))
+            continue;
+        try {
+            return await runPhase(s, spec, reporter, `${phase} (followed again)`, followJob(s.layout, job), { okCodes });
+        }
+        catch (error) {
+            if (!(error instanceof StepError))
+                throw error;
+            if (error.code === NO_JOB)
+                throw lost;
+            if (!error.lost)
+                throw error;
+        }
+    }
+    throw lost;
+}
+/** A new connection for the session, unless it was closed meanwhile (then the new one is closed too). */
+async function reconnect(s, reporter) {
+    const remote = await s.reopen().catch((e) => {
+        reporter.warn(`${s.host.name}: cannot connect again: ${e.message}`);
+        return undefined;
+    });
+    if (!remote)
+        return false;
+    if (!s.reopen) {
+        await remote.close().catch(() => undefined);
+        return false;
+    }
+    await s.channel?.close().catch(() => undefined);
+    await s.remote.close().catch(() => undefined);
+    s.remote = remote;
+    s.channel = undefined;
+    return true;
 }
 
 /**
@@ -226,4 +396,4 @@ function restorePhase(m, l, spec, target, updates, auditLine, owner, stepBack = 
     ];
 }
 
-export { planRollback as a, copyFromPrevious as b, checkSharedFiles as c, activate as d, clearRelease as e, freeSpace as f, guardPaths as g, hooks as h, pickTarget as i, linkShared as l, makeWritable as m, planFleetRollback as p, restorePhase as r, sharedTimes as s, unpack as u };
+export { LeftToHost as L, planRollback as a, runJobPhase as b, runJob as c, checkSharedFiles as d, copyFromPrevious as e, freeSpace as f, guardPaths as g, hooks as h, activate as i, clearRelease as j, unpack as k, linkShared as l, makeWritable as m, sharedTimes as n, pickTarget as o, planFleetRollback as p, restorePhase as r, startJob as s, undoOnHost as u };

@@ -4,12 +4,12 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { o as operation, l as lockOwner, k as keepAlive, f as forceable, c as releaseLocks, C as Cancelled, a as onEach, b as release } from './run.js';
+import { L as LeftToHost, p as planFleetRollback, n as sharedTimes, u as undoOnHost, s as startJob, r as restorePhase, o as pickTarget } from './restore-phase.js';
+import { o as operation, l as lockOwner, k as keepAlive, f as forceable, c as releaseLocks, C as Cancelled, a as onEach, b as release, e as holding, h as heartbeat } from './run.js';
 import { g as repairInterrupted, n as noDownReason, h as readMigrationState, p as planStepBack, c as checkStepBack } from './repair.js';
 import { f as hookText, S as SlipwayError, I as InputError } from './select.js';
 import { d as driverFor, l as lockHosts, m as migrateHostIndex, a as auditLine } from './audit.js';
 import { e as formatAge, p as pointForRollback, a as restoreCommands, r as restoredRecords, b as describeLoss, c as checkRestore } from './points.js';
-import { p as planFleetRollback, s as sharedTimes, r as restorePhase, i as pickTarget } from './restore-phase.js';
 import { o as openSessions, h as holdChannels, c as closeSessions, r as runPhase, s as sshConnector } from './session.js';
 import { dbMode } from './db-mode.js';
 
@@ -86,6 +86,9 @@ async function rollback(options) {
         return await forceable(op, sessions, owner, rollbackOn(op, sessions, owner, options), (why) => new SlipwayError(`rollback stopped at once (${why}, a second time): the lock is released; check with: slipway releases`));
     }
     catch (error) {
+        // A rollback left to its host job: the job releases the lock when it is done.
+        if (error instanceof LeftToHost)
+            throw new SlipwayError(`rollback was cancelled by ${String(op.signal?.reason ?? 'abort')} while its host job ran: ${error.message}; check with: slipway releases`);
         await releaseLocks(op, sessions, owner);
         // A cancel is only seen while waiting for the lock, before anything is written.
         if (error instanceof Cancelled)
@@ -129,7 +132,9 @@ async function rollbackOn(op, sessions, owner, options) {
         if (!fleet.plans[i])
             return void await runPhase(s, spec, reporter, 'unlock', [release(s.layout, owner)]);
         const extra = i === at ? [...steps.commands, ...(restore?.commands ?? []), ...sharedTimes(s, s.layout, spec.shared.files)] : [];
-        const r = await runPhase(s, spec, reporter, 'roll back', restorePhase(s, s.layout, spec, target, plans[i].updates, line, owner, extra));
+        // A host job: the switch back, the step-back, the hooks and the unlock finish on the host even if this run stops.
+        const job = `rollback.${owner.token.replace(/[^A-Za-z0-9_-]/g, '') || 'run'}`;
+        const r = await undoOnHost(s, spec, reporter, 'roll back', [], startJob(s.layout, job, restorePhase(s, s.layout, spec, target, plans[i].updates, line, owner, extra), heartbeat(s.layout, owner), holding(s.layout, owner)), job, op.late);
         if (i !== at)
             return;
         facts.shared = sharedChanges(spec, r.data);

@@ -6,7 +6,7 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
-import { g as seq, w as when, i as cmd, b as sh, y as readFirstLine, d as dataMark, a as raw, t as settleLimited, r as runPhase, j as stepMark, k as revive } from './session.js';
+import { g as seq, w as when, i as cmd, y as readFirstLine, b as sh, d as dataMark, a as raw, t as settleLimited, r as runPhase, j as stepMark, k as revive } from './session.js';
 import { U as UntouchedError, b as silentReporter, s as selectHosts, k as describeSelection } from './select.js';
 
 /** Exit code of the acquire script when the lock is held by someone else. */
@@ -42,11 +42,23 @@ function lockAge(l) {
 }
 /** The holder's sign of life: touches the heartbeat while (and only while) this owner holds the lock. */
 function heartbeat(l, owner) {
-    return seq(readFirstLine('holder', `${l.lock}/owner.json`), when(sh `[ "$holder" = ${JSON.stringify(owner)} ]`, [cmd('touch', `${l.lock}/heartbeat`)]));
+    return seq(readFirstLine('holder', `${l.lock}/owner.json`), when(holds(owner), [cmd('touch', `${l.lock}/heartbeat`)]));
 }
-/** Removes the lock only if this owner still holds it. */
+/**
+ * Removes the lock only if this owner still holds it: renamed away first (atomic), so a heartbeat racing with the
+ * release (a host job beats while it runs) cannot touch a file into a half-removed lock.
+ */
 function release(l, owner) {
-    return seq(readFirstLine('holder', `${l.lock}/owner.json`), when(sh `[ "$holder" = ${JSON.stringify(owner)} ]`, [cmd('rm', '-rf', l.lock)]));
+    const gone = `${l.lock}.released.${owner.token}`;
+    return seq(readFirstLine('holder', `${l.lock}/owner.json`), when(holds(owner), [sh `mv -T ${l.lock} ${gone} && { rm -rf ${gone} 2>/dev/null || true; }`]));
+}
+/** A test, after `readFirstLine('holder', …owner.json)`: true while `owner` holds the lock. */
+function holds(owner) {
+    return sh `[ "$holder" = ${JSON.stringify(owner)} ]`;
+}
+/** A test that is true while `owner` holds the lock (reads the owner file; no process started). */
+function holding(l, owner) {
+    return sh `{ ${readFirstLine('holder', `${l.lock}/owner.json`)}; ${holds(owner)}; }`;
 }
 /** Reports the lock's owner record (as data `key`) when the lock is held. */
 function readOwner(m, l, key) {
@@ -77,7 +89,7 @@ function operation(o) {
     const spec = selectHosts(o.spec, o.select);
     if (spec !== o.spec)
         reporter.warn(`working on ${spec.hosts.length} of ${o.spec.hosts.length} hosts (${describeSelection(o.select)}): ${spec.hosts.map((h) => h.name).join(', ')}`);
-    return { spec, reporter, by, run: o.runId ?? process.env.GITHUB_RUN_ID, now: o.now ?? (() => new Date()), lockToken: o.lockToken, signal: o.signal, force: o.force, lockWait: o.lockWait ?? 0 };
+    return { spec, reporter, by, run: o.runId ?? process.env.GITHUB_RUN_ID, now: o.now ?? (() => new Date()), lockToken: o.lockToken, signal: o.signal, force: o.force, late: o.late, lockWait: o.lockWait ?? 0 };
 }
 /** A lock owner for this operation. */
 function lockOwner(op, operationName) {
@@ -177,4 +189,4 @@ async function releaseLocks(op, sessions, owner) {
     return sessions.filter((_, i) => results[i].status === 'rejected');
 }
 
-export { ALIVE as A, Cancelled as C, LockedError as L, onEach as a, release as b, releaseLocks as c, describeHolder as d, LOCK_TTL as e, forceable as f, breakLock as g, heartbeat as h, LOCKED as i, acquire as j, keepAlive as k, lockOwner as l, operation as o, readOwner as r };
+export { ALIVE as A, Cancelled as C, LockedError as L, onEach as a, release as b, releaseLocks as c, describeHolder as d, holding as e, forceable as f, LOCK_TTL as g, heartbeat as h, breakLock as i, LOCKED as j, keepAlive as k, lockOwner as l, acquire as m, operation as o, readOwner as r };

@@ -181,7 +181,7 @@ async function dispatch(argv, io) {
                 return 0;
             }
             const c = io.cancel?.();
-            const result = await deploy({ spec: withStrategy(await loadFile(io.cwd, v.spec, v.env), v.strategy), reporter, signal: c?.signal, force: c?.force, lockWait, select, onlyFailed: v['only-failed'], two }).catch(async (error) => {
+            const result = await deploy({ spec: withStrategy(await loadFile(io.cwd, v.spec, v.env), v.strategy), reporter, signal: c?.signal, force: c?.force, late: c?.late, lockWait, select, onlyFailed: v['only-failed'], two }).catch(async (error) => {
                 if (error instanceof DeployError && error.result.ledger.length > 1)
                     io.err((await import('./table.js')).formatLedger(error.result.ledger));
                 throw error;
@@ -194,7 +194,7 @@ async function dispatch(argv, io) {
             const checked = await spec({ credentials: true });
             return connectedFirst(checked, select, () => import('./rollback.js').then(function (n) { return n.a; }), async ({ rollback }, connect) => {
                 const c = io.cancel?.();
-                await rollback({ spec: checked, reporter, to: v.to, db, signal: c?.signal, force: c?.force, lockWait, select, connect });
+                await rollback({ spec: checked, reporter, to: v.to, db, signal: c?.signal, force: c?.force, late: c?.late, lockWait, select, connect });
                 return 0;
             });
         }

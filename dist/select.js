@@ -51,6 +51,7 @@ function layout(root, points = '.slipway/points') {
         audit: posix.join(meta, 'audit.log'),
         journal: posix.join(meta, 'journal'),
         watchdog: posix.join(meta, 'watchdog'),
+        jobs: posix.join(meta, 'jobs'),
         points: posix.resolve(r, points)
     };
 }

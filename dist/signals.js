@@ -5,10 +5,13 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 /** Cancelling an operation from process signals, the way CI cancels a job (GitHub: SIGINT, then SIGTERM 7.5 s later). */
+/** Seconds after the first signal when the run stops following its undo and leaves it to the host (GitHub's grace is 7.5 s). */
+const LATE = 5;
 /** Listens to SIGINT and SIGTERM for the rest of the process; `say` tells the user what the first one does. */
 function cancelOnSignals(say) {
     const first = new AbortController();
     const second = new AbortController();
+    const late = new AbortController();
     let code;
     for (const [name, exit] of [['SIGINT', 130], ['SIGTERM', 143]]) {
         process.on(name, () => {
@@ -17,9 +20,10 @@ function cancelOnSignals(say) {
             code = exit;
             say(`${name}: finishing the step in flight, then undoing this run and releasing the lock (a second signal: release the lock and stop at once)`);
             first.abort(name);
+            setTimeout(() => late.abort(name), LATE * 1000).unref();
         });
     }
-    return { signal: first.signal, force: second.signal, exitCode: () => code };
+    return { signal: first.signal, force: second.signal, late: late.signal, exitCode: () => code };
 }
 
-export { cancelOnSignals };
+export { LATE, cancelOnSignals };

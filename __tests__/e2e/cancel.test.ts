@@ -49,7 +49,10 @@ describe('cancelling a deploy', () => {
     writeFileSync(join(t.app, 'slow-smoke'), '')
     const r = await interrupted(t.app, '==> Smoke tests', ['SIGINT'])
     expect(r.code).toBe(130)
-    expect(r.err).toContain(`was cancelled by SIGINT after the switch and was rolled back to ${t.v1}; the lock is released`)
+    // The smoke check in flight ends 4 s after the signal; the undo (a host job) is followed to its end, or, 5 s after
+    // the signal, left to the host to finish (so the run exits within GitHub's grace): either way it completes.
+    expect(r.err).toMatch(new RegExp(`was cancelled by SIGINT( after the switch and was rolled back to ${t.v1}; the lock is released|; its undo \\(back to ${t.v1}\\) runs on as a host job)`))
+    for (let i = 0; i < 100 && existsSync(join(t.root, '.slipway/lock')); i++) await new Promise((res) => setTimeout(res, 100))
     expect(current(t.root)).toBe(t.v1)
     expect(records(t.root).map((x) => x.state)).toEqual(['healthy', 'failed'])
     expect(existsSync(join(t.root, '.slipway/lock'))).toBe(false)

@@ -6,7 +6,7 @@
  * after it the database has exactly the migrations the live code ships and no release is left `building`.
  */
 import { DEPLOY } from '../../src/deploy/deploy.js'
-import { addMigration, current, dropMigration, type Fault, health, hold, type Lane, locked, record, records, release, runCli, settle, ships } from './lane.js'
+import { addMigration, type CliRun, current, dropMigration, type Fault, health, hold, type Lane, locked, record, records, release, runCli, settle, ships } from './lane.js'
 
 export const FAULTS: Fault[] = ['SIGKILL', 'SIGTERM', 'SIGINT', 'drop']
 
@@ -68,8 +68,16 @@ async function afterFault(lane: Lane, n: number, o: Outcome, runExit: string): P
   return o
 }
 
-const exitOf = (r: { code: number | null; signal: string | null; fired: boolean; exitAfter?: number }) =>
-  `${r.fired ? '' : 'NOT FIRED '}${r.signal ?? r.code}${r.exitAfter !== undefined && r.exitAfter > 7.5 ? ` after ${r.exitAfter.toFixed(1)} s` : ''}`
+/** GitHub kills a cancelled job 7.5 s after its SIGINT: a run cancelled by a signal must be gone by then. */
+export const GRACE = 7.5
+
+/** How the run ended, with the seconds from the fault to its exit. */
+const exitOf = (r: CliRun) => `${r.fired ? '' : 'NOT FIRED '}${r.signal ?? r.code}${r.exitAfter !== undefined ? ` in ${r.exitAfter.toFixed(1)} s` : ''}`
+
+/** A run cancelled by SIGINT or SIGTERM that outlived GitHub's grace. */
+function tooSlow(fault: Fault, r: CliRun): string[] {
+  return (fault === 'SIGTERM' || fault === 'SIGINT') && r.exitAfter !== undefined && r.exitAfter > GRACE ? [`after ${fault} the run took ${r.exitAfter.toFixed(1)} s to exit (GitHub's grace is ${GRACE} s)`] : []
+}
 
 /** A deploy of the lane's source plus a new migration, interrupted at `step` by `fault`. */
 export async function deployTrial(lane: Lane, step: string, fault: Fault): Promise<Outcome> {
@@ -79,7 +87,7 @@ export async function deployTrial(lane: Lane, step: string, fault: Fault): Promi
   if (held) hold(lane, held)
   const r = await runCli(lane, ['deploy'], { kind: fault, trigger: trigger('deploy', step), held })
   if (held) release(lane, held)
-  const o: Outcome = { op: 'deploy', step, fault, exit: '', settled: '', live: 'old', problems: r.fired ? [] : ['the fault was never injected (trigger not seen)'] }
+  const o: Outcome = { op: 'deploy', step, fault, exit: '', settled: '', live: 'old', problems: [...(r.fired ? [] : ['the fault was never injected (trigger not seen)']), ...tooSlow(fault, r)] }
   return afterFault(lane, n, o, exitOf(r))
 }
 
@@ -95,12 +103,13 @@ export async function rollbackTrial(lane: Lane, step: string, fault: Fault): Pro
   const r = await runCli(lane, ['rollback', '--migrations'], { kind: fault, trigger: trigger(o.op, step), held })
   if (held) release(lane, held)
   if (!r.fired) o.problems.push('the fault was never injected (trigger not seen)')
+  o.problems.push(...tooSlow(fault, r))
   return afterFault(lane, n, o, exitOf(r))
 }
 
 /** One trial as a line of the table. */
 export function row(r: Outcome): string {
-  return `${r.op.padEnd(8)} ${r.step.padEnd(20)} ${r.fault.padEnd(7)} exit ${r.exit.padEnd(8)} lock ${r.settled.padEnd(11)} live ${r.live}  ${r.problems.length ? `FAIL: ${r.problems.join('; ')}` : 'ok'}`
+  return `${r.op.padEnd(8)} ${r.step.padEnd(20)} ${r.fault.padEnd(7)} exit ${r.exit.padEnd(16)} lock ${r.settled.padEnd(11)} live ${r.live}  ${r.problems.length ? `FAIL: ${r.problems.join('; ')}` : 'ok'}`
 }
 
 /** The compact table: one line per trial, in matrix order. */

@@ -16,8 +16,11 @@ export const TRIALS = [
   ...ROLLBACK_POINTS.flatMap((step) => FAULTS.map((fault) => ['rollback', step, fault] as const))
 ]
 
-/** Registers the fault matrix on `db`. */
-export function faultSuite(db: Db): void {
+/** One trial: the operation, the step it is interrupted at, and how. */
+export type Trial = (typeof TRIALS)[number]
+
+/** Registers the fault matrix on `db`: every trial, or those given (a subset, as `npm test` runs). */
+export function faultSuite(db: Db, trials: readonly Trial[] = TRIALS): void {
   let lab: Lab | undefined
   let ready: Promise<Lane[]> | undefined
   const rows: Outcome[] = []
@@ -39,7 +42,7 @@ export function faultSuite(db: Db): void {
     lab?.stop()
   })
 
-  test.concurrent.each(TRIALS.map((t, i) => [...t, i] as const))('%s interrupted at %s by %s', async (op, step, fault, i) => {
+  test.concurrent.each(trials.map((t, i) => [...t, i] as const))('%s interrupted at %s by %s', async (op, step, fault, i) => {
     const lanes = await setup()
     const lane = lanes[i % LANES]
     const run = (chains[i % LANES] ?? Promise.resolve()).then(() => (op === 'deploy' ? deployTrial(lane, step, fault) : rollbackTrial(lane, step, fault)))

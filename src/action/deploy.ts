@@ -44,7 +44,7 @@ export async function deployCommand(ctx: Context): Promise<Outcome> {
   let result: DeployResult
   let failure: string | undefined
   try {
-    result = await deploy({ spec, reporter: log, actor, runId, lockToken: ctx.lockToken, signal: ctx.cancel().signal, force: ctx.cancel().force, lockWait: ctx.settings.lockWait })
+    result = await deploy({ spec, reporter: log, actor, runId, lockToken: ctx.lockToken, signal: ctx.cancel().signal, force: ctx.cancel().force, late: ctx.cancel().late, lockWait: ctx.settings.lockWait })
     ctx.lockReleased()
   } catch (error) {
     if (!(error instanceof DeployError)) {

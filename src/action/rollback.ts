@@ -15,7 +15,7 @@ export async function rollbackCommand(ctx: Context): Promise<Outcome> {
   const spec = ctx.spec()
   if (settings.dryRun) return plan(ctx)
   ctx.holdLock('rollback')
-  const result = await rollback({ spec, reporter: log, actor, runId, lockToken: ctx.lockToken, to: settings.release, db: settings.db, migrations: settings.migrations, signal: ctx.cancel().signal, force: ctx.cancel().force, lockWait: settings.lockWait }).catch(async (error: unknown) => {
+  const result = await rollback({ spec, reporter: log, actor, runId, lockToken: ctx.lockToken, to: settings.release, db: settings.db, migrations: settings.migrations, signal: ctx.cancel().signal, force: ctx.cancel().force, late: ctx.cancel().late, lockWait: settings.lockWait }).catch(async (error: unknown) => {
     // A failed rollback unlocks before it throws; when every host reads unlocked, the post step has nothing to release.
     const listing = error instanceof LockedError ? undefined : await ctx.listing()
     if (error instanceof LockedError || listing?.hosts.every((h) => h.lock === undefined)) ctx.lockReleased()

@@ -100,7 +100,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
         return 0
       }
       const c = io.cancel?.()
-      const result = await deploy({ spec: withStrategy(await loadFile(io.cwd, v.spec, v.env), v.strategy), reporter, signal: c?.signal, force: c?.force, lockWait, select, onlyFailed: v['only-failed'], two }).catch(async (error: unknown) => {
+      const result = await deploy({ spec: withStrategy(await loadFile(io.cwd, v.spec, v.env), v.strategy), reporter, signal: c?.signal, force: c?.force, late: c?.late, lockWait, select, onlyFailed: v['only-failed'], two }).catch(async (error: unknown) => {
         if (error instanceof DeployError && error.result.ledger.length > 1) io.err((await import('../report/table.js')).formatLedger(error.result.ledger))
         throw error
       }) // checks the source and credentials before connecting
@@ -111,7 +111,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       const checked = await spec({ credentials: true })
       return connectedFirst(checked, select, () => import('../deploy/rollback.js'), async ({ rollback }, connect) => {
         const c = io.cancel?.()
-        await rollback({ spec: checked, reporter, to: v.to, db, signal: c?.signal, force: c?.force, lockWait, select, connect })
+        await rollback({ spec: checked, reporter, to: v.to, db, signal: c?.signal, force: c?.force, late: c?.late, lockWait, select, connect })
         return 0
       })
     }

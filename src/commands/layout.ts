@@ -15,6 +15,8 @@ export interface Layout {
   journal: string
   /** `<release>` while the host's watchdog waits for the run to confirm that release. */
   watchdog: string
+  /** Host jobs (`<name>.sh`, `.log`, `.status`): what the host finishes on its own, detached from the session. */
+  jobs: string
   /** Restore points: `<release>.<ext>`, one per deploy that migrated (db.path). */
   points: string
 }
@@ -34,6 +36,7 @@ export function layout(root: string, points = '.slipway/points'): Layout {
     audit: posix.join(meta, 'audit.log'),
     journal: posix.join(meta, 'journal'),
     watchdog: posix.join(meta, 'watchdog'),
+    jobs: posix.join(meta, 'jobs'),
     points: posix.resolve(r, points)
   }
 }

@@ -57,12 +57,26 @@ function lockAge(l: Layout): Command {
 
 /** The holder's sign of life: touches the heartbeat while (and only while) this owner holds the lock. */
 export function heartbeat(l: Layout, owner: LockOwner): Command {
-  return seq(readFirstLine('holder', `${l.lock}/owner.json`), when(sh`[ "$holder" = ${JSON.stringify(owner)} ]`, [cmd('touch', `${l.lock}/heartbeat`)]))
+  return seq(readFirstLine('holder', `${l.lock}/owner.json`), when(holds(owner), [cmd('touch', `${l.lock}/heartbeat`)]))
 }
 
-/** Removes the lock only if this owner still holds it. */
+/**
+ * Removes the lock only if this owner still holds it: renamed away first (atomic), so a heartbeat racing with the
+ * release (a host job beats while it runs) cannot touch a file into a half-removed lock.
+ */
 export function release(l: Layout, owner: LockOwner): Command {
-  return seq(readFirstLine('holder', `${l.lock}/owner.json`), when(sh`[ "$holder" = ${JSON.stringify(owner)} ]`, [cmd('rm', '-rf', l.lock)]))
+  const gone = `${l.lock}.released.${owner.token}`
+  return seq(readFirstLine('holder', `${l.lock}/owner.json`), when(holds(owner), [sh`mv -T ${l.lock} ${gone} && { rm -rf ${gone} 2>/dev/null || true; }`]))
+}
+
+/** A test, after `readFirstLine('holder', …owner.json)`: true while `owner` holds the lock. */
+function holds(owner: LockOwner): Command {
+  return sh`[ "$holder" = ${JSON.stringify(owner)} ]`
+}
+
+/** A test that is true while `owner` holds the lock (reads the owner file; no process started). */
+export function holding(l: Layout, owner: LockOwner): Command {
+  return sh`{ ${readFirstLine('holder', `${l.lock}/owner.json`)}; ${holds(owner)}; }`
 }
 
 /** Reports the lock's owner record (as data `key`) when the lock is held. */

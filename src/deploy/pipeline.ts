@@ -14,6 +14,7 @@ import { inLockOrder } from './lock-wait.js'
 import { Cancelled, onEach, releaseLocks } from './run.js'
 
 export { Cancelled } from './run.js'
+import { LeftToHost, runJobPhase } from './follow.js'
 import { runPhase, StepError } from './session.js'
 import { rollOut, rolloutNote } from './rollout.js'
 import { isActive } from './steps/active.js'
@@ -71,10 +72,13 @@ async function runOnHost(run: DeployRun, mine: Step[], i: number): Promise<void>
   const s = run.sessions[i]
   const commands = mine.flatMap((st) => [stepMark(s, st.name), ...st.commands!(run, i)])
   const stdin = mine.find((st) => st.stdin)?.stdin?.(run, i)
+  const job = mine.find((st) => st.job)?.job?.(run, i)
+  const phase = mine.map((st) => st.name).join(', ')
+  const extra = { stdin, okCodes: mine.flatMap((st) => st.okCodes ?? []) }
   let result: ScriptResult
   let error: StepError | undefined
   try {
-    result = await runPhase(s, run.spec, run.op.reporter, mine.map((st) => st.name).join(', '), commands, { stdin, okCodes: mine.flatMap((st) => st.okCodes ?? []) })
+    result = await (job ? runJobPhase(s, run.spec, run.op.reporter, phase, commands, job, extra) : runPhase(s, run.spec, run.op.reporter, phase, commands, extra))
   } catch (e) {
     if (!(e instanceof StepError)) throw e
     error = e
@@ -163,6 +167,7 @@ async function fail(run: DeployRun, mode: OnFailure, error: unknown): Promise<ne
   } catch (undo) {
     if (undo instanceof StepError && undo.code === REVERTED) throw late
     const left = await unlockAll(run)
+    if (undo instanceof LeftToHost) throw new DeployError(`deploy of ${id} was ${message}; its undo${switched ? ` (back to ${back})` : ''} runs on as a host job: ${undo.message}. Check with: slipway releases`, result)
     const why = (undo as Error).message.split('\n')[0]
     throw new DeployError(`deploy of ${id} failed${switched ? ' after the switch' : ''}, and undoing it did NOT complete (${why}). Check every host with: slipway releases${lockNote(left)}${rolloutNote(run)}\n${message}`, result)
   }

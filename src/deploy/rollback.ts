@@ -4,7 +4,8 @@
  * in TypeScript between phases, by the same brain the automatic rollback uses.
  */
 import type { ReleaseRecord } from '../commands/history.js'
-import { release, type LockOwner } from '../commands/lock.js'
+import { startJob } from '../commands/detach.js'
+import { heartbeat, holding, release, type LockOwner } from '../commands/lock.js'
 import type { Command } from '../commands/shell.js'
 import { readMigrationState } from '../migrations/commands.js'
 import { InputError, SlipwayError } from '../errors.js'
@@ -21,6 +22,7 @@ import { planFleetRollback, type RollbackPlan } from './rollback-plan.js'
 import { Cancelled, forceable, keepAlive, lockOwner, onEach, operation, releaseLocks, type Operation, type OperationOptions } from './run.js'
 import { closeSessions, holdChannels, openSessions, runPhase, sshConnector, type Session } from './session.js'
 import { repairInterrupted } from './steps/repair.js'
+import { LeftToHost, undoOnHost } from './follow.js'
 
 export { pickTarget } from './rollback-plan.js'
 
@@ -66,6 +68,8 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
   try {
     return await forceable(op, sessions, owner, rollbackOn(op, sessions, owner, options), (why) => new SlipwayError(`rollback stopped at once (${why}, a second time): the lock is released; check with: slipway releases`))
   } catch (error) {
+    // A rollback left to its host job: the job releases the lock when it is done.
+    if (error instanceof LeftToHost) throw new SlipwayError(`rollback was cancelled by ${String(op.signal?.reason ?? 'abort')} while its host job ran: ${error.message}; check with: slipway releases`)
     await releaseLocks(op, sessions, owner)
     // A cancel is only seen while waiting for the lock, before anything is written.
     if (error instanceof Cancelled) throw new SlipwayError(`rollback was ${error.message} while waiting for the lock; nothing was changed`)
@@ -104,7 +108,9 @@ async function rollbackOn(op: Operation, sessions: Session[], owner: LockOwner, 
   await reporter.group(`Roll back to ${target}`, () => onEach(sessions, async (s, i) => {
     if (!fleet.plans[i]) return void await runPhase(s, spec, reporter, 'unlock', [release(s.layout, owner)])
     const extra = i === at ? [...steps.commands, ...(restore?.commands ?? []), ...sharedTimes(s, s.layout, spec.shared.files)] : []
-    const r = await runPhase(s, spec, reporter, 'roll back', restorePhase(s, s.layout, spec, target, plans[i].updates, line, owner, extra))
+    // A host job: the switch back, the step-back, the hooks and the unlock finish on the host even if this run stops.
+    const job = `rollback.${owner.token.replace(/[^A-Za-z0-9_-]/g, '') || 'run'}`
+    const r = await undoOnHost(s, spec, reporter, 'roll back', [], startJob(s.layout, job, restorePhase(s, s.layout, spec, target, plans[i].updates, line, owner, extra), heartbeat(s.layout, owner), holding(s.layout, owner)), job, op.late)
     if (i !== at) return
     facts.shared = sharedChanges(spec, r.data)
     if (steps.names.length) {

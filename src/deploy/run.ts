@@ -32,6 +32,8 @@ export interface OperationOptions {
   signal?: AbortSignal
   /** Stops waiting: the lock is released at once and the operation throws (a second Ctrl-C). */
   force?: AbortSignal
+  /** Stops following the undo (a host job: the host finishes it and releases the lock); the operation throws. */
+  late?: AbortSignal
   /** Seconds to wait for another run's live lock (polling, naming its holder) before giving up (default 0: fail at once). */
   lockWait?: number
   /** Only some of the spec's hosts (`--hosts`, `--exclude`, `--roles`); unknown names are an InputError before anything connects. */
@@ -48,6 +50,7 @@ export interface Operation {
   lockToken?: string
   signal?: AbortSignal
   force?: AbortSignal
+  late?: AbortSignal
   /** Seconds to wait for a live lock (0: none). */
   lockWait: number
 }
@@ -61,7 +64,7 @@ export function operation(o: OperationOptions): Operation {
   const reporter = o.reporter ?? silentReporter
   const spec = selectHosts(o.spec, o.select)
   if (spec !== o.spec) reporter.warn(`working on ${spec.hosts.length} of ${o.spec.hosts.length} hosts (${describeSelection(o.select)}): ${spec.hosts.map((h) => h.name).join(', ')}`)
-  return { spec, reporter, by, run: o.runId ?? process.env.GITHUB_RUN_ID, now: o.now ?? (() => new Date()), lockToken: o.lockToken, signal: o.signal, force: o.force, lockWait: o.lockWait ?? 0 }
+  return { spec, reporter, by, run: o.runId ?? process.env.GITHUB_RUN_ID, now: o.now ?? (() => new Date()), lockToken: o.lockToken, signal: o.signal, force: o.force, late: o.late, lockWait: o.lockWait ?? 0 }
 }
 
 /** A lock owner for this operation. */

@@ -6,13 +6,22 @@ export interface Cancel {
   signal: AbortSignal
   /** Aborted by the second: release the lock at once. */
   force: AbortSignal
+  /**
+   * Aborted {@link LATE} s after the first: stop following the undo (a host job, which the host finishes and which
+   * releases the lock) and exit, within GitHub's grace.
+   */
+  late: AbortSignal
   exitCode(): number | undefined
 }
+
+/** Seconds after the first signal when the run stops following its undo and leaves it to the host (GitHub's grace is 7.5 s). */
+export const LATE = 5
 
 /** Listens to SIGINT and SIGTERM for the rest of the process; `say` tells the user what the first one does. */
 export function cancelOnSignals(say: (message: string) => void): Cancel {
   const first = new AbortController()
   const second = new AbortController()
+  const late = new AbortController()
   let code: number | undefined
   for (const [name, exit] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     process.on(name, () => {
@@ -20,7 +29,8 @@ export function cancelOnSignals(say: (message: string) => void): Cancel {
       code = exit
       say(`${name}: finishing the step in flight, then undoing this run and releasing the lock (a second signal: release the lock and stop at once)`)
       first.abort(name)
+      setTimeout(() => late.abort(name), LATE * 1000).unref()
     })
   }
-  return { signal: first.signal, force: second.signal, exitCode: () => code }
+  return { signal: first.signal, force: second.signal, late: late.signal, exitCode: () => code }
 }

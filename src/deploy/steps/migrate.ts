@@ -3,6 +3,8 @@
  * point first when migrations are pending and the spec's db section takes them).
  * With one host it rides on the prepare round trip; with several it waits until every host is ready.
  */
+import { runJob } from '../../commands/detach.js'
+import { heartbeat, holding } from '../../commands/lock.js'
 import { runMigrations } from '../../migrations/commands.js'
 import { pointProvider, readPoint } from '../../migrations/points.js'
 import { outcome, schemaResult } from '../migrate.js'
@@ -15,7 +17,12 @@ export const migrate: Step = {
   onFailure: 'mark failed',
   when: (run) => run.driver !== undefined,
   barrier: (run) => run.sessions.length > 1,
-  commands: (run, i) => runMigrations(run.sessions[i], run.plans[i].layout, run.id, run.driver!, run.spec.migrate?.backup, pointProvider(run.spec, run.driver)),
+  job: (run) => `${run.id}.migrate`,
+  // A host job: a lost connection or a dead runner cannot stop a migration half-way (nor its state read after it).
+  commands: (run, i) => {
+    const l = run.plans[i].layout
+    return runJob(l, `${run.id}.migrate`, runMigrations(run.sessions[i], l, run.id, run.driver!, run.spec.migrate?.backup, pointProvider(run.spec, run.driver)), heartbeat(l, run.owner), holding(l, run.owner))
+  },
   read: (run, _i, r, failed) => {
     if (run.dry || !r.data.before) return
     if (!recordPoint(run, r.data.point?.[0], failed)) return

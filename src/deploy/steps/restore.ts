@@ -6,13 +6,16 @@
 import { advance, type ReleaseRecord } from '../../commands/history.js'
 import { journalFile, releaseDir } from '../../commands/layout.js'
 import { claimRelease } from '../../commands/watchdog.js'
+import { startJob } from '../../commands/detach.js'
+import { heartbeat, holding } from '../../commands/lock.js'
 import { cmd, type Command } from '../../commands/shell.js'
 import { auditLine } from '../audit.js'
 import { checkStepBack, planStepBack } from '../migrate.js'
 import { planRollback } from '../rollback-plan.js'
 import { onEach } from '../run.js'
+import { LeftToHost, undoOnHost } from '../follow.js'
 import { NONE, noteError, UNKNOWN } from '../ledger.js'
-import { revive, runPhase, StepError } from '../session.js'
+import { revive, StepError } from '../session.js'
 import { checkLeftovers, leftoverCommands } from './leftovers.js'
 import { restorePhase } from './restore-phase.js'
 import type { DeployRun } from './types.js'
@@ -80,13 +83,16 @@ export async function restore(run: DeployRun, note: string, switched: boolean, d
     if (revived) noteError(entry, `${revived} before the ${switchedHere ? 'switch-back' : 'failure was recorded'}`)
     let r
     try {
-      r = await runPhase(s, op.spec, op.reporter, switchedHere ? 'roll back' : 'record failure', [...claim, ...removal, ...revertCommands(run, i, note, stamp, [...db.first, ...stepBack, ...db.last], switchedHere)])
+      // A host job: once started, the host finishes the undo (and releases the lock) even if this run stops following it.
+      const job = `${id}.restore`
+      const undo = startJob(s.layout, job, [...removal, ...revertCommands(run, i, note, stamp, [...db.first, ...stepBack, ...db.last], switchedHere)], heartbeat(s.layout, run.owner), holding(s.layout, run.owner))
+      r = await undoOnHost(s, op.spec, op.reporter, switchedHere ? 'roll back' : 'record failure', claim, undo, job, op.late)
     } catch (error) {
       noteError(entry, error, 'undo: ')
       // Nothing reached the host (its connection was gone): it serves what the ledger last knew; else it is unknown.
       if (switchedHere && !(error instanceof StepError && error.unsent)) entry.serves = UNKNOWN
       // Its watchdog (armed at the switch, unclaimed) reverts it and then releases the lock: keep the lock for it.
-      if (claim.length) entry.lockLeft = true
+      if (claim.length || error instanceof LeftToHost) entry.lockLeft = true
       throw error
     }
     if (switchedHere) Object.assign(entry, { serves: run.plans[i].previous ?? NONE, rolledBack: entry.switched || entry.serves === UNKNOWN })

@@ -115,6 +115,8 @@ export interface Step {
   okCodes?: number[]
   /** Host steps: the commands for host `i`. */
   commands?: (run: DeployRun, i: number) => Command[]
+  /** Host steps whose commands run as a host job (see `src/commands/detach.ts`): its name, to follow it again after a lost connection. */
+  job?: (run: DeployRun, i: number) => string
   /** Host steps that read the upload from stdin. */
   stdin?: (run: DeployRun, i: number) => Readable
   /** Host steps: takes what the round trip reported (`failed` when it ended non-zero). */

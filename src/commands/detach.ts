@@ -1,0 +1,79 @@
+/**
+ * Host jobs: commands the host runs to the end on its own, detached from the SSH session (`setsid nohup`, output
+ * to a log on the host, the exit status to a file), keeping the run's lock alive while they run. The phase that
+ * starts a job then follows its log, so the runner reads the job's step and data lines as if they ran inline; a
+ * dropped connection or a dead runner stops only the following, never the job. Following again (after a
+ * reconnect) replays the log from its start.
+ */
+import { posix } from 'node:path'
+import type { Layout } from './layout.js'
+import { cmd, printLine, raw, render, sh, when, type Command } from './shell.js'
+
+/** Exit code of a follower that finds no such job on the host (it was never started). */
+export const NO_JOB = 78
+
+/** A job's files. `name` is chosen in code (a release id or a token plus a fixed word), never a user's value. */
+export function jobFiles(l: Layout, name: string): { script: string; log: string; status: string } {
+  if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`not a job name: ${name}`)
+  const base = posix.join(l.jobs, name)
+  return { script: `${base}.sh`, log: `${base}.log`, status: `${base}.status` }
+}
+
+/**
+ * The job's own script: `beat` every second in the background while `commands` run under strict mode in a
+ * subshell; then their exit status is written (atomically) for the follower.
+ */
+export function jobScript(l: Layout, name: string, commands: Command[], beat: Command): string {
+  const f = jobFiles(l, name)
+  return [
+    `( while :; do ${render(beat)} || true; sleep 1; done ) </dev/null >/dev/null 2>&1 &`,
+    'beat=$!',
+    '(',
+    'set -euo pipefail',
+    ...commands.map(render),
+    ')',
+    'rc=$?',
+    'kill "$beat" 2>/dev/null || true',
+    render(sh`printf '%s\\n' "$rc" > ${`${f.status}.tmp`} && mv -f ${`${f.status}.tmp`} ${f.status}`),
+    ''
+  ].join('\n')
+}
+
+/** Starts job `name` and follows it to its end, in one phase: the phase exits with the job's status. */
+export function runJob(l: Layout, name: string, commands: Command[], beat: Command, guard: Command): Command[] {
+  return [...startJob(l, name, commands, beat, guard), ...followJob(l, name)]
+}
+
+/**
+ * Starts job `name`, only while `guard` holds (a host script that outlived its run must not start what that run
+ * no longer owns), and returns at once.
+ */
+export function startJob(l: Layout, name: string, commands: Command[], beat: Command, guard: Command): Command[] {
+  const f = jobFiles(l, name)
+  const refused = [sh`${printLine(`job ${name} not started: this run no longer holds the deploy lock`)} >&2`, raw('exit 1')]
+  return [
+    when(sh`! ${guard}`, refused),
+    cmd('mkdir', '-p', l.jobs),
+    sh`find ${l.jobs} -type f -mmin +1440 -delete 2>/dev/null || true`,
+    sh`${printLine(jobScript(l, name, commands, beat))} > ${f.script}`,
+    cmd('rm', '-f', f.status),
+    sh`: > ${f.log}`,
+    sh`setsid nohup bash ${f.script} </dev/null >${f.log} 2>&1 &`
+  ]
+}
+
+/**
+ * Prints job `name`'s log from its start as it grows, until its status is written and the log read to its end;
+ * exits with the job's status ({@link NO_JOB} when there is no such job).
+ */
+export function followJob(l: Layout, name: string): Command[] {
+  const f = jobFiles(l, name)
+  return [
+    when(sh`[ ! -e ${f.log} ]`, [sh`${printLine(`no job ${name} on this host`)} >&2`, raw(`exit ${NO_JOB}`)]),
+    sh`exec 3< ${f.log}`,
+    raw('part='),
+    sh`while :; do fin=0; [ ! -e ${f.status} ] || fin=1; while IFS= read -r l <&3 || { part+=$l; false; }; do printf '%s\\n' "$part$l"; part=; done; [ "$fin" = 0 ] || break; sleep 0.1; done`,
+    raw(`[ -z "$part" ] || printf '%s\\n' "$part"`),
+    sh`exit "$(cat ${f.status})"`
+  ]
+}
