@@ -543,8 +543,9 @@ async function runTrip(run, steps) {
     // The lock's round trip goes to the primary host first: a run that does not get it tries no other host.
     if (steps.some((st) => st.name === 'lock'))
         await inLockOrder(run.sessions, (_s, i) => onHost(i));
+    // A trip that carries the upload sends it to max_connections hosts at a time (bounded parallel transfers).
     else
-        await onEach(run.sessions, (_s, i) => onHost(i));
+        await onEach(run.sessions, (_s, i) => onHost(i), steps.some((st) => st.stdin) ? run.spec.max_connections : undefined);
 }
 /** One host's part of a round trip. */
 async function runOnHost(run, mine, i) {

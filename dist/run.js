@@ -130,11 +130,12 @@ function describeHolder(text) {
     }
 }
 /**
- * Runs `fn` on every session at once (their connections are open: sshd's MaxStartups counts only connections still
- * authenticating, so a round trip needs no bound), waits for all, then throws the first failure.
+ * Runs `fn` on every session — at once (their connections are open: sshd's MaxStartups counts only connections still
+ * authenticating, so a round trip needs no bound), or `limit` at a time (uploads) — waits for all, then throws the
+ * first failure.
  */
-async function onEach(sessions, fn) {
-    const results = await Promise.allSettled(sessions.map((s, i) => fn(s, i)));
+async function onEach(sessions, fn, limit = sessions.length) {
+    const results = await settleLimited(sessions, limit, fn);
     const failed = results.find((r) => r.status === 'rejected');
     if (failed)
         throw failed.reason;

@@ -68,7 +68,7 @@ const specFields = {
     keep_releases: int('How many releases to keep on each host; current and the last healthy one are never deleted.', { default: 5, min: 1, max: 1000 }),
     hosts: list('The hosts to deploy to; all get the same release.', host),
     known_hosts: str('OpenSSH known_hosts: a file path, or the text itself. Required unless every host has host_key.'),
-    max_connections: int('How many hosts an operation connects to at once (the rest wait their turn; round trips on open connections are not limited). Keep it at or under the hosts\' sshd MaxStartups start (OpenSSH default 10:30:100: beyond 10 connections still authenticating, new ones are dropped at random); a dropped connect is retried twice.', { default: 10, min: 1, max: 1000 }),
+    max_connections: int('How many hosts an operation connects to, or sends the upload to, at once (the rest wait their turn; other round trips on open connections are not limited). Keep it at or under the hosts\' sshd MaxStartups start (OpenSSH default 10:30:100: beyond 10 connections still authenticating, new ones are dropped at random); a dropped connect is retried twice.', { default: 10, min: 1, max: 1000 }),
     ssh: str('SSH transport: node (built in, ssh2: no ssh binary needed, host_key pins) or openssh (the system ssh: your ssh_config, OpenSSH certificates and @cert-authority host CAs, one ControlMaster connection per host; known_hosts then defaults to your own known_hosts files).', { enum: ['node', 'openssh'], default: 'node' }),
     insecure_skip_host_key_check: bool('Accept any host key. Unsafe: a man in the middle gets your deploy key session. Never use for production.', false),
     source: obj('What is uploaded as the new release.', {

@@ -12,6 +12,7 @@ import { deploy } from '../../src/deploy/deploy.js'
 import { listReleases } from '../../src/deploy/releases.js'
 import { rollback } from '../../src/deploy/rollback.js'
 import { sshConnector, type Connector } from '../../src/deploy/session.js'
+import { silentReporter, type Reporter } from '../../src/reporter.js'
 import { loadSpec } from '../../src/spec/load.js'
 import { appDir, deployRoot, LAB_USER, startLab, writeSpec, type Lab } from '../support/lab.js'
 
@@ -53,6 +54,20 @@ function counting(): { connect: Connector; peak: () => number } {
   return { connect, peak: () => peak }
 }
 
+/** A reporter counting hosts in their upload step at once (from a host's `step upload` line to its next step line). */
+function uploadsInFlight(): { reporter: Reporter; peak: () => number } {
+  const uploading = new Set<string>()
+  let peak = 0
+  const debug = (m: string) => {
+    const step = /^(.+): step (.+)$/.exec(m)
+    if (!step) return
+    if (step[2] === 'upload') uploading.add(step[1])
+    else uploading.delete(step[1])
+    peak = Math.max(peak, uploading.size)
+  }
+  return { reporter: { ...silentReporter, debug }, peak: () => peak }
+}
+
 test('the sshd drops a burst of 24 connects at once (hosts unreachable, named); with max_connections: 2 every host is read', async () => {
   const burst = counting()
   const all = await listReleases({ spec: spec(100), connect: burst.connect })
@@ -73,7 +88,8 @@ test('the sshd drops a burst of 24 connects at once (hosts unreachable, named); 
 test('deploy and rollback of 8 hosts under max_connections: 2 go through (connects and round trips bounded), peak 2', async () => {
   const counted = counting()
   const n = 8
-  const first = await deploy({ spec: spec(2, n), connect: counted.connect, now: () => new Date('2026-05-01T00:00:00Z') })
+  const sent = uploadsInFlight()
+  const first = await deploy({ spec: spec(2, n), connect: counted.connect, reporter: sent.reporter, now: () => new Date('2026-05-01T00:00:00Z') })
   const second = await deploy({ spec: spec(2, n), connect: counted.connect, now: () => new Date('2026-05-01T00:00:01Z') })
   const back = await rollback({ spec: spec(2, n), connect: counted.connect })
   expect([second.hosts.length, back.release, back.from]).toEqual([n, first.release, second.release])
@@ -81,4 +97,7 @@ test('deploy and rollback of 8 hosts under max_connections: 2 go through (connec
   console.log(`deploy ×2 + rollback of ${n} hosts, max_connections 2: peak ${counted.peak()} connects at once; all serve ${[...new Set(serving)].join(', ')}`)
   expect(serving).toEqual(Array(n).fill(`releases/${first.release}`))
   expect(counted.peak()).toBe(2)
+  // The upload goes to 2 hosts at a time too (bounded parallel transfers); other round trips reach all 8 at once.
+  console.log(`hosts in their upload step at once: ${sent.peak()}`)
+  expect(sent.peak()).toBe(2)
 }, 180000)

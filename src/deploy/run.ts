@@ -101,11 +101,12 @@ export function describeHolder(text: string): string {
 }
 
 /**
- * Runs `fn` on every session at once (their connections are open: sshd's MaxStartups counts only connections still
- * authenticating, so a round trip needs no bound), waits for all, then throws the first failure.
+ * Runs `fn` on every session — at once (their connections are open: sshd's MaxStartups counts only connections still
+ * authenticating, so a round trip needs no bound), or `limit` at a time (uploads) — waits for all, then throws the
+ * first failure.
  */
-export async function onEach<T>(sessions: Session[], fn: (s: Session, i: number) => Promise<T>): Promise<T[]> {
-  const results = await Promise.allSettled(sessions.map((s, i) => fn(s, i)))
+export async function onEach<T>(sessions: Session[], fn: (s: Session, i: number) => Promise<T>, limit = sessions.length): Promise<T[]> {
+  const results = await settleLimited(sessions, limit, fn)
   const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined
   if (failed) throw failed.reason
   return results.map((r) => (r as PromiseFulfilledResult<T>).value)
