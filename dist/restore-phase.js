@@ -118,7 +118,7 @@ function jobFiles(l, name) {
     if (!/^[A-Za-z0-9._-]+$/.test(name))
         throw new Error(`not a job name: ${name}`);
     const base = posix.join(l.jobs, name);
-    return { script: `${base}.sh`, log: `${base}.log`, status: `${base}.status` };
+    return { script: `${base}.sh`, log: `${base}.log`, err: `${base}.err`, status: `${base}.status` };
 }
 /**
  * The job's own script: `beat` every second in the background while `commands` run under strict mode in a
@@ -157,21 +157,26 @@ function startJob(l, name, commands, beat, guard) {
         sh `${printLine(jobScript(l, name, commands, beat))} > ${f.script}`,
         cmd('rm', '-f', f.status),
         sh `: > ${f.log}`,
-        sh `setsid nohup bash ${f.script} </dev/null >${f.log} 2>&1 &`
+        sh `: > ${f.err}`,
+        // stdout and stderr to files of their own: in one file a stderr write (a PHP deprecation notice) can land in the
+        // middle of a long data line, which the runner would then misread.
+        sh `setsid nohup bash ${f.script} </dev/null >${f.log} 2>${f.err} &`
     ];
 }
 /**
- * Prints job `name`'s log from its start as it grows, until its status is written and the log read to its end;
+ * Prints job `name`'s log (and its stderr, to stderr) from its start as they grow, until its status is written and both are read to their end;
  * exits with the job's status ({@link NO_JOB} when there is no such job).
  */
 function followJob(l, name) {
     const f = jobFiles(l, name);
     return [
         when(sh `[ ! -e ${f.log} ]`, [sh `${printLine(`no job ${name} on this host`)} >&2`, raw(`exit ${NO_JOB}`)]),
-        sh `exec 3< ${f.log}`,
-        raw('part='),
-        sh `while :; do fin=0; [ ! -e ${f.status} ] || fin=1; while IFS= read -r l <&3 || { part+=$l; false; }; do printf '%s\\n' "$part$l"; part=; done; [ "$fin" = 0 ] || break; sleep 0.1; done`,
+        sh `[ -e ${f.err} ] || : > ${f.err}`,
+        sh `exec 3< ${f.log} 4< ${f.err}`,
+        raw('part= epart='),
+        sh `while :; do fin=0; [ ! -e ${f.status} ] || fin=1; while IFS= read -r l <&3 || { part+=$l; false; }; do printf '%s\\n' "$part$l"; part=; done; while IFS= read -r l <&4 || { epart+=$l; false; }; do printf '%s\\n' "$epart$l" >&2; epart=; done; [ "$fin" = 0 ] || break; sleep 0.1; done`,
         raw(`[ -z "$part" ] || printf '%s\\n' "$part"`),
+        raw(`[ -z "$epart" ] || printf '%s\\n' "$epart" >&2`),
         sh `exit "$(cat ${f.status})"`
     ];
 }
