@@ -324,8 +324,9 @@ async function restore(run, note, switched, drop = false, only) {
         try {
             // A host job: once started, the host finishes the undo (and releases the lock) even if this run stops following it.
             const job = `${id}.restore`;
-            const undo = startJob(s.layout, job, [...removal, ...revertCommands(run, i, note, stamp, [...db.first, ...stepBack, ...db.last], switchedHere)], heartbeat(s.layout, run.owner), holding(s.layout, run.owner));
-            r = await undoOnHost(s, op.spec, op.reporter, switchedHere ? 'roll back' : 'record failure', claim, undo, job, op.late);
+            const undo = startJob(s.layout, job, revertCommands(run, i, note, stamp, [...db.first, ...stepBack, ...db.last], switchedHere), heartbeat(s.layout, run.owner), holding(s.layout, run.owner));
+            // A release that filled the disk goes before the job starts: the job's own files need the space.
+            r = await undoOnHost(s, op.spec, op.reporter, switchedHere ? 'roll back' : 'record failure', [...claim, ...removal], undo, job, op.late);
         }
         catch (error) {
             noteError(entry, error, 'undo: ');

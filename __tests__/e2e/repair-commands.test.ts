@@ -41,6 +41,9 @@ describe('releases and unlock repair an interrupted deploy', () => {
     expect(record(root, v2).state).toBe('ready')
     expect(changes()).toEqual(['items', 'prices'])
 
+    // The migrate step is a host job: it keeps the lock alive until it ends (the killed run's migration finishes on
+    // the host). Once it has ended, the lock's heartbeat is aged as if 60 s had passed.
+    for (let t = 0; t < 300 && !existsSync(join(root, '.slipway/jobs', `${v2}.migrate.status`)); t++) await new Promise((r) => setTimeout(r, 100))
     execFileSync('touch', ['-d', '1 minute ago', join(root, '.slipway/lock/heartbeat')])
     const listed = slipway(source, 'releases')
     expect(listed.status).toBe(0)
