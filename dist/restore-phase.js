@@ -4,11 +4,11 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
+import { u as unlessAborted, b as release } from './run.js';
 import { posix } from 'node:path';
 import { j as stepMark, m as inDir, i as cmd, n as and, w as when, p as printLine, b as sh, a as raw, e as render, d as dataMark, r as runPhase, S as StepError } from './session.js';
 import { r as releaseDir, S as SlipwayError, i as isReleaseId, I as InputError, U as UntouchedError, h as hooksFor } from './select.js';
 import { c as advance, w as writeRecord, b as audit } from './audit.js';
-import { b as release } from './run.js';
 
 /** Building a release on the host: directory, upload, shared links, writable dirs, build steps. */
 /** Exit code of the shared-files check when one is missing. */
@@ -216,23 +216,7 @@ class LeftToHost extends SlipwayError {
 async function undoOnHost(s, spec, reporter, phase, first, start, job, late) {
     await runJobPhase(s, spec, reporter, phase, [...first, ...start], job);
     const follow = runJobPhase(s, spec, reporter, phase, followJob(s.layout, job), job);
-    if (!late)
-        return follow;
-    follow.catch(() => undefined);
-    let stop = () => { };
-    const left = new Promise((_resolve, reject) => {
-        stop = () => reject(new LeftToHost(s.host.name, job));
-        if (late.aborted)
-            stop();
-        else
-            late.addEventListener('abort', stop, { once: true });
-    });
-    try {
-        return await Promise.race([follow, left]);
-    }
-    finally {
-        late.removeEventListener('abort', stop);
-    }
+    return late ? unlessAborted(follow, late, () => new LeftToHost(s.host.name, job)) : follow;
 }
 /**
  * Connects again (the session goes on over the new connection) and follows job `job`; throws `lost` when the host

@@ -73,6 +73,29 @@ function breakLock(m, l, force = false) {
     return [when(sh `[ -d ${l.lock} ]`, [readOwner(m, l, 'holder'), lockAge(l), dataMark(m, 'age', raw('$age')), ...alive, cmd('rm', '-rf', l.lock)])];
 }
 
+/** Racing work against an AbortSignal: one place for the forced stop and the cancel's time limit. */
+/**
+ * `work`, unless `signal` aborts first: then the result rejects with the error `stop()` gives (awaited) and `work`
+ * is abandoned (its later failure is ignored).
+ */
+async function unlessAborted(work, signal, stop) {
+    work.catch(() => undefined);
+    let onAbort = () => { };
+    const aborted = new Promise((_resolve, reject) => {
+        onAbort = () => void Promise.resolve().then(stop).then(reject, reject);
+        if (signal.aborted)
+            onAbort();
+        else
+            signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+        return await Promise.race([work, aborted]);
+    }
+    finally {
+        signal.removeEventListener('abort', onAbort);
+    }
+}
+
 /** Shared plumbing for operations: options, who is acting, running a step on every host. */
 /** Fills defaults for the common options. */
 function operation(o) {
@@ -153,23 +176,10 @@ async function forceable(op, sessions, owner, work, stopped) {
     const force = op.force;
     if (!force)
         return work;
-    let onAbort = () => { };
-    const forced = new Promise((_resolve, reject) => {
-        onAbort = () => {
-            work.catch(() => undefined);
-            void releaseLocks(op, sessions, owner).finally(() => reject(stopped(String(force.reason ?? 'abort'))));
-        };
-        if (force.aborted)
-            onAbort();
-        else
-            force.addEventListener('abort', onAbort, { once: true });
+    return unlessAborted(work, force, async () => {
+        await releaseLocks(op, sessions, owner).catch(() => undefined);
+        return stopped(String(force.reason ?? 'abort'));
     });
-    try {
-        return await Promise.race([work, forced]);
-    }
-    finally {
-        force.removeEventListener('abort', onAbort);
-    }
 }
 /** Keeps this owner's lock alive on every session (a heartbeat on its own channel every few seconds); returns the stop. */
 function keepAlive(op, sessions, owner) {
@@ -190,4 +200,4 @@ async function releaseLocks(op, sessions, owner) {
     return sessions.filter((_, i) => results[i].status === 'rejected');
 }
 
-export { ALIVE as A, Cancelled as C, LockedError as L, onEach as a, release as b, releaseLocks as c, describeHolder as d, holding as e, forceable as f, LOCK_TTL as g, heartbeat as h, breakLock as i, LOCKED as j, keepAlive as k, lockOwner as l, acquire as m, operation as o, readOwner as r };
+export { ALIVE as A, Cancelled as C, LockedError as L, onEach as a, release as b, releaseLocks as c, describeHolder as d, holding as e, forceable as f, LOCK_TTL as g, heartbeat as h, breakLock as i, LOCKED as j, keepAlive as k, lockOwner as l, acquire as m, operation as o, readOwner as r, unlessAborted as u };

@@ -3,6 +3,7 @@
  * host finishes it anyway; the runner connects again (a few tries, 1 + 2 + 4 s apart) and follows the job's log
  * from its start to its end, so the phase's result is the job's, as if nothing had happened.
  */
+import { unlessAborted } from './abort.js'
 import { followJob, NO_JOB } from '../commands/detach.js'
 import type { Command } from '../commands/shell.js'
 import { SlipwayError } from '../errors.js'
@@ -38,19 +39,7 @@ export class LeftToHost extends SlipwayError {
 export async function undoOnHost(s: Session, spec: Spec, reporter: Reporter, phase: string, first: Command[], start: Command[], job: string, late?: AbortSignal): Promise<ScriptResult> {
   await runJobPhase(s, spec, reporter, phase, [...first, ...start], job)
   const follow = runJobPhase(s, spec, reporter, phase, followJob(s.layout, job), job)
-  if (!late) return follow
-  follow.catch(() => undefined)
-  let stop = () => {}
-  const left = new Promise<never>((_resolve, reject) => {
-    stop = () => reject(new LeftToHost(s.host.name, job))
-    if (late.aborted) stop()
-    else late.addEventListener('abort', stop, { once: true })
-  })
-  try {
-    return await Promise.race([follow, left])
-  } finally {
-    late.removeEventListener('abort', stop)
-  }
+  return late ? unlessAborted(follow, late, () => new LeftToHost(s.host.name, job)) : follow
 }
 
 /**

@@ -7,6 +7,7 @@ import { UntouchedError } from '../errors.js'
 import { silentReporter, type Reporter } from '../reporter.js'
 import { describeSelection, selectHosts, type HostSelection } from '../spec/select.js'
 import type { Spec } from '../spec/types.js'
+import { unlessAborted } from './abort.js'
 import { settleLimited } from './limit.js'
 import { revive, runPhase, type Connector, type Session } from './session.js'
 
@@ -124,20 +125,10 @@ function limitOf(sessions: Session[]): number {
 export async function forceable<T>(op: Operation, sessions: Session[], owner: LockOwner, work: Promise<T>, stopped: (reason: string) => Error): Promise<T> {
   const force = op.force
   if (!force) return work
-  let onAbort = () => {}
-  const forced = new Promise<never>((_resolve, reject) => {
-    onAbort = () => {
-      work.catch(() => undefined)
-      void releaseLocks(op, sessions, owner).finally(() => reject(stopped(String(force.reason ?? 'abort'))))
-    }
-    if (force.aborted) onAbort()
-    else force.addEventListener('abort', onAbort, { once: true })
+  return unlessAborted(work, force, async () => {
+    await releaseLocks(op, sessions, owner).catch(() => undefined)
+    return stopped(String(force.reason ?? 'abort'))
   })
-  try {
-    return await Promise.race([work, forced])
-  } finally {
-    force.removeEventListener('abort', onAbort)
-  }
 }
 
 /** Keeps this owner's lock alive on every session (a heartbeat on its own channel every few seconds); returns the stop. */
