@@ -6,14 +6,14 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { f as firstPhase, S as StepError, b as sh, e as render, g as seq, w as when, i as cmd, p as printLine, a as raw, r as runPhase, j as stepMark, k as revive, o as openSessions, s as sshConnector, c as closeSessions, l as stepLabels } from './session.js';
 import { preflight } from './preflight.js';
-import { a as auditLine, c as advance, w as writeRecord, b as audit, i as inLockOrder, e as waitForLocks, f as pointProvider, g as readPoint, D as DIRS_LIST, U as UPLOAD_LIST, p as parseState, r as readState, h as dirsFile, j as manifestFile, k as completeUpload, m as migrateHostIndex, d as driverFor, n as lock } from './audit.js';
-import { a as onEach, h as heartbeat, e as holding, b as release, C as Cancelled, c as releaseLocks, g as LOCK_TTL, o as operation, l as lockOwner, k as keepAlive, f as forceable } from './run.js';
+import { w as writeRecord, c as advance, a as auditLine, b as audit, i as inLockOrder, e as waitForLocks, f as pointProvider, g as readPoint, D as DIRS_LIST, U as UPLOAD_LIST, p as parseState, r as readState, h as dirsFile, j as manifestFile, k as completeUpload, m as migrateHostIndex, d as driverFor, n as lock } from './audit.js';
+import { a as onEach, h as heartbeat, e as holding, b as release, H as HEARTBEAT, g as LOCK_TTL, C as Cancelled, c as releaseLocks, o as operation, l as lockOwner, k as keepAlive, f as forceable } from './run.js';
+import { f as freeSpace, a as planRollback, r as restorePhase, c as claimGuard, s as startJob, u as undoOnHost, L as LeftToHost, b as armGuard, G as GUARDED, d as runJobPhase, h as hooks, e as runJob, g as guardPaths, i as checkSharedFiles, l as linkShared, m as makeWritable, j as copyFromPrevious, k as activate, n as clearRelease, o as unpack } from './restore-phase.js';
 import { posix, join, basename } from 'node:path';
-import { f as freeSpace, a as planRollback, r as restorePhase, s as startJob, u as undoOnHost, L as LeftToHost, b as runJobPhase, h as hooks, c as runJob, g as guardPaths, d as checkSharedFiles, l as linkShared, m as makeWritable, e as copyFromPrevious, i as activate, j as clearRelease, k as unpack } from './restore-phase.js';
 import { S as SlipwayError, j as journalFile, r as releaseDir, U as UntouchedError, h as hooksFor, I as InputError, d as recordFile, P as POINT_EXTENSIONS, e as pointFile } from './select.js';
 import { setTimeout } from 'node:timers/promises';
 import { planBatches, batchNames, tolerated } from './batches.js';
-import { r as removeLeftovers, a as readSchema, d as describeItem, s as schemaCheck, p as planStepBack, c as checkStepBack, o as outcome, b as schemaResult, e as runMigrations, f as repair } from './repair.js';
+import { r as removeLeftovers, a as readSchema, d as describeItem, s as schemaCheck, c as canStepBack, n as noDownReason, b as stepBack, p as planStepBack, e as checkStepBack, f as readMigrationState, o as outcome, g as schemaResult, h as runMigrations, i as repair } from './repair.js';
 import { runSmoke } from './smoke.js';
 import { shardOf } from './phases.js';
 import { d as describePoint } from './points.js';
@@ -254,6 +254,30 @@ function checkLeftovers(run, data) {
         run.op.reporter.error(check.said);
 }
 
+/** The step-back planned before migrating (step `pending`): used when a migrate job's outcome is never read. */
+/**
+ * Steps back whatever of this run's batch is applied, planned from the state read before migrating: the guard's
+ * step-back, and the run's own when it never read what its migrate job did. What was applied is not known when
+ * this is planned, so the record says what was pending and which batch was stepped back, not which migrations.
+ */
+function plannedStepBack(run, failed) {
+    const { driver, pending: before } = run;
+    if (!driver?.stepBackBatch || !before?.pending.length)
+        return [];
+    const s = run.sessions[run.at];
+    const batch = Math.max(0, ...before.ran.map(([, b]) => b)) + 1;
+    const state = { ...before, ran: [...before.ran, ...before.pending.map((n) => [n, batch])]};
+    const verdict = canStepBack({ driver: driver.name, ran: before.pending }, state);
+    const noDown = before.pending.filter((n) => run.result.forwardOnly?.includes(n));
+    const said = `pending before it migrated: ${before.pending.join(', ')}`;
+    const refused = noDown.length ? noDownReason(noDown) : verdict.ok ? undefined : verdict.reason;
+    if (refused)
+        return [writeRecord(s.layout, { ...failed, note: `${failed.note}; what of batch ${batch} was applied stays (${said}): ${refused}` })];
+    const ok = { ...failed, note: `${failed.note}; stepped back what of batch ${batch} was applied (${said})` };
+    const bad = { ...failed, note: `${failed.note}; stepping back what of batch ${batch} was applied FAILED (${said}): see its output` };
+    return stepBack(s, s.layout, run.id, driver.stepBackBatch(batch, before.version), driver, ok, bad);
+}
+
 /**
  * Step `restore`, the one failure path of a deploy: the new release marked failed; after a switch, every
  * host switched back (the target chosen by the rollback brain); this deploy's migrations stepped back
@@ -307,14 +331,19 @@ async function restore(run, note, switched, drop = false, only) {
     const { op, id } = run;
     const stamp = op.now().toISOString();
     const failed = advance(run.plans[run.at].record, 'failed', { note, updated_at: stamp });
-    const stepBack = only ? [] : stepBackCommands(run, failed, switched, stamp);
+    // A migrate job whose outcome the run never read: its step-back is the one planned before it started.
+    const unread = !only && run.migrating && !run.migrated;
+    if (unread && run.pending?.pending.length)
+        op.reporter.warn(`the outcome of the migrations was not read: stepping back what of them was applied (${run.pending.pending.join(', ')})`);
+    const stepBack = only ? [] : unread ? plannedStepBack(run, failed) : stepBackCommands(run, failed, switched, stamp);
     // What a failed migration added goes first: the batch's earlier migrations step back from the state they left.
     const db = only ? { first: [], last: [] } : leftoverCommands(run);
     const hosts = only ?? run.sessions.map((_, i) => i).filter((i) => !run.rollout.dropped.includes(i));
     await op.reporter.group(`Roll back ${id}${only ? ` on ${only.map((i) => run.sessions[i].host.name).join(', ')}` : ''}`, () => onEach(hosts.map((i) => run.sessions[i]), async (s, k) => {
         const i = hosts[k];
         const switchedHere = switched && run.rollout.entered[i];
-        const claim = switchedHere && watched(run) ? [claimRelease(s.layout, id)] : [];
+        // The migrate job's guard (when its outcome was never read) and the watchdog stand down, unless they already acted.
+        const claim = [...(i === run.at && run.migrating ? [claimGuard(s.layout, `${id}.migrate`)] : []), ...(switchedHere && watched(run) ? [claimRelease(s.layout, id)] : [])];
         const removal = drop ? [cmd('rm', '-rf', releaseDir(s.layout, id))] : [];
         const entry = run.result.ledger[i];
         const revived = await revive(s);
@@ -497,6 +526,51 @@ function rolloutNote(run) {
 }
 
 /**
+ * Step `pending` and the migrate guard (`armGuard` in src/commands/detach.ts). Before the migrate job starts, the
+ * runner reads what is pending and plans the undo of a release that never went live: the run's own undo before a
+ * switch, with a step-back of whatever of the new batch gets applied (the driver steps back a batch applied in
+ * full, in part or not at all). The host runs it when the run stops before reading the job's outcome.
+ */
+/**
+ * Seconds without a heartbeat after which the host's guard acts: three of the runner's heartbeats missed, and
+ * before the lock's TTL (the next operation would take the lock over, and the guard stand down).
+ */
+const GUARD_GRACE = Math.max(1, Math.min(Math.ceil(3 * HEARTBEAT), LOCK_TTL - 2));
+/** A guard needs a driver that can step back a batch planned before migrating. */
+const guarded = (run) => run.driver?.stepBackBatch !== undefined;
+const pending = {
+    name: 'pending',
+    where: 'migrating',
+    onFailure: 'mark failed',
+    when: guarded,
+    commands: (run, i) => readMigrationState(run.sessions[i], run.plans[i].layout, run.id, run.driver),
+    read: (run, _i, r, failed) => {
+        if (!run.dry && !failed)
+            run.pending = run.driver.parse(r.data.state?.[0]);
+    }
+};
+/** The guard of the migrate job on host `i`: armed before the job starts. */
+function guardMigrate(run, i, job) {
+    run.migrating = true;
+    const stamp = run.op.now().toISOString();
+    const note = `the run stopped before it read the outcome of its migrations (no heartbeat for ${GUARD_GRACE} s): undone by the host's guard`;
+    const failed = advance(run.plans[i].record, 'failed', { note, updated_at: stamp });
+    return armGuard(run.plans[i].layout, job, GUARD_GRACE, revertCommands(run, i, note, stamp, plannedStepBack(run, failed), false), run.owner);
+}
+/** The run's message when the migrating host's guard undid the release before the run could (a claim exited GUARDED). */
+function guardedMessage(run) {
+    const host = run.sessions[run.at].host.name;
+    return `deploy of ${run.id} was undone by the guard on ${host}: this run sent no heartbeat for ${GUARD_GRACE} s before it read the outcome of its migrations, so the host stepped back what they applied, marked the release failed and released its lock (log: .slipway/jobs/${run.id}.migrate.guard.log); current is unchanged`;
+}
+/** Where the lock stayed on the migrating host with its migrate job's guard armed, what the guard does. */
+function guardNote(run, left) {
+    const host = run.sessions[run.at].host.name;
+    if (!run.migrating || run.migrated || !left.includes(host))
+        return '';
+    return `\non ${host} the guard of the migrate job undoes it once this run has sent no heartbeat for ${GUARD_GRACE} s: it steps back what the migrations applied, marks the release failed and releases the lock (log: .slipway/jobs/${run.id}.migrate.guard.log)`;
+}
+
+/**
  * Runs a list of steps: consecutive host steps share a round trip (one script per host) until a step
  * needs what every host reported before it; runner steps run in between. Every failure goes through one
  * hook, which undoes as much as the failed step's `onFailure` says.
@@ -651,17 +725,26 @@ async function fail(run, mode, error) {
     const late = new DeployError(`deploy of ${id} was not confirmed in time, and the host's watchdog reverted it to ${back} (see its audit line); this run undid nothing itself.\n${message}`, result);
     if (error instanceof StepError && error.code === REVERTED)
         throw late;
+    // The migrating host's guard undid the release there: the other hosts are undone here.
+    if (error instanceof StepError && error.code === GUARDED) {
+        const others = run.sessions.map((_, i) => i).filter((i) => i !== run.at);
+        if (others.length)
+            await restore(run, note, false, false, others);
+        throw new DeployError(`${guardedMessage(run)}.\n${message}`, result);
+    }
     try {
         await restore(run, note, switched, full !== undefined);
     }
     catch (undo) {
         if (undo instanceof StepError && undo.code === REVERTED)
             throw late;
+        if (undo instanceof StepError && undo.code === GUARDED)
+            throw new DeployError(`${guardedMessage(run)}.\n${message}`, result);
         const left = await unlockAll(run);
         if (undo instanceof LeftToHost)
             throw new DeployError(`deploy of ${id} was ${message}; its undo${switched ? ` (back to ${back})` : ''} runs on as a host job: ${undo.message}. Check with: slipway releases`, result);
         const why = undo.message.split('\n')[0];
-        throw new DeployError(`deploy of ${id} failed${switched ? ' after the switch' : ''}, and undoing it did NOT complete (${why}). Check every host with: slipway releases${lockNote(left)}${rolloutNote(run)}\n${message}`, result);
+        throw new DeployError(`deploy of ${id} failed${switched ? ' after the switch' : ''}, and undoing it did NOT complete (${why}). Check every host with: slipway releases${lockNote(left)}${guardNote(run, left)}${rolloutNote(run)}\n${message}`, result);
     }
     if (error instanceof Cancelled)
         throw new DeployError(`deploy of ${id} was ${message}${switched ? ` after the switch and was rolled back to ${back}` : '; current is unchanged'}; the lock is released${stepBackNote(result)}${rolloutNote(run)}`, result);
@@ -827,24 +910,33 @@ const lockWait = {
 /**
  * Step `migrate`: on the migrating host, in the new release, before the switch (optional backup first; a restore
  * point first when migrations are pending and the spec's db section takes them).
- * With one host it rides on the prepare round trip; with several it waits until every host is ready.
+ * With one host it rides on the prepare round trip (unless step `pending` read the state first); with several it waits until every host is ready.
  */
 const migrate = {
     name: 'migrate',
     where: 'migrating',
     onFailure: 'mark failed',
     when: (run) => run.driver !== undefined,
-    barrier: (run) => run.sessions.length > 1,
+    // After what is pending was read (step `pending`, which plans the guard), or every host is ready.
+    barrier: (run) => run.sessions.length > 1 || guarded(run),
     job: (run) => `${run.id}.migrate`,
-    // A host job: a lost connection or a dead runner cannot stop a migration half-way (nor its state read after it).
+    // A host job: a lost connection or a dead runner cannot stop a migration half-way (nor its state read after it);
+    // its guard undoes it when the run stops before reading its outcome.
     commands: (run, i) => {
         const l = run.plans[i].layout;
-        return runJob(l, `${run.id}.migrate`, runMigrations(run.sessions[i], l, run.id, run.driver, run.spec.migrate?.backup, pointProvider(run.spec, run.driver)), heartbeat(l, run.owner), holding(l, run.owner));
+        const job = `${run.id}.migrate`;
+        const commands = runMigrations(run.sessions[i], l, run.id, run.driver, run.spec.migrate?.backup, pointProvider(run.spec, run.driver));
+        return [...(guarded(run) ? guardMigrate(run, i, job) : []), ...runJob(l, job, commands, heartbeat(l, run.owner), holding(l, run.owner))];
     },
     read: (run, _i, r, failed) => {
         if (run.dry || !r.data.before)
             return;
-        if (!recordPoint(run, r.data.point?.[0], failed))
+        if (!recordPoint(run, r.data.point?.[0], failed)) {
+            run.migrating = false; // nothing was migrated
+            return;
+        }
+        // No `after`: the job's outcome was never read (the connection was lost, or the migrate process died).
+        if (!r.data.after)
             return;
         run.migrated = outcome(run.op, run.driver, r.data, failed, run.id);
         const noDown = run.migrated.record.ran.filter((n) => run.result.forwardOnly?.includes(n));
@@ -1352,10 +1444,10 @@ const confirm = {
 
 /** The deploy: its list of steps, run by the pipeline; `--dry-run` runs the same steps against a recorder. */
 /** A deploy, in order. Failures before `watchdog` (armed with the switch) mark the release failed; from there on they switch back. */
-const DEPLOY = [lock, lockWait, repair, plan, pack, upload, shared, build, migrate, watchdog, switchRelease, activateHooks, smoke, bake, confirm, prune, finish];
+const DEPLOY = [lock, lockWait, repair, plan, pack, upload, shared, build, pending, migrate, watchdog, switchRelease, activateHooks, smoke, bake, confirm, prune, finish];
 /** Two-phase deploys: the prepare phase (each shard) stops at the build and hands over; the switch phase (once) takes it from there. */
 const PREPARE = [lock, lockWait, repair, plan, pack, upload, shared, build, handoff];
-const SWITCH = [lock, lockWait, repair, adopt, migrate, watchdog, switchRelease, activateHooks, smoke, bake, confirm, prune, finish];
+const SWITCH = [lock, lockWait, repair, adopt, pending, migrate, watchdog, switchRelease, activateHooks, smoke, bake, confirm, prune, finish];
 const STEPS = { all: DEPLOY, prepare: PREPARE, switch: SWITCH };
 const TITLES = {
     lock: () => 'Lock and read history',

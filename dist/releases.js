@@ -5,11 +5,11 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { l as lockHosts, p as parseState, r as readState } from './audit.js';
-import { l as lockOwner, k as keepAlive, L as LockedError, d as describeHolder, c as releaseLocks, o as operation, a as onEach, i as breakLock, A as ALIVE } from './run.js';
+import { l as lockOwner, k as keepAlive, L as LockedError, d as describeHolder, c as releaseLocks, o as operation, a as onEach, j as breakLock, A as ALIVE } from './run.js';
 import { I as InputError } from './select.js';
 import { a as disagreement } from './agree.js';
 import { q as openReachable, s as sshConnector, c as closeSessions, t as settleLimited, u as causeOf, o as openSessions, r as runPhase } from './session.js';
-import { i as interrupted, g as repairInterrupted } from './repair.js';
+import { k as interrupted, j as repairInterrupted } from './repair.js';
 import 'node:timers/promises';
 import 'node:path';
 import 'node:crypto';

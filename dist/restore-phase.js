@@ -4,11 +4,117 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { u as unlessAborted, b as release } from './run.js';
+import { e as holding, i as lockAge, h as heartbeat, u as unlessAborted, b as release } from './run.js';
 import { posix } from 'node:path';
-import { j as stepMark, m as inDir, i as cmd, n as and, w as when, p as printLine, b as sh, a as raw, e as render, d as dataMark, r as runPhase, S as StepError } from './session.js';
+import { b as sh, w as when, i as cmd, p as printLine, e as render, g as seq, a as raw, j as stepMark, m as inDir, n as and, d as dataMark, r as runPhase, S as StepError } from './session.js';
 import { r as releaseDir, S as SlipwayError, i as isReleaseId, I as InputError, U as UntouchedError, h as hooksFor } from './select.js';
 import { c as advance, w as writeRecord, b as audit } from './audit.js';
+
+/**
+ * Host jobs: commands the host runs to the end on its own, detached from the SSH session (`setsid nohup`, output
+ * to a log on the host, the exit status to a file), keeping the run's lock alive while they run. The phase that
+ * starts a job then follows its log, so the runner reads the job's step and data lines as if they ran inline; a
+ * dropped connection or a dead runner stops only the following, never the job. Following again (after a
+ * reconnect) replays the log from its start.
+ */
+/** Exit code of a follower that finds no such job on the host (it was never started). */
+const NO_JOB = 78;
+/** Exit code of a follower (or a claim) when the job's guard has already undone what the job did. */
+const GUARDED = 74;
+/** A job's files. `name` is chosen in code (a release id or a token plus a fixed word), never a user's value. */
+function jobFiles(l, name) {
+    if (!/^[A-Za-z0-9._-]+$/.test(name))
+        throw new Error(`not a job name: ${name}`);
+    const base = posix.join(l.jobs, name);
+    return { script: `${base}.sh`, log: `${base}.log`, err: `${base}.err`, status: `${base}.status` };
+}
+/**
+ * The job's own script: `beat` every second in the background while `commands` run under strict mode in a
+ * subshell; then their exit status is written (atomically) for the follower.
+ */
+function jobScript(l, name, commands, beat) {
+    const f = jobFiles(l, name);
+    return [
+        `( while :; do ${render(beat)} || true; sleep 1; done ) </dev/null >/dev/null 2>&1 &`,
+        'beat=$!',
+        '(',
+        'set -euo pipefail',
+        ...commands.map(render),
+        ')',
+        'rc=$?',
+        'kill "$beat" 2>/dev/null || true',
+        render(sh `printf '%s\\n' "$rc" > ${`${f.status}.tmp`} && mv -f ${`${f.status}.tmp`} ${f.status}`),
+        ''
+    ].join('\n');
+}
+/** Starts job `name` and follows it to its end, in one phase: the phase exits with the job's status. */
+function runJob(l, name, commands, beat, guard) {
+    return [...startJob(l, name, commands, beat, guard), ...followJob(l, name)];
+}
+/**
+ * Starts job `name`, only while `guard` holds (a host script that outlived its run must not start what that run
+ * no longer owns), and returns at once.
+ */
+function startJob(l, name, commands, beat, guard) {
+    const f = jobFiles(l, name);
+    const refused = [sh `${printLine(`job ${name} not started: this run no longer holds the deploy lock`)} >&2`, raw('exit 1')];
+    return [
+        when(sh `! ${guard}`, refused),
+        cmd('mkdir', '-p', l.jobs),
+        sh `find ${l.jobs} -type f -mmin +1440 -delete 2>/dev/null || true`,
+        sh `${printLine(jobScript(l, name, commands, beat))} > ${f.script}`,
+        cmd('rm', '-f', f.status),
+        sh `: > ${f.log}`,
+        sh `: > ${f.err}`,
+        // stdout and stderr to files of their own: in one file a stderr write (a PHP deprecation notice) can land in the
+        // middle of a long data line, which the runner would then misread.
+        sh `setsid nohup bash ${f.script} </dev/null >${f.log} 2>${f.err} &`
+    ];
+}
+/**
+ * Prints job `name`'s log (and its stderr, to stderr) from its start as they grow, until its status is written and both are read to their end;
+ * exits with the job's status ({@link NO_JOB} when there is no such job).
+ */
+function followJob(l, name) {
+    const f = jobFiles(l, name);
+    return [
+        when(sh `[ ! -e ${f.log} ]`, [sh `${printLine(`no job ${name} on this host`)} >&2`, raw(`exit ${NO_JOB}`)]),
+        sh `[ -e ${f.err} ] || : > ${f.err}`,
+        sh `exec 3< ${f.log} 4< ${f.err}`,
+        raw('part= epart='),
+        sh `while :; do fin=0; [ ! -e ${f.status} ] || fin=1; while IFS= read -r l <&3 || { part+=$l; false; }; do printf '%s\\n' "$part$l"; part=; done; while IFS= read -r l <&4 || { epart+=$l; false; }; do printf '%s\\n' "$epart$l" >&2; epart=; done; [ "$fin" = 0 ] || break; sleep 0.1; done`,
+        raw(`[ -z "$part" ] || printf '%s\\n' "$part"`),
+        raw(`[ -z "$epart" ] || printf '%s\\n' "$epart" >&2`),
+        // The job's outcome is read: its guard, if it has one, stands down (or has already undone the job).
+        claimGuard(l, name),
+        sh `exit "$(cat ${f.status})"`
+    ];
+}
+const guardFile = (l, name) => posix.join(l.watchdog, `${name}.guard`);
+/**
+ * Guards job `name`: when nobody has read the job's outcome (its follower claims the guard as it ends) and the run
+ * has stopped — the lock no longer beats for `grace` seconds while `owner` holds it (a job beats while it runs, the
+ * runner every few seconds) — the guard claims itself and runs `undo` as host job `<name>.guard`. A claim is an
+ * atomic rename, so exactly one side acts.
+ */
+function armGuard(l, name, grace, undo, owner) {
+    const file = guardFile(l, name);
+    const job = jobFiles(l, `${name}.guard`);
+    const wait = sh `while :; do [ -e ${file} ] || exit 0; ${holding(l, owner)} || exit 0; ${lockAge(l)}; [ "$age" -le ${String(grace)} ] || break; sleep 1; done`;
+    const fire = when(sh `mv -T ${file} ${`${file}.fired`} 2>/dev/null`, [sh `bash ${job.script} >${job.log} 2>${job.err}`]);
+    return [
+        cmd('mkdir', '-p', l.watchdog, l.jobs),
+        sh `${printLine(jobScript(l, `${name}.guard`, undo, heartbeat(l, owner)))} > ${job.script}`,
+        sh `: > ${file}`,
+        sh `setsid nohup ${cmd('bash', '-c', render(seq(wait, fire)))} </dev/null >/dev/null 2>&1 &`
+    ];
+}
+/** Claims job `name`'s guard; exits {@link GUARDED} when the guard has already fired. A job never guarded is claimed as is. */
+function claimGuard(l, name) {
+    const file = guardFile(l, name);
+    const late = [sh `${printLine(`the host's guard of job ${name} had already undone it: the run had sent no heartbeat for too long`)} >&2`, raw(`exit ${GUARDED}`)];
+    return when(sh `mv -T ${file} ${`${file}.claimed`} 2>/dev/null`, [cmd('rm', '-f', `${file}.claimed`)], [when(sh `[ -e ${`${file}.fired`} ]`, late)]);
+}
 
 /** Building a release on the host: directory, upload, shared links, writable dirs, build steps. */
 /** Exit code of the shared-files check when one is missing. */
@@ -102,83 +208,6 @@ function sharedTimes(m, l, files) {
         const path = posix.join(l.shared, f);
         return when(sh `[ -e ${path} ]`, [dataMark(m, 'shared', sh `$(stat -c %Y ${path}) ${String(i)}`)]);
     });
-}
-
-/**
- * Host jobs: commands the host runs to the end on its own, detached from the SSH session (`setsid nohup`, output
- * to a log on the host, the exit status to a file), keeping the run's lock alive while they run. The phase that
- * starts a job then follows its log, so the runner reads the job's step and data lines as if they ran inline; a
- * dropped connection or a dead runner stops only the following, never the job. Following again (after a
- * reconnect) replays the log from its start.
- */
-/** Exit code of a follower that finds no such job on the host (it was never started). */
-const NO_JOB = 78;
-/** A job's files. `name` is chosen in code (a release id or a token plus a fixed word), never a user's value. */
-function jobFiles(l, name) {
-    if (!/^[A-Za-z0-9._-]+$/.test(name))
-        throw new Error(`not a job name: ${name}`);
-    const base = posix.join(l.jobs, name);
-    return { script: `${base}.sh`, log: `${base}.log`, err: `${base}.err`, status: `${base}.status` };
-}
-/**
- * The job's own script: `beat` every second in the background while `commands` run under strict mode in a
- * subshell; then their exit status is written (atomically) for the follower.
- */
-function jobScript(l, name, commands, beat) {
-    const f = jobFiles(l, name);
-    return [
-        `( while :; do ${render(beat)} || true; sleep 1; done ) </dev/null >/dev/null 2>&1 &`,
-        'beat=$!',
-        '(',
-        'set -euo pipefail',
-        ...commands.map(render),
-        ')',
-        'rc=$?',
-        'kill "$beat" 2>/dev/null || true',
-        render(sh `printf '%s\\n' "$rc" > ${`${f.status}.tmp`} && mv -f ${`${f.status}.tmp`} ${f.status}`),
-        ''
-    ].join('\n');
-}
-/** Starts job `name` and follows it to its end, in one phase: the phase exits with the job's status. */
-function runJob(l, name, commands, beat, guard) {
-    return [...startJob(l, name, commands, beat, guard), ...followJob(l, name)];
-}
-/**
- * Starts job `name`, only while `guard` holds (a host script that outlived its run must not start what that run
- * no longer owns), and returns at once.
- */
-function startJob(l, name, commands, beat, guard) {
-    const f = jobFiles(l, name);
-    const refused = [sh `${printLine(`job ${name} not started: this run no longer holds the deploy lock`)} >&2`, raw('exit 1')];
-    return [
-        when(sh `! ${guard}`, refused),
-        cmd('mkdir', '-p', l.jobs),
-        sh `find ${l.jobs} -type f -mmin +1440 -delete 2>/dev/null || true`,
-        sh `${printLine(jobScript(l, name, commands, beat))} > ${f.script}`,
-        cmd('rm', '-f', f.status),
-        sh `: > ${f.log}`,
-        sh `: > ${f.err}`,
-        // stdout and stderr to files of their own: in one file a stderr write (a PHP deprecation notice) can land in the
-        // middle of a long data line, which the runner would then misread.
-        sh `setsid nohup bash ${f.script} </dev/null >${f.log} 2>${f.err} &`
-    ];
-}
-/**
- * Prints job `name`'s log (and its stderr, to stderr) from its start as they grow, until its status is written and both are read to their end;
- * exits with the job's status ({@link NO_JOB} when there is no such job).
- */
-function followJob(l, name) {
-    const f = jobFiles(l, name);
-    return [
-        when(sh `[ ! -e ${f.log} ]`, [sh `${printLine(`no job ${name} on this host`)} >&2`, raw(`exit ${NO_JOB}`)]),
-        sh `[ -e ${f.err} ] || : > ${f.err}`,
-        sh `exec 3< ${f.log} 4< ${f.err}`,
-        raw('part= epart='),
-        sh `while :; do fin=0; [ ! -e ${f.status} ] || fin=1; while IFS= read -r l <&3 || { part+=$l; false; }; do printf '%s\\n' "$part$l"; part=; done; while IFS= read -r l <&4 || { epart+=$l; false; }; do printf '%s\\n' "$epart$l" >&2; epart=; done; [ "$fin" = 0 ] || break; sleep 0.1; done`,
-        raw(`[ -z "$part" ] || printf '%s\\n' "$part"`),
-        raw(`[ -z "$epart" ] || printf '%s\\n' "$epart" >&2`),
-        sh `exit "$(cat ${f.status})"`
-    ];
 }
 
 /**
@@ -385,4 +414,4 @@ function restorePhase(m, l, spec, target, updates, auditLine, owner, stepBack = 
     ];
 }
 
-export { LeftToHost as L, planRollback as a, runJobPhase as b, runJob as c, checkSharedFiles as d, copyFromPrevious as e, freeSpace as f, guardPaths as g, hooks as h, activate as i, clearRelease as j, unpack as k, linkShared as l, makeWritable as m, sharedTimes as n, pickTarget as o, planFleetRollback as p, restorePhase as r, startJob as s, undoOnHost as u };
+export { GUARDED as G, LeftToHost as L, planRollback as a, armGuard as b, claimGuard as c, runJobPhase as d, runJob as e, freeSpace as f, guardPaths as g, hooks as h, checkSharedFiles as i, copyFromPrevious as j, activate as k, linkShared as l, makeWritable as m, clearRelease as n, unpack as o, planFleetRollback as p, sharedTimes as q, restorePhase as r, startJob as s, pickTarget as t, undoOnHost as u };

@@ -200,4 +200,4 @@ async function releaseLocks(op, sessions, owner) {
     return sessions.filter((_, i) => results[i].status === 'rejected');
 }
 
-export { ALIVE as A, Cancelled as C, LockedError as L, onEach as a, release as b, releaseLocks as c, describeHolder as d, holding as e, forceable as f, LOCK_TTL as g, heartbeat as h, breakLock as i, LOCKED as j, keepAlive as k, lockOwner as l, acquire as m, operation as o, readOwner as r, unlessAborted as u };
+export { ALIVE as A, Cancelled as C, HEARTBEAT as H, LockedError as L, onEach as a, release as b, releaseLocks as c, describeHolder as d, holding as e, forceable as f, LOCK_TTL as g, heartbeat as h, lockAge as i, breakLock as j, keepAlive as k, lockOwner as l, LOCKED as m, acquire as n, operation as o, readOwner as r, unlessAborted as u };

@@ -45,10 +45,12 @@ function recording(): { connect: Connector; sent: Map<string, string[]> } {
 
 /**
  * What may differ between two runs of the same plan: the per-run marker, and what depends on what the host
- * reported — the release record's `migrations` and `restore_point`, and the watchdog's revert commands (which step them back).
+ * reported — the release record's `migrations` and `restore_point`, the watchdog's revert commands (which step them
+ * back), and the migrate guard's undo (it steps back what step `pending` read as pending).
  */
 const WATCHDOG = /setsid nohup bash -c '[\s\S]*?' <\/dev\/null >\/dev\/null 2>&1 &/g
-const normal = (script: string) => script.replace(/@@slipway-[0-9a-f]+@@/g, '@@M@@').replace(/,"migrations":\{[^{}]*\}/g, '').replace(/,"restore_point":\{[^{}]*(\{[^{}]*\})?\}/g, '').replace(WATCHDOG, '<watchdog>')
+const GUARD = /printf '%s\\n' '\( while :;[\s\S]*?' > \S+\.migrate\.guard\.sh/g
+const normal = (script: string) => script.replace(/@@slipway-[0-9a-f]+@@/g, '@@M@@').replace(/,"migrations":\{[^{}]*\}/g, '').replace(/,"restore_point":\{[^{}]*(\{[^{}]*\})?\}/g, '').replace(GUARD, '<guard>').replace(WATCHDOG, '<watchdog>')
 const printed = (command: string) => command.replace(/^bash -s <<'SCRIPT'\n/, '').replace(/SCRIPT$/, '')
 
 function laravelSpec(source: string, path: string, labs: Lab[], url: string) {
@@ -82,7 +84,7 @@ describe('dry-run equals the executed plan', () => {
     return sent
   }
 
-  test('one host: lock, prepare + migrate, switch, smoke, finish — printed and sent alike', async () => {
+  test('one host: lock, prepare (+ what is pending), migrate, switch, smoke, finish — printed and sent alike', async () => {
     const root = deployRoot()
     const source = laravelSource()
     addMigration(source, '2024_02_02_000000_create_orders_table')
@@ -91,11 +93,14 @@ describe('dry-run equals the executed plan', () => {
     try {
       const sent = await compare(laravelSpec(source, root, [one], web.url))
       const phases = [...sent.values()][0]
-      expect(phases).toHaveLength(5)
-      expect(phases[1]).toContain('step:migrate')
-      expect(phases[1]).toContain('backups/20260401000000.sqlite')
+      expect(phases).toHaveLength(6)
+      expect(phases[1]).toContain('step:pending')
+      expect(phases[2]).toContain('step:migrate')
+      expect(phases[2]).toContain('backups/20260401000000.sqlite')
+      // The migrate guard steps back what of the new batch gets applied (batch 1: the two migrations read as pending).
+      expect(phases[2].match(GUARD)![0]).toContain('rollback-batch 1')
       // The watchdog armed at the switch reverts exactly what migrate reported: the real one steps back, the planned one had nothing to step back.
-      expect(phases[2].match(WATCHDOG)![0]).toContain('migrate:rollback')
+      expect(phases[3].match(WATCHDOG)![0]).toContain('migrate:rollback')
       expect(readlinkSync(join(root, 'current'))).toBe('releases/20260401000000')
     } finally {
       web.stop()

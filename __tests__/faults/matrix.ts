@@ -28,9 +28,10 @@ function trigger(op: Outcome['op'], step: string): RegExp {
 
 /**
  * The deploy's injection points: every step of DEPLOY that takes part in the suite's one-host deploy (`pack` runs
- * only for several hosts; `bake` only with smoke.bake, which the suite's spec does not set).
+ * only for several hosts; `bake` only with smoke.bake, which the suite's spec does not set; `pending` only with a
+ * driver that plans its step-back ahead, which the fault app's commands driver does not).
  */
-export const DEPLOY_POINTS = DEPLOY.map((s) => s.name).filter((name) => name !== 'pack' && name !== 'bake')
+export const DEPLOY_POINTS = DEPLOY.map((s) => s.name).filter((name) => !['pack', 'bake', 'pending'].includes(name))
 
 /** A manual rollback's injection points (its repair has nothing to do on a healthy host, so it has no point). */
 export const ROLLBACK_POINTS = ['lock', 'read migration state', 'switch back', 'step back', 'rollback hook']

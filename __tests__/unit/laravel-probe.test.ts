@@ -46,7 +46,7 @@ describe('the migrate probe boots both skeletons', () => {
   test('Laravel 8 (bootstrap/app.php binds App\\Console\\Kernel)', () => {
     const r = probe(join(process.cwd(), '__tests__/fixtures/laravel-app'), sqlite())
     expect(r.status).toBe(0)
-    expect(JSON.parse(r.stdout)).toEqual({ version: expect.stringMatching(/^8\./), driver: 'sqlite', ran: [], pending: ['2024_01_01_000000_create_items_table'], undo: [] })
+    expect(JSON.parse(r.stdout)).toEqual({ version: expect.stringMatching(/^8\./), driver: 'sqlite', ran: [], pending: ['2024_01_01_000000_create_items_table'], undo: { '2024_01_01_000000_create_items_table': 'ok' } })
   })
   test('current Laravel from Composer (Application::configure()->create(), no console Kernel class)', () => {
     const app = currentLaravel()

@@ -39,7 +39,7 @@ test('the Laravel plan for two hosts matches the golden file', async () => {
   if (process.env.SLIPWAY_UPDATE_GOLDEN) writeFileSync(golden, text)
   expect(text).toBe(readFileSync(golden, 'utf8'))
   expect(plan.map((h) => h.phases.map((p) => p.phase))).toEqual([
-    ['lock', 'upload, shared files, build (then the upload, a tar, on stdin)', 'migrate', 'watchdog, switch, activate', 'smoke', 'confirm, prune, finish'],
+    ['lock', 'upload, shared files, build, pending (then the upload, a tar, on stdin)', 'migrate', 'watchdog, switch, activate', 'smoke', 'confirm, prune, finish'],
     ['lock', 'upload, shared files, build (then the upload, a tar, on stdin)', 'watchdog, switch, activate', 'smoke', 'confirm, prune, finish'],
     ['smoke health']
   ])

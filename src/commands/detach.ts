@@ -7,10 +7,14 @@
  */
 import { posix } from 'node:path'
 import type { Layout } from './layout.js'
-import { cmd, printLine, raw, render, sh, when, type Command } from './shell.js'
+import { heartbeat, holding, lockAge, type LockOwner } from './lock.js'
+import { cmd, printLine, raw, render, seq, sh, when, type Command } from './shell.js'
 
 /** Exit code of a follower that finds no such job on the host (it was never started). */
 export const NO_JOB = 78
+
+/** Exit code of a follower (or a claim) when the job's guard has already undone what the job did. */
+export const GUARDED = 74
 
 /** A job's files. `name` is chosen in code (a release id or a token plus a fixed word), never a user's value. */
 export function jobFiles(l: Layout, name: string): { script: string; log: string; err: string; status: string } {
@@ -79,6 +83,36 @@ export function followJob(l: Layout, name: string): Command[] {
     sh`while :; do fin=0; [ ! -e ${f.status} ] || fin=1; while IFS= read -r l <&3 || { part+=$l; false; }; do printf '%s\\n' "$part$l"; part=; done; while IFS= read -r l <&4 || { epart+=$l; false; }; do printf '%s\\n' "$epart$l" >&2; epart=; done; [ "$fin" = 0 ] || break; sleep 0.1; done`,
     raw(`[ -z "$part" ] || printf '%s\\n' "$part"`),
     raw(`[ -z "$epart" ] || printf '%s\\n' "$epart" >&2`),
+    // The job's outcome is read: its guard, if it has one, stands down (or has already undone the job).
+    claimGuard(l, name),
     sh`exit "$(cat ${f.status})"`
   ]
+}
+
+const guardFile = (l: Layout, name: string) => posix.join(l.watchdog, `${name}.guard`)
+
+/**
+ * Guards job `name`: when nobody has read the job's outcome (its follower claims the guard as it ends) and the run
+ * has stopped — the lock no longer beats for `grace` seconds while `owner` holds it (a job beats while it runs, the
+ * runner every few seconds) — the guard claims itself and runs `undo` as host job `<name>.guard`. A claim is an
+ * atomic rename, so exactly one side acts.
+ */
+export function armGuard(l: Layout, name: string, grace: number, undo: Command[], owner: LockOwner): Command[] {
+  const file = guardFile(l, name)
+  const job = jobFiles(l, `${name}.guard`)
+  const wait = sh`while :; do [ -e ${file} ] || exit 0; ${holding(l, owner)} || exit 0; ${lockAge(l)}; [ "$age" -le ${String(grace)} ] || break; sleep 1; done`
+  const fire = when(sh`mv -T ${file} ${`${file}.fired`} 2>/dev/null`, [sh`bash ${job.script} >${job.log} 2>${job.err}`])
+  return [
+    cmd('mkdir', '-p', l.watchdog, l.jobs),
+    sh`${printLine(jobScript(l, `${name}.guard`, undo, heartbeat(l, owner)))} > ${job.script}`,
+    sh`: > ${file}`,
+    sh`setsid nohup ${cmd('bash', '-c', render(seq(wait, fire)))} </dev/null >/dev/null 2>&1 &`
+  ]
+}
+
+/** Claims job `name`'s guard; exits {@link GUARDED} when the guard has already fired. A job never guarded is claimed as is. */
+export function claimGuard(l: Layout, name: string): Command {
+  const file = guardFile(l, name)
+  const late = [sh`${printLine(`the host's guard of job ${name} had already undone it: the run had sent no heartbeat for too long`)} >&2`, raw(`exit ${GUARDED}`)]
+  return when(sh`mv -T ${file} ${`${file}.claimed`} 2>/dev/null`, [cmd('rm', '-f', `${file}.claimed`)], [when(sh`[ -e ${`${file}.fired`} ]`, late)])
 }

@@ -51,7 +51,7 @@ export function acquire(m: Markers, l: Layout, owner: LockOwner): Command[] {
 }
 
 /** Sets `$age`: seconds since the newest sign of life of the lock's holder (heartbeat, else owner file, else the lock dir). */
-function lockAge(l: Layout): Command {
+export function lockAge(l: Layout): Command {
   return sh`age=$(( $(date +%s) - $(stat -c %Y ${`${l.lock}/heartbeat`} 2>/dev/null || stat -c %Y ${`${l.lock}/owner.json`} 2>/dev/null || stat -c %Y ${l.lock} 2>/dev/null || date +%s) ))`
 }
 

@@ -16,6 +16,7 @@ import { activateHooks } from './steps/activate.js'
 import { bake, describeBake } from './steps/bake.js'
 import { build } from './steps/build.js'
 import { finish } from './steps/finish.js'
+import { pending } from './steps/guard.js'
 import { lock } from './steps/lock.js'
 import { lockWait } from './steps/lock-wait.js'
 import { migrate } from './steps/migrate.js'
@@ -41,11 +42,11 @@ export interface DeployOptions extends OperationOptions {
 }
 
 /** A deploy, in order. Failures before `watchdog` (armed with the switch) mark the release failed; from there on they switch back. */
-export const DEPLOY: Step[] = [lock, lockWait, repair, plan, pack, upload, shared, build, migrate, watchdog, switchRelease, activateHooks, smoke, bake, confirm, prune, finish]
+export const DEPLOY: Step[] = [lock, lockWait, repair, plan, pack, upload, shared, build, pending, migrate, watchdog, switchRelease, activateHooks, smoke, bake, confirm, prune, finish]
 
 /** Two-phase deploys: the prepare phase (each shard) stops at the build and hands over; the switch phase (once) takes it from there. */
 export const PREPARE: Step[] = [lock, lockWait, repair, plan, pack, upload, shared, build, handoff]
-export const SWITCH: Step[] = [lock, lockWait, repair, adopt, migrate, watchdog, switchRelease, activateHooks, smoke, bake, confirm, prune, finish]
+export const SWITCH: Step[] = [lock, lockWait, repair, adopt, pending, migrate, watchdog, switchRelease, activateHooks, smoke, bake, confirm, prune, finish]
 
 const STEPS = { all: DEPLOY, prepare: PREPARE, switch: SWITCH }
 

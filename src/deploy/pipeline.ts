@@ -5,6 +5,7 @@
  */
 import { LOCK_TTL } from '../commands/lock.js'
 import { stepMark } from '../commands/protocol.js'
+import { GUARDED } from '../commands/detach.js'
 import { REVERTED } from '../commands/watchdog.js'
 import type { ScriptResult } from '../remote/script.js'
 import { describeFull, diskFull } from './disk.js'
@@ -18,6 +19,7 @@ import { LeftToHost, runJobPhase } from './follow.js'
 import { runPhase, StepError } from './session.js'
 import { rollOut, rolloutNote } from './rollout.js'
 import { isActive } from './steps/active.js'
+import { guardedMessage, guardNote } from './steps/guard.js'
 import { restore } from './steps/restore.js'
 import { SmokeFailed } from './steps/smoke.js'
 import type { DeployRun, OnFailure, Step } from './steps/types.js'
@@ -163,14 +165,21 @@ async function fail(run: DeployRun, mode: OnFailure, error: unknown): Promise<ne
   const back = result.previous ?? '(no release)'
   const late = new DeployError(`deploy of ${id} was not confirmed in time, and the host's watchdog reverted it to ${back} (see its audit line); this run undid nothing itself.\n${message}`, result)
   if (error instanceof StepError && error.code === REVERTED) throw late
+  // The migrating host's guard undid the release there: the other hosts are undone here.
+  if (error instanceof StepError && error.code === GUARDED) {
+    const others = run.sessions.map((_, i) => i).filter((i) => i !== run.at)
+    if (others.length) await restore(run, note, false, false, others)
+    throw new DeployError(`${guardedMessage(run)}.\n${message}`, result)
+  }
   try {
     await restore(run, note, switched, full !== undefined)
   } catch (undo) {
     if (undo instanceof StepError && undo.code === REVERTED) throw late
+    if (undo instanceof StepError && undo.code === GUARDED) throw new DeployError(`${guardedMessage(run)}.\n${message}`, result)
     const left = await unlockAll(run)
     if (undo instanceof LeftToHost) throw new DeployError(`deploy of ${id} was ${message}; its undo${switched ? ` (back to ${back})` : ''} runs on as a host job: ${undo.message}. Check with: slipway releases`, result)
     const why = (undo as Error).message.split('\n')[0]
-    throw new DeployError(`deploy of ${id} failed${switched ? ' after the switch' : ''}, and undoing it did NOT complete (${why}). Check every host with: slipway releases${lockNote(left)}${rolloutNote(run)}\n${message}`, result)
+    throw new DeployError(`deploy of ${id} failed${switched ? ' after the switch' : ''}, and undoing it did NOT complete (${why}). Check every host with: slipway releases${lockNote(left)}${guardNote(run, left)}${rolloutNote(run)}\n${message}`, result)
   }
   if (error instanceof Cancelled) throw new DeployError(`deploy of ${id} was ${message}${switched ? ` after the switch and was rolled back to ${back}` : '; current is unchanged'}; the lock is released${stepBackNote(result)}${rolloutNote(run)}`, result)
   if (error instanceof SmokeFailed) throw new DeployError(`deploy of ${id} was rolled back to ${back}: ${message}${stepBackNote(result)}${rolloutNote(run)}`, result)

@@ -15,6 +15,7 @@ import { SCHEMA_PHP } from './schema-php.js'
  *                                migration started (`start`) and as it left it (`after`)
  *   php -r CODE schema PREFIX LABEL    prints `PREFIX LABEL <json>`, the schema now (schema-php.ts)
  *   php -r CODE exec PREFIX SQL...     runs each statement, printing `PREFIX ok <i>` or `PREFIX failed <i> <base64 message>`
+ *   php -r CODE rollback-batch B       steps back what of batch B is applied (B the newest, else exits 1; nothing when none is)
  *
  * Boots the Laravel 8-10 layout (bootstrap/app.php binds App\Console\Kernel) and the 11+ one
  * (Application::configure()->create(), no console Kernel class of the app's own) the same way: through the
@@ -22,7 +23,7 @@ import { SCHEMA_PHP } from './schema-php.js'
  * `slipway: vendor/autoload.php is missing in the release: run composer install in build (in <dir>)` line on stderr instead of a PHP fatal error.
  *
  * A state is {version, driver, ran: [[name, batch]...], pending: [names], undo: {name: "ok"|"none"|"empty"}}
- * where `undo` says, for each applied migration whose file is in this release, whether its down() can undo it.
+ * where `undo` says, for each migration file in this release (applied or pending), whether its down() can undo it.
  */
 export const LARAVEL_PHP = String.raw`${SCHEMA_PHP}
 error_reporting(E_ALL & ~E_DEPRECATED & ~E_USER_DEPRECATED);
@@ -61,9 +62,8 @@ function slipway_state($app) {
   }
   $done = array_column($ran, 0);
   $undo = [];
-  foreach ($done as $name) {
-    if (!isset($files[$name])) { continue; }
-    $r = slipway_class($name, $files[$name]);
+  foreach ($files as $name => $file) {
+    $r = slipway_class($name, $file);
     if ($r) { $undo[$name] = slipway_undo($r); }
   }
   return ['version' => $app->version(), 'driver' => $db->getDriverName(), 'ran' => $ran, 'pending' => array_values(array_diff(array_keys($files), $done)), 'undo' => $undo];
@@ -72,6 +72,15 @@ if (($argv[1] ?? '') === 'point-restore') { exit(slipway_restore($app, $argv)); 
 if (($argv[1] ?? 'state') === 'state') { echo json_encode(slipway_state($app)), "\n"; exit(0); }
 if ($argv[1] === 'schema') { echo $argv[2], $argv[3], ' ', json_encode(slipway_schema($app['db']->connection())), "\n"; exit(0); }
 if ($argv[1] === 'exec') { slipway_exec($app['db']->connection(), $argv[2], array_slice($argv, 3)); exit(0); }
+if ($argv[1] === 'rollback-batch') {
+  $db = $app['db']->connection();
+  $batch = (int) $argv[2];
+  $newest = $db->getSchemaBuilder()->hasTable('migrations') ? (int) $db->table('migrations')->max('batch') : 0;
+  if ($newest > $batch) { fwrite(STDERR, "slipway: batch $batch is not the newest ($newest): not stepped back\n"); exit(1); }
+  $count = $newest === $batch ? $db->table('migrations')->where('batch', $batch)->count() : 0;
+  if ($count === 0) { echo "nothing of batch $batch is applied\n"; exit(0); }
+  exit($kernel->call('migrate:rollback', ['--step' => $count, '--force' => true], new Symfony\Component\Console\Output\ConsoleOutput()));
+}
 $before_prefix = $argv[2];
 $after_prefix = $argv[3];
 $schema_prefix = ($argv[4] ?? '') !== '' ? $argv[4] : null;

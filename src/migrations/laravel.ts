@@ -42,6 +42,7 @@ export function laravelDriver(options: LaravelOptions = {}): MigrationDriver {
     restorePoint: (file, tables, prefix) => cmd(php, '-r', LARAVEL_PHP + POINT_PHP, 'point-restore', file, JSON.stringify(tables), prefix),
     run: () => (options.run ? raw(options.run) : cmd(php, 'artisan', 'migrate', '--force', '--no-interaction')),
     stepBack: (names, batch, state): Command => cmd(php, 'artisan', ...stepBackArgs(names, batch, state.version).args),
+    stepBackBatch: (batch, version) => (supportsBatchRollback(version) ? cmd(php, 'artisan', ...stepBackArgs([], batch, version).args) : cmd(php, '-r', LARAVEL_PHP, 'rollback-batch', String(batch))),
     describeStepBack: (names, batch, state) => stepBackArgs(names, batch, state.version).how
   }
 }

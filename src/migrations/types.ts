@@ -11,7 +11,7 @@ export interface MigrationState {
   ran: Array<[string, number]>
   /** Migration files not yet applied, in order. */
   pending: string[]
-  /** For applied migrations whose file is in the release: can down() undo it? */
+  /** For migration files in the release (applied or pending): can down() undo it? */
   undo: Record<string, 'ok' | 'none' | 'empty'>
 }
 
@@ -43,6 +43,12 @@ export interface MigrationDriver {
   restorePoint?(file: string, tables: string[], prefix: string): Command
   /** Steps back exactly `names` (one batch, the newest), given the state they were read in. */
   stepBack(names: string[], batch: number, state: MigrationState): Command
+  /**
+   * Optional: steps back what of batch `batch` is applied (all of it, part or none: nothing then), the batch being
+   * the newest, given the framework version read before migrating. With it, a step-back can be planned before the
+   * migrations run (the migrate guard's).
+   */
+  stepBackBatch?(batch: number, version: string | undefined): Command
   /** Optional: says which step-back {@link stepBack} chose for this state and why (printed in the report). */
   describeStepBack?(names: string[], batch: number, state: MigrationState): string
   /** A shell test that is true when the state held in `$var` may have pending migrations (so migrate must run). */

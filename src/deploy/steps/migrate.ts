@@ -1,7 +1,7 @@
 /**
  * Step `migrate`: on the migrating host, in the new release, before the switch (optional backup first; a restore
  * point first when migrations are pending and the spec's db section takes them).
- * With one host it rides on the prepare round trip; with several it waits until every host is ready.
+ * With one host it rides on the prepare round trip (unless step `pending` read the state first); with several it waits until every host is ready.
  */
 import { runJob } from '../../commands/detach.js'
 import { heartbeat, holding } from '../../commands/lock.js'
@@ -9,6 +9,7 @@ import { runMigrations } from '../../migrations/commands.js'
 import { pointProvider, readPoint } from '../../migrations/points.js'
 import { outcome, schemaResult } from '../migrate.js'
 import { describePoint } from '../points.js'
+import { guarded, guardMigrate } from './guard.js'
 import type { DeployRun, Step } from './types.js'
 
 export const migrate: Step = {
@@ -16,16 +17,25 @@ export const migrate: Step = {
   where: 'migrating',
   onFailure: 'mark failed',
   when: (run) => run.driver !== undefined,
-  barrier: (run) => run.sessions.length > 1,
+  // After what is pending was read (step `pending`, which plans the guard), or every host is ready.
+  barrier: (run) => run.sessions.length > 1 || guarded(run),
   job: (run) => `${run.id}.migrate`,
-  // A host job: a lost connection or a dead runner cannot stop a migration half-way (nor its state read after it).
+  // A host job: a lost connection or a dead runner cannot stop a migration half-way (nor its state read after it);
+  // its guard undoes it when the run stops before reading its outcome.
   commands: (run, i) => {
     const l = run.plans[i].layout
-    return runJob(l, `${run.id}.migrate`, runMigrations(run.sessions[i], l, run.id, run.driver!, run.spec.migrate?.backup, pointProvider(run.spec, run.driver)), heartbeat(l, run.owner), holding(l, run.owner))
+    const job = `${run.id}.migrate`
+    const commands = runMigrations(run.sessions[i], l, run.id, run.driver!, run.spec.migrate?.backup, pointProvider(run.spec, run.driver))
+    return [...(guarded(run) ? guardMigrate(run, i, job) : []), ...runJob(l, job, commands, heartbeat(l, run.owner), holding(l, run.owner))]
   },
   read: (run, _i, r, failed) => {
     if (run.dry || !r.data.before) return
-    if (!recordPoint(run, r.data.point?.[0], failed)) return
+    if (!recordPoint(run, r.data.point?.[0], failed)) {
+      run.migrating = false // nothing was migrated
+      return
+    }
+    // No `after`: the job's outcome was never read (the connection was lost, or the migrate process died).
+    if (!r.data.after) return
     run.migrated = outcome(run.op, run.driver!, r.data, failed, run.id)
     const noDown = run.migrated.record.ran.filter((n) => run.result.forwardOnly?.includes(n))
     if (noDown.length) run.migrated.record.no_down = noDown

@@ -6,7 +6,7 @@
 import { advance, type ReleaseRecord } from '../../commands/history.js'
 import { journalFile, releaseDir } from '../../commands/layout.js'
 import { claimRelease } from '../../commands/watchdog.js'
-import { startJob } from '../../commands/detach.js'
+import { claimGuard, startJob } from '../../commands/detach.js'
 import { heartbeat, holding } from '../../commands/lock.js'
 import { cmd, type Command } from '../../commands/shell.js'
 import { auditLine } from '../audit.js'
@@ -17,6 +17,7 @@ import { LeftToHost, undoOnHost } from '../follow.js'
 import { NONE, noteError, UNKNOWN } from '../ledger.js'
 import { revive, StepError } from '../session.js'
 import { checkLeftovers, leftoverCommands } from './leftovers.js'
+import { plannedStepBack } from './planned.js'
 import { restorePhase } from './restore-phase.js'
 import type { DeployRun } from './types.js'
 
@@ -69,14 +70,18 @@ export async function restore(run: DeployRun, note: string, switched: boolean, d
   const { op, id } = run
   const stamp = op.now().toISOString()
   const failed = advance(run.plans[run.at].record, 'failed', { note, updated_at: stamp })
-  const stepBack = only ? [] : stepBackCommands(run, failed, switched, stamp)
+  // A migrate job whose outcome the run never read: its step-back is the one planned before it started.
+  const unread = !only && run.migrating && !run.migrated
+  if (unread && run.pending?.pending.length) op.reporter.warn(`the outcome of the migrations was not read: stepping back what of them was applied (${run.pending.pending.join(', ')})`)
+  const stepBack = only ? [] : unread ? plannedStepBack(run, failed) : stepBackCommands(run, failed, switched, stamp)
   // What a failed migration added goes first: the batch's earlier migrations step back from the state they left.
   const db = only ? { first: [], last: [] } : leftoverCommands(run)
   const hosts = only ?? run.sessions.map((_, i) => i).filter((i) => !run.rollout.dropped.includes(i))
   await op.reporter.group(`Roll back ${id}${only ? ` on ${only.map((i) => run.sessions[i].host.name).join(', ')}` : ''}`, () => onEach(hosts.map((i) => run.sessions[i]), async (s, k) => {
     const i = hosts[k]
     const switchedHere = switched && run.rollout.entered[i]
-    const claim = switchedHere && watched(run) ? [claimRelease(s.layout, id)] : []
+    // The migrate job's guard (when its outcome was never read) and the watchdog stand down, unless they already acted.
+    const claim = [...(i === run.at && run.migrating ? [claimGuard(s.layout, `${id}.migrate`)] : []), ...(switchedHere && watched(run) ? [claimRelease(s.layout, id)] : [])]
     const removal = drop ? [cmd('rm', '-rf', releaseDir(s.layout, id))] : []
     const entry = run.result.ledger[i]
     const revived = await revive(s)

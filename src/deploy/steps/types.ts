@@ -4,7 +4,7 @@ import type { HostState, ReleaseRecord } from '../../commands/history.js'
 import type { Layout } from '../../commands/layout.js'
 import type { LockOwner } from '../../commands/lock.js'
 import type { Command } from '../../commands/shell.js'
-import type { MigrationDriver } from '../../migrations/types.js'
+import type { MigrationDriver, MigrationState } from '../../migrations/types.js'
 import type { ScriptResult } from '../../remote/script.js'
 import type { HostSpec, Spec } from '../../spec/types.js'
 import type { MigrateOutcome } from '../migrate.js'
@@ -76,6 +76,10 @@ export interface DeployRun {
   driver?: MigrationDriver
   /** Index of the migrating host. */
   at: number
+  /** The migration state read in the new release before migrating (step `pending`), when the driver can plan a step-back ahead. */
+  pending?: MigrationState
+  /** Set when the migrate job's script is sent (its guard armed with it). */
+  migrating?: boolean
   migrated?: MigrateOutcome
   /** What the deploy reports, filled in as it goes. */
   result: DeployResult
