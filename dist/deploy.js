@@ -8,7 +8,7 @@ import { f as firstPhase, S as StepError, b as sh, e as render, g as seq, w as w
 import { preflight } from './preflight.js';
 import { w as writeRecord, c as advance, a as auditLine, b as audit, i as inLockOrder, e as waitForLocks, f as pointProvider, g as readPoint, D as DIRS_LIST, U as UPLOAD_LIST, p as parseState, r as readState, h as dirsFile, j as manifestFile, k as completeUpload, m as migrateHostIndex, d as driverFor, n as lock } from './audit.js';
 import { a as onEach, h as heartbeat, e as holding, b as release, H as HEARTBEAT, g as LOCK_TTL, C as Cancelled, c as releaseLocks, o as operation, l as lockOwner, k as keepAlive, f as forceable } from './run.js';
-import { f as freeSpace, a as planRollback, r as restorePhase, c as claimGuard, s as startJob, u as undoOnHost, L as LeftToHost, b as armGuard, G as GUARDED, d as runJobPhase, h as hooks, e as runJob, g as guardPaths, i as checkSharedFiles, l as linkShared, m as makeWritable, j as copyFromPrevious, k as activate, n as clearRelease, o as unpack } from './restore-phase.js';
+import { f as freeSpace, a as planRollback, r as restorePhase, b as awaitJob, c as claimGuard, s as startJob, u as undoOnHost, L as LeftToHost, d as armGuard, G as GUARDED, e as runJobPhase, h as hooks, g as runJob, i as guardPaths, j as checkSharedFiles, l as linkShared, m as makeWritable, k as copyFromPrevious, n as activate, o as clearRelease, q as unpack } from './restore-phase.js';
 import { posix, join, basename } from 'node:path';
 import { S as SlipwayError, j as journalFile, r as releaseDir, U as UntouchedError, h as hooksFor, I as InputError, d as recordFile, P as POINT_EXTENSIONS, e as pointFile } from './select.js';
 import { setTimeout } from 'node:timers/promises';
@@ -335,7 +335,8 @@ async function restore(run, note, switched, drop = false, only) {
     const unread = !only && run.migrating && !run.migrated;
     if (unread && run.pending?.pending.length)
         op.reporter.warn(`the outcome of the migrations was not read: stepping back what of them was applied (${run.pending.pending.join(', ')})`);
-    const stepBack = only ? [] : unread ? plannedStepBack(run, failed) : stepBackCommands(run, failed, switched, stamp);
+    // (It steps back once the job has ended: a job whose follower was lost may still be migrating.)
+    const stepBack = only ? [] : unread ? [awaitJob(run.plans[run.at].layout, `${id}.migrate`), ...plannedStepBack(run, failed)] : stepBackCommands(run, failed, switched, stamp);
     // What a failed migration added goes first: the batch's earlier migrations step back from the state they left.
     const db = only ? { first: [], last: [] } : leftoverCommands(run);
     const hosts = only ?? run.sessions.map((_, i) => i).filter((i) => !run.rollout.dropped.includes(i));

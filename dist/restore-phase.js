@@ -90,6 +90,11 @@ function followJob(l, name) {
         sh `exit "$(cat ${f.status})"`
     ];
 }
+/** Waits until job `name` has ended (its status written), when it was started at all. */
+function awaitJob(l, name) {
+    const f = jobFiles(l, name);
+    return sh `while [ -e ${f.log} ] && [ ! -e ${f.status} ]; do sleep 0.2; done`;
+}
 const guardFile = (l, name) => posix.join(l.watchdog, `${name}.guard`);
 /**
  * Guards job `name`: when nobody has read the job's outcome (its follower claims the guard as it ends) and the run
@@ -414,4 +419,4 @@ function restorePhase(m, l, spec, target, updates, auditLine, owner, stepBack = 
     ];
 }
 
-export { GUARDED as G, LeftToHost as L, planRollback as a, armGuard as b, claimGuard as c, runJobPhase as d, runJob as e, freeSpace as f, guardPaths as g, hooks as h, checkSharedFiles as i, copyFromPrevious as j, activate as k, linkShared as l, makeWritable as m, clearRelease as n, unpack as o, planFleetRollback as p, sharedTimes as q, restorePhase as r, startJob as s, pickTarget as t, undoOnHost as u };
+export { GUARDED as G, LeftToHost as L, planRollback as a, awaitJob as b, claimGuard as c, armGuard as d, runJobPhase as e, freeSpace as f, runJob as g, hooks as h, guardPaths as i, checkSharedFiles as j, copyFromPrevious as k, linkShared as l, makeWritable as m, activate as n, clearRelease as o, planFleetRollback as p, unpack as q, restorePhase as r, startJob as s, sharedTimes as t, undoOnHost as u, pickTarget as v };

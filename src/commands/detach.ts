@@ -89,6 +89,12 @@ export function followJob(l: Layout, name: string): Command[] {
   ]
 }
 
+/** Waits until job `name` has ended (its status written), when it was started at all. */
+export function awaitJob(l: Layout, name: string): Command {
+  const f = jobFiles(l, name)
+  return sh`while [ -e ${f.log} ] && [ ! -e ${f.status} ]; do sleep 0.2; done`
+}
+
 const guardFile = (l: Layout, name: string) => posix.join(l.watchdog, `${name}.guard`)
 
 /**

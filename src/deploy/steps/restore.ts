@@ -6,7 +6,7 @@
 import { advance, type ReleaseRecord } from '../../commands/history.js'
 import { journalFile, releaseDir } from '../../commands/layout.js'
 import { claimRelease } from '../../commands/watchdog.js'
-import { claimGuard, startJob } from '../../commands/detach.js'
+import { awaitJob, claimGuard, startJob } from '../../commands/detach.js'
 import { heartbeat, holding } from '../../commands/lock.js'
 import { cmd, type Command } from '../../commands/shell.js'
 import { auditLine } from '../audit.js'
@@ -73,7 +73,8 @@ export async function restore(run: DeployRun, note: string, switched: boolean, d
   // A migrate job whose outcome the run never read: its step-back is the one planned before it started.
   const unread = !only && run.migrating && !run.migrated
   if (unread && run.pending?.pending.length) op.reporter.warn(`the outcome of the migrations was not read: stepping back what of them was applied (${run.pending.pending.join(', ')})`)
-  const stepBack = only ? [] : unread ? plannedStepBack(run, failed) : stepBackCommands(run, failed, switched, stamp)
+  // (It steps back once the job has ended: a job whose follower was lost may still be migrating.)
+  const stepBack = only ? [] : unread ? [awaitJob(run.plans[run.at].layout, `${id}.migrate`), ...plannedStepBack(run, failed)] : stepBackCommands(run, failed, switched, stamp)
   // What a failed migration added goes first: the batch's earlier migrations step back from the state they left.
   const db = only ? { first: [], last: [] } : leftoverCommands(run)
   const hosts = only ?? run.sessions.map((_, i) => i).filter((i) => !run.rollout.dropped.includes(i))
