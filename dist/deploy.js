@@ -13,7 +13,7 @@ import { posix, join, basename } from 'node:path';
 import { S as SlipwayError, j as journalFile, r as releaseDir, U as UntouchedError, h as hooksFor, I as InputError, d as recordFile, P as POINT_EXTENSIONS, e as pointFile } from './select.js';
 import { setTimeout } from 'node:timers/promises';
 import { planBatches, batchNames, tolerated } from './batches.js';
-import { r as removeLeftovers, a as readSchema, d as describeItem, s as schemaCheck, c as canStepBack, n as noDownReason, b as stepBack, p as planStepBack, e as checkStepBack, f as readMigrationState, o as outcome, g as schemaResult, h as runMigrations, i as repair } from './repair.js';
+import { r as removeLeftovers, a as readSchema, d as describeItem, s as schemaCheck, c as canStepBack, n as noDownReason, b as stepBack, p as planStepBack, e as checkStepBack, o as outcome, f as schemaResult, g as readMigrationState, h as runMigrations, i as repair } from './repair.js';
 import { runSmoke } from './smoke.js';
 import { shardOf } from './phases.js';
 import { d as describePoint } from './points.js';
@@ -526,6 +526,17 @@ function rolloutNote(run) {
     return `\nrollout stopped in batch ${at + 1} of ${batches.length}: ${parts.filter(Boolean).join('; ')}`;
 }
 
+/** What migrating did (from the `before`/`after` data), into the run, its records and its result. */
+function takeOutcome(run, data, failed) {
+    run.migrated = outcome(run.op, run.driver, data, failed, run.id);
+    const noDown = run.migrated.record.ran.filter((n) => run.result.forwardOnly?.includes(n));
+    if (noDown.length)
+        run.migrated.record.no_down = noDown;
+    for (const p of run.plans)
+        p.record = { ...p.record, migrations: run.migrated.record };
+    run.result.migrations = { ran: run.migrated.record.ran, steppedBack: [], failed: run.migrated.record.failed, ...schemaResult(run.migrated, run.id) };
+}
+
 /**
  * Step `pending` and the migrate guard (`armGuard` in src/commands/detach.ts). Before the migrate job starts, the
  * runner reads what is pending and plans the undo of a release that never went live: the run's own undo before a
@@ -546,8 +557,12 @@ const pending = {
     when: guarded,
     commands: (run, i) => readMigrationState(run.sessions[i], run.plans[i].layout, run.id, run.driver),
     read: (run, _i, r, failed) => {
-        if (!run.dry && !failed)
-            run.pending = run.driver.parse(r.data.state?.[0]);
+        if (run.dry || failed)
+            return;
+        run.pending = run.driver.parse(r.data.state?.[0]);
+        // Nothing pending: the migrate step is skipped, and this is its outcome.
+        if (!run.pending.pending.length)
+            takeOutcome(run, { before: r.data.state, after: r.data.state }, false);
     }
 };
 /** The guard of the migrate job on host `i`: armed before the job starts. */
@@ -599,8 +614,9 @@ function onFailure(trip) {
     return modes.reduce((a, b) => (SEVERITY.indexOf(b) > SEVERITY.indexOf(a) ? b : a));
 }
 /** Runs one round trip: each host gets the commands of the steps that run there, as one script. */
-async function runTrip(run, steps) {
+async function runTrip(run, all) {
     run.failedHosts = [];
+    const steps = all.filter((st) => !st.skip?.(run));
     const onHost = async (i) => {
         const mine = isActive(run, i) ? steps.filter((st) => st.where === 'each' || i === run.at) : [];
         if (!mine.length)
@@ -662,6 +678,8 @@ async function execute(run, steps, title) {
                 run.op.reporter.debug(`runner: step ${trip.step.name}`);
                 await trip.step.run(run);
             }
+            else if (trip.steps.every((st) => st.skip?.(run)))
+                run.op.reporter.debug(`skipped: ${trip.steps.map((st) => st.name).join(', ')} (nothing to do)`);
             else
                 await run.op.reporter.group(title(trip), () => runTrip(run, trip.steps));
         }
@@ -920,6 +938,8 @@ const migrate = {
     when: (run) => run.driver !== undefined,
     // After what is pending was read (step `pending`, which plans the guard), or every host is ready.
     barrier: (run) => run.sessions.length > 1 || guarded(run),
+    // Step `pending` read that nothing is pending (and no backup is asked for): nothing to run, nothing to guard.
+    skip: (run) => run.pending !== undefined && run.pending.pending.length === 0 && !run.spec.migrate?.backup,
     job: (run) => `${run.id}.migrate`,
     // A host job: a lost connection or a dead runner cannot stop a migration half-way (nor its state read after it);
     // its guard undoes it when the run stops before reading its outcome.
@@ -937,15 +957,8 @@ const migrate = {
             return;
         }
         // No `after`: the job's outcome was never read (the connection was lost, or the migrate process died).
-        if (!r.data.after)
-            return;
-        run.migrated = outcome(run.op, run.driver, r.data, failed, run.id);
-        const noDown = run.migrated.record.ran.filter((n) => run.result.forwardOnly?.includes(n));
-        if (noDown.length)
-            run.migrated.record.no_down = noDown;
-        for (const p of run.plans)
-            p.record = { ...p.record, migrations: run.migrated.record };
-        run.result.migrations = { ran: run.migrated.record.ran, steppedBack: [], failed: run.migrated.record.failed, ...schemaResult(run.migrated, run.id) };
+        if (r.data.after)
+            takeOutcome(run, r.data, failed);
     }
 };
 /** Records the restore point the host reported; false when taking it failed (then nothing was migrated). */

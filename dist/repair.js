@@ -454,4 +454,4 @@ const repair = {
     }
 };
 
-export { readSchema as a, stepBack as b, canStepBack as c, describeItem as d, checkStepBack as e, readMigrationState as f, schemaResult as g, runMigrations as h, repair as i, repairInterrupted as j, interrupted as k, noDownReason as n, outcome as o, planStepBack as p, removeLeftovers as r, schemaCheck as s };
+export { readSchema as a, stepBack as b, canStepBack as c, describeItem as d, checkStepBack as e, schemaResult as f, readMigrationState as g, runMigrations as h, repair as i, repairInterrupted as j, interrupted as k, noDownReason as n, outcome as o, planStepBack as p, removeLeftovers as r, schemaCheck as s };

@@ -49,8 +49,9 @@ function onFailure(trip: Trip): OnFailure {
 }
 
 /** Runs one round trip: each host gets the commands of the steps that run there, as one script. */
-async function runTrip(run: DeployRun, steps: Step[]): Promise<void> {
+async function runTrip(run: DeployRun, all: Step[]): Promise<void> {
   run.failedHosts = []
+  const steps = all.filter((st) => !st.skip?.(run))
   const onHost = async (i: number): Promise<boolean> => {
     const mine = isActive(run, i) ? steps.filter((st) => st.where === 'each' || i === run.at) : []
     if (!mine.length) return true
@@ -105,6 +106,7 @@ export async function execute(run: DeployRun, steps: Step[], title: (trip: Trip)
         run.op.reporter.debug(`runner: step ${trip.step.name}`)
         await trip.step.run!(run)
       }
+      else if (trip.steps.every((st) => st.skip?.(run))) run.op.reporter.debug(`skipped: ${trip.steps.map((st) => st.name).join(', ')} (nothing to do)`)
       else await run.op.reporter.group(title(trip), () => runTrip(run, trip.steps))
     } catch (error) {
       if (!(await absorb?.(error))) await fail(run, onFailure(trip), error)

@@ -9,6 +9,7 @@ import { armGuard } from '../../commands/detach.js'
 import { HEARTBEAT, LOCK_TTL } from '../../commands/lock.js'
 import type { Command } from '../../commands/shell.js'
 import { readMigrationState } from '../../migrations/commands.js'
+import { takeOutcome } from './outcome.js'
 import { plannedStepBack } from './planned.js'
 import { revertCommands } from './restore.js'
 import type { DeployRun, Step } from './types.js'
@@ -29,7 +30,10 @@ export const pending: Step = {
   when: guarded,
   commands: (run, i) => readMigrationState(run.sessions[i], run.plans[i].layout, run.id, run.driver!),
   read: (run, _i, r, failed) => {
-    if (!run.dry && !failed) run.pending = run.driver!.parse(r.data.state?.[0])
+    if (run.dry || failed) return
+    run.pending = run.driver!.parse(r.data.state?.[0])
+    // Nothing pending: the migrate step is skipped, and this is its outcome.
+    if (!run.pending.pending.length) takeOutcome(run, { before: r.data.state!, after: r.data.state! }, false)
   }
 }
 

@@ -7,9 +7,9 @@ import { runJob } from '../../commands/detach.js'
 import { heartbeat, holding } from '../../commands/lock.js'
 import { runMigrations } from '../../migrations/commands.js'
 import { pointProvider, readPoint } from '../../migrations/points.js'
-import { outcome, schemaResult } from '../migrate.js'
 import { describePoint } from '../points.js'
 import { guarded, guardMigrate } from './guard.js'
+import { takeOutcome } from './outcome.js'
 import type { DeployRun, Step } from './types.js'
 
 export const migrate: Step = {
@@ -19,6 +19,8 @@ export const migrate: Step = {
   when: (run) => run.driver !== undefined,
   // After what is pending was read (step `pending`, which plans the guard), or every host is ready.
   barrier: (run) => run.sessions.length > 1 || guarded(run),
+  // Step `pending` read that nothing is pending (and no backup is asked for): nothing to run, nothing to guard.
+  skip: (run) => run.pending !== undefined && run.pending.pending.length === 0 && !run.spec.migrate?.backup,
   job: (run) => `${run.id}.migrate`,
   // A host job: a lost connection or a dead runner cannot stop a migration half-way (nor its state read after it);
   // its guard undoes it when the run stops before reading its outcome.
@@ -35,12 +37,7 @@ export const migrate: Step = {
       return
     }
     // No `after`: the job's outcome was never read (the connection was lost, or the migrate process died).
-    if (!r.data.after) return
-    run.migrated = outcome(run.op, run.driver!, r.data, failed, run.id)
-    const noDown = run.migrated.record.ran.filter((n) => run.result.forwardOnly?.includes(n))
-    if (noDown.length) run.migrated.record.no_down = noDown
-    for (const p of run.plans) p.record = { ...p.record, migrations: run.migrated.record }
-    run.result.migrations = { ran: run.migrated.record.ran, steppedBack: [], failed: run.migrated.record.failed, ...schemaResult(run.migrated, run.id) }
+    if (r.data.after) takeOutcome(run, r.data, failed)
   }
 }
 

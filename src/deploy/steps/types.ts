@@ -119,6 +119,8 @@ export interface Step {
   okCodes?: number[]
   /** Host steps: the commands for host `i`. */
   commands?: (run: DeployRun, i: number) => Command[]
+  /** Host steps: true when what earlier round trips read leaves the step nothing to do (it is left out then). */
+  skip?: (run: DeployRun) => boolean
   /** Host steps whose commands run as a host job (see `src/commands/detach.ts`): its name, to follow it again after a lost connection. */
   job?: (run: DeployRun, i: number) => string
   /** Host steps that read the upload from stdin. */
