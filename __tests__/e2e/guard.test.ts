@@ -47,11 +47,17 @@ function deployWith(cwd: string, when: string, afterMs: number, fault: (child: R
   })
 }
 
-/** Waits (bounded) until the lock is gone, without running slipway; the seconds since `from`. */
+/**
+ * Waits (bounded) until the lock is gone, without running slipway; the seconds since `from`. Then (bounded) for the
+ * newest release's guard job to write its status, which it does after the unlock.
+ */
 async function lockGone(root: string, from: number): Promise<number> {
   for (let i = 0; i < 600 && existsSync(join(root, '.slipway/lock')); i++) await new Promise((r) => setTimeout(r, 100))
   expect(existsSync(join(root, '.slipway/lock'))).toBe(false)
-  return (Date.now() - from) / 1000
+  const seconds = (Date.now() - from) / 1000
+  const id = readdirSync(join(root, '.slipway/releases')).filter((f) => /^\d+\.json$/.test(f)).map((f) => f.replace(/\.json$/, '')).sort().pop()!
+  for (let i = 0; i < 100 && !existsSync(join(root, `.slipway/jobs/${id}.migrate.guard.status`)); i++) await new Promise((r) => setTimeout(r, 100))
+  return seconds
 }
 
 describe.each<LaravelApp>(['laravel8', 'current'])('the migrate guard on %s (sqlite)', (app) => {
