@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { deploy } from '../../src/deploy/deploy.js'
 import { consoleReporter } from '../../src/reporter.js'
@@ -38,6 +38,9 @@ ${migrate}
     expect(changes()).toEqual(['items', 'prices'])
     expect(readFileSync(join(root, '.slipway/lock/owner.json'), 'utf8')).toContain('"operation":"deploy"')
 
+    // The killed run's migrate job keeps the lock alive until it ends (it is a host job): wait for it (bounded).
+    const ended = () => readdirSync(join(root, '.slipway/jobs')).some((f) => f.endsWith('.migrate.status') && !f.startsWith(v1.release))
+    for (let t = 0; t < 300 && !ended(); t++) await new Promise((r) => setTimeout(r, 100))
     // The dead run's heartbeat stops; once it is older than the lock's TTL the next deploy takes over and repairs.
     execFileSync('touch', ['-d', '1 minute ago', join(root, '.slipway/lock/heartbeat')])
     rmSync(join(source, 'slow-migrate'))
