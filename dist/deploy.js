@@ -4,11 +4,11 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { f as firstPhase, S as StepError, b as sh, e as render, g as seq, w as when, i as cmd, p as printLine, a as raw, r as runPhase, j as stepMark, k as revive, o as openSessions, s as sshConnector, c as closeSessions, l as stepLabels } from './session.js';
+import { f as firstPhase, S as StepError, b as sh, e as render, g as seq, i as cmd, r as runPhase, j as stepMark, k as revive, o as openSessions, s as sshConnector, c as closeSessions, a as raw, l as stepLabels } from './session.js';
 import { preflight } from './preflight.js';
 import { w as writeRecord, c as advance, a as auditLine, b as audit, i as inLockOrder, e as waitForLocks, f as pointProvider, g as readPoint, D as DIRS_LIST, U as UPLOAD_LIST, p as parseState, r as readState, h as dirsFile, j as manifestFile, k as completeUpload, m as migrateHostIndex, d as driverFor, n as lock } from './audit.js';
 import { a as onEach, h as heartbeat, e as holding, b as release, H as HEARTBEAT, g as LOCK_TTL, C as Cancelled, c as releaseLocks, o as operation, l as lockOwner, k as keepAlive, f as forceable } from './run.js';
-import { f as freeSpace, a as planRollback, r as restorePhase, b as awaitJob, c as claimGuard, s as startJob, u as undoOnHost, L as LeftToHost, d as armGuard, G as GUARDED, e as runJobPhase, h as hooks, g as runJob, i as guardPaths, j as checkSharedFiles, l as linkShared, m as makeWritable, k as copyFromPrevious, n as activate, o as clearRelease, q as unpack } from './restore-phase.js';
+import { f as fire, c as claim, a as freeSpace, b as planRollback, r as restorePhase, d as awaitJob, e as claimGuard, s as startJob, u as undoOnHost, L as LeftToHost, g as armGuard, G as GUARDED, h as runJobPhase, i as hooks, j as runJob, k as guardPaths, l as checkSharedFiles, m as linkShared, n as makeWritable, o as copyFromPrevious, q as activate, t as clearRelease, v as unpack } from './restore-phase.js';
 import { posix, join, basename } from 'node:path';
 import { S as SlipwayError, j as journalFile, r as releaseDir, U as UntouchedError, h as hooksFor, I as InputError, d as recordFile, P as POINT_EXTENSIONS, e as pointFile } from './select.js';
 import { setTimeout } from 'node:timers/promises';
@@ -154,14 +154,12 @@ const armed = (l, id) => posix.join(l.watchdog, id);
 function armWatchdog(l, id, seconds, revert, beat) {
     const file = armed(l, id);
     const wait = sh `end=$(( $(date +%s) + ${String(seconds)} )); while [ "$(date +%s)" -lt "$end" ]; do [ -e ${file} ] || exit 0; ${beat}; sleep 1; done`;
-    const script = render(seq(wait, when(sh `mv -T ${file} ${`${file}.fired`} 2>/dev/null`, revert)));
+    const script = render(seq(wait, fire(file, revert)));
     return [cmd('mkdir', '-p', l.watchdog), sh `: > ${file}`, sh `setsid nohup ${cmd('bash', '-c', script)} </dev/null >/dev/null 2>&1 &`];
 }
 /** Claims release `id` before its watchdog does; exits {@link REVERTED} when the watchdog already has. A release never armed is claimed as is. */
 function claimRelease(l, id) {
-    const file = armed(l, id);
-    const late = [sh `${printLine(`the host's watchdog had already reverted release ${id}: the run did not confirm it in time`)} >&2`, raw(`exit ${REVERTED}`)];
-    return when(sh `mv -T ${file} ${`${file}.claimed`} 2>/dev/null`, [cmd('rm', '-f', `${file}.claimed`)], [when(sh `[ -e ${`${file}.fired`} ]`, late)]);
+    return claim(armed(l, id), `the host's watchdog had already reverted release ${id}: the run did not confirm it in time`, REVERTED);
 }
 
 /**

@@ -6,9 +6,24 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { e as holding, i as lockAge, h as heartbeat, u as unlessAborted, b as release } from './run.js';
 import { posix } from 'node:path';
-import { b as sh, w as when, i as cmd, p as printLine, e as render, g as seq, a as raw, j as stepMark, m as inDir, n as and, d as dataMark, r as runPhase, S as StepError } from './session.js';
+import { w as when, b as sh, p as printLine, a as raw, i as cmd, e as render, g as seq, j as stepMark, m as inDir, n as and, d as dataMark, r as runPhase, S as StepError } from './session.js';
 import { r as releaseDir, S as SlipwayError, i as isReleaseId, I as InputError, U as UntouchedError, h as hooksFor } from './select.js';
 import { c as advance, w as writeRecord, b as audit } from './audit.js';
+
+/**
+ * A claim between two sides that may both want to act on the same thing (the run and a detached watcher on the
+ * host): an atomic rename of one file, so exactly one of them acts. The watcher fires (`<file>.fired`); the run
+ * claims (`<file>.claimed`, then removed).
+ */
+/** Claims `file`; when the watcher has fired it first, prints `said` on stderr and exits `code`. A file never armed is claimed as is. */
+function claim(file, said, code) {
+    const late = [sh `${printLine(said)} >&2`, raw(`exit ${code}`)];
+    return when(sh `mv -T ${file} ${`${file}.claimed`} 2>/dev/null`, [cmd('rm', '-f', `${file}.claimed`)], [when(sh `[ -e ${`${file}.fired`} ]`, late)]);
+}
+/** The watcher's side: runs `act` unless the run has claimed `file` first. */
+function fire(file, act) {
+    return when(sh `mv -T ${file} ${`${file}.fired`} 2>/dev/null`, act);
+}
 
 /**
  * Host jobs: commands the host runs to the end on its own, detached from the SSH session (`setsid nohup`, output
@@ -106,19 +121,17 @@ function armGuard(l, name, grace, undo, owner) {
     const file = guardFile(l, name);
     const job = jobFiles(l, `${name}.guard`);
     const wait = sh `while :; do [ -e ${file} ] || exit 0; ${holding(l, owner)} || exit 0; ${lockAge(l)}; [ "$age" -le ${String(grace)} ] || break; sleep 1; done`;
-    const fire = when(sh `mv -T ${file} ${`${file}.fired`} 2>/dev/null`, [sh `bash ${job.script} >${job.log} 2>${job.err}`]);
+    const run = fire(file, [sh `bash ${job.script} >${job.log} 2>${job.err}`]);
     return [
         cmd('mkdir', '-p', l.watchdog, l.jobs),
         sh `${printLine(jobScript(l, `${name}.guard`, undo, heartbeat(l, owner)))} > ${job.script}`,
         sh `: > ${file}`,
-        sh `setsid nohup ${cmd('bash', '-c', render(seq(wait, fire)))} </dev/null >/dev/null 2>&1 &`
+        sh `setsid nohup ${cmd('bash', '-c', render(seq(wait, run)))} </dev/null >/dev/null 2>&1 &`
     ];
 }
 /** Claims job `name`'s guard; exits {@link GUARDED} when the guard has already fired. A job never guarded is claimed as is. */
 function claimGuard(l, name) {
-    const file = guardFile(l, name);
-    const late = [sh `${printLine(`the host's guard of job ${name} had already undone it: the run had sent no heartbeat for too long`)} >&2`, raw(`exit ${GUARDED}`)];
-    return when(sh `mv -T ${file} ${`${file}.claimed`} 2>/dev/null`, [cmd('rm', '-f', `${file}.claimed`)], [when(sh `[ -e ${`${file}.fired`} ]`, late)]);
+    return claim(guardFile(l, name), `the host's guard of job ${name} had already undone it: the run had sent no heartbeat for too long`, GUARDED);
 }
 
 /** Building a release on the host: directory, upload, shared links, writable dirs, build steps. */
@@ -419,4 +432,4 @@ function restorePhase(m, l, spec, target, updates, auditLine, owner, stepBack = 
     ];
 }
 
-export { GUARDED as G, LeftToHost as L, planRollback as a, awaitJob as b, claimGuard as c, armGuard as d, runJobPhase as e, freeSpace as f, runJob as g, hooks as h, guardPaths as i, checkSharedFiles as j, copyFromPrevious as k, linkShared as l, makeWritable as m, activate as n, clearRelease as o, planFleetRollback as p, unpack as q, restorePhase as r, startJob as s, sharedTimes as t, undoOnHost as u, pickTarget as v };
+export { GUARDED as G, LeftToHost as L, freeSpace as a, planRollback as b, claim as c, awaitJob as d, claimGuard as e, fire as f, armGuard as g, runJobPhase as h, hooks as i, runJob as j, guardPaths as k, checkSharedFiles as l, linkShared as m, makeWritable as n, copyFromPrevious as o, planFleetRollback as p, activate as q, restorePhase as r, startJob as s, clearRelease as t, undoOnHost as u, unpack as v, sharedTimes as w, pickTarget as x };

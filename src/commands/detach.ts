@@ -6,6 +6,7 @@
  * reconnect) replays the log from its start.
  */
 import { posix } from 'node:path'
+import { claim, fire } from './claim.js'
 import type { Layout } from './layout.js'
 import { heartbeat, holding, lockAge, type LockOwner } from './lock.js'
 import { cmd, printLine, raw, render, seq, sh, when, type Command } from './shell.js'
@@ -107,18 +108,16 @@ export function armGuard(l: Layout, name: string, grace: number, undo: Command[]
   const file = guardFile(l, name)
   const job = jobFiles(l, `${name}.guard`)
   const wait = sh`while :; do [ -e ${file} ] || exit 0; ${holding(l, owner)} || exit 0; ${lockAge(l)}; [ "$age" -le ${String(grace)} ] || break; sleep 1; done`
-  const fire = when(sh`mv -T ${file} ${`${file}.fired`} 2>/dev/null`, [sh`bash ${job.script} >${job.log} 2>${job.err}`])
+  const run = fire(file, [sh`bash ${job.script} >${job.log} 2>${job.err}`])
   return [
     cmd('mkdir', '-p', l.watchdog, l.jobs),
     sh`${printLine(jobScript(l, `${name}.guard`, undo, heartbeat(l, owner)))} > ${job.script}`,
     sh`: > ${file}`,
-    sh`setsid nohup ${cmd('bash', '-c', render(seq(wait, fire)))} </dev/null >/dev/null 2>&1 &`
+    sh`setsid nohup ${cmd('bash', '-c', render(seq(wait, run)))} </dev/null >/dev/null 2>&1 &`
   ]
 }
 
 /** Claims job `name`'s guard; exits {@link GUARDED} when the guard has already fired. A job never guarded is claimed as is. */
 export function claimGuard(l: Layout, name: string): Command {
-  const file = guardFile(l, name)
-  const late = [sh`${printLine(`the host's guard of job ${name} had already undone it: the run had sent no heartbeat for too long`)} >&2`, raw(`exit ${GUARDED}`)]
-  return when(sh`mv -T ${file} ${`${file}.claimed`} 2>/dev/null`, [cmd('rm', '-f', `${file}.claimed`)], [when(sh`[ -e ${`${file}.fired`} ]`, late)])
+  return claim(guardFile(l, name), `the host's guard of job ${name} had already undone it: the run had sent no heartbeat for too long`, GUARDED)
 }

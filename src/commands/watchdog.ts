@@ -5,7 +5,8 @@
  */
 import { posix } from 'node:path'
 import type { Layout } from './layout.js'
-import { cmd, printLine, raw, render, seq, sh, when, type Command } from './shell.js'
+import { claim, fire } from './claim.js'
+import { cmd, render, seq, sh, type Command } from './shell.js'
 
 /** Exit code of a claim when the watchdog has already reverted the release. */
 export const REVERTED = 76
@@ -20,13 +21,11 @@ const armed = (l: Layout, id: string) => posix.join(l.watchdog, id)
 export function armWatchdog(l: Layout, id: string, seconds: number, revert: Command[], beat: Command): Command[] {
   const file = armed(l, id)
   const wait = sh`end=$(( $(date +%s) + ${String(seconds)} )); while [ "$(date +%s)" -lt "$end" ]; do [ -e ${file} ] || exit 0; ${beat}; sleep 1; done`
-  const script = render(seq(wait, when(sh`mv -T ${file} ${`${file}.fired`} 2>/dev/null`, revert)))
+  const script = render(seq(wait, fire(file, revert)))
   return [cmd('mkdir', '-p', l.watchdog), sh`: > ${file}`, sh`setsid nohup ${cmd('bash', '-c', script)} </dev/null >/dev/null 2>&1 &`]
 }
 
 /** Claims release `id` before its watchdog does; exits {@link REVERTED} when the watchdog already has. A release never armed is claimed as is. */
 export function claimRelease(l: Layout, id: string): Command {
-  const file = armed(l, id)
-  const late = [sh`${printLine(`the host's watchdog had already reverted release ${id}: the run did not confirm it in time`)} >&2`, raw(`exit ${REVERTED}`)]
-  return when(sh`mv -T ${file} ${`${file}.claimed`} 2>/dev/null`, [cmd('rm', '-f', `${file}.claimed`)], [when(sh`[ -e ${`${file}.fired`} ]`, late)])
+  return claim(armed(l, id), `the host's watchdog had already reverted release ${id}: the run did not confirm it in time`, REVERTED)
 }
