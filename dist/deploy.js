@@ -574,12 +574,12 @@ function guardMigrate(run, i, job) {
 /** The run's message when the migrating host's guard undid the release before the run could (a claim exited GUARDED). */
 function guardedMessage(run) {
     const host = run.sessions[run.at].host.name;
-    return `deploy of ${run.id} was undone by the guard on ${host}: this run sent no heartbeat for ${GUARD_GRACE} s before it read the outcome of its migrations, so the host stepped back what they applied, marked the release failed and released its lock (log: .slipway/jobs/${run.id}.migrate.guard.log); current is unchanged`;
+    return `deploy of ${run.id} was not switched: the guard on ${host} had already fired (this run sent no heartbeat for ${GUARD_GRACE} s before it read the outcome of its migrations), and its host job undoes the release: it steps back what the migrations applied, marks the release failed and releases the lock. Its log: .slipway/jobs/${run.id}.migrate.guard.log; check with: slipway releases`;
 }
-/** Where the lock stayed on the migrating host with its migrate job's guard armed, what the guard does. */
+/** Where the lock stayed on the migrating host while its migrate job's guard is there (the job reported its state, so the guard armed before it is), what the guard does. */
 function guardNote(run, left) {
     const host = run.sessions[run.at].host.name;
-    if (!run.migrating || run.migrated || !left.includes(host))
+    if (!run.guardArmed || run.migrated || !left.includes(host))
         return '';
     return `\non ${host} the guard of the migrate job undoes it once this run has sent no heartbeat for ${GUARD_GRACE} s: it steps back what the migrations applied, marks the release failed and releases the lock (log: .slipway/jobs/${run.id}.migrate.guard.log)`;
 }
@@ -950,6 +950,8 @@ const migrate = {
     read: (run, _i, r, failed) => {
         if (run.dry || !r.data.before)
             return;
+        // The job reported its state: its guard, armed before it in the same script, is on the host.
+        run.guardArmed = guarded(run);
         if (!recordPoint(run, r.data.point?.[0], failed)) {
             run.migrating = false; // nothing was migrated
             return;

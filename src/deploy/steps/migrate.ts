@@ -32,6 +32,8 @@ export const migrate: Step = {
   },
   read: (run, _i, r, failed) => {
     if (run.dry || !r.data.before) return
+    // The job reported its state: its guard, armed before it in the same script, is on the host.
+    run.guardArmed = guarded(run)
     if (!recordPoint(run, r.data.point?.[0], failed)) {
       run.migrating = false // nothing was migrated
       return

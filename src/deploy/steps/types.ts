@@ -80,6 +80,8 @@ export interface DeployRun {
   pending?: MigrationState
   /** Set when the migrate job's script is sent (its guard armed with it). */
   migrating?: boolean
+  /** Set when the migrate job reported its state: the guard armed before it in the same script is on the host. */
+  guardArmed?: boolean
   migrated?: MigrateOutcome
   /** What the deploy reports, filled in as it goes. */
   result: DeployResult
