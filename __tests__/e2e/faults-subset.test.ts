@@ -14,4 +14,5 @@ const SUBSET: Trial[] = [
   ['rollback', 'step back', 'SIGKILL']
 ]
 
-faultSuite('sqlite', SUBSET)
+// A lane per trial: they run side by side (trials mostly wait for the lock TTL or the watchdog).
+faultSuite('sqlite', SUBSET, SUBSET.length)

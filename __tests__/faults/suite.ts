@@ -19,8 +19,8 @@ export const TRIALS = [
 /** One trial: the operation, the step it is interrupted at, and how. */
 export type Trial = (typeof TRIALS)[number]
 
-/** Registers the fault matrix on `db`: every trial, or those given (a subset, as `npm test` runs). */
-export function faultSuite(db: Db, trials: readonly Trial[] = TRIALS): void {
+/** Registers the fault matrix on `db`: every trial, or those given (a subset, as `npm test` runs), on `lanes` lanes. */
+export function faultSuite(db: Db, trials: readonly Trial[] = TRIALS, lanes = LANES): void {
   let lab: Lab | undefined
   let ready: Promise<Lane[]> | undefined
   const rows: Outcome[] = []
@@ -28,12 +28,12 @@ export function faultSuite(db: Db, trials: readonly Trial[] = TRIALS): void {
   // Concurrent tests may start before a beforeAll has run: the lab and lanes are set up by the first trial.
   const setup = () => (ready ??= (async () => {
     lab = await startLab()
-    const lanes = await Promise.all(Array.from({ length: LANES }, (_, i) => startLane(lab!, db, `${db}${i}`)))
-    for (const lane of lanes) {
+    const all = await Promise.all(Array.from({ length: lanes }, (_, i) => startLane(lab!, db, `${db}${i}`)))
+    await Promise.all(all.map(async (lane) => {
       const first = await runCli(lane, ['deploy'])
       if (first.code !== 0) throw new Error(`the first deploy of lane ${lane.name} failed:\n${first.out}`)
-    }
-    return lanes
+    }))
+    return all
   })())
 
   afterAll(async () => {
@@ -43,10 +43,9 @@ export function faultSuite(db: Db, trials: readonly Trial[] = TRIALS): void {
   })
 
   test.concurrent.each(trials.map((t, i) => [...t, i] as const))('%s interrupted at %s by %s', async (op, step, fault, i) => {
-    const lanes = await setup()
-    const lane = lanes[i % LANES]
-    const run = (chains[i % LANES] ?? Promise.resolve()).then(() => (op === 'deploy' ? deployTrial(lane, step, fault) : rollbackTrial(lane, step, fault)))
-    chains[i % LANES] = run.catch(() => undefined)
+    const lane = (await setup())[i % lanes]
+    const run = (chains[i % lanes] ?? Promise.resolve()).then(() => (op === 'deploy' ? deployTrial(lane, step, fault) : rollbackTrial(lane, step, fault)))
+    chains[i % lanes] = run.catch(() => undefined)
     const outcome = await run
     rows[i] = outcome
     process.stderr.write(`[faults ${db}] ${row(outcome)}\n`)

@@ -5,11 +5,12 @@
  * with tsc, and the `slipway` binary runs. The package itself comes from this working tree (no network); its
  * dependencies come from the npm registry or the local npm cache.
  */
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
+import { afterAll, describe, expect, test } from '@jest/globals'
+import { execFile, execFileSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { promisify } from 'node:util'
 
 const root = process.cwd()
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; devDependencies: Record<string, string> }
@@ -19,12 +20,26 @@ const MINUTES = 60_000
 /** The environment of a user's shell: no jest NODE_OPTIONS, no npm_* variables of an `npm test` around us. */
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_') && k !== 'NODE_OPTIONS'))
 
+const options = (cwd: string) => ({ cwd, env: { ...env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' }, encoding: 'utf8' as const, timeout: 8 * MINUTES })
+const failed = (cwd: string, command: string, args: string[], error: unknown) => {
+  const e = error as { stdout?: string; stderr?: string; message: string }
+  return new Error(`${command} ${args.join(' ')} (in ${cwd}) failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`)
+}
+
 function sh(cwd: string, command: string, ...args: string[]): string {
   try {
-    return execFileSync(command, args, { cwd, env: { ...env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' }, encoding: 'utf8', stdio: 'pipe', timeout: 8 * MINUTES })
+    return execFileSync(command, args, { ...options(cwd), stdio: 'pipe' })
   } catch (error) {
-    const e = error as { stdout?: string; stderr?: string; message: string }
-    throw new Error(`${command} ${args.join(' ')} (in ${cwd}) failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`)
+    throw failed(cwd, command, args, error)
+  }
+}
+
+/** `sh` without blocking: the three installs run side by side (they wait mostly on npm's registry and disk). */
+async function shAsync(cwd: string, command: string, ...args: string[]): Promise<string> {
+  try {
+    return (await promisify(execFile)(command, args, options(cwd))).stdout
+  } catch (error) {
+    throw failed(cwd, command, args, error)
   }
 }
 
@@ -56,59 +71,66 @@ void deploy({})
 `
 
 /** A scratch project that installs `what` next to @types/node, the way a TypeScript user's project would. */
-function consumer(name: string, what: string): string {
+async function consumer(name: string, what: string): Promise<string> {
   const dir = join(work, name)
   mkdirSync(join(dir, 'app/migrations'), { recursive: true })
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `scratch-${name}`, private: true, type: 'module' }))
   writeFileSync(join(dir, 'use.ts'), USE)
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, types: ['node'] }, files: ['use.ts'] }))
   writeFileSync(join(dir, 'app/migrations/001_drop.sql'), 'DROP TABLE users;\n')
-  sh(dir, 'npm', 'install', '--prefer-offline', what, `@types/node@${pkg.devDependencies['@types/node']}`)
+  await shAsync(dir, 'npm', 'install', '--prefer-offline', what, `@types/node@${pkg.devDependencies['@types/node']}`)
   return dir
 }
 
 /** What every install must give: the library runs, its types check, the binary runs. */
-function expectWorking(dir: string): void {
+async function expectWorking(dir: string): Promise<void> {
   const run = `import * as s from 'slipway'
 const r = await s.checkMigrations({ cwd: 'app' })
 console.log([typeof s.deploy, typeof s.rollback, typeof s.listReleases].join(' '))
 console.log(r.findings.map((f) => f.ruleId + ' ' + f.file + ':' + f.line).join(', '))`
-  expect(sh(dir, 'node', '--input-type=module', '-e', run)).toBe('function function function\npg-drop-table migrations/001_drop.sql:1, pg-missing-lock-timeout migrations/001_drop.sql:1\n')
-  expect(sh(dir, join(root, 'node_modules/.bin/tsc'), '-p', '.')).toBe('')
-  expect(sh(dir, 'npm', 'exec', '--no', '--', 'slipway', '--version')).toBe(`${pkg.version}\n`)
-  const schema = JSON.parse(sh(dir, 'npm', 'exec', '--no', '--', 'slipway', 'schema')) as { properties: Record<string, unknown> }
+  expect(await shAsync(dir, 'node', '--input-type=module', '-e', run)).toBe('function function function\npg-drop-table migrations/001_drop.sql:1, pg-missing-lock-timeout migrations/001_drop.sql:1\n')
+  expect(await shAsync(dir, join(root, 'node_modules/.bin/tsc'), '-p', '.')).toBe('')
+  expect(await shAsync(dir, 'npm', 'exec', '--no', '--', 'slipway', '--version')).toBe(`${pkg.version}\n`)
+  const schema = JSON.parse(await shAsync(dir, 'npm', 'exec', '--no', '--', 'slipway', 'schema')) as { properties: Record<string, unknown> }
   expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['app', 'path', 'hosts', 'keep_releases']))
 }
 
 let repo: string
 let tarball: string
-beforeAll(() => {
+let packed: Promise<void> | undefined
+// Concurrent tests can start before a beforeAll has run: each awaits the one snapshot and pack.
+const ready = () => (packed ??= (async () => {
   repo = snapshot()
   // `npm pack` runs `prepare` (the lib/ build) with this repository's dev dependencies.
   symlinkSync(join(root, 'node_modules'), join(repo, 'node_modules'))
-  tarball = join(work, sh(repo, 'npm', 'pack', '--silent', '--pack-destination', work).trim().split('\n').at(-1) as string)
-}, 5 * MINUTES)
+  tarball = join(work, (await shAsync(repo, 'npm', 'pack', '--silent', '--pack-destination', work)).trim().split('\n').at(-1) as string)
+})())
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 describe('installed as a dependency', () => {
-  test('the npm pack tarball holds the library, its types, the CLI bundle and the schema, and no sources or tests', () => {
+  test('the npm pack tarball holds the library, its types, the CLI bundle and the schema, and no sources or tests', async () => {
+    await ready()
     const files = sh(work, 'tar', '-tzf', tarball).split('\n').filter(Boolean)
     expect(files).toEqual(expect.arrayContaining(['package/lib/index.js', 'package/lib/index.d.ts', 'package/bin/slipway.js', 'package/dist/cli.js', 'package/dist/libpg-query.wasm', 'package/slipway.schema.json', 'package/package.json']))
     expect(files.filter((f) => /^package\/(src|__tests__|examples|scripts)\//.test(f))).toEqual([])
   })
 
-  test('from the tarball', () => {
-    expectWorking(consumer('from-tarball', tarball))
-  }, 10 * MINUTES)
+  // The three installs run concurrently, each in its own scratch project.
+  test.concurrent('from the tarball', async () => {
+    await ready()
+    await expectWorking(await consumer('from-tarball', tarball))
+  }, 15 * MINUTES)
 
-  test('from a git URL: npm runs prepare, which builds lib/ (lib/ is not committed)', () => {
+  test.concurrent('from a git URL: npm runs prepare, which builds lib/ (lib/ is not committed)', async () => {
+    await ready()
     expect(sh(repo, 'git', 'ls-files', 'lib')).toBe('')
-    const dir = consumer('from-git', `git+file://${repo}#main`)
+    const dir = await consumer('from-git', `git+file://${repo}#main`)
     expect(existsSync(join(dir, 'node_modules/slipway/lib/index.d.ts'))).toBe(true)
-    expectWorking(dir)
-  }, 10 * MINUTES)
+    await expectWorking(dir)
+  }, 15 * MINUTES)
 
-  test('from a local directory (a checkout whose prepare has run)', () => {
-    expectWorking(consumer('from-dir', repo))
-  }, 10 * MINUTES)
+  test.concurrent('from a local directory (a checkout whose prepare has run)', async () => {
+    await ready()
+    await expectWorking(await consumer('from-dir', repo))
+  }, 15 * MINUTES)
 })
