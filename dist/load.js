@@ -8813,14 +8813,14 @@ function roleProblems(spec, where) {
  * it is the one command that caches config, routes, events and what packages register; views are left out
  * because `view:cache` first clears the compiled views in the shared storage the live release is using.
  * Without `--except` (Laravel 8-10, early 11): config:cache and route:cache, as `optimize` did up to 10.
- * Decided on the host, by the release's own artisan.
+ * Decided on the host, by the release's own framework: {@link hasOption} asks its OptimizeCommand.
  */
-const LARAVEL_CACHE = "if php artisan optimize --help | grep -e '--except' >/dev/null; then php artisan optimize --except=views; else php artisan config:cache && php artisan route:cache; fi";
+const LARAVEL_CACHE = `if ${hasOption('OptimizeCommand', 'except')}; then php artisan optimize --except=views; else php artisan config:cache && php artisan route:cache; fi`;
 /**
- * Restarts what runs the old code: `php artisan reload` where the release has it (Laravel 12.41+: queue
- * workers, the scheduler and what packages register), else `php artisan queue:restart`. Decided on the host.
+ * Restarts what runs the old code: `php artisan reload` where the release's framework has it (Laravel 12.41+:
+ * queue workers, the scheduler and what packages register), else `php artisan queue:restart`. Decided on the host.
  */
-const LARAVEL_RELOAD = "if php artisan list --raw | grep -E '^reload( |$)' >/dev/null; then php artisan reload; else php artisan queue:restart; fi";
+const LARAVEL_RELOAD = `if ${hasCommand('ReloadCommand')}; then php artisan reload; else php artisan queue:restart; fi`;
 /** The build step that installs the release's Composer dependencies (only when it has a composer.json). */
 const COMPOSER_INSTALL = 'if [ -f composer.json ]; then composer install --no-dev --optimize-autoloader --no-interaction --prefer-dist; fi';
 /**
@@ -8840,6 +8840,17 @@ function laravelPreset(spec) {
         activate: [LARAVEL_RELOAD, ...reload],
         rollback_hooks: ['php artisan cache:clear', LARAVEL_RELOAD, ...reload]
     };
+}
+/**
+ * Probes of the release's framework that load its autoloader only: a few tens of milliseconds, where asking
+ * artisan (`optimize --help`, `list`) boots the whole application, a few hundred. A command's options are built
+ * by its constructor, which needs no application. Each exits 0 for yes.
+ */
+function hasOption(command, option) {
+    return `php -r 'require "vendor/autoload.php"; exit((new Illuminate\\Foundation\\Console\\${command})->getDefinition()->hasOption("${option}") ? 0 : 1);'`;
+}
+function hasCommand(command) {
+    return `php -r 'require "vendor/autoload.php"; exit(class_exists(Illuminate\\Foundation\\Console\\${command}::class) ? 0 : 1);'`;
 }
 /** Fills keys the spec leaves out from its preset (objects key by key, lists and scalars whole). */
 function applyPreset(spec) {

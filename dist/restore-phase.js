@@ -95,9 +95,10 @@ function followJob(l, name) {
     return [
         when(sh `[ ! -e ${f.log} ]`, [sh `${printLine(`no job ${name} on this host`)} >&2`, raw(`exit ${NO_JOB}`)]),
         sh `[ -e ${f.err} ] || : > ${f.err}`,
-        sh `exec 3< ${f.log} 4< ${f.err}`,
+        // fd 5: a pipe nobody writes to, so `read -t` on it waits without starting a `sleep` process each turn.
+        sh `exec 3< ${f.log} 4< ${f.err} 5<> <(:)`,
         raw('part= epart='),
-        sh `while :; do fin=0; [ ! -e ${f.status} ] || fin=1; while IFS= read -r l <&3 || { part+=$l; false; }; do printf '%s\\n' "$part$l"; part=; done; while IFS= read -r l <&4 || { epart+=$l; false; }; do printf '%s\\n' "$epart$l" >&2; epart=; done; [ "$fin" = 0 ] || break; sleep 0.1; done`,
+        sh `while :; do fin=0; [ ! -e ${f.status} ] || fin=1; while IFS= read -r l <&3 || { part+=$l; false; }; do printf '%s\\n' "$part$l"; part=; done; while IFS= read -r l <&4 || { epart+=$l; false; }; do printf '%s\\n' "$epart$l" >&2; epart=; done; [ "$fin" = 0 ] || break; read -rt 0.03 -u 5 _ || :; done`,
         raw(`[ -z "$part" ] || printf '%s\\n' "$part"`),
         raw(`[ -z "$epart" ] || printf '%s\\n' "$epart" >&2`),
         // The job's outcome is read: its guard, if it has one, stands down (or has already undone the job).

@@ -96,7 +96,7 @@ describe('the example spec (examples/slipway.yml)', () => {
     // The preset builds the caches in the new release: `optimize --except=views` where artisan has it, else config + route caches.
     expect(spec.build).toContainEqual(expect.stringMatching(/optimize --except=views; else php artisan config:cache && php artisan route:cache; fi$/))
     const reload = 'sudo /usr/bin/systemctl reload php8.2-fpm'
-    const restart = "if php artisan list --raw | grep -E '^reload( |$)' >/dev/null; then php artisan reload; else php artisan queue:restart; fi"
+    const restart = `if php -r 'require "vendor/autoload.php"; exit(class_exists(Illuminate\\Foundation\\Console\\ReloadCommand::class) ? 0 : 1);'; then php artisan reload; else php artisan queue:restart; fi`
     expect(spec.activate).toEqual([restart, reload])
     expect(spec.rollback_hooks).toEqual(['php artisan cache:clear', restart, reload])
     for (const cmd of [...spec.activate, ...spec.rollback_hooks]) expect(cmd).not.toMatch(/(config|route):(cache|clear)/)

@@ -56,9 +56,9 @@ describe('laravel preset', () => {
     expect(spec.migrate).toEqual({ preset: 'laravel', step_back: 'auto' })
     expect(spec.build).toEqual([
       'if [ -f composer.json ]; then composer install --no-dev --optimize-autoloader --no-interaction --prefer-dist; fi',
-      "if php artisan optimize --help | grep -e '--except' >/dev/null; then php artisan optimize --except=views; else php artisan config:cache && php artisan route:cache; fi"
+      `if php -r 'require "vendor/autoload.php"; exit((new Illuminate\\Foundation\\Console\\OptimizeCommand)->getDefinition()->hasOption("except") ? 0 : 1);'; then php artisan optimize --except=views; else php artisan config:cache && php artisan route:cache; fi`
     ])
-    const reload = "if php artisan list --raw | grep -E '^reload( |$)' >/dev/null; then php artisan reload; else php artisan queue:restart; fi"
+    const reload = `if php -r 'require "vendor/autoload.php"; exit(class_exists(Illuminate\\Foundation\\Console\\ReloadCommand::class) ? 0 : 1);'; then php artisan reload; else php artisan queue:restart; fi`
     expect(spec.activate).toEqual([reload, 'sudo systemctl reload php8.2-fpm'])
     expect(spec.rollback_hooks).toEqual(['php artisan cache:clear', reload, 'sudo systemctl reload php8.2-fpm'])
   })
