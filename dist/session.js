@@ -155,12 +155,18 @@ function releaseIdFrom(text) {
 const SHELL = 'bash -s';
 const TAIL = 20;
 /**
+ * A phase's session has no terminal. Console tools (Symfony's, so every `php artisan`) ask `stty` for its size
+ * unless COLUMNS and LINES say it: three processes per command, a quarter of those a Laravel deploy starts.
+ * These are the sizes they fall back to without a terminal; a value the session already has is kept.
+ */
+const NO_TERMINAL = 'export COLUMNS="${COLUMNS:-80}" LINES="${LINES:-50}"';
+/**
  * The text of one phase: the commands in a strict-mode subshell (stdin closed unless it reads the upload),
  * then the end line. The outer braces make bash read the whole phase before running it, so an upload's
- * bytes that follow are read by the phase, never as script.
+ * bytes that follow are read by the phase, never as script. Host jobs started by the phase inherit its environment.
  */
 function phaseText(m, commands, readsStdin = false) {
-    return ['{ (', 'set -euo pipefail', ...commands.map(render), `)${readsStdin ? '' : ' </dev/null'}`, render(endMark(m)), '}', ''].join('\n');
+    return ['{ (', 'set -euo pipefail', NO_TERMINAL, ...commands.map(render), `)${readsStdin ? '' : ' </dev/null'}`, render(endMark(m)), '}', ''].join('\n');
 }
 const PHASE_END = /printf '%s%s\\n' '?(\S+?)end:'? "\$\?"\n\}\n/;
 /** The first complete phase at the start of `text` (as {@link phaseText} wrote it), its marker, and whether it reads stdin. */

@@ -30,7 +30,7 @@ const current = (root: string) => readlinkSync(join(root, 'current'))
 
 describe('deploy on a real sshd', () => {
   test('first and second deploy: release dirs, atomic current, shared links, history, audit', async () => {
-    const t = setup('shared:\n  files: [.env]\n  dirs: [storage]\nwritable: [bootstrap/cache]\nbuild:\n  - echo built > built.txt\n', { 'index.html': 'v1\n', 'storage/app/keep.txt': 'seed\n' })
+    const t = setup('shared:\n  files: [.env]\n  dirs: [storage]\nwritable: [bootstrap/cache]\nbuild:\n  - echo built $COLUMNS $LINES > built.txt\n', { 'index.html': 'v1\n', 'storage/app/keep.txt': 'seed\n' })
     hostWrite(join(t.root, 'shared/.env'), 'APP_KEY=secret\n')
     const now = () => new Date('2026-01-02T03:04:05Z')
     const first = await deploy({ spec: t.spec(), now, actor: 'tester' })
@@ -38,7 +38,8 @@ describe('deploy on a real sshd', () => {
     expect(current(t.root)).toBe('releases/20260102030405')
     const rel = join(t.root, 'releases', first.release)
     expect(read(join(rel, 'index.html'))).toBe('v1\n')
-    expect(read(join(rel, 'built.txt'))).toBe('built\n')
+    // No terminal on the host: a hook sees the size console tools assume without one (so they need not run stty).
+    expect(read(join(rel, 'built.txt'))).toBe('built 80 50\n')
     expect(readlinkSync(join(rel, '.env'))).toBe('../../shared/.env')
     expect(read(join(rel, '.env'))).toBe('APP_KEY=secret\n')
     expect(readlinkSync(join(rel, 'storage'))).toBe('../../shared/storage')

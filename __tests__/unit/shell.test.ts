@@ -41,8 +41,8 @@ describe('quote', () => {
 
   test('a phase is a strict-mode subshell closed by an end line; stdin is closed unless it reads the upload', () => {
     const m = { marker: '@@m@@' }
-    expect(phaseText(m, [raw('true')])).toBe(`{ (\nset -euo pipefail\ntrue\n) </dev/null\nprintf '%s%s\\n' @@m@@end: "$?"\n}\n`)
-    expect(phaseText(m, [raw('true')], true)).toBe(`{ (\nset -euo pipefail\ntrue\n)\nprintf '%s%s\\n' @@m@@end: "$?"\n}\n`)
+    expect(phaseText(m, [raw('true')])).toBe(`{ (\nset -euo pipefail\nexport COLUMNS="\${COLUMNS:-80}" LINES="\${LINES:-50}"\ntrue\n) </dev/null\nprintf '%s%s\\n' @@m@@end: "$?"\n}\n`)
+    expect(phaseText(m, [raw('true')], true)).toBe(`{ (\nset -euo pipefail\nexport COLUMNS="\${COLUMNS:-80}" LINES="\${LINES:-50}"\ntrue\n)\nprintf '%s%s\\n' @@m@@end: "$?"\n}\n`)
   })
 
   test('phases sent one after the other over one bash -s each end with their own exit code, and an upload reads the rest of stdin', () => {

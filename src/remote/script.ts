@@ -36,12 +36,19 @@ export const SHELL = 'bash -s'
 const TAIL = 20
 
 /**
+ * A phase's session has no terminal. Console tools (Symfony's, so every `php artisan`) ask `stty` for its size
+ * unless COLUMNS and LINES say it: three processes per command, a quarter of those a Laravel deploy starts.
+ * These are the sizes they fall back to without a terminal; a value the session already has is kept.
+ */
+const NO_TERMINAL = 'export COLUMNS="${COLUMNS:-80}" LINES="${LINES:-50}"'
+
+/**
  * The text of one phase: the commands in a strict-mode subshell (stdin closed unless it reads the upload),
  * then the end line. The outer braces make bash read the whole phase before running it, so an upload's
- * bytes that follow are read by the phase, never as script.
+ * bytes that follow are read by the phase, never as script. Host jobs started by the phase inherit its environment.
  */
 export function phaseText(m: Markers, commands: Command[], readsStdin = false): string {
-  return ['{ (', 'set -euo pipefail', ...commands.map(render), `)${readsStdin ? '' : ' </dev/null'}`, render(endMark(m)), '}', ''].join('\n')
+  return ['{ (', 'set -euo pipefail', NO_TERMINAL, ...commands.map(render), `)${readsStdin ? '' : ' </dev/null'}`, render(endMark(m)), '}', ''].join('\n')
 }
 
 const PHASE_END = /printf '%s%s\\n' '?(\S+?)end:'? "\$\?"\n\}\n/
