@@ -4,7 +4,7 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { f as firstPhase, S as StepError, b as sh, e as render, g as seq, i as cmd, r as runPhase, j as stepMark, k as revive, o as openSessions, s as sshConnector, c as closeSessions, a as raw, l as stepLabels } from './session.js';
+import { f as firstPhase, S as StepError, e as seq, N as NOW, n as nap, b as sh, g as NAPPER, i as render, j as cmd, r as runPhase, k as stepMark, l as revive, o as openSessions, s as sshConnector, c as closeSessions, a as raw, m as stepLabels } from './session.js';
 import { preflight } from './preflight.js';
 import { w as writeRecord, c as advance, a as auditLine, b as audit, i as inLockOrder, e as waitForLocks, f as pointProvider, g as readPoint, D as DIRS_LIST, U as UPLOAD_LIST, p as parseState, r as readState, h as dirsFile, j as manifestFile, k as completeUpload, m as migrateHostIndex, d as driverFor, n as lock } from './audit.js';
 import { a as onEach, h as heartbeat, e as holding, b as release, H as HEARTBEAT, g as LOCK_TTL, C as Cancelled, c as releaseLocks, o as operation, l as lockOwner, k as keepAlive, f as forceable } from './run.js';
@@ -153,7 +153,7 @@ const armed = (l, id) => posix.join(l.watchdog, id);
  */
 function armWatchdog(l, id, seconds, revert, beat) {
     const file = armed(l, id);
-    const wait = sh `end=$(( $(date +%s) + ${String(seconds)} )); while [ "$(date +%s)" -lt "$end" ]; do [ -e ${file} ] || exit 0; ${beat}; sleep 1; done`;
+    const wait = seq(NAPPER, sh `end=$(( ${NOW} + ${String(seconds)} )); while [ ${NOW} -lt "$end" ]; do [ -e ${file} ] || exit 0; ${beat}; ${nap(1)}; done`);
     const script = render(seq(wait, fire(file, revert)));
     return [cmd('mkdir', '-p', l.watchdog), sh `: > ${file}`, sh `setsid nohup ${cmd('bash', '-c', script)} </dev/null >/dev/null 2>&1 &`];
 }

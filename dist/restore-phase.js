@@ -6,7 +6,7 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { e as holding, i as lockAge, h as heartbeat, u as unlessAborted, b as release } from './run.js';
 import { posix } from 'node:path';
-import { w as when, b as sh, p as printLine, a as raw, i as cmd, e as render, g as seq, j as stepMark, m as inDir, n as and, d as dataMark, r as runPhase, S as StepError } from './session.js';
+import { w as when, b as sh, p as printLine, a as raw, j as cmd, e as seq, n as nap, g as NAPPER, i as render, k as stepMark, q as inDir, t as and, d as dataMark, r as runPhase, S as StepError } from './session.js';
 import { r as releaseDir, S as SlipwayError, i as isReleaseId, I as InputError, U as UntouchedError, h as hooksFor } from './select.js';
 import { c as advance, w as writeRecord, b as audit } from './audit.js';
 
@@ -50,7 +50,7 @@ function jobFiles(l, name) {
 function jobScript(l, name, commands, beat) {
     const f = jobFiles(l, name);
     return [
-        `( while :; do ${render(beat)} || true; sleep 1; done ) </dev/null >/dev/null 2>&1 &`,
+        `( ${render(NAPPER)}; while :; do ${render(beat)} || true; ${render(nap(1))}; done ) </dev/null >/dev/null 2>&1 &`,
         'beat=$!',
         '(',
         'set -euo pipefail',
@@ -95,10 +95,10 @@ function followJob(l, name) {
     return [
         when(sh `[ ! -e ${f.log} ]`, [sh `${printLine(`no job ${name} on this host`)} >&2`, raw(`exit ${NO_JOB}`)]),
         sh `[ -e ${f.err} ] || : > ${f.err}`,
-        // fd 5: a pipe nobody writes to, so `read -t` on it waits without starting a `sleep` process each turn.
-        sh `exec 3< ${f.log} 4< ${f.err} 5<> <(:)`,
+        sh `exec 3< ${f.log} 4< ${f.err}`,
+        NAPPER,
         raw('part= epart='),
-        sh `while :; do fin=0; [ ! -e ${f.status} ] || fin=1; while IFS= read -r l <&3 || { part+=$l; false; }; do printf '%s\\n' "$part$l"; part=; done; while IFS= read -r l <&4 || { epart+=$l; false; }; do printf '%s\\n' "$epart$l" >&2; epart=; done; [ "$fin" = 0 ] || break; read -rt 0.03 -u 5 _ || :; done`,
+        sh `while :; do fin=0; [ ! -e ${f.status} ] || fin=1; while IFS= read -r l <&3 || { part+=$l; false; }; do printf '%s\\n' "$part$l"; part=; done; while IFS= read -r l <&4 || { epart+=$l; false; }; do printf '%s\\n' "$epart$l" >&2; epart=; done; [ "$fin" = 0 ] || break; ${nap(0.03)}; done`,
         raw(`[ -z "$part" ] || printf '%s\\n' "$part"`),
         raw(`[ -z "$epart" ] || printf '%s\\n' "$epart" >&2`),
         // The job's outcome is read: its guard, if it has one, stands down (or has already undone the job).
@@ -109,7 +109,7 @@ function followJob(l, name) {
 /** Waits until job `name` has ended (its status written), when it was started at all. */
 function awaitJob(l, name) {
     const f = jobFiles(l, name);
-    return sh `while [ -e ${f.log} ] && [ ! -e ${f.status} ]; do sleep 0.2; done`;
+    return seq(NAPPER, sh `while [ -e ${f.log} ] && [ ! -e ${f.status} ]; do ${nap(0.2)}; done`);
 }
 const guardFile = (l, name) => posix.join(l.watchdog, `${name}.guard`);
 /**
@@ -121,7 +121,7 @@ const guardFile = (l, name) => posix.join(l.watchdog, `${name}.guard`);
 function armGuard(l, name, grace, undo, owner) {
     const file = guardFile(l, name);
     const job = jobFiles(l, `${name}.guard`);
-    const wait = sh `while :; do [ -e ${file} ] || exit 0; ${holding(l, owner)} || exit 0; ${lockAge(l)}; [ "$age" -le ${String(grace)} ] || break; sleep 1; done`;
+    const wait = seq(NAPPER, sh `while :; do [ -e ${file} ] || exit 0; ${holding(l, owner)} || exit 0; ${lockAge(l)}; [ "$age" -le ${String(grace)} ] || break; ${nap(1)}; done`);
     const run = fire(file, [sh `bash ${job.script} >${job.log} 2>${job.err}`]);
     return [
         cmd('mkdir', '-p', l.watchdog, l.jobs),

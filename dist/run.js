@@ -6,7 +6,7 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
-import { g as seq, w as when, i as cmd, y as readFirstLine, b as sh, d as dataMark, a as raw, t as settleLimited, r as runPhase, j as stepMark, k as revive } from './session.js';
+import { e as seq, w as when, b as sh, A as readFirstLine, n as nap, g as NAPPER, d as dataMark, a as raw, j as cmd, N as NOW, v as settleLimited, r as runPhase, k as stepMark, l as revive } from './session.js';
 import { U as UntouchedError, b as silentReporter, s as selectHosts, k as describeSelection } from './select.js';
 
 /** Exit code of the acquire script when the lock is held by someone else. */
@@ -25,7 +25,7 @@ function acquire(m, l, owner) {
     const file = `${l.lock}/owner.json`;
     const dead = `${l.lock}.dead.${owner.token}`;
     // A holder between its mkdir and its owner file: wait a moment for the file, so the loser can name it.
-    const settle = sh `for _ in $(seq 1 40); do [ -s ${file} ] && break; sleep 0.05; done`;
+    const settle = seq(NAPPER, sh `for _ in {1..40}; do [ -s ${file} ] && break; ${nap(0.05)}; done`);
     const held = [settle, dataMark(m, 'holder', sh `$(cat ${file} 2>/dev/null || echo unknown)`), raw(`exit ${LOCKED}`)];
     // The newest sign of life: the heartbeat, else the owner file, else the lock dir itself (a holder between mkdir and writing its owner).
     const age = lockAge(l);
@@ -38,11 +38,11 @@ function acquire(m, l, owner) {
 }
 /** Sets `$age`: seconds since the newest sign of life of the lock's holder (heartbeat, else owner file, else the lock dir). */
 function lockAge(l) {
-    return sh `age=$(( $(date +%s) - $(stat -c %Y ${`${l.lock}/heartbeat`} 2>/dev/null || stat -c %Y ${`${l.lock}/owner.json`} 2>/dev/null || stat -c %Y ${l.lock} 2>/dev/null || date +%s) ))`;
+    return sh `age=$(( ${NOW} - $(stat -c %Y ${`${l.lock}/heartbeat`} 2>/dev/null || stat -c %Y ${`${l.lock}/owner.json`} 2>/dev/null || stat -c %Y ${l.lock} 2>/dev/null || echo ${NOW}) ))`;
 }
-/** The holder's sign of life: touches the heartbeat while (and only while) this owner holds the lock. */
+/** The holder's sign of life: touches the heartbeat (truncating it sets its time, no process) while (and only while) this owner holds the lock. */
 function heartbeat(l, owner) {
-    return seq(readFirstLine('holder', `${l.lock}/owner.json`), when(holds(owner), [cmd('touch', `${l.lock}/heartbeat`)]));
+    return seq(readFirstLine('holder', `${l.lock}/owner.json`), when(holds(owner), [sh `: > ${`${l.lock}/heartbeat`}`]));
 }
 /**
  * Removes the lock only if this owner still holds it: renamed away first (atomic), so a heartbeat racing with the

@@ -92,6 +92,16 @@ function writeFile(path, text) {
 function appendLine(path, line) {
     return sh `${printLine(line)} >> ${path}`;
 }
+/**
+ * Waiting and telling time without starting a process (a host's loops turn every second while a run lasts, and a
+ * process start costs milliseconds of CPU on a busy host). `NAPPER` opens fd 5 on a pipe that nobody writes to, so
+ * `nap(s)` — a `read` with a time limit on it — just waits. `NOW` is the time in seconds (bash 5's clock, else `date`).
+ */
+const NAPPER = raw('exec 5<> <(:)');
+function nap(seconds) {
+    return raw(`read -rt ${seconds} -u 5 _ || :`);
+}
+const NOW = raw('${EPOCHSECONDS:-$(date +%s)}');
 
 /**
  * The host protocol: what a script prints besides its users' output. Every such line starts with a
@@ -628,4 +638,4 @@ var session = /*#__PURE__*/Object.freeze({
     sshConnector: sshConnector
 });
 
-export { appendLine as A, session as B, StepError as S, raw as a, sh as b, closeSessions as c, dataMark as d, render as e, firstPhase as f, seq as g, holdChannels as h, cmd as i, stepMark as j, revive as k, stepLabels as l, inDir as m, and as n, openSessions as o, printLine as p, openReachable as q, runPhase as r, sshConnector as s, settleLimited as t, causeOf as u, dataPrefix as v, when as w, releaseIdFrom as x, readFirstLine as y, writeFile as z };
+export { readFirstLine as A, writeFile as B, appendLine as C, session as D, NOW as N, StepError as S, raw as a, sh as b, closeSessions as c, dataMark as d, seq as e, firstPhase as f, NAPPER as g, holdChannels as h, render as i, cmd as j, stepMark as k, revive as l, stepLabels as m, nap as n, openSessions as o, printLine as p, inDir as q, runPhase as r, sshConnector as s, and as t, openReachable as u, settleLimited as v, when as w, causeOf as x, dataPrefix as y, releaseIdFrom as z };

@@ -9,7 +9,7 @@ import { posix } from 'node:path'
 import { claim, fire } from './claim.js'
 import type { Layout } from './layout.js'
 import { heartbeat, holding, lockAge, type LockOwner } from './lock.js'
-import { cmd, printLine, raw, render, seq, sh, when, type Command } from './shell.js'
+import { cmd, nap, NAPPER, printLine, raw, render, seq, sh, when, type Command } from './shell.js'
 
 /** Exit code of a follower that finds no such job on the host (it was never started). */
 export const NO_JOB = 78
@@ -31,7 +31,7 @@ export function jobFiles(l: Layout, name: string): { script: string; log: string
 export function jobScript(l: Layout, name: string, commands: Command[], beat: Command): string {
   const f = jobFiles(l, name)
   return [
-    `( while :; do ${render(beat)} || true; sleep 1; done ) </dev/null >/dev/null 2>&1 &`,
+    `( ${render(NAPPER)}; while :; do ${render(beat)} || true; ${render(nap(1))}; done ) </dev/null >/dev/null 2>&1 &`,
     'beat=$!',
     '(',
     'set -euo pipefail',
@@ -79,10 +79,10 @@ export function followJob(l: Layout, name: string): Command[] {
   return [
     when(sh`[ ! -e ${f.log} ]`, [sh`${printLine(`no job ${name} on this host`)} >&2`, raw(`exit ${NO_JOB}`)]),
     sh`[ -e ${f.err} ] || : > ${f.err}`,
-    // fd 5: a pipe nobody writes to, so `read -t` on it waits without starting a `sleep` process each turn.
-    sh`exec 3< ${f.log} 4< ${f.err} 5<> <(:)`,
+    sh`exec 3< ${f.log} 4< ${f.err}`,
+    NAPPER,
     raw('part= epart='),
-    sh`while :; do fin=0; [ ! -e ${f.status} ] || fin=1; while IFS= read -r l <&3 || { part+=$l; false; }; do printf '%s\\n' "$part$l"; part=; done; while IFS= read -r l <&4 || { epart+=$l; false; }; do printf '%s\\n' "$epart$l" >&2; epart=; done; [ "$fin" = 0 ] || break; read -rt 0.03 -u 5 _ || :; done`,
+    sh`while :; do fin=0; [ ! -e ${f.status} ] || fin=1; while IFS= read -r l <&3 || { part+=$l; false; }; do printf '%s\\n' "$part$l"; part=; done; while IFS= read -r l <&4 || { epart+=$l; false; }; do printf '%s\\n' "$epart$l" >&2; epart=; done; [ "$fin" = 0 ] || break; ${nap(0.03)}; done`,
     raw(`[ -z "$part" ] || printf '%s\\n' "$part"`),
     raw(`[ -z "$epart" ] || printf '%s\\n' "$epart" >&2`),
     // The job's outcome is read: its guard, if it has one, stands down (or has already undone the job).
@@ -94,7 +94,7 @@ export function followJob(l: Layout, name: string): Command[] {
 /** Waits until job `name` has ended (its status written), when it was started at all. */
 export function awaitJob(l: Layout, name: string): Command {
   const f = jobFiles(l, name)
-  return sh`while [ -e ${f.log} ] && [ ! -e ${f.status} ]; do sleep 0.2; done`
+  return seq(NAPPER, sh`while [ -e ${f.log} ] && [ ! -e ${f.status} ]; do ${nap(0.2)}; done`)
 }
 
 const guardFile = (l: Layout, name: string) => posix.join(l.watchdog, `${name}.guard`)
@@ -108,7 +108,7 @@ const guardFile = (l: Layout, name: string) => posix.join(l.watchdog, `${name}.g
 export function armGuard(l: Layout, name: string, grace: number, undo: Command[], owner: LockOwner): Command[] {
   const file = guardFile(l, name)
   const job = jobFiles(l, `${name}.guard`)
-  const wait = sh`while :; do [ -e ${file} ] || exit 0; ${holding(l, owner)} || exit 0; ${lockAge(l)}; [ "$age" -le ${String(grace)} ] || break; sleep 1; done`
+  const wait = seq(NAPPER, sh`while :; do [ -e ${file} ] || exit 0; ${holding(l, owner)} || exit 0; ${lockAge(l)}; [ "$age" -le ${String(grace)} ] || break; ${nap(1)}; done`)
   const run = fire(file, [sh`bash ${job.script} >${job.log} 2>${job.err}`])
   return [
     cmd('mkdir', '-p', l.watchdog, l.jobs),

@@ -5,7 +5,7 @@
  * rename, so two newcomers never both take it).
  */
 import type { Layout } from './layout.js'
-import { cmd, raw, readFirstLine, seq, sh, when, type Command } from './shell.js'
+import { cmd, nap, NAPPER, NOW, raw, readFirstLine, seq, sh, when, type Command } from './shell.js'
 import { dataMark, type Markers } from './protocol.js'
 
 /** Exit code of the acquire script when the lock is held by someone else. */
@@ -38,7 +38,7 @@ export function acquire(m: Markers, l: Layout, owner: LockOwner): Command[] {
   const file = `${l.lock}/owner.json`
   const dead = `${l.lock}.dead.${owner.token}`
   // A holder between its mkdir and its owner file: wait a moment for the file, so the loser can name it.
-  const settle = sh`for _ in $(seq 1 40); do [ -s ${file} ] && break; sleep 0.05; done`
+  const settle = seq(NAPPER, sh`for _ in {1..40}; do [ -s ${file} ] && break; ${nap(0.05)}; done`)
   const held = [settle, dataMark(m, 'holder', sh`$(cat ${file} 2>/dev/null || echo unknown)`), raw(`exit ${LOCKED}`)]
   // The newest sign of life: the heartbeat, else the owner file, else the lock dir itself (a holder between mkdir and writing its owner).
   const age = lockAge(l)
@@ -52,12 +52,12 @@ export function acquire(m: Markers, l: Layout, owner: LockOwner): Command[] {
 
 /** Sets `$age`: seconds since the newest sign of life of the lock's holder (heartbeat, else owner file, else the lock dir). */
 export function lockAge(l: Layout): Command {
-  return sh`age=$(( $(date +%s) - $(stat -c %Y ${`${l.lock}/heartbeat`} 2>/dev/null || stat -c %Y ${`${l.lock}/owner.json`} 2>/dev/null || stat -c %Y ${l.lock} 2>/dev/null || date +%s) ))`
+  return sh`age=$(( ${NOW} - $(stat -c %Y ${`${l.lock}/heartbeat`} 2>/dev/null || stat -c %Y ${`${l.lock}/owner.json`} 2>/dev/null || stat -c %Y ${l.lock} 2>/dev/null || echo ${NOW}) ))`
 }
 
-/** The holder's sign of life: touches the heartbeat while (and only while) this owner holds the lock. */
+/** The holder's sign of life: touches the heartbeat (truncating it sets its time, no process) while (and only while) this owner holds the lock. */
 export function heartbeat(l: Layout, owner: LockOwner): Command {
-  return seq(readFirstLine('holder', `${l.lock}/owner.json`), when(holds(owner), [cmd('touch', `${l.lock}/heartbeat`)]))
+  return seq(readFirstLine('holder', `${l.lock}/owner.json`), when(holds(owner), [sh`: > ${`${l.lock}/heartbeat`}`]))
 }
 
 /**

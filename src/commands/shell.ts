@@ -108,3 +108,16 @@ export function writeFile(path: string, text: string): Command {
 export function appendLine(path: string, line: string): Command {
   return sh`${printLine(line)} >> ${path}`
 }
+
+/**
+ * Waiting and telling time without starting a process (a host's loops turn every second while a run lasts, and a
+ * process start costs milliseconds of CPU on a busy host). `NAPPER` opens fd 5 on a pipe that nobody writes to, so
+ * `nap(s)` — a `read` with a time limit on it — just waits. `NOW` is the time in seconds (bash 5's clock, else `date`).
+ */
+export const NAPPER = raw('exec 5<> <(:)')
+
+export function nap(seconds: number): Raw {
+  return raw(`read -rt ${seconds} -u 5 _ || :`)
+}
+
+export const NOW = raw('${EPOCHSECONDS:-$(date +%s)}')

@@ -6,7 +6,7 @@
 import { posix } from 'node:path'
 import type { Layout } from './layout.js'
 import { claim, fire } from './claim.js'
-import { cmd, render, seq, sh, type Command } from './shell.js'
+import { cmd, nap, NAPPER, NOW, render, seq, sh, type Command } from './shell.js'
 
 /** Exit code of a claim when the watchdog has already reverted the release. */
 export const REVERTED = 76
@@ -20,7 +20,7 @@ const armed = (l: Layout, id: string) => posix.join(l.watchdog, id)
  */
 export function armWatchdog(l: Layout, id: string, seconds: number, revert: Command[], beat: Command): Command[] {
   const file = armed(l, id)
-  const wait = sh`end=$(( $(date +%s) + ${String(seconds)} )); while [ "$(date +%s)" -lt "$end" ]; do [ -e ${file} ] || exit 0; ${beat}; sleep 1; done`
+  const wait = seq(NAPPER, sh`end=$(( ${NOW} + ${String(seconds)} )); while [ ${NOW} -lt "$end" ]; do [ -e ${file} ] || exit 0; ${beat}; ${nap(1)}; done`)
   const script = render(seq(wait, fire(file, revert)))
   return [cmd('mkdir', '-p', l.watchdog), sh`: > ${file}`, sh`setsid nohup ${cmd('bash', '-c', script)} </dev/null >/dev/null 2>&1 &`]
 }
