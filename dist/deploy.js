@@ -6,9 +6,9 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { f as firstPhase, S as StepError, e as seq, N as NOW, n as nap, b as sh, g as NAPPER, i as render, j as cmd, r as runPhase, k as stepMark, l as revive, o as openSessions, s as sshConnector, c as closeSessions, a as raw, m as stepLabels } from './session.js';
 import { preflight } from './preflight.js';
-import { w as writeRecord, c as advance, a as auditLine, b as audit, i as inLockOrder, e as waitForLocks, f as pointProvider, g as readPoint, D as DIRS_LIST, U as UPLOAD_LIST, p as parseState, r as readState, h as dirsFile, j as manifestFile, k as completeUpload, m as migrateHostIndex, d as driverFor, n as lock } from './audit.js';
+import { w as writeRecord, a as auditLine, c as advance, b as audit, i as inLockOrder, e as waitForLocks, f as pointProvider, g as readPoint, D as DIRS_LIST, U as UPLOAD_LIST, p as parseState, r as readState, h as dirsFile, j as manifestFile, k as completeUpload, m as migrateHostIndex, d as driverFor, n as lock } from './audit.js';
 import { a as onEach, h as heartbeat, e as holding, b as release, H as HEARTBEAT, g as LOCK_TTL, C as Cancelled, c as releaseLocks, o as operation, l as lockOwner, k as keepAlive, f as forceable } from './run.js';
-import { f as fire, c as claim, a as freeSpace, b as planRollback, r as restorePhase, d as awaitJob, e as claimGuard, s as startJob, u as undoOnHost, L as LeftToHost, g as armGuard, G as GUARDED, h as runJobPhase, i as hooks, j as runJob, k as guardPaths, l as checkSharedFiles, m as linkShared, n as makeWritable, o as copyFromPrevious, q as activate, t as clearRelease, v as unpack } from './restore-phase.js';
+import { f as fire, c as claim, a as freeSpace, r as restorePhase, b as planRollback, d as awaitJob, e as claimGuard, s as startJob, g as switchTo, u as undoOnHost, L as LeftToHost, h as armGuard, G as GUARDED, i as runJobPhase, j as hooks, k as runJob, l as guardPaths, m as checkSharedFiles, n as linkShared, o as makeWritable, q as copyFromPrevious, t as activate, v as clearRelease, w as unpack } from './restore-phase.js';
 import { posix, join, basename } from 'node:path';
 import { S as SlipwayError, j as journalFile, r as releaseDir, U as UntouchedError, h as hooksFor, I as InputError, d as recordFile, P as POINT_EXTENSIONS, e as pointFile } from './select.js';
 import { setTimeout } from 'node:timers/promises';
@@ -308,13 +308,18 @@ function stepBackCommands(run, failed, switched, stamp) {
     run.op.reporter.error(`migrations of ${failed.id} are NOT stepped back (${plan.refused}); still applied: ${run.migrated.record.ran.join(', ')}`);
     return [];
 }
+/** Where host `i` goes back to and the records it writes, when this deploy is undone (the rollback brain's plan). */
+function revertPlan(run, i, note, stamp, switched) {
+    const p = run.plans[i];
+    const state = { records: [...run.states[i].records, p.record], current: switched ? run.id : p.previous};
+    return switched ? planRollback(state, { automatic: true, previous: p.previous, note, stamp }) : { target: undefined, updates: [advance(p.record, 'failed', { note, updated_at: stamp })] };
+}
 /** What undoes this deploy on host `i`: the runner's restore and the host's watchdog send the same commands. */
 function revertCommands(run, i, note, stamp, stepBack, switched, by = 'automatic') {
     const { op, id } = run;
     const s = run.sessions[i];
     const p = run.plans[i];
-    const state = { records: [...run.states[i].records, p.record], current: switched ? id : p.previous};
-    const plan = switched ? planRollback(state, { automatic: true, previous: p.previous, note, stamp }) : { target: undefined, updates: [advance(p.record, 'failed', { note, updated_at: stamp })] };
+    const plan = revertPlan(run, i, note, stamp, switched);
     const line = switched
         ? auditLine(op, 'rollback', p.previous ?? '(none)', undefined, `${by}, from ${id}: ${note}`)
         : auditLine(op, 'deploy', id, run.commit, 'failed before switch');
@@ -353,8 +358,10 @@ async function restore(run, note, switched, drop = false, only) {
             // A host job: once started, the host finishes the undo (and releases the lock) even if this run stops following it.
             const job = `${id}.restore`;
             const undo = startJob(s.layout, job, revertCommands(run, i, note, stamp, [...db.first, ...stepBack, ...db.last], switchedHere), heartbeat(s.layout, run.owner), holding(s.layout, run.owner));
-            // A release that filled the disk goes before the job starts: the job's own files need the space.
-            r = await undoOnHost(s, op.spec, op.reporter, switchedHere ? 'roll back' : 'record failure', [...claim, ...removal], undo, job, op.late);
+            // A release that filled the disk goes before the job starts: the job's own files need the space. The old
+            // release goes live again before it too, once claimed (the job switches again, to the same target: a no-op).
+            const back = switchedHere ? [switchTo(s.layout, revertPlan(run, i, note, stamp, true).target)] : [];
+            r = await undoOnHost(s, op.spec, op.reporter, switchedHere ? 'roll back' : 'record failure', [...claim, ...back, ...removal], undo, job, op.late);
         }
         catch (error) {
             noteError(entry, error, 'undo: ');

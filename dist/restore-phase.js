@@ -417,6 +417,10 @@ function activate(l, id) {
 }
 
 /** The host side of any rollback, automatic or manual: switch back, records, step-back, audit, hooks, unlock. */
+/** `current` to `target` (atomic), or removed when there was no live release before. */
+function switchTo(l, target) {
+    return target ? activate(l, target) : cmd('rm', '-f', l.current);
+}
 /**
  * Switches `current` back to `target` (or removes it when there was no live release; not at all
  * with `switchBack` false, for a deploy that failed before its switch), records
@@ -424,7 +428,7 @@ function activate(l, id) {
  */
 function restorePhase(m, l, spec, target, updates, auditLine, owner, stepBack = [], switchBack = true) {
     return [
-        ...(switchBack ? [stepMark(m, 'switch back'), target ? activate(l, target) : cmd('rm', '-f', l.current)] : []),
+        ...(switchBack ? [stepMark(m, 'switch back'), switchTo(l, target)] : []),
         ...updates.map((r) => writeRecord(l, r)),
         ...stepBack,
         audit(l, auditLine),
@@ -433,4 +437,4 @@ function restorePhase(m, l, spec, target, updates, auditLine, owner, stepBack = 
     ];
 }
 
-export { GUARDED as G, LeftToHost as L, freeSpace as a, planRollback as b, claim as c, awaitJob as d, claimGuard as e, fire as f, armGuard as g, runJobPhase as h, hooks as i, runJob as j, guardPaths as k, checkSharedFiles as l, linkShared as m, makeWritable as n, copyFromPrevious as o, planFleetRollback as p, activate as q, restorePhase as r, startJob as s, clearRelease as t, undoOnHost as u, unpack as v, sharedTimes as w, pickTarget as x };
+export { GUARDED as G, LeftToHost as L, freeSpace as a, planRollback as b, claim as c, awaitJob as d, claimGuard as e, fire as f, switchTo as g, armGuard as h, runJobPhase as i, hooks as j, runJob as k, guardPaths as l, checkSharedFiles as m, linkShared as n, makeWritable as o, planFleetRollback as p, copyFromPrevious as q, restorePhase as r, startJob as s, activate as t, undoOnHost as u, clearRelease as v, unpack as w, sharedTimes as x, pickTarget as y };

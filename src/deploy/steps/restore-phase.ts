@@ -9,6 +9,11 @@ import { activate } from '../../commands/switch.js'
 import { hooksFor } from '../../spec/roles.js'
 import type { Spec } from '../../spec/types.js'
 
+/** `current` to `target` (atomic), or removed when there was no live release before. */
+export function switchTo(l: Layout, target: string | undefined): Command {
+  return target ? activate(l, target) : cmd('rm', '-f', l.current)
+}
+
 /**
  * Switches `current` back to `target` (or removes it when there was no live release; not at all
  * with `switchBack` false, for a deploy that failed before its switch), records
@@ -16,7 +21,7 @@ import type { Spec } from '../../spec/types.js'
  */
 export function restorePhase(m: Markers & { host: { roles: string[] } }, l: Layout, spec: Spec, target: string | undefined, updates: ReleaseRecord[], auditLine: string, owner: LockOwner, stepBack: Command[] = [], switchBack = true): Command[] {
   return [
-    ...(switchBack ? [stepMark(m, 'switch back'), target ? activate(l, target) : cmd('rm', '-f', l.current)] : []),
+    ...(switchBack ? [stepMark(m, 'switch back'), switchTo(l, target)] : []),
     ...updates.map((r) => writeRecord(l, r)),
     ...stepBack,
     audit(l, auditLine),

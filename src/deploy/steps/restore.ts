@@ -18,7 +18,7 @@ import { NONE, noteError, UNKNOWN } from '../ledger.js'
 import { revive, StepError } from '../session.js'
 import { checkLeftovers, leftoverCommands } from './leftovers.js'
 import { plannedStepBack } from './planned.js'
-import { restorePhase } from './restore-phase.js'
+import { restorePhase, switchTo } from './restore-phase.js'
 import type { DeployRun } from './types.js'
 
 /** Deploys with smoke checks have a time between switch and confirmation for a runner to die in: the host watches it. */
@@ -48,13 +48,19 @@ function stepBackCommands(run: DeployRun, failed: ReleaseRecord, switched: boole
   return []
 }
 
+/** Where host `i` goes back to and the records it writes, when this deploy is undone (the rollback brain's plan). */
+function revertPlan(run: DeployRun, i: number, note: string, stamp: string, switched: boolean): { target?: string; updates: ReleaseRecord[] } {
+  const p = run.plans[i]
+  const state = { records: [...run.states[i].records, p.record], current: switched ? run.id : p.previous, manifest: [] }
+  return switched ? planRollback(state, { automatic: true, previous: p.previous, note, stamp }) : { target: undefined, updates: [advance(p.record, 'failed', { note, updated_at: stamp })] }
+}
+
 /** What undoes this deploy on host `i`: the runner's restore and the host's watchdog send the same commands. */
 export function revertCommands(run: DeployRun, i: number, note: string, stamp: string, stepBack: Command[], switched: boolean, by = 'automatic'): Command[] {
   const { op, id } = run
   const s = run.sessions[i]
   const p = run.plans[i]
-  const state = { records: [...run.states[i].records, p.record], current: switched ? id : p.previous, manifest: [] }
-  const plan = switched ? planRollback(state, { automatic: true, previous: p.previous, note, stamp }) : { target: undefined, updates: [advance(p.record, 'failed', { note, updated_at: stamp })] }
+  const plan = revertPlan(run, i, note, stamp, switched)
   const line = switched
     ? auditLine(op, 'rollback', p.previous ?? '(none)', undefined, `${by}, from ${id}: ${note}`)
     : auditLine(op, 'deploy', id, run.commit, 'failed before switch')
@@ -92,8 +98,10 @@ export async function restore(run: DeployRun, note: string, switched: boolean, d
       // A host job: once started, the host finishes the undo (and releases the lock) even if this run stops following it.
       const job = `${id}.restore`
       const undo = startJob(s.layout, job, revertCommands(run, i, note, stamp, [...db.first, ...stepBack, ...db.last], switchedHere), heartbeat(s.layout, run.owner), holding(s.layout, run.owner))
-      // A release that filled the disk goes before the job starts: the job's own files need the space.
-      r = await undoOnHost(s, op.spec, op.reporter, switchedHere ? 'roll back' : 'record failure', [...claim, ...removal], undo, job, op.late)
+      // A release that filled the disk goes before the job starts: the job's own files need the space. The old
+      // release goes live again before it too, once claimed (the job switches again, to the same target: a no-op).
+      const back = switchedHere ? [switchTo(s.layout, revertPlan(run, i, note, stamp, true).target)] : []
+      r = await undoOnHost(s, op.spec, op.reporter, switchedHere ? 'roll back' : 'record failure', [...claim, ...back, ...removal], undo, job, op.late)
     } catch (error) {
       noteError(entry, error, 'undo: ')
       // Nothing reached the host (its connection was gone): it serves what the ledger last knew; else it is unknown.
