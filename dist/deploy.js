@@ -4,7 +4,7 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { f as firstPhase, S as StepError, e as seq, N as NOW, n as nap, b as sh, g as NAPPER, i as render, j as cmd, r as runPhase, k as stepMark, l as revive, o as openSessions, s as sshConnector, c as closeSessions, a as raw, m as stepLabels } from './session.js';
+import { f as firstPhase, S as StepError, e as seq, N as NOW, n as nap, b as sh, g as NAPPER, i as render, j as cmd, r as runPhase, k as stepMark, l as revive, w as when, o as openSessions, s as sshConnector, c as closeSessions, a as raw, m as stepLabels } from './session.js';
 import { preflight } from './preflight.js';
 import { w as writeRecord, a as auditLine, c as advance, b as audit, i as inLockOrder, e as waitForLocks, f as pointProvider, g as readPoint, D as DIRS_LIST, U as UPLOAD_LIST, p as parseState, r as readState, h as dirsFile, j as manifestFile, k as completeUpload, m as migrateHostIndex, d as driverFor, n as lock } from './audit.js';
 import { a as onEach, h as heartbeat, e as holding, b as release, H as HEARTBEAT, g as LOCK_TTL, C as Cancelled, c as releaseLocks, o as operation, l as lockOwner, k as keepAlive, f as forceable } from './run.js';
@@ -359,8 +359,10 @@ async function restore(run, note, switched, drop = false, only) {
             const job = `${id}.restore`;
             const undo = startJob(s.layout, job, revertCommands(run, i, note, stamp, [...db.first, ...stepBack, ...db.last], switchedHere), heartbeat(s.layout, run.owner), holding(s.layout, run.owner));
             // A release that filled the disk goes before the job starts: the job's own files need the space. The old
-            // release goes live again before it too, once claimed (the job switches again, to the same target: a no-op).
-            const back = switchedHere ? [switchTo(s.layout, revertPlan(run, i, note, stamp, true).target)] : [];
+            // release goes live again before it too, once claimed, on the job's own condition: only while this run
+            // holds the lock (a finish that reached the host released it: then neither happens). The job switches
+            // again, to the same target: a no-op.
+            const back = switchedHere ? [when(holding(s.layout, run.owner), [switchTo(s.layout, revertPlan(run, i, note, stamp, true).target)])] : [];
             r = await undoOnHost(s, op.spec, op.reporter, switchedHere ? 'roll back' : 'record failure', [...claim, ...back, ...removal], undo, job, op.late);
         }
         catch (error) {

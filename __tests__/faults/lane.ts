@@ -179,8 +179,14 @@ export function locked(lane: Lane): boolean {
 
 /** Seconds since the lock holder's last sign of life (heartbeat, else owner file, else the lock dir). */
 function lockAge(lane: Lane): number {
-  const file = ['heartbeat', 'owner.json', '.'].map((f) => join(lockDir(lane), f)).find((f) => existsSync(f))
-  return file ? Date.now() / 1000 - statSync(file).mtimeMs / 1000 : Infinity
+  for (const f of ['heartbeat', 'owner.json', '.']) {
+    try {
+      return Date.now() / 1000 - statSync(join(lockDir(lane), f)).mtimeMs / 1000
+    } catch {
+      // not there (or released while we looked): the next sign of life, else none
+    }
+  }
+  return Infinity
 }
 
 /**
