@@ -4,11 +4,11 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { f as firstPhase, S as StepError, e as seq, N as NOW, n as nap, b as sh, g as NAPPER, i as render, j as cmd, r as runPhase, k as stepMark, l as revive, w as when, o as openSessions, s as sshConnector, c as closeSessions, a as raw, m as stepLabels } from './session.js';
+import { f as firstPhase, S as StepError, e as seq, N as NOW, n as nap, b as sh, g as NAPPER, i as render, j as cmd, r as runPhase, k as stepMark, l as revive, o as openSessions, s as sshConnector, c as closeSessions, a as raw, m as stepLabels } from './session.js';
 import { preflight } from './preflight.js';
 import { w as writeRecord, a as auditLine, c as advance, b as audit, i as inLockOrder, e as waitForLocks, f as pointProvider, g as readPoint, D as DIRS_LIST, U as UPLOAD_LIST, p as parseState, r as readState, h as dirsFile, j as manifestFile, k as completeUpload, m as migrateHostIndex, d as driverFor, n as lock } from './audit.js';
 import { a as onEach, h as heartbeat, e as holding, b as release, H as HEARTBEAT, g as LOCK_TTL, C as Cancelled, c as releaseLocks, o as operation, l as lockOwner, k as keepAlive, f as forceable } from './run.js';
-import { f as fire, c as claim, a as freeSpace, r as restorePhase, b as planRollback, d as awaitJob, e as claimGuard, s as startJob, g as switchTo, u as undoOnHost, L as LeftToHost, h as armGuard, G as GUARDED, i as runJobPhase, j as hooks, k as runJob, l as guardPaths, m as checkSharedFiles, n as linkShared, o as makeWritable, q as copyFromPrevious, t as activate, v as clearRelease, w as unpack } from './restore-phase.js';
+import { f as fire, c as claim, a as freeSpace, r as restorePhase, b as planRollback, d as awaitJob, e as claimGuard, s as switchTo, g as startJob, u as undoOnHost, L as LeftToHost, h as armGuard, G as GUARDED, i as runJobPhase, j as hooks, k as runJob, l as guardPaths, m as checkSharedFiles, n as linkShared, o as makeWritable, q as copyFromPrevious, t as activate, v as clearRelease, w as unpack } from './restore-phase.js';
 import { posix, join, basename } from 'node:path';
 import { S as SlipwayError, j as journalFile, r as releaseDir, U as UntouchedError, h as hooksFor, I as InputError, d as recordFile, P as POINT_EXTENSIONS, e as pointFile } from './select.js';
 import { setTimeout } from 'node:timers/promises';
@@ -357,13 +357,11 @@ async function restore(run, note, switched, drop = false, only) {
         try {
             // A host job: once started, the host finishes the undo (and releases the lock) even if this run stops following it.
             const job = `${id}.restore`;
-            const undo = startJob(s.layout, job, revertCommands(run, i, note, stamp, [...db.first, ...stepBack, ...db.last], switchedHere), heartbeat(s.layout, run.owner), holding(s.layout, run.owner));
-            // A release that filled the disk goes before the job starts: the job's own files need the space. The old
-            // release goes live again before it too, once claimed, on the job's own condition: only while this run
-            // holds the lock (a finish that reached the host released it: then neither happens). The job switches
-            // again, to the same target: a no-op.
-            const back = switchedHere ? [when(holding(s.layout, run.owner), [switchTo(s.layout, revertPlan(run, i, note, stamp, true).target)])] : [];
-            r = await undoOnHost(s, op.spec, op.reporter, switchedHere ? 'roll back' : 'record failure', [...claim, ...back, ...removal], undo, job, op.late);
+            // The old release goes live again right after the job's own lock check, before the job starts (which switches
+            // again, to the same target: a no-op). A release that filled the disk goes first: the job's files need the space.
+            const back = switchedHere ? [switchTo(s.layout, revertPlan(run, i, note, stamp, true).target)] : [];
+            const undo = startJob(s.layout, job, revertCommands(run, i, note, stamp, [...db.first, ...stepBack, ...db.last], switchedHere), heartbeat(s.layout, run.owner), holding(s.layout, run.owner), back);
+            r = await undoOnHost(s, op.spec, op.reporter, switchedHere ? 'roll back' : 'record failure', [...claim, ...removal], undo, job, op.late);
         }
         catch (error) {
             noteError(entry, error, 'undo: ');

@@ -68,13 +68,14 @@ function runJob(l, name, commands, beat, guard) {
 }
 /**
  * Starts job `name`, only while `guard` holds (a host script that outlived its run must not start what that run
- * no longer owns), and returns at once.
+ * no longer owns), and returns at once. `first` runs inline on the same condition, before the job starts.
  */
-function startJob(l, name, commands, beat, guard) {
+function startJob(l, name, commands, beat, guard, first = []) {
     const f = jobFiles(l, name);
     const refused = [sh `${printLine(`job ${name} not started: this run no longer holds the deploy lock`)} >&2`, raw('exit 1')];
     return [
         when(sh `! ${guard}`, refused),
+        ...first,
         cmd('mkdir', '-p', l.jobs),
         sh `find ${l.jobs} -type f -mmin +1440 -delete 2>/dev/null || true`,
         sh `${printLine(jobScript(l, name, commands, beat))} > ${f.script}`,
@@ -437,4 +438,4 @@ function restorePhase(m, l, spec, target, updates, auditLine, owner, stepBack = 
     ];
 }
 
-export { GUARDED as G, LeftToHost as L, freeSpace as a, planRollback as b, claim as c, awaitJob as d, claimGuard as e, fire as f, switchTo as g, armGuard as h, runJobPhase as i, hooks as j, runJob as k, guardPaths as l, checkSharedFiles as m, linkShared as n, makeWritable as o, planFleetRollback as p, copyFromPrevious as q, restorePhase as r, startJob as s, activate as t, undoOnHost as u, clearRelease as v, unpack as w, sharedTimes as x, pickTarget as y };
+export { GUARDED as G, LeftToHost as L, freeSpace as a, planRollback as b, claim as c, awaitJob as d, claimGuard as e, fire as f, startJob as g, armGuard as h, runJobPhase as i, hooks as j, runJob as k, guardPaths as l, checkSharedFiles as m, linkShared as n, makeWritable as o, planFleetRollback as p, copyFromPrevious as q, restorePhase as r, switchTo as s, activate as t, undoOnHost as u, clearRelease as v, unpack as w, sharedTimes as x, pickTarget as y };

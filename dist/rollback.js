@@ -4,7 +4,7 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { L as LeftToHost, p as planFleetRollback, x as sharedTimes, u as undoOnHost, s as startJob, r as restorePhase, y as pickTarget } from './restore-phase.js';
+import { L as LeftToHost, p as planFleetRollback, x as sharedTimes, u as undoOnHost, g as startJob, r as restorePhase, y as pickTarget } from './restore-phase.js';
 import { o as operation, l as lockOwner, k as keepAlive, f as forceable, c as releaseLocks, C as Cancelled, a as onEach, b as release, e as holding, h as heartbeat } from './run.js';
 import { j as repairInterrupted, n as noDownReason, g as readMigrationState, p as planStepBack, e as checkStepBack } from './repair.js';
 import { f as hookText, S as SlipwayError, I as InputError } from './select.js';

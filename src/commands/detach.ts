@@ -51,13 +51,14 @@ export function runJob(l: Layout, name: string, commands: Command[], beat: Comma
 
 /**
  * Starts job `name`, only while `guard` holds (a host script that outlived its run must not start what that run
- * no longer owns), and returns at once.
+ * no longer owns), and returns at once. `first` runs inline on the same condition, before the job starts.
  */
-export function startJob(l: Layout, name: string, commands: Command[], beat: Command, guard: Command): Command[] {
+export function startJob(l: Layout, name: string, commands: Command[], beat: Command, guard: Command, first: Command[] = []): Command[] {
   const f = jobFiles(l, name)
   const refused = [sh`${printLine(`job ${name} not started: this run no longer holds the deploy lock`)} >&2`, raw('exit 1')]
   return [
     when(sh`! ${guard}`, refused),
+    ...first,
     cmd('mkdir', '-p', l.jobs),
     sh`find ${l.jobs} -type f -mmin +1440 -delete 2>/dev/null || true`,
     sh`${printLine(jobScript(l, name, commands, beat))} > ${f.script}`,

@@ -8,7 +8,7 @@ import { journalFile, releaseDir } from '../../commands/layout.js'
 import { claimRelease } from '../../commands/watchdog.js'
 import { awaitJob, claimGuard, startJob } from '../../commands/detach.js'
 import { heartbeat, holding } from '../../commands/lock.js'
-import { cmd, when, type Command } from '../../commands/shell.js'
+import { cmd, type Command } from '../../commands/shell.js'
 import { auditLine } from '../audit.js'
 import { checkStepBack, planStepBack } from '../migrate.js'
 import { planRollback } from '../rollback-plan.js'
@@ -97,13 +97,11 @@ export async function restore(run: DeployRun, note: string, switched: boolean, d
     try {
       // A host job: once started, the host finishes the undo (and releases the lock) even if this run stops following it.
       const job = `${id}.restore`
-      const undo = startJob(s.layout, job, revertCommands(run, i, note, stamp, [...db.first, ...stepBack, ...db.last], switchedHere), heartbeat(s.layout, run.owner), holding(s.layout, run.owner))
-      // A release that filled the disk goes before the job starts: the job's own files need the space. The old
-      // release goes live again before it too, once claimed, on the job's own condition: only while this run
-      // holds the lock (a finish that reached the host released it: then neither happens). The job switches
-      // again, to the same target: a no-op.
-      const back = switchedHere ? [when(holding(s.layout, run.owner), [switchTo(s.layout, revertPlan(run, i, note, stamp, true).target)])] : []
-      r = await undoOnHost(s, op.spec, op.reporter, switchedHere ? 'roll back' : 'record failure', [...claim, ...back, ...removal], undo, job, op.late)
+      // The old release goes live again right after the job's own lock check, before the job starts (which switches
+      // again, to the same target: a no-op). A release that filled the disk goes first: the job's files need the space.
+      const back = switchedHere ? [switchTo(s.layout, revertPlan(run, i, note, stamp, true).target)] : []
+      const undo = startJob(s.layout, job, revertCommands(run, i, note, stamp, [...db.first, ...stepBack, ...db.last], switchedHere), heartbeat(s.layout, run.owner), holding(s.layout, run.owner), back)
+      r = await undoOnHost(s, op.spec, op.reporter, switchedHere ? 'roll back' : 'record failure', [...claim, ...removal], undo, job, op.late)
     } catch (error) {
       noteError(entry, error, 'undo: ')
       // Nothing reached the host (its connection was gone): it serves what the ledger last knew; else it is unknown.
