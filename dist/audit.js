@@ -5,7 +5,7 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { r as releaseDir, g as pointBase, e as pointFile, d as recordFile } from './select.js';
-import { k as stepMark, q as inDir, a as raw, w as when, y as dataPrefix, j as cmd, b as sh, d as dataMark, z as releaseIdFrom, A as readFirstLine, B as writeFile, C as appendLine, r as runPhase, i as render } from './session.js';
+import { k as stepMark, u as inDir, a as raw, w as when, B as dataPrefix, j as cmd, b as sh, d as dataMark, C as releaseIdFrom, t as readFirstLine, D as writeFile, E as appendLine, r as runPhase, i as render } from './session.js';
 import { setTimeout } from 'node:timers/promises';
 import { m as LOCKED, L as LockedError, d as describeHolder, n as acquire, C as Cancelled, c as releaseLocks, a as onEach } from './run.js';
 import { posix } from 'node:path';

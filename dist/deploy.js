@@ -4,7 +4,7 @@ const __filename = __slipwayPath(import.meta.url); const __dirname = __filename.
 const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
-import { f as firstPhase, S as StepError, e as seq, N as NOW, n as nap, b as sh, g as NAPPER, i as render, j as cmd, r as runPhase, k as stepMark, l as revive, o as openSessions, s as sshConnector, c as closeSessions, a as raw, m as stepLabels } from './session.js';
+import { f as firstPhase, S as StepError, e as seq, N as NOW, n as nap, b as sh, g as NAPPER, i as render, m as mkdirs, j as cmd, r as runPhase, k as stepMark, l as revive, o as openSessions, s as sshConnector, c as closeSessions, a as raw, p as stepLabels } from './session.js';
 import { preflight } from './preflight.js';
 import { w as writeRecord, a as auditLine, c as advance, b as audit, i as inLockOrder, e as waitForLocks, f as pointProvider, g as readPoint, D as DIRS_LIST, U as UPLOAD_LIST, p as parseState, r as readState, h as dirsFile, j as manifestFile, k as completeUpload, m as migrateHostIndex, d as driverFor, n as lock } from './audit.js';
 import { a as onEach, h as heartbeat, e as holding, b as release, H as HEARTBEAT, g as LOCK_TTL, C as Cancelled, c as releaseLocks, o as operation, l as lockOwner, k as keepAlive, f as forceable } from './run.js';
@@ -155,7 +155,7 @@ function armWatchdog(l, id, seconds, revert, beat) {
     const file = armed(l, id);
     const wait = seq(NAPPER, sh `end=$(( ${NOW} + ${String(seconds)} )); while [ ${NOW} -lt "$end" ]; do [ -e ${file} ] || exit 0; ${beat}; ${nap(1)}; done`);
     const script = render(seq(wait, fire(file, revert)));
-    return [cmd('mkdir', '-p', l.watchdog), sh `: > ${file}`, sh `setsid nohup ${cmd('bash', '-c', script)} </dev/null >/dev/null 2>&1 &`];
+    return [mkdirs(l.watchdog), sh `: > ${file}`, sh `setsid ${cmd('bash', '-c', script)} </dev/null >/dev/null 2>&1 &`];
 }
 /** Claims release `id` before its watchdog does; exits {@link REVERTED} when the watchdog already has. A release never armed is claimed as is. */
 function claimRelease(l, id) {

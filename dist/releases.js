@@ -8,7 +8,7 @@ import { l as lockHosts, p as parseState, r as readState } from './audit.js';
 import { l as lockOwner, k as keepAlive, L as LockedError, d as describeHolder, c as releaseLocks, o as operation, a as onEach, j as breakLock, A as ALIVE } from './run.js';
 import { I as InputError } from './select.js';
 import { a as disagreement } from './agree.js';
-import { u as openReachable, s as sshConnector, c as closeSessions, v as settleLimited, x as causeOf, o as openSessions, r as runPhase } from './session.js';
+import { y as openReachable, s as sshConnector, c as closeSessions, z as settleLimited, A as causeOf, o as openSessions, r as runPhase } from './session.js';
 import { k as interrupted, j as repairInterrupted } from './repair.js';
 import 'node:timers/promises';
 import 'node:path';

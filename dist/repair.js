@@ -6,7 +6,7 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { s as builtinPoint, t as snapshotByCommand, w as writeRecord, m as migrateHostIndex, c as advance, d as driverFor, a as auditLine, b as audit } from './audit.js';
 import { r as releaseDir, j as journalFile } from './select.js';
-import { q as inDir, b as sh, d as dataMark, k as stepMark, a as raw, y as dataPrefix, j as cmd, e as seq, w as when, r as runPhase } from './session.js';
+import { u as inDir, b as sh, d as dataMark, k as stepMark, a as raw, B as dataPrefix, j as cmd, e as seq, w as when, r as runPhase } from './session.js';
 import { a as onEach } from './run.js';
 
 /** Migration commands on the host: run with the state read before and after, and step back one batch. */

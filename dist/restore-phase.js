@@ -6,7 +6,7 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { e as holding, i as lockAge, h as heartbeat, u as unlessAborted, b as release } from './run.js';
 import { posix } from 'node:path';
-import { w as when, b as sh, p as printLine, a as raw, j as cmd, e as seq, n as nap, g as NAPPER, i as render, k as stepMark, q as inDir, t as and, d as dataMark, r as runPhase, S as StepError } from './session.js';
+import { w as when, b as sh, q as printLine, a as raw, j as cmd, e as seq, n as nap, g as NAPPER, m as mkdirs, i as render, t as readFirstLine, k as stepMark, u as inDir, v as and, d as dataMark, x as statMark, r as runPhase, S as StepError } from './session.js';
 import { r as releaseDir, S as SlipwayError, i as isReleaseId, I as InputError, U as UntouchedError, h as hooksFor } from './select.js';
 import { c as advance, w as writeRecord, b as audit } from './audit.js';
 
@@ -18,7 +18,7 @@ import { c as advance, w as writeRecord, b as audit } from './audit.js';
 /** Claims `file`; when the watcher has fired it first, prints `said` on stderr and exits `code`. A file never armed is claimed as is. */
 function claim(file, said, code) {
     const late = [sh `${printLine(said)} >&2`, raw(`exit ${code}`)];
-    return when(sh `mv -T ${file} ${`${file}.claimed`} 2>/dev/null`, [cmd('rm', '-f', `${file}.claimed`)], [when(sh `[ -e ${`${file}.fired`} ]`, late)]);
+    return when(sh `[ -e ${file} ] && mv -T ${file} ${`${file}.claimed`} 2>/dev/null`, [cmd('rm', '-f', `${file}.claimed`)], [when(sh `[ -e ${`${file}.fired`} ]`, late)]);
 }
 /** The watcher's side: runs `act` unless the run has claimed `file` first. */
 function fire(file, act) {
@@ -26,7 +26,7 @@ function fire(file, act) {
 }
 
 /**
- * Host jobs: commands the host runs to the end on its own, detached from the SSH session (`setsid nohup`, output
+ * Host jobs: commands the host runs to the end on its own, detached from the SSH session (`setsid`: a session of its own, no terminal to hang up; output
  * to a log on the host, the exit status to a file), keeping the run's lock alive while they run. The phase that
  * starts a job then follows its log, so the runner reads the job's step and data lines as if they ran inline; a
  * dropped connection or a dead runner stops only the following, never the job. Following again (after a
@@ -59,6 +59,8 @@ function jobScript(l, name, commands, beat) {
         'rc=$?',
         'kill "$beat" 2>/dev/null || true',
         render(sh `printf '%s\\n' "$rc" > ${`${f.status}.tmp`} && mv -f ${`${f.status}.tmp`} ${f.status}`),
+        // Housekeeping after the status, so that nobody following the job waits for it: job files older than a day.
+        render(sh `find ${l.jobs} -type f -mmin +1440 -delete 2>/dev/null || true`),
         ''
     ].join('\n');
 }
@@ -76,15 +78,15 @@ function startJob(l, name, commands, beat, guard, first = []) {
     return [
         when(sh `! ${guard}`, refused),
         ...first,
-        cmd('mkdir', '-p', l.jobs),
-        sh `find ${l.jobs} -type f -mmin +1440 -delete 2>/dev/null || true`,
+        // Tests before processes: a job's start is on the path of every deploy and rollback.
+        mkdirs(l.jobs),
         sh `${printLine(jobScript(l, name, commands, beat))} > ${f.script}`,
-        cmd('rm', '-f', f.status),
+        sh `[ ! -e ${f.status} ] || rm -f ${f.status}`,
         sh `: > ${f.log}`,
         sh `: > ${f.err}`,
         // stdout and stderr to files of their own: in one file a stderr write (a PHP deprecation notice) can land in the
         // middle of a long data line, which the runner would then misread.
-        sh `setsid nohup bash ${f.script} </dev/null >${f.log} 2>${f.err} &`
+        sh `setsid bash ${f.script} </dev/null >${f.log} 2>${f.err} &`
     ];
 }
 /**
@@ -98,13 +100,15 @@ function followJob(l, name) {
         sh `[ -e ${f.err} ] || : > ${f.err}`,
         sh `exec 3< ${f.log} 4< ${f.err}`,
         NAPPER,
-        raw('part= epart='),
-        sh `while :; do fin=0; [ ! -e ${f.status} ] || fin=1; while IFS= read -r l <&3 || { part+=$l; false; }; do printf '%s\\n' "$part$l"; part=; done; while IFS= read -r l <&4 || { epart+=$l; false; }; do printf '%s\\n' "$epart$l" >&2; epart=; done; [ "$fin" = 0 ] || break; ${nap(0.03)}; done`,
+        // Turns of 10 ms for the first second (most jobs of a rollback end within it), then of 50 ms.
+        raw('part= epart= turn=0'),
+        sh `while :; do fin=0; [ ! -e ${f.status} ] || fin=1; while IFS= read -r l <&3 || { part+=$l; false; }; do printf '%s\\n' "$part$l"; part=; done; while IFS= read -r l <&4 || { epart+=$l; false; }; do printf '%s\\n' "$epart$l" >&2; epart=; done; [ "$fin" = 0 ] || break; t=0.05; [ $((++turn)) -gt 100 ] || t=0.01; ${nap('"$t"')}; done`,
         raw(`[ -z "$part" ] || printf '%s\\n' "$part"`),
         raw(`[ -z "$epart" ] || printf '%s\\n' "$epart" >&2`),
         // The job's outcome is read: its guard, if it has one, stands down (or has already undone the job).
         claimGuard(l, name),
-        sh `exit "$(cat ${f.status})"`
+        readFirstLine('rc', f.status),
+        raw('exit "$rc"')
     ];
 }
 /** Waits until job `name` has ended (its status written), when it was started at all. */
@@ -125,10 +129,10 @@ function armGuard(l, name, grace, undo, owner) {
     const wait = seq(NAPPER, sh `while :; do [ -e ${file} ] || exit 0; ${holding(l, owner)} || exit 0; ${lockAge(l)}; [ "$age" -le ${String(grace)} ] || break; ${nap(1)}; done`);
     const run = fire(file, [sh `bash ${job.script} >${job.log} 2>${job.err}`]);
     return [
-        cmd('mkdir', '-p', l.watchdog, l.jobs),
+        mkdirs(l.watchdog, l.jobs),
         sh `${printLine(jobScript(l, `${name}.guard`, undo, heartbeat(l, owner)))} > ${job.script}`,
         sh `: > ${file}`,
-        sh `setsid nohup ${cmd('bash', '-c', render(seq(wait, run)))} </dev/null >/dev/null 2>&1 &`
+        sh `setsid ${cmd('bash', '-c', render(seq(wait, run)))} </dev/null >/dev/null 2>&1 &`
     ];
 }
 /** Claims job `name`'s guard; exits {@link GUARDED} when the guard has already fired. A job never guarded is claimed as is. */
@@ -226,7 +230,7 @@ function freeSpace(m, l) {
 function sharedTimes(m, l, files) {
     return files.map((f, i) => {
         const path = posix.join(l.shared, f);
-        return when(sh `[ -e ${path} ]`, [dataMark(m, 'shared', sh `$(stat -c %Y ${path}) ${String(i)}`)]);
+        return when(sh `[ -e ${path} ]`, [statMark(m, 'shared', `%Y ${i}`, path)]);
     });
 }
 

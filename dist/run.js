@@ -6,7 +6,7 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
-import { e as seq, w as when, b as sh, A as readFirstLine, n as nap, g as NAPPER, d as dataMark, a as raw, j as cmd, N as NOW, v as settleLimited, r as runPhase, k as stepMark, l as revive } from './session.js';
+import { e as seq, w as when, b as sh, t as readFirstLine, n as nap, g as NAPPER, d as dataMark, a as raw, j as cmd, N as NOW, z as settleLimited, r as runPhase, k as stepMark, l as revive } from './session.js';
 import { U as UntouchedError, b as silentReporter, s as selectHosts, k as describeSelection } from './select.js';
 
 /** Exit code of the acquire script when the lock is held by someone else. */

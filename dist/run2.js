@@ -65,7 +65,7 @@ async function deployArgs(command, v) {
  * host selection, or more hosts than `max_connections`, nothing connects early: the operation picks and paces them.
  */
 async function connectedFirst(spec, select, load, use) {
-    const [{ sshConnector }, { sshLibrary }] = await Promise.all([import('./session.js').then(function (n) { return n.D; }), import('./ssh.js').then(function (n) { return n.s; })]);
+    const [{ sshConnector }, { sshLibrary }] = await Promise.all([import('./session.js').then(function (n) { return n.F; }), import('./ssh.js').then(function (n) { return n.s; })]);
     const early = !select && spec.hosts.length <= (spec.max_connections ?? spec.hosts.length);
     const pending = new Map(early ? spec.hosts.map((h) => [h, sshConnector(h, spec)]) : []);
     // A failed connection is reported by the operation when it takes it (openSessions), not as an unhandled rejection.

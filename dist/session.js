@@ -83,6 +83,10 @@ function readFirstLine(name, path) {
         throw new Error(`not a shell variable name: ${name}`);
     return sh `${raw(`${name}=`)}; { IFS= read -r ${raw(name)} < ${path}; } 2>/dev/null || true`;
 }
+/** Creates directories (and their parents) unless they exist: the test is a builtin, `mkdir` a process. */
+function mkdirs(...paths) {
+    return sh `${raw(paths.map((p) => `[ -d ${quote(p)} ]`).join(' && '))} || ${cmd('mkdir', '-p', ...paths)}`;
+}
 /** Writes text to a file atomically: a temporary file in the same directory renamed over it. */
 function writeFile(path, text) {
     const tmp = `${path}.tmp`;
@@ -95,7 +99,7 @@ function appendLine(path, line) {
 /**
  * Waiting and telling time without starting a process (a host's loops turn every second while a run lasts, and a
  * process start costs milliseconds of CPU on a busy host). `NAPPER` opens fd 5 on a pipe that nobody writes to, so
- * `nap(s)` — a `read` with a time limit on it — just waits. `NOW` is the time in seconds (bash 5's clock, else `date`).
+ * `nap(s)` — a `read` with a time limit on it — just waits (`s`: seconds, or `"$t"` for a time the script chose). `NOW` is the time in seconds (bash 5's clock, else `date`).
  */
 const NAPPER = raw('exec 5<> <(:)');
 function nap(seconds) {
@@ -127,6 +131,10 @@ function stepMark(m, label) {
 /** A command that reports a value computed on the host (evaluated there, inside double quotes). */
 function dataMark(m, key, value) {
     return sh `printf '%s%s\\n' ${dataPrefix(m, key)} "${value}"`;
+}
+/** A data line that `stat` prints itself (`format`: its `%` fields of `path`), with no subshell to capture its output. */
+function statMark(m, key, format, path) {
+    return cmd('stat', '-c', `${dataPrefix(m, key)}${format}`, path);
 }
 /** The command that closes a phase, reporting its exit status `$?`. */
 function endMark(m) {
@@ -638,4 +646,4 @@ var session = /*#__PURE__*/Object.freeze({
     sshConnector: sshConnector
 });
 
-export { readFirstLine as A, writeFile as B, appendLine as C, session as D, NOW as N, StepError as S, raw as a, sh as b, closeSessions as c, dataMark as d, seq as e, firstPhase as f, NAPPER as g, holdChannels as h, render as i, cmd as j, stepMark as k, revive as l, stepLabels as m, nap as n, openSessions as o, printLine as p, inDir as q, runPhase as r, sshConnector as s, and as t, openReachable as u, settleLimited as v, when as w, causeOf as x, dataPrefix as y, releaseIdFrom as z };
+export { causeOf as A, dataPrefix as B, releaseIdFrom as C, writeFile as D, appendLine as E, session as F, NOW as N, StepError as S, raw as a, sh as b, closeSessions as c, dataMark as d, seq as e, firstPhase as f, NAPPER as g, holdChannels as h, render as i, cmd as j, stepMark as k, revive as l, mkdirs as m, nap as n, openSessions as o, stepLabels as p, printLine as q, runPhase as r, sshConnector as s, readFirstLine as t, inDir as u, and as v, when as w, statMark as x, openReachable as y, settleLimited as z };

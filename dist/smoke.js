@@ -5,7 +5,7 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { setTimeout } from 'node:timers/promises';
-import { t as and, j as cmd, b as sh, d as dataMark, a as raw, r as runPhase, k as stepMark, S as StepError } from './session.js';
+import { v as and, j as cmd, b as sh, d as dataMark, a as raw, r as runPhase, k as stepMark, S as StepError } from './session.js';
 import { l as hasRole } from './select.js';
 import 'node:fs';
 import 'node:path';

@@ -218,7 +218,9 @@ function sshLibrary() {
  * resolves with both, or rejects with the socket's error (ECONNREFUSED, \u2026) if it fails before the library is ready.
  */
 async function socketAndLibrary(target) {
-    const sock = connect({ host: target.host, port: target.port });
+    // TCP_NODELAY from the first byte: ssh2 writes each packet in pieces (length, payload, MAC), and with Nagle on, the
+    // handshake's and the authentication's small writes each wait for a delayed ACK (~40 ms per round trip on Linux).
+    const sock = connect({ host: target.host, port: target.port, noDelay: true });
     let failed;
     const early = (error) => { failed = error; };
     sock.on('error', early);
@@ -317,7 +319,7 @@ class SshRemote {
         this.name = name;
         this.ssh = ssh;
         this.jump = jump;
-        // Scripts go over stdin in small writes after the exec request: without TCP_NODELAY each waits on a delayed ACK.
+        // A jump host's forwarded channel is no socket; TCP_NODELAY is set on the jump connection's socket here too.
         ssh.connection?.setNoDelay(true);
         // Without a listener, an error on a live connection (ECONNRESET, keepalive timeout) would crash the process;
         // the command in flight then ends without its exit status, and later ones are refused with the reason.

@@ -48,7 +48,7 @@ function recording(): { connect: Connector; sent: Map<string, string[]> } {
  * reported — the release record's `migrations` and `restore_point`, the watchdog's revert commands (which step them
  * back), and the migrate guard's undo (it steps back what step `pending` read as pending).
  */
-const WATCHDOG = /setsid nohup bash -c '[\s\S]*?' <\/dev\/null >\/dev\/null 2>&1 &/g
+const WATCHDOG = /setsid bash -c '[\s\S]*?' <\/dev\/null >\/dev\/null 2>&1 &/g
 const GUARD = /printf '%s\\n' '\( exec 5<> <\(:\); while :;[\s\S]*?' > \S+\.migrate\.guard\.sh/g
 const normal = (script: string) => script.replace(/@@slipway-[0-9a-f]+@@/g, '@@M@@').replace(/,"migrations":\{[^{}]*\}/g, '').replace(/,"restore_point":\{[^{}]*(\{[^{}]*\})?\}/g, '').replace(GUARD, '<guard>').replace(WATCHDOG, '<watchdog>')
 const printed = (command: string) => command.replace(/^bash -s <<'SCRIPT'\n/, '').replace(/SCRIPT$/, '')

@@ -8,7 +8,7 @@ import { cmd, printLine, raw, sh, when, type Command } from './shell.js'
 /** Claims `file`; when the watcher has fired it first, prints `said` on stderr and exits `code`. A file never armed is claimed as is. */
 export function claim(file: string, said: string, code: number): Command {
   const late = [sh`${printLine(said)} >&2`, raw(`exit ${code}`)]
-  return when(sh`mv -T ${file} ${`${file}.claimed`} 2>/dev/null`, [cmd('rm', '-f', `${file}.claimed`)], [when(sh`[ -e ${`${file}.fired`} ]`, late)])
+  return when(sh`[ -e ${file} ] && mv -T ${file} ${`${file}.claimed`} 2>/dev/null`, [cmd('rm', '-f', `${file}.claimed`)], [when(sh`[ -e ${`${file}.fired`} ]`, late)])
 }
 
 /** The watcher's side: runs `act` unless the run has claimed `file` first. */

@@ -1,5 +1,5 @@
 /**
- * Host jobs: commands the host runs to the end on its own, detached from the SSH session (`setsid nohup`, output
+ * Host jobs: commands the host runs to the end on its own, detached from the SSH session (`setsid`: a session of its own, no terminal to hang up; output
  * to a log on the host, the exit status to a file), keeping the run's lock alive while they run. The phase that
  * starts a job then follows its log, so the runner reads the job's step and data lines as if they ran inline; a
  * dropped connection or a dead runner stops only the following, never the job. Following again (after a
@@ -9,7 +9,7 @@ import { posix } from 'node:path'
 import { claim, fire } from './claim.js'
 import type { Layout } from './layout.js'
 import { heartbeat, holding, lockAge, type LockOwner } from './lock.js'
-import { cmd, nap, NAPPER, printLine, raw, render, seq, sh, when, type Command } from './shell.js'
+import { cmd, mkdirs, nap, NAPPER, printLine, raw, readFirstLine, render, seq, sh, when, type Command } from './shell.js'
 
 /** Exit code of a follower that finds no such job on the host (it was never started). */
 export const NO_JOB = 78
@@ -40,6 +40,8 @@ export function jobScript(l: Layout, name: string, commands: Command[], beat: Co
     'rc=$?',
     'kill "$beat" 2>/dev/null || true',
     render(sh`printf '%s\\n' "$rc" > ${`${f.status}.tmp`} && mv -f ${`${f.status}.tmp`} ${f.status}`),
+    // Housekeeping after the status, so that nobody following the job waits for it: job files older than a day.
+    render(sh`find ${l.jobs} -type f -mmin +1440 -delete 2>/dev/null || true`),
     ''
   ].join('\n')
 }
@@ -59,15 +61,15 @@ export function startJob(l: Layout, name: string, commands: Command[], beat: Com
   return [
     when(sh`! ${guard}`, refused),
     ...first,
-    cmd('mkdir', '-p', l.jobs),
-    sh`find ${l.jobs} -type f -mmin +1440 -delete 2>/dev/null || true`,
+    // Tests before processes: a job's start is on the path of every deploy and rollback.
+    mkdirs(l.jobs),
     sh`${printLine(jobScript(l, name, commands, beat))} > ${f.script}`,
-    cmd('rm', '-f', f.status),
+    sh`[ ! -e ${f.status} ] || rm -f ${f.status}`,
     sh`: > ${f.log}`,
     sh`: > ${f.err}`,
     // stdout and stderr to files of their own: in one file a stderr write (a PHP deprecation notice) can land in the
     // middle of a long data line, which the runner would then misread.
-    sh`setsid nohup bash ${f.script} </dev/null >${f.log} 2>${f.err} &`
+    sh`setsid bash ${f.script} </dev/null >${f.log} 2>${f.err} &`
   ]
 }
 
@@ -82,13 +84,15 @@ export function followJob(l: Layout, name: string): Command[] {
     sh`[ -e ${f.err} ] || : > ${f.err}`,
     sh`exec 3< ${f.log} 4< ${f.err}`,
     NAPPER,
-    raw('part= epart='),
-    sh`while :; do fin=0; [ ! -e ${f.status} ] || fin=1; while IFS= read -r l <&3 || { part+=$l; false; }; do printf '%s\\n' "$part$l"; part=; done; while IFS= read -r l <&4 || { epart+=$l; false; }; do printf '%s\\n' "$epart$l" >&2; epart=; done; [ "$fin" = 0 ] || break; ${nap(0.03)}; done`,
+    // Turns of 10 ms for the first second (most jobs of a rollback end within it), then of 50 ms.
+    raw('part= epart= turn=0'),
+    sh`while :; do fin=0; [ ! -e ${f.status} ] || fin=1; while IFS= read -r l <&3 || { part+=$l; false; }; do printf '%s\\n' "$part$l"; part=; done; while IFS= read -r l <&4 || { epart+=$l; false; }; do printf '%s\\n' "$epart$l" >&2; epart=; done; [ "$fin" = 0 ] || break; t=0.05; [ $((++turn)) -gt 100 ] || t=0.01; ${nap('"$t"')}; done`,
     raw(`[ -z "$part" ] || printf '%s\\n' "$part"`),
     raw(`[ -z "$epart" ] || printf '%s\\n' "$epart" >&2`),
     // The job's outcome is read: its guard, if it has one, stands down (or has already undone the job).
     claimGuard(l, name),
-    sh`exit "$(cat ${f.status})"`
+    readFirstLine('rc', f.status),
+    raw('exit "$rc"')
   ]
 }
 
@@ -112,10 +116,10 @@ export function armGuard(l: Layout, name: string, grace: number, undo: Command[]
   const wait = seq(NAPPER, sh`while :; do [ -e ${file} ] || exit 0; ${holding(l, owner)} || exit 0; ${lockAge(l)}; [ "$age" -le ${String(grace)} ] || break; ${nap(1)}; done`)
   const run = fire(file, [sh`bash ${job.script} >${job.log} 2>${job.err}`])
   return [
-    cmd('mkdir', '-p', l.watchdog, l.jobs),
+    mkdirs(l.watchdog, l.jobs),
     sh`${printLine(jobScript(l, `${name}.guard`, undo, heartbeat(l, owner)))} > ${job.script}`,
     sh`: > ${file}`,
-    sh`setsid nohup ${cmd('bash', '-c', render(seq(wait, run)))} </dev/null >/dev/null 2>&1 &`
+    sh`setsid ${cmd('bash', '-c', render(seq(wait, run)))} </dev/null >/dev/null 2>&1 &`
   ]
 }
 

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { isReleaseId } from './layout.js'
-import { printLine, sh, type Command } from './shell.js'
+import { cmd, printLine, sh, type Command } from './shell.js'
 
 /** The per-run marker a script's protocol lines start with. */
 export interface Markers {
@@ -87,6 +87,11 @@ export function stepMark(m: Markers, label: string): Command {
 /** A command that reports a value computed on the host (evaluated there, inside double quotes). */
 export function dataMark(m: Markers, key: DataKey, value: Command): Command {
   return sh`printf '%s%s\\n' ${dataPrefix(m, key)} "${value}"`
+}
+
+/** A data line that `stat` prints itself (`format`: its `%` fields of `path`), with no subshell to capture its output. */
+export function statMark(m: Markers, key: DataKey, format: string, path: string): Command {
+  return cmd('stat', '-c', `${dataPrefix(m, key)}${format}`, path)
 }
 
 /** The command that closes a phase, reporting its exit status `$?`. */

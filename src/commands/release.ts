@@ -2,7 +2,7 @@
 import { posix } from 'node:path'
 import { type Layout, releaseDir } from './layout.js'
 import { and, cmd, inDir, printLine, raw, render, sh, when, type Command, type Raw } from './shell.js'
-import { dataMark, stepMark, type Markers } from './protocol.js'
+import { dataMark, statMark, stepMark, type Markers } from './protocol.js'
 
 /** Exit code of the shared-files check when one is missing. */
 export const MISSING_SHARED = 3
@@ -104,6 +104,6 @@ export function freeSpace(m: Markers, l: Layout): Command {
 export function sharedTimes(m: Markers, l: Layout, files: string[]): Command[] {
   return files.map((f, i) => {
     const path = posix.join(l.shared, f)
-    return when(sh`[ -e ${path} ]`, [dataMark(m, 'shared', sh`$(stat -c %Y ${path}) ${String(i)}`)])
+    return when(sh`[ -e ${path} ]`, [statMark(m, 'shared', `%Y ${i}`, path)])
   })
 }

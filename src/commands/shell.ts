@@ -98,6 +98,11 @@ export function readFirstLine(name: string, path: string): Command {
   return sh`${raw(`${name}=`)}; { IFS= read -r ${raw(name)} < ${path}; } 2>/dev/null || true`
 }
 
+/** Creates directories (and their parents) unless they exist: the test is a builtin, `mkdir` a process. */
+export function mkdirs(...paths: string[]): Command {
+  return sh`${raw(paths.map((p) => `[ -d ${quote(p)} ]`).join(' && '))} || ${cmd('mkdir', '-p', ...paths)}`
+}
+
 /** Writes text to a file atomically: a temporary file in the same directory renamed over it. */
 export function writeFile(path: string, text: string): Command {
   const tmp = `${path}.tmp`
@@ -112,11 +117,11 @@ export function appendLine(path: string, line: string): Command {
 /**
  * Waiting and telling time without starting a process (a host's loops turn every second while a run lasts, and a
  * process start costs milliseconds of CPU on a busy host). `NAPPER` opens fd 5 on a pipe that nobody writes to, so
- * `nap(s)` — a `read` with a time limit on it — just waits. `NOW` is the time in seconds (bash 5's clock, else `date`).
+ * `nap(s)` — a `read` with a time limit on it — just waits (`s`: seconds, or `"$t"` for a time the script chose). `NOW` is the time in seconds (bash 5's clock, else `date`).
  */
 export const NAPPER = raw('exec 5<> <(:)')
 
-export function nap(seconds: number): Raw {
+export function nap(seconds: number | '"$t"'): Raw {
   return raw(`read -rt ${seconds} -u 5 _ || :`)
 }
 

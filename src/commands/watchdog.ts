@@ -6,7 +6,7 @@
 import { posix } from 'node:path'
 import type { Layout } from './layout.js'
 import { claim, fire } from './claim.js'
-import { cmd, nap, NAPPER, NOW, render, seq, sh, type Command } from './shell.js'
+import { cmd, mkdirs, nap, NAPPER, NOW, render, seq, sh, type Command } from './shell.js'
 
 /** Exit code of a claim when the watchdog has already reverted the release. */
 export const REVERTED = 76
@@ -22,7 +22,7 @@ export function armWatchdog(l: Layout, id: string, seconds: number, revert: Comm
   const file = armed(l, id)
   const wait = seq(NAPPER, sh`end=$(( ${NOW} + ${String(seconds)} )); while [ ${NOW} -lt "$end" ]; do [ -e ${file} ] || exit 0; ${beat}; ${nap(1)}; done`)
   const script = render(seq(wait, fire(file, revert)))
-  return [cmd('mkdir', '-p', l.watchdog), sh`: > ${file}`, sh`setsid nohup ${cmd('bash', '-c', script)} </dev/null >/dev/null 2>&1 &`]
+  return [mkdirs(l.watchdog), sh`: > ${file}`, sh`setsid ${cmd('bash', '-c', script)} </dev/null >/dev/null 2>&1 &`]
 }
 
 /** Claims release `id` before its watchdog does; exits {@link REVERTED} when the watchdog already has. A release never armed is claimed as is. */

@@ -57,7 +57,9 @@ export function sshLibrary(): Promise<typeof import('node-ssh')> {
  * resolves with both, or rejects with the socket's error (ECONNREFUSED, …) if it fails before the library is ready.
  */
 async function socketAndLibrary(target: SshTarget): Promise<{ sock: Socket; ssh: NodeSSH }> {
-  const sock = tcpConnect({ host: target.host, port: target.port })
+  // TCP_NODELAY from the first byte: ssh2 writes each packet in pieces (length, payload, MAC), and with Nagle on, the
+  // handshake's and the authentication's small writes each wait for a delayed ACK (~40 ms per round trip on Linux).
+  const sock = tcpConnect({ host: target.host, port: target.port, noDelay: true })
   let failed: Error | undefined
   const early = (error: Error) => { failed = error }
   sock.on('error', early)
@@ -146,7 +148,7 @@ class SshRemote implements Remote {
   private broken?: Error
 
   constructor(readonly name: string, private ssh: NodeSSH, private jump?: NodeSSH) {
-    // Scripts go over stdin in small writes after the exec request: without TCP_NODELAY each waits on a delayed ACK.
+    // A jump host's forwarded channel is no socket; TCP_NODELAY is set on the jump connection's socket here too.
     ssh.connection?.setNoDelay(true)
     // Without a listener, an error on a live connection (ECONNRESET, keepalive timeout) would crash the process;
     // the command in flight then ends without its exit status, and later ones are refused with the reason.
