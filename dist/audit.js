@@ -686,4 +686,4 @@ function auditLine(op, operation, release, commit, outcome) {
     return `${op.now().toISOString()} ${op.spec.app} ${operation} ${release} by ${op.by}${op.run ? ` run ${op.run}` : ''}${commit ? ` commit ${commit.slice(0, 12)}` : ''}: ${outcome}`;
 }
 
-export { DIRS_LIST as D, UPLOAD_LIST as U, auditLine as a, audit as b, advance as c, driverFor as d, waitForLocks as e, pointProvider as f, readPoint as g, dirsFile as h, inLockOrder as i, manifestFile as j, completeUpload as k, lockHosts as l, migrateHostIndex as m, lock as n, restorePointCommands as o, parseState as p, readRestore as q, readState as r, builtinPoint as s, snapshotByCommand as t, writeRecord as w };
+export { DIRS_LIST as D, UPLOAD_LIST as U, auditLine as a, audit as b, advance as c, driverFor as d, waitForLocks as e, pointProvider as f, readPoint as g, manifestFile as h, inLockOrder as i, dirsFile as j, completeUpload as k, lockHosts as l, migrateHostIndex as m, lock as n, restorePointCommands as o, parseState as p, readRestore as q, readState as r, builtinPoint as s, snapshotByCommand as t, writeRecord as w };

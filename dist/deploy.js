@@ -6,10 +6,10 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { f as firstPhase, S as StepError, e as seq, N as NOW, n as nap, b as sh, g as NAPPER, i as render, m as mkdirs, j as cmd, r as runPhase, k as stepMark, l as revive, o as openSessions, s as sshConnector, c as closeSessions, a as raw, p as stepLabels } from './session.js';
 import { preflight } from './preflight.js';
-import { w as writeRecord, a as auditLine, c as advance, b as audit, i as inLockOrder, e as waitForLocks, f as pointProvider, g as readPoint, D as DIRS_LIST, U as UPLOAD_LIST, p as parseState, r as readState, h as dirsFile, j as manifestFile, k as completeUpload, m as migrateHostIndex, d as driverFor, n as lock } from './audit.js';
+import { w as writeRecord, a as auditLine, c as advance, b as audit, i as inLockOrder, e as waitForLocks, f as pointProvider, g as readPoint, D as DIRS_LIST, U as UPLOAD_LIST, p as parseState, r as readState, h as manifestFile, j as dirsFile, k as completeUpload, m as migrateHostIndex, d as driverFor, n as lock } from './audit.js';
 import { a as onEach, h as heartbeat, e as holding, b as release, H as HEARTBEAT, g as LOCK_TTL, C as Cancelled, c as releaseLocks, o as operation, l as lockOwner, k as keepAlive, f as forceable } from './run.js';
 import { f as fire, c as claim, a as freeSpace, r as restorePhase, b as planRollback, d as awaitJob, e as claimGuard, s as switchTo, g as startJob, u as undoOnHost, L as LeftToHost, h as armGuard, G as GUARDED, i as runJobPhase, j as hooks, k as runJob, l as guardPaths, m as checkSharedFiles, n as linkShared, o as makeWritable, q as copyFromPrevious, t as activate, v as clearRelease, w as unpack } from './restore-phase.js';
-import { posix, join, basename } from 'node:path';
+import { posix, join, resolve, basename } from 'node:path';
 import { S as SlipwayError, j as journalFile, r as releaseDir, U as UntouchedError, h as hooksFor, I as InputError, d as recordFile, P as POINT_EXTENSIONS, e as pointFile } from './select.js';
 import { setTimeout } from 'node:timers/promises';
 import { planBatches, batchNames, tolerated } from './batches.js';
@@ -18,8 +18,8 @@ import { runSmoke } from './smoke.js';
 import { shardOf } from './phases.js';
 import { d as describePoint } from './points.js';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, createWriteStream, rmSync, readFileSync, createReadStream } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, createWriteStream, rmSync, readFileSync, mkdirSync, writeFileSync, renameSync, createReadStream } from 'node:fs';
+import { tmpdir, homedir } from 'node:os';
 import { pipeline } from 'node:stream/promises';
 import { t as tarStream, g as gitCommit, S as SMALL_FILE } from './source.js';
 import 'node:stream';
@@ -1138,35 +1138,95 @@ function changedDirs(mine, theirs) {
 }
 
 /**
+ * The runner's cache of file hashes, so a redeploy re-reads only the files that changed (a 10,000-file app spent
+ * most of its local time reading and hashing every file). A hash is reused only for the same path with the same
+ * stamp: size, mtime, ctime and inode (a write changes ctime, which no tool can set back). A file whose ctime is
+ * within {@link SETTLE_MS} of the moment it was hashed is not kept: it could change again within the same clock
+ * tick without changing its stamp. The cache is one file per source directory under the user's cache directory;
+ * one that cannot be read or written only costs the time of hashing.
+ */
+/** How long a file must have been left alone before its hash is kept. */
+const SETTLE_MS = 3000;
+/** The cache file of a source directory: `$XDG_CACHE_HOME/slipway` (else `~/.cache/slipway`), named by the directory. */
+function cacheFile(dir, env = process.env) {
+    const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
+    return join(base, 'slipway', `hashes-${createHash('sha256').update(resolve(dir)).digest('hex').slice(0, 16)}.tsv`);
+}
+/** Opens the cache in `file` (empty when there is none); `now` is the time the hashes are computed. */
+function openHashCache(file, now = Date.now()) {
+    const kept = new Map();
+    try {
+        for (const line of readFileSync(file, 'utf8').split('\n')) {
+            const [stamp, hash, path] = line.split('\t');
+            if (path && /^[0-9a-f]{32}$/.test(hash))
+                kept.set(path, [stamp, hash]);
+        }
+    }
+    catch {
+        // no cache yet, or unreadable: every file is hashed
+    }
+    const next = new Map();
+    return {
+        get: (e) => {
+            const k = kept.get(e.path);
+            if (!k || !e.stamp || k[0] !== e.stamp)
+                return undefined;
+            next.set(e.path, k);
+            return k[1];
+        },
+        set: (e, hash) => {
+            if (e.stamp && e.ctimeMs !== undefined && e.ctimeMs < now - SETTLE_MS && !/[\t\n\r]/.test(e.path))
+                next.set(e.path, [e.stamp, hash]);
+        },
+        save: () => {
+            try {
+                mkdirSync(join(file, '..'), { recursive: true });
+                writeFileSync(`${file}.${process.pid}`, [...next].map(([path, [stamp, hash]]) => `${stamp}\t${hash}\t${path}\n`).join(''));
+                renameSync(`${file}.${process.pid}`, file);
+            }
+            catch {
+                // a cache that cannot be written only costs the next run its hashing
+            }
+        }
+    };
+}
+
+/**
  * Release manifests: one line per uploaded path (`type \t hash \t mode \t path`), kept on the host
  * per release, so a redeploy sends only what changed and the host copies the rest from the live release.
  */
 /** The manifest line of an entry (files hashed with SHA-256, links by their target). */
-async function manifestLine(dir, e) {
+async function manifestLine(dir, e, cache) {
     const mode = e.mode.toString(8);
     if (e.type === 'dir')
         return `D\t-\t${mode}\t${e.path}`;
     if (e.type === 'symlink')
         return `L\t${createHash('sha256').update(e.linkTarget ?? '').digest('hex').slice(0, 32)}\t${mode}\t${e.path}`;
+    return `F\t${cache?.get(e) ?? await fileHash(dir, e, cache)}\t${mode}\t${e.path}`;
+}
+async function fileHash(dir, e, cache) {
     const hash = createHash('sha256');
     if (e.size <= SMALL_FILE)
         hash.update(readFileSync(join(dir, e.path)));
     else
         for await (const chunk of createReadStream(join(dir, e.path)))
             hash.update(chunk);
-    return `F\t${hash.digest('hex').slice(0, 32)}\t${mode}\t${e.path}`;
+    const hex = hash.digest('hex').slice(0, 32);
+    cache?.set(e, hex);
+    return hex;
 }
 /** Manifest lines for every entry, in entry order. */
-async function buildManifest(dir, entries) {
+async function buildManifest(dir, entries, cache) {
     const out = new Array(entries.length);
     let next = 0;
     const worker = async () => {
         while (next < entries.length) {
             const i = next++;
-            out[i] = await manifestLine(dir, entries[i]);
+            out[i] = await manifestLine(dir, entries[i], cache);
         }
     };
     await Promise.all(Array.from({ length: 16 }, worker));
+    cache?.save();
     return out;
 }
 const pathOf = (line) => line.slice(line.lastIndexOf('\t') + 1);
@@ -1274,7 +1334,7 @@ function alwaysSent(spec) {
 }
 /** The source's manifest, and the directory digests of the lines a host will keep (none when the tree cannot be a delta). */
 async function localManifest(spec, entries) {
-    const lines = await buildManifest(spec.source.dir, entries);
+    const lines = await buildManifest(spec.source.dir, entries, openHashCache(cacheFile(spec.source.dir)));
     const always = alwaysSent(spec);
     return { lines, digests: deltaSafe(entries) ? dirDigests(lines.filter((_, i) => !always(entries[i].path))) : undefined };
 }
@@ -1345,10 +1405,22 @@ function pickExpired(records, keep, current) {
     const lastHealthy = newest.find((r) => countsTowardKeep(r) && r.id !== current)?.id;
     return ranked.slice(keep).map((r) => r.id).filter((id) => id !== current && id !== lastHealthy).sort((a, b) => (a < b ? 1 : -1));
 }
-/** Deletes releases, their records and their restore points. */
-function removeReleases(l, ids) {
+/**
+ * Deletes releases: their records, manifests and restore points at once; each directory is renamed into the trash
+ * (atomic: no release is ever seen half deleted) and the trash is emptied by a detached process, so the run does not
+ * wait for the unlinks of thousands of files. `token` (the run's) keeps two runs' trash apart.
+ */
+function removeReleases(l, ids, token) {
+    if (!ids.length)
+        return [];
     const points = (id) => Object.keys(POINT_EXTENSIONS).map((e) => pointFile(l, id, e));
-    return ids.map((id) => cmd('rm', '-rf', '--', releaseDir(l, id), recordFile(l, id), manifestFile(l, id), dirsFile(l, id), ...points(id)));
+    const tag = token.replace(/[^A-Za-z0-9]/g, '') || 'run';
+    return [
+        cmd('rm', '-f', '--', ...ids.flatMap((id) => [recordFile(l, id), manifestFile(l, id), dirsFile(l, id), ...points(id)])),
+        mkdirs(l.trash),
+        ...ids.map((id) => sh `[ ! -e ${releaseDir(l, id)} ] || ${cmd('mv', '-T', '--', releaseDir(l, id), posix.join(l.trash, `${id}.${tag}`))}`),
+        sh `setsid rm -rf -- ${l.trash}/${raw('*')} </dev/null >/dev/null 2>&1 &`
+    ];
 }
 
 /** Step `prune`: releases beyond keep_releases removed, chosen from the history (never current, never the last healthy one). */
@@ -1362,7 +1434,7 @@ const prune = {
         const p = run.plans[i];
         const expired = pickExpired([...run.states[i].records, { ...p.record, state: 'healthy' }], run.spec.keep_releases, run.id);
         run.result.removed[run.sessions[i].host.name] = expired;
-        return removeReleases(p.layout, expired);
+        return removeReleases(p.layout, expired, p.owner.token);
     }
 };
 

@@ -52,6 +52,7 @@ function layout(root, points = '.slipway/points') {
         journal: posix.join(meta, 'journal'),
         watchdog: posix.join(meta, 'watchdog'),
         jobs: posix.join(meta, 'jobs'),
+        trash: posix.join(meta, 'trash'),
         points: posix.resolve(r, points)
     };
 }

@@ -43,10 +43,16 @@ describe('pickExpired', () => {
 })
 
 describe('removeReleases', () => {
-  test('removes the release dir, its record, its manifest and its directory digests, one command per release, quoted', () => {
+  test('removes the records, manifests and restore points at once, renames the release dirs into the trash and empties it detached, quoted', () => {
     const l = layout('/srv/my app')
-    expect(removeReleases(l, ['01']).map(render)).toEqual([
-      "rm -rf -- '/srv/my app/releases/01' '/srv/my app/.slipway/releases/01.json' '/srv/my app/.slipway/manifests/01.tsv' '/srv/my app/.slipway/manifests/01.dirs' '/srv/my app/.slipway/points/01.sqlite' '/srv/my app/.slipway/points/01.pgdump' '/srv/my app/.slipway/points/01.sql' '/srv/my app/.slipway/points/01.point'"
+    const files = (id: string) => `'/srv/my app/.slipway/releases/${id}.json' '/srv/my app/.slipway/manifests/${id}.tsv' '/srv/my app/.slipway/manifests/${id}.dirs' '/srv/my app/.slipway/points/${id}.sqlite' '/srv/my app/.slipway/points/${id}.pgdump' '/srv/my app/.slipway/points/${id}.sql' '/srv/my app/.slipway/points/${id}.point'`
+    expect(removeReleases(l, ['02', '01'], 'ab-12').map(render)).toEqual([
+      `rm -f -- ${files('02')} ${files('01')}`,
+      "[ -d '/srv/my app/.slipway/trash' ] || mkdir -p '/srv/my app/.slipway/trash'",
+      "[ ! -e '/srv/my app/releases/02' ] || mv -T -- '/srv/my app/releases/02' '/srv/my app/.slipway/trash/02.ab12'",
+      "[ ! -e '/srv/my app/releases/01' ] || mv -T -- '/srv/my app/releases/01' '/srv/my app/.slipway/trash/01.ab12'",
+      "setsid rm -rf -- '/srv/my app/.slipway/trash'/* </dev/null >/dev/null 2>&1 &"
     ])
+    expect(removeReleases(l, [], 't')).toEqual([])
   })
 })

@@ -5,7 +5,7 @@
  * also printed as a ratio to the one-host fleet measured in the same run (goal: 50 hosts ≤ 2× one host); and, up to
  * ten hosts, the time to revert after a failed smoke check (goal: ≤1 s on ten hosts; revert.ts).
  */
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
@@ -63,7 +63,20 @@ function cli(bin: string, args: string[]): { ms: number; mb: number } {
 /** "Accepted publickey" lines across the fleet's sshd logs. */
 const connections = (hosts: Lab[]) => hosts.reduce((n, h) => n + (readFileSync(h.log, 'utf8').match(/^Accepted publickey for /gm) ?? []).length, 0)
 
-interface Figures { size: number; first: number; redeploy: number; rollback: number; revert: number; mb: number; perOp: number }
+/**
+ * The floor for a fleet on this machine: OpenSSH's `ssh host true` to every host at once (N client processes, N
+ * logins, N sessions, all on the same cores), from the first spawn to the last exit.
+ */
+async function sshFloor(hosts: Lab[]): Promise<number> {
+  const t0 = performance.now()
+  await Promise.all(hosts.map((h) => new Promise<void>((resolve, reject) => {
+    const args = ['-i', h.key, '-p', String(h.port), '-o', `UserKnownHostsFile=${h.knownHosts}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', `${LAB_USER}@127.0.0.1`, 'true']
+    spawn('ssh', args, { stdio: 'ignore' }).on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ssh to port ${h.port} exited ${code}`))))
+  })))
+  return performance.now() - t0
+}
+
+interface Figures { size: number; first: number; redeploy: number; rollback: number; revert: number; mb: number; perOp: number; floor: number }
 
 async function measure(bin: string, size: number, pool: Lab[]): Promise<Figures> {
   const hosts = pool.slice(0, size)
@@ -73,18 +86,20 @@ async function measure(bin: string, size: number, pool: Lab[]): Promise<Figures>
   const first = cli(bin, ['deploy', '--spec', file])
   const redeploys: number[] = []
   const rollbacks: number[] = []
+  const floors: number[] = []
   let mb = first.mb
   const before = connections(hosts)
   for (let r = 0; r < runs; r++) {
     writeFileSync(join(dir, 'd0/changed.txt'), `run ${size}.${r}\n`)
     const d = cli(bin, ['deploy', '--spec', file])
     const b = cli(bin, ['rollback', '--spec', file])
+    floors.push(await sshFloor(hosts))
     redeploys.push(d.ms); rollbacks.push(b.ms); mb = Math.max(mb, d.mb, b.mb)
   }
   const perOp = (connections(hosts) - before) / (2 * runs) / size
   const currents = hosts.map((h) => join(work, `disk-${pool.indexOf(h)}`, 'app', 'current'))
   const revert = size <= revertMax ? median(await revertTimes(bin, join(dir, 'slipway-bad.yml'), readFileSync(file, 'utf8'), currents, runs)) : NaN
-  return { size, first: first.ms, redeploy: median(redeploys), rollback: median(rollbacks), revert, mb, perOp }
+  return { size, first: first.ms, redeploy: median(redeploys), rollback: median(rollbacks), revert, mb, perOp, floor: median(floors) }
 }
 
 async function main(): Promise<void> {
@@ -100,6 +115,11 @@ async function main(): Promise<void> {
   console.log(table([
     ['hosts', 'first deploy', 'redeploy (median)', 'rollback (median)', 'revert after a failed smoke (median)', 'peak RSS', 'connections per host per op'],
     ...rows.map((r) => [String(r.size), x(r.first, one.first), x(r.redeploy, one.redeploy), x(r.rollback, one.rollback), Number.isNaN(r.revert) ? 'not measured' : `${(r.revert).toFixed(0)} ms`, `${r.mb.toFixed(0)} MB`, r.perOp.toFixed(2)])
+  ]))
+  console.log(`\nThe floor: OpenSSH's \`ssh host true\` to every host at once (median of ${runs}), and each operation ÷ that floor:\n`)
+  console.log(table([
+    ['hosts', 'ssh host true ×N at once', '÷ one host\'s', 'redeploy ÷ floor', 'rollback ÷ floor'],
+    ...rows.map((r) => [String(r.size), secs(r.floor), `${(r.floor / one.floor).toFixed(2)}×`, `${(r.redeploy / r.floor).toFixed(2)}×`, `${(r.rollback / r.floor).toFixed(2)}×`])
   ]))
   const big = rows[rows.length - 1]
   for (const r of rows.filter((r) => !Number.isNaN(r.revert) && r.size > 1)) console.log(`revert on ${r.size} hosts ≤1 s: ${r.revert.toFixed(0)} ms — ${verdict(r.revert <= 1000)}`)

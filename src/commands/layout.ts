@@ -19,6 +19,8 @@ export interface Layout {
   jobs: string
   /** Restore points: `<release>.<ext>`, one per deploy that migrated (db.path). */
   points: string
+  /** Pruned release directories, renamed here and deleted by a detached process. */
+  trash: string
 }
 
 /** The layout for a deploy root: releases/, shared/, current, .slipway/{releases,lock,audit.log}; `points` (db.path) relative to it or absolute. */
@@ -37,6 +39,7 @@ export function layout(root: string, points = '.slipway/points'): Layout {
     journal: posix.join(meta, 'journal'),
     watchdog: posix.join(meta, 'watchdog'),
     jobs: posix.join(meta, 'jobs'),
+    trash: posix.join(meta, 'trash'),
     points: posix.resolve(r, points)
   }
 }

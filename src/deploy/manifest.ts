@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto'
 import { createReadStream, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { HashCache } from './hash-cache.js'
 import { SMALL_FILE, type SourceEntry } from './source.js'
 
 /** One manifest line, parsed. */
@@ -16,27 +17,34 @@ export interface ManifestLine {
 }
 
 /** The manifest line of an entry (files hashed with SHA-256, links by their target). */
-export async function manifestLine(dir: string, e: SourceEntry): Promise<string> {
+export async function manifestLine(dir: string, e: SourceEntry, cache?: HashCache): Promise<string> {
   const mode = e.mode.toString(8)
   if (e.type === 'dir') return `D\t-\t${mode}\t${e.path}`
   if (e.type === 'symlink') return `L\t${createHash('sha256').update(e.linkTarget ?? '').digest('hex').slice(0, 32)}\t${mode}\t${e.path}`
+  return `F\t${cache?.get(e) ?? await fileHash(dir, e, cache)}\t${mode}\t${e.path}`
+}
+
+async function fileHash(dir: string, e: SourceEntry, cache?: HashCache): Promise<string> {
   const hash = createHash('sha256')
   if (e.size <= SMALL_FILE) hash.update(readFileSync(join(dir, e.path)))
   else for await (const chunk of createReadStream(join(dir, e.path))) hash.update(chunk as Buffer)
-  return `F\t${hash.digest('hex').slice(0, 32)}\t${mode}\t${e.path}`
+  const hex = hash.digest('hex').slice(0, 32)
+  cache?.set(e, hex)
+  return hex
 }
 
 /** Manifest lines for every entry, in entry order. */
-export async function buildManifest(dir: string, entries: SourceEntry[]): Promise<string[]> {
+export async function buildManifest(dir: string, entries: SourceEntry[], cache?: HashCache): Promise<string[]> {
   const out: string[] = new Array(entries.length)
   let next = 0
   const worker = async () => {
     while (next < entries.length) {
       const i = next++
-      out[i] = await manifestLine(dir, entries[i])
+      out[i] = await manifestLine(dir, entries[i], cache)
     }
   }
   await Promise.all(Array.from({ length: 16 }, worker))
+  cache?.save()
   return out
 }
 

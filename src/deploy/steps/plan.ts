@@ -5,6 +5,7 @@ import type { Spec } from '../../spec/types.js'
 import { nextReleaseId } from '../id.js'
 import { checkRerun } from '../rerun.js'
 import { changedDirs, dirDigests, dirOf, usableDigests } from '../dirs.js'
+import { cacheFile, openHashCache } from '../hash-cache.js'
 import { buildManifest, deltaSafe, diffManifest, usableManifest } from '../manifest.js'
 import { gitCommit, type SourceEntry } from '../source.js'
 import { forwardOnly, forwardOnlyLine, newMigrations, withoutDown } from '../forward-only.js'
@@ -18,7 +19,7 @@ function alwaysSent(spec: Spec): (path: string) => boolean {
 
 /** The source's manifest, and the directory digests of the lines a host will keep (none when the tree cannot be a delta). */
 export async function localManifest(spec: Spec, entries: SourceEntry[]): Promise<LocalManifest> {
-  const lines = await buildManifest(spec.source.dir, entries)
+  const lines = await buildManifest(spec.source.dir, entries, openHashCache(cacheFile(spec.source.dir)))
   const always = alwaysSent(spec)
   return { lines, digests: deltaSafe(entries) ? dirDigests(lines.filter((_, i) => !always(entries[i].path))) : undefined }
 }

@@ -13,6 +13,6 @@ export const prune: Step = {
     const p = run.plans[i]
     const expired = pickExpired([...run.states[i].records, { ...p.record, state: 'healthy' }], run.spec.keep_releases, run.id)
     run.result.removed[run.sessions[i].host.name] = expired
-    return removeReleases(p.layout, expired)
+    return removeReleases(p.layout, expired, p.owner.token)
   }
 }
