@@ -5,7 +5,7 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { r as releaseDir, g as pointBase, e as pointFile, d as recordFile } from './select.js';
-import { k as stepMark, u as inDir, a as raw, w as when, B as dataPrefix, j as cmd, b as sh, d as dataMark, C as releaseIdFrom, t as readFirstLine, D as writeFile, E as appendLine, r as runPhase, i as render } from './session.js';
+import { k as stepMark, u as inDir, a as raw, w as when, B as dataPrefix, j as cmd, b as sh, d as dataMark, C as releaseIdFrom, t as readFirstLine, D as writeFile, E as appendLine, m as mkdirs, r as runPhase, i as render } from './session.js';
 import { setTimeout } from 'node:timers/promises';
 import { m as LOCKED, L as LockedError, d as describeHolder, n as acquire, C as Cancelled, c as releaseLocks, a as onEach } from './run.js';
 import { posix } from 'node:path';
@@ -107,7 +107,8 @@ function readState(m, l) {
     return [
         // Shell builtins only (`read`, not `cat`): the one process this starts is `readlink`, where there is a current.
         sh `for f in ${l.records}/*.json; do [ -e "$f" ] || continue; IFS= read -r rec < "$f" || true; ${dataMark(m, 'record', raw('$rec'))}; done`,
-        when(sh `[ -L ${l.current} ]`, [dataMark(m, 'current', sh `$(readlink ${l.current})`)]),
+        raw('live='),
+        when(sh `[ -L ${l.current} ]`, [sh `live=$(readlink ${l.current})`, dataMark(m, 'current', raw('$live'))]),
         when(sh `[ -d ${l.lock} ]`, [readFirstLine('holder', `${l.lock}/owner.json`), dataMark(m, 'lock', raw('$holder'))]),
         sh `for f in ${l.journal}/*.log; do [ -e "$f" ] || continue; ${dataMark(m, 'journal', raw(`$(basename "$f" .log) $(grep -a -m1 -o 'data:before:.*' "$f" | cut -c13- | base64 -w0)`))}; done`
     ];
@@ -150,10 +151,12 @@ function completeUpload(l, id, previous) {
     }
     const prevDir = releaseDir(l, previous);
     return [
-        cmd('mkdir', '-p', posix.dirname(out)),
-        sh `awk -F'\\t' 'NR==FNR { seen[$4] = 1; next } !($4 in seen)' ${list} ${manifestFile(l, previous)} > ${keep}`,
-        sh `cut -f4 ${keep} | (cd ${prevDir} && tar -c -f - --no-recursion --verbatim-files-from -T -) | tar -x -f - -C ${dir} --no-same-owner`,
-        sh `{ cat ${keep}; awk -F'\\t' 'NF && $1 != "X"' ${list}; } | sort -t ${tab} -k4,4 > ${out}`,
+        mkdirs(posix.dirname(out)),
+        // The live release's lines not in the upload list are kept (to a file), and their paths copied (on stdout).
+        // (The keep file's name goes to awk through the environment: -v would read backslashes in it as escapes.)
+        sh `K=${keep} awk -F'\\t' 'NR==FNR { seen[$4] = 1; next } !($4 in seen) { print > ENVIRON["K"]; print $4 }' ${list} ${manifestFile(l, previous)} | (cd ${prevDir} && tar -c -f - --no-recursion --verbatim-files-from -T -) | tar -x -f - -C ${dir} --no-same-owner`,
+        sh `: >> ${keep}`,
+        sh `K=${keep} awk -F'\\t' 'FILENAME == ENVIRON["K"] || (NF && $1 != "X")' ${keep} ${list} | sort -t ${tab} -k4,4 > ${out}`,
         dirs,
         cmd('rm', '-f', list, keep)
     ];
@@ -167,22 +170,20 @@ function completeUpload(l, id, previous) {
 function readLiveManifest(m, l, digests) {
     const line = (key) => dataPrefix(m, key).replace(/[/&\\]/g, '\\$&');
     const all = sh `sed -e ${`s/^/${line('manifest')}/`} "$m"`;
-    const some = [
-        sh `sed -e ${`s/^/${line('dir')}/`} "$d"`,
-        // The runner's digests on stdin, the host's, then the manifest: lines of directories whose digests differ.
-        sh `printf '%s\\n' ${digests?.join('\n') ?? ''} | awk -F'\\t' -v p=${dataPrefix(m, 'manifest')} ${FILTER} - "$d" "$m"`
-    ];
+    // The runner's digests on stdin, the host's (each printed as data), then the manifest: lines of directories whose digests differ.
+    const some = [sh `printf '%s\\n' ${digests?.join('\n') ?? ''} | awk -F'\\t' -v p=${dataPrefix(m, 'manifest')} -v q=${dataPrefix(m, 'dir')} ${FILTER} - "$d" "$m"`];
     const read = digests ? [when(raw('[ -s "$d" ]'), some, [all])] : [all];
     return when(sh `[ -L ${l.current} ]`, [
-        sh `t=$(readlink ${l.current}); m=${posix.join(l.meta, 'manifests')}/"\${t##*/}".tsv; d="\${m%.tsv}.dirs"`,
+        // `live` is the target readState has just read in this phase, when it has.
+        sh `t=\${live:-$(readlink ${l.current})}; m=${posix.join(l.meta, 'manifests')}/"\${t##*/}".tsv; d="\${m%.tsv}.dirs"`,
         when(raw('[ -f "$m" ]'), read)
     ]);
 }
-/** awk: remember the runner's digests, mark the host's directories whose digest differs, print their manifest lines. */
+/** awk: remember the runner's digests, print the host's and mark those that differ, print their directories' manifest lines. */
 const FILTER = [
     'FNR == 1 { f++ }',
     'f == 1 { mine[$1] = $2; next }',
-    'f == 2 { if (mine[$1] != $2) changed[$1] = 1; next }',
+    'f == 2 { print q $0; if (mine[$1] != $2) changed[$1] = 1; next }',
     '{ dir = $4; if (!sub(/\\/[^\\/]*$/, "", dir)) dir = "."; if (dir in changed) print p $0 }'
 ].join(' ');
 

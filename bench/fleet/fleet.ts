@@ -93,10 +93,10 @@ async function measure(bin: string, size: number, pool: Lab[]): Promise<Figures>
     writeFileSync(join(dir, 'd0/changed.txt'), `run ${size}.${r}\n`)
     const d = cli(bin, ['deploy', '--spec', file])
     const b = cli(bin, ['rollback', '--spec', file])
-    floors.push(await sshFloor(hosts))
     redeploys.push(d.ms); rollbacks.push(b.ms); mb = Math.max(mb, d.mb, b.mb)
   }
   const perOp = (connections(hosts) - before) / (2 * runs) / size
+  for (let r = 0; r < runs; r++) floors.push(await sshFloor(hosts))
   const currents = hosts.map((h) => join(work, `disk-${pool.indexOf(h)}`, 'app', 'current'))
   const revert = size <= revertMax ? median(await revertTimes(bin, join(dir, 'slipway-bad.yml'), readFileSync(file, 'utf8'), currents, runs)) : NaN
   return { size, first: first.ms, redeploy: median(redeploys), rollback: median(rollbacks), revert, mb, perOp, floor: median(floors) }

@@ -5,7 +5,7 @@
  */
 import { posix } from 'node:path'
 import { type Layout, releaseDir } from './layout.js'
-import { cmd, raw, sh, when, type Command } from './shell.js'
+import { cmd, mkdirs, raw, sh, when, type Command } from './shell.js'
 import { dataPrefix, type DataKey, type Markers } from './protocol.js'
 
 /** Name of the upload list inside the tar stream. */
@@ -37,10 +37,12 @@ export function completeUpload(l: Layout, id: string, previous: string | undefin
   }
   const prevDir = releaseDir(l, previous)
   return [
-    cmd('mkdir', '-p', posix.dirname(out)),
-    sh`awk -F'\\t' 'NR==FNR { seen[$4] = 1; next } !($4 in seen)' ${list} ${manifestFile(l, previous)} > ${keep}`,
-    sh`cut -f4 ${keep} | (cd ${prevDir} && tar -c -f - --no-recursion --verbatim-files-from -T -) | tar -x -f - -C ${dir} --no-same-owner`,
-    sh`{ cat ${keep}; awk -F'\\t' 'NF && $1 != "X"' ${list}; } | sort -t ${tab} -k4,4 > ${out}`,
+    mkdirs(posix.dirname(out)),
+    // The live release's lines not in the upload list are kept (to a file), and their paths copied (on stdout).
+    // (The keep file's name goes to awk through the environment: -v would read backslashes in it as escapes.)
+    sh`K=${keep} awk -F'\\t' 'NR==FNR { seen[$4] = 1; next } !($4 in seen) { print > ENVIRON["K"]; print $4 }' ${list} ${manifestFile(l, previous)} | (cd ${prevDir} && tar -c -f - --no-recursion --verbatim-files-from -T -) | tar -x -f - -C ${dir} --no-same-owner`,
+    sh`: >> ${keep}`,
+    sh`K=${keep} awk -F'\\t' 'FILENAME == ENVIRON["K"] || (NF && $1 != "X")' ${keep} ${list} | sort -t ${tab} -k4,4 > ${out}`,
     dirs,
     cmd('rm', '-f', list, keep)
   ]
@@ -55,22 +57,20 @@ export function completeUpload(l: Layout, id: string, previous: string | undefin
 export function readLiveManifest(m: Markers, l: Layout, digests?: string[]): Command {
   const line = (key: DataKey) => dataPrefix(m, key).replace(/[/&\\]/g, '\\$&')
   const all = sh`sed -e ${`s/^/${line('manifest')}/`} "$m"`
-  const some = [
-    sh`sed -e ${`s/^/${line('dir')}/`} "$d"`,
-    // The runner's digests on stdin, the host's, then the manifest: lines of directories whose digests differ.
-    sh`printf '%s\\n' ${digests?.join('\n') ?? ''} | awk -F'\\t' -v p=${dataPrefix(m, 'manifest')} ${FILTER} - "$d" "$m"`
-  ]
+  // The runner's digests on stdin, the host's (each printed as data), then the manifest: lines of directories whose digests differ.
+  const some = [sh`printf '%s\\n' ${digests?.join('\n') ?? ''} | awk -F'\\t' -v p=${dataPrefix(m, 'manifest')} -v q=${dataPrefix(m, 'dir')} ${FILTER} - "$d" "$m"`]
   const read = digests ? [when(raw('[ -s "$d" ]'), some, [all])] : [all]
   return when(sh`[ -L ${l.current} ]`, [
-    sh`t=$(readlink ${l.current}); m=${posix.join(l.meta, 'manifests')}/"\${t##*/}".tsv; d="\${m%.tsv}.dirs"`,
+    // `live` is the target readState has just read in this phase, when it has.
+    sh`t=\${live:-$(readlink ${l.current})}; m=${posix.join(l.meta, 'manifests')}/"\${t##*/}".tsv; d="\${m%.tsv}.dirs"`,
     when(raw('[ -f "$m" ]'), read)
   ])
 }
 
-/** awk: remember the runner's digests, mark the host's directories whose digest differs, print their manifest lines. */
+/** awk: remember the runner's digests, print the host's and mark those that differ, print their directories' manifest lines. */
 const FILTER = [
   'FNR == 1 { f++ }',
   'f == 1 { mine[$1] = $2; next }',
-  'f == 2 { if (mine[$1] != $2) changed[$1] = 1; next }',
+  'f == 2 { print q $0; if (mine[$1] != $2) changed[$1] = 1; next }',
   '{ dir = $4; if (!sub(/\\/[^\\/]*$/, "", dir)) dir = "."; if (dir in changed) print p $0 }'
 ].join(' ')

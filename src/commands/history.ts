@@ -96,7 +96,8 @@ export function readState(m: Markers, l: Layout): Command[] {
   return [
     // Shell builtins only (`read`, not `cat`): the one process this starts is `readlink`, where there is a current.
     sh`for f in ${l.records}/*.json; do [ -e "$f" ] || continue; IFS= read -r rec < "$f" || true; ${dataMark(m, 'record', raw('$rec'))}; done`,
-    when(sh`[ -L ${l.current} ]`, [dataMark(m, 'current', sh`$(readlink ${l.current})`)]),
+    raw('live='),
+    when(sh`[ -L ${l.current} ]`, [sh`live=$(readlink ${l.current})`, dataMark(m, 'current', raw('$live'))]),
     when(sh`[ -d ${l.lock} ]`, [readFirstLine('holder', `${l.lock}/owner.json`), dataMark(m, 'lock', raw('$holder'))]),
     sh`for f in ${l.journal}/*.log; do [ -e "$f" ] || continue; ${dataMark(m, 'journal', raw(`$(basename "$f" .log) $(grep -a -m1 -o 'data:before:.*' "$f" | cut -c13- | base64 -w0)`))}; done`
   ]
