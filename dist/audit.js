@@ -5,7 +5,7 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 // ssh2's native add-ons are never loaded: the same pure-JS code runs on every machine.
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { r as releaseDir, g as pointBase, e as pointFile, d as recordFile } from './select.js';
-import { k as stepMark, u as inDir, a as raw, w as when, B as dataPrefix, j as cmd, b as sh, d as dataMark, C as releaseIdFrom, t as readFirstLine, D as writeFile, E as appendLine, m as mkdirs, r as runPhase, i as render } from './session.js';
+import { k as stepMark, u as inDir, a as raw, w as when, B as dataPrefix, m as mkdirs, b as sh, d as dataMark, C as releaseIdFrom, t as readFirstLine, D as writeFile, E as appendLine, j as cmd, r as runPhase, i as render } from './session.js';
 import { setTimeout } from 'node:timers/promises';
 import { m as LOCKED, L as LockedError, d as describeHolder, n as acquire, C as Cancelled, c as releaseLocks, a as onEach } from './run.js';
 import { posix } from 'node:path';
@@ -31,7 +31,7 @@ function snapshotByCommand(m, l, id, command) {
     const text = fillPoint(command, { release: id, file, time: '{time}' });
     return [
         stepMark(m, 'restore point'),
-        cmd('mkdir', '-p', l.points),
+        mkdirs(l.points),
         raw('SLIPWAY_TIME=$(date -u +%Y-%m-%dT%H:%M:%SZ); export SLIPWAY_TIME; slipway_t0=$(date +%s%N)'),
         sh `slipway_cmd=${text}; slipway_cmd=\${slipway_cmd//'{time}'/$SLIPWAY_TIME}`,
         inDir(l.root, raw('eval "$slipway_cmd"')),

@@ -6,7 +6,7 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { s as builtinPoint, t as snapshotByCommand, w as writeRecord, m as migrateHostIndex, c as advance, d as driverFor, a as auditLine, b as audit } from './audit.js';
 import { r as releaseDir, j as journalFile } from './select.js';
-import { u as inDir, b as sh, d as dataMark, k as stepMark, a as raw, B as dataPrefix, j as cmd, e as seq, w as when, r as runPhase } from './session.js';
+import { u as inDir, b as sh, d as dataMark, k as stepMark, a as raw, B as dataPrefix, m as mkdirs, e as seq, w as when, r as runPhase, j as cmd } from './session.js';
 import { a as onEach } from './run.js';
 
 /** Migration commands on the host: run with the state read before and after, and step back one batch. */
@@ -23,7 +23,7 @@ function runMigrations(m, l, id, driver, backup, points) {
     const snapshot = points?.kind === 'command' ? snapshotByCommand(m, l, id, points.snapshot) : [];
     const schema = driver.snapshot ? dataPrefix(m, 'schema') : undefined;
     const run = driver.runTracked && !snapshot.length ? [stepMark(m, builtin ? 'restore point and migrate' : 'migrate'), inDir(dir, driver.runTracked(dataPrefix(m, 'before'), dataPrefix(m, 'after'), schema, builtin))] : tracked(m, dir, driver, snapshot);
-    return [...first, cmd('mkdir', '-p', l.journal), sh `{ ${seq(...run)}; } | tee ${journalFile(l, id)}`];
+    return [...first, mkdirs(l.journal), sh `{ ${seq(...run)}; } | tee ${journalFile(l, id)}`];
 }
 /** Migrating with the state read before and after by the driver's own commands (a db.snapshot first when something is pending). */
 function tracked(m, dir, driver, snapshot) {

@@ -6,7 +6,7 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
-import { e as seq, w as when, b as sh, t as readFirstLine, n as nap, g as NAPPER, d as dataMark, a as raw, j as cmd, N as NOW, z as settleLimited, r as runPhase, k as stepMark, l as revive } from './session.js';
+import { e as seq, w as when, b as sh, t as readFirstLine, n as nap, g as NAPPER, d as dataMark, a as raw, j as cmd, m as mkdirs, N as NOW, z as settleLimited, r as runPhase, k as stepMark, l as revive } from './session.js';
 import { U as UntouchedError, b as silentReporter, s as selectHosts, k as describeSelection } from './select.js';
 
 /** Exit code of the acquire script when the lock is held by someone else. */
@@ -31,7 +31,7 @@ function acquire(m, l, owner) {
     const age = lockAge(l);
     const takeOver = [dataMark(m, 'takeover', sh `$age $(cat ${dead}/owner.json 2>/dev/null || echo unknown)`), cmd('rm', '-rf', dead), when(sh `! mkdir ${l.lock} 2>/dev/null`, held)];
     return [
-        sh `[ -d ${l.records} ] || ${cmd('mkdir', '-p', l.meta, l.records)}`,
+        mkdirs(l.records),
         when(sh `! mkdir ${l.lock} 2>/dev/null`, [age, when(sh `[ "$age" -gt ${String(LOCK_TTL)} ] && mv -T ${l.lock} ${dead} 2>/dev/null`, takeOver, held)]),
         sh `${cmd('printf', '%s', JSON.stringify(owner))} > ${file}`
     ];

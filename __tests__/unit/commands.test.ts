@@ -23,7 +23,7 @@ const rec: ReleaseRecord = { id: '20260101000000', state: 'live', created_at: 'c
 describe('command builders', () => {
   test('lock: mkdir is the lock; a lock with no sign of life for 30 s is renamed away (atomic) and taken; release and heartbeat check the owner first', () => {
     expect(text(acquire(m, l, owner))).toEqual([
-      `[ -d '/srv/my app/.slipway/releases' ] || mkdir -p '/srv/my app/.slipway' '/srv/my app/.slipway/releases'`,
+      `[ -d '/srv/my app/.slipway/releases' ] || mkdir -p '/srv/my app/.slipway/releases'`,
       `if ! mkdir '/srv/my app/.slipway/lock' 2>/dev/null; then age=$(( \${EPOCHSECONDS:-$(date +%s)} - $(stat -c %Y '/srv/my app/.slipway/lock/heartbeat' 2>/dev/null || stat -c %Y '/srv/my app/.slipway/lock/owner.json' 2>/dev/null || stat -c %Y '/srv/my app/.slipway/lock' 2>/dev/null || echo \${EPOCHSECONDS:-$(date +%s)}) )); ` +
         `if [ "$age" -gt 30 ] && mv -T '/srv/my app/.slipway/lock' '/srv/my app/.slipway/lock.dead.t' 2>/dev/null; then printf '%s%s\\n' @@m@@data:takeover: "$age $(cat '/srv/my app/.slipway/lock.dead.t'/owner.json 2>/dev/null || echo unknown)"; rm -rf '/srv/my app/.slipway/lock.dead.t'; ` +
         `if ! mkdir '/srv/my app/.slipway/lock' 2>/dev/null; then exec 5<> <(:); for _ in {1..40}; do [ -s '/srv/my app/.slipway/lock/owner.json' ] && break; read -rt 0.05 -u 5 _ || :; done; printf '%s%s\\n' @@m@@data:holder: "$(cat '/srv/my app/.slipway/lock/owner.json' 2>/dev/null || echo unknown)"; exit 75; fi; else exec 5<> <(:); for _ in {1..40}; do [ -s '/srv/my app/.slipway/lock/owner.json' ] && break; read -rt 0.05 -u 5 _ || :; done; printf '%s%s\\n' @@m@@data:holder: "$(cat '/srv/my app/.slipway/lock/owner.json' 2>/dev/null || echo unknown)"; exit 75; fi; fi`,

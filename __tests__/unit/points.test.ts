@@ -73,7 +73,7 @@ describe('commands', () => {
   const m = { marker: '@@m@@' }
   test('db.snapshot: timed, {time} filled in on the host (inside quotes too), reported as data point', () => {
     const text = snapshotByCommand(m, l, '01', "neon snap --name '{release} at {time}' --out {file}").map(render)
-    expect(text[1]).toBe('mkdir -p /srv/app/.slipway/points')
+    expect(text[1]).toBe('[ -d /srv/app/.slipway/points ] || mkdir -p /srv/app/.slipway/points')
     expect(text[3]).toBe(`slipway_cmd='neon snap --name '\\''01 at {time}'\\'' --out /srv/app/.slipway/points/01.point'; slipway_cmd=\${slipway_cmd//'{time}'/$SLIPWAY_TIME}`)
     expect(text[4]).toBe('(cd /srv/app && eval "$slipway_cmd")')
     expect(text[7]).toBe(`printf '%s%s\\n' @@m@@data:point: "$point"`)

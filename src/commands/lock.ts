@@ -5,7 +5,7 @@
  * rename, so two newcomers never both take it).
  */
 import type { Layout } from './layout.js'
-import { cmd, nap, NAPPER, NOW, raw, readFirstLine, seq, sh, when, type Command } from './shell.js'
+import { cmd, mkdirs, nap, NAPPER, NOW, raw, readFirstLine, seq, sh, when, type Command } from './shell.js'
 import { dataMark, type Markers } from './protocol.js'
 
 /** Exit code of the acquire script when the lock is held by someone else. */
@@ -44,7 +44,7 @@ export function acquire(m: Markers, l: Layout, owner: LockOwner): Command[] {
   const age = lockAge(l)
   const takeOver = [dataMark(m, 'takeover', sh`$age $(cat ${dead}/owner.json 2>/dev/null || echo unknown)`), cmd('rm', '-rf', dead), when(sh`! mkdir ${l.lock} 2>/dev/null`, held)]
   return [
-    sh`[ -d ${l.records} ] || ${cmd('mkdir', '-p', l.meta, l.records)}`,
+    mkdirs(l.records),
     when(sh`! mkdir ${l.lock} 2>/dev/null`, [age, when(sh`[ "$age" -gt ${String(LOCK_TTL)} ] && mv -T ${l.lock} ${dead} 2>/dev/null`, takeOver, held)]),
     sh`${cmd('printf', '%s', JSON.stringify(owner))} > ${file}`
   ]

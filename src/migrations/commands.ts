@@ -4,7 +4,7 @@ import type { MigrationDriver } from './types.js'
 import { dataMark, dataPrefix, stepMark, type Markers } from '../commands/protocol.js'
 import { type ReleaseRecord, writeRecord } from '../commands/history.js'
 import { journalFile, type Layout, releaseDir } from '../commands/layout.js'
-import { cmd, inDir, raw, seq, sh, when, type Command } from '../commands/shell.js'
+import { inDir, mkdirs, raw, seq, sh, when, type Command } from '../commands/shell.js'
 
 /**
  * Optional backup, then: state → data `before`; when something is pending, migrate (exit code kept) and
@@ -19,7 +19,7 @@ export function runMigrations(m: Markers, l: Layout, id: string, driver: Migrati
   const snapshot = points?.kind === 'command' ? snapshotByCommand(m, l, id, points.snapshot) : []
   const schema = driver.snapshot ? dataPrefix(m, 'schema') : undefined
   const run = driver.runTracked && !snapshot.length ? [stepMark(m, builtin ? 'restore point and migrate' : 'migrate'), inDir(dir, driver.runTracked(dataPrefix(m, 'before'), dataPrefix(m, 'after'), schema, builtin))] : tracked(m, dir, driver, snapshot)
-  return [...first, cmd('mkdir', '-p', l.journal), sh`{ ${seq(...run)}; } | tee ${journalFile(l, id)}`]
+  return [...first, mkdirs(l.journal), sh`{ ${seq(...run)}; } | tee ${journalFile(l, id)}`]
 }
 
 /** Migrating with the state read before and after by the driver's own commands (a db.snapshot first when something is pending). */

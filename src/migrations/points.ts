@@ -5,7 +5,7 @@
 import type { RestorePoint } from '../commands/history.js'
 import { pointBase, pointFile, releaseDir, type Layout } from '../commands/layout.js'
 import { dataMark, dataPrefix, stepMark, type Markers } from '../commands/protocol.js'
-import { cmd, inDir, raw, sh, when, type Command } from '../commands/shell.js'
+import { inDir, mkdirs, raw, sh, when, type Command } from '../commands/shell.js'
 import type { Spec } from '../spec/types.js'
 import type { MigrationDriver } from './types.js'
 
@@ -33,7 +33,7 @@ export function snapshotByCommand(m: Markers, l: Layout, id: string, command: st
   const text = fillPoint(command, { release: id, file, time: '{time}' })
   return [
     stepMark(m, 'restore point'),
-    cmd('mkdir', '-p', l.points),
+    mkdirs(l.points),
     raw('SLIPWAY_TIME=$(date -u +%Y-%m-%dT%H:%M:%SZ); export SLIPWAY_TIME; slipway_t0=$(date +%s%N)'),
     sh`slipway_cmd=${text}; slipway_cmd=\${slipway_cmd//'{time}'/$SLIPWAY_TIME}`,
     inDir(l.root, raw('eval "$slipway_cmd"')),
