@@ -147,7 +147,7 @@ function completeUpload(l, id, previous) {
     const tab = raw(`$'\\t'`);
     const dirs = cmd('mv', '-f', posix.join(dir, DIRS_LIST), dirsFile(l, id));
     if (!previous) {
-        return [cmd('mkdir', '-p', posix.dirname(out)), sh `awk -F'\\t' 'NF && $1 != "X"' ${list} > ${out}`, dirs, cmd('rm', '-f', list)];
+        return [mkdirs(posix.dirname(out)), sh `awk -F'\\t' 'NF && $1 != "X"' ${list} > ${out}`, dirs, cmd('rm', '-f', list)];
     }
     const prevDir = releaseDir(l, previous);
     return [

@@ -84,7 +84,7 @@ describe('slipway CLI (dist bundle)', () => {
     const r = slipway(app, 'deploy', '--dry-run')
     expect(r.code).toBe(0)
     expect(r.out).toContain(`# host slipway@127.0.0.1:${lab.port}\n## lock\nbash -s <<'SCRIPT'\n{ (\nset -euo pipefail\n`)
-    expect(r.out).toMatch(/step:lock\n\[ -d \S+\/.slipway\/releases \] \|\| mkdir -p \S+\/.slipway \S+\/.slipway\/releases\n/)
+    expect(r.out).toMatch(/step:lock\n\[ -d \S+\/.slipway\/releases \] \|\| mkdir -p \S+\/.slipway\/releases\n/)
     expect(r.out).toContain('## upload, shared files, build (then the upload, a tar, on stdin)\n')
     expect(r.out).toContain('## switch, prune, finish\n')
     expect(r.out).toMatch(/\(cd \S+\/releases\/\d{14} && composer install\)/)

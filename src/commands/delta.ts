@@ -33,7 +33,7 @@ export function completeUpload(l: Layout, id: string, previous: string | undefin
   const tab = raw(`$'\\t'`)
   const dirs = cmd('mv', '-f', posix.join(dir, DIRS_LIST), dirsFile(l, id))
   if (!previous) {
-    return [cmd('mkdir', '-p', posix.dirname(out)), sh`awk -F'\\t' 'NF && $1 != "X"' ${list} > ${out}`, dirs, cmd('rm', '-f', list)]
+    return [mkdirs(posix.dirname(out)), sh`awk -F'\\t' 'NF && $1 != "X"' ${list} > ${out}`, dirs, cmd('rm', '-f', list)]
   }
   const prevDir = releaseDir(l, previous)
   return [
