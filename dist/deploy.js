@@ -1226,7 +1226,6 @@ async function buildManifest(dir, entries, cache) {
         }
     };
     await Promise.all(Array.from({ length: 16 }, worker));
-    cache?.save();
     return out;
 }
 const pathOf = (line) => line.slice(line.lastIndexOf('\t') + 1);
@@ -1334,7 +1333,9 @@ function alwaysSent(spec) {
 }
 /** The source's manifest, and the directory digests of the lines a host will keep (none when the tree cannot be a delta). */
 async function localManifest(spec, entries) {
-    const lines = await buildManifest(spec.source.dir, entries, openHashCache(cacheFile(spec.source.dir)));
+    const cache = openHashCache(cacheFile(spec.source.dir));
+    const lines = await buildManifest(spec.source.dir, entries, cache);
+    cache.save();
     const always = alwaysSent(spec);
     return { lines, digests: deltaSafe(entries) ? dirDigests(lines.filter((_, i) => !always(entries[i].path))) : undefined };
 }

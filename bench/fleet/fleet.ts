@@ -9,7 +9,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
-import { freePort, LAB_USER, recordPidFile, repo, snapshotCli, work, type Lab } from '../lib/lab.js'
+import { freePort, LAB_USER, recordPidFile, repo, snapshotCli, sshTrue, work, type Lab } from '../lib/lab.js'
 import { median, secs, table, verdict } from '../lib/stats.js'
 import { revertTimes } from './revert.js'
 
@@ -70,8 +70,7 @@ const connections = (hosts: Lab[]) => hosts.reduce((n, h) => n + (readFileSync(h
 async function sshFloor(hosts: Lab[]): Promise<number> {
   const t0 = performance.now()
   await Promise.all(hosts.map((h) => new Promise<void>((resolve, reject) => {
-    const args = ['-i', h.key, '-p', String(h.port), '-o', `UserKnownHostsFile=${h.knownHosts}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', `${LAB_USER}@127.0.0.1`, 'true']
-    spawn('ssh', args, { stdio: 'ignore' }).on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ssh to port ${h.port} exited ${code}`))))
+    spawn('ssh', sshTrue(h), { stdio: 'ignore' }).on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ssh to port ${h.port} exited ${code}`))))
   })))
   return performance.now() - t0
 }

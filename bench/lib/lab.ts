@@ -118,6 +118,11 @@ export function hostsYaml(lab: Lab, port = lab.port): string {
   ].join('\n')
 }
 
+/** OpenSSH's `ssh host true` to a lab, as arguments of `ssh`: the floor of one connection with one command. */
+export function sshTrue(lab: Lab): string[] {
+  return ['-i', lab.key, '-p', String(lab.port), '-o', `UserKnownHostsFile=${lab.knownHosts}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', `${LAB_USER}@127.0.0.1`, 'true']
+}
+
 /** Records a pid for common.sh to stop on exit. */
 export function recordPid(name: string, pid: number | undefined): void {
   if (pid) writeFileSync(join(work, 'pids', `${name}.pid`), String(pid))

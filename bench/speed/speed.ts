@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process'
 import { cpSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { cpus, totalmem } from 'node:os'
-import { deployRoot, hostsYaml, LAB_USER, laravelSource, repo, snapshotCli, startLab, work, type Lab } from '../lib/lab.js'
+import { deployRoot, hostsYaml, LAB_USER, laravelSource, repo, snapshotCli, sshTrue, startLab, work, type Lab } from '../lib/lab.js'
 import { median, table, verdict } from '../lib/stats.js'
 import { bigApps, planAtScale, revertTime } from './big.js'
 import { connectClock, cpuOf, cpuToConnect, timed, timeToConnect } from './timing.js'
@@ -115,7 +115,7 @@ async function rollbackFloor(lab: Lab, cli: string, source: string): Promise<voi
   mkdirSync(join(work, 'tmp'))
   execFileSync('chown', [`${LAB_USER}:${LAB_USER}`, join(work, 'tmp')])
   cpSync(join(repo, 'bench/peer/cap'), capDir, { recursive: true })
-  const ssh = ['-i', lab.key, '-p', String(lab.port), '-o', `UserKnownHostsFile=${lab.knownHosts}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', `${LAB_USER}@127.0.0.1`, 'true']
+  const ssh = sshTrue(lab)
   const m = await alternate({
     'ssh host true (OpenSSH)': () => timed('ssh', ssh, log('ssh')),
     'slipway releases (connect + one round trip)': () => slipway('releases'),
@@ -143,7 +143,7 @@ async function connectCost(lab: Lab): Promise<void> {
   const privateKey = readFileSync(lab.key, 'utf8')
   const knownHosts = `[127.0.0.1]:${lab.port} ${lab.hostKey}\n`
   const target = { name: 'lab', host: '127.0.0.1', port: lab.port, user: LAB_USER, privateKey, knownHosts, connectTimeoutMs: 20_000 }
-  const ssh = ['-i', lab.key, '-p', String(lab.port), '-o', `UserKnownHostsFile=${lab.knownHosts}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', `${LAB_USER}@127.0.0.1`, 'true']
+  const ssh = sshTrue(lab)
   const m = await alternate({
     'ssh host true (OpenSSH, a process)': () => timed('ssh', ssh, log('ssh')),
     'ssh2 connect (warm process)': async () => {

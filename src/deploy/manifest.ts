@@ -44,7 +44,6 @@ export async function buildManifest(dir: string, entries: SourceEntry[], cache?:
     }
   }
   await Promise.all(Array.from({ length: 16 }, worker))
-  cache?.save()
   return out
 }
 

@@ -19,7 +19,9 @@ function alwaysSent(spec: Spec): (path: string) => boolean {
 
 /** The source's manifest, and the directory digests of the lines a host will keep (none when the tree cannot be a delta). */
 export async function localManifest(spec: Spec, entries: SourceEntry[]): Promise<LocalManifest> {
-  const lines = await buildManifest(spec.source.dir, entries, openHashCache(cacheFile(spec.source.dir)))
+  const cache = openHashCache(cacheFile(spec.source.dir))
+  const lines = await buildManifest(spec.source.dir, entries, cache)
+  cache.save()
   const always = alwaysSent(spec)
   return { lines, digests: deltaSafe(entries) ? dirDigests(lines.filter((_, i) => !always(entries[i].path))) : undefined }
 }
