@@ -6,7 +6,7 @@ const __slipwayRequire = __slipwayCreateRequire(import.meta.url)
 const require = (id) => { if (/cpu-features|\.node$/.test(id)) throw new Error('native add-on left out of the bundle: ' + id); return __slipwayRequire(id) }
 import { f as firstPhase, S as StepError, e as seq, N as NOW, n as nap, b as sh, g as NAPPER, i as render, m as mkdirs, j as cmd, r as runPhase, k as stepMark, l as revive, o as openSessions, s as sshConnector, c as closeSessions, a as raw, p as stepLabels } from './session.js';
 import { preflight } from './preflight.js';
-import { w as writeRecord, a as auditLine, c as advance, b as audit, i as inLockOrder, e as waitForLocks, f as pointProvider, g as readPoint, D as DIRS_LIST, U as UPLOAD_LIST, p as parseState, r as readState, h as manifestFile, j as dirsFile, k as completeUpload, m as migrateHostIndex, d as driverFor, n as lock } from './audit.js';
+import { w as writeRecord, a as auditLine, c as advance, b as audit, i as inLockOrder, e as waitForLocks, f as pointProvider, g as readPoint, D as DIRS_LIST, U as UPLOAD_LIST, p as parseState, r as readState, S as SPLIT_COPY, h as manifestFile, j as dirsFile, k as completeUpload, m as migrateHostIndex, d as driverFor, n as lock } from './audit.js';
 import { a as onEach, h as heartbeat, e as holding, b as release, H as HEARTBEAT, g as LOCK_TTL, C as Cancelled, c as releaseLocks, o as operation, l as lockOwner, k as keepAlive, f as forceable } from './run.js';
 import { f as fire, c as claim, a as freeSpace, r as restorePhase, b as planRollback, d as awaitJob, e as claimGuard, s as switchTo, g as startJob, u as undoOnHost, L as LeftToHost, h as armGuard, G as GUARDED, i as runJobPhase, j as hooks, k as runJob, l as guardPaths, m as checkSharedFiles, n as linkShared, o as makeWritable, q as copyFromPrevious, t as activate, v as clearRelease, w as unpack } from './restore-phase.js';
 import { posix, join, resolve, basename } from 'node:path';
@@ -1352,7 +1352,7 @@ function planUploads(spec, entries, local, states) {
         const changed = byDir ? changedDirs(local.digests, st.dirs) : undefined;
         const same = changed && ((path) => !changed.has(dirOf(path)));
         const d = diffManifest(entries, local.lines, delta ? st.manifest : [], always, same);
-        return { send: d.send, list: d.upload, delta };
+        return { send: d.send, list: d.upload, delta, split: delta && entries.length - d.send.length >= SPLIT_COPY };
     });
 }
 const plan = {
@@ -1483,7 +1483,7 @@ const upload = {
     commands: (run, i) => {
         const p = run.plans[i];
         // A rerun (--only-failed) reuses an id this host does not serve: what an earlier attempt left there goes first.
-        return [...(run.reuse ? [clearRelease(p.layout, p.id)] : []), writeRecord(p.layout, p.record), unpack(p.layout, p.id), raw('exec </dev/null'), ...completeUpload(p.layout, p.id, p.delta ? p.previous : undefined)];
+        return [...(run.reuse ? [clearRelease(p.layout, p.id)] : []), writeRecord(p.layout, p.record), unpack(p.layout, p.id), raw('exec </dev/null'), ...completeUpload(p.layout, p.id, p.delta ? p.previous : undefined, run.uploads[i].split)];
     }
 };
 

@@ -113,7 +113,8 @@ describe('installed as a dependency', () => {
     const files = sh(work, 'tar', '-tzf', tarball).split('\n').filter(Boolean)
     expect(files).toEqual(expect.arrayContaining(['package/lib/index.js', 'package/lib/index.d.ts', 'package/bin/slipway.js', 'package/dist/cli.js', 'package/dist/libpg-query.wasm', 'package/slipway.schema.json', 'package/package.json']))
     expect(files.filter((f) => /^package\/(src|__tests__|examples|scripts)\//.test(f))).toEqual([])
-  })
+    // The pack (its prepare builds lib/ with tsc) shares the machine with the installs and other suites: over a minute under load.
+  }, 15 * MINUTES)
 
   // The three installs run concurrently, each in its own scratch project.
   test.concurrent('from the tarball', async () => {

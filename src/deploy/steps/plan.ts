@@ -4,6 +4,7 @@ import { UntouchedError } from '../../errors.js'
 import type { Spec } from '../../spec/types.js'
 import { nextReleaseId } from '../id.js'
 import { checkRerun } from '../rerun.js'
+import { SPLIT_COPY } from '../../commands/delta.js'
 import { changedDirs, dirDigests, dirOf, usableDigests } from '../dirs.js'
 import { cacheFile, openHashCache } from '../hash-cache.js'
 import { buildManifest, deltaSafe, diffManifest, usableManifest } from '../manifest.js'
@@ -39,7 +40,7 @@ export function planUploads(spec: Spec, entries: SourceEntry[], local: LocalMani
     const changed = byDir ? changedDirs(local.digests!, st.dirs!) : undefined
     const same = changed && ((path: string) => !changed.has(dirOf(path)))
     const d = diffManifest(entries, local.lines, delta ? st.manifest : [], always, same)
-    return { send: d.send, list: d.upload, delta }
+    return { send: d.send, list: d.upload, delta, split: delta && entries.length - d.send.length >= SPLIT_COPY }
   })
 }
 

@@ -47,6 +47,8 @@ export interface Upload {
   send: SourceEntry[]
   list: string[]
   delta: boolean
+  /** Copy the unchanged files on the host in two halves at once (a delta keeping at least SPLIT_COPY paths). */
+  split: boolean
 }
 
 /** Everything a deploy knows so far; steps read it to build their commands and add what they learn. */

@@ -18,6 +18,6 @@ export const upload: Step = {
   commands: (run, i) => {
     const p = run.plans[i]
     // A rerun (--only-failed) reuses an id this host does not serve: what an earlier attempt left there goes first.
-    return [...(run.reuse ? [clearRelease(p.layout, p.id)] : []), writeRecord(p.layout, p.record), unpack(p.layout, p.id), raw('exec </dev/null'), ...completeUpload(p.layout, p.id, p.delta ? p.previous : undefined)]
+    return [...(run.reuse ? [clearRelease(p.layout, p.id)] : []), writeRecord(p.layout, p.record), unpack(p.layout, p.id), raw('exec </dev/null'), ...completeUpload(p.layout, p.id, p.delta ? p.previous : undefined, run.uploads[i].split)]
   }
 }
