@@ -138,13 +138,17 @@ function manifestFile(l, id) {
 function dirsFile(l, id) {
     return posix.join(l.meta, 'manifests', `${id}.dirs`);
 }
-/** Unchanged files at or above this count are copied by two tar pipelines at once (by directory): creating files is
+/** Unchanged paths at or above this count are copied by two tar pipelines at once (by directory): creating files is
  * the copy's cost (open with O_CREAT, ~50 µs a file on ext4) and two processes create them on two cores. Below it
- * the second pipeline's processes would cost more than they save. */
+ * the second pipeline's processes would cost more than they save. The directories are made first, by one tar: a tar
+ * that finds a directory it is to create already made by the other one (made on the way to a file) may remove it
+ * again, under that file (seen as "Cannot open: No such file or directory" as a non-root user). */
 const SPLIT_COPY = 2000;
 /**
  * After unpacking: copy unchanged entries from `previous` (when given) and write this release's manifest. `split`
- * (decided by the runner, which knows how many files stay the same: {@link SPLIT_COPY}) copies them in two halves.
+ * (decided by the runner, which knows how many paths stay the same: {@link SPLIT_COPY}) copies them in two halves,
+ * after their directories; only for trees whose directories all let their owner write (a tar makes a directory
+ * with its final mode at its end, and the other tars then write into it).
  */
 function completeUpload(l, id, previous, split = false) {
     const dir = releaseDir(l, id);
@@ -161,14 +165,15 @@ function completeUpload(l, id, previous, split = false) {
     // The live release's lines not in the upload list are kept (to a file), and their paths copied.
     // (File names go to awk through the environment: -v would read backslashes in them as escapes.)
     const kept = (print, env = '') => sh `K=${keep} ${raw(env)}awk -F'\\t' ${`NR==FNR { seen[$4] = 1; next } !($4 in seen) { print > ENVIRON["K"]; ${print} }`} ${list} ${manifestFile(l, previous)}`;
-    const half = (n) => raw(`"$P"${n}`);
+    const part = (name) => raw(`"$P"${name}`);
     const copies = split
         ? [
-            sh `P=${halves}; : > "$P"0; : > "$P"1`,
-            // All of a directory's paths to one half (two tars never create files in one directory): a directory seen
-            // for the first time goes to the half with fewer paths so far.
-            kept('d = $4; if (!sub(/\\/[^\\/]*$/, "", d)) d = "."; if (!(d in h)) h[d] = (n[0] > n[1]); n[h[d]]++; print $4 > (ENVIRON["P"] h[d])', 'P="$P" '),
-            sh `{ ${copy(half(0))}; } & p0=$!; ${copy(half(1))} && s1=0 || s1=$?; wait "$p0" && s0=0 || s0=$?; rm -f "$P"0 "$P"1; [ "$s0$s1" = 00 ]`
+            sh `P=${halves}; : > "$P"d; : > "$P"0; : > "$P"1`,
+            // The directories to list d; the rest of a directory's paths all to one half (two tars never create files in
+            // one directory): a directory seen for the first time goes to the half with fewer paths so far.
+            kept('if ($1 == "D") { print $4 > (ENVIRON["P"] "d"); next } d = $4; if (!sub(/\\/[^\\/]*$/, "", d)) d = "."; if (!(d in h)) h[d] = (n[0] > n[1]); n[h[d]]++; print $4 > (ENVIRON["P"] h[d])', 'P="$P" '),
+            copy(part('d')),
+            sh `{ ${copy(part('0'))}; } & p0=$!; ${copy(part('1'))} && s1=0 || s1=$?; wait "$p0" && s0=0 || s0=$?; rm -f "$P"d "$P"0 "$P"1; [ "$s0$s1" = 00 ]`
         ]
         : [sh `${kept('print $4')} | ${copy(raw('-'))}`];
     return [

@@ -1339,6 +1339,8 @@ async function localManifest(spec, entries) {
     const always = alwaysSent(spec);
     return { lines, digests: deltaSafe(entries) ? dirDigests(lines.filter((_, i) => !always(entries[i].path))) : undefined };
 }
+/** Whether a directory's owner may write into it (a split copy makes the directories first: see completeUpload). */
+const ownerWrites = (e) => e.type !== 'dir' || (e.mode & 0o200) !== 0;
 /**
  * Per host: what to send, the upload list, and whether it is a delta against the live release. With the host's
  * directory digests, the entries of directories whose digest matches are the same on both sides and neither sent
@@ -1352,7 +1354,7 @@ function planUploads(spec, entries, local, states) {
         const changed = byDir ? changedDirs(local.digests, st.dirs) : undefined;
         const same = changed && ((path) => !changed.has(dirOf(path)));
         const d = diffManifest(entries, local.lines, delta ? st.manifest : [], always, same);
-        return { send: d.send, list: d.upload, delta, split: delta && entries.length - d.send.length >= SPLIT_COPY };
+        return { send: d.send, list: d.upload, delta, split: delta && entries.length - d.send.length >= SPLIT_COPY && entries.every(ownerWrites) };
     });
 }
 const plan = {

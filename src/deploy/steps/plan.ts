@@ -27,6 +27,9 @@ export async function localManifest(spec: Spec, entries: SourceEntry[]): Promise
   return { lines, digests: deltaSafe(entries) ? dirDigests(lines.filter((_, i) => !always(entries[i].path))) : undefined }
 }
 
+/** Whether a directory's owner may write into it (a split copy makes the directories first: see completeUpload). */
+const ownerWrites = (e: SourceEntry) => e.type !== 'dir' || (e.mode & 0o200) !== 0
+
 /**
  * Per host: what to send, the upload list, and whether it is a delta against the live release. With the host's
  * directory digests, the entries of directories whose digest matches are the same on both sides and neither sent
@@ -40,7 +43,7 @@ export function planUploads(spec: Spec, entries: SourceEntry[], local: LocalMani
     const changed = byDir ? changedDirs(local.digests!, st.dirs!) : undefined
     const same = changed && ((path: string) => !changed.has(dirOf(path)))
     const d = diffManifest(entries, local.lines, delta ? st.manifest : [], always, same)
-    return { send: d.send, list: d.upload, delta, split: delta && entries.length - d.send.length >= SPLIT_COPY }
+    return { send: d.send, list: d.upload, delta, split: delta && entries.length - d.send.length >= SPLIT_COPY && entries.every(ownerWrites) }
   })
 }
 
