@@ -138,11 +138,13 @@ function manifestFile(l, id) {
 function dirsFile(l, id) {
     return posix.join(l.meta, 'manifests', `${id}.dirs`);
 }
-/** Unchanged paths at or above this count are copied by two tar pipelines at once (by directory): creating files is
+/**
+ * Unchanged paths at or above this count are copied by two tar pipelines at once (by directory): creating files is
  * the copy's cost (open with O_CREAT, ~50 µs a file on ext4) and two processes create them on two cores. Below it
  * the second pipeline's processes would cost more than they save. The directories are made first, by one tar: a tar
  * that finds a directory it is to create already made by the other one (made on the way to a file) may remove it
- * again, under that file (seen as "Cannot open: No such file or directory" as a non-root user). */
+ * again, under that file (seen as "Cannot open: No such file or directory" as a non-root user).
+ */
 const SPLIT_COPY = 2000;
 /**
  * After unpacking: copy unchanged entries from `previous` (when given) and write this release's manifest. `split`
@@ -157,7 +159,6 @@ function completeUpload(l, id, previous, split = false) {
     const out = manifestFile(l, id);
     const tab = raw(`$'\\t'`);
     const dirs = cmd('mv', '-f', posix.join(dir, DIRS_LIST), dirsFile(l, id));
-    const halves = posix.join(dir, '.slipway-copy');
     if (!previous) {
         return [mkdirs(posix.dirname(out)), sh `awk -F'\\t' 'NF && $1 != "X"' ${list} > ${out}`, dirs, cmd('rm', '-f', list)];
     }
@@ -168,7 +169,7 @@ function completeUpload(l, id, previous, split = false) {
     const part = (name) => raw(`"$P"${name}`);
     const copies = split
         ? [
-            sh `P=${halves}; : > "$P"d; : > "$P"0; : > "$P"1`,
+            sh `P=${posix.join(dir, '.slipway-copy')}; : > "$P"d; : > "$P"0; : > "$P"1`,
             // The directories to list d; the rest of a directory's paths all to one half (two tars never create files in
             // one directory): a directory seen for the first time goes to the half with fewer paths so far.
             kept('if ($1 == "D") { print $4 > (ENVIRON["P"] "d"); next } d = $4; if (!sub(/\\/[^\\/]*$/, "", d)) d = "."; if (!(d in h)) h[d] = (n[0] > n[1]); n[h[d]]++; print $4 > (ENVIRON["P"] h[d])', 'P="$P" '),
