@@ -191,11 +191,17 @@ function lockAge(lane: Lane): number {
 
 /**
  * Waits (at most 20 s) until the host has settled: the lock is free, or its holder has shown no sign of life
- * for longer than the TTL (the next operation takes it over). Says which.
+ * for longer than the TTL (the next operation takes it over). Says which. Free means free for a second: a lock
+ * script still in flight when the run was killed runs on, and takes the lock a moment after the run is gone
+ * (seen in the PostgreSQL lane: the next deploy then came within the 2 s TTL and was refused).
  */
 export async function settle(lane: Lane): Promise<'free' | 'dead holder' | 'still held'> {
   for (let i = 0; i < 200; i++) {
-    if (!locked(lane)) return 'free'
+    if (!locked(lane)) {
+      await new Promise((r) => setTimeout(r, 1000))
+      if (!locked(lane)) return 'free'
+      continue
+    }
     if (lockAge(lane) > TTL + 1.2) return 'dead holder'
     await new Promise((r) => setTimeout(r, 100))
   }
