@@ -6,37 +6,19 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { chmodSync, existsSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs'
-import { PassThrough, type Readable } from 'node:stream'
 import { join } from 'node:path'
 import { SPLIT_COPY } from '../../src/commands/delta.js'
 import { deploy, DeployError } from '../../src/deploy/deploy.js'
-import { sshConnector, type Connector } from '../../src/deploy/session.js'
 import { loadSpec } from '../../src/spec/load.js'
 import { appDir, deployRoot, hostsYaml, startLab, writeSpec, type Lab } from '../support/lab.js'
+import { recording } from '../support/recording.js'
 
 let lab: Lab
 beforeAll(async () => { lab = await startLab() })
 afterAll(() => lab.stop())
 
-/** A connector that keeps everything sent on stdin (scripts and tars, as latin1 text). */
-function recording(): { connect: Connector; sent: () => string } {
-  let text = ''
-  const connect: Connector = async (host, spec) => {
-    const remote = await sshConnector(host, spec)
-    return {
-      name: remote.name,
-      close: () => remote.close(),
-      exec: (command, options = {}) => {
-        const out = new PassThrough()
-        const stdin = options.stdin as Readable
-        stdin.on('data', (chunk: Buffer) => { text += chunk.toString('latin1') })
-        stdin.pipe(out)
-        return remote.exec(command, { ...options, stdin: out })
-      }
-    }
-  }
-  return { connect, sent: () => text }
-}
+/** Every script the deploy sent, in one text. */
+const sentText = (rec: ReturnType<typeof recording>) => [...rec.sent.values()].flat().join('\n')
 
 describe('a delta over SPLIT_COPY unchanged paths', () => {
   const half = Math.ceil(SPLIT_COPY / 2) + 50
@@ -59,7 +41,7 @@ describe('a delta over SPLIT_COPY unchanged paths', () => {
     const rec = recording()
     const second = await deploy({ spec: spec(), connect: rec.connect })
     expect(second.uploaded[Object.keys(second.uploaded)[0]]).toEqual({ sent: 1, delta: true })
-    expect(rec.sent()).toContain('/.slipway-copy; : > "$P"d; : > "$P"0; : > "$P"1')
+    expect(sentText(rec)).toContain('/.slipway-copy; : > "$P"d; : > "$P"0; : > "$P"1')
     const [r1, r2] = [first.release, second.release].map((id) => join(root, 'releases', id))
     expect(readFileSync(join(r2, 'a/f0.txt'), 'utf8')).toBe('changed\n')
     for (const [name, text] of Object.entries(files).filter(([n]) => n !== 'a/f0.txt')) expect(readFileSync(join(r2, name), 'utf8')).toBe(text)
@@ -105,7 +87,7 @@ test.each([
   writeFileSync(join(app, 'a/x.txt'), 'changed\n')
   const rec = recording()
   const second = await deploy({ spec: spec(), connect: rec.connect })
-  expect(rec.sent()).toContain('--verbatim-files-from -T -)')
-  expect(rec.sent()).not.toContain('.slipway-copy')
+  expect(sentText(rec)).toContain('--verbatim-files-from -T -)')
+  expect(sentText(rec)).not.toContain('.slipway-copy')
   expect(readFileSync(join(root, 'releases', second.release, 'b/z.txt'), 'utf8')).toBe('z\n')
 }, 60000)

@@ -4,44 +4,17 @@
  * Laravel spec with migrations, a backup command and smoke checks, on one host and on two.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { PassThrough, type Readable } from 'node:stream'
 import { existsSync, readlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { deploy, planDeploy } from '../../src/deploy/deploy.js'
-import { sshConnector, type Connector } from '../../src/deploy/session.js'
-import { splitPhases } from '../../src/remote/recorder.js'
 import { loadSpec } from '../../src/spec/load.js'
+import { recording } from '../support/recording.js'
 import { deployRoot, hostsYaml, hostWrite, startLab, writeSpec, type Lab } from '../support/lab.js'
 import { addMigration, laravelSource, serveCurrent } from '../support/laravel.js'
 
 let one: Lab, a: Lab, b: Lab
 beforeAll(async () => { [one, a, b] = await Promise.all([startLab(), startLab({ ownDisk: true }), startLab({ ownDisk: true })]) })
 afterAll(() => { one.stop(); a.stop(); b.stop() })
-
-/** A connector that sends everything to the real host and keeps a copy of each phase's script, per host. */
-function recording(): { connect: Connector; sent: Map<string, string[]> } {
-  const sent = new Map<string, string[]>()
-  const connect: Connector = async (host, spec) => {
-    const remote = await sshConnector(host, spec)
-    const scripts: string[] = []
-    sent.set(host.name, scripts)
-    return {
-      name: remote.name,
-      close: () => remote.close(),
-      exec: (command, options = {}) => {
-        const copy = new PassThrough()
-        const out = new PassThrough()
-        const stdin = options.stdin as Readable
-        stdin.pipe(copy)
-        stdin.pipe(out)
-        // The lock's heartbeat runs on a timer, beside the plan: not part of it.
-        void splitPhases(copy, (p) => { if (!p.script.includes('step:heartbeat')) scripts.push(p.script) })
-        return remote.exec(command, { ...options, stdin: out })
-      }
-    }
-  }
-  return { connect, sent }
-}
 
 /**
  * What may differ between two runs of the same plan: the per-run marker, and what depends on what the host
