@@ -37,13 +37,14 @@ const ownerWrites = (e: SourceEntry) => e.type !== 'dir' || (e.mode & 0o200) !==
  */
 export function planUploads(spec: Spec, entries: SourceEntry[], local: LocalManifest, states: HostState[]): Upload[] {
   const always = alwaysSent(spec)
+  const splittable = entries.every(ownerWrites)
   return states.map((st) => {
     const byDir = local.digests && st.dirs && usableDigests(st.dirs) && (!st.manifest.length || usableManifest(st.manifest))
     const delta = Boolean(byDir) || (local.digests !== undefined && usableManifest(st.manifest))
     const changed = byDir ? changedDirs(local.digests!, st.dirs!) : undefined
     const same = changed && ((path: string) => !changed.has(dirOf(path)))
     const d = diffManifest(entries, local.lines, delta ? st.manifest : [], always, same)
-    return { send: d.send, list: d.upload, delta, split: delta && entries.length - d.send.length >= SPLIT_COPY && entries.every(ownerWrites) }
+    return { send: d.send, list: d.upload, delta, split: delta && splittable && entries.length - d.send.length >= SPLIT_COPY }
   })
 }
 
